@@ -1,0 +1,228 @@
+"""How the parts of a job may combine, checked before anything reaches a database.
+
+Each rule cites the reference section (``shared/reference/dbms_datapump.md``) or the Oracle
+error it prevents, so a DBA can see why a spec was refused. Rules that Oracle does not enforce
+but that always end in a failed or useless job (a parallel export with one fixed file) are
+marked as ours.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, NoReturn
+
+from airflow_datapump.core import catalog
+from airflow_datapump.core.filters import FilterCall, data_filters, metadata_filters
+from airflow_datapump.core.names import has_substitution
+from airflow_datapump.exceptions import SpecError
+
+if TYPE_CHECKING:
+    from airflow_datapump.core.spec import JobSpec
+
+__all__ = ["FilterCall", "check", "data_filters", "fail", "metadata_filters"]
+
+_REMAP_OPERATIONS = ("IMPORT", "SQL_FILE")
+
+
+def fail(field: str, value: object, allowed: str) -> NoReturn:
+    raise SpecError(field, value, allowed)
+
+
+def check(spec: JobSpec) -> None:
+    """Raise :class:`SpecError` for the first rule the spec breaks."""
+    _check_files(spec)
+    _check_mode(spec)
+    _check_filters(spec)
+    _check_remaps_and_transforms(spec)
+    _check_parameters(spec)
+    _check_encryption(spec)
+
+
+def _check_files(spec: JobSpec) -> None:
+    op = spec.operation.value
+    estimate_only = spec.parameter("ESTIMATE_ONLY") == 1
+    network_read = spec.is_network and op != "EXPORT"
+    if spec.dump_files and (network_read or estimate_only):
+        why = "a network-mode import" if network_read else "an ESTIMATE_ONLY export"
+        fail("dump_files", list(spec.dump_files), f"no dump files for {why} (ORA-39002, §2.2)")
+    if not spec.dump_files and not network_read and not estimate_only:
+        fail("dump_files", [], f"at least one dump file for a file-based {op} (§2.11)")
+    if op != "EXPORT":
+        for name in ("file_size", "reuse_dump_files"):
+            if getattr(spec, name):
+                fail(name, getattr(spec, name), "only for exports; imports read existing files")
+    if spec.sql_file is not None and op != "SQL_FILE":
+        fail("sql_file", spec.sql_file, "only for the SQL_FILE operation")
+    if spec.delete_dump_files and (op != "IMPORT" or spec.is_network):
+        fail("delete_dump_files", True, "only for a file-based import")
+    templated = any(has_substitution(name) for name in spec.dump_files)
+    if (
+        op == "EXPORT"
+        and spec.parallel > len(spec.dump_files)
+        and spec.dump_files
+        and not templated
+    ):
+        # Ours: extra workers would wait for files that never come.
+        fail(
+            "parallel",
+            spec.parallel,
+            f"at most {len(spec.dump_files)} with these dump files; "
+            "use %U or %L in a dump file name for more workers (§2.10)",
+        )
+
+
+def _check_mode(spec: JobSpec) -> None:
+    mode = spec.mode.value
+    if spec.schemas and mode != "SCHEMA":
+        fail("schemas", list(spec.schemas), "schemas only in SCHEMA mode; FULL takes everything")
+    if spec.tables and mode != "TABLE":
+        fail("tables", [str(t) for t in spec.tables], "tables only in TABLE mode")
+    if mode == "TABLE":
+        if not spec.tables:
+            fail("tables", [], "at least one table in TABLE mode")
+        owners = {t.schema for t in spec.tables}
+        if len(owners) > 1:
+            fail(
+                "tables",
+                [str(t) for t in spec.tables],
+                "tables of one schema, all qualified or all unqualified (TABLE mode, §2.4)",
+            )
+    if spec.tablespaces and mode not in ("TABLE", "TABLESPACE", "TRANSPORTABLE"):
+        fail(
+            "tablespaces",
+            list(spec.tablespaces),
+            "tablespaces in TABLE, TABLESPACE or TRANSPORTABLE mode",
+        )
+    exporting = spec.operation.value == "EXPORT"
+    if mode in ("TABLESPACE", "TRANSPORTABLE") and not spec.tablespaces and exporting:
+        fail("tablespaces", [], f"at least one tablespace in {mode} mode")
+    importing = spec.operation.value == "IMPORT"
+    if mode == "TRANSPORTABLE" and importing and spec.parameter("TABLESPACE_DATAFILE") is None:
+        fail(
+            "parameters.TABLESPACE_DATAFILE",
+            None,
+            "the datafiles to plug in, for a TRANSPORTABLE import (§2.9)",
+        )
+
+
+def _check_filters(spec: JobSpec) -> None:
+    if spec.data_filters and spec.mode.value == "TRANSPORTABLE":
+        fail(
+            "data_filters",
+            spec.data_filters[0].name,
+            "no data filters in TRANSPORTABLE mode (§2.5)",
+        )
+    if spec.data_filters and spec.operation.value == "SQL_FILE":
+        fail(
+            "data_filters",
+            spec.data_filters[0].name,
+            "no data filters for SQL_FILE, which moves no rows",
+        )
+    seen: Counter[tuple[str, str | None, str | None]] = Counter()
+    for item in data_filters(spec):
+        key = (item.name, item.schema_name, item.table_name)
+        seen[key] += 1
+        where = f"data_filters.{item.name}"
+        if seen[key] > 1:
+            target = item.table_name or "the whole job"
+            fail(where, item.name, f"each data filter once per table (here {target}) (§2.5)")
+        if item.name == "SAMPLE" and spec.operation.value != "EXPORT":
+            fail(where, str(item.value), "SAMPLE only on export (§2.5)")
+        if item.name == "PARTITION_EXPR" and spec.is_network:
+            fail(where, "PARTITION_EXPR", "no PARTITION_EXPR over a network link (§2.5, §8)")
+    include, exclude = set(spec.include), set(spec.exclude)
+    both = sorted(include & exclude)
+    if both:
+        fail("exclude", both, "a path in either include or exclude, not both")
+
+
+def _check_remaps_and_transforms(spec: JobSpec) -> None:
+    op = spec.operation.value
+    for name in ("remaps", "transforms"):
+        items = getattr(spec, name)
+        if items and op not in _REMAP_OPERATIONS:
+            fail(name, items[0].name, f"{name} only for IMPORT and SQL_FILE (§2.6, §2.7)")
+    if spec.transforms and spec.mode.value == "TRANSPORTABLE":
+        fail(
+            "transforms", spec.transforms[0].name, "no transforms in TRANSPORTABLE mode (ORA-39205)"
+        )
+    pairs = Counter((r.name, r.old_value, r.object_type) for r in spec.remaps)
+    for (name, old, _), count in pairs.items():
+        if count > 1:
+            fail(f"remaps.{name}", old, "one target per remapped name")
+    seen = Counter((t.name, t.object_type) for t in spec.transforms)
+    for (name, _), count in seen.items():
+        if count > 1:
+            fail(f"transforms.{name}", name, "each transform once per object type")
+
+
+def _scope(spec: JobSpec) -> set[str]:
+    op = spec.operation.value
+    scope = {op}
+    if op == "IMPORT" and spec.is_network:
+        scope.add(catalog.NETWORK_IMPORT)
+    return scope
+
+
+def _check_parameters(spec: JobSpec) -> None:
+    scope = _scope(spec)
+    counts = Counter(p.name for p in spec.parameters)
+    for param in spec.parameters:
+        info = param.info
+        field = f"parameters.{param.name}"
+        if counts[param.name] > 1 and not info.repeatable:
+            fail(field, param.value, "the parameter only once")
+        if not scope & info.scope:
+            where = ", ".join(sorted(s.replace("_", " ").lower() for s in info.scope))
+            fail(field, param.value, f"{param.name} applies to: {where}")
+    _check_parameter_combinations(spec)
+
+
+def _check_parameter_combinations(spec: JobSpec) -> None:
+    value = spec.parameter
+    if value("FLASHBACK_SCN") is not None and value("FLASHBACK_TIME") is not None:
+        fail(
+            "parameters.FLASHBACK_TIME",
+            value("FLASHBACK_TIME"),
+            "FLASHBACK_SCN or FLASHBACK_TIME, not both (§2.9)",
+        )
+    action = value("TABLE_EXISTS_ACTION")
+    if value("INCLUDE_METADATA") == 0 and action in ("SKIP", "REPLACE"):
+        fail(
+            "parameters.TABLE_EXISTS_ACTION",
+            action,
+            "APPEND or TRUNCATE for a data-only import (ORA-39137)",
+        )
+    mode = spec.mode.value
+    if value("TRANSPORTABLE") is not None and mode not in ("TABLE", "FULL"):
+        fail("parameters.TRANSPORTABLE", value("TRANSPORTABLE"), "TABLE or FULL mode (§2.9)")
+    if value("TTS_FULL_CHECK") is not None and mode != "TRANSPORTABLE":
+        fail("parameters.TTS_FULL_CHECK", value("TTS_FULL_CHECK"), "TRANSPORTABLE mode (§2.9)")
+    if value("USER_METADATA") is not None and mode != "SCHEMA":
+        fail("parameters.USER_METADATA", value("USER_METADATA"), "SCHEMA mode (§2.9)")
+    if value("REUSE_DATAFILES") is not None and mode != "FULL":
+        fail("parameters.REUSE_DATAFILES", value("REUSE_DATAFILES"), "a FULL import (§2.9)")
+    if value("TABLESPACE_DATAFILE") is not None and mode != "TRANSPORTABLE":
+        fail(
+            "parameters.TABLESPACE_DATAFILE",
+            value("TABLESPACE_DATAFILE"),
+            "a TRANSPORTABLE import (§2.9)",
+        )
+    if value("ESTIMATE_ONLY") == 1 and spec.is_network:
+        fail("parameters.ESTIMATE_ONLY", 1, "a local export; estimate a network job with ESTIMATE")
+
+
+def _check_encryption(spec: JobSpec) -> None:
+    value = spec.parameter
+    mode, scope = value("ENCRYPTION_MODE"), value("ENCRYPTION")
+    has_password = spec.encryption_password is not None
+    if mode in ("PASSWORD", "DUAL") and not has_password:
+        fail("encryption_password", None, f"a password for ENCRYPTION_MODE={mode}")
+    if mode == "TRANSPARENT" and has_password:
+        fail("encryption_password", "***", "no password with ENCRYPTION_MODE=TRANSPARENT")
+    if scope == "NONE" and (has_password or mode is not None or value("ENCRYPTION_ALGORITHM")):
+        fail(
+            "parameters.ENCRYPTION",
+            "NONE",
+            "no encryption password, mode or algorithm with ENCRYPTION=NONE",
+        )

@@ -1,0 +1,11 @@
+"""Test-wide settings that must be in place before anything imports Airflow."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="airflow-datapump-tests-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
