@@ -1,0 +1,45 @@
+"""What Airflow's providers manager reads from the ``apache_airflow_provider`` entry point.
+
+The lists are written out rather than discovered: Airflow calls this while parsing DAGs and
+must not import hooks to do it. A test keeps them equal to the modules that exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+INTEGRATION = "Oracle Data Pump"
+
+# Modules per Airflow role, filled as each role's module lands.
+ROLE_MODULES: dict[str, list[str]] = {
+    "hooks": [],
+    "operators": [],
+    "sensors": [],
+    "triggers": [],
+}
+
+
+def get_provider_info() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        # Must equal the canonical distribution name, or `airflow providers list` fails.
+        "package-name": "airflow-datapump",
+        "name": "Oracle Data Pump",
+        "description": (
+            "Run Oracle Data Pump exports and imports through DBMS_DATAPUMP from Airflow, "
+            "deferrably, with no Oracle client installed."
+        ),
+        "integrations": [
+            {
+                "integration-name": INTEGRATION,
+                "external-doc-url": (
+                    "https://docs.oracle.com/en/database/oracle/oracle-database/19/arpls/"
+                    "DBMS_DATAPUMP.html"
+                ),
+                "tags": ["software"],
+            }
+        ],
+    }
+    for role, modules in ROLE_MODULES.items():
+        if modules:
+            info[role] = [{"integration-name": INTEGRATION, "python-modules": list(modules)}]
+    return info

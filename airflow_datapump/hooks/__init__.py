@@ -1,0 +1,1 @@
+"""Hooks: DatapumpHook, the Data Pump job lifecycle over an Airflow Oracle connection."""

@@ -1,0 +1,1 @@
+"""Operators: ExportOperator and ImportOperator, which submit a job and wait for it."""

@@ -1,0 +1,1 @@
+"""Sensors: JobSensor, which waits on an existing Data Pump job by name."""

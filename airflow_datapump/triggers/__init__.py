@@ -1,0 +1,1 @@
+"""Triggers: JobTrigger, which waits on a job in the triggerer without a worker slot."""
