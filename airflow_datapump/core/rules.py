@@ -45,8 +45,10 @@ def _check_files(spec: JobSpec) -> None:
     if spec.dump_files and (network_read or estimate_only):
         why = "a network-mode import" if network_read else "an ESTIMATE_ONLY export"
         fail("dump_files", list(spec.dump_files), f"no dump files for {why} (ORA-39002, §2.2)")
-    if not spec.dump_files and not network_read and not estimate_only:
-        fail("dump_files", [], f"at least one dump file for a file-based {op} (§2.11)")
+    # An export may leave its dump file names to the hook, which derives them from the job
+    # name; an import or SQL_FILE has to be told which files to read.
+    if not spec.dump_files and op != "EXPORT" and not network_read:
+        fail("dump_files", [], f"at least one dump file to read for a file-based {op} (§2.11)")
     if op != "EXPORT":
         for name in ("file_size", "reuse_dump_files"):
             if getattr(spec, name):

@@ -57,7 +57,8 @@ class JobSpec:
     :param mode: FULL, SCHEMA, TABLE, TABLESPACE or TRANSPORTABLE.
     :param directory: directory object for dump, log and SQL files. Default DATA_PUMP_DIR.
     :param dump_files: dump file names, with ``%U``/``%L`` to spread over several files.
-        Required unless the job is a network import or an estimate.
+        Required for a file-based import or SQL_FILE; an export without them gets names
+        derived from the job name when it is submitted.
     :param file_size: largest size of one dump file (bytes, or ``500M``, ``2G`` ...).
     :param reuse_dump_files: overwrite existing dump files (export). Default False.
     :param log_file: log file name; the hook derives one from the job name when None.

@@ -105,8 +105,20 @@ CASES = [
         "a non-empty file name without surrounding spaces",
         dump_files=[" hr.dmp"],
     ),
-    case(EXP, "dump_files", [], "at least one dump file for a file-based EXPORT", dump_files=[]),
-    case(IMP, "dump_files", [], "at least one dump file for a file-based IMPORT", dump_files=[]),
+    case(
+        IMP,
+        "dump_files",
+        [],
+        "at least one dump file to read for a file-based IMPORT",
+        dump_files=[],
+    ),
+    case(
+        {**IMP, "operation": "SQL_FILE"},
+        "dump_files",
+        [],
+        "at least one dump file to read for a file-based SQL_FILE",
+        dump_files=[],
+    ),
     case(
         NET,
         "dump_files",
