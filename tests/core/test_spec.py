@@ -156,7 +156,8 @@ def test_network_import_needs_no_dump_files_and_takes_flashback() -> None:
         schemas=["HR"],
         parameters={"FLASHBACK_SCN": 1},
     )
-    assert spec.is_network and spec.network_link == "SRC.EXAMPLE.COM"
+    assert spec.is_network
+    assert spec.network_link == "SRC.EXAMPLE.COM"
     assert spec.dump_files == ()
 
 
@@ -199,7 +200,8 @@ def test_a_read_back_secret_is_redacted_and_refuses_to_be_revealed() -> None:
     spec = JobSpec("EXPORT", "SCHEMA", dump_files=["a.dmp"], encryption_password="hunter2")
     again = JobSpec.from_json(spec.to_json())
     assert json.loads(spec.to_json())["encryption_password"] == {"redacted": True}
-    assert again.encryption_password is not None and again.encryption_password.is_redacted
+    assert again.encryption_password is not None
+    assert again.encryption_password.is_redacted
     with pytest.raises(SpecError, match="supply it again"):
         again.encryption_password.reveal()
 
@@ -276,7 +278,8 @@ def test_json_round_trip_gives_an_equal_spec(spec: JobSpec) -> None:
     if spec.encryption_password is None:
         assert again == spec
     else:
-        assert again.encryption_password is not None and again.encryption_password.is_redacted
+        assert again.encryption_password is not None
+        assert again.encryption_password.is_redacted
 
 
 schema_names = st.from_regex(r"[A-Z][A-Z0-9_]{0,10}", fullmatch=True) | st.text(
@@ -318,7 +321,7 @@ def test_json_round_trip_for_generated_specs(
 
 def test_from_dict_rejects_unknown_keys_and_formats() -> None:
     data = RICH[2].to_dict()
-    with pytest.raises(SpecError, match="the keys JobSpec.to_dict"):
+    with pytest.raises(SpecError, match=r"the keys JobSpec\.to_dict"):
         JobSpec.from_dict({**data, "colour": "blue"})
     with pytest.raises(SpecError, match="format 1"):
         JobSpec.from_dict({**data, "format": 2})
