@@ -1,0 +1,314 @@
+"""SELECT evaluation over Runtime tables: joins, WHERE, GROUP BY, ORDER BY, FETCH FIRST.
+
+Rows are plain tuples; a query's FROM clause produces the concatenated tuple of all its
+sources and column references compile to fixed indexes into it. Correlated subqueries and
+PL/SQL variables are reached through the Env chain, like any outer name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+
+from airflow_datapump.testing._plsql import nodes as n
+from airflow_datapump.testing._plsql import ops
+from airflow_datapump.testing._plsql import sqlnodes as s
+from airflow_datapump.testing._plsql.builtins import AGGREGATES
+from airflow_datapump.testing._plsql.cexpr import CQuery
+from airflow_datapump.testing._plsql.chains import ChainCompiler, Ref, Step
+from airflow_datapump.testing._plsql.errors import ora
+from airflow_datapump.testing._plsql.scope import (
+    CExpr,
+    Column,
+    CompileError,
+    Env,
+    FrameLayout,
+    Place,
+    Scope,
+)
+from airflow_datapump.testing._plsql.sqlagg import aggregate_fn
+from airflow_datapump.testing._plsql.typesys import to_number
+from airflow_datapump.testing._values import BOOLEAN, NUMBER, VARCHAR2, DataType, Value
+
+Rows = Callable[[Env], list[tuple[Value, ...]]]
+Source = tuple[list[tuple[str | None, str, DataType]], Rows]
+
+
+def sql_error(pos: n.Pos, code: int, arg: str | None = None) -> CompileError:
+    return CompileError(pos, ora(code, arg).lines[0], sql=True)
+
+
+def has_aggregate(node: object) -> bool:
+    """Whether an aggregate call appears in ``node`` outside any nested query."""
+    if isinstance(node, s.Query):
+        return False
+    if isinstance(node, n.Apply) and isinstance(node.base, n.Name) and node.base.name in AGGREGATES:
+        return True
+    if isinstance(node, tuple | list):
+        return any(has_aggregate(x) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return any(has_aggregate(getattr(node, f.name)) for f in dataclasses.fields(node))
+    return False
+
+
+class SqlCompiler(ChainCompiler):
+    agg_scope: Scope | None = None
+
+    def column(self, name: str, steps: list[Step], scope: Scope) -> tuple[Ref, int] | None:
+        current: Scope | None = scope
+        while current is not None and current.columns is not None:
+            found = self.column_in(name, steps, current, scope.level)
+            if found is not None:
+                return found
+            current = current.parent
+        return None
+
+    def column_in(self, name: str, steps: list[Step], at: Scope, level: int) -> tuple[Ref, int] | None:
+        assert at.columns is not None
+        hops = level - at.level
+        if steps and isinstance(steps[0], n.Attr) and any(c.qualifier == name for c in at.columns):
+            wanted = steps[0].name
+            hits = [c for c in at.columns if c.qualifier == name and c.name == wanted]
+            if not hits:
+                raise sql_error(steps[0].pos, 904, f'"{name}"."{wanted}"')
+            return _column_place(hits[0], hops), 1
+        hits = [c for c in at.columns if c.name == name]
+        if len(hits) > 1:
+            raise sql_error(steps[0].pos if steps else (0, 0), 918)
+        return (_column_place(hits[0], hops), 0) if hits else None
+
+    def cursor_attr(self, e: n.CursorAttr) -> CExpr:
+        attr = e.attr
+
+        def run(env: Env) -> Value:
+            count = env.m.rowcount
+            if attr == "ISOPEN":
+                return False
+            if count is None:
+                return None
+            if attr == "ROWCOUNT":
+                return to_number(str(count))
+            return (count > 0) == (attr == "FOUND")
+
+        return CExpr(NUMBER if attr == "ROWCOUNT" else BOOLEAN, run)
+
+    def aggregate(self, e: n.Apply, name: str, scope: Scope) -> CExpr:
+        if self.agg_scope is not scope:
+            raise sql_error(e.pos, 934)
+        self.agg_scope = None  # no aggregates nested inside aggregates
+        try:
+            arg = self.expr(e.args[0].value, scope) if e.args else None
+        finally:
+            self.agg_scope = scope
+        if (arg is None) != e.star or len(e.args) > 1:
+            raise sql_error(e.pos, 909)
+        result = NUMBER if name in ("COUNT", "SUM", "AVG") else (arg.type if arg else NUMBER)
+        return CExpr(result, aggregate_fn(name, arg, e.distinct))
+
+    # --- FROM --------------------------------------------------------------------------
+
+    def source(self, item: s.FromItem, scope: Scope) -> Source:
+        if isinstance(item, s.SubqueryRef):
+            sub = self.query(item.query, scope)
+            cols = [(item.alias, name, t) for name, t in sub.columns]
+            return cols, sub.run
+        if isinstance(item, s.Join):
+            return self.join(item, scope)
+        qualifier = item.alias or item.name
+        if item.name == "DUAL" and item.schema in (None, "SYS") and item.dblink is None:
+            return [(qualifier, "DUMMY", VARCHAR2)], lambda env: [("X",)]
+        table = self.runtime.table(item.name, item.schema, item.dblink)
+        cols = [(qualifier, c.name, c.type) for c in table.columns]
+        return cols, lambda env: [values for _rowid, values in table.rows()]
+
+    def join(self, item: s.Join, scope: Scope) -> Source:
+        left_cols, left_rows = self.source(item.left, scope)
+        right_cols, right_rows = self.source(item.right, scope)
+        cols = left_cols + right_cols
+        on = None
+        if item.on is not None:
+            on = self.condition(item.on, self.row_scope(scope, cols)).fn
+        pad = (None,) * len(right_cols)
+        outer = item.kind == "LEFT"
+
+        def rows(env: Env) -> list[tuple[Value, ...]]:
+            out: list[tuple[Value, ...]] = []
+            rights = right_rows(env)
+            for left in left_rows(env):
+                matched = False
+                for right in rights:
+                    row = left + right
+                    if on is None or on(Env(env.m, env, row)) is True:
+                        out.append(row)
+                        matched = True
+                if outer and not matched:
+                    out.append(left + pad)
+            return out
+
+        return cols, rows
+
+    def row_scope(self, scope: Scope, cols: list[tuple[str | None, str, DataType]]) -> Scope:
+        columns = [Column(q, name, t, i) for i, (q, name, t) in enumerate(cols)]
+        return Scope(scope, scope.level + 1, FrameLayout(), columns)
+
+    # --- SELECT ------------------------------------------------------------------------
+
+    def query(self, q: s.Query, scope: Scope) -> CQuery:
+        sources = [self.source(item, scope) for item in q.from_]
+        cols = [c for cols, _ in sources for c in cols]
+        rows_fns = [fn for _, fn in sources]
+        rscope = self.row_scope(scope, cols)
+        where = self.condition(q.where, rscope).fn if q.where is not None else None
+        aggregated = bool(q.group_by) or has_aggregate((q.items, q.having, q.order_by))
+        keys = [self.expr(g, rscope).fn for g in q.group_by]
+        saved = self.agg_scope
+        self.agg_scope = rscope if aggregated else None
+        try:
+            names, items = self.select_list(q, rscope, cols)
+            having = self.condition(q.having, rscope).fn if q.having is not None else None
+            order = self.order_keys(q, rscope, names)
+        finally:
+            self.agg_scope = saved
+        limits = [self.expr(x, scope).fn if x is not None else None for x in (q.offset, q.fetch)]
+        width = len(cols)
+
+        def run(env: Env) -> list[tuple[Value, ...]]:
+            envs = [Env(env.m, env, row) for row in _product(rows_fns, env)]
+            if where is not None:
+                envs = [e for e in envs if where(e) is True]
+            if aggregated:
+                envs = _groups(envs, keys, env, width)
+                if having is not None:
+                    envs = [e for e in envs if having(e) is True]
+            out = [(e, tuple(fn(e) for _, fn in items)) for e in envs]
+            if q.distinct:
+                out = list({row: (e, row) for e, row in reversed(out)}.values())[::-1]
+            out = _sort(out, order)
+            return _limit([row for _, row in out], limits, env)
+
+        return CQuery([(name, t) for name, (t, _) in zip(names, items, strict=True)], run)
+
+    def select_list(
+        self, q: s.Query, rscope: Scope, cols: list[tuple[str | None, str, DataType]]
+    ) -> tuple[list[str], list[tuple[DataType, Callable[[Env], Value]]]]:
+        names: list[str] = []
+        items: list[tuple[DataType, Callable[[Env], Value]]] = []
+        for item in q.items:
+            if isinstance(item.expr, n.Star):
+                qual = item.expr.qualifier[-1] if item.expr.qualifier else None
+                picked = [(i, c) for i, c in enumerate(cols) if qual is None or c[0] == qual]
+                if not picked:
+                    raise sql_error(item.pos, 904, f'"{qual}"')
+                for i, (_, name, t) in picked:
+                    names.append(name)
+                    items.append((t, functools.partial(_nth, i)))
+                continue
+            compiled = self.expr(item.expr, rscope)
+            names.append(item.alias or _default_name(item))
+            items.append((compiled.type or VARCHAR2, compiled.fn))
+        return names, items
+
+    def order_keys(
+        self, q: s.Query, rscope: Scope, names: list[str]
+    ) -> list[tuple[Callable[[Env, tuple[Value, ...]], Value], bool, bool]]:
+        keys: list[tuple[Callable[[Env, tuple[Value, ...]], Value], bool, bool]] = []
+        for item in q.order_by:
+            e = item.expr
+            nulls_first = item.descending if item.nulls_first is None else item.nulls_first
+            if isinstance(e, n.Literal) and e.kind == "NUMBER":
+                pos = int(to_number(e.value) or 0)
+                if not 1 <= pos <= len(names):
+                    raise sql_error(e.pos, 1785)
+                keys.append((functools.partial(_out_nth, pos - 1), item.descending, nulls_first))
+            elif isinstance(e, n.Name) and names.count(e.name) == 1 and _is_alias(q, e.name):
+                index = names.index(e.name)
+                keys.append((functools.partial(_out_nth, index), item.descending, nulls_first))
+            else:
+                fn = self.expr(e, rscope).fn
+                keys.append((functools.partial(_env_key, fn), item.descending, nulls_first))
+        return keys
+
+
+def _column_place(col: Column, hops: int) -> Place:
+    index = col.index
+    return Place(col.type, lambda env: env.up(hops).row[index], None, col.name)
+
+
+def _nth(i: int, env: Env) -> Value:
+    return env.row[i]
+
+
+def _out_nth(i: int, env: Env, row: tuple[Value, ...]) -> Value:
+    return row[i]
+
+
+def _env_key(fn: Callable[[Env], Value], env: Env, row: tuple[Value, ...]) -> Value:
+    return fn(env)
+
+
+def _is_alias(q: s.Query, name: str) -> bool:
+    return any(item.alias == name for item in q.items)
+
+
+def _default_name(item: s.SelectItem) -> str:
+    e = item.expr
+    if isinstance(e, n.Name):
+        return e.name
+    if isinstance(e, n.Attr) and isinstance(e.base, n.Name):
+        return e.name
+    return item.text
+
+
+def _product(rows_fns: list[Rows], env: Env) -> list[tuple[Value, ...]]:
+    result: list[tuple[Value, ...]] = [()]
+    for fn in rows_fns:
+        rows = fn(env)
+        result = [left + right for left in result for right in rows]
+    return result
+
+
+def _groups(envs: list[Env], keys: list[Callable[[Env], Value]], outer: Env, width: int) -> list[Env]:
+    groups: dict[tuple[Value, ...], list[tuple[Value, ...]]] = {}
+    for e in envs:
+        groups.setdefault(tuple(k(e) for k in keys), []).append(e.row)
+    if not keys and not groups:
+        return [Env(outer.m, outer, (None,) * width, [])]
+    return [Env(outer.m, outer, rows[0], rows) for rows in groups.values()]
+
+
+Keyed = list[tuple[Env, tuple[Value, ...]]]
+
+
+def _sort(out: Keyed, order: list[tuple[Callable[[Env, tuple[Value, ...]], Value], bool, bool]]) -> Keyed:
+    if not order:
+        return out
+    keyed = [([fn(e, row) for fn, _, _ in order], e, row) for e, row in out]
+
+    def cmp(
+        a: tuple[list[Value], Env, tuple[Value, ...]], b: tuple[list[Value], Env, tuple[Value, ...]]
+    ) -> int:
+        for (_, descending, nulls_first), x, y in zip(order, a[0], b[0], strict=True):
+            if x is None or y is None:
+                if x is None and y is None:
+                    continue
+                return (-1 if nulls_first else 1) * (1 if x is None else -1)
+            c = ops.compare(x, y, sql=True) or 0
+            if c:
+                return -c if descending else c
+        return 0
+
+    keyed.sort(key=functools.cmp_to_key(cmp))
+    return [(e, row) for _, e, row in keyed]
+
+
+def _limit(
+    rows: list[tuple[Value, ...]], limits: list[Callable[[Env], Value] | None], env: Env
+) -> list[tuple[Value, ...]]:
+    offset_fn, fetch_fn = limits
+    start = int(to_number(offset_fn(env)) or 0) if offset_fn else 0
+    rows = rows[max(start, 0) :]
+    if fetch_fn is not None:
+        count = to_number(fetch_fn(env))
+        rows = rows[: max(int(count), 0)] if count is not None else []
+    return rows

@@ -1,0 +1,212 @@
+"""DDL and DCL statements, parsed by the engine and executed by the Runtime.
+
+The engine only parses these; :meth:`Runtime.execute_ddl` carries them out, so the storage
+part of the emulator decides what a user, grant or table is. Names are canonical: upper case
+unless they were quoted. Every node keeps ``pos`` = (line, column) for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from airflow_datapump.testing._plsql.nodes import Expr, Pos
+from airflow_datapump.testing._values import DataType, Value
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing._plsql.sqlnodes import Query
+
+
+@dataclass(frozen=True)
+class Quota:
+    """``QUOTA 10M ON users``; ``size`` None means UNLIMITED, else bytes."""
+
+    size: int | None
+    tablespace: str
+
+
+@dataclass(frozen=True)
+class CreateUser:
+    pos: Pos
+    name: str
+    password: str
+    default_tablespace: str | None = None
+    temporary_tablespace: str | None = None
+    quotas: tuple[Quota, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlterUser:
+    """ALTER USER; only the parts given are set (``password`` None leaves it unchanged)."""
+
+    pos: Pos
+    name: str
+    password: str | None = None
+    default_tablespace: str | None = None
+    temporary_tablespace: str | None = None
+    quotas: tuple[Quota, ...] = ()
+    account: str | None = None  # "LOCK" or "UNLOCK"
+
+
+@dataclass(frozen=True)
+class DropUser:
+    pos: Pos
+    name: str
+    cascade: bool = False
+
+
+@dataclass(frozen=True)
+class ObjectName:
+    schema: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """GRANT privileges or roles; ``on`` set for object privileges (``on_directory`` for
+    ``ON DIRECTORY d``). Privileges are upper-case words joined by one blank (``CREATE
+    SESSION``, ``READ``, ``DATAPUMP_EXP_FULL_DATABASE``)."""
+
+    pos: Pos
+    privileges: tuple[str, ...]
+    grantees: tuple[str, ...]
+    on: ObjectName | None = None
+    on_directory: bool = False
+    with_admin_option: bool = False
+    with_grant_option: bool = False
+
+
+@dataclass(frozen=True)
+class Revoke:
+    pos: Pos
+    privileges: tuple[str, ...]
+    grantees: tuple[str, ...]
+    on: ObjectName | None = None
+    on_directory: bool = False
+
+
+@dataclass(frozen=True)
+class CreateRole:
+    pos: Pos
+    name: str
+
+
+@dataclass(frozen=True)
+class DropRole:
+    pos: Pos
+    name: str
+
+
+@dataclass(frozen=True)
+class CreateDirectory:
+    pos: Pos
+    name: str
+    path: str
+    or_replace: bool = False
+
+
+@dataclass(frozen=True)
+class DropDirectory:
+    pos: Pos
+    name: str
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    """One column of CREATE TABLE; also the column description a TableSource reports.
+
+    ``default`` is the DEFAULT expression as parsed: the engine evaluates it on INSERT.
+    """
+
+    name: str
+    type: DataType
+    default: Expr | None = None
+    not_null: bool = False
+    primary_key: bool = False
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class TableConstraint:
+    """An out-of-line constraint: ``kind`` is "PRIMARY KEY" or "UNIQUE"."""
+
+    name: str | None
+    kind: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CreateTable:
+    """CREATE TABLE; for CREATE TABLE ... AS SELECT, ``as_query`` is set and the engine
+    fills ``columns`` from the query and passes the rows in ``rows``."""
+
+    pos: Pos
+    schema: str | None
+    name: str
+    columns: tuple[ColumnDef, ...]
+    constraints: tuple[TableConstraint, ...] = ()
+    tablespace: str | None = None
+    as_query: Query | None = None
+    rows: tuple[tuple[Value, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class DropTable:
+    pos: Pos
+    schema: str | None
+    name: str
+    cascade_constraints: bool = False
+    purge: bool = False
+
+
+@dataclass(frozen=True)
+class CreateDatabaseLink:
+    pos: Pos
+    name: str
+    user: str
+    password: str
+    using: str
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class DropDatabaseLink:
+    pos: Pos
+    name: str
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class CreateTablespace:
+    pos: Pos
+    name: str
+    datafile: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class AlterSession:
+    """``ALTER SESSION SET name = value``; ``value`` upper-cased unless quoted."""
+
+    pos: Pos
+    parameter: str
+    value: str
+
+
+DdlStatement = (
+    CreateUser
+    | AlterUser
+    | DropUser
+    | Grant
+    | Revoke
+    | CreateRole
+    | DropRole
+    | CreateDirectory
+    | DropDirectory
+    | CreateTable
+    | DropTable
+    | CreateDatabaseLink
+    | DropDatabaseLink
+    | CreateTablespace
+    | AlterSession
+)

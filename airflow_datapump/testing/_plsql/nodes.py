@@ -1,0 +1,452 @@
+"""Syntax tree of expressions and PL/SQL statements.
+
+Every node carries ``pos`` = (line, column) of its first token, which is what Oracle quotes in
+ORA-06550 and ORA-06512 lines. Nodes are immutable so a parsed statement can be cached and run
+many times (``executemany``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from airflow_datapump.testing._values import Value
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing._plsql.sqlnodes import Query, SqlStatement
+
+Pos = tuple[int, int]
+
+
+# --- expressions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A literal; ``value`` None is the NULL literal. ``kind`` is NUMBER, VARCHAR2, BOOLEAN..."""
+
+    pos: Pos
+    value: Value
+    kind: str
+
+
+@dataclass(frozen=True)
+class Name:
+    """An identifier as written (upper-cased unless it was quoted)."""
+
+    pos: Pos
+    name: str
+
+
+@dataclass(frozen=True)
+class BindRef:
+    pos: Pos
+    name: str
+
+
+@dataclass(frozen=True)
+class Attr:
+    """``base.name``: package member, record field, object attribute or collection method."""
+
+    pos: Pos
+    base: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Arg:
+    pos: Pos
+    name: str | None
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Apply:
+    """``base(args)``: a call, a constructor or an element access, told apart when compiled."""
+
+    pos: Pos
+    base: Expr
+    args: tuple[Arg, ...]
+    star: bool = False  # COUNT(*)
+    distinct: bool = False  # COUNT(DISTINCT x)
+
+
+@dataclass(frozen=True)
+class CursorAttr:
+    """``SQL%ROWCOUNT`` and friends, about the last DML statement."""
+
+    pos: Pos
+    attr: str
+
+
+@dataclass(frozen=True)
+class Unary:
+    pos: Pos
+    op: str  # "-", "+", "NOT"
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Binary:
+    pos: Pos
+    op: str  # + - * / ** || = <> < > <= >= AND OR
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class IsNull:
+    pos: Pos
+    operand: Expr
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Like:
+    pos: Pos
+    operand: Expr
+    pattern: Expr
+    escape: Expr | None
+    negated: bool
+
+
+@dataclass(frozen=True)
+class InList:
+    pos: Pos
+    operand: Expr
+    items: tuple[Expr, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class InQuery:
+    pos: Pos
+    operand: Expr
+    query: Query
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Between:
+    pos: Pos
+    operand: Expr
+    low: Expr
+    high: Expr
+    negated: bool
+
+
+@dataclass(frozen=True)
+class CaseExpr:
+    """Simple (``operand`` set) or searched CASE expression."""
+
+    pos: Pos
+    operand: Expr | None
+    whens: tuple[tuple[Expr, Expr], ...]
+    default: Expr | None
+
+
+@dataclass(frozen=True)
+class Exists:
+    pos: Pos
+    query: Query
+
+
+@dataclass(frozen=True)
+class ScalarQuery:
+    pos: Pos
+    query: Query
+
+
+@dataclass(frozen=True)
+class Star:
+    """``*`` or ``alias.*`` in a select list."""
+
+    pos: Pos
+    qualifier: tuple[str, ...] = ()
+
+
+Expr = (
+    Literal
+    | Name
+    | BindRef
+    | Attr
+    | Apply
+    | CursorAttr
+    | Unary
+    | Binary
+    | IsNull
+    | Like
+    | InList
+    | InQuery
+    | Between
+    | CaseExpr
+    | Exists
+    | ScalarQuery
+    | Star
+)
+
+
+# --- types and declarations --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type as written: ``VARCHAR2(30 CHAR)``, ``ku$_Status``, ``v%TYPE``, ``PKG.T``."""
+
+    pos: Pos
+    name: tuple[str, ...]
+    args: tuple[int, ...] = ()
+    char_semantics: bool = False
+    attribute: str | None = None  # "TYPE" or "ROWTYPE"
+    star_precision: bool = False  # NUMBER(*, 0)
+
+
+@dataclass(frozen=True)
+class VarDecl:
+    pos: Pos
+    name: str
+    type: TypeRef
+    constant: bool = False
+    not_null: bool = False
+    init: Expr | None = None
+
+
+@dataclass(frozen=True)
+class ExceptionDecl:
+    pos: Pos
+    name: str
+
+
+@dataclass(frozen=True)
+class PragmaExceptionInit:
+    pos: Pos
+    name: str
+    code: int
+
+
+@dataclass(frozen=True)
+class CollectionTypeDecl:
+    """``TYPE t IS TABLE OF x [INDEX BY k]`` or ``TYPE t IS VARRAY(n) OF x``."""
+
+    pos: Pos
+    name: str
+    element: TypeRef
+    varray_limit: int | None = None
+    index_by: TypeRef | None = None
+
+
+@dataclass(frozen=True)
+class RecordTypeDecl:
+    pos: Pos
+    name: str
+    fields: tuple[VarDecl, ...]
+
+
+@dataclass(frozen=True)
+class ParamDecl:
+    pos: Pos
+    name: str
+    mode: str  # "IN", "OUT", "IN OUT"
+    type: TypeRef
+    default: Expr | None = None
+
+
+@dataclass(frozen=True)
+class SubprogramDecl:
+    """A nested PROCEDURE or FUNCTION (``returns`` set) defined in a declare section."""
+
+    pos: Pos
+    name: str
+    params: tuple[ParamDecl, ...]
+    returns: TypeRef | None
+    body: Block
+
+
+@dataclass(frozen=True)
+class UnsupportedDecl:
+    """A declaration the emulator parses past but refuses to compile (cursors, subtypes)."""
+
+    pos: Pos
+    what: str
+
+
+Decl = (
+    VarDecl
+    | ExceptionDecl
+    | PragmaExceptionInit
+    | CollectionTypeDecl
+    | RecordTypeDecl
+    | SubprogramDecl
+    | UnsupportedDecl
+)
+
+
+# --- statements --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handler:
+    pos: Pos
+    names: tuple[Expr, ...]  # empty for WHEN OTHERS
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    pos: Pos
+    label: str | None
+    decls: tuple[Decl, ...]
+    body: tuple[Stmt, ...]
+    handlers: tuple[Handler, ...]
+
+
+@dataclass(frozen=True)
+class NullStmt:
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Assign:
+    pos: Pos
+    target: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class CallStmt:
+    pos: Pos
+    call: Expr
+
+
+@dataclass(frozen=True)
+class If:
+    pos: Pos
+    branches: tuple[tuple[Expr, tuple[Stmt, ...]], ...]
+    otherwise: tuple[Stmt, ...] | None
+
+
+@dataclass(frozen=True)
+class CaseStmt:
+    pos: Pos
+    operand: Expr | None
+    whens: tuple[tuple[Expr, tuple[Stmt, ...]], ...]
+    otherwise: tuple[Stmt, ...] | None
+
+
+@dataclass(frozen=True)
+class Loop:
+    pos: Pos
+    label: str | None
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class While:
+    pos: Pos
+    label: str | None
+    cond: Expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class ForRange:
+    pos: Pos
+    label: str | None
+    var: str
+    reverse: bool
+    low: Expr
+    high: Expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class ForQuery:
+    pos: Pos
+    label: str | None
+    var: str
+    query: Query
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class Exit:
+    pos: Pos
+    label: str | None
+    when: Expr | None
+    is_continue: bool = False
+
+
+@dataclass(frozen=True)
+class Return:
+    pos: Pos
+    value: Expr | None
+
+
+@dataclass(frozen=True)
+class Raise:
+    pos: Pos
+    name: Expr | None
+
+
+@dataclass(frozen=True)
+class UsingArg:
+    pos: Pos
+    mode: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class ExecuteImmediate:
+    pos: Pos
+    sql: Expr
+    into: tuple[Expr, ...]
+    using: tuple[UsingArg, ...]
+
+
+@dataclass(frozen=True)
+class SqlStmt:
+    """Static SQL inside PL/SQL; ``into`` holds the targets of SELECT ... INTO."""
+
+    pos: Pos
+    statement: SqlStatement
+    into: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transaction:
+    pos: Pos
+    action: str  # "COMMIT" or "ROLLBACK"
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A statement the emulator recognises but deliberately refuses (GOTO, MERGE, cursors)."""
+
+    pos: Pos
+    what: str
+
+
+Stmt = (
+    Block
+    | NullStmt
+    | Assign
+    | CallStmt
+    | If
+    | CaseStmt
+    | Loop
+    | While
+    | ForRange
+    | ForQuery
+    | Exit
+    | Return
+    | Raise
+    | ExecuteImmediate
+    | SqlStmt
+    | Transaction
+    | Unsupported
+)
+
+
+def number(pos: Pos, value: int | Decimal) -> Literal:
+    return Literal(pos, Decimal(value), "NUMBER")

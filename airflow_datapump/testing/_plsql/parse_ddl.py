@@ -1,0 +1,253 @@
+"""DDL and DCL: parsed into :mod:`.ddl` nodes for the Runtime to execute."""
+
+from __future__ import annotations
+
+from airflow_datapump.testing._plsql import ddl
+from airflow_datapump.testing._plsql.nodes import Expr, Pos
+from airflow_datapump.testing._plsql.parse_sql import SqlParser
+from airflow_datapump.testing._plsql.tokens import ParseError
+from airflow_datapump.testing._plsql.typesys import TypeArgError, scalar_type
+from airflow_datapump.testing._values import DataType
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+class DdlParser(SqlParser):
+    def ddl_statement(self) -> ddl.DdlStatement:
+        pos = self.pos
+        word = str(self.next().value)
+        if word == "CREATE":
+            return self.create(pos)
+        if word == "ALTER":
+            return self.alter(pos)
+        if word == "DROP":
+            return self.drop(pos)
+        return self.grant_or_revoke(pos, word == "GRANT")
+
+    def raw_word(self) -> str:
+        """A password or similar: quoted or not, the case is kept as typed."""
+        tok = self.cur
+        if tok.kind not in ("ID", "QID"):
+            raise self.error("an identifier", sql_code=988)
+        self.next()
+        return str(tok.value) if tok.kind == "QID" else self.text[tok.start : tok.end]
+
+    def size(self) -> int:
+        value = self.int_literal()
+        if self.cur.kind == "ID" and str(self.cur.value) in _UNITS:
+            value *= _UNITS[str(self.next().value)]
+        return value
+
+    def create(self, pos: Pos) -> ddl.DdlStatement:
+        or_replace = False
+        if self.accept_kw("OR"):
+            self.expect_kw("REPLACE", sql_code=922)
+            or_replace = True
+        public = self.accept_kw("PUBLIC")
+        if self.accept_kw("USER"):
+            name = self.ident()
+            self.expect_kw("IDENTIFIED", sql_code=924)
+            self.expect_kw("BY", sql_code=924)
+            password = self.raw_word()
+            opts = self.user_options()
+            return ddl.CreateUser(pos, name, password, **opts)  # type: ignore[arg-type]
+        if self.accept_kw("ROLE"):
+            return ddl.CreateRole(pos, self.ident())
+        if self.accept_kw("DIRECTORY"):
+            name = self.ident()
+            self.expect_kw("AS", sql_code=905)
+            return ddl.CreateDirectory(pos, name, self.string_literal(), or_replace)
+        if self.accept_kw("TABLE"):
+            return self.create_table(pos)
+        if self.accept_kw("DATABASE"):
+            self.expect_kw("LINK", sql_code=901)
+            return self.create_link(pos, public)
+        if self.accept_kw("TABLESPACE"):
+            name = self.ident()
+            datafile = size = None
+            if self.accept_kw("DATAFILE"):
+                datafile = self.string_literal()
+            if self.accept_kw("SIZE"):
+                size = self.size()
+            return ddl.CreateTablespace(pos, name, datafile, size)
+        raise self.error("user", "role", "table", "directory", sql_code=901)
+
+    def user_options(self) -> dict[str, object]:
+        opts: dict[str, object] = {}
+        quotas: list[ddl.Quota] = []
+        while self.cur.kind == "ID":
+            if self.accept_kw("DEFAULT", "TEMPORARY"):
+                key = self.toks[self.i - 1].value
+                self.expect_kw("TABLESPACE", sql_code=922)
+                opts[f"{str(key).lower()}_tablespace"] = self.ident()
+            elif self.accept_kw("QUOTA"):
+                size = None if self.accept_kw("UNLIMITED") else self.size()
+                self.expect_kw("ON", sql_code=922)
+                quotas.append(ddl.Quota(size, self.ident()))
+            elif self.accept_kw("ACCOUNT"):
+                if not self.at_kw("LOCK", "UNLOCK"):
+                    raise self.error("lock", "unlock", sql_code=922)
+                opts["account"] = str(self.next().value)
+            elif self.at_kw("IDENTIFIED") and self.peek().is_kw("BY"):
+                self.i += 2
+                opts["password"] = self.raw_word()
+            else:
+                raise self.error("default", "temporary", "quota", sql_code=922)
+        opts["quotas"] = tuple(quotas)
+        return opts
+
+    def create_link(self, pos: Pos, public: bool) -> ddl.CreateDatabaseLink:
+        parts = [self.any_word()]
+        while self.accept_op("."):
+            parts.append(self.any_word())
+        self.expect_kw("CONNECT", sql_code=905)
+        self.expect_kw("TO", sql_code=905)
+        user = self.ident()
+        self.expect_kw("IDENTIFIED", sql_code=905)
+        self.expect_kw("BY", sql_code=905)
+        password = self.raw_word()
+        self.expect_kw("USING", sql_code=905)
+        return ddl.CreateDatabaseLink(pos, ".".join(parts), user, password, self.string_literal(), public)
+
+    def create_table(self, pos: Pos) -> ddl.CreateTable:
+        ref = self.table_name()
+        if self.accept_kw("AS"):
+            return ddl.CreateTable(pos, ref.schema, ref.name, (), as_query=self.query())
+        self.expect_op("(")
+        columns: list[ddl.ColumnDef] = []
+        constraints: list[ddl.TableConstraint] = []
+        while True:
+            if self.at_kw("CONSTRAINT", "PRIMARY", "UNIQUE"):
+                constraints.append(self.table_constraint())
+            else:
+                columns.append(self.column_def())
+            if not self.accept_op(","):
+                break
+        self.expect_op(")")
+        tablespace = self.ident() if self.accept_kw("TABLESPACE") else None
+        return ddl.CreateTable(pos, ref.schema, ref.name, tuple(columns), tuple(constraints), tablespace)
+
+    def table_constraint(self) -> ddl.TableConstraint:
+        name = self.ident() if self.accept_kw("CONSTRAINT") else None
+        if self.accept_kw("PRIMARY"):
+            self.expect_kw("KEY", sql_code=905)
+            kind = "PRIMARY KEY"
+        else:
+            self.expect_kw("UNIQUE", sql_code=902)
+            kind = "UNIQUE"
+        self.expect_op("(")
+        cols = [self.ident()]
+        while self.accept_op(","):
+            cols.append(self.ident())
+        self.expect_op(")")
+        return ddl.TableConstraint(name, kind, tuple(cols))
+
+    def column_def(self) -> ddl.ColumnDef:
+        name = self.ident()
+        col_type = self.sql_type()
+        default: Expr | None = self.expr() if self.accept_kw("DEFAULT") else None
+        flags = {"not_null": False, "primary_key": False, "unique": False}
+        while True:
+            if self.accept_kw("CONSTRAINT"):
+                self.ident()
+            if self.accept_kw("NOT"):
+                self.expect_kw("NULL", sql_code=905)
+                flags["not_null"] = True
+            elif self.accept_kw("NULL"):
+                flags["not_null"] = False
+            elif self.accept_kw("PRIMARY"):
+                self.expect_kw("KEY", sql_code=905)
+                flags["primary_key"] = flags["not_null"] = True
+            elif self.accept_kw("UNIQUE"):
+                flags["unique"] = True
+            else:
+                break
+        return ddl.ColumnDef(name, col_type, default, **flags)
+
+    def sql_type(self) -> DataType:
+        tok = self.cur
+        name = self.any_word()
+        args: list[int] = []
+        char_semantics = False
+        if self.accept_op("("):
+            args.append(self.int_literal())
+            if self.accept_op(","):
+                args.append(self.int_literal())
+            char_semantics = self.accept_kw("CHAR")
+            self.accept_kw("BYTE")
+            self.expect_op(")")
+        try:
+            resolved = scalar_type(name, tuple(args), char_semantics)
+        except TypeArgError as exc:
+            raise ParseError(self.cur, ("(",), sql_code=906) from exc
+        if resolved is None or name in ("BOOLEAN", "PLS_INTEGER", "BINARY_INTEGER"):
+            raise ParseError(tok, ("a datatype",), sql_code=902)
+        return resolved
+
+    def alter(self, pos: Pos) -> ddl.DdlStatement:
+        if self.accept_kw("USER"):
+            name = self.ident()
+            opts = self.user_options()
+            return ddl.AlterUser(pos, name, **opts)  # type: ignore[arg-type]
+        if self.accept_kw("SESSION"):
+            self.expect_kw("SET", sql_code=922)
+            param = self.any_word()
+            self.expect_op("=", sql_code=922)
+            tok = self.next()
+            if tok.kind not in ("ID", "QID", "STR", "NUM"):
+                raise ParseError(tok, ("a value",), sql_code=922)
+            return ddl.AlterSession(pos, param, str(tok.value))
+        raise self.error("user", "session", sql_code=940)
+
+    def drop(self, pos: Pos) -> ddl.DdlStatement:
+        public = self.accept_kw("PUBLIC")
+        if self.accept_kw("USER"):
+            return ddl.DropUser(pos, self.ident(), self.accept_kw("CASCADE"))
+        if self.accept_kw("ROLE"):
+            return ddl.DropRole(pos, self.ident())
+        if self.accept_kw("DIRECTORY"):
+            return ddl.DropDirectory(pos, self.ident())
+        if self.accept_kw("TABLE"):
+            ref = self.table_name()
+            cascade = self.accept_kw("CASCADE")
+            if cascade:
+                self.expect_kw("CONSTRAINTS", sql_code=933)
+            return ddl.DropTable(pos, ref.schema, ref.name, cascade, self.accept_kw("PURGE"))
+        if self.accept_kw("DATABASE"):
+            self.expect_kw("LINK", sql_code=950)
+            parts = [self.any_word()]
+            while self.accept_op("."):
+                parts.append(self.any_word())
+            return ddl.DropDatabaseLink(pos, ".".join(parts), public)
+        raise self.error("user", "table", "directory", sql_code=950)
+
+    def grant_or_revoke(self, pos: Pos, grant: bool) -> ddl.Grant | ddl.Revoke:
+        privileges = [self.privilege()]
+        while self.accept_op(","):
+            privileges.append(self.privilege())
+        on = None
+        on_directory = False
+        if self.accept_kw("ON"):
+            on_directory = self.accept_kw("DIRECTORY")
+            ref = self.table_name()
+            on = ddl.ObjectName(ref.schema, ref.name)
+        self.expect_kw("TO" if grant else "FROM", sql_code=905)
+        grantees = [self.any_word()]
+        while self.accept_op(","):
+            grantees.append(self.any_word())
+        if not grant:
+            return ddl.Revoke(pos, tuple(privileges), tuple(grantees), on, on_directory)
+        admin = grant_opt = False
+        if self.accept_kw("WITH"):
+            admin = self.accept_kw("ADMIN")
+            grant_opt = not admin and self.accept_kw("GRANT")
+            if not (admin or grant_opt):
+                raise self.error("admin", "grant", sql_code=905)
+            self.expect_kw("OPTION", sql_code=905)
+        return ddl.Grant(pos, tuple(privileges), tuple(grantees), on, on_directory, admin, grant_opt)
+
+    def privilege(self) -> str:
+        words = [self.any_word()]
+        while self.cur.kind == "ID" and not self.at_kw("ON", "TO", "FROM"):
+            words.append(self.any_word())
+        return " ".join(words)

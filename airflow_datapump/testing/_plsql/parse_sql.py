@@ -1,0 +1,227 @@
+"""SQL queries and DML (SELECT, INSERT, UPDATE, DELETE, TRUNCATE, COMMIT, ROLLBACK)."""
+
+from __future__ import annotations
+
+from airflow_datapump.testing._plsql.nodes import Expr
+from airflow_datapump.testing._plsql.parse_expr import ExprParser
+from airflow_datapump.testing._plsql.sqlnodes import (
+    Delete,
+    FromItem,
+    Insert,
+    Join,
+    OrderItem,
+    Query,
+    SelectItem,
+    SubqueryRef,
+    TableRef,
+    TransactionSql,
+    Truncate,
+    Update,
+)
+from airflow_datapump.testing._plsql.tokens import ParseError
+
+# Keywords that may follow a table or column where an alias could stand; not reserved in Oracle.
+_NOT_ALIAS = ("LEFT", "INNER", "JOIN", "OUTER", "CROSS", "OFFSET", "FETCH", "INTO")
+
+
+class SqlParser(ExprParser):
+    def alias(self) -> str | None:
+        if self.at_ident() and not self.at_kw(*_NOT_ALIAS):
+            return self.ident()
+        return None
+
+    def query(self, into: list[Expr] | None = None) -> Query:
+        """A SELECT; with ``into`` given (PL/SQL), the INTO targets are collected there."""
+        pos = self.pos
+        if self.at_kw("WITH"):
+            raise ParseError(self.cur, ("select",), sql_code=3001)
+        self.expect_kw("SELECT", sql_code=928)
+        distinct = self.accept_kw("DISTINCT", "UNIQUE")
+        if not distinct:
+            self.accept_kw("ALL")
+        items = self.select_items()
+        if into is not None and self.accept_kw("INTO"):
+            into.append(self.target())
+            while self.accept_op(","):
+                into.append(self.target())
+        self.expect_kw("FROM", sql_code=923)
+        from_ = [self.from_item()]
+        while self.accept_op(","):
+            from_.append(self.from_item())
+        where = self.expr() if self.accept_kw("WHERE") else None
+        group_by: list[Expr] = []
+        if self.accept_kw("GROUP"):
+            self.expect_kw("BY", sql_code=924)
+            group_by = [self.expr()]
+            while self.accept_op(","):
+                group_by.append(self.expr())
+        having = self.expr() if self.accept_kw("HAVING") else None
+        if self.at_kw("UNION", "INTERSECT", "MINUS"):
+            raise ParseError(self.cur, (";",), sql_code=3001)
+        order_by = self.order_by() if self.at_kw("ORDER") else ()
+        offset, fetch = self.offset_fetch()
+        return Query(
+            pos, distinct, items, tuple(from_), where, tuple(group_by), having, order_by,
+            offset, fetch,
+        )  # fmt: skip
+
+    def target(self) -> Expr:
+        """An assignment target; the PL/SQL parser narrows what is accepted."""
+        return self.postfix()
+
+    def select_items(self) -> tuple[SelectItem, ...]:
+        items = [self.select_item()]
+        while self.accept_op(","):
+            items.append(self.select_item())
+        return tuple(items)
+
+    def select_item(self) -> SelectItem:
+        from airflow_datapump.testing._plsql.nodes import Star
+
+        pos = self.pos
+        start = self.i
+        if self.accept_op("*"):
+            return SelectItem(pos, Star(pos), None, "*")
+        expr = self.expr()
+        text = "".join(self.span_text(start, self.i).split()).upper()
+        alias = self.ident(sql_code=923) if self.accept_kw("AS") else self.alias()
+        return SelectItem(pos, expr, alias, text)
+
+    def from_item(self) -> FromItem:
+        item = self.table_primary()
+        while True:
+            pos = self.pos
+            if self.accept_kw("CROSS"):
+                self.expect_kw("JOIN", sql_code=905)
+                item = Join(pos, item, self.table_primary(), "CROSS", None)
+                continue
+            kind = "LEFT" if self.at_kw("LEFT") else "INNER"
+            if self.accept_kw("LEFT"):
+                self.accept_kw("OUTER")
+            else:
+                self.accept_kw("INNER")
+            if not self.at_kw("JOIN"):
+                if self.toks[self.i - 1].is_kw("LEFT", "INNER", "OUTER"):
+                    raise self.error("join", sql_code=905)
+                return item
+            self.next()
+            right = self.table_primary()
+            self.expect_kw("ON", sql_code=905)
+            item = Join(pos, item, right, kind, self.expr())
+
+    def table_primary(self) -> FromItem:
+        pos = self.pos
+        if self.accept_op("("):
+            query = self.query()
+            self.expect_op(")")
+            return SubqueryRef(pos, query, self.alias())
+        table = self.table_name()
+        alias = self.alias()
+        return TableRef(pos, table.schema, table.name, table.dblink, alias)
+
+    def table_name(self) -> TableRef:
+        pos = self.pos
+        name = self.ident("a table name", sql_code=903)
+        schema = None
+        if self.accept_op("."):
+            schema, name = name, self.any_word()
+        dblink = None
+        if self.accept_op("@"):
+            parts = [self.any_word()]
+            while self.accept_op("."):
+                parts.append(self.any_word())
+            dblink = ".".join(parts)
+        return TableRef(pos, schema, name, dblink, None)
+
+    def order_by(self) -> tuple[OrderItem, ...]:
+        self.expect_kw("ORDER")
+        self.expect_kw("BY", sql_code=924)
+        items = [self.order_item()]
+        while self.accept_op(","):
+            items.append(self.order_item())
+        return tuple(items)
+
+    def order_item(self) -> OrderItem:
+        pos = self.pos
+        expr = self.expr()
+        descending = self.accept_kw("DESC")
+        if not descending:
+            self.accept_kw("ASC")
+        nulls_first = None
+        if self.accept_kw("NULLS"):
+            if not self.at_kw("FIRST", "LAST"):
+                raise self.error("first", "last", sql_code=905)
+            nulls_first = self.next().value == "FIRST"
+        return OrderItem(pos, expr, descending, nulls_first)
+
+    def offset_fetch(self) -> tuple[Expr | None, Expr | None]:
+        offset = fetch = None
+        if self.accept_kw("OFFSET"):
+            offset = self.additive()
+            if not self.accept_kw("ROW", "ROWS"):
+                raise self.error("rows", sql_code=905)
+        if self.accept_kw("FETCH"):
+            if not self.accept_kw("FIRST", "NEXT"):
+                raise self.error("first", "next", sql_code=905)
+            fetch = self.additive()
+            if not self.accept_kw("ROW", "ROWS"):
+                raise self.error("rows", sql_code=905)
+            self.expect_kw("ONLY", sql_code=905)
+        return offset, fetch
+
+    # --- DML ---------------------------------------------------------------------------
+
+    def dml(self) -> Insert | Update | Delete | Truncate | TransactionSql:
+        pos = self.pos
+        if self.accept_kw("INSERT"):
+            return self.insert_rest(pos)
+        if self.accept_kw("UPDATE"):
+            table = self.aliased_table()
+            self.expect_kw("SET", sql_code=971)
+            sets = [self.set_clause()]
+            while self.accept_op(","):
+                sets.append(self.set_clause())
+            where = self.expr() if self.accept_kw("WHERE") else None
+            return Update(pos, table, tuple(sets), where)
+        if self.accept_kw("DELETE"):
+            self.accept_kw("FROM")
+            table = self.aliased_table()
+            return Delete(pos, table, self.expr() if self.accept_kw("WHERE") else None)
+        if self.accept_kw("TRUNCATE"):
+            self.expect_kw("TABLE", sql_code=3290)
+            return Truncate(pos, self.table_name())
+        action = str(self.next().value)
+        self.accept_kw("WORK")
+        return TransactionSql(pos, action)
+
+    def aliased_table(self) -> TableRef:
+        table = self.table_name()
+        alias = self.alias()
+        return TableRef(table.pos, table.schema, table.name, table.dblink, alias)
+
+    def set_clause(self) -> tuple[str, Expr]:
+        column = self.ident(sql_code=927)
+        if self.accept_op("."):
+            column = self.any_word()
+        self.expect_op("=", sql_code=927)
+        return column, self.expr()
+
+    def insert_rest(self, pos: tuple[int, int]) -> Insert:
+        self.expect_kw("INTO", sql_code=925)
+        table = self.aliased_table()
+        columns: list[str] = []
+        if self.accept_op("("):
+            columns.append(self.ident())
+            while self.accept_op(","):
+                columns.append(self.ident())
+            self.expect_op(")")
+        if self.accept_kw("VALUES"):
+            self.expect_op("(")
+            values = [self.expr()]
+            while self.accept_op(","):
+                values.append(self.expr())
+            self.expect_op(")")
+            return Insert(pos, table, tuple(columns), tuple(values), None)
+        if self.at_kw("SELECT", "WITH"):
+            return Insert(pos, table, tuple(columns), None, self.query())
+        raise self.error("values", "select", sql_code=926)

@@ -1,0 +1,106 @@
+"""Syntax tree of SQL queries and DML (DDL lives in :mod:`.ddl`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from airflow_datapump.testing._plsql.ddl import DdlStatement
+from airflow_datapump.testing._plsql.nodes import Expr, Pos
+
+
+@dataclass(frozen=True)
+class SelectItem:
+    pos: Pos
+    expr: Expr
+    alias: str | None
+    text: str  # the expression as written, upper-cased without blanks: the default column name
+
+
+@dataclass(frozen=True)
+class TableRef:
+    pos: Pos
+    schema: str | None
+    name: str
+    dblink: str | None
+    alias: str | None
+
+
+@dataclass(frozen=True)
+class SubqueryRef:
+    pos: Pos
+    query: Query
+    alias: str | None
+
+
+@dataclass(frozen=True)
+class Join:
+    pos: Pos
+    left: FromItem
+    right: FromItem
+    kind: str  # "INNER", "LEFT", "CROSS"
+    on: Expr | None
+
+
+FromItem = TableRef | SubqueryRef | Join
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    pos: Pos
+    expr: Expr
+    descending: bool
+    nulls_first: bool | None  # None: Oracle's default (NULLS LAST for ASC, FIRST for DESC)
+
+
+@dataclass(frozen=True)
+class Query:
+    pos: Pos
+    distinct: bool
+    items: tuple[SelectItem, ...]
+    from_: tuple[FromItem, ...]
+    where: Expr | None = None
+    group_by: tuple[Expr, ...] = ()
+    having: Expr | None = None
+    order_by: tuple[OrderItem, ...] = ()
+    offset: Expr | None = None
+    fetch: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Insert:
+    pos: Pos
+    table: TableRef
+    columns: tuple[str, ...]
+    values: tuple[Expr, ...] | None
+    query: Query | None
+
+
+@dataclass(frozen=True)
+class Update:
+    pos: Pos
+    table: TableRef
+    sets: tuple[tuple[str, Expr], ...]
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class Delete:
+    pos: Pos
+    table: TableRef
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class Truncate:
+    pos: Pos
+    table: TableRef
+
+
+@dataclass(frozen=True)
+class TransactionSql:
+    pos: Pos
+    action: str  # "COMMIT" or "ROLLBACK"
+
+
+DmlStatement = Insert | Update | Delete | Truncate
+SqlStatement = Query | DmlStatement | TransactionSql | DdlStatement
