@@ -1,0 +1,296 @@
+"""The emulated server as the driver sees it: logons, statements, round trips, sessions.
+
+One :class:`Backend` serves every emulated database under one state folder. Each driver
+call that is a round trip in python-oracledb thin mode arrives here once and is counted, so
+the counters are what a benchmark reads. Statements go to the PL/SQL and SQL engine with a
+:class:`~.runtime.SessionRuntime`; nothing here looks at statement text.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from airflow_datapump.testing._backend import catalog, faults, tables
+from airflow_datapump.testing._backend.database import Database, process_alive
+from airflow_datapump.testing._backend.runtime import PACKAGES, SessionRuntime
+from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._driver.engine import (
+    ColumnDescription,
+    ConnectRequest,
+    EngineError,
+    SessionRef,
+    SessionUpdate,
+    StatementKind,
+    StatementResult,
+)
+from airflow_datapump.testing._plsql import engine as language
+from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+from airflow_datapump.testing._plsql.packages import PackageSpec
+from airflow_datapump.testing._values import Bind, CollectionType, ObjectType
+
+SYSDBA = 2
+# Called with (store connection, sid) when a session ends, in this process or (found dead)
+# in another; Data Pump detaches the session's jobs here.
+SESSION_END_HOOKS: list[Callable[[Database, sqlite3.Connection, int], None]] = []
+
+
+class Backend:
+    """Every emulated database under one folder, and the sessions of this process."""
+
+    def __init__(self, root: Path, *, clock: str = "manual") -> None:
+        self.root = root
+        self.clock = clock
+        self._databases: dict[str, Database] = {}
+        self._packages: dict[str, PackageSpec] = {}
+        self._lock = threading.RLock()
+
+    # -- databases ----------------------------------------------------------------------
+
+    def database(self, service: str) -> Database:
+        with self._lock:
+            if service not in self._databases:
+                self._databases[service] = Database(self.root, service, clock=self.clock)
+            return self._databases[service]
+
+    def package(self, name: str) -> PackageSpec | None:
+        with self._lock:
+            if name not in self._packages and name in PACKAGES:
+                self._packages[name] = PACKAGES[name](self)
+            return self._packages.get(name)
+
+    def shutdown(self) -> None:
+        """Close every database's store (the emulator is stopping)."""
+        with self._lock:
+            for database in self._databases.values():
+                database.close()
+            self._databases.clear()
+
+    # -- logon --------------------------------------------------------------------------
+
+    def connect(self, request: ConnectRequest) -> SessionRef:
+        database = self.database(request.service_name)
+        faults.before_connect(database)
+        user = _canonical_user(request.user)
+        sysdba = request.mode == SYSDBA
+        with database.store.write() as db:
+            database.store.bump(db, "round_trips")
+            _check_logon(db, user, request.password, sysdba)
+            session_user = "SYS" if sysdba else user
+            cursor = db.execute(
+                "INSERT INTO sessions (serial, username, pid, logon_time, program) VALUES (?, ?, ?, ?, ?)",
+                (
+                    random.randint(1, 65535),
+                    session_user,
+                    os.getpid(),
+                    database.now().isoformat(),
+                    request.program,
+                ),
+            )
+            sid = int(cursor.lastrowid or 0)
+            (serial,) = db.execute("SELECT serial FROM sessions WHERE sid = ?", (sid,)).fetchone()
+            database.store.bump(db, "sessions_opened")
+        return Session(database, sid, serial, session_user, session_user, sysdba=sysdba)
+
+    def link_session(self, session: Session, link: str) -> Session:
+        """A session in the database a link points to, opened once per local session."""
+        opened = session.state.setdefault("db_links", {})
+        assert isinstance(opened, dict)
+        if link in opened:
+            return opened[link]  # type: ignore[no-any-return]
+        with session.database.store.read() as db:
+            row = db.execute(
+                "SELECT username, password, service FROM db_links WHERE name = ? AND owner IN (?, 'PUBLIC') "
+                "ORDER BY owner = 'PUBLIC'",
+                (link, session.user),
+            ).fetchone()
+        if row is None:
+            raise ora_text(2019, "connection description for remote database not found")
+        request = ConnectRequest(service_name=_service_of(row[2]), user=row[0], password=row[1])
+        remote = self.connect(request)
+        assert isinstance(remote, Session)
+        opened[link] = remote
+        return remote
+
+    # -- statements ---------------------------------------------------------------------
+
+    def execute(
+        self,
+        session: SessionRef,
+        statement: str,
+        binds: dict[str, Bind] | list[Bind],
+        *,
+        kind_hint: StatementKind | None = None,
+    ) -> StatementResult:
+        current = self._round_trip(session, "execute")
+        return self._run(current, statement, binds)
+
+    def executemany(
+        self,
+        session: SessionRef,
+        statement: str,
+        bind_rows: list[dict[str, Bind]] | list[list[Bind]],
+    ) -> StatementResult:
+        current = self._round_trip(session, "executemany")
+        total = StatementResult()
+        for binds in bind_rows:
+            result = self._run(current, statement, binds)
+            total.rowcount += result.rowcount
+            total.is_plsql = result.is_plsql
+        return total
+
+    def _run(self, session: Session, statement: str, binds: dict[str, Bind] | list[Bind]) -> StatementResult:
+        parsed = language.parse(statement)
+        if isinstance(binds, list):
+            if len(binds) != len(parsed.bind_names):
+                raise ora_text(1008, "not all variables bound")
+            named = dict(zip(parsed.bind_names, binds, strict=True))
+        else:
+            named = {name.upper(): bind for name, bind in binds.items()}
+        result = language.run(parsed, named, SessionRuntime(self, session))
+        if session.autocommit and result.statement_kind == "DML":
+            tables.commit(session)
+        columns = None
+        if result.columns is not None:
+            columns = [ColumnDescription(name, data_type) for name, data_type in result.columns]
+        return StatementResult(
+            columns=columns,
+            rows=result.rows,
+            rowcount=result.rowcount,
+            is_query=result.statement_kind == "SELECT",
+            is_plsql=result.statement_kind == "PLSQL",
+            transaction_in_progress=session.transaction.active,
+        )
+
+    def _round_trip(self, ref: SessionRef, kind: str) -> Session:
+        session = _session(ref)
+        database = session.database
+        faults.before_call(database, session, kind)
+        with database.store.write() as db:
+            database.store.bump(db, "round_trips")
+            killed = db.execute("SELECT killed FROM sessions WHERE sid = ?", (session.sid,)).fetchone()
+        if killed is None or killed[0]:
+            session.killed = True
+            raise EngineError(4011, "DPY", "DPY-4011: the database or network closed the connection")
+        return session
+
+    def fetch_round_trip(self, session: SessionRef) -> None:
+        self._round_trip(session, "fetch")
+
+    def lob_round_trip(self, session: SessionRef, operation: str) -> None:
+        self._round_trip(session, f"lob_{operation}")
+
+    def commit(self, session: SessionRef) -> None:
+        tables.commit(self._round_trip(session, "commit"))
+
+    def rollback(self, session: SessionRef) -> None:
+        current = self._round_trip(session, "rollback")
+        current.transaction = type(current.transaction)()
+
+    def ping(self, session: SessionRef) -> None:
+        self._round_trip(session, "ping")
+
+    def cancel(self, session: SessionRef) -> None:
+        self._round_trip(session, "cancel")
+
+    def close(self, session: SessionRef) -> None:
+        current = _session(session)
+        if current.closed:
+            return
+        current.closed = True
+        for remote in list(dict(current.state.get("db_links", {})).values()):  # type: ignore[call-overload]
+            self.close(remote)
+        current.transaction = type(current.transaction)()  # uncommitted work is rolled back
+        database = current.database
+        with database.store.write() as db:
+            database.store.bump(db, "round_trips")
+            end_session(database, db, current.sid)
+
+    def get_type(self, session: SessionRef, name: str) -> ObjectType | CollectionType:
+        current = self._round_trip(session, "gettype")
+        found = SessionRuntime(self, current).type(name.upper())
+        if isinstance(found, ObjectType | CollectionType):
+            return found
+        raise EngineError(2035, "DPY", f"DPY-2035: invalid object type name: {name}")
+
+    def session_update(self, session: SessionRef, update: SessionUpdate) -> None:
+        current = _session(session)
+        for key, value in update.attributes.items():
+            if key == "CURRENT_SCHEMA":
+                current.current_schema = value or current.user
+            else:
+                current.attributes[key] = value
+        if update.call_timeout is not None:
+            current.call_timeout_ms = update.call_timeout
+        if update.autocommit is not None:
+            current.autocommit = update.autocommit
+
+    def server_version(self, session: SessionRef) -> str:
+        return _session(session).database.version
+
+    # -- sessions elsewhere -------------------------------------------------------------
+
+    def purge_dead_sessions(self, database: Database) -> None:
+        """End the sessions of processes that no longer exist (their jobs detach)."""
+        with database.store.write() as db:
+            for sid, pid in db.execute("SELECT sid, pid FROM sessions").fetchall():
+                if not process_alive(pid):
+                    end_session(database, db, sid)
+
+
+def end_session(database: Database, db: sqlite3.Connection, sid: int) -> None:
+    for hook in SESSION_END_HOOKS:
+        hook(database, db, sid)
+    db.execute("DELETE FROM sessions WHERE sid = ?", (sid,))
+
+
+def _session(ref: SessionRef) -> Session:
+    if not isinstance(ref, Session):
+        raise EngineError(1001, "DPY", "DPY-1001: not connected to database")
+    if ref.closed:
+        raise EngineError(1001, "DPY", "DPY-1001: not connected to database")
+    return ref
+
+
+def _canonical_user(user: str | None) -> str:
+    if not user:
+        raise ora_text(1017, "invalid username/password; logon denied")
+    if len(user) > 1 and user[0] == user[-1] == '"':
+        return user[1:-1]
+    return user.upper()
+
+
+def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba: bool) -> None:
+    """Oracle's logon rules, with the emulator's one shortcut: SYS and SYSTEM take any password."""
+    denied = ora_text(1017, "invalid username/password; logon denied")
+    exists, stored = catalog.password_of(db, user)
+    if not exists:
+        raise denied
+    if user == "SYS" and not sysdba:
+        raise ora_text(28009, "connection as SYS should be as SYSDBA or SYSOPER")
+    if user not in ("SYS", "SYSTEM") and (stored is None or stored != password):
+        raise denied
+    if sysdba and not catalog.has_privilege(db, user, "SYSDBA") and user != "SYS":
+        raise denied
+    status = db.execute("SELECT account_status FROM users WHERE name = ?", (user,)).fetchone()[0]
+    if status == "LOCKED":
+        raise ora_text(28000, "The account is locked.")
+    if not sysdba and not catalog.has_privilege(db, user, "CREATE SESSION"):
+        raise ora_text(1045, f"user {user} lacks CREATE SESSION privilege; logon denied")
+
+
+def _service_of(connect_string: str) -> str:
+    """The service a link's USING string names: 'host:port/SERVICE', '//host/svc' or 'SVC'."""
+    text = connect_string.strip()
+    if "SERVICE_NAME=" in text.upper():
+        upper = text.upper()
+        start = upper.index("SERVICE_NAME=") + len("SERVICE_NAME=")
+        return upper[start:].split(")")[0].strip()
+    return text.rsplit("/", 1)[-1].split(":")[0].strip().upper()
+
+
+__all__ = ["SESSION_END_HOOKS", "Backend", "OracleError", "end_session"]

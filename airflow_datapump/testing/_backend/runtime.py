@@ -1,0 +1,103 @@
+"""What the PL/SQL and SQL engine asks of the database, answered for one session.
+
+Name resolution follows Oracle's order for what the emulator has: a dictionary view (public
+synonym), then a table in the named schema or the session's current schema, each subject to
+privileges; ``name@link`` resolves the link (the user's own, then PUBLIC) and reads the table
+in the linked database as the link's user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from airflow_datapump.testing._backend import catalog, ddl, tables, views
+from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._plsql.ddl import DdlStatement
+from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.packages import PackageSpec
+from airflow_datapump.testing._plsql.runtime import TableSource
+from airflow_datapump.testing._values import DataType
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing._backend.engine import Backend
+
+_SCHEMA_PREFIXES = ("SYS.", "PUBLIC.")
+_ANY_TABLE = ("SELECT ANY TABLE", "INSERT ANY TABLE", "UPDATE ANY TABLE", "DELETE ANY TABLE")
+_TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+# Package and type providers, registered by the modules that implement them.
+PackageFactory = Callable[["Backend"], PackageSpec]
+TypeProvider = Callable[[str], DataType | None]
+PACKAGES: dict[str, PackageFactory] = {}
+TYPE_PROVIDERS: list[TypeProvider] = []
+
+
+def _strip_owner(name: str) -> str:
+    for prefix in _SCHEMA_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+class SessionRuntime:
+    """The language engine's view of the database, as seen by one session."""
+
+    def __init__(self, backend: Backend, session: Session) -> None:
+        self._backend = backend
+        self._session = session
+
+    def package(self, name: str) -> PackageSpec | None:
+        return self._backend.package(_strip_owner(name))
+
+    def type(self, name: str) -> DataType | None:
+        bare = _strip_owner(name)
+        for provider in TYPE_PROVIDERS:
+            found = provider(bare)
+            if found is not None:
+                return found
+        return None
+
+    def now(self) -> dt.datetime:
+        return self._session.database.now()
+
+    def current_user(self) -> str:
+        return self._session.user
+
+    def session(self) -> object:
+        return self._session
+
+    def table(self, name: str, schema: str | None, dblink: str | None) -> TableSource:
+        if dblink is not None:
+            remote = self._backend.link_session(self._session, dblink)
+            return SessionRuntime(self._backend, remote).table(name, schema, None)
+        if schema in (None, "SYS", "PUBLIC"):
+            view = views.open_view(self._session, name)
+            if view is not None:
+                return view
+        return self._stored_table(schema or self._session.current_schema, name)
+
+    def _stored_table(self, owner: str, name: str) -> TableSource:
+        session = self._session
+        with session.database.store.read() as db:
+            definition = catalog.table(db, owner, name)
+            visible = definition is not None and (
+                owner == session.user
+                or any(catalog.has_privilege(db, session.user, p) for p in _ANY_TABLE)
+                or any(
+                    catalog.has_object_privilege(db, session.user, owner, name, p) for p in _TABLE_PRIVILEGES
+                )
+            )
+        if definition is None or not visible:
+            raise ora_text(942, "table or view does not exist")
+        return tables.StoredTable(session, definition)
+
+    def execute_ddl(self, statement: DdlStatement) -> None:
+        ddl.execute(self._session, statement)
+
+    def commit(self) -> None:
+        tables.commit(self._session)
+
+    def rollback(self) -> None:
+        self._session.transaction = type(self._session.transaction)()

@@ -1,0 +1,126 @@
+"""State on disk: one SQLite file per emulated database.
+
+A worker, a triggerer and the test process each open the same file, so they see one
+database, as they would see one Oracle instance. SQLite serialises writers; each write runs
+in ``BEGIN IMMEDIATE`` so a read-modify-write (a job's state change, a counter) is atomic
+across processes. Within a process one connection is shared under a lock, which also makes
+the store safe for the async driver's worker threads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, password TEXT, default_tablespace TEXT, created TEXT NOT NULL,
+    account_status TEXT NOT NULL DEFAULT 'OPEN', oracle_maintained INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS roles (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS sys_privs (
+    grantee TEXT NOT NULL, privilege TEXT NOT NULL, admin INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (grantee, privilege));
+CREATE TABLE IF NOT EXISTS obj_privs (
+    owner TEXT NOT NULL, object TEXT NOT NULL, grantee TEXT NOT NULL, privilege TEXT NOT NULL,
+    PRIMARY KEY (owner, object, grantee, privilege));
+CREATE TABLE IF NOT EXISTS directories (name TEXT PRIMARY KEY, path TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS db_links (
+    owner TEXT NOT NULL, name TEXT NOT NULL, username TEXT NOT NULL, password TEXT,
+    service TEXT NOT NULL, PRIMARY KEY (owner, name));
+CREATE TABLE IF NOT EXISTS tablespaces (name TEXT PRIMARY KEY, datafile TEXT);
+CREATE TABLE IF NOT EXISTS tables (
+    owner TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'TABLE',
+    tablespace TEXT, definition TEXT NOT NULL, created TEXT NOT NULL,
+    PRIMARY KEY (owner, name));
+CREATE TABLE IF NOT EXISTS rows (
+    rid INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, table_name TEXT NOT NULL,
+    data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rows_by_table ON rows (owner, table_name);
+CREATE TABLE IF NOT EXISTS sessions (
+    sid INTEGER PRIMARY KEY AUTOINCREMENT, serial INTEGER NOT NULL, username TEXT NOT NULL,
+    pid INTEGER NOT NULL, logon_time TEXT NOT NULL, program TEXT, killed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS jobs (
+    owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, name));
+CREATE TABLE IF NOT EXISTS attachments (
+    sid INTEGER NOT NULL, handle INTEGER NOT NULL, owner TEXT NOT NULL, job_name TEXT NOT NULL,
+    PRIMARY KEY (sid, handle));
+CREATE TABLE IF NOT EXISTS longops (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT, opname TEXT, target_desc TEXT,
+    sofar INTEGER, totalwork INTEGER, units TEXT, message TEXT, start_time TEXT,
+    last_update_time TEXT);
+CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
+"""
+
+
+class Store:
+    """The SQLite file behind one emulated database."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        with self.write() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that holds SQLite's write lock from its first statement."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read: one deferred transaction, so concurrent writers don't tear it."""
+        with self._lock:
+            if self._conn.in_transaction:  # nested inside write(): already consistent
+                yield self._conn
+                return
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
+
+    def bump(self, db: sqlite3.Connection, name: str, amount: int = 1) -> None:
+        db.execute(
+            "INSERT INTO counters (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+            (name, amount),
+        )
+
+    def counters(self) -> dict[str, int]:
+        with self.read() as db:
+            return dict(db.execute("SELECT name, value FROM counters"))
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.read() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,173 @@
+"""A test's handle on one emulated database: set it up, look inside, move its clock, break it.
+
+Set-up helpers run SQL through the same engine a connection uses, as SYS, but outside any
+counted session, so benchmarks count only what the code under test does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from airflow_datapump.testing._backend import faults, tables
+from airflow_datapump.testing._backend.database import Database
+from airflow_datapump.testing._backend.engine import Backend
+from airflow_datapump.testing._backend.runtime import SessionRuntime
+from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._plsql import engine as language
+from airflow_datapump.testing._values import Bind, Value, normalize
+from airflow_datapump.testing.sample import HR_TABLES
+
+DEFAULT_PRIVILEGES = ("CREATE SESSION", "CREATE TABLE", "UNLIMITED TABLESPACE")
+
+
+class DatabaseHandle:
+    """Helpers on one emulated database, named by its service."""
+
+    def __init__(self, backend: Backend, database: Database) -> None:
+        self._backend = backend
+        self._database = database
+
+    @property
+    def service(self) -> str:
+        return self._database.service
+
+    @property
+    def folder(self) -> Path:
+        return self._database.folder
+
+    # -- SQL as SYS -----------------------------------------------------------------------
+
+    def execute(self, statement: str, binds: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one statement as SYS and commit; return the rows of a query."""
+        session = Session(self._database, 0, 0, "SYS", "SYS", sysdba=True)
+        bound = {k.upper(): Bind(normalize(v)) for k, v in (binds or {}).items()}
+        result = language.execute(statement, bound, SessionRuntime(self._backend, session))
+        tables.commit(session)
+        return [tuple(_plain(v) for v in row) for row in result.rows]
+
+    def create_user(
+        self, name: str, password: str, *, privileges: Iterable[str] = DEFAULT_PRIVILEGES
+    ) -> None:
+        """CREATE USER with the privileges a schema owner usually has."""
+        self.execute(f'CREATE USER "{name}" IDENTIFIED BY "{password}"')
+        for privilege in privileges:
+            self.execute(f'GRANT {privilege} TO "{name}"')
+
+    def create_directory(self, name: str, path: str | Path, *, grant_to: Iterable[str] = ()) -> Path:
+        """CREATE DIRECTORY over a real folder (created if missing), with READ, WRITE grants."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.execute(f"CREATE OR REPLACE DIRECTORY \"{name}\" AS '{folder}'")
+        for user in grant_to:
+            self.execute(f'GRANT READ, WRITE ON DIRECTORY "{name}" TO "{user}"')
+        return folder
+
+    def directory_path(self, name: str = "DATA_PUMP_DIR") -> Path:
+        rows = self.execute(
+            "SELECT directory_path FROM dba_directories WHERE directory_name = :n", {"n": name}
+        )
+        if not rows:
+            raise KeyError(f"no directory object {name}")
+        return Path(rows[0][0])
+
+    def create_table(
+        self, schema: str, name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]] = ()
+    ) -> None:
+        """CREATE TABLE schema.name (columns...) and insert ``rows``."""
+        self.execute(f'CREATE TABLE "{schema}"."{name}" ({", ".join(columns)})')
+        self.insert(schema, name, rows)
+
+    def insert(self, schema: str, name: str, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            marks = ", ".join(f":v{i}" for i in range(len(row)))
+            self.execute(
+                f'INSERT INTO "{schema}"."{name}" VALUES ({marks})',
+                {f"v{i}": v for i, v in enumerate(row)},
+            )
+
+    def rows(self, schema: str, name: str, order_by: str = "1") -> list[tuple[Any, ...]]:
+        return self.execute(f'SELECT * FROM "{schema}"."{name}" ORDER BY {order_by}')
+
+    def load_sample_hr(self, schema: str = "HR", password: str = "hr") -> None:
+        """A small HR-like schema: REGIONS, COUNTRIES, DEPARTMENTS, EMPLOYEES with rows."""
+        self.create_user(schema, password)
+        for table, (columns, rows) in HR_TABLES.items():
+            self.create_table(schema, table, columns, rows)
+
+    # -- time, counters, faults ---------------------------------------------------------
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward; running jobs progress accordingly."""
+        self._database.advance(seconds)
+
+    def now(self) -> Any:
+        return self._database.now()
+
+    def set_clock(self, mode: str) -> None:
+        self._database.set_clock_mode(mode)
+
+    def counters(self) -> dict[str, int]:
+        """Round trips, sessions opened and other counts since the database was created."""
+        return self._database.store.counters()
+
+    def reset_counters(self) -> None:
+        with self._database.store.write() as db:
+            db.execute("DELETE FROM counters")
+
+    def fail_call(
+        self, error: str = "ORA-03113", *, call: str | None = None, after: int = 0, times: int = 1
+    ) -> None:
+        """Make a round trip fail: the next one (or the one ``after`` more), ``times`` times.
+
+        ``call`` restricts it to one kind: execute, executemany, fetch, commit, ping ...
+        """
+        fault: dict[str, Any] = {"kind": "call", "error": error, "skip": after, "times": times}
+        if call:
+            fault["call"] = call
+        faults.add(self._database, fault)
+
+    def fail_subprogram(self, name: str, error: str = "ORA-03113", *, times: int = 1) -> None:
+        """Make calls to a package subprogram (``DBMS_DATAPUMP.GET_STATUS``) fail."""
+        faults.add(
+            self._database,
+            {"kind": "subprogram", "name": name.upper(), "error": error, "times": times},
+        )
+
+    def fail_connect(self, error: str = "DPY-6005", *, times: int = 1) -> None:
+        faults.add(self._database, {"kind": "connect", "error": error, "times": times})
+
+    def add_latency(self, seconds: float) -> None:
+        """Add ``seconds`` of real delay to every round trip until :meth:`clear_faults`."""
+        faults.add(self._database, {"kind": "latency", "seconds": seconds})
+
+    def go_down(self) -> None:
+        """The database stops answering: connections fail, open sessions are lost."""
+        faults.add(self._database, {"kind": "down"})
+
+    def come_back(self) -> None:
+        faults.clear(self._database, "down")
+
+    def clear_faults(self) -> None:
+        faults.clear(self._database)
+
+    def sessions(self) -> list[tuple[int, str]]:
+        """(sid, user) of every open session, from any process."""
+        with self._database.store.read() as db:
+            return [
+                (sid, user) for sid, user in db.execute("SELECT sid, username FROM sessions ORDER BY sid")
+            ]
+
+    def kill_session(self, sid: int) -> None:
+        """ALTER SYSTEM KILL SESSION: its next call gets ORA-00028, then it is gone."""
+        with self._database.store.write() as db:
+            db.execute("UPDATE sessions SET killed = 1 WHERE sid = ?", (sid,))
+
+
+def _plain(value: Value) -> Any:
+    """Rows as a test wants them: whole numbers as int, others as Decimal."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
