@@ -32,8 +32,7 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "integration-name": INTEGRATION,
                 "external-doc-url": (
-                    "https://docs.oracle.com/en/database/oracle/oracle-database/19/arpls/"
-                    "DBMS_DATAPUMP.html"
+                    "https://docs.oracle.com/en/database/oracle/oracle-database/19/arpls/DBMS_DATAPUMP.html"
                 ),
                 "tags": ["software"],
             }

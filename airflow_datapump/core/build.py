@@ -44,9 +44,7 @@ def sequence(value: object, field: str) -> list[object]:
 
 def names(value: object, field: str) -> tuple[str, ...]:
     """Oracle names, each checked, without duplicates."""
-    result = tuple(
-        identifier(item, f"{field}[{i}]") for i, item in enumerate(sequence(value, field))
-    )
+    result = tuple(identifier(item, f"{field}[{i}]") for i, item in enumerate(sequence(value, field)))
     return unique(result, field)
 
 
@@ -60,9 +58,7 @@ def unique(items: tuple[T, ...], field: str) -> tuple[T, ...]:
 
 
 def tables(value: object) -> tuple[TableRef, ...]:
-    refs = (
-        TableRef.parse(item, f"tables[{i}]") for i, item in enumerate(sequence(value, "tables"))
-    )
+    refs = (TableRef.parse(item, f"tables[{i}]") for i, item in enumerate(sequence(value, "tables")))
     return unique(tuple(refs), "tables")
 
 
@@ -120,9 +116,7 @@ def data_filters(value: object, query: object) -> tuple[DataFilter, ...]:
         elif isinstance(item, Mapping):
             _only(item, f"data_filters[{index}]", {"name", "value", "table", "schema"})
             result.append(
-                DataFilter.build(
-                    item.get("name"), item.get("value"), item.get("table"), item.get("schema")
-                )
+                DataFilter.build(item.get("name"), item.get("value"), item.get("table"), item.get("schema"))
             )
         else:
             raise SpecError(f"data_filters[{index}]", item, "a DataFilter or a mapping")
@@ -140,9 +134,7 @@ def _query(query: object) -> tuple[DataFilter, ...]:
     result = []
     for table, clause in query.items():
         ref = TableRef.parse(table, f"query[{table!r}]")
-        result.append(
-            DataFilter.build("SUBQUERY", clause, _display(ref.name), _display(ref.schema))
-        )
+        result.append(DataFilter.build("SUBQUERY", clause, _display(ref.name), _display(ref.schema)))
     return tuple(result)
 
 
@@ -185,13 +177,9 @@ def transforms(value: object) -> tuple[Transform, ...]:
             result.append(item)
         elif isinstance(item, Mapping):
             _only(item, f"transforms[{index}]", {"name", "value", "object_type"})
-            result.append(
-                Transform.build(item.get("name"), item.get("value"), item.get("object_type"))
-            )
+            result.append(Transform.build(item.get("name"), item.get("value"), item.get("object_type")))
         else:
-            raise SpecError(
-                f"transforms[{index}]", item, "a Transform, a mapping, or a name->value mapping"
-            )
+            raise SpecError(f"transforms[{index}]", item, "a Transform, a mapping, or a name->value mapping")
     return tuple(result)
 
 
@@ -201,10 +189,7 @@ def parameters(value: object) -> tuple[Parameter, ...]:
     if isinstance(value, Mapping):
         pairs = value.items()
     elif isinstance(value, list | tuple):
-        pairs = [
-            (p.name, p.value) if isinstance(p, Parameter) else _pair(p, i)
-            for i, p in enumerate(value)
-        ]
+        pairs = [(p.name, p.value) if isinstance(p, Parameter) else _pair(p, i) for i, p in enumerate(value)]
     elif value is None:
         pairs = []
     else:
@@ -248,6 +233,4 @@ def version(value: object) -> str:
 def _only(item: Mapping[object, object], field: str, keys: set[str]) -> None:
     unknown = [key for key in item if key not in keys]
     if unknown:
-        raise SpecError(
-            f"{field}.{unknown[0]}", item[unknown[0]], "keys " + ", ".join(sorted(keys))
-        )
+        raise SpecError(f"{field}.{unknown[0]}", item[unknown[0]], "keys " + ", ".join(sorted(keys)))

@@ -86,9 +86,7 @@ def as_data_options(value: object, field: str) -> int:
         return mask
     mask = as_integer(value, field)
     if mask & ~DATA_OPTIONS_MASK:
-        raise SpecError(
-            field, value, f"a sum of the known KU$_DATAOPT_* bits (at most {DATA_OPTIONS_MASK})"
-        )
+        raise SpecError(field, value, f"a sum of the known KU$_DATAOPT_* bits (at most {DATA_OPTIONS_MASK})")
     return mask
 
 
@@ -120,9 +118,7 @@ def as_flashback_time(value: object, field: str) -> str:
         match = _TO_TIMESTAMP.match(text)
         if match and match.group(2).upper() in _ORACLE_FORMATS:
             try:
-                moment = dt.datetime.strptime(
-                    match.group(1), _ORACLE_FORMATS[match.group(2).upper()]
-                )
+                moment = dt.datetime.strptime(match.group(1), _ORACLE_FORMATS[match.group(2).upper()])
             except ValueError:
                 pass
             else:

@@ -23,9 +23,7 @@ MAX_IDENTIFIER_BYTES = 128
 
 _UNQUOTED = re.compile(r"[A-Za-z][A-Za-z0-9_$#]*\Z")
 _OBJECT_PATH = re.compile(r"[A-Z][A-Z0-9_]*(?:/[A-Z][A-Z0-9_]*)*\Z")
-_DB_LINK = re.compile(
-    r"[A-Za-z][A-Za-z0-9_$#]*(?:\.[A-Za-z][A-Za-z0-9_$#]*)*(?:@[A-Za-z][A-Za-z0-9_$#]*)?\Z"
-)
+_DB_LINK = re.compile(r"[A-Za-z][A-Za-z0-9_$#]*(?:\.[A-Za-z][A-Za-z0-9_$#]*)*(?:@[A-Za-z][A-Za-z0-9_$#]*)?\Z")
 _SUBSTITUTION = re.compile(r"%(.?)", re.DOTALL)
 
 # Oracle SQL reserved words (SQL Language Reference, appendix "Oracle SQL Reserved Words").
@@ -75,17 +73,13 @@ def identifier(value: object, field: str) -> str:
     if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
         stored = value[1:-1]
         if not stored or '"' in stored or "\x00" in stored:
-            raise SpecError(
-                field, value, 'a double-quoted name must be non-empty, without " or NUL inside'
-            )
+            raise SpecError(field, value, 'a double-quoted name must be non-empty, without " or NUL inside')
     else:
         if not _UNQUOTED.match(value):
             raise SpecError(field, value, _IDENTIFIER_RULE)
         stored = value.upper()
         if stored in RESERVED_WORDS:
-            raise SpecError(
-                field, value, f"{stored} is an Oracle reserved word; write it in double quotes"
-            )
+            raise SpecError(field, value, f"{stored} is an Oracle reserved word; write it in double quotes")
     length = encoded_length(stored)
     if length is None or length > MAX_IDENTIFIER_BYTES:
         raise SpecError(field, value, f"a name of at most {MAX_IDENTIFIER_BYTES} bytes of UTF-8")
@@ -141,9 +135,7 @@ def file_name(value: object, field: str, *, substitution: bool) -> str:
         raise SpecError(field, value, "a file name without substitution variables such as %U")
     for var in variables:
         if var.upper() not in ("U", "L"):
-            raise SpecError(
-                field, value, "a file name whose only substitution variables are %U and %L"
-            )
+            raise SpecError(field, value, "a file name whose only substitution variables are %U and %L")
     return value
 
 

@@ -102,9 +102,7 @@ class DataFilter:
     schema: str | None = None
 
     @classmethod
-    def build(
-        cls, name: object, value: object, table: object = None, schema: object = None
-    ) -> DataFilter:
+    def build(cls, name: object, value: object, table: object = None, schema: object = None) -> DataFilter:
         kind = coerce.as_choice(name, "data_filters.name", catalog.DATA_FILTERS)
         field = f"data_filters.{kind}"
         table_name = None if table is None else identifier(table, f"{field}.table")
@@ -150,9 +148,7 @@ def _subquery(value: object, field: str) -> str:
         raise SpecError(field, value, "a clause starting with WHERE or ORDER BY")
     for match in _SUBQUERY_OUTSIDE_LITERALS.finditer(text):
         if match.group(1):
-            raise SpecError(
-                field, value, "a clause without ; or comments, and with closed string literals"
-            )
+            raise SpecError(field, value, "a clause without ; or comments, and with closed string literals")
     return text
 
 
@@ -166,9 +162,7 @@ class Remap:
     object_type: str | None = None
 
     @classmethod
-    def build(
-        cls, name: object, old_value: object, value: object, object_type: object = None
-    ) -> Remap:
+    def build(cls, name: object, old_value: object, value: object, object_type: object = None) -> Remap:
         kind = coerce.as_choice(name, "remaps.name", catalog.REMAPS)
         field = f"remaps.{kind}"
         path = None if object_type is None else object_path(object_type, f"{field}.object_type")

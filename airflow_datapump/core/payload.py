@@ -25,9 +25,7 @@ _PAYLOAD_KEYS = {"operation", "mode", "wait", "dumpfiles", "directives", "tag"}
 _DIRECTIVE_KEYS = {"name", "value", "old_value", "object_path", "kwargs"}
 _FILTERS = ("INCLUDE_SCHEMA", "INCLUDE_TABLE", "EXCLUDE_OBJECT_TYPE")
 _SPECIAL = ("PARALLEL", "DELETE_FILES")
-DIRECTIVES = (
-    _FILTERS + _SPECIAL + catalog.REMAPS + tuple(catalog.TRANSFORMS) + tuple(catalog.PARAMETERS)
-)
+DIRECTIVES = _FILTERS + _SPECIAL + catalog.REMAPS + tuple(catalog.TRANSFORMS) + tuple(catalog.PARAMETERS)
 
 
 class _Collected:
@@ -66,9 +64,7 @@ def from_payload(payload: Mapping[str, Any]) -> JobSpec:
         identifier(name, "payload.directives.INCLUDE_TABLE.value")
         for name in (collected.tables if mode != "TABLE" else [])
     ]
-    name_filters = (
-        [{"object_path": "TABLE", "operator": "IN", "values": table_names}] if table_names else []
-    )
+    name_filters = [{"object_path": "TABLE", "operator": "IN", "values": table_names}] if table_names else []
     return JobSpec(
         payload.get("operation"),  # type: ignore[arg-type]
         mode,
@@ -115,9 +111,7 @@ def _apply(collected: _Collected, directive: object, where: str, mode: str) -> N
         )
         return
     if directive.get("old_value") is not None:
-        raise SpecError(
-            f"{where}.old_value", directive["old_value"], "old_value only for REMAP_* directives"
-        )
+        raise SpecError(f"{where}.old_value", directive["old_value"], "old_value only for REMAP_* directives")
     if name in catalog.TRANSFORMS:
         collected.transforms.append({"name": name, "value": value, "object_type": path})
         return

@@ -58,12 +58,7 @@ def _check_files(spec: JobSpec) -> None:
     if spec.delete_dump_files and (op != "IMPORT" or spec.is_network):
         fail("delete_dump_files", True, "only for a file-based import")
     templated = any(has_substitution(name) for name in spec.dump_files)
-    if (
-        op == "EXPORT"
-        and spec.parallel > len(spec.dump_files)
-        and spec.dump_files
-        and not templated
-    ):
+    if op == "EXPORT" and spec.parallel > len(spec.dump_files) and spec.dump_files and not templated:
         # Ours: extra workers would wait for files that never come.
         fail(
             "parallel",
@@ -145,9 +140,7 @@ def _check_remaps_and_transforms(spec: JobSpec) -> None:
         if items and op not in _REMAP_OPERATIONS:
             fail(name, items[0].name, f"{name} only for IMPORT and SQL_FILE (§2.6, §2.7)")
     if spec.transforms and spec.mode.value == "TRANSPORTABLE":
-        fail(
-            "transforms", spec.transforms[0].name, "no transforms in TRANSPORTABLE mode (ORA-39205)"
-        )
+        fail("transforms", spec.transforms[0].name, "no transforms in TRANSPORTABLE mode (ORA-39205)")
     pairs = Counter((r.name, r.old_value, r.object_type) for r in spec.remaps)
     for (name, old, _), count in pairs.items():
         if count > 1:

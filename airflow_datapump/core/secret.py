@@ -22,9 +22,7 @@ class Secret:
     __slots__ = ("_field", "_value")
 
     def __init__(self, value: str | None, *, field: str = "encryption_password") -> None:
-        if value is not None and (
-            not isinstance(value, str) or not value or encoded_length(value) is None
-        ):
+        if value is not None and (not isinstance(value, str) or not value or encoded_length(value) is None):
             # The value itself is never echoed back, even when it is wrong.
             raise SpecError(field, MASK, "a non-empty string")
         self._value = value

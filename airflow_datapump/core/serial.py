@@ -60,8 +60,7 @@ def to_dict(spec: JobSpec) -> dict[str, Any]:
         "data_filters": [_data_filter(f) for f in spec.data_filters],
         "remaps": [_remap(r) for r in spec.remaps],
         "transforms": [
-            {"name": t.name, "value": t.value, "object_type": t.object_type}
-            for t in spec.transforms
+            {"name": t.name, "value": t.value, "object_type": t.object_type} for t in spec.transforms
         ],
         "parameters": [_parameter(p) for p in spec.parameters],
         "encryption_password": None if spec.encryption_password is None else {"redacted": True},
@@ -125,6 +124,4 @@ def from_dict(data: Mapping[str, Any]) -> JobSpec:
     try:
         return JobSpec(**fields)
     except TypeError as error:
-        raise SpecError(
-            "spec", sorted(fields), f"the keys JobSpec.to_dict() writes ({error})"
-        ) from None
+        raise SpecError("spec", sorted(fields), f"the keys JobSpec.to_dict() writes ({error})") from None

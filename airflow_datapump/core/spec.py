@@ -162,9 +162,7 @@ class JobSpec:
             "file_size": _file_size(file_size),
             "reuse_dump_files": _bool(reuse_dump_files, "reuse_dump_files"),
             "log_file": _optional_file(log_file, "log_file"),
-            "log_directory": None
-            if log_directory is None
-            else identifier(log_directory, "log_directory"),
+            "log_directory": None if log_directory is None else identifier(log_directory, "log_directory"),
             "sql_file": _optional_file(sql_file, "sql_file"),
             "job_name": None if job_name is None else identifier(job_name, "job_name"),
             "network_link": None if network_link is None else db_link(network_link, "network_link"),
@@ -256,9 +254,7 @@ def _split_password(
 
 def _dump_files(value: object) -> tuple[str, ...]:
     files = build.sequence(value, "dump_files")
-    checked = tuple(
-        file_name(item, f"dump_files[{i}]", substitution=True) for i, item in enumerate(files)
-    )
+    checked = tuple(file_name(item, f"dump_files[{i}]", substitution=True) for i, item in enumerate(files))
     return build.unique(checked, "dump_files")
 
 

@@ -80,9 +80,7 @@ def test_several_include_schema_directives_become_one_list_filter() -> None:
         **README_EXPORT,
         "directives": [{"name": "INCLUDE_SCHEMA", "value": s} for s in ("HR", "OE")],
     }
-    assert JobSpec.from_payload(payload).metadata_filters() == (
-        FilterCall("SCHEMA_LIST", "'HR','OE'"),
-    )
+    assert JobSpec.from_payload(payload).metadata_filters() == (FilterCall("SCHEMA_LIST", "'HR','OE'"),)
 
 
 def test_include_table_and_exclude_object_type() -> None:
@@ -147,9 +145,7 @@ def test_encryption_password_directive_becomes_a_secret() -> None:
         (
             {
                 **README_EXPORT,
-                "directives": [
-                    {"name": "EXCLUDE_OBJECT_TYPE", "value": "INDEX", "object_path": "TABLE"}
-                ],
+                "directives": [{"name": "EXCLUDE_OBJECT_TYPE", "value": "INDEX", "object_path": "TABLE"}],
             },
             "payload.directives[0].object_path",
             "no object_path for EXCLUDE_OBJECT_TYPE",

@@ -52,9 +52,7 @@ def test_table_mode_renders_schema_and_name_lists_and_partition_filters() -> Non
         FilterCall("SCHEMA_LIST", "'HR'"),
         FilterCall("NAME_LIST", "'EMPLOYEES','DEPARTMENTS'"),
     )
-    assert data_filters(spec) == (
-        DataFilterCall("PARTITION_LIST", "'P1','P2'", "DEPARTMENTS", "HR"),
-    )
+    assert data_filters(spec) == (DataFilterCall("PARTITION_LIST", "'P1','P2'", "DEPARTMENTS", "HR"),)
 
 
 def test_expdp_style_include_and_exclude() -> None:
@@ -129,8 +127,7 @@ def test_parameter_values_are_typed_for_the_right_overload() -> None:
         ("LOGTIME", "ALL"),
     ]
     assert all(
-        type(p.value) is (int if p.info.value_type.value == "NUMBER" else str)
-        for p in spec.parameters
+        type(p.value) is (int if p.info.value_type.value == "NUMBER" else str) for p in spec.parameters
     )
 
 
@@ -268,9 +265,7 @@ RICH = [
 ]
 
 
-@pytest.mark.parametrize(
-    "spec", RICH, ids=["export-table", "import-schema", "sql-file", "transportable"]
-)
+@pytest.mark.parametrize("spec", RICH, ids=["export-table", "import-schema", "sql-file", "transportable"])
 def test_json_round_trip_gives_an_equal_spec(spec: JobSpec) -> None:
     text = spec.to_json()
     again = JobSpec.from_json(text)
@@ -282,9 +277,9 @@ def test_json_round_trip_gives_an_equal_spec(spec: JobSpec) -> None:
         assert again.encryption_password.is_redacted
 
 
-schema_names = st.from_regex(r"[A-Z][A-Z0-9_]{0,10}", fullmatch=True) | st.text(
-    min_size=1, max_size=12
-).map(lambda s: '"' + s + '"')
+schema_names = st.from_regex(r"[A-Z][A-Z0-9_]{0,10}", fullmatch=True) | st.text(min_size=1, max_size=12).map(
+    lambda s: '"' + s + '"'
+)
 
 
 @given(
@@ -292,9 +287,7 @@ schema_names = st.from_regex(r"[A-Z][A-Z0-9_]{0,10}", fullmatch=True) | st.text(
     schemas=st.lists(schema_names, max_size=3),
     parallel=st.integers(1, 8),
     parameters=st.dictionaries(
-        st.sampled_from(
-            ["METRICS", "KEEP_MASTER", "LOGTIME", "TABLE_EXISTS_ACTION", "COMPRESSION"]
-        ),
+        st.sampled_from(["METRICS", "KEEP_MASTER", "LOGTIME", "TABLE_EXISTS_ACTION", "COMPRESSION"]),
         st.sampled_from([0, 1, "ALL", "NONE", "REPLACE", "STATUS"]),
         max_size=3,
     ),

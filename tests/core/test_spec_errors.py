@@ -19,9 +19,7 @@ NET: dict[str, Any] = {"operation": "IMPORT", "mode": "SCHEMA", "network_link": 
 
 
 def case(base: dict[str, Any], field: str, value: object, allowed: str, **changes: Any) -> Any:
-    return pytest.param(
-        {**base, **changes}, field, value, allowed, id=field + ":" + repr(value)[:40]
-    )
+    return pytest.param({**base, **changes}, field, value, allowed, id=field + ":" + repr(value)[:40])
 
 
 CASES = [
@@ -63,9 +61,7 @@ CASES = [
         job_name="select",
     ),
     case(EXP, "directory", "DATA PUMP", "expected an Oracle name", directory="DATA PUMP"),
-    case(
-        EXP, "schemas[0]", "HR') OR ('1'='1", "expected an Oracle name", schemas=["HR') OR ('1'='1"]
-    ),
+    case(EXP, "schemas[0]", "HR') OR ('1'='1", "expected an Oracle name", schemas=["HR') OR ('1'='1"]),
     case(
         EXP,
         "schemas[1]",
@@ -307,9 +303,7 @@ CASES = [
         "remaps only for IMPORT and SQL_FILE",
         remap_schemas={"HR": "HR2"},
     ),
-    case(
-        EXP, "transforms", "OID", "transforms only for IMPORT and SQL_FILE", transforms={"OID": 0}
-    ),
+    case(EXP, "transforms", "OID", "transforms only for IMPORT and SQL_FILE", transforms={"OID": 0}),
     case(
         IMP,
         "remaps.name",
@@ -394,9 +388,7 @@ CASES = [
     ),
     case(EXP, "parameters.METRICS", "y", "0 or 1 (or true/false)", parameters={"METRICS": "y"}),
     case(EXP, "parameters.KEEP_MASTER", 2, "0 or 1 (or true/false)", parameters={"KEEP_MASTER": 2}),
-    case(
-        EXP, "parameters.FLASHBACK_SCN", -1, "a whole number >= 0", parameters={"FLASHBACK_SCN": -1}
-    ),
+    case(EXP, "parameters.FLASHBACK_SCN", -1, "a whole number >= 0", parameters={"FLASHBACK_SCN": -1}),
     case(
         EXP,
         "parameters.FLASHBACK_TIME",
