@@ -280,6 +280,8 @@ def convert(value: Value, t: DataType, *, sql: bool = False) -> Value:
         if isinstance(value, bool):
             return value
         raise value_error(sql=sql)
+    if kind in (TypeKind.CLOB, TypeKind.BLOB) and isinstance(value, LobValue) and value.kind == kind:
+        return LobValue(kind, value.data)  # an empty LOB is not NULL (only '' is)
     if kind == TypeKind.CLOB:
         text = to_text(value, sql=sql)
         return None if text is None else LobValue(TypeKind.CLOB, text)
