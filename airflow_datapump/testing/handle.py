@@ -42,7 +42,7 @@ class DatabaseHandle:
 
     def execute(self, statement: str, binds: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """Run one statement as SYS and commit; return the rows of a query."""
-        session = Session(self._database, 0, 0, "SYS", "SYS", sysdba=True)
+        session = self._sys_session()
         bound = {k.upper(): Bind(normalize(v)) for k, v in (binds or {}).items()}
         result = language.execute(statement, bound, SessionRuntime(self._backend, session))
         tables.commit(session)
@@ -102,6 +102,61 @@ class DatabaseHandle:
     def advance(self, seconds: float) -> None:
         """Move the clock forward; running jobs progress accordingly."""
         self._database.advance(seconds)
+        self.bring_jobs_up_to_date()
+
+    # -- Data Pump jobs -----------------------------------------------------------------
+
+    def bring_jobs_up_to_date(self) -> None:
+        """Let every job do the work the clock allows (queries of the views do this too)."""
+        from airflow_datapump.testing._datapump.views import bring_up_to_date
+
+        bring_up_to_date(self._sys_session())
+
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every job whose master table exists, as DBA_DATAPUMP_JOBS shows it."""
+        rows = self.execute(
+            "SELECT owner_name, job_name, operation, job_mode, state, degree, attached_sessions "
+            "FROM dba_datapump_jobs ORDER BY owner_name, job_name"
+        )
+        keys = ("owner", "name", "operation", "mode", "state", "degree", "attached_sessions")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def set_job_rate(self, bytes_per_second: float) -> None:
+        """How fast jobs work, in bytes per second of this database's clock (default 10 MB/s)."""
+        self._database.store.set_setting("job_rate", str(float(bytes_per_second)))
+
+    def set_job_speed(
+        self, owner: str, name: str, *, rate: float | None = None, size: int | None = None
+    ) -> None:
+        """Give one job its own rate (bytes/second) or data size (bytes), e.g. to watch it run."""
+        from airflow_datapump.testing._datapump import model
+
+        with self._database.store.write() as db:
+            job = model.load(db, owner, name)
+            if job is None:
+                raise KeyError(f"no job {owner}.{name}")
+            job.rate = rate if rate is not None else job.rate
+            job.size = size if size is not None else job.size
+            model.save(db, job)
+
+    def fail_next_job(
+        self, *, at_percent: int = 50, lines: Sequence[str] = ("ORA-39126: Worker unexpected fatal error",)
+    ) -> None:
+        """The next job started fails when its data reaches ``at_percent``, logging ``lines``."""
+        self._queue_job_fault({"kind": "fatal", "at_percent": at_percent, "lines": list(lines)})
+
+    def next_job_completes_with_errors(self, errors: Sequence[Sequence[str]]) -> None:
+        """The next job started completes "with N error(s)": one error per group of lines."""
+        self._queue_job_fault({"kind": "errors", "errors": [list(group) for group in errors]})
+
+    def _queue_job_fault(self, fault: dict[str, Any]) -> None:
+        import json
+
+        current = json.loads(self._database.store.setting("job_faults", "[]") or "[]")
+        self._database.store.set_setting("job_faults", json.dumps([*current, fault]))
+
+    def _sys_session(self) -> Session:
+        return Session(self._database, 0, 0, "SYS", "SYS", sysdba=True, backend=self._backend)
 
     def now(self) -> Any:
         return self._database.now()

@@ -94,7 +94,7 @@ class Backend:
             sid = int(cursor.lastrowid or 0)
             (serial,) = db.execute("SELECT serial FROM sessions WHERE sid = ?", (sid,)).fetchone()
             database.store.bump(db, "sessions_opened")
-        return Session(database, sid, serial, session_user, session_user, sysdba=sysdba)
+        return Session(database, sid, serial, session_user, session_user, sysdba=sysdba, backend=self)
 
     def link_session(self, session: Session, link: str) -> Session:
         """A session in the database a link points to, opened once per local session."""

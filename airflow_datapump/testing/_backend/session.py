@@ -55,3 +55,4 @@ class Session:
     state: dict[str, object] = field(default_factory=dict)
     closed: bool = False
     killed: bool = False
+    backend: object = None  # the Backend that opened it, for work that needs the engine

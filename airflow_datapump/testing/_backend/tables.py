@@ -7,6 +7,7 @@ only what was committed, as Oracle's read consistency gives them.
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from airflow_datapump.testing._backend import catalog
@@ -106,7 +107,7 @@ class StoredTable:
             if all(v is None for v in new):
                 continue
             if any(tuple(row[p] for p in positions) == new for row in existing):
-                label = name or f"SYS_C{abs(hash(self._key)) % 100000:05d}"
+                label = name or f"SYS_C00{zlib.crc32(self.name.encode()) % 10000:04d}"
                 raise ora_text(1, f"unique constraint ({self.schema}.{label}) violated")
 
 

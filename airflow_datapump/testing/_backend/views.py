@@ -33,16 +33,21 @@ class ViewDef:
     columns: tuple[tuple[str, ScalarType], ...]
     produce: Producer
     catalog_role: bool  # needs SELECT_CATALOG_ROLE
+    prepare: Callable[[Session], None] | None = None  # brings state up to date before reading
 
 
 VIEWS: dict[str, ViewDef] = {}
 
 
 def register_view(
-    name: str, columns: Sequence[tuple[str, ScalarType]], *, catalog_role: bool
+    name: str,
+    columns: Sequence[tuple[str, ScalarType]],
+    *,
+    catalog_role: bool,
+    prepare: Callable[[Session], None] | None = None,
 ) -> Callable[[Producer], Producer]:
     def decorate(produce: Producer) -> Producer:
-        VIEWS[name] = ViewDef(name, tuple(columns), produce, catalog_role)
+        VIEWS[name] = ViewDef(name, tuple(columns), produce, catalog_role, prepare)
         return produce
 
     return decorate
@@ -53,6 +58,8 @@ class ViewSource:
 
     def __init__(self, session: Session, view: ViewDef) -> None:
         self._view = view
+        if view.prepare is not None:
+            view.prepare(session)
         with session.database.store.read() as db:
             self._rows = view.produce(session, db)
 

@@ -1,0 +1,142 @@
+"""What every DBMS_DATAPUMP subprogram shares: errors, handles, the unit of work.
+
+Errors are raised as the package raises them (reference §2.19): the exception carries the
+package's error (ORA-39001 INVALID_ARGVAL ...) and its frames; the details ("ORA-39088: file
+name cannot contain a path specification") go to the error stream that ``GET_STATUS(handle,
+KU$_STATUS_JOB_ERROR)`` returns, or, for a failed OPEN or ATTACH, to the one a NULL handle
+returns (§2.1, §2.15).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._datapump import model
+from airflow_datapump.testing._datapump.context import WorkContext
+from airflow_datapump.testing._datapump.model import Handle, Job
+from airflow_datapump.testing._datapump.progress import tick
+from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.packages import CallContext, Impl
+from airflow_datapump.testing._values import Value
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing._backend.engine import Backend
+
+TEXTS = {
+    31623: "a job is not attached to this session via the specified handle",
+    31626: "job does not exist",
+    31627: "API call succeeded but more information is available",
+    31631: "privileges are required",
+    31634: "job already exists",
+    39001: "invalid argument value",
+    39002: "invalid operation",
+    39004: "invalid state",
+    39005: "inconsistent arguments",
+    39006: "internal error",
+    39211: "Unable to retrieve dumpfile information as specified",
+}
+# Package line numbers in the ORA-06512 frames: cosmetic, but stable so stacks look real.
+_LINES = {"OPEN": 4929, "ATTACH": 1852, "ADD_FILE": 3507, "METADATA_FILTER": 3926, "DATA_FILTER": 3209,
+          "METADATA_REMAP": 4102, "METADATA_TRANSFORM": 4166, "SET_PARAMETER": 5499, "SET_PARALLEL": 5433,
+          "START_JOB": 6864, "STOP_JOB": 7038, "DETACH": 2304, "GET_STATUS": 4713, "WAIT_FOR_JOB": 7233,
+          "LOG_ENTRY": 4284, "GET_DUMPFILE_INFO": 4450, "DATA_REMAP": 3329}  # fmt: skip
+LAST_ERROR = "datapump_last_error"
+
+
+def session_of(ctx: CallContext) -> Session:
+    session = ctx.session
+    assert isinstance(session, Session)
+    return session
+
+
+def error(
+    code: int,
+    where: str,
+    details: list[str] | tuple[str, ...] = (),
+    *,
+    session: Session,
+    handle: Handle | None = None,
+) -> OracleError:
+    """Raise-ready package error; its details wait for GET_STATUS on the handle (or NULL)."""
+    first = f"ORA-{code:05d}: {TEXTS[code]}"
+    stream = [first, *[d for d in details if d != first]]
+    if handle is not None:
+        handle.pending_errors.extend(stream)
+    else:
+        session.state[LAST_ERROR] = stream
+    frames = [
+        'ORA-06512: at "SYS.DBMS_SYS_ERROR", line 79',
+        f'ORA-06512: at "SYS.DBMS_DATAPUMP", line {_LINES.get(where, 1000)}',
+    ]
+    return OracleError(code, "\n".join([first, *frames]))
+
+
+class Failer:
+    """``fail(39001, "detail line")`` builds the package error for one call and handle."""
+
+    def __init__(self, where: str, session: Session, handle: Handle | None = None) -> None:
+        self.where, self.session, self.handle = where, session, handle
+
+    def __call__(self, code: int, *lines: str) -> OracleError:
+        return error(code, self.where, list(lines), session=self.session, handle=self.handle)
+
+
+def number(value: Value) -> int | None:
+    if value is None:
+        return None
+    assert isinstance(value, Decimal)
+    return int(value)
+
+
+@contextmanager
+def work(backend: Backend, session: Session) -> Iterator[WorkContext]:
+    """One atomic unit: a store write transaction at the database's present time."""
+    now = session.database.now()
+    with session.database.store.write() as db:
+        yield WorkContext(backend, session.database, db, now)
+
+
+def resolve(ctx: WorkContext, session: Session, handle_value: Value, where: str) -> tuple[Handle, Job]:
+    """The job a handle refers to, brought up to date; ORA-31623 for a foreign handle."""
+    handles = model.handles(session.state)
+    handle = handles.get(number(handle_value) or -1)
+    if handle is None:
+        raise error(31623, where, session=session)
+    job = model.load(ctx.db, handle.owner, handle.name)
+    if job is None:
+        raise error(31626, where, session=session, handle=handle)
+    tick(ctx, job)
+    if model.load(ctx.db, handle.owner, handle.name) is None:
+        raise error(31626, where, session=session, handle=handle)
+    return handle, job
+
+
+def new_handle(ctx: WorkContext, session: Session, job: Job) -> int:
+    handles = model.handles(session.state)
+    number_ = max(handles, default=0) + 1
+    handles[number_] = Handle(job.owner, job.name, wip_seen=len(job.messages), errors_seen=len(job.errors))
+    ctx.db.execute("INSERT INTO attachments VALUES (?, ?, ?, ?)", (session.sid, number_, job.owner, job.name))
+    return number_
+
+
+def drop_handle(ctx: WorkContext, session: Session, number_: int, job: Job | None) -> None:
+    model.handles(session.state).pop(number_, None)
+    ctx.db.execute("DELETE FROM attachments WHERE sid = ? AND handle = ?", (session.sid, number_))
+    if job is not None:
+        release_if_unattached(ctx.db, job)
+
+
+def release_if_unattached(db: sqlite3.Connection, job: Job) -> None:
+    """A DEFINING job with no client left is removed (§2.13); so is a COMPLETED one (§5)."""
+    if model.attached_sids(db, job):
+        return
+    if job.state == model.DEFINING or (job.state == model.COMPLETED and job.param("KEEP_MASTER") != 1):
+        model.remove(db, job)
+
+
+__all__ = ["Decimal", "Failer", "Impl", "Session", "WorkContext"]

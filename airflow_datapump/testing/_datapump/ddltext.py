@@ -1,0 +1,62 @@
+"""DDL as Data Pump prints it: in a SQL_FILE job's output and after "Failing sql is:"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def type_sql(data: dict[str, Any]) -> str:
+    name = data["name"]
+    if data.get("size") and name in ("VARCHAR2", "VARCHAR", "CHAR", "NVARCHAR2", "RAW"):
+        unit = "" if name == "RAW" else " BYTE"
+        return f"{name}({data['size']}{unit})"
+    if name == "NUMBER" and data.get("precision") is not None:
+        return f"NUMBER({data['precision']},{data.get('scale') or 0})"
+    return str(name)
+
+
+def user_sql(name: str, ddl: dict[str, Any]) -> str:
+    values = ddl.get("password") or ""
+    tablespace = ddl.get("default_tablespace") or "USERS"
+    return f' CREATE USER "{name}" IDENTIFIED BY VALUES \'{values}\'\n      DEFAULT TABLESPACE "{tablespace}"'
+
+
+def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
+    lines = []
+    for column in ddl["columns"]:
+        text = f'\t"{column["name"]}" {type_sql(column["type"])}'
+        if column.get("not_null") or column.get("primary_key"):
+            text += " NOT NULL ENABLE"
+        lines.append(text)
+    keys = [c["name"] for c in ddl["columns"] if c.get("primary_key")]
+    if keys:
+        lines.append(f"\t PRIMARY KEY ({', '.join(chr(34) + k + chr(34) for k in keys)}) ENABLE")
+    for constraint in ddl["constraints"]:
+        columns = ", ".join(f'"{c}"' for c in constraint["columns"])
+        prefix = f'CONSTRAINT "{constraint["name"]}" ' if constraint.get("name") else ""
+        lines.append(f"\t {prefix}{constraint['kind']} ({columns}) ENABLE")
+    body = ",\n".join(lines)
+    tablespace = f' TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
+    return f'CREATE TABLE "{schema}"."{name}" \n   (\t{body.lstrip()}\n   ){tablespace} ;'
+
+
+def script(items: list[dict[str, Any]], owner: str) -> str:
+    """The SQL file a SQL_FILE job writes: the DDL it would have run (reference §2.1)."""
+    out = [f"-- CONNECT {owner}", "ALTER SESSION SET EVENTS '10150 TRACE NAME CONTEXT FOREVER, LEVEL 1';"]
+    current = None
+    for item in items:
+        if item["kind"] == "TABLE_DATA":
+            continue
+        if item["path"] != current:
+            current = item["path"]
+            out.append(f"-- new object type path: {current}")
+        if item["kind"] == "USER":
+            out.append(user_sql(item["name"], item["ddl"]) + ";")
+        elif item["kind"] == "TABLE":
+            out.append(table_sql(item["schema"], item["name"], item["ddl"]))
+        else:
+            ddl = item["ddl"]
+            out.append(
+                f'GRANT {ddl["privilege"]} ON "{item["schema"]}"."{item["name"]}" TO "{ddl["grantee"]}";'
+            )
+    return "\n".join(out) + "\n"

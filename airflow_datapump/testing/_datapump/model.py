@@ -1,0 +1,155 @@
+"""A Data Pump job as the emulated database keeps it, and the handles sessions hold on it.
+
+The job's definition and progress are one JSON record keyed by owner and name; its master
+table is a real table (kind MASTER) in the owner's schema, so it shows in USER_TABLES,
+blocks a table of the same name, and dropping it removes the job, which is the documented
+way to clean up an orphan (reference §5 "Orphans").
+
+States are spelled as Oracle reports them (§5). Internally a stopped or failed job is
+``STOPPED``; the views show it as ``NOT RUNNING`` because the emulator has no master process
+running for it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._plsql.ddl import ColumnDef
+from airflow_datapump.testing._values import NUMBER, ScalarType, TypeKind
+
+DEFINING = "DEFINING"
+EXECUTING = "EXECUTING"
+COMPLETING = "COMPLETING"
+COMPLETED = "COMPLETED"
+STOP_PENDING = "STOP PENDING"
+STOPPING = "STOPPING"
+STOPPED = "STOPPED"
+IDLING = "IDLING"
+NOT_RUNNING = "NOT RUNNING"
+
+FILE_DUMP, FILE_BAD, FILE_LOG, FILE_SQL, FILE_URI = 1, 2, 3, 4, 5
+
+_MASTER_COLUMNS = (
+    ColumnDef("PROCESS_ORDER", NUMBER),
+    ColumnDef("OBJECT_TYPE", ScalarType(TypeKind.VARCHAR2, "VARCHAR2", size=30)),
+    ColumnDef("OBJECT_SCHEMA", ScalarType(TypeKind.VARCHAR2, "VARCHAR2", size=128)),
+    ColumnDef("OBJECT_NAME", ScalarType(TypeKind.VARCHAR2, "VARCHAR2", size=128)),
+)
+
+
+@dataclass
+class Job:
+    """Everything about one job; plain data so it round-trips through JSON."""
+
+    owner: str
+    name: str
+    operation: str
+    mode: str
+    remote_link: str | None
+    version: str
+    guid: str
+    state: str = DEFINING
+    creator_sid: int | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
+    metadata_filters: list[dict[str, Any]] = field(default_factory=list)
+    data_filters: list[dict[str, Any]] = field(default_factory=list)
+    remaps: list[dict[str, Any]] = field(default_factory=list)
+    transforms: list[dict[str, Any]] = field(default_factory=list)
+    params: dict[str, list[Any]] = field(default_factory=dict)
+    degree: int = 1
+    restart_count: int = 0
+    error_count: int = 0
+    phase: int = 0
+    total_bytes: int = 0
+    done_bytes: float = 0.0
+    rate: float | None = None
+    size: int | None = None
+    running_since: str | None = None
+    start_time: str | None = None
+    finished_at: str | None = None
+    stop_requested: dict[str, Any] | None = None
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    fault: dict[str, Any] | None = None
+    term_reason: int | None = None
+    written: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[list[str]] = field(default_factory=list)
+    scn: int | None = None
+
+    # -- parameters ------------------------------------------------------------------------
+
+    def param(self, name: str, default: Any = None) -> Any:
+        values = self.params.get(name)
+        return values[-1] if values else default
+
+    @property
+    def log_file(self) -> dict[str, Any] | None:
+        logs = [f for f in self.files if f["type"] == FILE_LOG]
+        return logs[-1] if logs else None
+
+    @property
+    def dump_files(self) -> list[dict[str, Any]]:
+        return [f for f in self.files if f["type"] in (FILE_DUMP, FILE_URI)]
+
+    @property
+    def is_network(self) -> bool:
+        return self.remote_link is not None
+
+
+def load(db: sqlite3.Connection, owner: str, name: str) -> Job | None:
+    row = db.execute("SELECT data FROM jobs WHERE owner = ? AND name = ?", (owner, name)).fetchone()
+    return None if row is None else Job(**json.loads(row[0]))
+
+
+def load_all(db: sqlite3.Connection) -> list[Job]:
+    return [Job(**json.loads(data)) for (data,) in db.execute("SELECT data FROM jobs ORDER BY owner, name")]
+
+
+def save(db: sqlite3.Connection, job: Job) -> None:
+    db.execute(
+        "INSERT INTO jobs (owner, name, data) VALUES (?, ?, ?) "
+        "ON CONFLICT (owner, name) DO UPDATE SET data = excluded.data",
+        (job.owner, job.name, json.dumps(asdict(job))),
+    )
+
+
+def create_master_table(db: sqlite3.Connection, job: Job, created: str) -> None:
+    definition = catalog.TableDef(job.owner, job.name, "MASTER", None, _MASTER_COLUMNS, ())
+    catalog.create_table(db, definition, created)
+
+
+def remove(db: sqlite3.Connection, job: Job) -> None:
+    """The job is gone: its record, its master table and every attachment to it."""
+    db.execute("DELETE FROM jobs WHERE owner = ? AND name = ?", (job.owner, job.name))
+    db.execute("DELETE FROM tables WHERE owner = ? AND name = ? AND kind = 'MASTER'", (job.owner, job.name))
+    db.execute("DELETE FROM attachments WHERE owner = ? AND job_name = ?", (job.owner, job.name))
+
+
+def attached_sids(db: sqlite3.Connection, job: Job) -> list[int]:
+    rows = db.execute(
+        "SELECT DISTINCT sid FROM attachments WHERE owner = ? AND job_name = ?",
+        (job.owner, job.name),
+    ).fetchall()
+    return [sid for (sid,) in rows]
+
+
+@dataclass
+class Handle:
+    """One session's attachment to a job (handles belong to the session that got them)."""
+
+    owner: str
+    name: str
+    wip_seen: int = 0
+    errors_seen: int = 0
+    pending_errors: list[str] = field(default_factory=list)
+
+
+def handles(session_state: dict[str, object]) -> dict[int, Handle]:
+    found = session_state.setdefault("datapump_handles", {})
+    assert isinstance(found, dict)
+    return found

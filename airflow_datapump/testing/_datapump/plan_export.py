@@ -1,0 +1,240 @@
+"""What an export moves, decided and read when the job starts.
+
+The emulator reads committed rows at START_JOB, so an export is consistent as of its start
+whether or not FLASHBACK_SCN/TIME is given (Oracle reads as of the given SCN; a known
+difference, documented). Work is measured in bytes: each table's data is estimated as its
+rows' stored size rounded up to 8 KB blocks (the "BLOCKS" estimate), and each metadata
+object costs 8 KB of work without counting toward ``total_bytes`` (percent_done covers data
+only, reference §2.15).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from decimal import Decimal
+from typing import Any
+
+from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend.codec import decode_row, encode_type, encode_value
+from airflow_datapump.testing._backend.database import Database
+from airflow_datapump.testing._datapump import logfile
+from airflow_datapump.testing._datapump.context import WorkContext
+from airflow_datapump.testing._datapump.model import Job
+from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
+from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+
+_ORDER = ("USER", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
+BLOCK = 8192
+METADATA_COST = 8192
+_PREFIX = {
+    "FULL": "DATABASE_EXPORT/SCHEMA/",
+    "SCHEMA": "SCHEMA_EXPORT/",
+    "TABLE": "TABLE_EXPORT/",
+    "TABLESPACE": "TABLE_EXPORT/",
+}
+_RELATIVE = {
+    "USER": "USER",
+    "TABLE": "TABLE/TABLE",
+    "TABLE_DATA": "TABLE/TABLE_DATA",
+    "OBJECT_GRANT": "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT",
+}
+
+
+def privileged(db: Any, user: str, role: str) -> bool:
+    return bool(catalog.has_privilege(db, user, role))
+
+
+def source_database(ctx: WorkContext, job: Job) -> Database:
+    """The database an export or network import reads: local, or across the job's link."""
+    if job.remote_link is None:
+        return ctx.database
+    row = ctx.db.execute(
+        "SELECT service FROM db_links WHERE name = ? AND owner IN (?, 'PUBLIC') ORDER BY owner = 'PUBLIC'",
+        (job.remote_link, job.owner),
+    ).fetchone()
+    if row is None:
+        raise ora_text(2019, "connection description for remote database not found")
+    from airflow_datapump.testing._backend.engine import _service_of
+
+    return ctx.backend.database(_service_of(row[0]))
+
+
+def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
+    """The export's work items, in the order Data Pump processes object types."""
+    source = source_database(ctx, job)
+    with source.store.read() as db:
+        schemas = _schemas(ctx, job, db)
+        require_privileges(ctx, job, schemas)
+        items: list[dict[str, Any]] = []
+        for schema in schemas:
+            items.extend(_schema_items(ctx, job, db, schema))
+    items.sort(key=lambda item: _ORDER.index(item["kind"]))  # one object type after another
+    if not items:
+        logfile.error(ctx.db, job, ctx.now, "ORA-31655: no data or metadata objects selected for job")
+    return items
+
+
+def _schemas(ctx: WorkContext, job: Job, db: Any) -> list[str]:
+    if job.mode == "FULL":
+        return [u for (u,) in db.execute("SELECT name FROM users WHERE oracle_maintained = 0 ORDER BY name")]
+    has_schema_filter = any(f["name"].startswith("SCHEMA_") for f in job.metadata_filters)
+    if not has_schema_filter:
+        if job.mode == "TABLESPACE":
+            return [
+                u
+                for (u,) in db.execute(
+                    "SELECT DISTINCT owner FROM tables WHERE kind = 'TABLE' ORDER BY owner"
+                )
+            ]
+        return [job.owner]
+    users = [u for (u,) in db.execute("SELECT name FROM users ORDER BY name")]
+    chosen = [
+        u
+        for u in users
+        if all(
+            ctx.matches(u, f["value"], is_list=f["name"].endswith("_LIST"))
+            for f in job.metadata_filters
+            if f["name"].startswith("SCHEMA_")
+        )
+    ]
+    for missing in sorted(set(named_in_lists(job.metadata_filters, "SCHEMA", ctx)) - set(users)):
+        logfile.error(ctx.db, job, ctx.now, f"ORA-39165: Schema {missing} was not found.")
+    return chosen
+
+
+def require_privileges(ctx: WorkContext, job: Job, schemas: list[str]) -> None:
+    others = [s for s in schemas if s != job.owner]
+    if others and not privileged(ctx.db, job.owner, "EXP_FULL_DATABASE"):
+        raise ora_text(31631, "privileges are required")
+
+
+def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict[str, Any]]:
+    prefix = _PREFIX.get(job.mode, "SCHEMA_EXPORT/")
+    items: list[dict[str, Any]] = []
+    exporter_privileged = privileged(ctx.db, job.owner, "EXP_FULL_DATABASE")
+    if (
+        job.mode in ("SCHEMA", "FULL")
+        and exporter_privileged
+        and accepts(ctx, job.metadata_filters, Candidate("USER", schema, schema))
+    ):
+        items.append(_item("USER", schema, schema, prefix, ddl=_user_ddl(db, schema)))
+    for table in catalog.tables_of(db, schema):
+        if table.kind != "TABLE":
+            continue
+        tablespace = table.tablespace or "USERS"
+        if not accepts(ctx, job.metadata_filters, Candidate("TABLE", schema, table.name, tablespace)):
+            continue
+        items.append(_item("TABLE", schema, table.name, prefix, ddl=_table_ddl(table)))
+        if accepts(ctx, job.metadata_filters, Candidate("TABLE_DATA", schema, table.name, tablespace)):
+            data = _table_data(ctx, job, db, table)
+            if data is not None:
+                items.append(_item("TABLE_DATA", schema, table.name, prefix, **data))
+        for grantee, privilege in db.execute(
+            "SELECT grantee, privilege FROM obj_privs WHERE owner = ? AND object = ? ORDER BY 1, 2",
+            (schema, table.name),
+        ).fetchall():
+            if accepts(ctx, job.metadata_filters, Candidate("OBJECT_GRANT", schema, table.name, tablespace)):
+                items.append(
+                    _item(
+                        "OBJECT_GRANT",
+                        schema,
+                        table.name,
+                        prefix,
+                        ddl={"grantee": grantee, "privilege": privilege},
+                    )
+                )
+    return items
+
+
+def _item(kind: str, schema: str, name: str, prefix: str, **extra: Any) -> dict[str, Any]:
+    item = {"kind": kind, "schema": schema, "name": name, "path": prefix + _RELATIVE[kind], "done": False}
+    item.setdefault("bytes", 0)
+    item.update(extra)
+    return item
+
+
+def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
+    password, tablespace = db.execute(
+        "SELECT password, default_tablespace FROM users WHERE name = ?", (schema,)
+    ).fetchone()
+    privileges = [
+        p for (p,) in db.execute("SELECT privilege FROM sys_privs WHERE grantee = ? ORDER BY 1", (schema,))
+    ]
+    return {"password": password, "default_tablespace": tablespace, "privileges": privileges}
+
+
+def _table_ddl(table: catalog.TableDef) -> dict[str, Any]:
+    return {
+        "tablespace": table.tablespace,
+        "columns": [
+            {
+                "name": c.name,
+                "type": encode_type(c.type),  # type: ignore[arg-type]
+                "not_null": c.not_null,
+                "primary_key": c.primary_key,
+                "unique": c.unique,
+            }
+            for c in table.columns
+        ],
+        "constraints": [
+            {"name": k.name, "kind": k.kind, "columns": list(k.columns)} for k in table.constraints
+        ],
+    }
+
+
+def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) -> dict[str, Any] | None:
+    filters = _data_filters_for(job, table.owner, table.name)
+    if int(filters.get("INCLUDE_ROWS", 1)) == 0:
+        return None
+    if "SUBQUERY" in filters:
+        try:
+            rows = ctx.query(
+                f'SELECT * FROM "{table.owner}"."{table.name}" {filters["SUBQUERY"]}',
+                database=source_database(ctx, job),
+            )
+        except OracleError as error:
+            logfile.error(
+                ctx.db,
+                job,
+                ctx.now,
+                f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
+                "and is being skipped due to error:",
+                *error.lines,
+            )
+            return None
+    else:
+        found = db.execute(
+            "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
+        )
+        rows = [decode_row(data) for (data,) in found]
+    if "SAMPLE" in filters:
+        rows = _sample(rows, Decimal(str(filters["SAMPLE"])), table.name)
+    encoded = [[encode_value(v) for v in row] for row in rows]
+    size = len(json.dumps(encoded))
+    return {
+        "bytes": max(BLOCK, -(-size // BLOCK) * BLOCK),
+        "size": size,
+        "columns": [c.name for c in table.columns],
+        "rows": encoded,
+    }
+
+
+def _sample(rows: list[Any], percent: Decimal, salt: str) -> list[Any]:
+    """A repeatable sample: a row is kept when its hash falls under the percentage."""
+    return [
+        row
+        for index, row in enumerate(rows)
+        if zlib.crc32(f"{salt}:{index}".encode()) % 10000 < percent * 100
+    ]
+
+
+def _data_filters_for(job: Job, schema: str, table: str) -> dict[str, Any]:
+    """Job-wide filters, overridden by ones for this table (reference §2.5)."""
+    chosen: dict[str, Any] = {}
+    for specific in (False, True):
+        for f in job.data_filters:
+            applies = f["table"] is not None and f["table"] == table and f["schema"] in (None, schema)
+            if (f["table"] is None) != specific and (not specific or applies):
+                chosen[f["name"]] = f["value"]
+    return chosen

@@ -1,0 +1,120 @@
+"""What an import or SQL_FILE job does, decided when the job starts.
+
+A file-based import reads the dump file set (through :mod:`..._dumpfile`); a network import
+reads the source database across the job's link as an export would (reference §8). Filters
+select by the objects' names in the source; remaps then rename them (§2.6) and transforms
+adjust their DDL (§2.7).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._datapump import plan_export, secrets
+from airflow_datapump.testing._datapump.context import WorkContext
+from airflow_datapump.testing._datapump.model import Job
+from airflow_datapump.testing._datapump.selection import Candidate, accepts
+from airflow_datapump.testing._dumpfile import DumpFileError, expand_templates, read_dump_set
+from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+
+
+class PlanError(Exception):
+    """A start-time failure: the API call raises ``code`` with these Data Pump lines."""
+
+    def __init__(self, code: int, lines: list[str]) -> None:
+        super().__init__(lines[0] if lines else str(code))
+        self.code = code
+        self.lines = lines
+
+
+def dump_paths(ctx: WorkContext, job: Job) -> list[Path]:
+    paths: list[Path] = []
+    for spec in job.dump_files:
+        directory = catalog.directory(ctx.db, spec["directory"])
+        assert directory is not None  # checked by ADD_FILE
+        paths.extend(expand_templates(Path(directory.path), [spec["name"]]))
+    return paths
+
+
+def source_items(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
+    if job.is_network:
+        return plan_export.build(ctx, job)
+    try:
+        contents = read_dump_set(
+            dump_paths(ctx, job), password=secrets.reveal(job), db_version=ctx.database.version
+        )
+    except DumpFileError as error:
+        raise PlanError(error.code, list(error.lines)) from None
+    items = [copy.deepcopy(obj) for obj in contents.objects]
+    return [
+        i
+        for i in items
+        if accepts(ctx, job.metadata_filters, Candidate(i["kind"], i["schema"], i["name"], _tablespace(i)))
+    ]
+
+
+def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
+    items = source_items(ctx, job)
+    include_rows = all(
+        int(f["value"]) != 0 for f in job.data_filters if f["name"] == "INCLUDE_ROWS" and f["table"] is None
+    )
+    if any(f["name"] == "SUBQUERY" for f in job.data_filters) and not job.is_network:
+        raise PlanError(
+            39002, ["ORA-39002: invalid operation", "SUBQUERY data filters on a file import are not emulated"]
+        )
+    planned = []
+    for item in items:
+        if item["kind"] == "TABLE_DATA" and not include_rows:
+            continue
+        item["done"] = False
+        planned.append(_remap(job, item))
+    targets = {i["schema"] for i in planned}
+    if any(t != job.owner for t in targets) and not catalog.has_privilege(
+        ctx.db, job.owner, "IMP_FULL_DATABASE"
+    ):
+        raise ora_text(31631, "privileges are required")
+    return planned
+
+
+def _tablespace(item: dict[str, Any]) -> str | None:
+    ddl = item.get("ddl") or {}
+    return ddl.get("tablespace") if item["kind"] == "TABLE" else None
+
+
+def _remapped(job: Job, kind: str, old: str) -> str:
+    for remap in job.remaps:
+        if remap["name"] == kind and remap["old_value"] == old:
+            return str(remap["value"])
+    return old
+
+
+def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
+    source_schema = item["schema"]
+    item["source_schema"], item["source_name"] = source_schema, item["name"]
+    item["schema"] = _remapped(job, "REMAP_SCHEMA", source_schema)
+    if item["kind"] == "USER":
+        item["name"] = item["schema"]
+        ddl = item.setdefault("ddl", {})
+        ddl["default_tablespace"] = _remapped(
+            job, "REMAP_TABLESPACE", ddl.get("default_tablespace") or "USERS"
+        )
+        return item
+    qualified = _remapped(job, "REMAP_TABLE", f"{source_schema}.{item['name']}")
+    item["name"] = (
+        _remapped(job, "REMAP_TABLE", item["name"])
+        if qualified == f"{source_schema}.{item['name']}"
+        else qualified
+    )
+    if item["kind"] == "TABLE":
+        ddl = item["ddl"]
+        if ddl.get("tablespace"):
+            ddl["tablespace"] = _remapped(job, "REMAP_TABLESPACE", ddl["tablespace"])
+        if any(t["name"] == "SEGMENT_ATTRIBUTES" and int(t["value"]) == 0 for t in job.transforms):
+            ddl["tablespace"] = None  # the target's default applies (§2.7)
+    return item
+
+
+__all__ = ["OracleError", "PlanError", "build", "dump_paths"]

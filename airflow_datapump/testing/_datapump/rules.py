@@ -1,0 +1,104 @@
+"""What the emulated DBMS_DATAPUMP accepts in its definition calls.
+
+Written from shared/reference/dbms_datapump.md §2.4-§2.9, on purpose apart from the
+provider's own job model (``airflow_datapump.core``): the emulator is the yardstick the
+provider is measured by, so the two must not share a table and with it a mistake.
+
+Each entry: the value type (the bind's type picks SET_PARAMETER's overload; the other type
+is INCONSISTENT_ARGS, ORA-39005), the operations it applies to (N = network import only for
+import), and the allowed values (None = any).
+"""
+
+from __future__ import annotations
+
+E, I, S, N = "EXPORT", "IMPORT", "SQL_FILE", "NETWORK"  # noqa: E741
+ANY = (E, I, S)
+FLAG = ("0", "1")
+
+# name: (type, operations, allowed values or None)
+PARAMETERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...] | None]] = {
+    "CLIENT_COMMAND": ("TEXT", ANY, None),
+    "COMPRESSION": ("TEXT", (E,), ("METADATA_ONLY", "DATA_ONLY", "ALL", "NONE")),
+    "COMPRESSION_ALGORITHM": ("TEXT", (E,), ("BASIC", "LOW", "MEDIUM", "HIGH")),
+    "DATA_ACCESS_METHOD": (
+        "TEXT",
+        (E, I),
+        ("AUTOMATIC", "DIRECT_PATH", "EXTERNAL_TABLE", "INSERT_AS_SELECT"),
+    ),
+    "DATA_OPTIONS": ("NUMBER", (E, I), None),
+    "ENCRYPTION": (
+        "TEXT",
+        (E,),
+        ("ALL", "DATA_ONLY", "ENCRYPTED_COLUMNS_ONLY", "METADATA_ONLY", "NONE"),
+    ),
+    "ENCRYPTION_ALGORITHM": ("TEXT", (E,), ("AES128", "AES192", "AES256")),
+    "ENCRYPTION_MODE": ("TEXT", (E,), ("PASSWORD", "TRANSPARENT", "DUAL")),
+    "ENCRYPTION_PASSWORD": ("TEXT", ANY, None),
+    "ESTIMATE": ("TEXT", (E, N), ("BLOCKS", "STATISTICS")),
+    "ESTIMATE_ONLY": ("NUMBER", (E,), FLAG),
+    "FLASHBACK_SCN": ("NUMBER", (E, N), None),
+    "FLASHBACK_TIME": ("TEXT", (E, N), None),
+    "INCLUDE_METADATA": ("NUMBER", (E, I), FLAG),
+    "KEEP_MASTER": ("NUMBER", ANY, FLAG),
+    "LOGTIME": ("TEXT", ANY, ("NONE", "STATUS", "LOGFILE", "ALL")),
+    "MASTER_ONLY": ("NUMBER", (I,), FLAG),
+    "METRICS": ("NUMBER", ANY, FLAG),
+    "PARTITION_OPTIONS": ("TEXT", (I,), ("NONE", "DEPARTITION", "MERGE")),
+    "REUSE_DATAFILES": ("NUMBER", (I,), FLAG),
+    "SKIP_UNUSABLE_INDEXES": ("NUMBER", (I,), FLAG),
+    "SOURCE_EDITION": ("TEXT", (E, N), None),
+    "STREAMS_CONFIGURATION": ("NUMBER", (I,), FLAG),
+    "TABLE_EXISTS_ACTION": ("TEXT", (I,), ("SKIP", "APPEND", "TRUNCATE", "REPLACE")),
+    "TABLESPACE_DATAFILE": ("TEXT", (I,), None),
+    "TARGET_EDITION": ("TEXT", (I,), None),
+    "TRANSPORTABLE": ("TEXT", (E,), ("ALWAYS", "NEVER")),
+    "TTS_FULL_CHECK": ("NUMBER", (E,), FLAG),
+    "USER_METADATA": ("NUMBER", (E, N), None),
+    "CHECKSUM": ("NUMBER", (E,), FLAG),
+    "CHECKSUM_ALGORITHM": ("TEXT", (E,), ("CRC32", "SHA256", "SHA384", "SHA512")),
+}
+
+# KU$_DATAOPT_* bits Oracle documents or public code uses (§3); higher bits are reserved.
+DATA_OPTION_BITS = 2047
+
+TRANSFORMS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "SEGMENT_ATTRIBUTES": ("NUMBER", FLAG),
+    "STORAGE": ("NUMBER", FLAG),
+    "OID": ("NUMBER", FLAG),
+    "PCTSPACE": ("NUMBER", None),
+    "DISABLE_ARCHIVE_LOGGING": ("NUMBER", FLAG),
+    "LOB_STORAGE": ("TEXT", ("SECUREFILE", "BASICFILE", "DEFAULT", "NO_CHANGE")),
+    "TABLE_COMPRESSION_CLAUSE": ("TEXT", None),
+    "INMEMORY": ("NUMBER", FLAG),
+    "INMEMORY_CLAUSE": ("TEXT", None),
+    "SEGMENT_CREATION": ("NUMBER", FLAG),
+    "CONSTRAINT_USE_DEFAULT_INDEX": ("NUMBER", FLAG),
+    "CONSTRAINT_NAME_FROM_INDEX": ("NUMBER", FLAG),
+    "INDEX_COMPRESSION_CLAUSE": ("TEXT", None),
+}
+
+METADATA_FILTERS = (
+    "SCHEMA_EXPR", "SCHEMA_LIST", "NAME_EXPR", "NAME_LIST", "TABLESPACE_EXPR", "TABLESPACE_LIST",
+    "INCLUDE_PATH_EXPR", "INCLUDE_PATH_LIST", "EXCLUDE_PATH_EXPR", "EXCLUDE_PATH_LIST",
+    "EXCLUDE_NAME_EXPR", "EXCLUDE_NAME_LIST", "EXCLUDE_TABLES", "VIEWS_AS_TABLES",
+)  # fmt: skip
+PATH_FILTERS = ("INCLUDE_PATH_EXPR", "INCLUDE_PATH_LIST", "EXCLUDE_PATH_EXPR", "EXCLUDE_PATH_LIST")
+
+DATA_FILTERS: dict[str, str] = {
+    "INCLUDE_ROWS": "NUMBER",
+    "SUBQUERY": "TEXT",
+    "SAMPLE": "NUMBER",
+    "PARTITION_LIST": "TEXT",
+    "PARTITION_EXPR": "TEXT",
+}
+
+REMAPS = ("REMAP_SCHEMA", "REMAP_TABLESPACE", "REMAP_TABLE", "REMAP_DATAFILE")
+
+OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")
+MODES = ("FULL", "SCHEMA", "TABLE", "TABLESPACE", "TRANSPORTABLE")
+
+
+def applies(operations: tuple[str, ...], operation: str, network: bool) -> bool:
+    if operation in operations:
+        return True
+    return N in operations and operation == I and network

@@ -1,0 +1,112 @@
+"""Which objects a job's metadata filters let through (reference §2.4).
+
+Filters are ANDed. Name filters with an ``object_path`` apply to objects on that path and
+their dependents (a TABLE name filter also decides the table's data and grants); path
+filters include or exclude an object when its path or any ancestor matches. Paths may be
+given with or without the mode prefix (``SCHEMA_EXPORT/TABLE`` or ``TABLE``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from airflow_datapump.testing._datapump.context import WorkContext
+
+_PREFIXES = ("DATABASE_EXPORT/SCHEMA/", "DATABASE_EXPORT/", "SCHEMA_EXPORT/", "TABLE_EXPORT/")
+
+# The relative paths of the objects the emulator moves, and their ancestors.
+PATHS = {
+    "USER": ("USER",),
+    "TABLE": ("TABLE",),
+    "TABLE_DATA": ("TABLE", "TABLE/TABLE_DATA", "TABLE_DATA"),
+    "OBJECT_GRANT": ("TABLE", "TABLE/GRANT", "GRANT", "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT", "OBJECT_GRANT"),
+}
+
+
+def relative(path: str) -> str:
+    upper = path.upper()
+    for prefix in _PREFIXES:
+        if upper.startswith(prefix):
+            return upper[len(prefix) :]
+    return upper
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str  # USER, TABLE, TABLE_DATA, OBJECT_GRANT
+    schema: str
+    name: str  # the table's name for its data and grants; the user's name for USER
+    tablespace: str | None = None
+
+
+def _path_hit(ctx: WorkContext, paths: tuple[str, ...], value: str, is_list: bool) -> bool:
+    return any(ctx.matches(path, value, is_list=is_list) for path in paths)
+
+
+def _name_applies(filter_path: str | None, kind: str) -> bool:
+    if filter_path is None:
+        return True
+    return relative(filter_path) in PATHS[kind]
+
+
+def accepts(
+    ctx: WorkContext, filters: list[dict[str, Any]], item: Candidate, *, skip_schema: bool = False
+) -> bool:
+    paths = PATHS[item.kind]
+    for f in filters:
+        name, value, path = f["name"], f["value"], f.get("object_path")
+        is_list = name.endswith("_LIST")
+        if name.startswith("SCHEMA_") and not skip_schema:
+            if not ctx.matches(item.schema, value, is_list=is_list):
+                return False
+        elif name in ("NAME_EXPR", "NAME_LIST"):
+            if _name_applies(path, item.kind) and not ctx.matches(item.name, value, is_list=is_list):
+                return False
+        elif name in ("EXCLUDE_NAME_EXPR", "EXCLUDE_NAME_LIST"):
+            if _name_applies(path, item.kind) and ctx.matches(item.name, value, is_list=is_list):
+                return False
+        elif name.startswith("TABLESPACE_"):
+            if item.tablespace is not None and not ctx.matches(item.tablespace, value, is_list=is_list):
+                return False
+        elif name.startswith("INCLUDE_PATH_"):
+            if not _path_hit(ctx, paths, value, is_list):
+                return False
+        elif name.startswith("EXCLUDE_PATH_") and _path_hit(ctx, paths, value, is_list):
+            return False
+    return True
+
+
+def named_in_lists(filters: list[dict[str, Any]], prefix: str, ctx: WorkContext) -> list[str]:
+    """The names a ``*_LIST`` filter spells out, to report those that were not found (§2.4)."""
+    names: list[str] = []
+    for f in filters:
+        if f["name"] == f"{prefix}_LIST":
+            names.extend(
+                str(row[0]) for row in ctx.query(f"SELECT column_value FROM ({_as_rows(f['value'])})")
+            )
+    return names
+
+
+def _as_rows(literal_list: str) -> str:
+    """``'A','B'`` as a query yielding one row per literal (evaluated by the SQL engine)."""
+    parts = _split_literals(literal_list)
+    return (
+        " UNION ALL ".join(f"SELECT {p} AS column_value FROM DUAL" for p in parts)
+        or "SELECT NULL AS column_value FROM DUAL WHERE 1 = 0"
+    )
+
+
+def _split_literals(text: str) -> list[str]:
+    parts, current, quoted = [], "", False
+    for char in text:
+        if char == "'":
+            quoted = not quoted
+        if char == "," and not quoted:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        parts.append(current.strip())
+    return parts

@@ -1,0 +1,139 @@
+"""DBA_/USER_DATAPUMP_JOBS, DBA_DATAPUMP_SESSIONS and V$SESSION_LONGOPS (reference §6.1).
+
+The views list jobs whose master table exists, orphans included, and never a completed job
+(its master table is gone). Before they are read, every job is brought up to the present and
+the sessions of dead processes are ended, so what a query sees is current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from decimal import Decimal
+
+from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._backend.views import Row, register_view, text
+from airflow_datapump.testing._datapump import model
+from airflow_datapump.testing._datapump.context import WorkContext
+from airflow_datapump.testing._datapump.progress import tick
+from airflow_datapump.testing._values import DATE, NUMBER
+
+_SHOWN = {model.STOPPED: model.NOT_RUNNING, model.COMPLETED: model.NOT_RUNNING}
+
+
+def bring_up_to_date(session: Session) -> None:
+    backend = session.backend
+    if backend is None:
+        return
+    backend.purge_dead_sessions(session.database)  # type: ignore[attr-defined]
+    now = session.database.now()
+    with session.database.store.write() as db:
+        ctx = WorkContext(backend, session.database, db, now)  # type: ignore[arg-type]
+        for job in model.load_all(db):
+            tick(ctx, job)
+
+
+def _jobs(db: sqlite3.Connection) -> list[Row]:
+    rows: list[Row] = []
+    for job in model.load_all(db):
+        attached = len(model.attached_sids(db, job))
+        running = job.state in (model.EXECUTING, model.STOP_PENDING, model.IDLING, model.DEFINING)
+        sessions = attached + (1 + job.degree if job.state in (model.EXECUTING, model.STOP_PENDING) else 0)
+        state = (
+            _SHOWN.get(job.state, job.state)
+            if not (running and attached and job.state == model.IDLING)
+            else job.state
+        )
+        rows.append(
+            (
+                job.owner,
+                job.name,
+                job.operation,
+                job.mode,
+                state,
+                Decimal(job.degree),
+                Decimal(attached),
+                Decimal(sessions),
+            )
+        )
+    return rows
+
+
+_JOB_COLUMNS = [
+    ("OWNER_NAME", text()),
+    ("JOB_NAME", text()),
+    ("OPERATION", text()),
+    ("JOB_MODE", text()),
+    ("STATE", text(30)),
+    ("DEGREE", NUMBER),
+    ("ATTACHED_SESSIONS", NUMBER),
+    ("DATAPUMP_SESSIONS", NUMBER),
+]
+
+
+@register_view("DBA_DATAPUMP_JOBS", _JOB_COLUMNS, catalog_role=True, prepare=bring_up_to_date)
+def _dba_jobs(session: Session, db: sqlite3.Connection) -> list[Row]:
+    return _jobs(db)
+
+
+@register_view("USER_DATAPUMP_JOBS", _JOB_COLUMNS[1:], catalog_role=False, prepare=bring_up_to_date)
+def _user_jobs(session: Session, db: sqlite3.Connection) -> list[Row]:
+    return [row[1:] for row in _jobs(db) if row[0] == session.user]
+
+
+@register_view(
+    "DBA_DATAPUMP_SESSIONS",
+    [
+        ("OWNER_NAME", text()),
+        ("JOB_NAME", text()),
+        ("INSTANCE_ID", NUMBER),
+        ("SADDR", text(16)),
+        ("SESSION_TYPE", text(14)),
+    ],
+    catalog_role=True,
+    prepare=bring_up_to_date,
+)
+def _sessions(session: Session, db: sqlite3.Connection) -> list[Row]:
+    rows: list[Row] = []
+    for job in model.load_all(db):
+        for sid in model.attached_sids(db, job):
+            rows.append((job.owner, job.name, Decimal(1), f"{sid:016X}", "DBMS_DATAPUMP"))
+        if job.state in (model.EXECUTING, model.STOP_PENDING):
+            rows.append((job.owner, job.name, Decimal(1), "MASTER", "MASTER"))
+            rows.extend(
+                (job.owner, job.name, Decimal(1), f"WORKER{n:02d}", "WORKER")
+                for n in range(1, job.degree + 1)
+            )
+    return rows
+
+
+@register_view(
+    "V$SESSION_LONGOPS",
+    [
+        ("USERNAME", text()),
+        ("OPNAME", text(64)),
+        ("TARGET_DESC", text(32)),
+        ("SOFAR", NUMBER),
+        ("TOTALWORK", NUMBER),
+        ("UNITS", text(32)),
+        ("START_TIME", DATE),
+        ("LAST_UPDATE_TIME", DATE),
+        ("MESSAGE", text(512)),
+    ],
+    catalog_role=True,
+    prepare=bring_up_to_date,
+)
+def _longops(session: Session, db: sqlite3.Connection) -> list[Row]:
+    found = db.execute(
+        "SELECT username, opname, target_desc, sofar, totalwork, units, start_time, last_update_time, "
+        "message "
+        "FROM longops ORDER BY id"
+    ).fetchall()
+    return [
+        (u, o, t, Decimal(s), Decimal(w), units, _date(start), _date(last), m)
+        for u, o, t, s, w, units, start, last, m in found
+    ]
+
+
+def _date(text_value: str | None) -> dt.datetime | None:
+    return None if text_value is None else dt.datetime.fromisoformat(text_value)
