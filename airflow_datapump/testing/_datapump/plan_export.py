@@ -70,6 +70,14 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
         for schema in schemas:
             items.extend(_schema_items(ctx, job, db, schema))
     items.sort(key=lambda item: _ORDER.index(item["kind"]))  # one object type after another
+    found = {item["name"] for item in items if item["kind"] == "TABLE"}
+    for missing in sorted(set(named_in_lists(job.metadata_filters, "NAME")) - found):
+        logfile.error(
+            ctx.db,
+            job,
+            ctx.now,
+            f"ORA-39166: Object {missing} was not found or could not be exported or imported.",
+        )
     if not items:
         logfile.error(ctx.db, job, ctx.now, "ORA-31655: no data or metadata objects selected for job")
     return items
@@ -98,7 +106,7 @@ def _schemas(ctx: WorkContext, job: Job, db: Any) -> list[str]:
             if f["name"].startswith("SCHEMA_")
         )
     ]
-    for missing in sorted(set(named_in_lists(job.metadata_filters, "SCHEMA", ctx)) - set(users)):
+    for missing in sorted(set(named_in_lists(job.metadata_filters, "SCHEMA")) - set(users)):
         logfile.error(ctx.db, job, ctx.now, f"ORA-39165: Schema {missing} was not found.")
     return chosen
 

@@ -96,6 +96,7 @@ def _exists(ctx: WorkContext, job: Job) -> bool:
 def _advance(ctx: WorkContext, job: Job) -> None:
     speed = rate(ctx, job)
     since = dt.datetime.fromisoformat(job.running_since or ctx.now.isoformat())
+    started_at = job.done_bytes
     reach = min(total_work(job), job.done_bytes + max(0.0, (ctx.now - since).total_seconds()) * speed)
     position = 0.0
     for item in job.plan:
@@ -117,7 +118,8 @@ def _advance(ctx: WorkContext, job: Job) -> None:
     elif job.state == STOP_PENDING:
         stop(ctx, job, ctx.now)
     elif reach >= total_work(job):
-        complete(ctx, job, ctx.now)
+        remaining = max(0.0, total_work(job) - started_at)
+        complete(ctx, job, since + dt.timedelta(seconds=remaining / speed) if speed else ctx.now)
 
 
 def _interrupted(ctx: WorkContext, job: Job, moment: dt.datetime, position: float) -> bool:
@@ -151,8 +153,10 @@ def next_event(ctx: WorkContext, job: Job) -> dt.datetime | None:
 
 
 def fail(ctx: WorkContext, job: Job, moment: dt.datetime, lines: list[str]) -> None:
-    logfile.error(ctx.db, job, moment, *lines)
+    # Logged, but not counted: "completed with N error(s)" counts non-fatal object errors (§5.1).
+    logfile.error(ctx.db, job, moment, *lines, counted=False)
     logfile.finish(ctx.db, job, moment, "stopped due to fatal error")
+    job.fault = None  # it struck; a restart goes on from here
     job.state, job.term_reason, job.finished_at = STOPPED, 4, moment.isoformat()
 
 

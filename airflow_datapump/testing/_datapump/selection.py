@@ -77,36 +77,31 @@ def accepts(
     return True
 
 
-def named_in_lists(filters: list[dict[str, Any]], prefix: str, ctx: WorkContext) -> list[str]:
-    """The names a ``*_LIST`` filter spells out, to report those that were not found (§2.4)."""
+def named_in_lists(filters: list[dict[str, Any]], prefix: str) -> list[str]:
+    """The names ``*_LIST`` filters spell out, to report those that were not found (§2.4)."""
     names: list[str] = []
     for f in filters:
         if f["name"] == f"{prefix}_LIST":
-            names.extend(
-                str(row[0]) for row in ctx.query(f"SELECT column_value FROM ({_as_rows(f['value'])})")
-            )
+            names.extend(literals(f["value"]))
     return names
 
 
-def _as_rows(literal_list: str) -> str:
-    """``'A','B'`` as a query yielding one row per literal (evaluated by the SQL engine)."""
-    parts = _split_literals(literal_list)
-    return (
-        " UNION ALL ".join(f"SELECT {p} AS column_value FROM DUAL" for p in parts)
-        or "SELECT NULL AS column_value FROM DUAL WHERE 1 = 0"
-    )
-
-
-def _split_literals(text: str) -> list[str]:
-    parts, current, quoted = [], "", False
-    for char in text:
+def literals(text: str) -> list[str]:
+    """The values of a ``'A','B'`` list (already checked by the SQL engine at filter time)."""
+    values, current, quoted, position = [], "", False, 0
+    while position < len(text):
+        char = text[position]
         if char == "'":
+            if quoted and text[position + 1 : position + 2] == "'":
+                current += "'"
+                position += 2
+                continue
             quoted = not quoted
-        if char == "," and not quoted:
-            parts.append(current.strip())
-            current = ""
-        else:
+        elif quoted:
             current += char
-    if current.strip():
-        parts.append(current.strip())
-    return parts
+        elif char == ",":
+            values.append(current)
+            current = ""
+        position += 1
+    values.append(current)
+    return values

@@ -18,7 +18,7 @@ from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.progress import tick
 from airflow_datapump.testing._values import DATE, NUMBER
 
-_SHOWN = {model.STOPPED: model.NOT_RUNNING, model.COMPLETED: model.NOT_RUNNING}
+_SHOWN = {model.STOPPED: model.NOT_RUNNING}
 
 
 def bring_up_to_date(session: Session) -> None:
@@ -37,13 +37,10 @@ def _jobs(db: sqlite3.Connection) -> list[Row]:
     rows: list[Row] = []
     for job in model.load_all(db):
         attached = len(model.attached_sids(db, job))
-        running = job.state in (model.EXECUTING, model.STOP_PENDING, model.IDLING, model.DEFINING)
         sessions = attached + (1 + job.degree if job.state in (model.EXECUTING, model.STOP_PENDING) else 0)
-        state = (
-            _SHOWN.get(job.state, job.state)
-            if not (running and attached and job.state == model.IDLING)
-            else job.state
-        )
+        state = _SHOWN.get(job.state, job.state)
+        if job.state == model.COMPLETED and not attached:
+            state = model.NOT_RUNNING  # kept by KEEP_MASTER=1, no master process
         rows.append(
             (
                 job.owner,
