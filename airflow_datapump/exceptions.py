@@ -4,9 +4,14 @@ Everything derives from :class:`DatapumpError`, so a DAG author can catch the pr
 failures in one clause without swallowing Airflow's own::
 
     DatapumpError
-     └── SpecError (also a ValueError)   a job description that can never run
-
-Errors for a running job (job not found, job exists, privileges ...) join the tree with the hook.
+     ├── SpecError (also a ValueError)   a job description that can never run
+     └── DatabaseCallError               a call about a job failed (code, job, Data Pump lines)
+          ├── JobNotFoundError           ORA-31626, ORA-31623
+          ├── JobExistsError             ORA-31634
+          ├── PrivilegeError             ORA-31631, ORA-01031
+          ├── InvalidArgumentError       ORA-39001, 39002, 39004, 39005
+          ├── TransientConnectionError   ORA-03113, 03114, 03135, 12541, DPY-4011, DPY-6005
+          └── JobFailedError             the job ended without success
 """
 
 from __future__ import annotations
@@ -29,3 +34,51 @@ class SpecError(DatapumpError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{field}: {value!r} is not allowed; {allowed}")
+
+
+class DatabaseCallError(DatapumpError):
+    """A database call about a job failed; carries the ORA code and Data Pump's own lines.
+
+    ``code`` is the error that matters (for a failed submit, the one beneath ORA-20101),
+    ``lines`` are Data Pump's detail lines (from GET_STATUS or the log), and the driver's
+    exception stays reachable as ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        job_name: str | None = None,
+        owner: str | None = None,
+        lines: tuple[str, ...] = (),
+    ) -> None:
+        self.code = code
+        self.job_name = job_name
+        self.owner = owner
+        self.lines = lines
+        super().__init__(message)
+
+
+class JobNotFoundError(DatabaseCallError):
+    """ORA-31626 / ORA-31623: no such job, or it has finished and left."""
+
+
+class JobExistsError(DatabaseCallError):
+    """ORA-31634: a job (or a leftover master table) already has this name."""
+
+
+class PrivilegeError(DatabaseCallError):
+    """ORA-31631 and friends: the user lacks a privilege or role the call needs."""
+
+
+class InvalidArgumentError(DatabaseCallError):
+    """ORA-39001/39002/39004/39005: Data Pump refused a value, an operation or a state."""
+
+
+class TransientConnectionError(DatabaseCallError):
+    """The connection failed in a way worth retrying (ORA-03113, DPY-4011 ...)."""
+
+
+class JobFailedError(DatabaseCallError):
+    """The job ended without success: failed, stopped, or completed with disallowed errors."""

@@ -12,7 +12,7 @@ INTEGRATION = "Oracle Data Pump"
 
 # Modules per Airflow role, filled as each role's module lands.
 ROLE_MODULES: dict[str, list[str]] = {
-    "hooks": [],
+    "hooks": ["airflow_datapump.hooks.datapump", "airflow_datapump.hooks.files"],
     "operators": [],
     "sensors": [],
     "triggers": [],

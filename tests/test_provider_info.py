@@ -39,7 +39,11 @@ def test_entry_point_returns_the_provider_info() -> None:
 @pytest.mark.parametrize("role", sorted(ROLE_MODULES))
 def test_every_named_module_imports_and_every_module_is_named(role: str) -> None:
     package = importlib.import_module(f"airflow_datapump.{role}")
-    on_disk = sorted(f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__))
+    on_disk = sorted(
+        f"{package.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(package.__path__)
+        if not m.name.startswith("_")
+    )
     named = get_provider_info().get(role, [{}])[0].get("python-modules", [])
     for module in named:
         importlib.import_module(module)

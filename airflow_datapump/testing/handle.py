@@ -184,6 +184,10 @@ class DatabaseHandle:
             fault["call"] = call
         faults.add(self._database, fault)
 
+    def lose_reply(self, error: str = "DPY-4011", *, call: str = "execute", times: int = 1) -> None:
+        """The next ``call`` does its work, then the connection drops before the reply arrives."""
+        faults.add(self._database, {"kind": "reply", "error": error, "call": call, "times": times})
+
     def fail_subprogram(self, name: str, error: str = "ORA-03113", *, times: int = 1) -> None:
         """Make calls to a package subprogram (``DBMS_DATAPUMP.GET_STATUS``) fail."""
         faults.add(

@@ -127,7 +127,9 @@ class Backend:
         kind_hint: StatementKind | None = None,
     ) -> StatementResult:
         current = self._round_trip(session, "execute")
-        return self._run(current, statement, binds)
+        result = self._run(current, statement, binds)
+        faults.after_call(current.database, current, "execute")
+        return result
 
     def executemany(
         self,

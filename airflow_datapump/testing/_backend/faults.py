@@ -112,6 +112,15 @@ def before_call(database: Database, session: Session, kind: str) -> None:
         raise error(call.get("error", "ORA-03113"))
 
 
+def after_call(database: Database, session: Session, kind: str) -> None:
+    """Run after a round trip did its work: the reply is lost (a fault with ``lose_reply``)."""
+    with database.store.write() as db:
+        lost = _take(db, lambda f: f["kind"] == "reply" and f.get("call", kind) == kind)
+    if lost is not None:
+        session.killed = True
+        raise error(lost.get("error", "DPY-4011"))
+
+
 def before_subprogram(database: Database, name: str) -> None:
     """Run before a package subprogram executes, e.g. ``DBMS_DATAPUMP.GET_STATUS``."""
     with database.store.write() as db:

@@ -1,0 +1,364 @@
+"""Each database operation as a pure value: statement, binds, OUT variables and a parser.
+
+The hook runs a :class:`Call` in one round trip, synchronously or with asyncio; everything
+else (what to send, how to read the answer) is written once here and tested without a
+database. Names of binds match the statement texts in :mod:`.plsql`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from airflow_datapump.core import plsql, submission
+from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.status import JobState, JobStatus, Worker, read_outcome
+from airflow_datapump.exceptions import (
+    DatabaseCallError,
+    InvalidArgumentError,
+    JobExistsError,
+    JobNotFoundError,
+    PrivilegeError,
+    TransientConnectionError,
+)
+
+T = TypeVar("T")
+Values = dict[str, Any]
+Rows = list[tuple[Any, ...]]
+
+STATUS_LOG_BYTES = 30000  # what one status poll reads of the log: fits one VARCHAR2 OUT bind
+FILE_CHUNK_BYTES = 8 * 1024 * 1024  # what one read of a file fetches: a CLOB OUT bind
+
+
+@dataclass(frozen=True)
+class Out:
+    kind: Literal["number", "text", "clob"]
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    statement: str
+    binds: dict[str, Any]
+    parse: Callable[[Values, Rows], T]
+    outs: dict[str, Out] = field(default_factory=dict)
+    query: bool = False
+    job_name: str | None = None
+    owner: str | None = None
+
+
+# -- submit ----------------------------------------------------------------------------------
+
+
+def submit(
+    spec: JobSpec, *, job_name: str | None, consistent: bool, log_entry: str | None
+) -> Call[submission.JobRef]:
+    built = submission.build(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
+
+    def parse(values: Values, rows: Rows) -> submission.JobRef:
+        scn = values.get("flashback_scn")
+        return submission.JobRef(
+            job_name=built.job_name,
+            owner=str(values["owner"]),
+            operation=spec.operation.value,
+            dump_directory=spec.directory,
+            dump_files=built.dump_files,
+            log_directory=spec.effective_log_directory,
+            log_file=built.log_file,
+            flashback_scn=int(scn) if scn is not None else None,
+        )
+
+    outs = {"owner": Out("text", 128), "flashback_scn": Out("number")}
+    return Call(plsql.SUBMIT, built.binds, parse, outs, job_name=built.job_name)
+
+
+# -- status -----------------------------------------------------------------------------------
+
+_STATUS_NUMBERS = (
+    "degree",
+    "attached",
+    "phase",
+    "percent_done",
+    "bytes_processed",
+    "total_bytes",
+    "error_count",
+    "log_length",
+)
+_STATUS_TEXTS = ("state", "worker_state", "worker_schema", "worker_name", "worker_object_type", "log_error")
+
+
+def status(
+    job_name: str,
+    owner: str,
+    *,
+    log_directory: str | None = None,
+    log_file: str | None = None,
+    log_position: int = 0,
+) -> Call[JobStatus]:
+    """State, progress and new log lines in one round trip; see :data:`.plsql.STATUS`."""
+    binds = {
+        "job_name": job_name,
+        "owner": owner,
+        "log_directory": log_directory if log_file else None,
+        "log_file": log_file,
+        "log_position": log_position,
+        "log_max_bytes": STATUS_LOG_BYTES,
+    }
+    outs = {name: Out("number") for name in _STATUS_NUMBERS}
+    outs.update({name: Out("text", 128) for name in _STATUS_TEXTS})
+    outs["log_error"] = Out("text", 2000)
+    outs["log_text"] = Out("text", 32767)
+
+    def parse(values: Values, rows: Rows) -> JobStatus:
+        return parse_status(job_name, owner, log_position, values)
+
+    return Call(plsql.STATUS, binds, parse, outs, job_name=job_name, owner=owner)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def take_lines(text: str | None, position: int, *, final: bool) -> tuple[list[str], int]:
+    """Whole lines from a log chunk and the byte offset after them.
+
+    A line still being written (no newline yet) is left for the next read, unless the job is
+    gone and nothing more will come.
+    """
+    if not text:
+        return [], position
+    complete, _, _ = text.rpartition("\n")
+    consumed = text if final else (complete + "\n" if complete or text.startswith("\n") else "")
+    if not consumed:
+        return [], position
+    lines = consumed.splitlines()
+    return lines, position + len(consumed.encode())
+
+
+def parse_status(job_name: str, owner: str, position: int, values: Values) -> JobStatus:
+    state = JobState.parse(values.get("state"))
+    lines, new_position = take_lines(values.get("log_text"), position, final=state is JobState.UNDEFINED)
+    workers: tuple[Worker, ...] = ()
+    if values.get("worker_state"):
+        workers = (
+            Worker(
+                1,
+                values["worker_state"],
+                values.get("worker_schema"),
+                values.get("worker_name"),
+                values.get("worker_object_type"),
+            ),
+        )
+    return JobStatus(
+        job_name=job_name,
+        owner=owner,
+        state=state,
+        phase=_int(values.get("phase")),
+        percent_done=_int(values.get("percent_done")),
+        bytes_processed=_int(values.get("bytes_processed")),
+        total_bytes=_int(values.get("total_bytes")),
+        degree=_int(values.get("degree")),
+        error_count=_int(values.get("error_count")),
+        attached_sessions=_int(values.get("attached")),
+        workers=workers,
+        error_lines=tuple(line for line in lines if "ORA-" in line),
+        log_lines=tuple(lines),
+        log_position=new_position,
+        outcome=read_outcome(lines, job_name),
+    )
+
+
+# -- control ---------------------------------------------------------------------------------
+
+
+def stop(job_name: str, owner: str, *, immediate: bool, keep_master: bool, delay: int = 0) -> Call[None]:
+    binds = {
+        "job_name": job_name,
+        "owner": owner,
+        "immediate": int(immediate),
+        "keep_master": int(keep_master),
+        "delay": delay,
+    }
+    return Call(plsql.STOP, binds, lambda values, rows: None, job_name=job_name, owner=owner)
+
+
+def restart(job_name: str, owner: str, *, skip_current: bool = False) -> Call[None]:
+    binds = {"job_name": job_name, "owner": owner, "skip_current": int(skip_current)}
+    return Call(plsql.RESTART, binds, lambda values, rows: None, job_name=job_name, owner=owner)
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One row of DBA_/USER_DATAPUMP_JOBS (§6.1)."""
+
+    owner: str
+    job_name: str
+    operation: str
+    job_mode: str
+    state: JobState
+    degree: int
+    attached_sessions: int
+    datapump_sessions: int
+
+    @property
+    def is_orphan(self) -> bool:
+        """Stopped or failed and nobody attached: a leftover master table (§5 "Orphans")."""
+        return self.state is JobState.NOT_RUNNING and self.attached_sessions == 0
+
+
+def list_jobs(*, everyone: bool) -> Call[list[JobRow]]:
+    def parse(values: Values, rows: Rows) -> list[JobRow]:
+        return [
+            JobRow(
+                str(o),
+                str(n),
+                str(op),
+                str(mode),
+                JobState.parse(state),
+                int(d or 0),
+                int(a or 0),
+                int(s or 0),
+            )
+            for o, n, op, mode, state, d, a, s in rows
+        ]
+
+    return Call(plsql.LIST_ALL_JOBS if everyone else plsql.LIST_OWN_JOBS, {}, parse, query=True)
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileChunk:
+    text: str
+    position: int  # byte offset after this chunk
+    length: int  # the file's length in bytes
+
+
+def read_file(
+    directory: str, file_name: str, *, position: int = 0, max_bytes: int = FILE_CHUNK_BYTES
+) -> Call[FileChunk]:
+    binds = {"directory": directory, "file_name": file_name, "position": position, "max_bytes": max_bytes}
+
+    def parse(values: Values, rows: Rows) -> FileChunk:
+        text = values.get("chunk") or ""
+        return FileChunk(text, position + len(text.encode()), int(values.get("file_length") or 0))
+
+    return Call(plsql.READ_FILE, binds, parse, {"chunk": Out("clob"), "file_length": Out("number")})
+
+
+@dataclass(frozen=True)
+class FileAttributes:
+    exists: bool
+    length: int
+
+
+def file_attributes(directory: str, file_name: str) -> Call[FileAttributes]:
+    def parse(values: Values, rows: Rows) -> FileAttributes:
+        return FileAttributes(bool(values.get("file_exists")), int(values.get("file_length") or 0))
+
+    outs = {"file_exists": Out("number"), "file_length": Out("number")}
+    return Call(plsql.FILE_ATTRIBUTES, {"directory": directory, "file_name": file_name}, parse, outs)
+
+
+def delete_file(directory: str, file_name: str) -> Call[None]:
+    return Call(plsql.DELETE_FILE, {"directory": directory, "file_name": file_name}, lambda v, r: None)
+
+
+def transfer_file(
+    direction: Literal["get", "put"], *, link: str, source: tuple[str, str], destination: tuple[str, str]
+) -> Call[None]:
+    binds = {
+        "source_directory": source[0],
+        "source_file": source[1],
+        "destination_directory": destination[0],
+        "destination_file": destination[1],
+        "database_link": link,
+    }
+    return Call(plsql.GET_FILE if direction == "get" else plsql.PUT_FILE, binds, lambda v, r: None)
+
+
+@dataclass(frozen=True)
+class DumpFileInfo:
+    """GET_DUMPFILE_INFO's answer (§2.17): 0 unknown, 1 Data Pump, 2 classic exp, 3 external."""
+
+    file_type: int
+    items: dict[int, str]
+
+    ITEM_NAMES = {1: "file_version", 2: "master_present", 3: "guid", 4: "file_number", 5: "charset_id",
+                  6: "creation_date", 7: "flags", 8: "job_name", 9: "platform", 10: "instance",
+                  11: "language", 12: "block_size", 13: "direct_path", 14: "metadata_compressed",
+                  15: "db_version", 16: "master_piece_count", 17: "master_piece_number",
+                  18: "data_compressed", 19: "metadata_encrypted", 20: "data_encrypted",
+                  21: "columns_encrypted", 22: "encryption_mode", 23: "compression_algorithm"}  # fmt: skip
+
+    @property
+    def is_datapump(self) -> bool:
+        return self.file_type == 1
+
+    def get(self, name: str) -> str | None:
+        codes = {v: k for k, v in self.ITEM_NAMES.items()}
+        return self.items.get(codes[name])
+
+
+def dumpfile_info(directory: str, file_name: str) -> Call[DumpFileInfo]:
+    def parse(values: Values, rows: Rows) -> DumpFileInfo:
+        items: dict[int, str] = {}
+        for line in (values.get("items") or "").splitlines():
+            code, _, value = line.partition("=")
+            if code.strip().isdigit():
+                items[int(code)] = value
+        return DumpFileInfo(int(values.get("file_type") or 0), items)
+
+    outs = {"file_type": Out("number"), "items": Out("text", 32767)}
+    return Call(plsql.DUMPFILE_INFO, {"directory": directory, "file_name": file_name}, parse, outs)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+TRANSIENT_CODES = frozenset(
+    {"ORA-03113", "ORA-03114", "ORA-03135", "ORA-12541", "ORA-00028", "DPY-4011", "DPY-6005", "DPY-4024"}
+)
+_CODE = re.compile(r"\b((?:ORA|DPY)-\d{4,5})\b")
+_CLASSES: dict[str, type[DatabaseCallError]] = {
+    "ORA-31626": JobNotFoundError,
+    "ORA-31623": JobNotFoundError,
+    "ORA-31634": JobExistsError,
+    "ORA-31631": PrivilegeError,
+    "ORA-01031": PrivilegeError,
+    "ORA-39001": InvalidArgumentError,
+    "ORA-39002": InvalidArgumentError,
+    "ORA-39004": InvalidArgumentError,
+    "ORA-39005": InvalidArgumentError,
+}
+
+
+def translate(
+    full_code: str, message: str, *, job_name: str | None = None, owner: str | None = None
+) -> DatabaseCallError:
+    """The provider's exception for a driver error, keeping Data Pump's lines.
+
+    A failed submit raises ORA-20101 on top of the original stack (see :data:`.plsql.SUBMIT`);
+    the code that matters is the first one beneath it.
+    """
+    lines = [line for line in message.splitlines() if line.strip() and not line.startswith("Help:")]
+    code = full_code
+    detail: tuple[str, ...] = ()
+    if full_code == f"ORA-{plsql.SUBMIT_ERROR}":
+        # Data Pump's lines, then the original stack beneath: keep each line once.
+        detail = tuple(dict.fromkeys(line for line in lines[1:] if "ORA-06512" not in line))
+        beneath = [
+            c
+            for c in _CODE.findall("\n".join(lines[1:]))
+            if c not in (f"ORA-{plsql.SUBMIT_ERROR}", "ORA-06512")
+        ]
+        code = beneath[0] if beneath else full_code
+    if code in TRANSIENT_CODES or full_code in TRANSIENT_CODES:
+        cls: type[DatabaseCallError] = TransientConnectionError
+    else:
+        cls = _CLASSES.get(code, DatabaseCallError)
+    about = f" (job {owner + '.' if owner else ''}{job_name})" if job_name else ""
+    text = f"{code}{about}: " + "; ".join(dict.fromkeys(detail or tuple(lines[:1])))
+    return cls(text, code=code, job_name=job_name, owner=owner, lines=detail)

@@ -1,0 +1,357 @@
+"""Every statement airflow-datapump sends, as fixed text; every value travels as a bind.
+
+Why the submit block takes its calls as delimited text: a job has a variable number of files,
+filters and parameters, yet must be defined, started and detached in one round trip by one
+fixed block. PL/SQL array binds would do it, but Oracle documents them only for parameters of
+package-declared types, not for variables of an anonymous block, so that form is a guess on a
+real database. Instead each group of calls is one VARCHAR2 bind of records separated by
+CHR(30), fields by CHR(31) (characters the job model refuses in any value); the block splits
+them with INSTR/SUBSTR. The values stay data: they are arguments to DBMS_DATAPUMP calls and
+never become SQL text. Numeric values are passed as text and converted with TO_NUMBER, so
+SET_PARAMETER, DATA_FILTER and METADATA_TRANSFORM pick their NUMBER overload (§2.9, §11.6).
+
+References (§) are to shared/reference/dbms_datapump.md.
+"""
+
+from __future__ import annotations
+
+RECORD = "\x1e"
+FIELD = "\x1f"
+
+_SPLITTERS = """
+  FUNCTION next_record(p_stream IN VARCHAR2, p_pos IN OUT PLS_INTEGER) RETURN VARCHAR2 IS
+    l_end PLS_INTEGER;
+    l_record VARCHAR2(32767);
+  BEGIN
+    l_end := INSTR(p_stream, CHR(30), p_pos);
+    IF l_end = 0 THEN
+      l_end := LENGTH(p_stream) + 1;
+    END IF;
+    l_record := SUBSTR(p_stream, p_pos, l_end - p_pos);
+    p_pos := l_end + 1;
+    RETURN l_record;
+  END;
+
+  FUNCTION field(p_record IN VARCHAR2, p_number IN PLS_INTEGER) RETURN VARCHAR2 IS
+    l_start PLS_INTEGER := 1;
+    l_end PLS_INTEGER;
+  BEGIN
+    FOR i IN 1 .. p_number - 1 LOOP
+      l_start := INSTR(p_record, CHR(31), l_start) + 1;
+    END LOOP;
+    l_end := INSTR(p_record, CHR(31), l_start);
+    IF l_end = 0 THEN
+      l_end := LENGTH(p_record) + 1;
+    END IF;
+    RETURN SUBSTR(p_record, l_start, l_end - l_start);
+  END;
+"""
+
+# Define, start and detach a job in one round trip (§2, §11.1). On any failure the
+# half-defined job is removed (STOP_JOB on a DEFINING job detaches it, and a DEFINING job
+# with no client is gone, §2.12-§2.13) and ORA-20101 is raised on top of the original error
+# stack, carrying Data Pump's own error lines from GET_STATUS (§2.15).
+SUBMIT = f"""
+DECLARE
+  h        NUMBER;
+  l_pos    PLS_INTEGER;
+  l_record VARCHAR2(32767);
+  l_lines  VARCHAR2(32767);
+  l_scn    NUMBER;
+  l_state  VARCHAR2(30);
+  l_status ku$_Status;
+{_SPLITTERS}
+  PROCEDURE collect_errors(p_handle IN NUMBER) IS
+  BEGIN
+    DBMS_DATAPUMP.GET_STATUS(p_handle, DBMS_DATAPUMP.KU$_STATUS_JOB_ERROR, 0, l_state, l_status);
+    IF l_status IS NOT NULL AND l_status.error IS NOT NULL THEN
+      FOR i IN 1 .. l_status.error.COUNT LOOP
+        l_lines := SUBSTR(l_lines || l_status.error(i).logtext || CHR(10), 1, 1800);
+      END LOOP;
+    END IF;
+  EXCEPTION
+    WHEN OTHERS THEN
+      NULL;
+  END;
+BEGIN
+  h := DBMS_DATAPUMP.OPEN(operation => :operation, job_mode => :job_mode, remote_link => :remote_link,
+                          job_name => :job_name, version => :version);
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:files), 0) LOOP
+    l_record := next_record(:files, l_pos);
+    DBMS_DATAPUMP.ADD_FILE(handle => h, filename => field(l_record, 1), directory => field(l_record, 2),
+                           filesize => field(l_record, 3), filetype => TO_NUMBER(field(l_record, 4)),
+                           reusefile => TO_NUMBER(field(l_record, 5)));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:metadata_filters), 0) LOOP
+    l_record := next_record(:metadata_filters, l_pos);
+    DBMS_DATAPUMP.METADATA_FILTER(handle => h, name => field(l_record, 1), value => field(l_record, 2),
+                                  object_path => field(l_record, 3));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:number_data_filters), 0) LOOP
+    l_record := next_record(:number_data_filters, l_pos);
+    DBMS_DATAPUMP.DATA_FILTER(handle => h, name => field(l_record, 1),
+                              value => TO_NUMBER(field(l_record, 2)), table_name => field(l_record, 3),
+                              schema_name => field(l_record, 4));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:text_data_filters), 0) LOOP
+    l_record := next_record(:text_data_filters, l_pos);
+    DBMS_DATAPUMP.DATA_FILTER(handle => h, name => field(l_record, 1), value => field(l_record, 2),
+                              table_name => field(l_record, 3), schema_name => field(l_record, 4));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:remaps), 0) LOOP
+    l_record := next_record(:remaps, l_pos);
+    DBMS_DATAPUMP.METADATA_REMAP(handle => h, name => field(l_record, 1), old_value => field(l_record, 2),
+                                 value => field(l_record, 3), object_type => field(l_record, 4));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:number_transforms), 0) LOOP
+    l_record := next_record(:number_transforms, l_pos);
+    DBMS_DATAPUMP.METADATA_TRANSFORM(handle => h, name => field(l_record, 1),
+                                     value => TO_NUMBER(field(l_record, 2)),
+                                     object_type => field(l_record, 3));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:text_transforms), 0) LOOP
+    l_record := next_record(:text_transforms, l_pos);
+    DBMS_DATAPUMP.METADATA_TRANSFORM(handle => h, name => field(l_record, 1), value => field(l_record, 2),
+                                     object_type => field(l_record, 3));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:number_parameters), 0) LOOP
+    l_record := next_record(:number_parameters, l_pos);
+    DBMS_DATAPUMP.SET_PARAMETER(handle => h, name => field(l_record, 1),
+                                value => TO_NUMBER(field(l_record, 2)));
+  END LOOP;
+  l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:text_parameters), 0) LOOP
+    l_record := next_record(:text_parameters, l_pos);
+    DBMS_DATAPUMP.SET_PARAMETER(handle => h, name => field(l_record, 1), value => field(l_record, 2));
+  END LOOP;
+  IF :consistent = 1 THEN
+    -- Consistent as of now unless the spec says otherwise; V$DATABASE needs the catalog role,
+    -- so without it the job is made consistent as of its start instead.
+    BEGIN
+      EXECUTE IMMEDIATE 'SELECT current_scn FROM v$database' INTO l_scn;
+      DBMS_DATAPUMP.SET_PARAMETER(handle => h, name => 'FLASHBACK_SCN', value => l_scn);
+      :flashback_scn := l_scn;
+    EXCEPTION
+      WHEN OTHERS THEN
+        DBMS_DATAPUMP.SET_PARAMETER(handle => h, name => 'FLASHBACK_TIME', value => 'SYSTIMESTAMP');
+    END;
+  END IF;
+  DBMS_DATAPUMP.SET_PARALLEL(handle => h, degree => :parallel);
+  BEGIN
+    DBMS_DATAPUMP.START_JOB(handle => h);
+  EXCEPTION
+    WHEN DBMS_DATAPUMP.SUCCESS_WITH_INFO THEN
+      NULL;  -- ORA-31627: the job did start (§2.11)
+  END;
+  IF :log_entry IS NOT NULL THEN
+    DBMS_DATAPUMP.LOG_ENTRY(handle => h, message => :log_entry, log_file_only => 1);
+  END IF;
+  :owner := USER;
+  DBMS_DATAPUMP.DETACH(handle => h);
+EXCEPTION
+  WHEN OTHERS THEN
+    collect_errors(h);
+    IF h IS NOT NULL THEN
+      BEGIN
+        DBMS_DATAPUMP.STOP_JOB(handle => h, immediate => 1, keep_master => 0);
+      EXCEPTION
+        WHEN OTHERS THEN
+          BEGIN
+            DBMS_DATAPUMP.DETACH(handle => h);
+          EXCEPTION
+            WHEN OTHERS THEN
+              NULL;
+          END;
+      END;
+    END IF;
+    RAISE_APPLICATION_ERROR(-20101, 'Data Pump job submission failed' || CHR(10) || l_lines, TRUE);
+END;"""
+
+SUBMIT_ERROR = 20101
+
+# The state from the dictionary (no side effects), then, only for a live job, a short attach
+# for progress (§11.2; attaching to a NOT RUNNING job would restart its master, §2.3), then
+# the log since a byte offset read as a CLOB from a BFILE (§7.2, §11.5): one round trip.
+STATUS = """
+DECLARE
+  h         NUMBER;
+  l_state   VARCHAR2(30);
+  l_js      VARCHAR2(30);
+  l_status  ku$_Status;
+  l_file    BFILE;
+  l_clob    CLOB;
+  l_length  INTEGER;
+  l_dest    INTEGER := 1;
+  l_src     INTEGER;
+  l_context INTEGER := DBMS_LOB.DEFAULT_LANG_CTX;
+  l_warning INTEGER;
+BEGIN
+  BEGIN
+    IF :owner = USER THEN
+      SELECT state, degree, attached_sessions INTO l_state, :degree, :attached
+        FROM user_datapump_jobs WHERE job_name = :job_name;
+    ELSE
+      EXECUTE IMMEDIATE 'SELECT state, degree, attached_sessions FROM dba_datapump_jobs '
+                        || 'WHERE owner_name = :1 AND job_name = :2'
+        INTO l_state, :degree, :attached USING :owner, :job_name;
+    END IF;
+  EXCEPTION
+    WHEN NO_DATA_FOUND THEN
+      l_state := 'UNDEFINED';
+  END;
+  IF l_state IN ('EXECUTING', 'STOP PENDING', 'STOPPING', 'COMPLETING', 'IDLING') THEN
+    BEGIN
+      h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
+      DBMS_DATAPUMP.GET_STATUS(h, DBMS_DATAPUMP.KU$_STATUS_JOB_STATUS, 0, l_js, l_status);
+      l_state := l_js;
+      IF l_status.job_status IS NOT NULL THEN
+        :phase := l_status.job_status.phase;
+        :percent_done := l_status.job_status.percent_done;
+        :bytes_processed := l_status.job_status.bytes_processed;
+        :total_bytes := l_status.job_status.total_bytes;
+        :degree := l_status.job_status.degree;
+        :error_count := l_status.job_status.error_count;
+        IF l_status.job_status.worker_status_list IS NOT NULL
+           AND l_status.job_status.worker_status_list.COUNT > 0 THEN
+          :worker_state := l_status.job_status.worker_status_list(1).state;
+          :worker_schema := l_status.job_status.worker_status_list(1).schema;
+          :worker_name := l_status.job_status.worker_status_list(1).name;
+          :worker_object_type := l_status.job_status.worker_status_list(1).object_type;
+        END IF;
+      END IF;
+      DBMS_DATAPUMP.DETACH(h);
+    EXCEPTION
+      WHEN DBMS_DATAPUMP.NO_SUCH_JOB OR DBMS_DATAPUMP.INVALID_HANDLE THEN
+        l_state := 'UNDEFINED';  -- it finished between the two looks (§2.15)
+    END;
+  END IF;
+  :state := l_state;
+  IF :log_directory IS NOT NULL THEN
+    BEGIN
+      l_file := BFILENAME(:log_directory, :log_file);
+      IF DBMS_LOB.FILEEXISTS(l_file) = 1 THEN
+        DBMS_LOB.FILEOPEN(l_file, DBMS_LOB.FILE_READONLY);
+        l_length := DBMS_LOB.GETLENGTH(l_file);
+        :log_length := l_length;
+        IF l_length > :log_position THEN
+          DBMS_LOB.CREATETEMPORARY(l_clob, TRUE);
+          l_src := :log_position + 1;
+          DBMS_LOB.LOADCLOBFROMFILE(l_clob, l_file, LEAST(l_length - :log_position, :log_max_bytes),
+                                    l_dest, l_src, DBMS_LOB.DEFAULT_CSID, l_context, l_warning);
+          :log_text := DBMS_LOB.SUBSTR(l_clob, 32767, 1);
+          DBMS_LOB.FREETEMPORARY(l_clob);
+        END IF;
+        DBMS_LOB.FILECLOSE(l_file);
+      END IF;
+    EXCEPTION
+      WHEN OTHERS THEN
+        :log_error := SQLERRM;
+    END;
+  END IF;
+END;"""
+
+# A chunk of a file from a byte offset, as a CLOB (§11.5); the caller loops until the end.
+READ_FILE = """
+DECLARE
+  l_file    BFILE := BFILENAME(:directory, :file_name);
+  l_clob    CLOB;
+  l_length  INTEGER;
+  l_dest    INTEGER := 1;
+  l_src     INTEGER := :position + 1;
+  l_context INTEGER := DBMS_LOB.DEFAULT_LANG_CTX;
+  l_warning INTEGER;
+BEGIN
+  DBMS_LOB.FILEOPEN(l_file, DBMS_LOB.FILE_READONLY);
+  l_length := DBMS_LOB.GETLENGTH(l_file);
+  :file_length := l_length;
+  DBMS_LOB.CREATETEMPORARY(l_clob, TRUE);
+  IF l_length > :position THEN
+    DBMS_LOB.LOADCLOBFROMFILE(l_clob, l_file, LEAST(l_length - :position, :max_bytes), l_dest, l_src,
+                              DBMS_LOB.DEFAULT_CSID, l_context, l_warning);
+  END IF;
+  DBMS_LOB.FILECLOSE(l_file);
+  :chunk := l_clob;
+END;"""
+
+# Attach and stop: graceful (immediate 0) or not, keeping the master table or not (§2.12).
+STOP = """
+DECLARE
+  h NUMBER;
+BEGIN
+  h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
+  DBMS_DATAPUMP.STOP_JOB(handle => h, immediate => :immediate, keep_master => :keep_master, delay => :delay);
+END;"""
+
+# Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5).
+RESTART = """
+DECLARE
+  h NUMBER;
+BEGIN
+  h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
+  DBMS_DATAPUMP.START_JOB(handle => h, skip_current => :skip_current);
+  DBMS_DATAPUMP.DETACH(handle => h);
+END;"""
+
+LIST_ALL_JOBS = (
+    "SELECT owner_name, job_name, operation, job_mode, state, degree, attached_sessions, datapump_sessions "
+    "FROM dba_datapump_jobs ORDER BY owner_name, job_name"
+)
+LIST_OWN_JOBS = (
+    "SELECT USER, job_name, operation, job_mode, state, degree, attached_sessions, datapump_sessions "
+    "FROM user_datapump_jobs ORDER BY job_name"
+)
+
+# GET_DUMPFILE_INFO flattened to "code=value" lines (§11.7).
+DUMPFILE_INFO = """
+DECLARE
+  l_info  ku$_dumpfile_info;
+  l_type  NUMBER;
+  l_lines VARCHAR2(32767);
+BEGIN
+  DBMS_DATAPUMP.GET_DUMPFILE_INFO(:file_name, :directory, l_info, l_type);
+  :file_type := l_type;
+  IF l_info IS NOT NULL THEN
+    FOR i IN 1 .. l_info.COUNT LOOP
+      l_lines := l_lines || l_info(i).item_code || '=' || l_info(i).value || CHR(10);
+    END LOOP;
+  END IF;
+  :items := l_lines;
+END;"""
+
+# UTL_FILE.FGETATTR's BOOLEAN made a number in PL/SQL, as thin mode cannot bind it (§11.6).
+FILE_ATTRIBUTES = """
+DECLARE
+  l_exists BOOLEAN;
+  l_length NUMBER;
+  l_block  BINARY_INTEGER;
+BEGIN
+  UTL_FILE.FGETATTR(:directory, :file_name, l_exists, l_length, l_block);
+  :file_exists := CASE WHEN l_exists THEN 1 ELSE 0 END;
+  :file_length := l_length;
+END;"""
+
+DELETE_FILE = "BEGIN UTL_FILE.FREMOVE(:directory, :file_name); END;"
+
+# DBMS_FILE_TRANSFER between databases over a link (§7.5).
+GET_FILE = """
+BEGIN
+  DBMS_FILE_TRANSFER.GET_FILE(source_directory_object => :source_directory, source_file_name => :source_file,
+                              source_database => :database_link,
+                              destination_directory_object => :destination_directory,
+                              destination_file_name => :destination_file);
+END;"""
+PUT_FILE = """
+BEGIN
+  DBMS_FILE_TRANSFER.PUT_FILE(source_directory_object => :source_directory, source_file_name => :source_file,
+                              destination_directory_object => :destination_directory,
+                              destination_file_name => :destination_file,
+                              destination_database => :database_link);
+END;"""

@@ -1,0 +1,160 @@
+"""What a job's state means, read from Oracle's words and the job's log.
+
+A finished job leaves no trace but its log (reference §5): once it completes, its master
+table is dropped and ATTACH says ORA-31626. So the outcome of a job that is gone is read from
+the log's last ``Job "OWNER"."NAME" ...`` line, never assumed: a status error is not a job
+failure. :func:`classify` turns a state and that outcome into the one answer the wait loop,
+the trigger and the sensor all need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class JobState(StrEnum):
+    """Job states exactly as Oracle spells them (§5); UNDEFINED also means "gone"."""
+
+    UNDEFINED = "UNDEFINED"
+    DEFINING = "DEFINING"
+    EXECUTING = "EXECUTING"
+    COMPLETING = "COMPLETING"
+    COMPLETED = "COMPLETED"
+    STOP_PENDING = "STOP PENDING"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+    IDLING = "IDLING"
+    NOT_RUNNING = "NOT RUNNING"
+
+    @classmethod
+    def parse(cls, text: str | None) -> JobState:
+        """Read a state from any source; underscores and case vary between them (§5)."""
+        if not text:
+            return cls.UNDEFINED
+        return cls(text.strip().upper().replace("_", " "))
+
+    @property
+    def is_active(self) -> bool:
+        """The job is doing or about to do work."""
+        return self in (
+            JobState.DEFINING,
+            JobState.EXECUTING,
+            JobState.COMPLETING,
+            JobState.STOP_PENDING,
+            JobState.STOPPING,
+        )
+
+
+class Outcome(StrEnum):
+    """How a job ended, from its log's last line."""
+
+    SUCCEEDED = "successfully completed"
+    COMPLETED_WITH_ERRORS = "completed with errors"
+    FAILED = "stopped due to fatal error"
+    STOPPED = "stopped"
+    UNKNOWN = "unknown"
+
+
+class Verdict(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+_FINAL = re.compile(
+    r'Job "(?P<owner>[^"]+)"\."(?P<job>[^"]+)" '
+    r"(?:(?P<ok>successfully completed)|completed with (?P<errors>\d+) error\(s\)"
+    r"|(?P<fatal>stopped due to fatal error)|(?P<stopped>stopped))"
+)
+_ORA = re.compile(r"\b(ORA-\d{5})\b")
+
+
+@dataclass(frozen=True)
+class LogOutcome:
+    outcome: Outcome
+    error_count: int = 0
+    line: str | None = None
+
+
+def read_outcome(lines: list[str], job_name: str | None = None) -> LogOutcome:
+    """The outcome the last ``Job "..."."..." ...`` line states; a LOGTIME prefix is allowed."""
+    for line in reversed(lines):
+        match = _FINAL.search(line)
+        if match is None or (job_name is not None and match.group("job") != job_name):
+            continue
+        if match.group("ok"):
+            return LogOutcome(Outcome.SUCCEEDED, 0, line)
+        if match.group("errors"):
+            return LogOutcome(Outcome.COMPLETED_WITH_ERRORS, int(match.group("errors")), line)
+        return LogOutcome(Outcome.FAILED if match.group("fatal") else Outcome.STOPPED, 0, line)
+    return LogOutcome(Outcome.UNKNOWN)
+
+
+def error_codes(lines: list[str]) -> list[str]:
+    """Every ORA code mentioned in the lines, in order: what an "allowed errors" list checks."""
+    return [code for line in lines for code in _ORA.findall(line)]
+
+
+@dataclass(frozen=True)
+class Worker:
+    number: int
+    state: str | None
+    schema: str | None = None
+    name: str | None = None
+    object_type: str | None = None
+    percent_done: int | None = None
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One look at a job: its state and progress, and what its log said since last time."""
+
+    job_name: str
+    owner: str
+    state: JobState
+    phase: int | None = None
+    percent_done: int | None = None
+    bytes_processed: int | None = None
+    total_bytes: int | None = None
+    degree: int | None = None
+    error_count: int | None = None
+    attached_sessions: int | None = None
+    workers: tuple[Worker, ...] = ()
+    error_lines: tuple[str, ...] = ()
+    log_lines: tuple[str, ...] = ()
+    log_position: int = 0
+    outcome: LogOutcome = field(default_factory=lambda: LogOutcome(Outcome.UNKNOWN))
+
+    @property
+    def is_gone(self) -> bool:
+        return self.state is JobState.UNDEFINED
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        data["outcome"] = {**asdict(self.outcome), "outcome": self.outcome.outcome.value}
+        return data
+
+
+def classify(state: JobState, outcome: LogOutcome) -> Verdict:
+    """Running, succeeded, failed or stopped, from the state or (when gone) the log.
+
+    A job that is gone and whose log has no final line is reported as FAILED with an unknown
+    outcome only by the caller's choice; here it is still RUNNING if the log is silent, since
+    a job whose row vanished may be completing its last line (§5 COMPLETING).
+    """
+    if state in (JobState.NOT_RUNNING, JobState.STOPPED, JobState.IDLING):
+        return Verdict.FAILED if outcome.outcome is Outcome.FAILED else Verdict.STOPPED
+    if state is JobState.COMPLETED or state is JobState.UNDEFINED:
+        if outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
+            return Verdict.SUCCEEDED
+        if outcome.outcome is Outcome.FAILED:
+            return Verdict.FAILED
+        if outcome.outcome is Outcome.STOPPED:
+            return Verdict.STOPPED
+        return Verdict.SUCCEEDED if state is JobState.COMPLETED else Verdict.RUNNING
+    return Verdict.RUNNING

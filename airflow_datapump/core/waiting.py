@@ -1,0 +1,66 @@
+"""Waiting for a job: one decision per status poll, shared by the hook's wait loop and the
+trigger, so both read a job's end the same way (reference §5 "Outcome detection").
+
+A job's log is read a little at each poll; its last ``Job "..."."..." ...`` line says how it
+ended. A job that has left the dictionary is given a few more polls for its log to show that
+line before its end is reported as unknown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from airflow_datapump.core.status import JobStatus, LogOutcome, Outcome, Verdict, classify, read_outcome
+from airflow_datapump.core.submission import JobRef
+
+GONE_GRACE_POLLS = 3
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How a job ended: its last status, the verdict, and every log line read while waiting."""
+
+    status: JobStatus
+    verdict: Verdict
+    log_lines: tuple[str, ...]
+
+    @property
+    def outcome(self) -> LogOutcome:
+        return self.status.outcome
+
+    @property
+    def error_lines(self) -> tuple[str, ...]:
+        return tuple(line for line in self.log_lines if "ORA-" in line)
+
+
+@dataclass
+class Waiter:
+    job: JobRef
+    timeout: float | None = None
+    position: int = 0
+    lines: list[str] = field(default_factory=list)
+    started: float | None = None
+    gone_polls: int = 0
+
+    def observe(self, status: JobStatus, *, now: float) -> JobResult | None:
+        """Take in one status; return the result when the job has ended, else None."""
+        if self.started is None:
+            self.started = now
+        self.position = status.log_position
+        self.lines.extend(status.log_lines)
+        outcome = read_outcome(self.lines, self.job.job_name)
+        final = dataclasses.replace(status, outcome=outcome)
+        verdict = classify(status.state, outcome)
+        if verdict is not Verdict.RUNNING:
+            return JobResult(final, verdict, tuple(self.lines))
+        if status.is_gone:
+            self.gone_polls += 1
+            if self.gone_polls > GONE_GRACE_POLLS or self.job.log_file is None:
+                unknown = dataclasses.replace(status, outcome=LogOutcome(Outcome.UNKNOWN))
+                return JobResult(unknown, Verdict.FAILED, tuple(self.lines))
+        if self.timeout is not None and now - self.started > self.timeout:
+            raise TimeoutError(
+                f"Data Pump job {self.job.owner}.{self.job.job_name} still running after {self.timeout} s"
+            )
+        return None

@@ -1,0 +1,54 @@
+"""One small async connection pool per Airflow connection and event loop, per process.
+
+A triggerer watches many jobs with many triggers; each poll borrowing a pooled session means
+that after warm-up a status poll opens no session. The Airflow connection is fetched once per
+hook, with ``aget_connection``, never with the blocking call on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import oracledb
+
+from airflow_datapump.hooks._connect import ConnectParams, connect_params
+
+POOL_MIN, POOL_MAX = 1, 4
+_POOLS: dict[tuple[Any, ...], Any] = {}
+
+
+async def params_of(hook: Any) -> ConnectParams:
+    cached: ConnectParams | None = getattr(hook, "_async_params", None)
+    if cached is None:
+        connection = await hook.aget_connection(hook.get_conn_id())
+        cached = connect_params(connection)
+        hook._async_params = cached
+    return cached
+
+
+async def get_pool(hook: Any) -> Any:
+    params = await params_of(hook)
+    key = (hook.get_conn_id(), params.key(), id(asyncio.get_running_loop()))
+    pool = _POOLS.get(key)
+    if pool is None:
+        pool = oracledb.create_pool_async(min=POOL_MIN, max=POOL_MAX, increment=1, **params.kwargs)
+        _POOLS[key] = pool
+    return pool
+
+
+async def prepare(hook: Any, connection: Any) -> None:
+    """Give a pooled session what OracleHook.get_conn gives a new one: module, schema."""
+    params = await params_of(hook)
+    if params.module is not None:
+        connection.module = params.module
+    if params.current_schema is not None:
+        connection.current_schema = params.current_schema
+
+
+async def close_pools() -> None:
+    """Close every pool of this process (tests, and a triggerer shutting down)."""
+    pools = list(_POOLS.values())
+    _POOLS.clear()
+    for pool in pools:
+        await pool.close(force=True)

@@ -1,0 +1,285 @@
+"""DatapumpHook: the Data Pump job lifecycle over an Airflow Oracle connection.
+
+Every operation is one :class:`~airflow_datapump.core.calls.Call` (one round trip) run over a
+session the hook keeps (sync) or a small pool shared by the process (async, for triggers), so
+after warm-up a status poll opens no session. Status, wait and clean-up paths retry transient
+failures with backoff; submit never retries blindly: after a failure it looks the job up by
+name before deciding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from airflow.providers.oracle.hooks.oracle import OracleHook
+
+from airflow_datapump.core import calls
+from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, JobRow
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.status import JobState, JobStatus
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import JobResult, Waiter
+from airflow_datapump.exceptions import DatabaseCallError, JobNotFoundError, TransientConnectionError
+from airflow_datapump.hooks import _pool, _runner
+from airflow_datapump.hooks.files import FilesMixin
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class DatapumpHook(FilesMixin, OracleHook):
+    """Runs and controls Data Pump jobs through DBMS_DATAPUMP, with no Oracle client.
+
+    :param oracle_conn_id: an Airflow connection of type ``oracle``; it works exactly as it does
+        for OracleHook (host/port/service name, SID, DSN, wallet, thick mode, SYSDBA ...).
+    :param retry: how status, wait and clean-up calls retry transient failures.
+    """
+
+    hook_name = "Oracle Data Pump"
+
+    def __init__(self, *args: Any, retry: RetryPolicy | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry = retry or RetryPolicy()
+        self._connection: Any = None
+
+    # -- running calls ----------------------------------------------------------------------
+
+    def session(self) -> Any:
+        """The hook's database session, opened once and reused until it fails or the hook closes."""
+        if self._connection is None:
+            self._connection = self.get_conn()
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except Exception:  # the session may already be gone; nothing to clean up then
+                log.debug("closing a broken Data Pump session failed", exc_info=True)
+            self._connection = None
+
+    def run_call(self, call: Call[T]) -> T:
+        try:
+            return _runner.run(_runner.opened(self.session, call), call)
+        except TransientConnectionError:
+            self.close()  # reconnect next time
+            raise
+
+    def _retrying(self, action: Callable[[], T]) -> T:
+        delays = self.retry.delays()
+        while True:
+            try:
+                return action()
+            except TransientConnectionError as error:
+                delay = next(delays, None)
+                if delay is None:
+                    raise
+                log.warning("Transient database error (%s); retrying in %.1f s", error.code, delay)
+                time.sleep(delay)
+
+    async def arun_call(self, call: Call[T]) -> T:
+        if self._is_thick():
+            return await asyncio.to_thread(self.run_call, call)  # asyncio needs thin mode
+        pool = await _pool.get_pool(self)
+        async with _runner.acquired(pool, call) as connection:
+            await _pool.prepare(self, connection)
+            return await _runner.arun(connection, call)
+
+    async def _aretrying(self, action: Callable[[], Any]) -> Any:
+        delays = self.retry.delays()
+        while True:
+            try:
+                return await action()
+            except TransientConnectionError as error:
+                delay = next(delays, None)
+                if delay is None:
+                    raise
+                log.warning("Transient database error (%s); retrying in %.1f s", error.code, delay)
+                await asyncio.sleep(delay)
+
+    def _is_thick(self) -> bool:
+        return bool(self.thick_mode) or bool(
+            self.get_connection(self.get_conn_id()).extra_dejson.get("thick_mode")
+        )
+
+    # -- submit -----------------------------------------------------------------------------
+
+    def submit(
+        self,
+        spec: JobSpec,
+        *,
+        job_name: str | None = None,
+        consistent: bool = True,
+        log_entry: str | None = None,
+    ) -> JobRef:
+        """Define, start and detach a job in one round trip; returns how to find it again.
+
+        Exports are made consistent as of submit (FLASHBACK_SCN) unless the spec sets a
+        flashback or ``consistent`` is False. If the call fails on the way, the job is looked
+        up by name: a job that did start is returned, one that did not is submitted once more.
+        """
+        call = calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
+        try:
+            ref = self.run_call(call)
+        except TransientConnectionError:
+            found = self._retrying(lambda: self.find_job(str(call.job_name)))
+            if found is not None:
+                log.info("Job %s.%s was started before the connection failed", found.owner, found.job_name)
+                return _ref_from(spec, call, found.owner)
+            ref = self.run_call(call)
+        log.info("Submitted Data Pump job %s.%s", ref.owner, ref.job_name)
+        return ref
+
+    async def async_submit(
+        self,
+        spec: JobSpec,
+        *,
+        job_name: str | None = None,
+        consistent: bool = True,
+        log_entry: str | None = None,
+    ) -> JobRef:
+        return await self.arun_call(
+            calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
+        )
+
+    # -- status and waiting ------------------------------------------------------------------
+
+    def status(self, job: JobRef | str, owner: str | None = None, *, log_position: int = 0) -> JobStatus:
+        """State, progress and the log lines written since ``log_position``, in one round trip."""
+        call = _status_call(job, owner, log_position, self._user)
+        return self._retrying(lambda: self.run_call(call))
+
+    async def async_status(
+        self, job: JobRef | str, owner: str | None = None, *, log_position: int = 0
+    ) -> JobStatus:
+        call = _status_call(job, owner, log_position, lambda: self.get_connection(self.get_conn_id()).login)
+        result: JobStatus = await self._aretrying(lambda: self.arun_call(call))
+        return result
+
+    def _user(self) -> str:
+        return str(self.get_connection(self.get_conn_id()).login or "").upper()
+
+    def wait(
+        self,
+        job: JobRef,
+        *,
+        poll_interval: float = 10.0,
+        timeout: float | None = None,
+        on_status: Callable[[JobStatus], None] | None = None,
+    ) -> JobResult:
+        """Poll until the job ends; return how it ended (outcome read from the log, §5)."""
+        waiter = Waiter(job, timeout=timeout)
+        while True:
+            status = self.status(job, log_position=waiter.position)
+            if on_status is not None:
+                on_status(status)
+            result = waiter.observe(status, now=time.monotonic())
+            if result is not None:
+                return result
+            time.sleep(poll_interval)
+
+    # -- control -------------------------------------------------------------------------------
+
+    def stop(self, job_name: str, owner: str, *, immediate: bool = False, keep_master: bool = True) -> None:
+        """STOP_JOB: graceful (finish current work) or immediate; keep the master table to restart."""
+        self._retrying(
+            lambda: self.run_call(calls.stop(job_name, owner, immediate=immediate, keep_master=keep_master))
+        )
+
+    def kill(self, job_name: str, owner: str) -> bool:
+        """Stop now and drop the master table; False when the job had already left (ORA-31626)."""
+        try:
+            self.stop(job_name, owner, immediate=True, keep_master=False)
+        except JobNotFoundError:
+            return False
+        return True
+
+    async def async_stop(
+        self, job_name: str, owner: str, *, immediate: bool = False, keep_master: bool = True
+    ) -> bool:
+        """The async STOP_JOB; False when the job had already left."""
+        call = calls.stop(job_name, owner, immediate=immediate, keep_master=keep_master)
+        try:
+            await self._aretrying(lambda: self.arun_call(call))
+        except JobNotFoundError:
+            return False
+        return True
+
+    def restart(self, job_name: str, owner: str, *, skip_current: bool = False) -> None:
+        """ATTACH and START_JOB a stopped job; ``skip_current`` skips the object an import failed on."""
+        self._retrying(lambda: self.run_call(calls.restart(job_name, owner, skip_current=skip_current)))
+
+    def list_jobs(self) -> list[JobRow]:
+        """Every job with a master table; the user's own when DBA_DATAPUMP_JOBS is not readable."""
+        try:
+            return self._retrying(lambda: self.run_call(calls.list_jobs(everyone=True)))
+        except DatabaseCallError as error:
+            if error.code != "ORA-00942":
+                raise
+            return self._retrying(lambda: self.run_call(calls.list_jobs(everyone=False)))
+
+    def find_job(self, job_name: str, owner: str | None = None) -> JobRow | None:
+        owner = owner or self._user()
+        return next((j for j in self.list_jobs() if j.job_name == job_name and j.owner == owner), None)
+
+    def cleanup_orphans(self, *, dry_run: bool = True, owner: str | None = None) -> list[JobRow]:
+        """NOT RUNNING jobs with nobody attached (leftover master tables, §5 "Orphans").
+
+        With ``dry_run`` (the default) they are only listed; otherwise each is attached to and
+        stopped with keep_master 0, which drops its master table.
+        """
+        orphans = [j for j in self.list_jobs() if j.is_orphan and (owner is None or j.owner == owner)]
+        if not dry_run:
+            for job in orphans:
+                log.info("Dropping orphaned Data Pump job %s.%s", job.owner, job.job_name)
+                self.kill(job.job_name, job.owner)
+        return orphans
+
+    # -- files (more in FilesMixin) -------------------------------------------------------------
+
+    def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo:
+        return self._retrying(lambda: self.run_call(calls.dumpfile_info(directory, file_name)))
+
+    def file_attributes(self, directory: str, file_name: str) -> FileAttributes:
+        return self._retrying(lambda: self.run_call(calls.file_attributes(directory, file_name)))
+
+
+def _status_call(
+    job: JobRef | str, owner: str | None, position: int, user: Callable[[], Any]
+) -> Call[JobStatus]:
+    if isinstance(job, JobRef):
+        return calls.status(
+            job.job_name,
+            owner or job.owner,
+            log_directory=job.log_directory,
+            log_file=job.log_file,
+            log_position=position,
+        )
+    return calls.status(job, owner or str(user() or "").upper(), log_position=position)
+
+
+def _ref_from(spec: JobSpec, call: Call[JobRef], owner: str) -> JobRef:
+    binds = call.binds
+    dumps = tuple(
+        record.split("\x1f")[0]
+        for record in (binds["files"] or "").split("\x1e")
+        if record.split("\x1f")[3] == "1"
+    )
+    logs = [r.split("\x1f")[0] for r in (binds["files"] or "").split("\x1e") if r.split("\x1f")[3] == "3"]
+    return JobRef(
+        job_name=str(binds["job_name"]),
+        owner=owner,
+        operation=spec.operation.value,
+        dump_directory=spec.directory,
+        dump_files=dumps,
+        log_directory=spec.effective_log_directory,
+        log_file=logs[0] if logs else None,
+    )
+
+
+__all__ = ["DatapumpHook", "JobState"]

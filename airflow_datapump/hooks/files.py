@@ -1,0 +1,134 @@
+"""Files in directory objects, read and moved over SQL*Net: logs, dump files, pre-checks.
+
+There is no way to list a directory through SQL on a plain database (reference §7.4), so the
+members of a ``%U`` set are found by probing ``01``, ``02`` ... with FGETATTR until one is
+missing. Logs are read as CLOBs from a byte offset (§11.5), at most one round trip per chunk
+of up to 8 MB, plus the LOB read that fetches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+from airflow_datapump.core import calls
+from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
+from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.submission import JobRef
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_SUBSTITUTION = re.compile(r"%[UuLl]")
+FILE_TYPES = {
+    0: "not a Data Pump dump file",
+    2: "an original export (exp) file, not a Data Pump dump",
+    3: "an external table file",
+}
+
+
+class FilesMixin:
+    """File operations of :class:`~airflow_datapump.hooks.datapump.DatapumpHook`."""
+
+    run_call: Callable[[Call[Any]], Any]
+    arun_call: Callable[[Call[Any]], Any]
+    _retrying: Callable[[Callable[[], Any]], Any]
+
+    def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo:  # defined by the hook
+        raise NotImplementedError
+
+    def file_attributes(self, directory: str, file_name: str) -> FileAttributes:  # defined by the hook
+        raise NotImplementedError
+
+    def read_file(self, directory: str, file_name: str, *, position: int = 0) -> tuple[str, int]:
+        """The file from byte ``position`` to its end, and the offset after it."""
+        parts: list[str] = []
+        while True:
+            chunk: FileChunk = self._retrying(
+                partial(self.run_call, calls.read_file(directory, file_name, position=position))
+            )
+            parts.append(chunk.text)
+            position = chunk.position
+            if not chunk.text or position >= chunk.length:
+                return "".join(parts), position
+
+    def read_log(self, job: JobRef, *, tail_lines: int | None = None) -> str:
+        """The job's whole log, or its last ``tail_lines`` lines."""
+        if job.log_file is None or job.log_directory is None:
+            return ""
+        text, _ = self.read_file(job.log_directory, job.log_file)
+        if tail_lines is not None:
+            return "\n".join(text.splitlines()[-tail_lines:])
+        return text
+
+    def file_exists(self, directory: str, file_name: str) -> bool:
+        return self.file_attributes(directory, file_name).exists
+
+    def file_size(self, directory: str, file_name: str) -> int | None:
+        attributes = self.file_attributes(directory, file_name)
+        return attributes.length if attributes.exists else None
+
+    def delete_file(self, directory: str, file_name: str) -> bool:
+        """FREMOVE the file; False when there was nothing to delete."""
+        if not self.file_exists(directory, file_name):
+            return False
+        self._retrying(lambda: self.run_call(calls.delete_file(directory, file_name)))
+        return True
+
+    def dump_file_members(self, directory: str, template: str) -> list[str]:
+        """The files a dump file name stands for: itself, or the ``%U``/``%L`` members that exist."""
+        if not _SUBSTITUTION.search(template):
+            return [template] if self.file_exists(directory, template) else []
+        members = []
+        for number in range(1, 10000):
+            name = _SUBSTITUTION.sub(f"{number:02d}", template)
+            if number > 99 and "%U" in template.upper():
+                break
+            if not self.file_exists(directory, name):
+                break
+            members.append(name)
+        return members
+
+    def precheck_import(self, spec: JobSpec) -> list[str]:
+        """Problems with an import's dump files, named one by one; empty when they look right."""
+        problems: list[str] = []
+        guids: dict[str, str] = {}
+        for template in spec.dump_files:
+            members = self.dump_file_members(spec.directory, template)
+            if not members:
+                problems.append(f"dump file {template} was not found in directory {spec.directory}")
+            for member in members:
+                info = self.dumpfile_info(spec.directory, member)
+                if not info.is_datapump:
+                    problems.append(
+                        f"{member} is {FILE_TYPES.get(info.file_type, 'not a Data Pump dump file')}"
+                    )
+                    continue
+                guid = info.get("guid") or ""
+                guids.setdefault(guid, member)
+        if len(guids) > 1:
+            problems.append("the dump files belong to different exports: " + ", ".join(guids.values()))
+        return problems
+
+    def copy_files(
+        self,
+        files: list[str],
+        *,
+        link: str,
+        direction: Literal["get", "put"],
+        source_directory: str,
+        destination_directory: str,
+    ) -> list[str]:
+        """DBMS_FILE_TRANSFER.GET_FILE or PUT_FILE each file over a database link (§7.5)."""
+        for name in files:
+            call = calls.transfer_file(
+                direction,
+                link=link,
+                source=(source_directory, name),
+                destination=(destination_directory, name),
+            )
+            log.info("Copying %s over %s (%s)", name, link, direction)
+            self.run_call(call)
+        return files

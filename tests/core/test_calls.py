@@ -1,0 +1,188 @@
+"""The pure side of the hook: what is sent, and how answers are read (no database)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.core import calls, naming, plsql, submission
+from airflow_datapump.core.status import (
+    JobState,
+    JobStatus,
+    LogOutcome,
+    Outcome,
+    Verdict,
+    classify,
+    read_outcome,
+)
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import GONE_GRACE_POLLS, Waiter
+from airflow_datapump.exceptions import InvalidArgumentError, JobExistsError, TransientConnectionError
+
+
+def records(stream: str | None) -> list[list[str]]:
+    return [r.split(plsql.FIELD) for r in (stream or "").split(plsql.RECORD) if r]
+
+
+def test_submit_binds_every_value_and_no_value_is_in_the_text() -> None:
+    spec = JobSpec(
+        "EXPORT",
+        "SCHEMA",
+        schemas=["HR", "OE"],
+        dump_files=["x_%U.dmp"],
+        parallel=2,
+        parameters={"COMPRESSION": "ALL", "METRICS": 1},
+        encryption_password="pw-in-bind",
+    )
+    call = calls.submit(spec, job_name="EXP1", consistent=True, log_entry=None)
+    assert call.statement is plsql.SUBMIT  # one fixed block, whatever the spec holds
+    assert "'HR'" not in call.statement
+    assert "pw-in-bind" not in call.statement
+    binds = call.binds
+    assert records(binds["files"]) == [
+        ["x_%U.dmp", "DATA_PUMP_DIR", "", "1", ""],
+        ["EXP1.log", "DATA_PUMP_DIR", "", "3", ""],
+    ]
+    assert records(binds["metadata_filters"]) == [["SCHEMA_LIST", "'HR','OE'", ""]]
+    assert records(binds["number_parameters"]) == [["METRICS", "1"]]
+    assert records(binds["text_parameters"]) == [
+        ["COMPRESSION", "ALL"],
+        ["ENCRYPTION_PASSWORD", "pw-in-bind"],
+    ]
+    assert (binds["parallel"], binds["consistent"], binds["job_name"]) == (2, 1, "EXP1")
+
+
+def test_every_bind_in_the_submit_text_is_supplied() -> None:
+    call = calls.submit(
+        JobSpec("IMPORT", "SCHEMA", dump_files=["a.dmp"]), job_name="I1", consistent=True, log_entry="x"
+    )
+    used = {name.lower() for name in re.findall(r":([a-z_]+)", plsql.SUBMIT)}
+    assert used == set(call.binds) | set(call.outs)
+
+
+def test_exports_are_consistent_by_default_unless_a_flashback_is_given() -> None:
+    plain = calls.submit(
+        JobSpec("EXPORT", "SCHEMA", dump_files=["a.dmp"]), job_name="E", consistent=True, log_entry=None
+    )
+    given = JobSpec("EXPORT", "SCHEMA", dump_files=["a.dmp"], parameters={"FLASHBACK_SCN": 5})
+    with_scn = calls.submit(given, job_name="E", consistent=True, log_entry=None)
+    imports = calls.submit(
+        JobSpec("IMPORT", "FULL", dump_files=["a.dmp"]), job_name="I", consistent=True, log_entry=None
+    )
+    assert (plain.binds["consistent"], with_scn.binds["consistent"], imports.binds["consistent"]) == (1, 0, 0)
+
+
+def test_flashback_time_reaches_data_pump_as_a_quoted_expression() -> None:
+    assert submission.flashback_time_expression("2024-01-31 10:00:00") == (
+        "TO_TIMESTAMP('2024-01-31 10:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.FF')"
+    )
+    assert submission.flashback_time_expression("SYSTIMESTAMP") == "SYSTIMESTAMP"
+
+
+def test_network_import_adds_no_dump_file_and_export_defaults_one_from_the_job_name() -> None:
+    network = calls.submit(
+        JobSpec("IMPORT", "SCHEMA", network_link="SRC"), job_name="N1", consistent=True, log_entry=None
+    )
+    assert [r[3] for r in records(network.binds["files"])] == ["3"]
+    export = calls.submit(JobSpec("EXPORT", "SCHEMA"), job_name="E1", consistent=True, log_entry=None)
+    assert records(export.binds["files"])[0][0] == "E1_%U.dmp"
+
+
+def test_generated_names_fit_12_1_and_derived_names_are_stable() -> None:
+    name = naming.generate_job_name("EXPORT")
+    assert re.fullmatch(r"[A-Z0-9_]{1,30}", name)
+    assert naming.derived_job_name("refresh hr", "dag", "task", "run1") == naming.derived_job_name(
+        "refresh hr", "dag", "task", "run1"
+    )
+    assert naming.derived_job_name("x", "a") != naming.derived_job_name("x", "b")
+    assert len(naming.derived_job_name("a" * 200, "p", max_bytes=128)) <= 128
+
+
+@pytest.mark.parametrize(
+    ("text", "final", "lines", "consumed"),
+    [
+        ("a\nb\n", False, ["a", "b"], 4),
+        ("a\nhalf", False, ["a"], 2),
+        ("half", False, [], 0),
+        ("a\nlast", True, ["a", "last"], 6),
+        ("é\n", False, ["é"], 3),  # positions are bytes
+    ],
+)
+def test_only_whole_log_lines_are_taken_until_the_job_is_gone(
+    text: str, final: bool, lines: list[str], consumed: int
+) -> None:
+    assert calls.take_lines(text, 10, final=final) == (lines, 10 + consumed)
+
+
+def test_outcome_is_read_from_the_last_job_line_with_or_without_logtime() -> None:
+    lines = [
+        '22-NOV-26 10:00:00.123: Starting "HR"."E1":',
+        '22-NOV-26 10:01:00.000: Job "HR"."E1" completed with 2 error(s) at Sun Nov 22 10:01:00 2026 '
+        "elapsed 0 00:01:00",
+    ]
+    assert read_outcome(lines) == LogOutcome(Outcome.COMPLETED_WITH_ERRORS, 2, lines[1])
+    assert read_outcome(['Job "HR"."E1" stopped due to fatal error at x']).outcome is Outcome.FAILED
+    assert read_outcome(["nothing yet"]).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("state", "outcome", "verdict"),
+    [
+        (JobState.EXECUTING, Outcome.UNKNOWN, Verdict.RUNNING),
+        (JobState.UNDEFINED, Outcome.SUCCEEDED, Verdict.SUCCEEDED),
+        (JobState.UNDEFINED, Outcome.COMPLETED_WITH_ERRORS, Verdict.SUCCEEDED),
+        (JobState.UNDEFINED, Outcome.UNKNOWN, Verdict.RUNNING),
+        (JobState.NOT_RUNNING, Outcome.FAILED, Verdict.FAILED),
+        (JobState.NOT_RUNNING, Outcome.STOPPED, Verdict.STOPPED),
+        (JobState.STOP_PENDING, Outcome.UNKNOWN, Verdict.RUNNING),
+    ],
+)
+def test_classify(state: JobState, outcome: Outcome, verdict: Verdict) -> None:
+    assert classify(state, LogOutcome(outcome)) is verdict
+
+
+def test_states_are_read_in_any_spelling() -> None:
+    assert JobState.parse("NOT_RUNNING") is JobState.NOT_RUNNING
+    assert JobState.parse("stop pending") is JobState.STOP_PENDING
+    assert JobState.parse(None) is JobState.UNDEFINED
+
+
+def test_waiter_gives_a_gone_job_a_few_polls_for_its_last_line() -> None:
+    ref = JobRef("E1", "HR", "EXPORT", "DATA_PUMP_DIR", log_directory="D", log_file="e1.log")
+    waiter = Waiter(ref)
+    gone = JobStatus("E1", "HR", JobState.UNDEFINED)
+    for _ in range(GONE_GRACE_POLLS):
+        assert waiter.observe(gone, now=0) is None
+    result = waiter.observe(gone, now=0)
+    assert result is not None
+    assert (result.verdict, result.outcome.outcome) == (Verdict.FAILED, Outcome.UNKNOWN)
+
+
+def test_waiter_times_out() -> None:
+    waiter = Waiter(JobRef("E1", "HR", "EXPORT", "D"), timeout=5)
+    running = JobStatus("E1", "HR", JobState.EXECUTING)
+    assert waiter.observe(running, now=100) is None
+    with pytest.raises(TimeoutError, match=r"HR\.E1"):
+        waiter.observe(running, now=106)
+
+
+def test_a_failed_submit_is_translated_to_the_code_beneath_it() -> None:
+    message = (
+        "ORA-20101: Data Pump job submission failed\nORA-39001: invalid argument value\n"
+        "ORA-39088: file name cannot contain a path specification\n\nORA-39001: invalid argument value\n"
+        'ORA-06512: at "SYS.DBMS_DATAPUMP", line 3507\nORA-06512: at line 40'
+    )
+    error = calls.translate("ORA-20101", message, job_name="E1")
+    assert isinstance(error, InvalidArgumentError)
+    assert error.code == "ORA-39001"
+    assert error.lines == (
+        "ORA-39001: invalid argument value",
+        "ORA-39088: file name cannot contain a path specification",
+    )
+    assert isinstance(calls.translate("ORA-31634", "ORA-31634: job already exists"), JobExistsError)
+    assert isinstance(
+        calls.translate("DPY-4011", "DPY-4011: the database or network closed the connection"),
+        TransientConnectionError,
+    )

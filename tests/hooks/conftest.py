@@ -1,0 +1,35 @@
+"""A DatapumpHook wired to an emulated database through an ordinary Airflow connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+
+CONN = "oracle://system:system-secret@db.example.com:1521?service_name=FREEPDB1"
+
+
+@pytest.fixture
+def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
+    with emulated_oracle() as active:
+        yield active
+
+
+@pytest.fixture
+def db(oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    handle.set_job_rate(10_000)
+    return handle
+
+
+@pytest.fixture
+def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
+    created = DatapumpHook(retry=RetryPolicy(initial=0))
+    yield created
+    created.close()

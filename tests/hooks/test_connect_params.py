@@ -1,0 +1,79 @@
+"""The async side connects exactly as OracleHook.get_conn would (issue: hook, item 1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+import oracledb
+import pytest
+from airflow.models import Connection
+from airflow.providers.oracle.hooks.oracle import OracleHook
+
+from airflow_datapump.hooks._connect import connect_params
+
+SHAPES = [
+    {"host": "db", "port": 1521, "schema": "FREEPDB1"},
+    {"host": "db", "port": 1522, "extra": {"service_name": "ORCLPDB"}},
+    {"host": "db", "extra": {"sid": "ORCL"}},
+    {
+        "host": "db",
+        "extra": {"dsn": "(DESCRIPTION=(ADDRESS=(HOST=x)(PORT=1))(CONNECT_DATA=(SERVICE_NAME=S)))"},
+    },
+    {"host": "db", "port": 1521, "schema": "APP", "extra": {"service_name": "SVC", "module": "etl"}},
+    {"host": "db", "extra": {"service_name": "S", "mode": "sysdba", "purity": "new", "events": True}},
+    {
+        "host": "db",
+        "extra": {
+            "service_name": "S",
+            "wallet_location": "/w",
+            "wallet_password": "wp",
+            "ssl_server_dn_match": True,
+        },
+    },
+    {"host": "db", "extra": {"service_name": "S", "expire_time": 5, "cclass": "C", "pool_name": "P"}},
+    {"host": "", "extra": {}},
+]
+
+
+class _Recorded:
+    """What get_conn set on the connection it opened."""
+
+    module: str | None = None
+    current_schema: str | None = None
+
+
+def _captured(connection: Connection) -> tuple[dict[str, Any], _Recorded]:
+    seen: dict[str, Any] = {}
+    recorded = _Recorded()
+
+    def fake_connect(**kwargs: Any) -> _Recorded:
+        seen.update(kwargs)
+        return recorded
+
+    with (
+        mock.patch.object(oracledb, "connect", fake_connect),
+        mock.patch.object(OracleHook, "get_connection", return_value=connection),
+    ):
+        OracleHook(oracle_conn_id="x").get_conn()
+    return seen, recorded
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[str(i) for i in range(len(SHAPES))])
+def test_async_parameters_equal_get_conns(shape: dict[str, Any]) -> None:
+    connection = Connection(
+        conn_id="x",
+        conn_type="oracle",
+        host=shape.get("host"),
+        port=shape.get("port"),
+        schema=shape.get("schema"),
+        login="system",
+        password="pw",
+        extra=json.dumps(shape.get("extra", {})),
+    )
+    expected, recorded = _captured(connection)
+    params = connect_params(connection)
+    assert params.kwargs == expected
+    assert (params.module, params.current_schema) == (recorded.module, recorded.current_schema)
+    assert "pw" not in repr(params)

@@ -1,0 +1,270 @@
+"""DatapumpHook on the emulator: submit, status, wait, control, files, errors (issue: hook)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.core.status import JobState, JobStatus, Outcome, Verdict
+from airflow_datapump.exceptions import (
+    InvalidArgumentError,
+    JobExistsError,
+    JobNotFoundError,
+    TransientConnectionError,
+)
+from airflow_datapump.hooks import _pool
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+
+EXPORT_HR = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], job_name="EXP_HR")
+
+
+def test_submit_is_one_round_trip_and_returns_a_reference(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    hook.session()  # warm up: the logon is not part of submitting
+    db.reset_counters()
+    ref = hook.submit(EXPORT_HR)
+    assert db.counters() == {"round_trips": 1}
+    assert (ref.job_name, ref.owner, ref.dump_files, ref.log_file) == (
+        "EXP_HR",
+        "SYSTEM",
+        ("hr_%U.dmp",),
+        "EXP_HR.log",
+    )
+    assert ref.flashback_scn is not None  # exports are consistent by default
+    assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP_HR", "EXECUTING")]
+
+
+def test_failed_submit_leaves_no_job_and_carries_data_pumps_lines(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    spec = JobSpec("IMPORT", "SCHEMA", dump_files=["missing.dmp"], job_name="IMP_BAD")
+    with pytest.raises(InvalidArgumentError) as caught:
+        hook.submit(spec)
+    assert caught.value.code == "ORA-39001"
+    assert any("ORA-31640" in line for line in caught.value.lines)
+    assert db.jobs() == []  # the half-defined job was removed
+    assert ("IMP_BAD",) not in db.execute("select table_name from dba_tables where owner = 'SYSTEM'")
+
+
+def test_duplicate_job_name_is_job_exists(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    hook.submit(EXPORT_HR)
+    with pytest.raises(JobExistsError) as caught:
+        hook.submit(EXPORT_HR)
+    assert caught.value.code == "ORA-31634"
+
+
+def test_status_is_one_round_trip_with_progress_and_new_log_lines(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    ref = hook.submit(EXPORT_HR)
+    db.set_job_speed("SYSTEM", "EXP_HR", size=1_000_000, rate=100_000)
+    db.reset_counters()
+    first = hook.status(ref)
+    assert db.counters() == {"round_trips": 1}
+    assert first.state is JobState.EXECUTING
+    assert first.log_lines[0] == 'Starting "SYSTEM"."EXP_HR":'
+    db.advance(5)
+    second = hook.status(ref, log_position=first.log_position)
+    assert 0 < (second.percent_done or 0) < 100
+    assert second.total_bytes == 1_000_000
+    assert not set(second.log_lines) & set(first.log_lines)  # only what is new
+
+
+def test_a_finished_job_is_judged_by_its_log_not_by_ora_31626(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    db.advance(3600)
+    status = hook.status(ref)
+    assert status.state is JobState.UNDEFINED
+    assert status.outcome.outcome is Outcome.SUCCEEDED
+
+
+def test_wait_returns_the_outcome_and_every_log_line(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    seen: list[JobState] = []
+
+    def watch(status: JobStatus) -> None:
+        seen.append(status.state)
+        db.advance(2)  # the job moves on between polls; no sleeping
+
+    result = hook.wait(ref, poll_interval=0, on_status=watch)
+    assert result.verdict is Verdict.SUCCEEDED
+    assert result.log_lines[0].startswith('Starting "SYSTEM"."EXP_HR"')
+    assert "Dump file set for SYSTEM.EXP_HR is:" in result.log_lines
+    assert seen[0] is JobState.EXECUTING
+    # §5: the end is seen as COMPLETED by a client attached at that moment, or as gone.
+    assert seen[-1] in (JobState.COMPLETED, JobState.UNDEFINED)
+    assert len(seen) > 3
+
+
+def test_completed_with_errors_is_a_success_with_its_error_lines(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    db.next_job_completes_with_errors([['ORA-31684: Object type USER:"HR" already exists']])
+    ref = hook.submit(EXPORT_HR)
+    db.advance(3600)
+    result = hook.wait(ref, poll_interval=0)
+    assert result.verdict is Verdict.SUCCEEDED
+    assert result.outcome.error_count == 1
+    assert result.error_lines == ('ORA-31684: Object type USER:"HR" already exists',)
+
+
+def test_stop_restart_and_kill(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    hook.stop(ref.job_name, ref.owner, immediate=True)
+    assert hook.status(ref).state is JobState.NOT_RUNNING
+    hook.restart(ref.job_name, ref.owner)
+    assert hook.status(ref).state is JobState.EXECUTING
+    assert hook.kill(ref.job_name, ref.owner) is True
+    assert hook.status(ref).state is JobState.UNDEFINED
+    assert hook.kill(ref.job_name, ref.owner) is False  # already gone: ORA-31626 is not an error here
+
+
+def test_orphans_are_listed_first_then_dropped(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    hook.stop(ref.job_name, ref.owner, immediate=True)
+    orphans = hook.cleanup_orphans()
+    assert [(o.job_name, o.state) for o in orphans] == [("EXP_HR", JobState.NOT_RUNNING)]
+    assert len(hook.list_jobs()) == 1  # a dry run drops nothing
+    hook.cleanup_orphans(dry_run=False)
+    assert hook.list_jobs() == []
+
+
+def test_list_jobs_falls_back_to_user_datapump_jobs(
+    oracle: object, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_HR_CONN", "oracle://hr:hr@db.example.com:1521?service_name=FREEPDB1")
+    db.execute("GRANT READ, WRITE ON DIRECTORY data_pump_dir TO hr")
+    hr = DatapumpHook(oracle_conn_id="hr_conn")
+    hr.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["own.dmp"], job_name="OWN"))  # HR may export itself
+    assert [(j.owner, j.job_name) for j in hr.list_jobs()] == [("HR", "OWN")]
+    hr.close()
+
+
+def test_read_log_whole_and_tail(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    db.advance(3600)
+    text = hook.read_log(ref)
+    assert text.splitlines()[0] == 'Starting "SYSTEM"."EXP_HR":'
+    assert hook.read_log(ref, tail_lines=1).startswith('Job "SYSTEM"."EXP_HR" successfully completed')
+    whole, end = hook.read_file("DATA_PUMP_DIR", "EXP_HR.log")
+    rest, _ = hook.read_file("DATA_PUMP_DIR", "EXP_HR.log", position=10)
+    assert whole[10:] == rest
+    assert end == len(whole.encode())
+
+
+def test_dump_files_and_import_precheck(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["p_%U.dmp"], parallel=2))
+    db.advance(3600)
+    members = hook.dump_file_members("DATA_PUMP_DIR", "p_%U.dmp")
+    assert members == ["p_01.dmp", "p_02.dmp"]
+    info = hook.dumpfile_info("DATA_PUMP_DIR", "p_01.dmp")
+    assert info.is_datapump
+    assert ref.job_name in (info.get("job_name") or "")
+    (db.directory_path() / "notes.txt").write_text("not a dump\n")
+    problems = hook.precheck_import(
+        JobSpec("IMPORT", "FULL", dump_files=["p_%U.dmp", "notes.txt", "gone.dmp"])
+    )
+    assert problems == [
+        "notes.txt is not a Data Pump dump file",
+        "dump file gone.dmp was not found in directory DATA_PUMP_DIR",
+    ]
+
+
+def test_file_exists_size_and_delete(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    (db.directory_path() / "a.txt").write_text("12345")
+    assert (hook.file_exists("DATA_PUMP_DIR", "a.txt"), hook.file_size("DATA_PUMP_DIR", "a.txt")) == (True, 5)
+    assert hook.delete_file("DATA_PUMP_DIR", "a.txt") is True
+    assert hook.delete_file("DATA_PUMP_DIR", "a.txt") is False
+    assert hook.file_size("DATA_PUMP_DIR", "a.txt") is None
+
+
+def test_copy_dump_files_between_databases(
+    oracle: EmulatedOracle, db: DatabaseHandle, hook: DatapumpHook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """§7.5: DBMS_FILE_TRANSFER.GET_FILE pulls the dump over a database link."""
+    target = oracle.database("TESTPDB")
+    target.execute(
+        "CREATE PUBLIC DATABASE LINK prod CONNECT TO system IDENTIFIED BY x USING 'localhost/FREEPDB1'"
+    )
+    hook.submit(EXPORT_HR)
+    db.advance(3600)
+    monkeypatch.setenv("AIRFLOW_CONN_TARGET", "oracle://system:x@db2.example.com:1521?service_name=TESTPDB")
+    copier = DatapumpHook(oracle_conn_id="target")
+    copier.copy_files(
+        ["hr_01.dmp"],
+        link="PROD",
+        direction="get",
+        source_directory="DATA_PUMP_DIR",
+        destination_directory="DATA_PUMP_DIR",
+    )
+    copied = target.directory_path() / "hr_01.dmp"
+    assert copied.read_bytes() == (db.directory_path() / "hr_01.dmp").read_bytes()
+    copier.close()
+
+
+def test_status_retries_a_transient_failure(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    db.fail_call("ORA-03113", call="execute")
+    assert hook.status(ref).state is JobState.EXECUTING  # reconnected and tried again
+
+
+def test_status_gives_up_after_the_retry_budget(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+    db.go_down()
+    with pytest.raises(TransientConnectionError):
+        hook.status(ref)
+    db.come_back()
+
+
+def test_submit_after_a_lost_reply_finds_the_job_instead_of_starting_another(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    db.lose_reply("DPY-4011")
+    ref = hook.submit(EXPORT_HR)
+    assert ref.job_name == "EXP_HR"
+    assert [j["name"] for j in db.jobs()] == ["EXP_HR"]  # one job, not two
+
+
+def test_secrets_never_reach_logs_or_errors(
+    db: DatabaseHandle, hook: DatapumpHook, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    spec = JobSpec("IMPORT", "SCHEMA", dump_files=["nope.dmp"], encryption_password="enc-secret-42")
+    with pytest.raises(InvalidArgumentError) as caught:
+        hook.submit(spec)
+    texts = [caplog.text, str(caught.value), repr(caught.value.lines), repr(hook)]
+    for text in texts:
+        assert "enc-secret-42" not in text
+        assert "system-secret" not in text
+
+
+def test_async_status_reuses_pooled_sessions(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    ref = hook.submit(EXPORT_HR)
+
+    async def polls() -> list[JobState]:
+        states = [(await hook.async_status(ref)).state]  # warm-up opens the pool
+        before = db.counters()["sessions_opened"]
+        for _ in range(5):
+            states.append((await hook.async_status(ref)).state)
+        assert db.counters()["sessions_opened"] == before
+        assert await hook.async_stop(ref.job_name, ref.owner, immediate=True, keep_master=False) is True
+        await _pool.close_pools()
+        return states
+
+    assert asyncio.run(polls()) == [JobState.EXECUTING] * 6
+    assert db.jobs() == []
+
+
+def test_thick_mode_falls_back_to_threads_for_async(db: DatabaseHandle) -> None:
+    thick = DatapumpHook(thick_mode=True)
+    ref = thick.submit(EXPORT_HR)
+    assert asyncio.run(thick.async_status(ref)).state is JobState.EXECUTING
+    thick.close()
+
+
+def test_job_not_found_for_an_unknown_restart(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    with pytest.raises(JobNotFoundError):
+        hook.restart("NO_SUCH_JOB", "SYSTEM")
