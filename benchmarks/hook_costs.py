@@ -1,0 +1,98 @@
+"""What DatapumpHook costs, counted by the emulator: round trips and sessions, not seconds.
+
+    python benchmarks/hook_costs.py
+
+prints a Markdown table. Targets: 1 round trip per submit whatever the spec holds, 1 per
+status poll, at most 1 per MB of log read, and no new session per poll after warm-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from dataclasses import dataclass
+
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-datapump-bench-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
+os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
+
+from airflow_datapump import JobSpec
+from airflow_datapump.hooks import _pool
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+
+
+@dataclass(frozen=True)
+class Measure:
+    what: str
+    value: float
+    target: str
+
+
+def _round_trips(db: DatabaseHandle, action: object) -> int:
+    db.reset_counters()
+    action()  # type: ignore[operator]
+    return db.counters().get("round_trips", 0)
+
+
+def _spec(size: int) -> JobSpec:
+    return JobSpec(
+        "EXPORT",
+        "SCHEMA",
+        schemas=["HR"],
+        dump_files=[f"f{i}_%U.dmp" for i in range(size)],
+        parallel=max(1, size),
+        exclude=[f"INDEX:LIKE 'X{i}%'" for i in range(size)],
+        parameters={"METRICS": 1, "LOGTIME": "ALL", "COMPRESSION": "ALL"} if size else {},
+        job_name=f"BENCH_{size}",
+    )
+
+
+def measure() -> list[Measure]:
+    results: list[Measure] = []
+    with emulated_oracle() as oracle:
+        db = oracle.database("BENCH")
+        db.load_sample_hr()
+        hook = DatapumpHook(oracle_conn_id="bench")
+        hook.session()
+        for size in (0, 1, 5, 20):
+            trips = _round_trips(db, lambda size=size: hook.submit(_spec(size)))
+            results.append(Measure(f"round trips per submit, {size} files/filters", trips, "1"))
+        ref = hook.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["s.dmp"], job_name="POLLED"))
+        results.append(
+            Measure("round trips per status poll", _round_trips(db, lambda: hook.status(ref)), "1")
+        )
+        megabytes = 6
+        (db.directory_path() / "big.log").write_text(("x" * 1023 + "\n") * 1024 * megabytes)
+        trips = _round_trips(db, lambda: hook.read_file("DATA_PUMP_DIR", "big.log"))
+        results.append(Measure("round trips per MB of log read", trips / megabytes, "<= 1"))
+        results.append(
+            Measure("sessions opened per async poll after warm-up", _async_sessions(db, hook, ref), "0")
+        )
+        hook.close()
+    return results
+
+
+def _async_sessions(db: DatabaseHandle, hook: DatapumpHook, ref: object) -> float:
+    async def polls() -> float:
+        await hook.async_status(ref)  # type: ignore[arg-type]
+        before = db.counters()["sessions_opened"]
+        for _ in range(10):
+            await hook.async_status(ref)  # type: ignore[arg-type]
+        opened = db.counters()["sessions_opened"] - before
+        await _pool.close_pools()
+        return opened / 10
+
+    return asyncio.run(polls())
+
+
+def table(results: list[Measure]) -> str:
+    rows = ["| measure | value | target |", "|---|---|---|"]
+    rows += [f"| {m.what} | {m.value:g} | {m.target} |" for m in results]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(table(measure()))
