@@ -13,9 +13,9 @@ INTEGRATION = "Oracle Data Pump"
 # Modules per Airflow role, filled as each role's module lands.
 ROLE_MODULES: dict[str, list[str]] = {
     "hooks": ["airflow_datapump.hooks.datapump", "airflow_datapump.hooks.files"],
-    "operators": [],
-    "sensors": [],
-    "triggers": [],
+    "operators": ["airflow_datapump.operators.datapump"],
+    "sensors": ["airflow_datapump.sensors.datapump"],
+    "triggers": ["airflow_datapump.triggers.datapump"],
 }
 
 

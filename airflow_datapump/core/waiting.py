@@ -42,6 +42,7 @@ class Waiter:
     lines: list[str] = field(default_factory=list)
     started: float | None = None
     gone_polls: int = 0
+    gone_means_success: bool = False
 
     def observe(self, status: JobStatus, *, now: float) -> JobResult | None:
         """Take in one status; return the result when the job has ended, else None."""
@@ -57,8 +58,11 @@ class Waiter:
         if status.is_gone:
             self.gone_polls += 1
             if self.gone_polls > GONE_GRACE_POLLS or self.job.log_file is None:
+                # Completed jobs leave the dictionary; failed and stopped ones linger as NOT
+                # RUNNING (§5). Without a log to read, that is all there is to go on.
                 unknown = dataclasses.replace(status, outcome=LogOutcome(Outcome.UNKNOWN))
-                return JobResult(unknown, Verdict.FAILED, tuple(self.lines))
+                verdict = Verdict.SUCCEEDED if self.gone_means_success else Verdict.FAILED
+                return JobResult(unknown, verdict, tuple(self.lines))
         if self.timeout is not None and now - self.started > self.timeout:
             raise TimeoutError(
                 f"Data Pump job {self.job.owner}.{self.job.job_name} still running after {self.timeout} s"

@@ -1,0 +1,300 @@
+"""What ExportOperator and ImportOperator share: build the job, submit or find it, wait, report.
+
+Retry-safe by construction: the default job name is derived from the DAG, task, run and map
+index (not the try), so a retry finds the job its first try started. A running job is
+reattached to, a job whose log shows success is accepted, and a stopped one is restarted or
+replaced as ``if_exists`` says: never a second job for one task run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from airflow.sdk import BaseOperator, conf
+from airflow.sdk.exceptions import AirflowException
+
+from airflow_datapump.core import naming
+from airflow_datapump.core.events import event_from_result, summary
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.status import JobState, Outcome, error_codes, read_outcome
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators import _fields
+from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
+
+IF_EXISTS = ("restart", "replace", "fail")
+_ACTIVE = (
+    JobState.DEFINING,
+    JobState.EXECUTING,
+    JobState.COMPLETING,
+    JobState.STOP_PENDING,
+    JobState.STOPPING,
+    JobState.IDLING,
+)
+
+
+class DatapumpOperator(BaseOperator):
+    """Submit a Data Pump job and wait for it, deferring the wait when ``deferrable``.
+
+    :param oracle_conn_id: the Airflow ``oracle`` connection. Default ``oracle_default``.
+    :param spec: a whole job: a :class:`JobSpec`, its ``to_dict()``, or an oracledb-datapump
+        payload; the other job arguments are then not used.
+    :param deferrable: wait in the triggerer, holding no worker slot. Default from
+        ``[operators] default_deferrable``.
+    :param poll_interval: seconds between status polls. Default ``[datapump] poll_interval``, 30.
+    :param timeout: how long to wait for the job (seconds or timedelta); None waits forever.
+    :param allowed_errors: ORA codes that may appear in "completed with N error(s)" without
+        failing the task.
+    :param if_exists: what to do with a stopped or NOT RUNNING job of the same name found on a
+        retry: ``restart`` it (default), ``replace`` it, or ``fail``.
+    :param on_kill: what killing the task does to the job: ``kill`` (default: stop it and drop
+        its master table, so nothing is left behind), ``stop`` (keep it restartable) or ``none``.
+    :param log_tail_lines: put only the last N lines of the Data Pump log in the task log.
+    :param encryption_password_variable: name of an Airflow Variable holding the encryption
+        password, read at run time and masked (an alternative to ``encryption_password``).
+
+    Job arguments (``schemas``, ``tables``, ``dump_files`` ... as :class:`JobSpec` names them)
+    are passed through; those in ``template_fields`` are templated.
+    """
+
+    operation: ClassVar[str]
+    template_fields: Sequence[str] = _fields.TEMPLATED
+    ui_color = "#f4d35e"
+
+    def __init__(
+        self,
+        *,
+        oracle_conn_id: str = "oracle_default",
+        spec: JobSpec | Mapping[str, Any] | None = None,
+        deferrable: bool | None = None,
+        poll_interval: float | None = None,
+        timeout: float | dt.timedelta | None = None,
+        allowed_errors: Sequence[str] = (),
+        if_exists: str = "restart",
+        on_kill: str = "kill",
+        log_tail_lines: int | None = None,
+        encryption_password_variable: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        job_args = _fields.take_job_arguments(kwargs)
+        super().__init__(**kwargs)
+        _fields.check_choice("if_exists", if_exists, IF_EXISTS)
+        _fields.check_choice("on_kill", on_kill, ON_KILL_ACTIONS)
+        self.oracle_conn_id = oracle_conn_id
+        self.spec = spec
+        self.deferrable = (
+            conf.getboolean("operators", "default_deferrable", fallback=False)
+            if deferrable is None
+            else deferrable
+        )
+        self.poll_interval = (
+            poll_interval
+            if poll_interval is not None
+            else conf.getfloat("datapump", "poll_interval", fallback=30.0)
+        )
+        self.timeout = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else timeout
+        self.allowed_errors = tuple(allowed_errors)
+        self.if_exists = if_exists
+        self.on_kill_action = on_kill
+        self.log_tail_lines = log_tail_lines
+        self.encryption_password_variable = encryption_password_variable
+        self.job_args = job_args
+        for name in _fields.TEMPLATED:
+            setattr(self, name, job_args.get(name))  # Airflow renders every template field
+        for name, value in job_args.items():
+            setattr(self, name, value)
+        self._job: JobRef | None = None
+        _fields.check_at_parse(self)
+
+    # -- the job -------------------------------------------------------------------------------
+
+    def build_spec(self, context: Mapping[str, Any] | None) -> JobSpec:
+        """The job as rendered for this run, with its name decided."""
+        spec = _fields.spec_of(self, self.operation)
+        if spec.job_name is None:
+            spec = _fields.with_job_name(spec, self.default_job_name(context))
+        if spec.encryption_password is None and self.encryption_password_variable:
+            from airflow.sdk import Variable
+            from airflow.sdk.log import mask_secret
+
+            password = Variable.get(self.encryption_password_variable)
+            mask_secret(password)
+            spec = _fields.with_password(spec, password)
+        return spec
+
+    def default_job_name(self, context: Mapping[str, Any] | None) -> str:
+        """The same name on every try of one task run, so a retry finds the job (issue §3)."""
+        ti = (context or {}).get("ti")
+        run_id = str((context or {}).get("run_id", ""))
+        map_index = str(getattr(ti, "map_index", -1))
+        prefix = f"{self.operation[:3]}_{self.task_id}"
+        return naming.derived_job_name(prefix, self.dag_id, self.task_id, run_id, map_index)
+
+    def hook(self) -> DatapumpHook:
+        return DatapumpHook(oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy())
+
+    def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+        """Refusals before anything starts; subclasses add theirs."""
+
+    # -- running -----------------------------------------------------------------------------
+
+    def execute(self, context: Any) -> Any:
+        spec = self.build_spec(context)
+        hook = self.hook()
+        try:
+            found = self._find_or_submit(context, spec, hook)
+            if isinstance(found, dict):
+                return self._finish(context, found, hook)  # a previous try finished the job
+            self._job = found
+            _remember(context, found)
+            if self.deferrable:
+                self.defer(
+                    trigger=JobTrigger(
+                        oracle_conn_id=self.oracle_conn_id,
+                        job=found.to_dict(),
+                        poll_interval=self.poll_interval,
+                        on_kill=self.on_kill_action,
+                    ),
+                    method_name="execute_complete",
+                    timeout=dt.timedelta(seconds=self.timeout) if self.timeout else None,
+                )
+            result = hook.wait(
+                found, poll_interval=self.poll_interval, timeout=self.timeout, on_status=self._log_status
+            )
+            return self._finish(context, event_from_result(found, result), hook)
+        finally:
+            hook.close()
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
+        if not event:
+            raise AirflowException("The Data Pump trigger ended without an event")
+        if event.get("status") == "error":
+            raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
+        hook = self.hook()
+        try:
+            return self._finish(context, event, hook)
+        finally:
+            hook.close()
+
+    def _find_or_submit(self, context: Any, spec: JobSpec, hook: DatapumpHook) -> JobRef | dict[str, Any]:
+        name = str(spec.job_name)
+        existing = hook.find_job(name)
+        if existing is not None and existing.state in _ACTIVE:
+            self.log.info(
+                "Job %s.%s is already %s; waiting for it", existing.owner, name, existing.state.value
+            )
+            return _fields.ref_for(spec, existing.owner)
+        if existing is not None:
+            if self.if_exists == "fail":
+                raise JobExistsError(
+                    f"Job {existing.owner}.{name} exists and is {existing.state.value}", job_name=name
+                )
+            if self.if_exists == "restart":
+                self.log.info("Restarting stopped job %s.%s", existing.owner, name)
+                hook.restart(name, existing.owner)
+                return _fields.ref_for(spec, existing.owner)
+            self.log.info("Replacing stopped job %s.%s", existing.owner, name)
+            hook.kill(name, existing.owner)
+        else:
+            previous = self._previous_outcome(spec, hook)
+            if previous is not None:
+                return previous
+        self.check_safety(spec, hook)
+        stamp = f"airflow-datapump: dag={self.dag_id} task={self.task_id} run={context.get('run_id')}"
+        return hook.submit(spec, log_entry=stamp)
+
+    def _previous_outcome(self, spec: JobSpec, hook: DatapumpHook) -> dict[str, Any] | None:
+        """A job of this name that already ended: its log says whether a retry has work to do."""
+        ref = _fields.ref_for(spec, "")
+        if (
+            ref.log_file is None
+            or ref.log_directory is None
+            or not hook.file_exists(ref.log_directory, ref.log_file)
+        ):
+            return None
+        text, position = hook.read_file(ref.log_directory, ref.log_file)
+        lines = text.splitlines()
+        outcome = read_outcome(lines, ref.job_name)
+        if outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
+            self.log.info("A previous try's job %s already completed: %s", ref.job_name, outcome.line)
+            owner = outcome.line.split('"')[1] if outcome.line else ""
+            return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, position)
+        if not spec.dump_files and spec.operation.value == "EXPORT":
+            for member in hook.dump_file_members(ref.dump_directory, ref.dump_files[0]):
+                hook.delete_file(ref.dump_directory, member)  # the failed try's partial set
+        return None
+
+    def _log_status(self, status: Any) -> None:
+        for line in status.log_lines:
+            self.log.info("%s", line)
+        if status.percent_done is not None:
+            self.log.info("%s: %s%% done", status.state.value, status.percent_done)
+
+    def _finish(self, context: Any, event: dict[str, Any], hook: DatapumpHook) -> dict[str, Any]:
+        job = JobRef.from_dict(event["job"])
+        self._show_log(job, hook)
+        status = event.get("status")
+        codes = error_codes(event.get("error_lines", []))
+        if status != "success":
+            raise JobFailedError(
+                f"Data Pump job {job.owner}.{job.job_name} {event.get('outcome')}",
+                job_name=job.job_name,
+                owner=job.owner,
+                lines=tuple(event.get("error_lines", [])),
+            )
+        disallowed = sorted({c for c in codes if c not in self.allowed_errors})
+        if event.get("error_count") and disallowed:
+            raise JobFailedError(
+                f"Data Pump job {job.owner}.{job.job_name} completed with {event['error_count']} error(s): "
+                f"{', '.join(disallowed)} not in allowed_errors",
+                job_name=job.job_name,
+                owner=job.owner,
+                lines=tuple(event.get("error_lines", [])),
+            )
+        self.after_success(context, job, hook)
+        started = (
+            context.get("ti").start_date.isoformat()
+            if context.get("ti") is not None and getattr(context.get("ti"), "start_date", None)
+            else None
+        )
+        return summary(event, started=started, finished=dt.datetime.now(dt.UTC).isoformat())
+
+    def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
+        """Work after a successful job; subclasses add theirs."""
+
+    def _show_log(self, job: JobRef, hook: DatapumpHook) -> None:
+        try:
+            text = hook.read_log(job, tail_lines=self.log_tail_lines)
+        except DatapumpError as error:
+            self.log.warning("Could not read the Data Pump log: %s", error)
+            return
+        self.log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, text)
+
+    def on_kill(self) -> None:
+        if self._job is None or self.on_kill_action == "none":
+            return
+        hook = self.hook()
+        try:
+            if self.on_kill_action == "kill":
+                hook.kill(self._job.job_name, self._job.owner)
+            else:
+                hook.stop(self._job.job_name, self._job.owner, immediate=True, keep_master=True)
+        finally:
+            hook.close()
+
+
+def _remember(context: Any, job: JobRef) -> None:
+    """Airflow 3.3's task state store survives retries (XCom does not): keep the job there."""
+    store = context.get("task_state_store") if hasattr(context, "get") else None
+    if store is not None:
+        # An older API or a store that is not set up: the derived name still finds the job.
+        with contextlib.suppress(Exception):
+            store.set("datapump_job", job.to_dict())
+
+
+__all__ = ["DatapumpOperator", "JobFailedError"]

@@ -1,0 +1,156 @@
+"""The job arguments operators take, their templating, and checks made when a DAG is parsed.
+
+What is templated (schemas, tables, file names, remaps, filters, parameters such as
+FLASHBACK_TIME, the job name) is checked when the task runs; everything else is checked when
+the DAG is parsed, so a bad DAG fails with the job model's message and never reaches Oracle.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_datapump.core import naming
+from airflow_datapump.core.events import rows_moved
+from airflow_datapump.core.names import identifier
+from airflow_datapump.core.secret import Secret
+from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.status import LogOutcome
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.exceptions import SpecError
+
+TEMPLATED = (
+    "schemas", "tables", "tablespaces", "directory", "dump_files", "log_file", "sql_file", "include",
+    "exclude", "name_filters", "data_filters", "query", "remaps", "remap_schemas", "remap_tablespaces",
+    "remap_tables", "remap_datafiles", "parameters", "job_name",
+)  # fmt: skip
+JOB_ARGUMENTS = (
+    *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "network_link", "version",
+    "parallel", "transforms", "encryption_password", "delete_dump_files",
+)  # fmt: skip
+_JINJA = ("{{", "{%")
+
+
+def take_job_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the job's arguments from an operator's keyword arguments (BaseOperator refuses them)."""
+    taken = {name: kwargs.pop(name) for name in JOB_ARGUMENTS if name in kwargs}
+    taken.setdefault("mode", "SCHEMA")
+    parameters = taken.get("parameters")
+    if isinstance(parameters, Mapping):
+        # A password inside the templated parameters would show in rendered templates.
+        for key in [k for k in parameters if str(k).upper() == "ENCRYPTION_PASSWORD"]:
+            taken["parameters"] = {k: v for k, v in parameters.items() if k != key}
+            taken["encryption_password"] = Secret(str(parameters[key]))
+    if isinstance(taken.get("encryption_password"), str):
+        taken["encryption_password"] = Secret(taken["encryption_password"])
+    return taken
+
+
+def check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise SpecError(field, value, "one of " + ", ".join(allowed))
+
+
+def _templated(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(marker in value for marker in _JINJA)
+    if isinstance(value, Mapping):
+        return any(_templated(k) or _templated(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_templated(v) for v in value)
+    return False
+
+
+def _without_templates(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: v for k, v in value.items() if not (_templated(k) or _templated(v))}
+    if isinstance(value, list | tuple):
+        return [v for v in value if not _templated(v)]
+    return None if _templated(value) else value
+
+
+def current_arguments(operator: Any) -> dict[str, Any]:
+    return {name: getattr(operator, name) for name in operator.job_args}
+
+
+def spec_of(operator: Any, operation: str) -> JobSpec:
+    spec = operator.spec
+    if isinstance(spec, JobSpec):
+        return spec
+    if isinstance(spec, Mapping):
+        return JobSpec.from_dict(spec) if "format" in spec else JobSpec.from_payload(spec)
+    return JobSpec(operation, **current_arguments(operator))
+
+
+def check_at_parse(operator: Any) -> None:
+    """Build the job from what is not templated; errors about templated fields wait for run time."""
+    if operator.spec is not None and not isinstance(operator.spec, JobSpec):
+        spec_of(operator, operator.operation)
+        return
+    if operator.spec is not None:
+        return
+    arguments = current_arguments(operator)
+    deferred = {name for name, value in arguments.items() if _templated(value)}
+    cleaned = {
+        name: _without_templates(value) if name in deferred else value for name, value in arguments.items()
+    }
+    cleaned = {name: value for name, value in cleaned.items() if value is not None}
+    try:
+        JobSpec(operator.operation, **cleaned)
+    except SpecError as error:
+        root = error.field.split(".")[0].split("[")[0]
+        if not deferred or root not in deferred | _RELATED.get(root, set()) & deferred:
+            raise
+
+
+# A rule about one field can be settled by another that is templated.
+_RELATED = {
+    "dump_files": {"parallel"},
+    "parallel": {"dump_files"},
+    "tables": {"tables"},
+    "schemas": {"schemas"},
+}
+
+
+def ref_for(spec: JobSpec, owner: str) -> JobRef:
+    """The reference a job of this spec has, without asking the database (names are derived)."""
+    name = str(spec.job_name)
+    dumps = spec.dump_files or (naming.default_dump_file(name),)
+    return JobRef(
+        job_name=name,
+        owner=owner,
+        operation=spec.operation.value,
+        dump_directory=spec.directory,
+        dump_files=tuple(dumps) if not (spec.is_network and spec.operation.value != "EXPORT") else (),
+        log_directory=spec.effective_log_directory,
+        log_file=spec.log_file or naming.default_log_file(name),
+    )
+
+
+def finished_event(job: JobRef, outcome: LogOutcome, lines: list[str], position: int) -> dict[str, Any]:
+    """The event a previous try's finished job would have produced."""
+    return {
+        "status": "success",
+        "job": job.to_dict(),
+        "state": "UNDEFINED",
+        "outcome": outcome.outcome.value,
+        "error_count": outcome.error_count,
+        "error_lines": [line for line in lines if "ORA-" in line][:100],
+        "final_line": outcome.line,
+        "log_position": position,
+        "rows": rows_moved(lines),
+    }
+
+
+def with_password(spec: JobSpec, password: str) -> JobSpec:
+    """The same job with its encryption password (a JSON round trip would redact it)."""
+    rebuilt = copy.copy(spec)
+    object.__setattr__(rebuilt, "encryption_password", Secret(password))
+    return rebuilt
+
+
+def with_job_name(spec: JobSpec, name: str) -> JobSpec:
+    rebuilt = copy.copy(spec)
+    object.__setattr__(rebuilt, "job_name", identifier(name, "job_name"))
+    return rebuilt

@@ -1,0 +1,85 @@
+"""ExportOperator and ImportOperator: Data Pump jobs as Airflow tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.exceptions import DatapumpError, SpecError
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators._base import DatapumpOperator
+
+# Accounts Oracle creates and maintains: never the target of an import.
+ORACLE_MAINTAINED = frozenset(
+    """
+    SYS SYSTEM SYSBACKUP SYSDG SYSKM SYSRAC SYS$UMF AUDSYS OUTLN DBSNMP XDB XS$NULL ANONYMOUS DIP
+    CTXSYS MDSYS MDDATA ORDSYS ORDDATA ORDPLUGINS SI_INFORMTN_SCHEMA OLAPSYS WMSYS LBACSYS DVSYS
+    DVF OJVMSYS APPQOSSYS DBSFWUSER GGSYS GSMADMIN_INTERNAL GSMCATUSER GSMUSER GSMROOTUSER
+    REMOTE_SCHEDULER_AGENT ORACLE_OCM DGPDB_INT DBSNMP SPATIAL_CSW_ADMIN_USR SPATIAL_WFS_ADMIN_USR
+    FLOWS_FILES APEX_PUBLIC_USER
+    """.split()
+)
+
+
+class ExportOperator(DatapumpOperator):
+    """Export with Data Pump (expdp). Consistent as of submit unless a flashback is given.
+
+    An existing dump file is never overwritten unless ``reuse_dump_files=True``.
+    """
+
+    operation = "EXPORT"
+
+    def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+        if spec.reuse_dump_files:
+            return
+        for template in spec.dump_files:
+            existing = hook.dump_file_members(spec.directory, template)
+            if existing:
+                raise SpecError(
+                    "dump_files",
+                    template,
+                    f"a file that does not exist yet ({existing[0]} is in {spec.directory}); "
+                    "set reuse_dump_files=True to overwrite it",
+                )
+
+
+class ImportOperator(DatapumpOperator):
+    """Import with Data Pump (impdp), after checking the dump files and the target schemas.
+
+    :param protected_schemas: schemas never to import into, beyond the Oracle-maintained ones.
+    :param allowed_errors: e.g. ``["ORA-31684"]`` to accept "object already exists" errors.
+    """
+
+    operation = "IMPORT"
+
+    def __init__(self, *, protected_schemas: Sequence[str] = (), **kwargs: Any) -> None:
+        self.protected_schemas = tuple(s.upper() for s in protected_schemas)
+        super().__init__(**kwargs)
+
+    def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+        remapped = {r.old_value: r.value for r in spec.remaps if r.name == "REMAP_SCHEMA"}
+        targets = set(remapped.values()) | {s for s in spec.schemas if s not in remapped}
+        if spec.mode.value == "TABLE":
+            targets |= {remapped.get(t.schema, t.schema) for t in spec.tables if t.schema}
+        forbidden = sorted(t for t in targets if t in ORACLE_MAINTAINED or t in self.protected_schemas)
+        if forbidden:
+            raise SpecError(
+                "schemas",
+                forbidden[0],
+                "a target schema that is neither Oracle-maintained nor in protected_schemas",
+            )
+        if not spec.is_network:
+            problems = hook.precheck_import(spec)
+            if problems:
+                raise DatapumpError("The dump files cannot be imported: " + "; ".join(problems))
+
+    def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
+        spec = self.build_spec(context)
+        if not spec.delete_dump_files:
+            return
+        for template in job.dump_files:
+            for member in hook.dump_file_members(job.dump_directory, template):
+                hook.delete_file(job.dump_directory, member)
+                self.log.info("Deleted dump file %s from %s", member, job.dump_directory)

@@ -1,0 +1,124 @@
+"""JobSensor: wait for a Data Pump job someone else started (a DBA's expdp, another DAG).
+
+It succeeds when the job completes, and fails (or, with ``soft_fail``, skips) when it stops
+or fails. Without the job's log it judges by the dictionary alone: a completed job leaves
+DBA_DATAPUMP_JOBS while a failed or stopped one lingers as NOT RUNNING (reference §5), so a
+job that is gone counts as completed. Given its log, it reads the outcome from the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from airflow.sdk import BaseSensorOperator, conf
+from airflow.sdk.exceptions import AirflowException, AirflowSkipException
+
+from airflow_datapump.core.status import JobState, Outcome, Verdict, classify
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.triggers.datapump import JobTrigger
+
+
+class JobSensor(BaseSensorOperator):
+    """Wait until a Data Pump job ends.
+
+    :param job_name: the job's name (templated).
+    :param job_owner: its owner (templated); default the connection's user.
+    :param oracle_conn_id: the Airflow ``oracle`` connection. Default ``oracle_default``.
+    :param log_directory: directory object of the job's log, if known (templated).
+    :param log_file: the log's file name, if known (templated).
+    :param deferrable: wait in the triggerer. Default from ``[operators] default_deferrable``.
+    """
+
+    template_fields = ("job_name", "job_owner", "log_directory", "log_file")
+
+    def __init__(
+        self,
+        *,
+        job_name: str,
+        job_owner: str | None = None,
+        oracle_conn_id: str = "oracle_default",
+        log_directory: str | None = None,
+        log_file: str | None = None,
+        deferrable: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.job_name = job_name
+        self.job_owner = job_owner
+        self.oracle_conn_id = oracle_conn_id
+        self.log_directory = log_directory
+        self.log_file = log_file
+        self.deferrable = (
+            conf.getboolean("operators", "default_deferrable", fallback=False)
+            if deferrable is None
+            else deferrable
+        )
+
+    def _ref(self, hook: DatapumpHook) -> JobRef:
+        owner = (self.job_owner or hook.get_connection(self.oracle_conn_id).login or "").upper()
+        return JobRef(
+            self.job_name, owner, "UNKNOWN", "", log_directory=self.log_directory, log_file=self.log_file
+        )
+
+    def poke(self, context: Any) -> bool:
+        hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id)
+        try:
+            ref = self._ref(hook)
+            status = hook.status(ref)
+        finally:
+            hook.close()
+        for line in status.log_lines[-20:]:
+            self.log.info("%s", line)
+        verdict = classify(status.state, status.outcome)
+        if (
+            verdict is Verdict.RUNNING
+            and status.is_gone
+            and (self.log_file is None or status.outcome.outcome is Outcome.UNKNOWN)
+        ):
+            verdict = Verdict.SUCCEEDED  # completed jobs leave the dictionary (§5)
+        self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict.value)
+        return self._judge(verdict.value, f"{ref.owner}.{ref.job_name} {status.state.value}")
+
+    def _judge(self, verdict: str, what: str) -> bool:
+        if verdict == "running":
+            return False
+        if verdict in ("succeeded", "success"):
+            return True
+        message = f"Data Pump job {what} ended without success ({verdict})"
+        if self.soft_fail:
+            raise AirflowSkipException(message)
+        raise AirflowException(message)
+
+    def execute(self, context: Any) -> Any:
+        if not self.deferrable:
+            return super().execute(context)
+        if self.poke(context):
+            return None
+        hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id)
+        ref = self._ref(hook)
+        self.defer(
+            trigger=JobTrigger(
+                oracle_conn_id=self.oracle_conn_id,
+                job=ref.to_dict(),
+                poll_interval=self.poke_interval if isinstance(self.poke_interval, int | float) else 60.0,
+                on_kill="none",  # not our job to stop
+                gone_means_success=True,
+            ),
+            method_name="execute_complete",
+            timeout=dt.timedelta(seconds=self.timeout) if self.timeout else None,
+        )
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> None:
+        if not event:
+            raise AirflowException("The Data Pump trigger ended without an event")
+        if event.get("status") == "error":
+            raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
+        state = JobState.parse(event.get("state")).value
+        self._judge(
+            "success" if event["status"] == "success" else str(event["status"]), f"{self.job_name} {state}"
+        )
+
+
+__all__ = ["JobSensor"]

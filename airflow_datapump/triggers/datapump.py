@@ -1,0 +1,131 @@
+"""JobTrigger: waits on a Data Pump job in the triggerer, holding no worker slot.
+
+It carries only names, positions and settings (never a secret: the connection is fetched by
+id), so a triggerer restart rebuilds it from ``serialize()`` and it picks up where the log
+position says. It only awaits: status polls go through the async hook's pooled sessions.
+Transient database failures are retried with backoff before it gives up; it yields exactly
+one event. Cancellation because the triggerer restarts leaves the job alone; only
+``on_kill`` (Airflow 3.3+, a user killing the task) stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_datapump.core.events import event_from_result
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import Waiter
+from airflow_datapump.exceptions import DatapumpError
+from airflow_datapump.hooks.datapump import DatapumpHook
+
+ON_KILL_ACTIONS = ("kill", "stop", "none")
+
+
+class JobTrigger(BaseTrigger):
+    """Poll a job until it ends and report how.
+
+    :param oracle_conn_id: the Airflow connection to reach the job's database.
+    :param job: the job, as ``JobRef.to_dict()``.
+    :param poll_interval: seconds between status polls. Default 10.
+    :param log_position: byte offset of the job's log already read (resume point).
+    :param on_kill: ``kill`` (stop and drop the master table, default), ``stop`` (keep it, so
+        the job can restart) or ``none``.
+    :param gone_means_success: a job that leaves without a readable log counts as completed
+        (for jobs started elsewhere, whose log is unknown; failed jobs linger as NOT RUNNING).
+    """
+
+    def __init__(
+        self,
+        *,
+        oracle_conn_id: str,
+        job: dict[str, Any],
+        poll_interval: float = 10.0,
+        log_position: int = 0,
+        on_kill: str = "kill",
+        gone_means_success: bool = False,
+        retry_attempts: int = 5,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # Airflow's own signature
+        if on_kill not in ON_KILL_ACTIONS:
+            raise ValueError(f"on_kill: {on_kill!r} is not allowed; one of {', '.join(ON_KILL_ACTIONS)}")
+        self.oracle_conn_id = oracle_conn_id
+        self.job = job
+        self.poll_interval = poll_interval
+        self.log_position = log_position
+        self.on_kill_action = on_kill
+        self.gone_means_success = gone_means_success
+        self.retry_attempts = retry_attempts
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "oracle_conn_id": self.oracle_conn_id,
+                "job": self.job,
+                "poll_interval": self.poll_interval,
+                "log_position": self.log_position,
+                "on_kill": self.on_kill_action,
+                "gone_means_success": self.gone_means_success,
+                "retry_attempts": self.retry_attempts,
+            },
+        )
+
+    def _hook(self) -> DatapumpHook:
+        return DatapumpHook(
+            oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy(attempts=self.retry_attempts)
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        ref = JobRef.from_dict(self.job)
+        hook = self._hook()
+        waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                status = await hook.async_status(ref, log_position=waiter.position)
+            except DatapumpError as error:
+                yield _event(
+                    {
+                        "status": "error",
+                        "job": self.job,
+                        "message": str(error),
+                        "log_position": waiter.position,
+                    }
+                )
+                return
+            for line in status.log_lines:
+                self.log.info("%s", line)
+            if status.percent_done is not None:
+                self.log.info(
+                    "Job %s.%s: %s, %s%% done",
+                    ref.owner,
+                    ref.job_name,
+                    status.state.value,
+                    status.percent_done,
+                )
+            self.log_position = status.log_position
+            result = waiter.observe(status, now=loop.time())
+            if result is not None:
+                yield _event(event_from_result(ref, result))
+                return
+            await asyncio.sleep(self.poll_interval)
+
+    async def on_kill(self) -> None:
+        """The task was killed by a user (not a triggerer restart): stop the job as configured."""
+        if self.on_kill_action == "none":
+            return
+        ref = JobRef.from_dict(self.job)
+        kill = self.on_kill_action == "kill"
+        stopped = await self._hook().async_stop(ref.job_name, ref.owner, immediate=True, keep_master=not kill)
+        self.log.info(
+            "Job %s.%s %s on kill", ref.owner, ref.job_name, "stopped" if stopped else "had already ended"
+        )
+
+
+def _event(payload: dict[str, Any]) -> TriggerEvent:
+    return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # untyped in Airflow

@@ -1,0 +1,30 @@
+"""Wait for a Data Pump job started outside Airflow (a DBA's nightly expdp, say).
+
+Trigger it with ``{"job_name": "...", "job_owner": "..."}`` as run configuration. The sensor
+defers: the triggerer watches the job, and the task succeeds when the job completes.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import DAG
+
+from airflow_datapump.sensors import JobSensor
+
+with DAG(
+    dag_id="datapump_wait_for_external_job",
+    schedule=None,
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    params={"job_name": "EXP_NIGHTLY", "job_owner": "SYSTEM"},
+    tags=["datapump", "example"],
+) as dag:
+    JobSensor(
+        task_id="wait_for_export",
+        oracle_conn_id="oracle_source",
+        job_name="{{ params.job_name }}",
+        job_owner="{{ params.job_owner }}",
+        deferrable=True,
+        poke_interval=60,
+        timeout=6 * 3600,
+    )

@@ -1,0 +1,82 @@
+"""The example DAGs run end to end with dag.test() on two emulated databases (issue: operators §9)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import EmulatedOracle, emulated_oracle
+
+pytestmark = pytest.mark.slow
+EXAMPLES = Path(__file__).parent.parent / "example_dags"
+
+
+@pytest.fixture(scope="module")
+def airflow_db() -> None:
+    from airflow.utils.db import resetdb
+
+    resetdb()
+
+
+@pytest.fixture
+def databases(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORACLE_SOURCE", "oracle://system:x@prod.example.com:1521?service_name=PROD"
+    )
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORACLE_TARGET", "oracle://system:x@test.example.com:1521?service_name=TEST"
+    )
+    monkeypatch.setenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", "0.05")
+    with emulated_oracle(clock="wall") as oracle:
+        prod, test = oracle.database("PROD"), oracle.database("TEST")
+        prod.load_sample_hr()
+        for db in (prod, test):
+            db.set_job_rate(50_000_000)
+        test.execute(
+            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY x USING 'prod.example.com/PROD'"
+        )
+        yield oracle
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_schema_refresh_copies_hr_into_hr_test(databases: EmulatedOracle) -> None:
+    from airflow.utils.state import DagRunState
+
+    dag = load("datapump_schema_refresh").dag
+    run = dag.test()
+    assert run.state == DagRunState.SUCCESS
+    prod, test = databases.database("PROD"), databases.database("TEST")
+    for table in ("REGIONS", "COUNTRIES", "DEPARTMENTS", "EMPLOYEES"):
+        assert test.rows("HR_TEST", table) == prod.rows("HR", table)
+    assert not list(test.directory_path().glob("hr_*.dmp"))  # the copied dump was deleted
+    assert list(prod.directory_path().glob("hr_*_01.dmp"))  # the export itself stays
+    assert test.jobs() == [] and prod.jobs() == []  # nothing left behind
+
+
+def test_sensor_waits_for_an_externally_started_job(databases: EmulatedOracle) -> None:
+    from airflow.utils.state import DagRunState
+
+    hook = DatapumpHook(oracle_conn_id="oracle_source")
+    hook.submit(
+        JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["nightly.dmp"], job_name="EXP_NIGHTLY")
+    )
+    hook.close()
+    dag = load("datapump_wait_for_external_job").dag
+    run = dag.test(run_conf={"job_name": "EXP_NIGHTLY", "job_owner": "SYSTEM"})
+    assert run.state == DagRunState.SUCCESS
+    assert databases.database("PROD").jobs() == []
