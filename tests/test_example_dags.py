@@ -40,14 +40,16 @@ def databases(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emu
         for db in (prod, test):
             db.set_job_rate(50_000_000)
         test.execute(
-            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY x USING 'prod.example.com/PROD'"
+            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY x "
+            "USING 'prod.example.com/PROD'"
         )
         yield oracle
 
 
 def load(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -65,7 +67,8 @@ def test_schema_refresh_copies_hr_into_hr_test(databases: EmulatedOracle) -> Non
         assert test.rows("HR_TEST", table) == prod.rows("HR", table)
     assert not list(test.directory_path().glob("hr_*.dmp"))  # the copied dump was deleted
     assert list(prod.directory_path().glob("hr_*_01.dmp"))  # the export itself stays
-    assert test.jobs() == [] and prod.jobs() == []  # nothing left behind
+    assert test.jobs() == []  # nothing left behind
+    assert prod.jobs() == []
 
 
 def test_sensor_waits_for_an_externally_started_job(databases: EmulatedOracle) -> None:

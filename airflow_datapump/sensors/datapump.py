@@ -91,11 +91,12 @@ class JobSensor(BaseSensorOperator):
             raise AirflowSkipException(message)
         raise AirflowException(message)
 
-    def execute(self, context: Any) -> Any:
+    def execute(self, context: Any) -> None:
         if not self.deferrable:
-            return super().execute(context)
+            super().execute(context)
+            return
         if self.poke(context):
-            return None
+            return
         hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id)
         ref = self._ref(hook)
         self.defer(
