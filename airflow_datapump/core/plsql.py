@@ -231,6 +231,17 @@ BEGIN
     EXCEPTION
       WHEN DBMS_DATAPUMP.NO_SUCH_JOB OR DBMS_DATAPUMP.INVALID_HANDLE THEN
         l_state := 'UNDEFINED';  -- it finished between the two looks (§2.15)
+      WHEN OTHERS THEN
+        -- A handle left attached would stay with this (pooled) session: let it go first.
+        IF h IS NOT NULL THEN
+          BEGIN
+            DBMS_DATAPUMP.DETACH(h);
+          EXCEPTION
+            WHEN OTHERS THEN
+              NULL;
+          END;
+        END IF;
+        RAISE;
     END;
   END IF;
   :state := l_state;
@@ -282,12 +293,24 @@ BEGIN
 END;"""
 
 # Attach and stop: graceful (immediate 0) or not, keeping the master table or not (§2.12).
+# STOP_JOB detaches; if it fails instead, the handle is let go before the error is raised.
 STOP = """
 DECLARE
   h NUMBER;
 BEGIN
   h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
   DBMS_DATAPUMP.STOP_JOB(handle => h, immediate => :immediate, keep_master => :keep_master, delay => :delay);
+EXCEPTION
+  WHEN OTHERS THEN
+    IF h IS NOT NULL THEN
+      BEGIN
+        DBMS_DATAPUMP.DETACH(h);
+      EXCEPTION
+        WHEN OTHERS THEN
+          NULL;
+      END;
+    END IF;
+    RAISE;
 END;"""
 
 # Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5).
@@ -298,6 +321,17 @@ BEGIN
   h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
   DBMS_DATAPUMP.START_JOB(handle => h, skip_current => :skip_current);
   DBMS_DATAPUMP.DETACH(handle => h);
+EXCEPTION
+  WHEN OTHERS THEN
+    IF h IS NOT NULL THEN
+      BEGIN
+        DBMS_DATAPUMP.DETACH(h);
+      EXCEPTION
+        WHEN OTHERS THEN
+          NULL;
+      END;
+    END IF;
+    RAISE;
 END;"""
 
 LIST_ALL_JOBS = (

@@ -8,6 +8,7 @@ hook, with ``aget_connection``, never with the blocking call on the event loop.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any
 
 import oracledb
@@ -15,7 +16,10 @@ import oracledb
 from airflow_datapump.hooks._connect import ConnectParams, connect_params
 
 POOL_MIN, POOL_MAX = 1, 4
-_POOLS: dict[tuple[Any, ...], Any] = {}
+# Pools belong to their event loop; keyed weakly by the loop so a new loop never inherits one.
+_POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def params_of(hook: Any) -> ConnectParams:
@@ -29,11 +33,12 @@ async def params_of(hook: Any) -> ConnectParams:
 
 async def get_pool(hook: Any) -> Any:
     params = await params_of(hook)
-    key = (hook.get_conn_id(), params.key(), id(asyncio.get_running_loop()))
-    pool = _POOLS.get(key)
+    pools = _POOLS.setdefault(asyncio.get_running_loop(), {})
+    key = (hook.get_conn_id(), params.key())
+    pool = pools.get(key)
     if pool is None:
         pool = oracledb.create_pool_async(min=POOL_MIN, max=POOL_MAX, increment=1, **params.kwargs)
-        _POOLS[key] = pool
+        pools[key] = pool
     return pool
 
 
@@ -47,8 +52,7 @@ async def prepare(hook: Any, connection: Any) -> None:
 
 
 async def close_pools() -> None:
-    """Close every pool of this process (tests, and a triggerer shutting down)."""
-    pools = list(_POOLS.values())
-    _POOLS.clear()
-    for pool in pools:
+    """Close the pools of the running event loop (tests, and a triggerer shutting down)."""
+    pools = _POOLS.pop(asyncio.get_running_loop(), {})
+    for pool in pools.values():
         await pool.close(force=True)

@@ -67,8 +67,12 @@ async def acquired(pool: Any, call: Call[Any]) -> AsyncIterator[Any]:
         raise _error(call, error) from error
     try:
         yield connection
-    finally:
-        await pool.release(connection)
+    except BaseException:
+        # Interrupted mid-call (a cancelled trigger, a lost connection): the session's state
+        # is unknown, so it must not serve the next borrower.
+        await pool.drop(connection)
+        raise
+    await pool.release(connection)
 
 
 async def arun(connection: Any, call: Call[T]) -> T:

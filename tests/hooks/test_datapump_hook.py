@@ -268,3 +268,16 @@ def test_thick_mode_falls_back_to_threads_for_async(db: DatabaseHandle) -> None:
 def test_job_not_found_for_an_unknown_restart(db: DatabaseHandle, hook: DatapumpHook) -> None:
     with pytest.raises(JobNotFoundError):
         hook.restart("NO_SUCH_JOB", "SYSTEM")
+
+
+def test_a_failed_control_call_leaves_no_handle_on_the_session(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    """START_JOB on a running job is INVALID_STATE (§2.11); the block lets its handle go."""
+    ref = hook.submit(EXPORT_HR)
+    db.set_job_speed("SYSTEM", "EXP_HR", size=10_000_000)
+    with pytest.raises(InvalidArgumentError) as caught:
+        hook.restart(ref.job_name, ref.owner)
+    assert caught.value.code == "ORA-39004"
+    assert hook.status(ref).state is JobState.EXECUTING  # same session attaches again fine
+    assert [j.attached_sessions for j in hook.list_jobs()] == [0]

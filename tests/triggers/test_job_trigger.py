@@ -1,0 +1,134 @@
+"""JobTrigger: serialisable without secrets, awaits only, one event, stops a job only on kill."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.hooks import _pool
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.triggers.datapump import JobTrigger
+
+CONN = "oracle://system:trigger-secret@db.example.com:1521?service_name=FREEPDB1"
+
+
+@pytest.fixture
+def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
+    with emulated_oracle() as oracle:
+        handle = oracle.database("FREEPDB1")
+        handle.load_sample_hr()
+        yield handle
+
+
+def submitted(name: str = "EXP_T") -> dict[str, Any]:
+    hook = DatapumpHook()
+    ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[f"{name}.dmp"], job_name=name))
+    hook.close()
+    return ref.to_dict()
+
+
+def first_event(trigger: JobTrigger) -> dict[str, Any]:
+    async def run() -> dict[str, Any]:
+        try:
+            async for event in trigger.run():
+                return dict(event.payload)
+            raise AssertionError("no event")
+        finally:
+            await _pool.close_pools()
+
+    return asyncio.run(run())
+
+
+def test_serialize_round_trip_holds_no_secret(db: DatabaseHandle) -> None:
+    trigger = JobTrigger(
+        oracle_conn_id="oracle_default", job=submitted(), poll_interval=2, log_position=40, on_kill="stop"
+    )
+    path, kwargs = trigger.serialize()
+    assert path == "airflow_datapump.triggers.datapump.JobTrigger"
+    assert "trigger-secret" not in json.dumps(kwargs)
+    assert JobTrigger(**kwargs).serialize() == (path, kwargs)
+
+
+def test_yields_one_success_event_with_the_outcome(db: DatabaseHandle) -> None:
+    job = submitted()
+    db.set_clock("wall")
+    db.set_job_rate(100_000_000)
+    event = first_event(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+    assert event["status"] == "success"
+    assert event["outcome"] == "successfully completed"
+    assert event["job"] == job
+    assert event["rows"]["HR.EMPLOYEES"] == 20
+
+
+def test_reports_a_failed_job(db: DatabaseHandle) -> None:
+    db.fail_next_job(at_percent=10, lines=["ORA-39126: Worker unexpected fatal error"])
+    job = submitted()
+    db.set_clock("wall")
+    db.set_job_rate(100_000_000)
+    event = first_event(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+    assert event["status"] == "failed"
+    assert event["error_lines"] == ["ORA-39126: Worker unexpected fatal error"]
+
+
+def test_resumes_from_its_log_position(db: DatabaseHandle) -> None:
+    job = submitted()
+    db.set_clock("wall")
+    db.set_job_rate(100_000_000)
+    position = len('Starting "SYSTEM"."EXP_T":\n'.encode())
+    trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01, log_position=position)
+    event = first_event(trigger)
+    assert event["status"] == "success"
+    assert event["log_position"] > position
+
+
+def test_gives_up_with_an_error_event_after_retrying(db: DatabaseHandle) -> None:
+    job = submitted()
+    db.go_down()
+    event = first_event(
+        JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01, retry_attempts=0)
+    )
+    assert event["status"] == "error"
+    assert "DPY-6005" in event["message"]
+    db.come_back()
+
+
+def test_cancellation_leaves_the_job_running_and_on_kill_stops_it(db: DatabaseHandle) -> None:
+    job = submitted()
+    trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.05)
+
+    async def cancel_then_kill() -> None:
+        task = asyncio.create_task(anext(trigger.run()))
+        await asyncio.sleep(0.2)
+        task.cancel()  # what a triggerer restart does
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert [j["state"] for j in db.jobs()] == ["EXECUTING"]
+        await trigger.on_kill()  # what a user killing the task does (Airflow 3.3)
+        await _pool.close_pools()
+
+    asyncio.run(cancel_then_kill())
+    assert db.jobs() == []
+
+
+def test_on_kill_stop_keeps_the_job_restartable(db: DatabaseHandle) -> None:
+    job = submitted()
+    trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, on_kill="stop")
+
+    async def kill() -> None:
+        await trigger.on_kill()
+        await _pool.close_pools()
+
+    asyncio.run(kill())
+    assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP_T", "NOT RUNNING")]
+
+
+def test_on_kill_must_be_known() -> None:
+    with pytest.raises(ValueError, match="on_kill"):
+        JobTrigger(oracle_conn_id="x", job={}, on_kill="explode")
