@@ -81,7 +81,7 @@ def test_resumes_from_its_log_position(db: DatabaseHandle) -> None:
     job = submitted()
     db.set_clock("wall")
     db.set_job_rate(100_000_000)
-    position = len('Starting "SYSTEM"."EXP_T":\n'.encode())
+    position = len(b'Starting "SYSTEM"."EXP_T":\n')
     trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01, log_position=position)
     event = first_event(trigger)
     assert event["status"] == "success"
