@@ -1,0 +1,238 @@
+"""ExportOperator and ImportOperator on the emulator (issue: operators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from airflow.sdk.exceptions import TaskDeferred
+
+from airflow_datapump import SpecError
+from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
+from airflow_datapump.operators import ExportOperator, ImportOperator
+from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.triggers.datapump import JobTrigger
+
+CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
+STOP = "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.ATTACH('{name}', 'SYSTEM'); DBMS_DATAPUMP.STOP_JOB(h, 1, 1); END;"  # noqa: E501
+
+
+@pytest.fixture
+def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
+    with emulated_oracle() as oracle:
+        handle = oracle.database("FREEPDB1")
+        handle.load_sample_hr()
+        handle.set_job_rate(10_000_000)
+        yield handle
+
+
+def context(run_id: str = "manual__1", try_number: int = 1) -> dict[str, Any]:
+    return {"ti": SimpleNamespace(map_index=-1, try_number=try_number, start_date=None), "run_id": run_id}
+
+
+def export(**kwargs: Any) -> ExportOperator:
+    defaults: dict[str, Any] = {
+        "task_id": "export_hr",
+        "schemas": ["HR"],
+        "deferrable": False,
+        "poll_interval": 0,
+    }
+    return ExportOperator(**{**defaults, **kwargs})
+
+
+def test_a_bad_dag_fails_at_parse_with_the_models_message() -> None:
+    with pytest.raises(SpecError) as caught:
+        export(schemas=["HR') OR ('1'='1"])
+    assert caught.value.field == "schemas[0]"
+    with pytest.raises(SpecError, match=r"parameters\.COMPRESSION"):
+        export(parameters={"COMPRESSION": "bogus"})
+
+
+def test_templated_fields_are_checked_when_the_task_runs(db: DatabaseHandle) -> None:
+    op = export(schemas=["{{ params.schema }}"])  # fine at parse: not rendered yet
+    op.schemas = ["not a name!"]  # what rendering produced
+    with pytest.raises(SpecError, match="schemas"):
+        op.execute(context())
+
+
+def test_deferrable_export_submits_then_defers_to_the_trigger(db: DatabaseHandle) -> None:
+    op = export(deferrable=True, timeout=dt.timedelta(hours=2))
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(context())
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, JobTrigger)
+    assert deferred.value.method_name == "execute_complete"
+    assert deferred.value.timeout == dt.timedelta(hours=2)
+    assert [j["name"] for j in db.jobs()] == [trigger.job["job_name"]]
+    assert "op-secret" not in json.dumps(trigger.serialize()[1])
+
+
+def test_sync_export_waits_and_returns_a_summary(db: DatabaseHandle) -> None:
+    db.set_clock("wall")
+    summary = export().execute(context())
+    assert summary["outcome"] == "successfully completed"
+    assert summary["owner"] == "SYSTEM"
+    assert summary["rows"]["HR.EMPLOYEES"] == 20
+    assert summary["dump_files"] == [f"{summary['job_name']}_%U.dmp"]
+    json.dumps(summary)  # plain JSON for XCom
+
+
+def test_job_name_is_the_same_on_every_try_of_a_run_and_differs_between_runs() -> None:
+    op = export()
+    first, retry = op.default_job_name(context(try_number=1)), op.default_job_name(context(try_number=3))
+    assert first == retry
+    assert op.default_job_name(context(run_id="manual__2")) != first
+    assert len(first.encode()) <= 30
+
+
+def test_a_retry_reattaches_to_the_running_job_instead_of_starting_another(db: DatabaseHandle) -> None:
+    op = export(deferrable=True)
+    with pytest.raises(TaskDeferred) as first:
+        op.execute(context(try_number=1))
+    with pytest.raises(TaskDeferred) as second:
+        op.execute(context(try_number=2))
+    assert first.value.trigger.job["job_name"] == second.value.trigger.job["job_name"]
+    assert len(db.jobs()) == 1
+
+
+def test_a_retry_accepts_a_job_that_already_succeeded(db: DatabaseHandle) -> None:
+    op = export(deferrable=True)
+    with pytest.raises(TaskDeferred):
+        op.execute(context())
+    db.advance(3600)  # it finished while the task was being retried
+    summary = export().execute(context(try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert db.jobs() == []
+
+
+@pytest.mark.parametrize(("if_exists", "state_after"), [("restart", "EXECUTING"), ("replace", "EXECUTING")])
+def test_a_retry_restarts_or_replaces_a_stopped_job(
+    db: DatabaseHandle, if_exists: str, state_after: str
+) -> None:
+    op = export(deferrable=True, if_exists=if_exists)
+    with pytest.raises(TaskDeferred) as first:
+        op.execute(context())
+    name = first.value.trigger.job["job_name"]
+    db.execute(
+        f"DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.ATTACH('{name}', 'SYSTEM'); "
+        "DBMS_DATAPUMP.STOP_JOB(h, 1, 1); END;"
+    )
+    with pytest.raises(TaskDeferred):
+        export(deferrable=True, if_exists=if_exists).execute(context(try_number=2))
+    assert [(j["name"], j["state"]) for j in db.jobs()] == [(name, state_after)]
+
+
+def test_if_exists_fail_refuses_a_stopped_job(db: DatabaseHandle) -> None:
+    with pytest.raises(TaskDeferred) as first:
+        export(deferrable=True).execute(context())
+    name = first.value.trigger.job["job_name"]
+    db.execute(STOP.format(name=name))
+    with pytest.raises(JobExistsError):
+        export(deferrable=True, if_exists="fail").execute(context(try_number=2))
+
+
+def test_completed_with_errors_fails_unless_every_error_is_allowed(db: DatabaseHandle) -> None:
+    event = {
+        "status": "success",
+        "job": {
+            "job_name": "J",
+            "owner": "SYSTEM",
+            "operation": "IMPORT",
+            "dump_directory": "DATA_PUMP_DIR",
+            "dump_files": [],
+        },
+        "outcome": "completed with errors",
+        "error_count": 1,
+        "error_lines": ['ORA-31684: Object type USER:"HR" already exists'],
+    }
+    op = ImportOperator(task_id="imp", dump_files=["x.dmp"])
+    with pytest.raises(JobFailedError, match="ORA-31684"):
+        op.execute_complete(context(), event)
+    allowed = ImportOperator(task_id="imp2", dump_files=["x.dmp"], allowed_errors=["ORA-31684"])
+    assert allowed.execute_complete(context(), event)["error_count"] == 1
+
+
+def test_failed_and_error_events_fail_the_task(db: DatabaseHandle) -> None:
+    op = export()
+    job = {"job_name": "J", "owner": "SYSTEM", "operation": "EXPORT", "dump_directory": "D", "dump_files": []}
+    with pytest.raises(JobFailedError):
+        op.execute_complete(
+            context(), {"status": "failed", "job": job, "outcome": "stopped due to fatal error"}
+        )
+    with pytest.raises(Exception, match="DPY-6005"):
+        op.execute_complete(context(), {"status": "error", "job": job, "message": "DPY-6005: cannot connect"})
+
+
+@pytest.mark.parametrize("target", ["SYS", "SYSTEM", "PRECIOUS"])
+def test_imports_refuse_oracle_maintained_and_protected_targets(db: DatabaseHandle, target: str) -> None:
+    op = ImportOperator(
+        task_id="imp",
+        dump_files=["x.dmp"],
+        remap_schemas={"HR": target},
+        protected_schemas=["precious"],
+        deferrable=False,
+    )
+    with pytest.raises(SpecError, match=target):
+        op.execute(context())
+    assert db.jobs() == []
+
+
+def test_import_prechecks_its_dump_files(db: DatabaseHandle) -> None:
+    (db.directory_path() / "notes.dmp").write_text("not a dump")
+    op = ImportOperator(
+        task_id="imp", dump_files=["notes.dmp"], remap_schemas={"HR": "HR2"}, deferrable=False
+    )
+    with pytest.raises(DatapumpError, match=r"notes\.dmp is not a Data Pump dump file"):
+        op.execute(context())
+
+
+def test_export_never_overwrites_a_dump_file_unless_asked(db: DatabaseHandle) -> None:
+    (db.directory_path() / "hr_01.dmp").write_bytes(b"\0" * 512)
+    with pytest.raises(SpecError, match="reuse_dump_files"):
+        export(dump_files=["hr_%U.dmp"]).execute(context())
+    db.set_clock("wall")
+    assert (
+        export(dump_files=["hr_%U.dmp"], reuse_dump_files=True).execute(context())["outcome"]
+        == "successfully completed"
+    )
+
+
+def test_import_deletes_its_dump_files_when_asked(db: DatabaseHandle) -> None:
+    db.set_clock("wall")
+    exported = export(dump_files=["hr_%U.dmp"]).execute(context())
+    imported = ImportOperator(
+        task_id="imp",
+        dump_files=exported["dump_files"],
+        remap_schemas={"HR": "HR2"},
+        delete_dump_files=True,
+        deferrable=False,
+        poll_interval=0,
+    ).execute(context())
+    assert imported["outcome"] == "successfully completed"
+    assert db.rows("HR2", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
+    assert not list(db.directory_path().glob("hr_*.dmp"))
+
+
+def test_encryption_password_stays_out_of_templates_summary_and_logs(
+    db: DatabaseHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    db.set_clock("wall")
+    op = export(parameters={"ENCRYPTION_PASSWORD": "dump-secret-7", "ENCRYPTION_MODE": "PASSWORD"})
+    assert "dump-secret-7" not in repr([getattr(op, f) for f in op.template_fields])
+    summary = op.execute(context())
+    assert "dump-secret-7" not in json.dumps(summary)
+    assert "dump-secret-7" not in caplog.text
+    assert "op-secret" not in caplog.text
+
+
+def test_on_kill_stops_the_job_it_is_waiting_for(db: DatabaseHandle) -> None:
+    op = export(deferrable=True)
+    with pytest.raises(TaskDeferred):
+        op.execute(context())
+    op.on_kill()
+    assert db.jobs() == []

@@ -1,0 +1,70 @@
+"""JobSensor on the emulator: waits on any existing job by name (issue: operators §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from airflow.sdk.exceptions import AirflowException, AirflowSkipException, TaskDeferred
+
+from airflow_datapump import JobSpec
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.sensors import JobSensor
+from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.triggers.datapump import JobTrigger
+
+CONTROL = (
+    "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.ATTACH('EXTERNAL', 'SYSTEM'); "
+    "DBMS_DATAPUMP.STOP_JOB(h, 1, {keep}); END;"
+)
+
+
+@pytest.fixture
+def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", "oracle://system:x@db:1521?service_name=FREEPDB1")
+    with emulated_oracle() as oracle:
+        handle = oracle.database("FREEPDB1")
+        handle.load_sample_hr()
+        hook = DatapumpHook()
+        hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["ext.dmp"], job_name="EXTERNAL"))
+        hook.close()
+        yield handle
+
+
+def sensor(**kwargs: object) -> JobSensor:
+    return JobSensor(task_id="wait", job_name="EXTERNAL", job_owner="SYSTEM", **kwargs)  # type: ignore[arg-type]
+
+
+def test_pokes_false_while_running_and_true_once_completed(db: DatabaseHandle) -> None:
+    assert sensor().poke({}) is False
+    db.advance(3600)
+    assert sensor().poke({}) is True  # gone from the dictionary: completed (§5)
+
+
+def test_a_killed_job_is_told_apart_from_a_completed_one_by_its_log(db: DatabaseHandle) -> None:
+    """A kill drops the master table, so the job leaves the dictionary like a completed one;
+    only its log says it stopped (§2.12, §5)."""
+    db.execute(CONTROL.format(keep=0))
+    with pytest.raises(AirflowException, match="without success"):
+        sensor(log_directory="DATA_PUMP_DIR", log_file="EXTERNAL.log").poke({})
+    assert sensor().poke({}) is True  # without the log, gone reads as completed (documented)
+
+
+def test_a_stopped_job_fails_or_soft_fails(db: DatabaseHandle) -> None:
+    db.execute(CONTROL.format(keep=1))
+    with pytest.raises(AirflowException, match="without success"):
+        sensor().poke({})
+    with pytest.raises(AirflowSkipException):
+        sensor(soft_fail=True).poke({})
+
+
+def test_deferrable_sensor_defers_to_the_trigger_without_stopping_on_kill(db: DatabaseHandle) -> None:
+    with pytest.raises(TaskDeferred) as deferred:
+        sensor(deferrable=True, poke_interval=5).execute({})
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, JobTrigger)
+    assert trigger.on_kill_action == "none"  # somebody else's job
+    assert trigger.gone_means_success is True
+    assert sensor().execute_complete({}, {"status": "success", "state": "UNDEFINED"}) is None
+    with pytest.raises(AirflowException):
+        sensor().execute_complete({}, {"status": "failed", "state": "NOT RUNNING"})
