@@ -83,3 +83,13 @@ def test_sensor_waits_for_an_externally_started_job(databases: EmulatedOracle) -
     run = dag.test(run_conf={"job_name": "EXP_NIGHTLY", "job_owner": "SYSTEM"})
     assert run.state == DagRunState.SUCCESS
     assert databases.database("PROD").jobs() == []
+
+
+def test_the_readme_quick_start_runs(airflow_db: None) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent.parent / "scripts" / "run_schema_refresh_on_emulator.py"
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "TEST.HR_TEST.EMPLOYEES: 20 rows, equal to PROD.HR.EMPLOYEES" in done.stdout
