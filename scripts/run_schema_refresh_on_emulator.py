@@ -51,9 +51,8 @@ def main() -> int:
         for table in ("REGIONS", "COUNTRIES", "DEPARTMENTS", "EMPLOYEES"):
             rows = test.rows("HR_TEST", table)
             same = rows == prod.rows("HR", table)
-            print(
-                f"TEST.HR_TEST.{table}: {len(rows)} rows, {'equal to' if same else 'DIFFERENT from'} PROD.HR.{table}"
-            )
+            verdict = "equal to" if same else "DIFFERENT from"
+            print(f"TEST.HR_TEST.{table}: {len(rows)} rows, {verdict} PROD.HR.{table}")
         return 0 if str(run.state) == "success" else 1
 
 
