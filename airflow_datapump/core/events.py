@@ -31,6 +31,7 @@ def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
         "final_line": outcome.line,
         "log_position": result.status.log_position,
         "rows": rows_moved(result.log_lines),
+        "bytes": result.bytes_processed,
     }
 
 
@@ -55,6 +56,7 @@ def summary(event: dict[str, Any], *, started: str | None, finished: str | None)
         "error_count": event.get("error_count", 0),
         "error_lines": event.get("error_lines", []),
         "rows": event.get("rows", {}),
+        "bytes": event.get("bytes"),
         "started": started,
         "finished": finished,
     }

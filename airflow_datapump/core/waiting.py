@@ -24,6 +24,7 @@ class JobResult:
     status: JobStatus
     verdict: Verdict
     log_lines: tuple[str, ...]
+    bytes_processed: int | None = None
 
     @property
     def outcome(self) -> LogOutcome:
@@ -43,6 +44,7 @@ class Waiter:
     started: float | None = None
     gone_polls: int = 0
     gone_means_success: bool = False
+    bytes_processed: int | None = None
 
     def observe(self, status: JobStatus, *, now: float) -> JobResult | None:
         """Take in one status; return the result when the job has ended, else None."""
@@ -50,11 +52,13 @@ class Waiter:
             self.started = now
         self.position = status.log_position
         self.lines.extend(status.log_lines)
+        if status.bytes_processed is not None:
+            self.bytes_processed = status.bytes_processed
         outcome = read_outcome(self.lines, self.job.job_name)
         final = dataclasses.replace(status, outcome=outcome)
         verdict = classify(status.state, outcome)
         if verdict is not Verdict.RUNNING:
-            return JobResult(final, verdict, tuple(self.lines))
+            return JobResult(final, verdict, tuple(self.lines), self.bytes_processed)
         if status.is_gone:
             self.gone_polls += 1
             if self.gone_polls > GONE_GRACE_POLLS or self.job.log_file is None:
@@ -62,7 +66,7 @@ class Waiter:
                 # RUNNING (§5). Without a log to read, that is all there is to go on.
                 unknown = dataclasses.replace(status, outcome=LogOutcome(Outcome.UNKNOWN))
                 verdict = Verdict.SUCCEEDED if self.gone_means_success else Verdict.FAILED
-                return JobResult(unknown, verdict, tuple(self.lines))
+                return JobResult(unknown, verdict, tuple(self.lines), self.bytes_processed)
         if self.timeout is not None and now - self.started > self.timeout:
             raise TimeoutError(
                 f"Data Pump job {self.job.owner}.{self.job.job_name} still running after {self.timeout} s"

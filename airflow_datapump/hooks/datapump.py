@@ -223,6 +223,26 @@ class DatapumpHook(FilesMixin, OracleHook):
                 raise
             return self._retrying(lambda: self.run_call(calls.list_jobs(everyone=False)))
 
+    def attach(
+        self,
+        job_name: str,
+        owner: str | None = None,
+        *,
+        log_directory: str | None = None,
+        log_file: str | None = None,
+    ) -> JobRef:
+        """A reference to an existing job found by name (one started elsewhere, say)."""
+        found = self.find_job(job_name, owner)
+        if found is None:
+            raise JobNotFoundError(
+                f"ORA-31626: job {owner or self._user()}.{job_name} does not exist",
+                code="ORA-31626",
+                job_name=job_name,
+            )
+        return JobRef(
+            job_name, found.owner, found.operation, "", log_directory=log_directory, log_file=log_file
+        )
+
     def find_job(self, job_name: str, owner: str | None = None) -> JobRow | None:
         owner = owner or self._user()
         return next((j for j in self.list_jobs() if j.job_name == job_name and j.owner == owner), None)
@@ -244,6 +264,10 @@ class DatapumpHook(FilesMixin, OracleHook):
 
     def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo:
         return self._retrying(lambda: self.run_call(calls.dumpfile_info(directory, file_name)))
+
+    def server_version(self) -> str:
+        """The database release, learnt at logon (no round trip)."""
+        return str(_runner.opened(self.session, calls.list_jobs(everyone=False)).version)
 
     def file_attributes(self, directory: str, file_name: str) -> FileAttributes:
         return self._retrying(lambda: self.run_call(calls.file_attributes(directory, file_name)))

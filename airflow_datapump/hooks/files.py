@@ -22,6 +22,27 @@ from airflow_datapump.core.submission import JobRef
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _SUBSTITUTION = re.compile(r"%[UuLl]")
+# Dump file format each release reads (public code and Oracle's notes; see docs/emulator.md).
+_FORMATS = (
+    ((12, 2), "5.1"),
+    ((12, 1), "4.1"),
+    ((11, 2), "3.1"),
+    ((11, 1), "2.1"),
+    ((10, 2), "1.1"),
+    ((10, 1), "0.1"),
+)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text)[:5])
+
+
+def format_read_by(release: str) -> str:
+    """The newest dump file format a database release reads, e.g. ``19.0.0.0.0`` -> ``5.1``."""
+    numbers = _version(release)[:2]
+    return next((fmt for since, fmt in _FORMATS if numbers >= since), "0.1")
+
+
 FILE_TYPES = {
     0: "not a Data Pump dump file",
     2: "an original export (exp) file, not a Data Pump dump",
@@ -92,25 +113,50 @@ class FilesMixin:
         return members
 
     def precheck_import(self, spec: JobSpec) -> list[str]:
-        """Problems with an import's dump files, named one by one; empty when they look right."""
+        """Problems with an import's dump files, named one by one; empty when they look right.
+
+        Checks that each file exists and is a Data Pump dump (not a classic exp file), that a
+        ``%U`` set has no gap, that all files come from one export, and that the dump format is
+        not newer than this database reads.
+        """
         problems: list[str] = []
         guids: dict[str, str] = {}
+        readable = format_read_by(self.server_version())
         for template in spec.dump_files:
             members = self.dump_file_members(spec.directory, template)
             if not members:
                 problems.append(f"dump file {template} was not found in directory {spec.directory}")
+            problems.extend(self._gaps(spec.directory, template, len(members)))
             for member in members:
                 info = self.dumpfile_info(spec.directory, member)
                 if not info.is_datapump:
-                    problems.append(
-                        f"{member} is {FILE_TYPES.get(info.file_type, 'not a Data Pump dump file')}"
-                    )
+                    kind = FILE_TYPES.get(info.file_type, "not a Data Pump dump file")
+                    problems.append(f"{member} is {kind}")
                     continue
-                guid = info.get("guid") or ""
-                guids.setdefault(guid, member)
+                version = info.get("file_version") or "0"
+                if _version(version) > _version(readable):
+                    problems.append(
+                        f"{member} has dump format {version}, newer than this database reads ({readable}); "
+                        "export it again with version set to this database's release"
+                    )
+                guids.setdefault(info.get("guid") or "", member)
         if len(guids) > 1:
             problems.append("the dump files belong to different exports: " + ", ".join(guids.values()))
         return problems
+
+    def _gaps(self, directory: str, template: str, found: int) -> list[str]:
+        """Members after the first missing one mean the set has a hole (probe a few further)."""
+        if not _SUBSTITUTION.search(template) or found == 0:
+            return []
+        for number in range(found + 2, found + 5):
+            name = _SUBSTITUTION.sub(f"{number:02d}", template)
+            if self.file_exists(directory, name):
+                missing = _SUBSTITUTION.sub(f"{found + 1:02d}", template)
+                return [f"dump file {missing} is missing from the set {template} (it has {name})"]
+        return []
+
+    def server_version(self) -> str:
+        raise NotImplementedError  # defined by the hook
 
     def copy_files(
         self,

@@ -183,7 +183,9 @@ class DatapumpOperator(BaseOperator):
 
     def _find_or_submit(self, context: Any, spec: JobSpec, hook: DatapumpHook) -> JobRef | dict[str, Any]:
         name = str(spec.job_name)
-        existing = hook.find_job(name)
+        remembered = _remembered(context)
+        owner = remembered.owner if remembered is not None and remembered.job_name == name else None
+        existing = hook.find_job(name, owner)
         if existing is not None and existing.state in _ACTIVE:
             self.log.info(
                 "Job %s.%s is already %s; waiting for it", existing.owner, name, existing.state.value
@@ -286,6 +288,18 @@ class DatapumpOperator(BaseOperator):
                 hook.stop(self._job.job_name, self._job.owner, immediate=True, keep_master=True)
         finally:
             hook.close()
+
+
+def _remembered(context: Any) -> JobRef | None:
+    """The job an earlier try of this task started, from the task state store (3.3+)."""
+    store = context.get("task_state_store") if hasattr(context, "get") else None
+    if store is None:
+        return None
+    with contextlib.suppress(Exception):
+        stored = store.get("datapump_job")
+        if isinstance(stored, dict):
+            return JobRef.from_dict(stored)
+    return None
 
 
 def _remember(context: Any, job: JobRef) -> None:

@@ -161,6 +161,10 @@ class DatabaseHandle:
     def now(self) -> Any:
         return self._database.now()
 
+    def set_version(self, release: str) -> None:
+        """The release this database reports (e.g. ``12.1.0.2.0``), learnt by clients at logon."""
+        self._database.store.set_setting("db_version", release)
+
     def set_clock(self, mode: str) -> None:
         self._database.set_clock_mode(mode)
 

@@ -186,3 +186,22 @@ def test_a_failed_submit_is_translated_to_the_code_beneath_it() -> None:
         calls.translate("DPY-4011", "DPY-4011: the database or network closed the connection"),
         TransientConnectionError,
     )
+
+
+def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
+    from airflow_datapump.core.events import event_from_result, summary
+
+    ref = JobRef("E1", "HR", "EXPORT", "D", log_directory="D", log_file="e1.log")
+    waiter = Waiter(ref)
+    assert waiter.observe(JobStatus("E1", "HR", JobState.EXECUTING, bytes_processed=4096), now=0) is None
+    done = JobStatus(
+        "E1",
+        "HR",
+        JobState.UNDEFINED,
+        log_lines=('Job "HR"."E1" successfully completed at x elapsed 0 00:00:01',),
+    )
+    result = waiter.observe(done, now=1)
+    assert result is not None
+    event = event_from_result(ref, result)
+    assert event["bytes"] == 4096
+    assert summary(event, started=None, finished=None)["bytes"] == 4096

@@ -281,3 +281,43 @@ def test_a_failed_control_call_leaves_no_handle_on_the_session(
     assert caught.value.code == "ORA-39004"
     assert hook.status(ref).state is JobState.EXECUTING  # same session attaches again fine
     assert [j.attached_sessions for j in hook.list_jobs()] == [0]
+
+
+def test_attach_by_name_finds_a_job_started_elsewhere(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    started = hook.submit(EXPORT_HR)
+    other = DatapumpHook()
+    ref = other.attach("EXP_HR", log_directory="DATA_PUMP_DIR", log_file="EXP_HR.log")
+    assert (ref.job_name, ref.owner, ref.operation) == (started.job_name, "SYSTEM", "EXPORT")
+    assert other.status(ref).log_lines[0] == 'Starting "SYSTEM"."EXP_HR":'
+    with pytest.raises(JobNotFoundError):
+        other.attach("NOT_THERE")
+    other.close()
+
+
+def test_precheck_names_a_hole_in_a_dump_file_set(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["g_%U.dmp"], parallel=3))
+    db.advance(3600)
+    (db.directory_path() / "g_02.dmp").unlink()
+    problems = hook.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["g_%U.dmp"]))
+    assert problems == ["dump file g_02.dmp is missing from the set g_%U.dmp (it has g_03.dmp)"]
+
+
+def test_precheck_names_a_dump_too_new_for_the_database(
+    oracle: EmulatedOracle, db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    hook.submit(EXPORT_HR)
+    db.advance(3600)
+    old = oracle.database("OLDDB")
+    old.set_version("12.1.0.2.0")
+    (old.directory_path() / "hr_01.dmp").write_bytes((db.directory_path() / "hr_01.dmp").read_bytes())
+    import os
+
+    os.environ["AIRFLOW_CONN_OLD"] = "oracle://system:x@old.example.com:1521?service_name=OLDDB"
+    on_old = DatapumpHook(oracle_conn_id="old")
+    problems = on_old.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["hr_%U.dmp"]))
+    assert problems == [
+        "hr_01.dmp has dump format 5.1, newer than this database reads (4.1); "
+        "export it again with version set to this database's release"
+    ]
+    on_old.close()
+    del os.environ["AIRFLOW_CONN_OLD"]

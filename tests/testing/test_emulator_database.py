@@ -175,3 +175,16 @@ def test_a_child_process_shares_the_database_through_the_environment(oracle: Emu
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
     rows = oracle.database("FREEPDB1").rows("HR", "REGIONS")
     assert (7, "From the child") in rows
+
+
+def test_a_named_subprogram_can_be_made_to_fail(oracle: EmulatedOracle) -> None:
+    """Faults for reliability tests: calls to DBMS_DATAPUMP.OPEN fail with the given error."""
+    db = oracle.database("FREEPDB1")
+    db.fail_subprogram("DBMS_DATAPUMP.OPEN", "ORA-03135")
+    block = "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA'); END;"
+    broken = oracledb.connect(user="system", password="x", dsn=DSN)
+    with pytest.raises(oracledb.Error) as caught:
+        broken.cursor().execute(block)
+    assert "03135" in str(caught.value)
+    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+        conn.cursor().execute(block)  # used up: the next call works

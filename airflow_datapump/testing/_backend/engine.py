@@ -8,6 +8,7 @@ the counters are what a benchmark reads. Statements go to the PL/SQL and SQL eng
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import sqlite3
@@ -30,8 +31,8 @@ from airflow_datapump.testing._driver.engine import (
 )
 from airflow_datapump.testing._plsql import engine as language
 from airflow_datapump.testing._plsql.errors import OracleError, ora_text
-from airflow_datapump.testing._plsql.packages import PackageSpec
-from airflow_datapump.testing._values import Bind, CollectionType, ObjectType
+from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec
+from airflow_datapump.testing._values import Bind, CollectionType, ObjectType, Value
 
 SYSDBA = 2
 # Called with (store connection, sid) when a session ends, in this process or (found dead)
@@ -60,7 +61,7 @@ class Backend:
     def package(self, name: str) -> PackageSpec | None:
         with self._lock:
             if name not in self._packages and name in PACKAGES:
-                self._packages[name] = PACKAGES[name](self)
+                self._packages[name] = _with_faults(PACKAGES[name](self))
             return self._packages.get(name)
 
     def shutdown(self) -> None:
@@ -242,6 +243,25 @@ class Backend:
             for sid, pid in db.execute("SELECT sid, pid FROM sessions").fetchall():
                 if not process_alive(pid):
                     end_session(database, db, sid)
+
+
+def _with_faults(spec: PackageSpec) -> PackageSpec:
+    """Let injected faults strike calls to named subprograms (``DBMS_DATAPUMP.GET_STATUS``)."""
+
+    def guarded(qualified: str, impl: Callable[..., Value]) -> Callable[..., Value]:
+        def call(ctx: CallContext, args: dict[str, Value]) -> Value:
+            session = ctx.session
+            if isinstance(session, Session):
+                faults.before_subprogram(session.database, qualified)
+            return impl(ctx, args)
+
+        return call
+
+    spec.subprograms = {
+        name: [dataclasses.replace(sub, impl=guarded(f"{spec.name}.{name}", sub.impl)) for sub in overloads]
+        for name, overloads in spec.subprograms.items()
+    }
+    return spec
 
 
 def end_session(database: Database, db: sqlite3.Connection, sid: int) -> None:

@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from airflow_datapump.testing._driver.engine import EngineError
+from airflow_datapump.testing._plsql.errors import OracleError
 
 if TYPE_CHECKING:
     from airflow_datapump.testing._backend.database import Database
@@ -126,7 +127,9 @@ def before_subprogram(database: Database, name: str) -> None:
     with database.store.write() as db:
         fault = _take(db, lambda f: f["kind"] == "subprogram" and f["name"] == name)
     if fault is not None:
-        raise error(fault.get("error", "ORA-03113"))
+        # Raised inside PL/SQL, so as the database's own error: handlers can catch it.
+        failure = error(fault.get("error", "ORA-03113"))
+        raise OracleError(failure.code, failure.message, prefix=failure.prefix)
 
 
 def _sleep(session: Session, seconds: float) -> None:
