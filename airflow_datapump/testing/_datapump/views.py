@@ -134,3 +134,93 @@ def _longops(session: Session, db: sqlite3.Connection) -> list[Row]:
 
 def _date(text_value: str | None) -> dt.datetime | None:
     return None if text_value is None else dt.datetime.fromisoformat(text_value)
+
+
+def _type_columns(data_type: object) -> tuple[str, str | None]:
+    """ALL_ARGUMENTS' DATA_TYPE and TYPE_NAME for one of the emulator's types."""
+    from airflow_datapump.testing._values import CollectionType, ObjectType
+
+    if isinstance(data_type, ObjectType):
+        return "OBJECT", data_type.name
+    if isinstance(data_type, CollectionType):
+        return "TABLE", data_type.name
+    return str(getattr(data_type, "name", data_type)), None
+
+
+@register_view(
+    "ALL_ARGUMENTS",
+    [
+        ("OWNER", text()), ("PACKAGE_NAME", text()), ("OBJECT_NAME", text()), ("OVERLOAD", text(40)),
+        ("POSITION", NUMBER), ("ARGUMENT_NAME", text()), ("DATA_TYPE", text(30)), ("TYPE_NAME", text()),
+        ("IN_OUT", text(9)), ("DEFAULTED", text(1)), ("DATA_LEVEL", NUMBER),
+    ],
+    catalog_role=False,
+)  # fmt: skip
+def _all_arguments(session: Session, db: sqlite3.Connection) -> list[Row]:
+    """DBMS_DATAPUMP's arguments as the emulator enforces them (EXECUTE is granted to PUBLIC)."""
+    from airflow_datapump.testing._datapump import package
+
+    rows: list[Row] = []
+    for name, overloads in package.build(None).subprograms.items():  # type: ignore[arg-type]
+        for number, sub in enumerate(overloads, 1):
+            overload = str(number) if len(overloads) > 1 else None
+            if sub.returns is not None:
+                data_type, type_name = _type_columns(sub.returns)
+                rows.append(
+                    (
+                        "SYS",
+                        "DBMS_DATAPUMP",
+                        name,
+                        overload,
+                        Decimal(0),
+                        None,
+                        data_type,
+                        type_name,
+                        "OUT",
+                        "N",
+                        Decimal(0),
+                    )
+                )
+            for position, param in enumerate(sub.params, 1):
+                data_type, type_name = _type_columns(param.type)
+                in_out = param.mode.replace(" ", "/")
+                defaulted = "Y" if param.has_default else "N"
+                rows.append(
+                    (
+                        "SYS",
+                        "DBMS_DATAPUMP",
+                        name,
+                        overload,
+                        Decimal(position),
+                        param.name,
+                        data_type,
+                        type_name,
+                        in_out,
+                        defaulted,
+                        Decimal(0),
+                    )
+                )
+    return rows
+
+
+@register_view(
+    "ALL_TYPE_ATTRS",
+    [
+        ("OWNER", text()),
+        ("TYPE_NAME", text()),
+        ("ATTR_NO", NUMBER),
+        ("ATTR_NAME", text()),
+        ("ATTR_TYPE_NAME", text()),
+    ],
+    catalog_role=False,
+)
+def _all_type_attrs(session: Session, db: sqlite3.Connection) -> list[Row]:
+    from airflow_datapump.testing._datapump import types
+    from airflow_datapump.testing._values import ObjectType
+
+    rows: list[Row] = []
+    for name, data_type in types.TYPES.items():
+        if isinstance(data_type, ObjectType) and data_type.name == name:
+            for number, (attr, attr_type) in enumerate(data_type.attributes, 1):
+                rows.append(("SYS", name, Decimal(number), attr, str(getattr(attr_type, "name", attr_type))))
+    return rows

@@ -1,0 +1,74 @@
+"""The live run's own machinery (set-up, the disposable check, clean-up), exercised for real.
+
+No Oracle database is reachable here, so the live run is pointed at an emulated database in
+a child process: it activates the emulator through its environment variable, exactly as a
+worker would, and the behaviour tests then run in their "live" form against it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from airflow_datapump.testing import EmulatedOracle
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_live_run_sets_up_runs_and_cleans_up(tmp_path: Path) -> None:
+    oracle = EmulatedOracle(tmp_path / "state", clock="wall")
+    database = oracle.database("CITESTDB")  # a name that looks disposable
+    database.set_job_rate(100_000_000)
+    env = {
+        **os.environ,
+        **oracle.env(),
+        "AIRFLOW_DATAPUMP_LIVE_DSN": "system/manager@db.example.com:1521/CITESTDB",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "live",
+            str(Path(__file__).parent),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "7 passed" in done.stdout
+    assert "1 skipped" in done.stdout  # the emulator-only one says so
+    assert database.execute("SELECT username FROM dba_users WHERE username LIKE 'DPT%'") == []
+    assert database.jobs() == []
+    assert not [p.name for p in database.directory_path().iterdir() if p.name.startswith("DPT")]
+
+
+def test_a_database_that_does_not_look_disposable_is_refused(tmp_path: Path) -> None:
+    oracle = EmulatedOracle(tmp_path / "state", clock="wall")
+    oracle.database("PRODDB")
+    env = {
+        **os.environ,
+        **oracle.env(),
+        "AIRFLOW_DATAPUMP_LIVE_DSN": "system/manager@db.example.com:1521/PRODDB",
+    }
+    env.pop("AIRFLOW_DATAPUMP_LIVE_FORCE", None)
+    test = str(Path(__file__).parent / "test_behaviour_jobs.py") + "::test_a_failed_submit_leaves_no_job"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "live", test],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "does not look disposable" in done.stdout
