@@ -14,7 +14,12 @@ from airflow_datapump import JobSpec
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import EmulatedOracle, emulated_oracle
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.emulator_only(
+        reason="the example refreshes one database from another over a link: two databases"
+    ),
+]
 EXAMPLES = Path(__file__).parent.parent / "example_dags"
 
 

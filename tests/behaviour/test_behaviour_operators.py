@@ -1,0 +1,85 @@
+"""Behaviour of ExportOperator and ImportOperator, written once for every backend."""
+
+from __future__ import annotations
+
+import contextlib
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from airflow.sdk.exceptions import TaskDeferred
+from behaviour_backends import SAMPLE, Backend
+
+from airflow_datapump.exceptions import JobNotFoundError
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators import ExportOperator, ImportOperator
+
+
+def context(run_id: str, try_number: int = 1) -> dict[str, Any]:
+    return {"ti": SimpleNamespace(map_index=-1, try_number=try_number, start_date=None), "run_id": run_id}
+
+
+def wait_until_gone(backend: Backend, name: str) -> None:
+    """Let a job finish; one that already has is fine."""
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    with contextlib.suppress(JobNotFoundError):
+        backend.run_to_end(hook, hook.attach(name))
+    hook.close()
+
+
+def test_export_then_import_with_remap(backend: Backend) -> None:
+    where: dict[str, Any] = {"oracle_conn_id": backend.conn_id, "directory": backend.directory}
+    export = ExportOperator(
+        task_id="export",
+        schemas=[backend.schema],
+        job_name=f"{backend.prefix}_EXP",
+        dump_files=[f"{backend.prefix}_EXP_%U.dmp"],
+        reuse_dump_files=True,
+        deferrable=True,
+        **where,
+    )
+    with pytest.raises(TaskDeferred):
+        export.execute(context("run1"))
+    wait_until_gone(backend, f"{backend.prefix}_EXP")
+    summary = export.execute(context("run1", try_number=2))  # a retry accepts the finished job
+    assert summary["outcome"] == "successfully completed"
+    target = f"{backend.prefix}_DST"
+    imported = ImportOperator(
+        task_id="import",
+        schemas=[backend.schema],
+        remap_schemas={backend.schema: target},
+        dump_files=summary["dump_files"],
+        job_name=f"{backend.prefix}_IMP",
+        parameters={"TABLE_EXISTS_ACTION": "REPLACE"},
+        poll_interval=1,
+        deferrable=False,
+        **where,
+    )
+    if backend.name == "emulator":
+        imported.poll_interval = 0
+        backend.db.set_clock("wall")  # type: ignore[attr-defined]
+    result = imported.execute(context("run1"))
+    assert result["outcome"] == "successfully completed"
+    for table in SAMPLE:
+        assert backend.rows(target, table) == backend.rows(backend.schema, table)
+
+
+def test_a_retry_never_starts_a_second_job(backend: Backend) -> None:
+    export = ExportOperator(
+        task_id="export",
+        oracle_conn_id=backend.conn_id,
+        schemas=[backend.schema],
+        directory=backend.directory,
+        job_name=f"{backend.prefix}_EXP",
+        dump_files=[f"{backend.prefix}_EXP_%U.dmp"],
+        reuse_dump_files=True,
+        deferrable=True,
+    )
+    with pytest.raises(TaskDeferred):
+        export.execute(context("run2"))
+    with contextlib.suppress(TaskDeferred):  # still running: reattached
+        export.execute(context("run2", try_number=2))
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    assert len([j for j in hook.list_jobs() if j.job_name == f"{backend.prefix}_EXP"]) <= 1
+    hook.close()
+    wait_until_gone(backend, f"{backend.prefix}_EXP")
