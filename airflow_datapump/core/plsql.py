@@ -177,10 +177,22 @@ END;"""
 
 SUBMIT_ERROR = 20101
 
+# After an unexpected error, a block that attached lets its handle go before re-raising: a
+# handle left attached would stay with the (pooled) session.
+_LET_GO = """IF h IS NOT NULL THEN
+      BEGIN
+        DBMS_DATAPUMP.DETACH(h);
+      EXCEPTION
+        WHEN OTHERS THEN
+          NULL;
+      END;
+    END IF;
+    RAISE;"""
+
 # The state from the dictionary (no side effects), then, only for a live job, a short attach
 # for progress (§11.2; attaching to a NOT RUNNING job would restart its master, §2.3), then
 # the log since a byte offset read as a CLOB from a BFILE (§7.2, §11.5): one round trip.
-STATUS = """
+STATUS = f"""
 DECLARE
   h         NUMBER;
   l_state   VARCHAR2(30);
@@ -233,15 +245,7 @@ BEGIN
         l_state := 'UNDEFINED';  -- it finished between the two looks (§2.15)
       WHEN OTHERS THEN
         -- A handle left attached would stay with this (pooled) session: let it go first.
-        IF h IS NOT NULL THEN
-          BEGIN
-            DBMS_DATAPUMP.DETACH(h);
-          EXCEPTION
-            WHEN OTHERS THEN
-              NULL;
-          END;
-        END IF;
-        RAISE;
+{_LET_GO}
     END;
   END IF;
   :state := l_state;
@@ -294,7 +298,7 @@ END;"""
 
 # Attach and stop: graceful (immediate 0) or not, keeping the master table or not (§2.12).
 # STOP_JOB detaches; if it fails instead, the handle is let go before the error is raised.
-STOP = """
+STOP = f"""
 DECLARE
   h NUMBER;
 BEGIN
@@ -302,19 +306,11 @@ BEGIN
   DBMS_DATAPUMP.STOP_JOB(handle => h, immediate => :immediate, keep_master => :keep_master, delay => :delay);
 EXCEPTION
   WHEN OTHERS THEN
-    IF h IS NOT NULL THEN
-      BEGIN
-        DBMS_DATAPUMP.DETACH(h);
-      EXCEPTION
-        WHEN OTHERS THEN
-          NULL;
-      END;
-    END IF;
-    RAISE;
+    {_LET_GO}
 END;"""
 
 # Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5).
-RESTART = """
+RESTART = f"""
 DECLARE
   h NUMBER;
 BEGIN
@@ -323,15 +319,7 @@ BEGIN
   DBMS_DATAPUMP.DETACH(handle => h);
 EXCEPTION
   WHEN OTHERS THEN
-    IF h IS NOT NULL THEN
-      BEGIN
-        DBMS_DATAPUMP.DETACH(h);
-      EXCEPTION
-        WHEN OTHERS THEN
-          NULL;
-      END;
-    END IF;
-    RAISE;
+    {_LET_GO}
 END;"""
 
 LIST_ALL_JOBS = (
