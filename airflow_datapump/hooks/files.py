@@ -18,6 +18,7 @@ from airflow_datapump.core import calls
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
+from airflow_datapump.exceptions import DatabaseCallError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -128,7 +129,15 @@ class FilesMixin:
                 problems.append(f"dump file {template} was not found in directory {spec.directory}")
             problems.extend(self._gaps(spec.directory, template, len(members)))
             for member in members:
-                info = self.dumpfile_info(spec.directory, member)
+                try:
+                    info = self.dumpfile_info(spec.directory, member)
+                except DatabaseCallError as error:
+                    # Oracle may refuse a non-dump file with NO_DUMPFILE_INFO instead of
+                    # answering filetype 0 (§2.17 leaves it open): the same problem either way.
+                    if error.code != "ORA-39211":
+                        raise
+                    problems.append(f"{member} is not a Data Pump dump file (ORA-39211)")
+                    continue
                 if not info.is_datapump:
                     kind = FILE_TYPES.get(info.file_type, "not a Data Pump dump file")
                     problems.append(f"{member} is {kind}")
