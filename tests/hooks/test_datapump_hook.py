@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 import pytest
@@ -97,6 +98,22 @@ def test_wait_returns_the_outcome_and_every_log_line(db: DatabaseHandle, hook: D
     # §5: the end is seen as COMPLETED by a client attached at that moment, or as gone.
     assert seen[-1] in (JobState.COMPLETED, JobState.UNDEFINED)
     assert len(seen) > 3
+
+
+@pytest.mark.parametrize(
+    "when",
+    [dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 1, 1), "SYSTIMESTAMP"],
+    ids=["aware", "naive", "expression"],
+)
+def test_every_form_of_flashback_time_runs_to_completion(
+    db: DatabaseHandle, hook: DatapumpHook, when: dt.datetime | str
+) -> None:
+    spec = JobSpec(
+        "EXPORT", "SCHEMA", schemas=["HR"], dump_files=["fb.dmp"], parameters={"FLASHBACK_TIME": when}
+    )
+    ref = hook.submit(spec)
+    result = hook.wait(ref, poll_interval=0, on_status=lambda _: db.advance(5))
+    assert result.verdict is Verdict.SUCCEEDED
 
 
 def test_completed_with_errors_is_a_success_with_its_error_lines(

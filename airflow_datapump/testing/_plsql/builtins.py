@@ -257,6 +257,7 @@ BUILTINS: dict[str, Builtin] = {
     "TO_NUMBER": Builtin(1, 2, _nulls(_to_number), _fixed(NUMBER)),
     "TO_DATE": Builtin(1, 3, _nulls(_to_date(False)), _fixed(DATE)),
     "TO_TIMESTAMP": Builtin(1, 3, _nulls(_to_date(True)), _fixed(TIMESTAMP)),
+    "TO_TIMESTAMP_TZ": Builtin(1, 3, _nulls(_to_date(True)), _fixed(TIMESTAMP)),
     "TO_CLOB": Builtin(1, 1, _nulls(lambda a, s: LobValue(TypeKind.CLOB, to_text(a[0]) or "")), _fixed(CLOB)),
     "HEXTORAW": Builtin(1, 1, _nulls(lambda a, s: bytes.fromhex(to_text(a[0]) or "")), _fixed(RAW)),
     "RAWTOHEX": Builtin(1, 1, _nulls(lambda a, s: to_text(a[0])), _fixed(VARCHAR2)),

@@ -66,6 +66,7 @@ MESSAGES: dict[int, str] = {
     1840: "input value not long enough for date format",
     1843: "not a valid month",
     1847: "day of month must be between 1 and last day of month",
+    1857: "not a valid time zone",
     1858: "a non-numeric character was found where a numeric was expected",
     1861: "literal does not match format string",
     3001: "unimplemented feature",

@@ -16,6 +16,8 @@ _MONTH_NAMES = tuple(dt.date(2000, m, 1).strftime("%B").upper() for m in range(1
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _DAY_NAMES = tuple(dt.date(2024, 1, d).strftime("%A").upper() for d in range(1, 8))
 _ELEMENTS = (
+    "TZH",
+    "TZM",
     "YYYY",
     "RRRR",
     "HH24",
@@ -139,9 +141,14 @@ def parse_datetime(text: str, fmt: str) -> dt.datetime:
     parts: dict[str, int] = {}
     pos = 0
     text = text.strip()
-    for element, written in _split(fmt):
+    elements = list(_split(fmt))
+    for index, (element, written) in enumerate(elements):
         if element in ("", "X", "FM"):
+            # A sign in front of TZH belongs to the offset, not to the separator.
+            signed = index + 1 < len(elements) and elements[index + 1][0] == "TZH"
             while pos < len(text) and not text[pos].isalnum():
+                if signed and text[pos] in "+-":
+                    break
                 pos += 1
             if element == "" and written.strip() and written.isalnum():
                 pos += len(written)
@@ -164,6 +171,13 @@ def _parse_element(text: str, pos: int, element: str, parts: dict[str, int]) -> 
         elif element in ("AM", "PM", "A.M.", "P.M."):
             parts["PM"] = 1 if word.startswith("P") else 0
         return pos + len(word)
+    if element in ("TZH", "TZM"):
+        zone = re.match(r"[+-]?\d{1,2}" if element == "TZH" else r"\d{1,2}", text[pos:])
+        if not zone:
+            raise ora(1857)  # not a valid time zone
+        parts[element] = int(zone.group(0))
+        parts["TZ_NEGATIVE"] = int(parts.get("TZ_NEGATIVE", 0) or zone.group(0).startswith("-"))
+        return pos + len(zone.group(0))
     width = {"YYYY": 4, "RRRR": 4, "YY": 2, "RR": 2}.get(element, 2)
     if element.startswith("FF"):
         width = 9
@@ -188,6 +202,10 @@ def _build(parts: dict[str, int]) -> dt.datetime:
         hour += 12 * parts["PM"]
     elif parts.get("PM") == 0 and hour == 12:
         hour = 0
+    zone = None
+    if "TZH" in parts:  # TO_TIMESTAMP_TZ: the offset the text gives
+        minutes = abs(parts["TZH"]) * 60 + parts.get("TZM", 0)
+        zone = dt.timezone(dt.timedelta(minutes=-minutes if parts.get("TZ_NEGATIVE") else minutes))
     try:
         return dt.datetime(
             year if year is not None else today.year,
@@ -197,6 +215,7 @@ def _build(parts: dict[str, int]) -> dt.datetime:
             parts.get("MI", 0),
             parts.get("SS", 0),
             parts.get("FF", 0),
+            tzinfo=zone,
         )
     except ValueError as exc:
         raise ora(1847) from exc
