@@ -198,3 +198,38 @@ def test_wait_for_job_moves_the_manual_clock(db: DatabaseHandle, cur: oracledb.C
 def _started(cur: oracledb.Cursor, name: str) -> str:
     cur.execute(START_EXPORT, job_name=name)
     return name
+
+
+IMPORT_REMAPPED = """
+DECLARE
+  h NUMBER;
+BEGIN
+  h := DBMS_DATAPUMP.OPEN(operation => 'IMPORT', job_mode => 'SCHEMA', job_name => :job_name);
+  DBMS_DATAPUMP.ADD_FILE(handle => h, filename => :dump, directory => 'DATA_PUMP_DIR');
+  DBMS_DATAPUMP.ADD_FILE(handle => h, filename => :job_name || '.log', directory => 'DATA_PUMP_DIR',
+                         filetype => DBMS_DATAPUMP.KU$_FILE_TYPE_LOG_FILE);
+  DBMS_DATAPUMP.METADATA_REMAP(handle => h, name => 'REMAP_SCHEMA', old_value => 'HR', value => 'HR_COPY');
+  DBMS_DATAPUMP.START_JOB(handle => h);
+  DBMS_DATAPUMP.DETACH(handle => h);
+END;"""
+
+
+def test_a_job_finishes_its_work_even_when_the_call_that_saw_it_finish_fails(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    """A job's work belongs to its own processes (§1): no client call's error can undo it.
+
+    Time passes with nobody watching (as on a wall clock), then an ATTACH is the first to
+    look: the job completes, its master table goes, and the ATTACH fails with ORA-31626.
+    The rows it loaded and its single completion line must stay.
+    """
+    cur.execute(START_EXPORT, job_name="EXP9")
+    db.advance(3600)
+    cur.execute(IMPORT_REMAPPED, job_name="IMP9", dump="EXP9_01.dmp")
+    db._database.advance(3600)  # the clock moves without anyone bringing jobs up to date
+    with pytest.raises(oracledb.DatabaseError) as gone:
+        status(cur, "IMP9")
+    assert gone.value.args[0].code == 31626
+    assert db.rows("HR_COPY", "REGIONS") == db.rows("HR", "REGIONS") != []
+    assert db.jobs() == []
+    assert log(db, "IMP9").count("successfully completed") == 1

@@ -9,17 +9,19 @@ returns (§2.1, §2.15).
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from airflow_datapump.testing._backend.database import Database
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._datapump import model
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Handle, Job
-from airflow_datapump.testing._datapump.progress import tick
+from airflow_datapump.testing._datapump.progress import RUNNING, tick
 from airflow_datapump.testing._plsql.errors import OracleError
 from airflow_datapump.testing._plsql.packages import CallContext, Impl
 from airflow_datapump.testing._values import Value
@@ -95,10 +97,30 @@ def number(value: Value) -> int | None:
 
 @contextmanager
 def work(backend: Backend, session: Session) -> Iterator[WorkContext]:
-    """One atomic unit: a store write transaction at the database's present time."""
+    """One atomic unit: a store write transaction at the database's present time.
+
+    The jobs catch up to that time first, in a transaction of their own, so that a call
+    failing afterwards (ATTACH to a job that has just completed: ORA-31626) cannot undo
+    work the job did while nobody was looking.
+    """
     now = session.database.now()
+    catch_up(backend, session.database, now)
     with session.database.store.write() as db:
         yield WorkContext(backend, session.database, db, now)
+
+
+def catch_up(backend: Backend, database: Database, now: dt.datetime) -> None:
+    """Let every job do the work the clock allows, and commit it.
+
+    A job's work is done by its own processes (reference §1), not by the client that
+    happens to look at it; committing it apart from any client call is what keeps its
+    rows, its dictionary state and the lines already in its log file in step.
+    """
+    with database.store.write() as db:
+        ctx = WorkContext(backend, database, db, now)
+        # Only running jobs move, and only completed ones have a master table to drop.
+        for job in model.load_in_states(db, (*RUNNING, model.COMPLETED)):
+            tick(ctx, job)
 
 
 def resolve(ctx: WorkContext, session: Session, handle_value: Value, where: str) -> tuple[Handle, Job]:

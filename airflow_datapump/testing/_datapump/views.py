@@ -14,8 +14,7 @@ from decimal import Decimal
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._backend.views import Row, register_view, text
 from airflow_datapump.testing._datapump import model
-from airflow_datapump.testing._datapump.context import WorkContext
-from airflow_datapump.testing._datapump.progress import tick
+from airflow_datapump.testing._datapump.common import catch_up
 from airflow_datapump.testing._values import DATE, NUMBER
 
 _SHOWN = {model.STOPPED: model.NOT_RUNNING}
@@ -26,11 +25,7 @@ def bring_up_to_date(session: Session) -> None:
     if backend is None:
         return
     backend.purge_dead_sessions(session.database)  # type: ignore[attr-defined]
-    now = session.database.now()
-    with session.database.store.write() as db:
-        ctx = WorkContext(backend, session.database, db, now)  # type: ignore[arg-type]
-        for job in model.load_all(db):
-            tick(ctx, job)
+    catch_up(backend, session.database, session.database.now())  # type: ignore[arg-type]
 
 
 def _jobs(db: sqlite3.Connection) -> list[Row]:
