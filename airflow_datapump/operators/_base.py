@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import BaseOperator, conf
 from airflow.sdk.exceptions import AirflowException
@@ -26,6 +26,10 @@ from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailed
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import _fields
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
+
+if TYPE_CHECKING:
+    import jinja2
+    from airflow.sdk import Context
 
 IF_EXISTS = ("restart", "replace", "fail")
 _ACTIVE = (
@@ -137,6 +141,27 @@ class DatapumpOperator(BaseOperator):
 
     def hook(self) -> DatapumpHook:
         return DatapumpHook(oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy())
+
+    def render_template(
+        self,
+        content: Any,
+        context: Context,
+        jinja_env: jinja2.Environment | None = None,
+        seen_oids: set[int] | None = None,
+    ) -> Any:
+        """Render mapping keys too: Airflow renders only the values of a dict.
+
+        Remaps are keyed by the old name (``{"{{ params.source }}": "{{ params.target }}"}``),
+        so a refresh parameterised by schema needs its keys rendered like its values.
+        """
+        if isinstance(content, dict):
+            return {
+                self.render_template(key, context, jinja_env, seen_oids): self.render_template(
+                    value, context, jinja_env, seen_oids
+                )
+                for key, value in content.items()
+            }
+        return super().render_template(content, context, jinja_env, seen_oids)
 
     def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
         """Refusals before anything starts; subclasses add theirs."""

@@ -60,6 +60,20 @@ def test_templated_fields_are_checked_when_the_task_runs(db: DatabaseHandle) -> 
         op.execute(context())
 
 
+def test_remap_keys_are_templated_like_their_values(db: DatabaseHandle) -> None:
+    """Airflow renders dict values only; a refresh parameterised by schema needs the keys too."""
+    op = ImportOperator(
+        task_id="import_hr",
+        dump_files=["hr.dmp"],
+        schemas=["{{ params.source }}"],
+        remap_schemas={"{{ params.source }}": "{{ params.target }}"},
+        deferrable=False,
+    )
+    op.render_template_fields({"params": {"source": "HR", "target": "HR_COPY"}})  # type: ignore[arg-type]
+    assert op.remap_schemas == {"HR": "HR_COPY"}
+    assert op.schemas == ["HR"]
+
+
 def test_deferrable_export_submits_then_defers_to_the_trigger(db: DatabaseHandle) -> None:
     op = export(deferrable=True, timeout=dt.timedelta(hours=2))
     with pytest.raises(TaskDeferred) as deferred:
