@@ -4,29 +4,40 @@ Connections (type ``oracle``): ``oracle_source`` (production) and ``oracle_targe
 The target database has a database link ``PROD_LINK`` to production, used to pull the dump
 files with DBMS_FILE_TRANSFER. Both waits are deferred: no worker slot is held while Data
 Pump works. The copied dump files are deleted from the target after a successful import.
+
+The schemas, directory objects and link are DAG params, so one DAG serves several refreshes
+(trigger it with ``{"source_schema": "SALES", "target_schema": "SALES_TEST"}``, say).
 """
 
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import DAG, task
+from airflow.sdk import DAG, get_current_context, task
 
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator, ImportOperator
 
-DUMP = "hr_{{ ds_nodash }}_%U.dmp"
+DUMP = "{{ params.source_schema | lower }}_{{ ds_nodash }}_%U.dmp"
 
 with DAG(
     dag_id="datapump_schema_refresh",
     schedule="0 2 * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
+    params={
+        "source_schema": "HR",
+        "target_schema": "HR_TEST",
+        "source_directory": "DATA_PUMP_DIR",
+        "target_directory": "DATA_PUMP_DIR",
+        "link": "PROD_LINK",
+    },
     tags=["datapump", "example"],
 ) as dag:
     export_hr = ExportOperator(
         task_id="export_hr",
         oracle_conn_id="oracle_source",
-        schemas=["HR"],
+        schemas=["{{ params.source_schema }}"],
+        directory="{{ params.source_directory }}",
         dump_files=[DUMP],
         reuse_dump_files=True,
         parallel=2,
@@ -36,20 +47,22 @@ with DAG(
 
     @task
     def copy_dump(exported: dict[str, object]) -> list[str]:
-        """Pull every member of the dump file set to the target over PROD_LINK."""
+        """Pull every member of the dump file set to the target over the link."""
+        params = get_current_context()["params"]
+        into = params["target_directory"]
         source = DatapumpHook(oracle_conn_id="oracle_source")
         directory = str(exported["dump_directory"])
         members = [m for t in exported["dump_files"] for m in source.dump_file_members(directory, t)]  # type: ignore[attr-defined]
         source.close()
         target = DatapumpHook(oracle_conn_id="oracle_target")
         for member in members:
-            target.delete_file("DATA_PUMP_DIR", member)  # yesterday's copy, if any
+            target.delete_file(into, member)  # yesterday's copy, if any
         target.copy_files(
             members,
-            link="PROD_LINK",
+            link=params["link"],
             direction="get",
             source_directory=directory,
-            destination_directory="DATA_PUMP_DIR",
+            destination_directory=into,
         )
         target.close()
         return members
@@ -57,9 +70,10 @@ with DAG(
     import_hr_test = ImportOperator(
         task_id="import_hr_test",
         oracle_conn_id="oracle_target",
+        directory="{{ params.target_directory }}",
         dump_files=[DUMP],
-        schemas=["HR"],
-        remap_schemas={"HR": "HR_TEST"},
+        schemas=["{{ params.source_schema }}"],
+        remap_schemas={"{{ params.source_schema }}": "{{ params.target_schema }}"},
         parameters={"TABLE_EXISTS_ACTION": "REPLACE"},
         allowed_errors=["ORA-31684"],  # HR_TEST already exists after the first night
         delete_dump_files=True,

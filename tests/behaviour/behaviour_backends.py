@@ -8,7 +8,10 @@ backend creates a throw-away schema, refuses a database that does not look dispo
 ``AIRFLOW_DATAPUMP_LIVE_DSN`` configures the live run: ``user/password@host:port/service``
 for a user with the DATAPUMP roles and READ, WRITE on the directory object (default
 ``DATA_PUMP_DIR``, or ``AIRFLOW_DATAPUMP_LIVE_DIRECTORY``, created over the server folder
-``AIRFLOW_DATAPUMP_LIVE_DIRECTORY_PATH`` when that is set).
+``AIRFLOW_DATAPUMP_LIVE_DIRECTORY_PATH`` when that is set). The example-DAG tests also need
+a second directory object over another server folder (``AIRFLOW_DATAPUMP_LIVE_SECOND_DIRECTORY_PATH``)
+and a database link from the database to itself, reached at ``AIRFLOW_DATAPUMP_LIVE_LINK_USING``
+as the server sees it (default ``localhost:1521/<service>``).
 """
 
 from __future__ import annotations
@@ -41,11 +44,21 @@ SAMPLE = {
 class Backend(Protocol):
     name: str
     conn_id: str
+    user: str
     schema: str
     directory: str
+    second_directory: str | None
+    link: str
     prefix: str
+    poll_interval: float
 
     def run_to_end(self, hook: DatapumpHook, job: JobRef) -> JobResult: ...
+
+    def let_jobs_run(self) -> None:
+        """Jobs progress on their own from now on, as they do in a real database."""
+
+    def remember_file(self, directory: str, name: str) -> None:
+        """A file a test made that close() must remove."""
 
     def rows(self, schema: str, table: str) -> list[tuple[Any, ...]]: ...
 
@@ -70,9 +83,16 @@ class LiveBackend:
         self.admin = oracledb.connect(user=user, password=password, dsn=address)
         self._refuse_unless_disposable(address)
         self.prefix = f"DPT{secrets.token_hex(3).upper()}"
+        self.user = user.upper()
         self.schema = f"{self.prefix}_SRC"
         self.directory = os.environ.get("AIRFLOW_DATAPUMP_LIVE_DIRECTORY", "DATA_PUMP_DIR")
+        self.second_directory: str | None = None
+        self.link = f"{self.prefix}_LOOP"
+        self.poll_interval = 1.0
+        self._files: list[tuple[str, str]] = []
         host, _, service = address.rpartition("/")
+        self._link_using = os.environ.get("AIRFLOW_DATAPUMP_LIVE_LINK_USING", f"localhost:1521/{service}")
+        self._password = password
         self.conn_id = "datapump_live"
         os.environ["AIRFLOW_CONN_DATAPUMP_LIVE"] = f"oracle://{user}:{password}@{host}?service_name={service}"
         self._setup()
@@ -96,6 +116,14 @@ class LiveBackend:
             cursor.execute(
                 f"""CREATE OR REPLACE DIRECTORY "{self.directory}" AS '{path.replace("'", "''")}'"""
             )
+        second = os.environ.get("AIRFLOW_DATAPUMP_LIVE_SECOND_DIRECTORY_PATH")
+        if second:
+            self.second_directory = f"{self.prefix}_COPY"
+            cursor.execute(f"""CREATE DIRECTORY "{self.second_directory}" AS '{second.replace("'", "''")}'""")
+        cursor.execute(
+            f'CREATE DATABASE LINK "{self.link}" CONNECT TO "{self.user}" '
+            f"""IDENTIFIED BY "{self._password}" USING '{self._link_using.replace("'", "''")}'"""
+        )
         cursor.execute(
             f'CREATE USER "{self.schema}" IDENTIFIED BY "{secrets.token_hex(8)}x" QUOTA UNLIMITED ON users'
         )
@@ -108,6 +136,12 @@ class LiveBackend:
 
     def run_to_end(self, hook: DatapumpHook, job: JobRef) -> JobResult:
         return hook.wait(job, poll_interval=1, timeout=900)
+
+    def let_jobs_run(self) -> None:
+        """A real database's jobs always do."""
+
+    def remember_file(self, directory: str, name: str) -> None:
+        self._files.append((directory, name))
 
     def rows(self, schema: str, table: str) -> list[tuple[Any, ...]]:
         return list(self.admin.cursor().execute(f'SELECT * FROM "{schema}"."{table}" ORDER BY 1'))
@@ -130,7 +164,12 @@ class LiveBackend:
                 f"{self.prefix}_X{suffix}",
             ):
                 hook.delete_file(self.directory, name)
+        for directory, name in self._files:
+            hook.delete_file(directory, name)
         hook.close()
+        cursor.execute(f'DROP DATABASE LINK "{self.link}"')
+        if self.second_directory:
+            cursor.execute(f'DROP DIRECTORY "{self.second_directory}"')
         self.admin.close()
 
 
@@ -145,16 +184,34 @@ class EmulatorBackend:
         self.oracle = EmulatedOracle().start()
         self.db = self.oracle.database("FREEPDB1")
         self.prefix = "DPT000001"
+        self.user = "SYSTEM"
         self.schema = f"{self.prefix}_SRC"
         self.directory = "DATA_PUMP_DIR"
+        self.second_directory = f"{self.prefix}_COPY"
+        self.link = f"{self.prefix}_LOOP"
+        self.poll_interval = 0.05
         self.conn_id = "datapump_emulated"
         os.environ["AIRFLOW_CONN_DATAPUMP_EMULATED"] = "oracle://system:x@emulated:1521?service_name=FREEPDB1"
+        self.db.create_directory(
+            self.second_directory, self.db.directory_path().parent / "copy", grant_to=["SYSTEM"]
+        )
+        self.db.execute(
+            f"CREATE PUBLIC DATABASE LINK {self.link} "
+            "CONNECT TO system IDENTIFIED BY x USING 'emulated/FREEPDB1'"
+        )
         self.db.create_user(self.schema, "pw")
         for table, (columns, rows) in SAMPLE.items():
             self.db.create_table(self.schema, table, [c.strip() for c in _split_columns(columns)], rows)
 
     def run_to_end(self, hook: DatapumpHook, job: JobRef) -> JobResult:
         return hook.wait(job, poll_interval=0, on_status=lambda status: self.db.advance(5))
+
+    def let_jobs_run(self) -> None:
+        self.db.set_clock("wall")
+        self.db.set_job_rate(50_000_000)
+
+    def remember_file(self, directory: str, name: str) -> None:
+        """The emulated database and its folders go with it."""
 
     def rows(self, schema: str, table: str) -> list[tuple[Any, ...]]:
         return self.db.rows(schema, table)

@@ -23,10 +23,13 @@ def test_the_live_run_sets_up_runs_and_cleans_up(tmp_path: Path) -> None:
     oracle = EmulatedOracle(tmp_path / "state", clock="wall")
     database = oracle.database("CITESTDB")  # a name that looks disposable
     database.set_job_rate(100_000_000)
+    copies = tmp_path / "copies"
+    copies.mkdir()  # the server folder under the second directory object, made by the DBA
     env = {
         **os.environ,
         **oracle.env(),
         "AIRFLOW_DATAPUMP_LIVE_DSN": "system/manager@db.example.com:1521/CITESTDB",
+        "AIRFLOW_DATAPUMP_LIVE_SECOND_DIRECTORY_PATH": str(copies),
     }
     done = subprocess.run(
         [
@@ -50,8 +53,13 @@ def test_the_live_run_sets_up_runs_and_cleans_up(tmp_path: Path) -> None:
     assert "failed" not in done.stdout
     assert "1 skipped" in done.stdout  # the emulator-only one, which says why
     assert database.execute("SELECT username FROM dba_users WHERE username LIKE 'DPT%'") == []
+    assert database.execute("SELECT db_link FROM dba_db_links WHERE db_link LIKE 'DPT%'") == []
+    assert (
+        database.execute("SELECT directory_name FROM dba_directories WHERE directory_name LIKE 'DPT%'") == []
+    )
     assert database.jobs() == []
-    assert not [p.name for p in database.directory_path().iterdir() if p.name.startswith("DPT")]
+    for folder in (database.directory_path(), copies):
+        assert not [p.name for p in folder.iterdir() if p.name.upper().startswith("DPT")]
 
 
 def test_a_database_that_does_not_look_disposable_is_refused(tmp_path: Path) -> None:
