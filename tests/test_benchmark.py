@@ -1,23 +1,43 @@
-"""The cost targets of the hook hold (counted by the emulator, not timed)."""
+"""The cost targets of the hook and the operators hold (counted by the emulator, not timed)."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 
 
-def test_hook_costs_meet_their_targets() -> None:
-    path = Path(__file__).parent.parent / "benchmarks" / "hook_costs.py"
-    spec = importlib.util.spec_from_file_location("hook_costs", path)
+def load(name: str) -> ModuleType:
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))  # operator_costs reuses hook_costs' table
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["hook_costs"] = module  # dataclasses look their module up there
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    results = {m.what: m.value for m in module.measure()}
+    return module
+
+
+def test_hook_costs_meet_their_targets() -> None:
+    results = {m.what: m.value for m in load("hook_costs").measure()}
     submits = [v for k, v in results.items() if k.startswith("round trips per submit")]
     assert submits == [1, 1, 1, 1]  # one round trip whatever the spec holds
     assert results["round trips per status poll"] == 1
     assert results["round trips per MB of log read"] <= 1
     assert results["sessions opened per async poll after warm-up"] == 0
+
+
+def test_a_deferred_job_costs_the_worker_nothing_while_it_runs() -> None:
+    results = {m.what: m.value for m in load("operator_costs").measure()}
+    for minutes in (10, 100):
+        job = f"{minutes}-minute job"
+        assert results[f"worker-slot seconds, deferrable export, {job}"] == 0
+        assert results[f"triggerer round trips beyond one per poll, {job}"] == 2
+        assert results[f"triggerer sessions opened, {job}"] == 1
+    worker = [v for k, v in results.items() if k.startswith("worker round trips")]
+    assert len(worker) == 2
+    assert worker[0] == worker[1]  # does not grow with the job's length
