@@ -19,6 +19,27 @@ ROLE_MODULES: dict[str, list[str]] = {
 }
 
 
+# Read by the operators; declared here so `airflow config list` shows it with its default.
+DEFAULT_POLL_INTERVAL = 30.0
+CONFIG: dict[str, Any] = {
+    "datapump": {
+        "description": "Defaults for the Data Pump operators.",
+        "options": {
+            "poll_interval": {
+                "description": (
+                    "Seconds between two status polls of a Data Pump job, by the worker or the "
+                    "triggerer, when an operator does not set poll_interval."
+                ),
+                "version_added": "0.1.0",
+                "type": "float",
+                "example": "60",
+                "default": str(DEFAULT_POLL_INTERVAL),
+            }
+        },
+    }
+}
+
+
 def get_provider_info() -> dict[str, Any]:
     info: dict[str, Any] = {
         # Must equal the canonical distribution name, or `airflow providers list` fails.
@@ -38,6 +59,7 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
     }
+    info["config"] = CONFIG
     for role, modules in ROLE_MODULES.items():
         if modules:
             info[role] = [{"integration-name": INTEGRATION, "python-modules": list(modules)}]

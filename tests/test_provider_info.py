@@ -83,3 +83,14 @@ def test_public_surface_is_pinned() -> None:
         "Transform",
         "__version__",
     ]
+
+
+def test_the_config_the_operators_read_is_declared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`airflow config list` shows [datapump] poll_interval, and its default is the one used."""
+    from airflow_datapump.operators import ExportOperator
+
+    monkeypatch.delenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", raising=False)
+    declared = get_provider_info()["config"]["datapump"]["options"]["poll_interval"]
+    assert float(declared["default"]) == ExportOperator(task_id="t", schemas=["HR"]).poll_interval
+    monkeypatch.setenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", "7")
+    assert ExportOperator(task_id="t", schemas=["HR"]).poll_interval == 7

@@ -23,6 +23,7 @@ from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.status import JobState, Outcome, error_codes, read_outcome
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
+from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import _fields
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
@@ -99,7 +100,7 @@ class DatapumpOperator(BaseOperator):
         self.poll_interval = (
             poll_interval
             if poll_interval is not None
-            else conf.getfloat("datapump", "poll_interval", fallback=30.0)
+            else conf.getfloat("datapump", "poll_interval", fallback=DEFAULT_POLL_INTERVAL)
         )
         self.timeout = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else timeout
         self.allowed_errors = tuple(allowed_errors)
