@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
-from airflow.sdk.exceptions import AirflowException, AirflowSkipException, TaskDeferred
+from airflow.sdk.exceptions import (
+    AirflowException,
+    AirflowRescheduleException,
+    AirflowSkipException,
+    TaskDeferred,
+)
 
 from airflow_datapump import JobSpec
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -56,6 +63,28 @@ def test_a_stopped_job_fails_or_soft_fails(db: DatabaseHandle) -> None:
         sensor().poke({})
     with pytest.raises(AirflowSkipException):
         sensor(soft_fail=True).poke({})
+
+
+def test_reschedule_mode_frees_the_slot_between_pokes_and_holds_nothing_on_the_job(
+    db: DatabaseHandle,
+) -> None:
+    """Between two reschedules the task holds no worker slot; nor may it hold a session
+    attached to the job (a DBA's STOP_JOB or a restart must not find us there)."""
+    context = {"ti": SimpleNamespace(get_first_reschedule_date=lambda _: None)}
+    waiting = sensor(mode="reschedule", poke_interval=300, deferrable=False)
+    with pytest.raises(AirflowRescheduleException) as rescheduled:
+        waiting.execute(context)  # type: ignore[arg-type]
+    assert rescheduled.value.reschedule_date > dt.datetime.now(dt.UTC)
+    assert [(j["name"], j["attached_sessions"]) for j in db.jobs()] == [("EXTERNAL", 0)]
+    db.advance(3600)
+    assert waiting.execute(context) is None  # type: ignore[arg-type]
+
+
+def test_reschedule_mode_fails_on_a_stopped_job(db: DatabaseHandle) -> None:
+    db.execute(CONTROL.format(keep=1))
+    context = {"ti": SimpleNamespace(get_first_reschedule_date=lambda _: None)}
+    with pytest.raises(AirflowException, match="without success"):
+        sensor(mode="reschedule", deferrable=False).execute(context)  # type: ignore[arg-type]
 
 
 def test_deferrable_sensor_defers_to_the_trigger_without_stopping_on_kill(db: DatabaseHandle) -> None:
