@@ -24,9 +24,9 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
 os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
 
-from airflow.sdk.exceptions import TaskDeferred
 from hook_costs import Measure, table
 
+from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.hooks import _pool
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.sdk import BaseOperator, conf
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk import BaseOperator
 
+from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import naming
 from airflow_datapump.core.events import event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy

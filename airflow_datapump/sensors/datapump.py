@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from airflow.sdk import BaseSensorOperator, conf
-from airflow.sdk.exceptions import AirflowException, AirflowSkipException
+from airflow.sdk import BaseSensorOperator
 
+from airflow_datapump._compat import AirflowException, AirflowSkipException, conf
 from airflow_datapump.core.status import JobState, Outcome, Verdict, classify
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks.datapump import DatapumpHook

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from airflow.sdk.exceptions import TaskDeferred
 from behaviour_backends import SAMPLE, Backend
 
+from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.exceptions import JobNotFoundError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator, ImportOperator

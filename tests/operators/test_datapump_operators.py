@@ -9,9 +9,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from airflow.sdk.exceptions import TaskDeferred
 
 from airflow_datapump import SpecError
+from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
 from airflow_datapump.operators import ExportOperator, ImportOperator
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle

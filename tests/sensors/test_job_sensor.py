@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from airflow.sdk.exceptions import (
+
+from airflow_datapump import JobSpec
+from airflow_datapump._compat import (
     AirflowException,
     AirflowRescheduleException,
     AirflowSkipException,
     TaskDeferred,
 )
-
-from airflow_datapump import JobSpec
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.sensors import JobSensor
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
