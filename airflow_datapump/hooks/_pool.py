@@ -12,6 +12,7 @@ import weakref
 from typing import Any
 
 import oracledb
+from asgiref.sync import sync_to_async
 
 from airflow_datapump.hooks._connect import ConnectParams, connect_params
 
@@ -25,7 +26,10 @@ _POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...
 async def params_of(hook: Any) -> ConnectParams:
     cached: ConnectParams | None = getattr(hook, "_async_params", None)
     if cached is None:
-        connection = await hook.aget_connection(hook.get_conn_id())
+        lookup = getattr(hook, "aget_connection", None)
+        if lookup is None:  # Airflow 3.0 has no async lookup: the sync one, off the event loop
+            lookup = sync_to_async(hook.get_connection)
+        connection = await lookup(hook.get_conn_id())
         cached = connect_params(connection)
         hook._async_params = cached
     return cached
