@@ -6,8 +6,29 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="airflow-datapump-tests-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parent.parent / "example_dags")
+
+
+def _dag_test_resumes_deferred_tasks() -> bool:
+    """Airflow 3.0's dag.test() fails any task that defers (the core TimeDeltaSensor too:
+    the in-process runner's resume call is refused with a validation error); 3.1 fixed it."""
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    return Version(version("apache-airflow")) >= Version("3.1")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _dag_test_resumes_deferred_tasks():
+        return
+    skip = pytest.mark.skip(reason="dag.test() cannot resume a deferred task on Airflow < 3.1")
+    for item in items:
+        if item.get_closest_marker("dag_test"):
+            item.add_marker(skip)

@@ -16,6 +16,7 @@ from airflow_datapump.testing import EmulatedOracle, emulated_oracle
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.dag_test,
     pytest.mark.emulator_only(
         reason="the example refreshes one database from another over a link: two databases"
     ),

@@ -21,7 +21,7 @@ from airflow_datapump import JobSpec
 from airflow_datapump.core import naming
 from airflow_datapump.hooks.datapump import DatapumpHook
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.dag_test]
 EXAMPLES = Path(__file__).parent.parent.parent / "example_dags"
 
 
