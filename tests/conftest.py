@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -32,3 +36,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("dag_test"):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def airflow_db() -> None:
+    """A fresh metadata database for the dag.test() runs of one module."""
+    from airflow.utils.db import resetdb
+
+    resetdb()
+
+
+@pytest.fixture
+def load_example() -> Callable[[str], ModuleType]:
+    """Import an example DAG file by name, as the DAG processor would."""
+    examples = Path(__file__).parent.parent / "example_dags"
+
+    def load(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(name, examples / f"{name}.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    return load

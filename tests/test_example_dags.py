@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -21,14 +19,6 @@ pytestmark = [
         reason="the example refreshes one database from another over a link: two databases"
     ),
 ]
-EXAMPLES = Path(__file__).parent.parent / "example_dags"
-
-
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    from airflow.utils.db import resetdb
-
-    resetdb()
 
 
 @pytest.fixture
@@ -52,20 +42,12 @@ def databases(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emu
         yield oracle
 
 
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_schema_refresh_copies_hr_into_hr_test(databases: EmulatedOracle) -> None:
+def test_schema_refresh_copies_hr_into_hr_test(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
     from airflow.utils.state import DagRunState
 
-    dag = load("datapump_schema_refresh").dag
+    dag = load_example("datapump_schema_refresh").dag
     run = dag.test()
     assert run.state == DagRunState.SUCCESS
     prod, test = databases.database("PROD"), databases.database("TEST")
@@ -77,7 +59,9 @@ def test_schema_refresh_copies_hr_into_hr_test(databases: EmulatedOracle) -> Non
     assert prod.jobs() == []
 
 
-def test_sensor_waits_for_an_externally_started_job(databases: EmulatedOracle) -> None:
+def test_sensor_waits_for_an_externally_started_job(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
     from airflow.utils.state import DagRunState
 
     hook = DatapumpHook(oracle_conn_id="oracle_source")
@@ -85,7 +69,7 @@ def test_sensor_waits_for_an_externally_started_job(databases: EmulatedOracle) -
         JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["nightly.dmp"], job_name="EXP_NIGHTLY")
     )
     hook.close()
-    dag = load("datapump_wait_for_external_job").dag
+    dag = load_example("datapump_wait_for_external_job").dag
     run = dag.test(run_conf={"job_name": "EXP_NIGHTLY", "job_owner": "SYSTEM"})
     assert run.state == DagRunState.SUCCESS
     assert databases.database("PROD").jobs() == []

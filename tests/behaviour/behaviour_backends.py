@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import oracledb
 
+from airflow_datapump import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -63,6 +64,19 @@ class Backend(Protocol):
     def rows(self, schema: str, table: str) -> list[tuple[Any, ...]]: ...
 
     def close(self) -> None: ...
+
+
+def export_spec(backend: Backend, name: str = "EXP") -> JobSpec:
+    """A schema export of the backend's sample, named after the run's prefix."""
+    return JobSpec(
+        "EXPORT",
+        "SCHEMA",
+        schemas=[backend.schema],
+        directory=backend.directory,
+        dump_files=[f"{backend.prefix}_{name}_%U.dmp"],
+        reuse_dump_files=True,
+        job_name=f"{backend.prefix}_{name}",
+    )
 
 
 def parse_dsn(dsn: str) -> tuple[str, str, str]:

@@ -8,28 +8,17 @@ two emulated databases, as production and test.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType, SimpleNamespace
 
 import pytest
-from behaviour_backends import SAMPLE, Backend
+from behaviour_backends import SAMPLE, Backend, export_spec
 
-from airflow_datapump import JobSpec
 from airflow_datapump.core import naming
 from airflow_datapump.hooks.datapump import DatapumpHook
 
 pytestmark = [pytest.mark.slow, pytest.mark.dag_test]
-EXAMPLES = Path(__file__).parent.parent.parent / "example_dags"
-
-
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    from airflow.utils.db import resetdb
-
-    resetdb()
 
 
 @pytest.fixture
@@ -43,24 +32,16 @@ def connections(backend: Backend, airflow_db: None, monkeypatch: pytest.MonkeyPa
     return backend
 
 
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_schema_refresh_copies_the_schema_over_the_link(connections: Backend) -> None:
+def test_schema_refresh_copies_the_schema_over_the_link(
+    connections: Backend, load_example: Callable[[str], ModuleType]
+) -> None:
     from airflow.utils.state import DagRunState
 
     backend = connections
     if backend.second_directory is None:
         pytest.skip("needs a second directory: set AIRFLOW_DATAPUMP_LIVE_SECOND_DIRECTORY_PATH")
     target = f"{backend.prefix}_DST"
-    dag = load("datapump_schema_refresh").dag
+    dag = load_example("datapump_schema_refresh").dag
     run = dag.test(
         run_conf={
             "source_schema": backend.schema,
@@ -96,25 +77,17 @@ def test_schema_refresh_copies_the_schema_over_the_link(connections: Backend) ->
         hook.close()
 
 
-def test_the_sensor_example_succeeds_when_the_job_it_waits_for_completes(connections: Backend) -> None:
+def test_the_sensor_example_succeeds_when_the_job_it_waits_for_completes(
+    connections: Backend, load_example: Callable[[str], ModuleType]
+) -> None:
     from airflow.utils.state import DagRunState
 
     backend = connections
     name = f"{backend.prefix}_X"
     hook = DatapumpHook(oracle_conn_id=backend.conn_id)
     try:
-        hook.submit(
-            JobSpec(
-                "EXPORT",
-                "SCHEMA",
-                schemas=[backend.schema],
-                directory=backend.directory,
-                dump_files=[f"{name}.dmp"],
-                reuse_dump_files=True,
-                job_name=name,
-            )
-        )
-        run = load("datapump_wait_for_external_job").dag.test(
+        hook.submit(export_spec(backend, "X"))
+        run = load_example("datapump_wait_for_external_job").dag.test(
             run_conf={"job_name": name, "job_owner": backend.user}
         )
         assert run.state == DagRunState.SUCCESS

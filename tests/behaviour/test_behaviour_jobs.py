@@ -7,7 +7,7 @@ a real Oracle; with AIRFLOW_DATAPUMP_LIVE_DSN set they also run on the real data
 from __future__ import annotations
 
 import pytest
-from behaviour_backends import SAMPLE, Backend
+from behaviour_backends import SAMPLE, Backend, export_spec
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core.status import JobState, Outcome, Verdict
@@ -22,18 +22,6 @@ BEGIN
   UTL_FILE.PUT_LINE(f, 'this is not a dump file');
   UTL_FILE.FCLOSE(f);
 END;"""
-
-
-def export_spec(backend: Backend, name: str = "EXP") -> JobSpec:
-    return JobSpec(
-        "EXPORT",
-        "SCHEMA",
-        schemas=[backend.schema],
-        directory=backend.directory,
-        dump_files=[f"{backend.prefix}_{name}_%U.dmp"],
-        reuse_dump_files=True,
-        job_name=f"{backend.prefix}_{name}",
-    )
 
 
 def exported(backend: Backend, hook: DatapumpHook) -> JobSpec:
