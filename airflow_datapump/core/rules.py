@@ -12,14 +12,14 @@ from collections import Counter
 from typing import TYPE_CHECKING, NoReturn
 
 from airflow_datapump.core import catalog
-from airflow_datapump.core.filters import FilterCall, data_filters, metadata_filters
+from airflow_datapump.core.filters import data_filters
 from airflow_datapump.core.names import has_substitution
 from airflow_datapump.exceptions import SpecError
 
 if TYPE_CHECKING:
     from airflow_datapump.core.spec import JobSpec
 
-__all__ = ["FilterCall", "check", "data_filters", "fail", "metadata_filters"]
+__all__ = ["check", "fail"]
 
 _REMAP_OPERATIONS = ("IMPORT", "SQL_FILE")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from airflow_datapump.core import build, rules
+from airflow_datapump.core import build, filters, rules
 from airflow_datapump.core.coerce import as_choice, as_integer
 from airflow_datapump.core.names import db_link, file_name, identifier
 from airflow_datapump.core.parts import (
@@ -202,9 +202,9 @@ class JobSpec:
     def effective_log_directory(self) -> str:
         return self.log_directory or self.directory
 
-    def metadata_filters(self) -> tuple[rules.FilterCall, ...]:
+    def metadata_filters(self) -> tuple[filters.FilterCall, ...]:
         """The METADATA_FILTER calls this job needs, values rendered by the quoting function."""
-        return rules.metadata_filters(self)
+        return filters.metadata_filters(self)
 
     # -- JSON ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from airflow_datapump.core import filters, naming
+from airflow_datapump.core.coerce import FLASHBACK_KEYWORDS
 from airflow_datapump.core.names import quote_literal
 from airflow_datapump.core.plsql import FIELD, RECORD
 from airflow_datapump.core.secret import Secret
@@ -77,7 +78,7 @@ def _number(value: object) -> bool:
 
 def flashback_time_expression(value: str) -> str:
     """FLASHBACK_TIME as the SQL expression Data Pump wants, built by the quoting function."""
-    if value in ("SYSTIMESTAMP", "SYSDATE"):
+    if value in FLASHBACK_KEYWORDS:
         return value
     moment = dt.datetime.fromisoformat(value)
     stamp = moment.strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -46,6 +46,7 @@ class DatapumpHook(FilesMixin, OracleHook):
         super().__init__(*args, **kwargs)
         self.retry = retry or RetryPolicy()
         self._connection: Any = None
+        self._thick: bool | None = None
 
     # -- running calls ----------------------------------------------------------------------
 
@@ -103,9 +104,12 @@ class DatapumpHook(FilesMixin, OracleHook):
                 await asyncio.sleep(delay)
 
     def _is_thick(self) -> bool:
-        return bool(self.thick_mode) or bool(
-            self.get_connection(self.get_conn_id()).extra_dejson.get("thick_mode")
-        )
+        """Looked up once: async calls ask on every poll, and the lookup blocks the event loop."""
+        if self._thick is None:
+            self._thick = bool(self.thick_mode) or bool(
+                self.get_connection(self.get_conn_id()).extra_dejson.get("thick_mode")
+            )
+        return self._thick
 
     # -- submit -----------------------------------------------------------------------------
 
@@ -127,10 +131,10 @@ class DatapumpHook(FilesMixin, OracleHook):
         try:
             ref = self.run_call(call)
         except TransientConnectionError:
-            found = self._retrying(lambda: self.find_job(str(call.job_name)))
+            found = self.find_job(str(call.job_name))  # list_jobs retries on its own
             if found is not None:
                 log.info("Job %s.%s was started before the connection failed", found.owner, found.job_name)
-                return _ref_from(spec, call, found.owner)
+                return call.parse({"owner": found.owner}, [])
             ref = self.run_call(call)
         log.info("Submitted Data Pump job %s.%s", ref.owner, ref.job_name)
         return ref
@@ -157,7 +161,7 @@ class DatapumpHook(FilesMixin, OracleHook):
     async def async_status(
         self, job: JobRef | str, owner: str | None = None, *, log_position: int = 0
     ) -> JobStatus:
-        call = _status_call(job, owner, log_position, lambda: self.get_connection(self.get_conn_id()).login)
+        call = _status_call(job, owner, log_position, self._user)
         result: JobStatus = await self._aretrying(lambda: self.arun_call(call))
         return result
 
@@ -285,25 +289,6 @@ def _status_call(
             log_position=position,
         )
     return calls.status(job, owner or str(user() or "").upper(), log_position=position)
-
-
-def _ref_from(spec: JobSpec, call: Call[JobRef], owner: str) -> JobRef:
-    binds = call.binds
-    dumps = tuple(
-        record.split("\x1f")[0]
-        for record in (binds["files"] or "").split("\x1e")
-        if record.split("\x1f")[3] == "1"
-    )
-    logs = [r.split("\x1f")[0] for r in (binds["files"] or "").split("\x1e") if r.split("\x1f")[3] == "3"]
-    return JobRef(
-        job_name=str(binds["job_name"]),
-        owner=owner,
-        operation=spec.operation.value,
-        dump_directory=spec.directory,
-        dump_files=dumps,
-        log_directory=spec.effective_log_directory,
-        log_file=logs[0] if logs else None,
-    )
 
 
 __all__ = ["DatapumpHook", "JobState"]

@@ -96,7 +96,7 @@ class FilesMixin:
         """FREMOVE the file; False when there was nothing to delete."""
         if not self.file_exists(directory, file_name):
             return False
-        self._retrying(lambda: self.run_call(calls.delete_file(directory, file_name)))
+        self._delete(directory, file_name)
         return True
 
     def dump_file_members(self, directory: str, template: str) -> list[str]:
@@ -112,6 +112,16 @@ class FilesMixin:
                 break
             members.append(name)
         return members
+
+    def delete_dump_files(self, directory: str, template: str) -> list[str]:
+        """Delete the members of a dump file set; each is probed once, by dump_file_members."""
+        members = self.dump_file_members(directory, template)
+        for member in members:
+            self._delete(directory, member)
+        return members
+
+    def _delete(self, directory: str, file_name: str) -> None:
+        self._retrying(lambda: self.run_call(calls.delete_file(directory, file_name)))
 
     def precheck_import(self, spec: JobSpec) -> list[str]:
         """Problems with an import's dump files, named one by one; empty when they look right.

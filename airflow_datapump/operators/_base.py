@@ -33,14 +33,6 @@ if TYPE_CHECKING:
     from airflow.sdk import Context
 
 IF_EXISTS = ("restart", "replace", "fail")
-_ACTIVE = (
-    JobState.DEFINING,
-    JobState.EXECUTING,
-    JobState.COMPLETING,
-    JobState.STOP_PENDING,
-    JobState.STOPPING,
-    JobState.IDLING,
-)
 
 
 class DatapumpOperator(BaseOperator):
@@ -212,7 +204,7 @@ class DatapumpOperator(BaseOperator):
         remembered = _remembered(context)
         owner = remembered.owner if remembered is not None and remembered.job_name == name else None
         existing = hook.find_job(name, owner)
-        if existing is not None and existing.state in _ACTIVE:
+        if existing is not None and (existing.state.is_active or existing.state is JobState.IDLING):
             self.log.info(
                 "Job %s.%s is already %s; waiting for it", existing.owner, name, existing.state.value
             )
@@ -252,9 +244,8 @@ class DatapumpOperator(BaseOperator):
             self.log.info("A previous try's job %s already completed: %s", ref.job_name, outcome.line)
             owner = outcome.line.split('"')[1] if outcome.line else ""
             return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, position)
-        if not spec.dump_files and spec.operation.value == "EXPORT":
-            for member in hook.dump_file_members(ref.dump_directory, ref.dump_files[0]):
-                hook.delete_file(ref.dump_directory, member)  # the failed try's partial set
+        if not spec.dump_files and spec.operation.value == "EXPORT" and ref.dump_files:
+            hook.delete_dump_files(ref.dump_directory, ref.dump_files[0])  # the failed try's partial set
         return None
 
     def _log_status(self, status: Any) -> None:

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_datapump.core import naming
+from airflow_datapump.core import calls
 from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.secret import Secret
@@ -114,18 +114,9 @@ _RELATED = {
 
 
 def ref_for(spec: JobSpec, owner: str) -> JobRef:
-    """The reference a job of this spec has, without asking the database (names are derived)."""
-    name = str(spec.job_name)
-    dumps = spec.dump_files or (naming.default_dump_file(name),)
-    return JobRef(
-        job_name=name,
-        owner=owner,
-        operation=spec.operation.value,
-        dump_directory=spec.directory,
-        dump_files=tuple(dumps) if not (spec.is_network and spec.operation.value != "EXPORT") else (),
-        log_directory=spec.effective_log_directory,
-        log_file=spec.log_file or naming.default_log_file(name),
-    )
+    """The reference a job of this spec has, without asking the database: the submit call
+    derives it from the spec alone, so it is taken from there."""
+    return calls.submit(spec, job_name=None, consistent=False, log_entry=None).parse({"owner": owner}, [])
 
 
 def finished_event(job: JobRef, outcome: LogOutcome, lines: list[str], position: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators import _fields
 from airflow_datapump.operators._base import DatapumpOperator
 
 # Accounts Oracle creates and maintains: never the target of an import.
@@ -76,10 +77,8 @@ class ImportOperator(DatapumpOperator):
                 raise DatapumpError("The dump files cannot be imported: " + "; ".join(problems))
 
     def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
-        spec = self.build_spec(context)
-        if not spec.delete_dump_files:
+        if not _fields.spec_of(self, self.operation).delete_dump_files:  # not templated
             return
         for template in job.dump_files:
-            for member in hook.dump_file_members(job.dump_directory, template):
-                hook.delete_file(job.dump_directory, member)
+            for member in hook.delete_dump_files(job.dump_directory, template):
                 self.log.info("Deleted dump file %s from %s", member, job.dump_directory)

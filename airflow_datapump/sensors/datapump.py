@@ -57,7 +57,7 @@ class JobSensor(BaseSensorOperator):
         )
 
     def _ref(self, hook: DatapumpHook) -> JobRef:
-        owner = (self.job_owner or hook.get_connection(self.oracle_conn_id).login or "").upper()
+        owner = self.job_owner.upper() if self.job_owner else hook._user()
         return JobRef(
             self.job_name, owner, "UNKNOWN", "", log_directory=self.log_directory, log_file=self.log_file
         )
@@ -65,7 +65,7 @@ class JobSensor(BaseSensorOperator):
     def poke(self, context: Any) -> bool:
         hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id)
         try:
-            ref = self._ref(hook)
+            ref = self._watched = self._ref(hook)
             status = hook.status(ref)
         finally:
             hook.close()
@@ -97,8 +97,7 @@ class JobSensor(BaseSensorOperator):
             return
         if self.poke(context):
             return
-        hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id)
-        ref = self._ref(hook)
+        ref = self._watched  # the job poke just looked at
         self.defer(
             trigger=JobTrigger(
                 oracle_conn_id=self.oracle_conn_id,

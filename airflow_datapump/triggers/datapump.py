@@ -85,35 +85,38 @@ class JobTrigger(BaseTrigger):
         hook = self._hook()
         waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)
         loop = asyncio.get_running_loop()
-        while True:
-            try:
-                status = await hook.async_status(ref, log_position=waiter.position)
-            except DatapumpError as error:
-                yield _event(
-                    {
-                        "status": "error",
-                        "job": self.job,
-                        "message": str(error),
-                        "log_position": waiter.position,
-                    }
-                )
-                return
-            for line in status.log_lines:
-                self.log.info("%s", line)
-            if status.percent_done is not None:
-                self.log.info(
-                    "Job %s.%s: %s, %s%% done",
-                    ref.owner,
-                    ref.job_name,
-                    status.state.value,
-                    status.percent_done,
-                )
-            self.log_position = status.log_position
-            result = waiter.observe(status, now=loop.time())
-            if result is not None:
-                yield _event(event_from_result(ref, result))
-                return
-            await asyncio.sleep(self.poll_interval)
+        try:
+            while True:
+                try:
+                    status = await hook.async_status(ref, log_position=waiter.position)
+                except DatapumpError as error:
+                    yield _event(
+                        {
+                            "status": "error",
+                            "job": self.job,
+                            "message": str(error),
+                            "log_position": waiter.position,
+                        }
+                    )
+                    return
+                for line in status.log_lines:
+                    self.log.info("%s", line)
+                if status.percent_done is not None:
+                    self.log.info(
+                        "Job %s.%s: %s, %s%% done",
+                        ref.owner,
+                        ref.job_name,
+                        status.state.value,
+                        status.percent_done,
+                    )
+                self.log_position = status.log_position
+                result = waiter.observe(status, now=loop.time())
+                if result is not None:
+                    yield _event(event_from_result(ref, result))
+                    return
+                await asyncio.sleep(self.poll_interval)
+        finally:
+            hook.close()  # a thick-mode hook holds a session of its own
 
     async def on_kill(self) -> None:
         """The task was killed by a user (not a triggerer restart): stop the job as configured."""

@@ -103,7 +103,7 @@ def test_a_job_progresses_only_as_the_clock_moves(db: DatabaseHandle, cur: oracl
 def test_stop_keeps_the_master_table_and_restart_finishes_the_job(
     db: DatabaseHandle, cur: oracledb.Cursor
 ) -> None:
-    """§2.12 graceful keep-master stop; §5 NOT RUNNING, then ATTACH -> IDLING -> START_JOB."""
+    """§2.12 immediate keep-master stop; §5 NOT RUNNING, then ATTACH -> IDLING -> START_JOB."""
     cur.execute(START_EXPORT, job_name="EXP2")
     db.advance(10)
     cur.execute(CONTROL, job_name="EXP2", action="STOP")

@@ -129,9 +129,6 @@ class Control:
                 or catalog.has_privilege(w.db, session.user, "IMP_FULL_DATABASE")
             ):
                 raise error(31631, "ATTACH", session=session)
-            progress.tick(w, job)
-            if model.load(w.db, job.owner, job.name) is None:
-                raise error(31626, "ATTACH", session=session)
             if any(
                 h.owner == job.owner and h.name == job.name for h in model.handles(session.state).values()
             ):
@@ -208,18 +205,11 @@ def _start_lines(w: WorkContext, job: Job) -> None:
         total = job.total_bytes // 1024
         logfile.write(w.db, job, w.now, "Estimate in progress using BLOCKS method...")
         logfile.write(w.db, job, w.now, f"Total estimation using BLOCKS method: {total} KB")
-    else:
-        logfile.write(
-            w.db, job, w.now, f'Master table "{job.owner}"."{job.name}" successfully loaded/unloaded'
-        )
 
 
 def _take_job_fault(w: WorkContext) -> dict[str, Any] | None:
-    pending = json.loads(
-        w.db.execute("SELECT value FROM settings WHERE key = 'job_faults'").fetchone()[0]
-        if w.db.execute("SELECT 1 FROM settings WHERE key = 'job_faults'").fetchone()
-        else "[]"
-    )
+    row = w.db.execute("SELECT value FROM settings WHERE key = 'job_faults'").fetchone()
+    pending = json.loads(row[0] if row else "[]")
     if not pending:
         return None
     fault = pending.pop(0)

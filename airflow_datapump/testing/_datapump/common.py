@@ -22,26 +22,13 @@ from airflow_datapump.testing._datapump import model
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Handle, Job
 from airflow_datapump.testing._datapump.progress import RUNNING, tick
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import MESSAGES, OracleError
 from airflow_datapump.testing._plsql.packages import CallContext, Impl
 from airflow_datapump.testing._values import Value
 
 if TYPE_CHECKING:
     from airflow_datapump.testing._backend.engine import Backend
 
-TEXTS = {
-    31623: "a job is not attached to this session via the specified handle",
-    31626: "job does not exist",
-    31627: "API call succeeded but more information is available",
-    31631: "privileges are required",
-    31634: "job already exists",
-    39001: "invalid argument value",
-    39002: "invalid operation",
-    39004: "invalid state",
-    39005: "inconsistent arguments",
-    39006: "internal error",
-    39211: "Unable to retrieve dumpfile information as specified",
-}
 # Package line numbers in the ORA-06512 frames: cosmetic, but stable so stacks look real.
 _LINES = {"OPEN": 4929, "ATTACH": 1852, "ADD_FILE": 3507, "METADATA_FILTER": 3926, "DATA_FILTER": 3209,
           "METADATA_REMAP": 4102, "METADATA_TRANSFORM": 4166, "SET_PARAMETER": 5499, "SET_PARALLEL": 5433,
@@ -65,7 +52,7 @@ def error(
     handle: Handle | None = None,
 ) -> OracleError:
     """Raise-ready package error; its details wait for GET_STATUS on the handle (or NULL)."""
-    first = f"ORA-{code:05d}: {TEXTS[code]}"
+    first = f"ORA-{code:05d}: {MESSAGES[code]}"
     stream = [first, *[d for d in details if d != first]]
     if handle is not None:
         handle.pending_errors.extend(stream)
@@ -124,16 +111,13 @@ def catch_up(backend: Backend, database: Database, now: dt.datetime) -> None:
 
 
 def resolve(ctx: WorkContext, session: Session, handle_value: Value, where: str) -> tuple[Handle, Job]:
-    """The job a handle refers to, brought up to date; ORA-31623 for a foreign handle."""
+    """The job a handle refers to (work() has brought it up to date); ORA-31623 for a foreign handle."""
     handles = model.handles(session.state)
     handle = handles.get(number(handle_value) or -1)
     if handle is None:
         raise error(31623, where, session=session)
     job = model.load(ctx.db, handle.owner, handle.name)
     if job is None:
-        raise error(31626, where, session=session, handle=handle)
-    tick(ctx, job)
-    if model.load(ctx.db, handle.owner, handle.name) is None:
         raise error(31626, where, session=session, handle=handle)
     return handle, job
 

@@ -95,7 +95,7 @@ MESSAGES: dict[int, str] = {
     39004: "invalid state",
     39005: "inconsistent arguments",
     39006: "internal error",
-    39211: "Dump file information could not be retrieved",
+    39211: "Unable to retrieve dumpfile information as specified",
 }
 
 # Predefined exceptions of package STANDARD: name -> ORA code (positive, as the driver shows it).

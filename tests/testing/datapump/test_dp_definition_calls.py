@@ -64,9 +64,10 @@ def test_right_datatypes_are_accepted(cur: oracledb.Cursor) -> None:
 def test_inconsistent_args_detail_via_get_status(cur: oracledb.Cursor) -> None:
     """§2.15: after INCONSISTENT_ARGS from SET_PARAMETER, GET_STATUS(h, 8, 0) explains it."""
     h = open_job(cur, "EXPORT", "SCHEMA", job_name="EXPLAIN")
-    with pytest.raises(oracledb.DatabaseError):
+    with pytest.raises(oracledb.DatabaseError) as caught:
         call(cur, "DBMS_DATAPUMP.SET_PARAMETER(handle => :h, name => 'KEEP_MASTER', value => :v)", h=h, v="1")
-    assert error_lines(cur, h).strip() != ""
+    assert ora(caught) == 39005
+    assert "ORA-39005" in error_lines(cur, h)
 
 
 def test_remap_on_an_export_is_refused(cur: oracledb.Cursor) -> None:

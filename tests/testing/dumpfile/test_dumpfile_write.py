@@ -52,6 +52,7 @@ def test_percent_l_goes_beyond_99_files(tmp_path: Path) -> None:
 def test_sizes_are_block_and_512_byte_multiples(tmp_path: Path) -> None:
     """§7.5: DBMS_FILE_TRANSFER needs 512-byte multiples; members are 4096-byte multiples."""
     written = write_dump_set(make_contents(rows=777), tmp_path, ["s%U.dmp"], degree=4)
+    assert len(written) > 1
     for member in written:
         size = member.path.stat().st_size
         assert size % 4096 == 0
