@@ -6,7 +6,7 @@ for string literals (a quote inside is doubled), so the two cannot share a bug.
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from airflow_datapump import Condition, JobSpec, SpecError
@@ -50,6 +50,7 @@ def schema_list(spec: JobSpec) -> str:
 
 
 @given(tricky)
+@example("0")  # hypothesis once found it as the unquoted text '"0"'
 @settings(max_examples=400)
 def test_any_quoted_schema_is_refused_or_comes_back_exactly(text: str) -> None:
     try:
@@ -62,6 +63,7 @@ def test_any_quoted_schema_is_refused_or_comes_back_exactly(text: str) -> None:
 @given(tricky)
 @settings(max_examples=400)
 def test_any_unquoted_schema_is_refused_or_comes_back_as_oracle_stores_it(text: str) -> None:
+    assume(not text.startswith('"'))  # '"0"' is a quoted name, stored as 0: the test above
     try:
         spec = JobSpec(**EXPORT, schemas=[text])
     except SpecError:
