@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from airflow_datapump import JobSpec
+from airflow_datapump import JobSpec, SpecError
 from airflow_datapump.core.status import JobState, JobStatus, Outcome, Verdict
 from airflow_datapump.exceptions import (
     InvalidArgumentError,
@@ -166,6 +166,9 @@ def test_read_log_whole_and_tail(db: DatabaseHandle, hook: DatapumpHook) -> None
     text = hook.read_log(ref)
     assert text.splitlines()[0] == 'Starting "SYSTEM"."EXP_HR":'
     assert hook.read_log(ref, tail_lines=1).startswith('Job "SYSTEM"."EXP_HR" successfully completed')
+    assert hook.read_log(ref, tail_lines=0) == ""  # none, not the whole log
+    with pytest.raises(SpecError, match="tail_lines"):
+        hook.read_log(ref, tail_lines=-2)
     whole, end = hook.read_file("DATA_PUMP_DIR", "EXP_HR.log")
     rest, _ = hook.read_file("DATA_PUMP_DIR", "EXP_HR.log", position=10)
     assert whole[10:] == rest
