@@ -82,7 +82,10 @@ def _metadata_text() -> tuple[str, bytes]:
 @pytest.mark.slow
 @pytest.mark.dag_test
 def test_no_password_route_leaves_the_password_at_rest(
-    db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    db: DatabaseHandle,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     try:
         from airflow.serialization.serialized_objects import DagSerialization as Serializer
@@ -104,6 +107,9 @@ def test_no_password_route_leaves_the_password_at_rest(
     assert run.state == DagRunState.SUCCESS
     assert len(serialized) >= len(passwords)  # every export deferred
 
+    output = capfd.readouterr()
+    task_logs = "\n".join((caplog.text, output.out, output.err))
+    assert "Submitted Data Pump job" in task_logs  # the task logs are in what is searched
     rows, raw = _metadata_text()
     for table in ("rendered_task_instance_fields", "serialized_dag", "xcom", "task_instance"):
         assert f"{table}: " in rows  # the places searched hold rows of this run
@@ -111,14 +117,14 @@ def test_no_password_route_leaves_the_password_at_rest(
         "metadata rows": rows,
         "metadata file": raw.decode("latin-1"),
         "serialized DAG": json.dumps(Serializer.to_dict(dag), default=str),
-        "task logs": caplog.text,
+        "task logs": task_logs,
         "trigger kwargs": "\n".join(serialized),
         "AIRFLOW_HOME files": _files_text(Path(os.environ["AIRFLOW_HOME"])),
     }
     for route, password in passwords.items():
         for place, text in places.items():
             assert password not in text, f"the {route} password is in the {place}"
-    assert "op-Zt5Kq8Wn3Hc" not in caplog.text
+    assert "op-Zt5Kq8Wn3Hc" not in task_logs
 
     hook = DatapumpHook(oracle_conn_id="oracle_default")
     try:
