@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import BaseOperator
 
@@ -19,14 +19,14 @@ from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import naming
 from airflow_datapump.core.events import event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
-from airflow_datapump.core.secret import MASK, Secret
+from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.status import JobState, Outcome, error_codes, read_outcome
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError, SpecError
+from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
 from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators import _fields
+from airflow_datapump.operators import _fields, _password
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
 
 if TYPE_CHECKING:
@@ -79,7 +79,8 @@ class DatapumpOperator(BaseOperator):
         encryption_password_variable: str | None = None,
         **kwargs: Any,
     ) -> None:
-        job_args, password = _fields.take_job_arguments(kwargs)
+        job_args = _fields.take_job_arguments(kwargs)
+        password = _password.take(job_args)
         super().__init__(**kwargs)
         _fields.check_choice("if_exists", if_exists, IF_EXISTS)
         _fields.check_choice("on_kill", on_kill, ON_KILL_ACTIONS)
@@ -120,7 +121,9 @@ class DatapumpOperator(BaseOperator):
 
     def build_spec(self, context: Mapping[str, Any] | None) -> JobSpec:
         """The job as rendered for this run, with its name and encryption password decided."""
-        password = self._password(context)
+        password = _password.for_run(
+            self, self._encryption_password, self.encryption_password_variable, context
+        )
         spec = _fields.spec_of(self, self.operation, password=password)
         if spec.job_name is None:
             spec = _fields.with_job_name(spec, self.default_job_name(context))
@@ -130,42 +133,12 @@ class DatapumpOperator(BaseOperator):
         return spec
 
     def password_to_check(self) -> Secret | None:
-        """The password when it is known, a stand-in when it is only known at run time: for
-        checks that do not submit anything."""
-        if isinstance(self._encryption_password, Secret):
-            return self._encryption_password
-        known_later = self._encryption_password is not None or self.encryption_password_variable
-        return _fields.STAND_IN if known_later else None
-
-    def _password(self, context: Mapping[str, Any] | None) -> Secret | None:
-        """The encryption password for this run: given, rendered from its template, or read from
-        the Variable; masked in the task log from here on."""
-        from airflow.sdk.log import mask_secret
-
-        value = self._encryption_password
-        if isinstance(value, str):  # a template: rendered now, never stored as a rendered field
-            rendered = self.render_template(value, cast("Context", context or {}))
-            value = Secret(_rendered_password(rendered))
-        if value is None and self.encryption_password_variable:
-            from airflow.sdk import Variable
-
-            value = Secret(_rendered_password(Variable.get(self.encryption_password_variable)))
-        if value is not None and not value.is_redacted:
-            mask_secret(value.reveal())
-        return value
+        return _password.to_check(self._encryption_password, self.encryption_password_variable)
 
     def render_template_fields(self, context: Context, jinja_env: jinja2.Environment | None = None) -> None:
-        """Render, then take a password that rendering put into ``parameters`` out of it
-        before Airflow stores the rendered fields."""
+        """Render, then keep a password that rendering put into ``parameters`` out of them."""
         super().render_template_fields(context, jinja_env)
-        rest, password = _fields.split_password(getattr(self, "parameters", None))
-        if password is not None:
-            if self._encryption_password is not None:
-                raise SpecError("parameters.ENCRYPTION_PASSWORD", MASK, "the password only once")
-            self.parameters = rest
-            self._encryption_password = (
-                password if isinstance(password, Secret) else Secret(_rendered_password(password))
-            )
+        self._encryption_password = _password.after_rendering(self, self._encryption_password)
 
     def default_job_name(self, context: Mapping[str, Any] | None) -> str:
         """The same name on every try of one task run, so a retry finds the job (issue §3)."""
@@ -369,12 +342,6 @@ def _remember(context: Any, job: JobRef) -> None:
         # An older API or a store that is not set up: the derived name still finds the job.
         with contextlib.suppress(Exception):
             store.set("datapump_job", job.to_dict())
-
-
-def _rendered_password(value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise SpecError("encryption_password", MASK, "a template or Variable that gives a non-empty string")
-    return value
 
 
 __all__ = ["DatapumpOperator", "JobFailedError"]

@@ -17,8 +17,7 @@ from typing import Any
 from airflow_datapump.core import calls
 from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.names import identifier
-from airflow_datapump.core.parts import Parameter
-from airflow_datapump.core.secret import MASK, Secret
+from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.status import LogOutcome
 from airflow_datapump.core.submission import JobRef
@@ -33,66 +32,14 @@ JOB_ARGUMENTS = (
     *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "network_link", "version",
     "parallel", "transforms", "encryption_password", "delete_dump_files",
 )  # fmt: skip
-# Stands in for a password known only at run time, when a DAG is checked at parse.
-STAND_IN = Secret("stand-in, never submitted")
 _JINJA = ("{{", "{%")
 
 
-def take_job_arguments(kwargs: dict[str, Any]) -> tuple[dict[str, Any], Secret | str | None]:
-    """Pop the job's arguments from an operator's keyword arguments (BaseOperator refuses them),
-    and the encryption password apart from them, from whichever route it came by.
-
-    The password never stays in ``parameters``, a template field: Airflow would store it in the
-    serialised DAG and in the rendered fields. It comes back as a :class:`Secret`, or as its
-    template text (kept until the task renders it; a template is not a secret).
-    """
+def take_job_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the job's arguments from an operator's keyword arguments (BaseOperator refuses them)."""
     taken = {name: kwargs.pop(name) for name in JOB_ARGUMENTS if name in kwargs}
     taken.setdefault("mode", "SCHEMA")
-    password = taken.pop("encryption_password", None)
-    rest, from_parameters = split_password(taken.get("parameters"))
-    if from_parameters is not None:
-        if password is not None:
-            raise SpecError("parameters.ENCRYPTION_PASSWORD", MASK, "the password only once")
-        taken["parameters"], password = rest, from_parameters
-    if isinstance(password, str) and not templated(password):
-        password = Secret(password)
-    if password is not None and not isinstance(password, Secret | str):
-        raise SpecError("encryption_password", MASK, "a string, a template, or a Secret")
-    return taken, password
-
-
-def split_password(parameters: Any) -> tuple[Any, Any]:
-    """``parameters`` without ENCRYPTION_PASSWORD, and that password (None when absent), for
-    every shape ``parameters`` takes: a mapping, or a list of pairs or :class:`Parameter`."""
-    if isinstance(parameters, Mapping):
-        keys = [k for k in parameters if _is_password(k)]
-        if not keys:
-            return parameters, None
-        if len(keys) > 1:
-            raise SpecError("parameters.ENCRYPTION_PASSWORD", MASK, "the password only once")
-        return {k: v for k, v in parameters.items() if k != keys[0]}, parameters[keys[0]]
-    if isinstance(parameters, list | tuple):
-        found = [item for item in parameters if _is_password(_parameter_name(item))]
-        if not found:
-            return parameters, None
-        if len(found) > 1:
-            raise SpecError("parameters.ENCRYPTION_PASSWORD", MASK, "the password only once")
-        kept = [item for item in parameters if item is not found[0]]
-        item = found[0]
-        return kept, item.value if isinstance(item, Parameter) else item[1]
-    return parameters, None
-
-
-def _parameter_name(item: Any) -> Any:
-    if isinstance(item, Parameter):
-        return item.name
-    if isinstance(item, list | tuple) and len(item) == 2:
-        return item[0]
-    return None
-
-
-def _is_password(name: Any) -> bool:
-    return isinstance(name, str) and name.strip().upper() == "ENCRYPTION_PASSWORD"
+    return taken
 
 
 def check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
