@@ -7,7 +7,7 @@ read ``q'[...]'`` and ``"..."`` as if their inner quotes opened string literals.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from airflow_datapump import JobSpec, SpecError
@@ -88,6 +88,38 @@ def test_an_accepted_clause_cannot_be_followed_by_a_statement_or_comment(body: s
         check_clause(clause, "query")
     except SpecError:
         return
+    for tail in ("; DROP TABLE t", " -- c", " /* c */"):
+        with pytest.raises(SpecError):
+            check_clause(clause + tail, "query")
+
+
+_BODY = st.text(alphabet=st.sampled_from("'\";-/*[]{}<>()!ab q\n"), max_size=12)
+
+
+@st.composite
+def _q_literal(draw: st.DrawFn) -> str:
+    opening = draw(st.sampled_from("[{<(!#|~"))
+    closing = {"[": "]", "{": "}", "<": ">", "(": ")"}.get(opening, opening)
+    body = draw(_BODY.filter(lambda text: closing + "'" not in text))
+    return draw(st.sampled_from(["q", "Q", "nq", "NQ"])) + "'" + opening + body + closing + "'"
+
+
+_TOKENS = st.one_of(
+    _q_literal(),
+    _BODY.map(quote_literal),
+    _BODY.map(lambda text: "N" + quote_literal(text)),
+    _BODY.filter(lambda text: '"' not in text).map(lambda text: f'"{text}x"'),
+    st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}|[=<>+-]|[0-9]{1,3}", fullmatch=True),
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_TOKENS, min_size=1, max_size=8))
+def test_quotes_of_every_kind_hide_nothing_that_follows_them(tokens: list[str]) -> None:
+    """A clause built from Oracle's own quoting, whatever the quotes hold, is accepted; the
+    same clause followed by a second statement or a comment never is."""
+    clause = "WHERE " + " ".join(tokens)
+    check_clause(clause, "query")
     for tail in ("; DROP TABLE t", " -- c", " /* c */"):
         with pytest.raises(SpecError):
             check_clause(clause + tail, "query")
