@@ -55,6 +55,9 @@ class DatapumpOperator(BaseOperator):
     :param log_tail_lines: put only the last N lines of the Data Pump log in the task log.
     :param encryption_password_variable: name of an Airflow Variable holding the encryption
         password, read at run time and masked (an alternative to ``encryption_password``).
+        ``encryption_password`` itself, or ENCRYPTION_PASSWORD in ``parameters``, may be a
+        template such as ``{{ var.value.dump_password }}``: it is rendered when the task runs
+        and is never stored with the rendered template fields.
 
     Job arguments (``schemas``, ``tables``, ``dump_files`` ... as :class:`JobSpec` names them)
     are passed through; those in ``template_fields`` are templated.
@@ -108,7 +111,7 @@ class DatapumpOperator(BaseOperator):
         self.on_kill_action = on_kill
         self.log_tail_lines = _fields.line_count("log_tail_lines", log_tail_lines)
         self.encryption_password_variable = encryption_password_variable
-        self._encryption_password = password  # never a template field: see take_job_arguments
+        self._encryption_password = password  # never a template field: see operators/_password.py
         self.job_args = job_args
         for name in _fields.TEMPLATED:
             setattr(self, name, job_args.get(name))  # Airflow renders every template field
@@ -133,6 +136,7 @@ class DatapumpOperator(BaseOperator):
         return spec
 
     def password_to_check(self) -> Secret | None:
+        """For checks that submit nothing: the rules need to know a password will be there."""
         return _password.to_check(self._encryption_password, self.encryption_password_variable)
 
     def render_template_fields(self, context: Context, jinja_env: jinja2.Environment | None = None) -> None:

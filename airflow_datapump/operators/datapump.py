@@ -49,7 +49,8 @@ class ExportOperator(DatapumpOperator):
 class ImportOperator(DatapumpOperator):
     """Import with Data Pump (impdp), after checking the dump files and the target schemas.
 
-    :param protected_schemas: schemas never to import into, beyond the Oracle-maintained ones.
+    :param protected_schemas: a list of schemas never to import into, beyond the
+        Oracle-maintained ones (``["PROD_HR"]``; a bare string is refused, not read as letters).
     :param allowed_errors: e.g. ``["ORA-31684"]`` to accept "object already exists" errors.
     """
 
