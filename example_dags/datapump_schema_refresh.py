@@ -7,9 +7,17 @@ Pump works. The copied dump files are deleted from the target after a successful
 
 The schemas, directory objects and link are DAG params, so one DAG serves several refreshes
 (trigger it with ``{"source_schema": "SALES", "target_schema": "SALES_TEST"}``, say).
+
+Dump files are named after the DAG run, not its date: a run triggered from the CLI or the
+REST API has no logical date in Airflow 3 (so no ``ds_nodash``), and two runs on one day
+must not overwrite each other's dump. ``run_file_name`` makes a run id such as
+``manual__2026-01-05T10:00:00+00:00`` safe for a file name and keeps it unique.
 """
 
 from __future__ import annotations
+
+import hashlib
+import re
 
 import pendulum
 from airflow.sdk import DAG, get_current_context, task
@@ -17,7 +25,15 @@ from airflow.sdk import DAG, get_current_context, task
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator, ImportOperator
 
-DUMP = "{{ params.source_schema | lower }}_{{ ds_nodash }}_%U.dmp"
+
+def run_file_name(run_id: str) -> str:
+    """A run id as part of a file name: letters, digits and _ only, plus a digest so that
+    two run ids that differ only in other characters still give different names."""
+    readable = re.sub(r"[^A-Za-z0-9]+", "_", run_id).strip("_")[:60]
+    return f"{readable}_{hashlib.sha256(run_id.encode()).hexdigest()[:8]}"
+
+
+DUMP = "{{ params.source_schema | lower }}_{{ run_id | run_file_name }}_%U.dmp"
 
 with DAG(
     dag_id="datapump_schema_refresh",
@@ -32,6 +48,7 @@ with DAG(
         "link": "PROD_LINK",
     },
     tags=["datapump", "example"],
+    user_defined_filters={"run_file_name": run_file_name},
 ) as dag:
     export_hr = ExportOperator(
         task_id="export_hr",
@@ -39,7 +56,7 @@ with DAG(
         schemas=["{{ params.source_schema }}"],
         directory="{{ params.source_directory }}",
         dump_files=[DUMP],
-        reuse_dump_files=True,
+        reuse_dump_files=True,  # the names are this run's own: only a retry's leftovers are reused
         parallel=2,
         exclude=["STATISTICS"],
         deferrable=True,
@@ -56,7 +73,7 @@ with DAG(
         source.close()
         target = DatapumpHook(oracle_conn_id="oracle_target")
         for member in members:
-            target.delete_file(into, member)  # yesterday's copy, if any
+            target.delete_file(into, member)  # an earlier try's copy, if any
         target.copy_files(
             members,
             link=params["link"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -59,6 +60,41 @@ def test_schema_refresh_copies_hr_into_hr_test(
     assert prod.jobs() == []
 
 
+def test_schema_refresh_runs_without_a_logical_date_and_keeps_each_runs_dump(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
+    """As triggered from the CLI or REST API in Airflow 3: no logical date, so no ds_nodash.
+    Two such runs on one day each keep their own dump files (named by run, not by day)."""
+    from airflow.utils.state import DagRunState
+
+    dag = load_example("datapump_schema_refresh").dag
+    prod = databases.database("PROD").directory_path()
+    first = dag.test(logical_date=None)
+    assert first.state == DagRunState.SUCCESS
+    assert first.logical_date is None
+    after_first = {p.name: p.read_bytes() for p in prod.glob("hr_*.dmp")}
+    assert after_first
+    second = dag.test(logical_date=None)
+    assert second.state == DagRunState.SUCCESS
+    after_second = {p.name: p.read_bytes() for p in prod.glob("hr_*.dmp")}
+    assert len(after_second) == 2 * len(after_first)  # a second set, beside the first
+    assert {name: after_second[name] for name in after_first} == after_first  # the first untouched
+    test = databases.database("TEST")
+    assert test.rows("HR_TEST", "EMPLOYEES") == databases.database("PROD").rows("HR", "EMPLOYEES")
+
+
+def test_run_file_names_are_file_safe_and_unique_per_run(load_example: Callable[[str], ModuleType]) -> None:
+    from airflow_datapump.core.names import file_name
+
+    name = load_example("datapump_schema_refresh").run_file_name
+    ids = ["manual__2026-01-05T10:00:00+00:00", "manual__2026-01-05T10:00:00.5+00:00", "a b", "a_b", "x/../y"]
+    names = [name(run_id) for run_id in ids]
+    assert len(set(names)) == len(ids)
+    for made in names:
+        assert file_name(f"hr_{made}_%U.dmp", "dump_files", substitution=True)
+        assert all(c.isalnum() or c == "_" for c in made)
+
+
 def test_sensor_waits_for_an_externally_started_job(
     databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
 ) -> None:
@@ -75,11 +111,69 @@ def test_sensor_waits_for_an_externally_started_job(
     assert databases.database("PROD").jobs() == []
 
 
-def test_the_readme_quick_start_runs(airflow_db: None) -> None:
+def test_the_quick_start_environment_is_its_own_whatever_was_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every way Airflow could be pointed at a real database is replaced or removed, and the
+    emulated connections' password is long enough for Airflow to mask it."""
+    import runpy
+    from urllib.parse import urlsplit
+
+    from airflow_datapump._compat import conf
+
+    for name, value in {
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": "postgresql://airflow@prod-db/airflow",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD": "cat /etc/airflow/db",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET": "airflow-db",
+        "AIRFLOW_CONFIG": "/etc/airflow/airflow.cfg",
+        "AIRFLOW_CONN_ORACLE_SOURCE": "oracle://real:real@prod:1521/PROD",
+        "AIRFLOW_VAR_DUMP_PASSWORD": "real",
+    }.items():
+        monkeypatch.setenv(name, value)
+    script = runpy.run_path(
+        str(Path(__file__).parent.parent / "scripts" / "run_schema_refresh_on_emulator.py")
+    )
+    env = script["scratch_environment"](tmp_path)
+    assert env["AIRFLOW_HOME"] == str(tmp_path)
+    assert env["AIRFLOW_CONFIG"] == str(tmp_path / "airflow.cfg")
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == f"sqlite:///{tmp_path / 'airflow.db'}"
+    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD" not in env
+    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET" not in env
+    assert "AIRFLOW_VAR_DUMP_PASSWORD" not in env
+    assert "prod:1521" not in env["AIRFLOW_CONN_ORACLE_SOURCE"]
+    shortest = conf.getint("logging", "min_length_masked_secret", fallback=5)
+    for name in ("AIRFLOW_CONN_ORACLE_SOURCE", "AIRFLOW_CONN_ORACLE_TARGET"):
+        assert len(urlsplit(env[name]).password or "") > shortest
+
+
+def test_the_readme_quick_start_runs_in_a_scratch_airflow_of_its_own(tmp_path: Path) -> None:
+    """Run as on a real Airflow host: the metadata database and home the environment names
+    are left exactly as they were, the scratch folder is removed, and the result comes first."""
+    import sqlite3
     import subprocess
     import sys
 
+    real_home, scratch = tmp_path / "home", tmp_path / "tmp"
+    real_home.mkdir()
+    scratch.mkdir()
+    real_db = real_home / "airflow.db"
+    with sqlite3.connect(real_db) as connection:
+        connection.execute("CREATE TABLE dag_run (id INTEGER)")  # a stand-in for a live Airflow
+        connection.execute("INSERT INTO dag_run VALUES (42)")
+    before = real_db.read_bytes()
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(real_home),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{real_db}",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(real_home),
+        "TMPDIR": str(scratch),
+    }
     script = Path(__file__).parent.parent / "scripts" / "run_schema_refresh_on_emulator.py"
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "TEST.HR_TEST.EMPLOYEES: 20 rows, equal to PROD.HR.EMPLOYEES" in done.stdout
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Schema refresh on the emulator: SUCCESS (DAG run success)"
+    assert "TEST.HR_TEST.EMPLOYEES: 20 rows, equal to PROD.HR.EMPLOYEES" in lines
+    assert real_db.read_bytes() == before  # the environment's database was not touched
+    assert sorted(p.name for p in real_home.iterdir()) == ["airflow.db"]
+    assert list(scratch.iterdir()) == []  # the scratch Airflow home is gone

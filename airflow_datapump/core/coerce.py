@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from airflow_datapump.core.catalog import DATA_OPTIONS, DATA_OPTIONS_MASK
-from airflow_datapump.core.names import encoded_length
+from airflow_datapump.core.names import DELIMITERS_RULE, encoded_length, has_delimiter
 from airflow_datapump.exceptions import SpecError
 
 _DIGITS = re.compile(r"[0-9]+\Z")
@@ -60,6 +60,8 @@ def as_choice(value: object, field: str, choices: Iterable[str]) -> str:
 
 
 def as_text(value: object, field: str, *, max_bytes: int = 4000) -> str:
+    if isinstance(value, str) and has_delimiter(value):
+        raise SpecError(field, value, DELIMITERS_RULE)
     if isinstance(value, str) and value and "\x00" not in value:
         length = encoded_length(value)
         if length is not None and length <= max_bytes:

@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from airflow_datapump.core.names import encoded_length, literal_list, quote_literal
+from airflow_datapump.core.names import (
+    DELIMITERS_RULE,
+    encoded_length,
+    has_delimiter,
+    literal_list,
+    quote_literal,
+)
 from airflow_datapump.exceptions import SpecError
 
 LIST_OPERATORS = ("IN", "NOT IN")
@@ -42,6 +48,8 @@ class Condition:
                 raise SpecError("values", value, "non-empty strings without NUL characters")
             if encoded_length(value) is None:
                 raise SpecError("values", value, "text that can be written as UTF-8")
+            if has_delimiter(value):
+                raise SpecError("values", value, DELIMITERS_RULE)
 
     def render(self) -> str:
         """The SQL fragment Data Pump appends to its own condition."""

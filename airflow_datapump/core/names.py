@@ -56,6 +56,16 @@ def encoded_length(text: str) -> int | None:
         return None
 
 
+# The submit block binds its calls as text streams delimited by these (see core/plsql.py), so
+# no value may hold them; every text field's check refuses them, naming the field.
+STREAM_DELIMITERS = ("\x1e", "\x1f")
+DELIMITERS_RULE = "text without the control characters \\x1e and \\x1f, which delimit the bound calls"
+
+
+def has_delimiter(text: str) -> bool:
+    return any(mark in text for mark in STREAM_DELIMITERS)
+
+
 def quote_literal(text: str) -> str:
     """Return ``text`` as a SQL string literal; the only place SQL text is built from values."""
     return "'" + text.replace("'", "''") + "'"
@@ -74,6 +84,8 @@ def identifier(value: object, field: str) -> str:
         stored = value[1:-1]
         if not stored or '"' in stored or "\x00" in stored:
             raise SpecError(field, value, 'a double-quoted name must be non-empty, without " or NUL inside')
+        if has_delimiter(stored):
+            raise SpecError(field, value, "a name of " + DELIMITERS_RULE)
     else:
         if not _UNQUOTED.match(value):
             raise SpecError(field, value, _IDENTIFIER_RULE)

@@ -331,6 +331,26 @@ LIST_OWN_JOBS = (
     "FROM user_datapump_jobs ORDER BY job_name"
 )
 
+# Clean-up candidates (see core/cleanup.py): NOT RUNNING jobs with their master table's last
+# DDL and creation times, their last progress report, and the database's clock.
+CLEANUP_CANDIDATES_ALL = (
+    "SELECT j.owner_name, j.job_name, j.operation, j.job_mode, j.state, j.degree, "
+    "j.attached_sessions, j.datapump_sessions, "
+    "(SELECT MAX(o.last_ddl_time) FROM dba_objects o "
+    "WHERE o.owner = j.owner_name AND o.object_name = j.job_name AND o.object_type = 'TABLE'), "
+    "(SELECT MAX(o.created) FROM dba_objects o "
+    "WHERE o.owner = j.owner_name AND o.object_name = j.job_name AND o.object_type = 'TABLE'), "
+    "(SELECT MAX(l.last_update_time) FROM v$session_longops l "
+    "WHERE l.username = j.owner_name AND l.opname = j.job_name), "
+    "SYSDATE FROM dba_datapump_jobs j WHERE j.state = 'NOT RUNNING' ORDER BY j.owner_name, j.job_name"
+)
+# Without the catalog views, activity cannot be read: the jobs are listed so they can be
+# reported as skipped.
+CLEANUP_CANDIDATES_OWN = (
+    "SELECT USER, job_name, operation, job_mode, state, degree, attached_sessions, datapump_sessions, "
+    "NULL, NULL, NULL, SYSDATE FROM user_datapump_jobs WHERE state = 'NOT RUNNING' ORDER BY job_name"
+)
+
 # GET_DUMPFILE_INFO flattened to "code=value" lines (§11.7).
 DUMPFILE_INFO = """
 DECLARE

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, NoReturn
 
-from airflow_datapump.core import catalog
+from airflow_datapump.core import catalog, naming
 from airflow_datapump.core.filters import data_filters
-from airflow_datapump.core.names import has_substitution
+from airflow_datapump.core.names import display_identifier, file_name, has_substitution
 from airflow_datapump.exceptions import SpecError
 
 if TYPE_CHECKING:
     from airflow_datapump.core.spec import JobSpec
 
-__all__ = ["check", "fail"]
+__all__ = ["check", "check_derived_files", "fail"]
 
 _REMAP_OPERATIONS = ("IMPORT", "SQL_FILE")
 
@@ -31,6 +31,8 @@ def fail(field: str, value: object, allowed: str) -> NoReturn:
 def check(spec: JobSpec) -> None:
     """Raise :class:`SpecError` for the first rule the spec breaks."""
     _check_files(spec)
+    if spec.job_name is not None:
+        check_derived_files(spec, spec.job_name)
     _check_mode(spec)
     _check_filters(spec)
     _check_remaps_and_transforms(spec)
@@ -66,6 +68,28 @@ def _check_files(spec: JobSpec) -> None:
             f"at most {len(spec.dump_files)} with these dump files; "
             "use %U or %L in a dump file name for more workers (§2.10)",
         )
+
+
+def check_derived_files(spec: JobSpec, job_name: str) -> None:
+    """File names the submit call derives from the job name are checked like given ones: a
+    quoted name such as ``"a/b"`` would otherwise make a log file with a path (ORA-39088)."""
+    derived = []
+    if spec.log_file is None:
+        derived.append(naming.default_log_file(job_name))
+    if not spec.dump_files and spec.operation.value == "EXPORT":
+        derived.append(naming.default_dump_file(job_name))
+    if spec.sql_file is None and spec.operation.value == "SQL_FILE":
+        derived.append(naming.default_sql_file(job_name))
+    for name in derived:
+        try:
+            file_name(name, "job_name", substitution=name.endswith("_%U.dmp"))
+        except SpecError as error:
+            fail(
+                "job_name",
+                display_identifier(job_name),
+                f"a name whose default file name {name!r} is valid ({error.allowed}); "
+                "or give log_file, dump_files and sql_file",
+            )
 
 
 def _check_mode(spec: JobSpec) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 
-from airflow_datapump.core.names import encoded_length
+from airflow_datapump.core.names import DELIMITERS_RULE, encoded_length, has_delimiter
 from airflow_datapump.exceptions import SpecError
 
 MASK = "***"
@@ -25,6 +25,8 @@ class Secret:
         if value is not None and (not isinstance(value, str) or not value or encoded_length(value) is None):
             # The value itself is never echoed back, even when it is wrong.
             raise SpecError(field, MASK, "a non-empty string")
+        if value is not None and has_delimiter(value):
+            raise SpecError(field, MASK, DELIMITERS_RULE)
         self._value = value
         self._field = field
 

@@ -117,10 +117,11 @@ def from_dict(data: Mapping[str, Any]) -> JobSpec:
         if password != {"redacted": True}:
             raise SpecError("encryption_password", "***", "null or the redaction marker")
         fields["encryption_password"] = Secret.redacted()
-    fields["parameters"] = [
-        (p.get("name"), p.get("value")) if isinstance(p, Mapping) else p
-        for p in fields.get("parameters") or []
-    ]
+    parameters = fields.get("parameters")
+    if isinstance(parameters, list | tuple):  # anything else: JobSpec names what is wrong
+        fields["parameters"] = [
+            (p.get("name"), p.get("value")) if isinstance(p, Mapping) else p for p in parameters
+        ]
     try:
         return JobSpec(**fields)
     except TypeError as error:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from airflow_datapump.core import filters, naming
+from airflow_datapump.core import filters, naming, rules
 from airflow_datapump.core.coerce import FLASHBACK_KEYWORDS
 from airflow_datapump.core.names import quote_literal
 from airflow_datapump.core.plsql import FIELD, RECORD
@@ -93,6 +93,8 @@ def build(
     spec: JobSpec, *, job_name: str | None, consistent: bool = True, log_entry: str | None = None
 ) -> Submission:
     name = job_name or spec.job_name or naming.generate_job_name(spec.operation.value)
+    if job_name is not None:
+        rules.check_derived_files(spec, job_name)
     reading_network = spec.is_network and spec.operation.value != "EXPORT"
     estimate_only = spec.parameter("ESTIMATE_ONLY") == 1
     dumps = spec.dump_files

@@ -10,6 +10,7 @@ name before deciding.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -17,14 +18,21 @@ from typing import Any, TypeVar
 
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
-from airflow_datapump.core import calls
+from airflow_datapump.core import calls, cleanup
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, JobRow
+from airflow_datapump.core.cleanup import CleanupReport
+from airflow_datapump.core.names import identifier
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.status import JobState, JobStatus
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult, Waiter
-from airflow_datapump.exceptions import DatabaseCallError, JobNotFoundError, TransientConnectionError
+from airflow_datapump.exceptions import (
+    DatabaseCallError,
+    JobNotFoundError,
+    SpecError,
+    TransientConnectionError,
+)
 from airflow_datapump.hooks import _pool, _runner
 from airflow_datapump.hooks.files import FilesMixin
 
@@ -251,18 +259,47 @@ class DatapumpHook(FilesMixin, OracleHook):
         owner = owner or self._user()
         return next((j for j in self.list_jobs() if j.job_name == job_name and j.owner == owner), None)
 
-    def cleanup_orphans(self, *, dry_run: bool = True, owner: str | None = None) -> list[JobRow]:
-        """NOT RUNNING jobs with nobody attached (leftover master tables, §5 "Orphans").
+    def cleanup_orphans(
+        self,
+        *,
+        dry_run: bool = True,
+        owner: str | None = None,
+        older_than: float | dt.timedelta | None = None,
+    ) -> CleanupReport:
+        """Drop leftover master tables of jobs that are provably orphaned (§5 "Orphans").
 
-        With ``dry_run`` (the default) they are only listed; otherwise each is attached to and
-        stopped with keep_master 0, which drops its master table.
+        Only NOT RUNNING jobs with no session attached, idle for longer than ``older_than``
+        by the database's clock, are orphans; see :mod:`airflow_datapump.core.cleanup` for
+        what counts as activity. Every other job is left alone and reported with the reason.
+
+        :param dry_run: only report (default True); otherwise each orphan is attached to and
+            stopped with keep_master 0, which drops its master table.
+        :param owner: whose jobs; default the connection's own user, ``"*"`` for every owner.
+        :param older_than: how long (seconds or timedelta) a job must have been idle; required
+            to drop anything, since a job stopped on purpose to be restarted looks the same.
         """
-        orphans = [j for j in self.list_jobs() if j.is_orphan and (owner is None or j.owner == owner)]
-        if not dry_run:
-            for job in orphans:
-                log.info("Dropping orphaned Data Pump job %s.%s", job.owner, job.job_name)
+        if not dry_run and older_than is None:
+            raise SpecError("older_than", None, "a threshold in seconds or a timedelta, to drop anything")
+        idle = _threshold(older_than)
+        scope = owner if owner == cleanup.EVERY_OWNER else identifier(owner or self._user(), "owner")
+        try:
+            found = self._retrying(lambda: self.run_call(cleanup.candidates(everyone=True)))
+        except DatabaseCallError as error:
+            if error.code != "ORA-00942":
+                raise
+            found = self._retrying(lambda: self.run_call(cleanup.candidates(everyone=False)))
+        report = cleanup.judge(found, owner=scope, older_than=idle, dry_run=dry_run)
+        for skipped in report.skipped:
+            log.info(
+                "Leaving Data Pump job %s.%s: %s", skipped.job.owner, skipped.job.job_name, skipped.reason
+            )
+        for job in report.orphans:
+            log.info(
+                "%s orphaned Data Pump job %s.%s", "Found" if dry_run else "Dropping", job.owner, job.job_name
+            )
+            if not dry_run:
                 self.kill(job.job_name, job.owner)
-        return orphans
+        return report
 
     # -- files (more in FilesMixin) -------------------------------------------------------------
 
@@ -275,6 +312,16 @@ class DatapumpHook(FilesMixin, OracleHook):
 
     def file_attributes(self, directory: str, file_name: str) -> FileAttributes:
         return self._retrying(lambda: self.run_call(calls.file_attributes(directory, file_name)))
+
+
+def _threshold(value: float | dt.timedelta | None) -> dt.timedelta:
+    if value is None:
+        return dt.timedelta(0)
+    if isinstance(value, dt.timedelta) and value >= dt.timedelta(0):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf"):
+        return dt.timedelta(seconds=value)
+    raise SpecError("older_than", value, "a number of seconds >= 0 or a timedelta")
 
 
 def _status_call(

@@ -18,7 +18,7 @@ from airflow_datapump.core import calls
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import DatabaseCallError
+from airflow_datapump.exceptions import DatabaseCallError, SpecError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -77,8 +77,14 @@ class FilesMixin:
                 return "".join(parts), position
 
     def read_log(self, job: JobRef, *, tail_lines: int | None = None) -> str:
-        """The job's whole log, or its last ``tail_lines`` lines."""
-        if job.log_file is None or job.log_directory is None:
+        """The job's whole log, or its last ``tail_lines`` lines (none for 0)."""
+        if tail_lines is not None and (
+            not isinstance(tail_lines, int) or isinstance(tail_lines, bool) or tail_lines < 0
+        ):
+            raise SpecError(
+                "tail_lines", tail_lines, "a whole number of lines >= 0, or None for the whole log"
+            )
+        if tail_lines == 0 or job.log_file is None or job.log_directory is None:
             return ""
         text, _ = self.read_file(job.log_directory, job.log_file)
         if tail_lines is not None:

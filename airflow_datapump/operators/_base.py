@@ -19,13 +19,14 @@ from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import naming
 from airflow_datapump.core.events import event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.status import JobState, Outcome, error_codes, read_outcome
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
 from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators import _fields
+from airflow_datapump.operators import _fields, _password
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ class DatapumpOperator(BaseOperator):
     :param log_tail_lines: put only the last N lines of the Data Pump log in the task log.
     :param encryption_password_variable: name of an Airflow Variable holding the encryption
         password, read at run time and masked (an alternative to ``encryption_password``).
+        ``encryption_password`` itself, or ENCRYPTION_PASSWORD in ``parameters``, may be a
+        template such as ``{{ var.value.dump_password }}``: it is rendered when the task runs
+        and is never stored with the rendered template fields.
 
     Job arguments (``schemas``, ``tables``, ``dump_files`` ... as :class:`JobSpec` names them)
     are passed through; those in ``template_fields`` are templated.
@@ -79,9 +83,12 @@ class DatapumpOperator(BaseOperator):
         **kwargs: Any,
     ) -> None:
         job_args = _fields.take_job_arguments(kwargs)
+        password = _password.take(job_args)
         super().__init__(**kwargs)
         _fields.check_choice("if_exists", if_exists, IF_EXISTS)
         _fields.check_choice("on_kill", on_kill, ON_KILL_ACTIONS)
+        _fields.whole_spec(spec)
+        _fields.optional_name("encryption_password_variable", encryption_password_variable)
         self.oracle_conn_id = oracle_conn_id
         self.spec = spec
         self.deferrable = (
@@ -89,40 +96,53 @@ class DatapumpOperator(BaseOperator):
             if deferrable is None
             else deferrable
         )
-        self.poll_interval = (
-            poll_interval
-            if poll_interval is not None
-            else conf.getfloat("datapump", "poll_interval", fallback=DEFAULT_POLL_INTERVAL)
+        self.poll_interval = _fields.seconds(
+            "poll_interval",
+            conf.getfloat("datapump", "poll_interval", fallback=DEFAULT_POLL_INTERVAL)
+            if poll_interval is None
+            else poll_interval,
+            minimum_exclusive=False,
         )
-        self.timeout = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else timeout
-        self.allowed_errors = tuple(allowed_errors)
+        self.timeout = (
+            None if timeout is None else _fields.seconds("timeout", timeout, minimum_exclusive=True)
+        )
+        self.allowed_errors = _fields.error_codes_allowed(allowed_errors)
         self.if_exists = if_exists
         self.on_kill_action = on_kill
-        self.log_tail_lines = log_tail_lines
+        self.log_tail_lines = _fields.line_count("log_tail_lines", log_tail_lines)
         self.encryption_password_variable = encryption_password_variable
+        self._encryption_password = password  # never a template field: see operators/_password.py
         self.job_args = job_args
         for name in _fields.TEMPLATED:
             setattr(self, name, job_args.get(name))  # Airflow renders every template field
         for name, value in job_args.items():
             setattr(self, name, value)
         self._job: JobRef | None = None
-        _fields.check_at_parse(self)
+        _fields.check_at_parse(self, password=self.password_to_check())
 
     # -- the job -------------------------------------------------------------------------------
 
     def build_spec(self, context: Mapping[str, Any] | None) -> JobSpec:
-        """The job as rendered for this run, with its name decided."""
-        spec = _fields.spec_of(self, self.operation)
+        """The job as rendered for this run, with its name and encryption password decided."""
+        password = _password.for_run(
+            self, self._encryption_password, self.encryption_password_variable, context
+        )
+        spec = _fields.spec_of(self, self.operation, password=password)
         if spec.job_name is None:
             spec = _fields.with_job_name(spec, self.default_job_name(context))
-        if spec.encryption_password is None and self.encryption_password_variable:
-            from airflow.sdk import Variable
-            from airflow.sdk.log import mask_secret
-
-            password = Variable.get(self.encryption_password_variable)
-            mask_secret(password)
+        given = spec.encryption_password
+        if password is not None and (given is None or given.is_redacted):
             spec = _fields.with_password(spec, password)
         return spec
+
+    def password_to_check(self) -> Secret | None:
+        """For checks that submit nothing: the rules need to know a password will be there."""
+        return _password.to_check(self._encryption_password, self.encryption_password_variable)
+
+    def render_template_fields(self, context: Context, jinja_env: jinja2.Environment | None = None) -> None:
+        """Render, then keep a password that rendering put into ``parameters`` out of them."""
+        super().render_template_fields(context, jinja_env)
+        self._encryption_password = _password.after_rendering(self, self._encryption_password)
 
     def default_job_name(self, context: Mapping[str, Any] | None) -> str:
         """The same name on every try of one task run, so a retry finds the job (issue §3)."""

@@ -8,6 +8,9 @@ the DAG is parsed, so a bad DAG fails with the job model's message and never rea
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,14 +39,6 @@ def take_job_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Pop the job's arguments from an operator's keyword arguments (BaseOperator refuses them)."""
     taken = {name: kwargs.pop(name) for name in JOB_ARGUMENTS if name in kwargs}
     taken.setdefault("mode", "SCHEMA")
-    parameters = taken.get("parameters")
-    if isinstance(parameters, Mapping):
-        # A password inside the templated parameters would show in rendered templates.
-        for key in [k for k in parameters if str(k).upper() == "ENCRYPTION_PASSWORD"]:
-            taken["parameters"] = {k: v for k, v in parameters.items() if k != key}
-            taken["encryption_password"] = Secret(str(parameters[key]))
-    if isinstance(taken.get("encryption_password"), str):
-        taken["encryption_password"] = Secret(taken["encryption_password"])
     return taken
 
 
@@ -52,52 +47,57 @@ def check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
         raise SpecError(field, value, "one of " + ", ".join(allowed))
 
 
-def _templated(value: Any) -> bool:
+def templated(value: Any) -> bool:
     if isinstance(value, str):
         return any(marker in value for marker in _JINJA)
     if isinstance(value, Mapping):
-        return any(_templated(k) or _templated(v) for k, v in value.items())
+        return any(templated(k) or templated(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_templated(v) for v in value)
+        return any(templated(v) for v in value)
     return False
 
 
 def _without_templates(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: v for k, v in value.items() if not (_templated(k) or _templated(v))}
+        return {k: v for k, v in value.items() if not (templated(k) or templated(v))}
     if isinstance(value, list | tuple):
-        return [v for v in value if not _templated(v)]
-    return None if _templated(value) else value
+        return [v for v in value if not templated(v)]
+    return None if templated(value) else value
 
 
 def current_arguments(operator: Any) -> dict[str, Any]:
     return {name: getattr(operator, name) for name in operator.job_args}
 
 
-def spec_of(operator: Any, operation: str) -> JobSpec:
+def spec_of(operator: Any, operation: str, *, password: Secret | None) -> JobSpec:
+    """The job the operator describes, with ``password`` when the arguments (not ``spec``) do."""
     spec = operator.spec
     if isinstance(spec, JobSpec):
         return spec
     if isinstance(spec, Mapping):
         return JobSpec.from_dict(spec) if "format" in spec else JobSpec.from_payload(spec)
-    return JobSpec(operation, **current_arguments(operator))
+    return JobSpec(operation, **current_arguments(operator), encryption_password=password)
 
 
-def check_at_parse(operator: Any) -> None:
-    """Build the job from what is not templated; errors about templated fields wait for run time."""
+def check_at_parse(operator: Any, *, password: Secret | None) -> None:
+    """Build the job from what is not templated; errors about templated fields wait for run time.
+
+    ``password`` stands in for one that is only known when the task runs (a template, or the
+    Variable named by ``encryption_password_variable``), so ENCRYPTION_MODE=PASSWORD checks.
+    """
     if operator.spec is not None and not isinstance(operator.spec, JobSpec):
-        spec_of(operator, operator.operation)
+        spec_of(operator, operator.operation, password=password)
         return
     if operator.spec is not None:
         return
     arguments = current_arguments(operator)
-    deferred = {name for name, value in arguments.items() if _templated(value)}
+    deferred = {name for name, value in arguments.items() if templated(value)}
     cleaned = {
         name: _without_templates(value) if name in deferred else value for name, value in arguments.items()
     }
     cleaned = {name: value for name, value in cleaned.items() if value is not None}
     try:
-        JobSpec(operator.operation, **cleaned)
+        JobSpec(operator.operation, **cleaned, encryption_password=password)
     except SpecError as error:
         root = error.field.split(".")[0].split("[")[0]
         if not deferred or root not in deferred | _RELATED.get(root, set()) & deferred:
@@ -134,10 +134,10 @@ def finished_event(job: JobRef, outcome: LogOutcome, lines: list[str], position:
     }
 
 
-def with_password(spec: JobSpec, password: str) -> JobSpec:
+def with_password(spec: JobSpec, password: Secret) -> JobSpec:
     """The same job with its encryption password (a JSON round trip would redact it)."""
     rebuilt = copy.copy(spec)
-    object.__setattr__(rebuilt, "encryption_password", Secret(password))
+    object.__setattr__(rebuilt, "encryption_password", password)
     return rebuilt
 
 
@@ -145,3 +145,55 @@ def with_job_name(spec: JobSpec, name: str) -> JobSpec:
     rebuilt = copy.copy(spec)
     object.__setattr__(rebuilt, "job_name", identifier(name, "job_name"))
     return rebuilt
+
+
+# -- the operators' own arguments, checked when the DAG is parsed ------------------------------
+
+_ORA_CODE = re.compile(r"ORA-[0-9]{5}\Z")
+
+
+def seconds(field: str, value: object, *, minimum_exclusive: bool) -> float:
+    """A number of seconds (or a timedelta); never negative, never a string."""
+    if isinstance(value, dt.timedelta):
+        value = value.total_seconds()
+    number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number < 0 or (minimum_exclusive and number == 0):
+        bound = "> 0" if minimum_exclusive else ">= 0"
+        raise SpecError(field, value, f"a number of seconds {bound} (or a timedelta), or None")
+    return number
+
+
+def line_count(field: str, value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return value
+    raise SpecError(field, value, "a whole number of lines >= 0, or None for the whole log")
+
+
+def error_codes_allowed(value: object) -> tuple[str, ...]:
+    """ORA codes such as ``["ORA-31684"]``; one string would be read letter by letter."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise SpecError("allowed_errors", value, 'a list of ORA codes such as ["ORA-31684"]')
+    codes = []
+    for index, code in enumerate(value):
+        text = code.strip().upper() if isinstance(code, str) else None
+        if text is None or not _ORA_CODE.match(text):
+            raise SpecError(f"allowed_errors[{index}]", code, "an ORA code such as ORA-31684")
+        codes.append(text)
+    return tuple(codes)
+
+
+def schema_names(field: str, value: object) -> tuple[str, ...]:
+    """Schema names as Oracle stores them; one string would be read letter by letter."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise SpecError(field, value, 'a list of schema names such as ["PROD_HR"]')
+    return tuple(identifier(name, f"{field}[{index}]") for index, name in enumerate(value))
+
+
+def whole_spec(value: object) -> None:
+    if value is not None and not isinstance(value, JobSpec | Mapping):
+        raise SpecError("spec", value, "a JobSpec, its to_dict(), an oracledb-datapump payload, or None")
+
+
+def optional_name(field: str, value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise SpecError(field, value, "a non-empty string, or None")

@@ -49,14 +49,15 @@ class ExportOperator(DatapumpOperator):
 class ImportOperator(DatapumpOperator):
     """Import with Data Pump (impdp), after checking the dump files and the target schemas.
 
-    :param protected_schemas: schemas never to import into, beyond the Oracle-maintained ones.
+    :param protected_schemas: a list of schemas never to import into, beyond the
+        Oracle-maintained ones (``["PROD_HR"]``; a bare string is refused, not read as letters).
     :param allowed_errors: e.g. ``["ORA-31684"]`` to accept "object already exists" errors.
     """
 
     operation = "IMPORT"
 
     def __init__(self, *, protected_schemas: Sequence[str] = (), **kwargs: Any) -> None:
-        self.protected_schemas = tuple(s.upper() for s in protected_schemas)
+        self.protected_schemas = _fields.schema_names("protected_schemas", protected_schemas)
         super().__init__(**kwargs)
 
     def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
@@ -77,7 +78,8 @@ class ImportOperator(DatapumpOperator):
                 raise DatapumpError("The dump files cannot be imported: " + "; ".join(problems))
 
     def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
-        if not _fields.spec_of(self, self.operation).delete_dump_files:  # not templated
+        spec = _fields.spec_of(self, self.operation, password=self.password_to_check())
+        if not spec.delete_dump_files:  # not templated
             return
         for template in job.dump_files:
             for member in hook.delete_dump_files(job.dump_directory, template):

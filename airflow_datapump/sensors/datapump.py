@@ -14,9 +14,11 @@ from typing import Any
 from airflow.sdk import BaseSensorOperator
 
 from airflow_datapump._compat import AirflowException, AirflowSkipException, conf
+from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.status import JobState, Outcome, Verdict, classify
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators._fields import templated
 from airflow_datapump.triggers.datapump import JobTrigger
 
 
@@ -45,6 +47,7 @@ class JobSensor(BaseSensorOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        _check_names(job_name=job_name, job_owner=job_owner, log_directory=log_directory, log_file=log_file)
         self.job_name = job_name
         self.job_owner = job_owner
         self.oracle_conn_id = oracle_conn_id
@@ -119,6 +122,17 @@ class JobSensor(BaseSensorOperator):
         self._judge(
             "success" if event["status"] == "success" else str(event["status"]), f"{self.job_name} {state}"
         )
+
+
+def _check_names(**names: str | None) -> None:
+    """Names given as they are (not templates) are checked when the DAG is parsed."""
+    for field, value in names.items():
+        if value is None or (isinstance(value, str) and templated(value)):
+            continue
+        if field == "log_file":
+            file_name(value, field, substitution=False)
+        else:
+            identifier(value, field)
 
 
 __all__ = ["JobSensor"]

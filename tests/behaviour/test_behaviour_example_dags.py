@@ -41,7 +41,8 @@ def test_schema_refresh_copies_the_schema_over_the_link(
     if backend.second_directory is None:
         pytest.skip("needs a second directory: set AIRFLOW_DATAPUMP_LIVE_SECOND_DIRECTORY_PATH")
     target = f"{backend.prefix}_DST"
-    dag = load_example("datapump_schema_refresh").dag
+    example = load_example("datapump_schema_refresh")
+    dag = example.dag
     run = dag.test(
         run_conf={
             "source_schema": backend.schema,
@@ -51,8 +52,8 @@ def test_schema_refresh_copies_the_schema_over_the_link(
             "link": backend.link,
         }
     )
-    ds_nodash = run.logical_date.strftime("%Y%m%d")
-    members = [f"{backend.schema.lower()}_{ds_nodash}_{n:02d}.dmp" for n in (1, 2)]
+    stem = example.run_file_name(run.run_id)  # dump files are named by run
+    members = [f"{backend.schema.lower()}_{stem}_{n:02d}.dmp" for n in (1, 2)]
     jobs = {
         task_id: dag.get_task(task_id).default_job_name(
             {"run_id": run.run_id, "ti": SimpleNamespace(map_index=-1)}

@@ -134,7 +134,7 @@ def test_kill_removes_the_job(backend: Backend, hook: DatapumpHook) -> None:
 def test_stopped_job_is_an_orphan_until_restarted(backend: Backend, hook: DatapumpHook) -> None:
     job = hook.submit(export_spec(backend))
     hook.stop(job.job_name, job.owner, immediate=True)
-    assert [o.job_name for o in hook.cleanup_orphans()] == [job.job_name]
+    assert [o.job_name for o in hook.cleanup_orphans().orphans] == [job.job_name]
     hook.restart(job.job_name, job.owner)
     assert backend.run_to_end(hook, job).verdict is Verdict.SUCCEEDED
-    assert hook.cleanup_orphans() == []
+    assert hook.cleanup_orphans().orphans == []

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from airflow_datapump import JobSpec
+from airflow_datapump import JobSpec, SpecError
 from airflow_datapump.core.status import JobState, JobStatus, Outcome, Verdict
 from airflow_datapump.exceptions import (
     InvalidArgumentError,
@@ -142,11 +142,75 @@ def test_stop_restart_and_kill(db: DatabaseHandle, hook: DatapumpHook) -> None:
 def test_orphans_are_listed_first_then_dropped(db: DatabaseHandle, hook: DatapumpHook) -> None:
     ref = hook.submit(EXPORT_HR)
     hook.stop(ref.job_name, ref.owner, immediate=True)
-    orphans = hook.cleanup_orphans()
-    assert [(o.job_name, o.state) for o in orphans] == [("EXP_HR", JobState.NOT_RUNNING)]
+    db.advance(120)
+    report = hook.cleanup_orphans()
+    assert [(o.job_name, o.state) for o in report.orphans] == [("EXP_HR", JobState.NOT_RUNNING)]
     assert len(hook.list_jobs()) == 1  # a dry run drops nothing
-    hook.cleanup_orphans(dry_run=False)
+    hook.cleanup_orphans(dry_run=False, older_than=60)
     assert hook.list_jobs() == []
+
+
+def _hr_hook(db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch) -> DatapumpHook:
+    monkeypatch.setenv("AIRFLOW_CONN_HR_CONN", "oracle://hr:hr@db.example.com:1521?service_name=FREEPDB1")
+    db.execute("GRANT READ, WRITE ON DIRECTORY data_pump_dir TO hr")
+    return DatapumpHook(oracle_conn_id="hr_conn")
+
+
+def test_cleanup_on_a_dba_connection_leaves_another_users_stopped_job(
+    db: DatabaseHandle, hook: DatapumpHook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HR stopped its job on purpose, to restart it: SYSTEM's clean-up must not drop it."""
+    hr = _hr_hook(db, monkeypatch)
+    own = hr.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["own.dmp"], job_name="OWN"))
+    hr.stop(own.job_name, own.owner, immediate=True, keep_master=True)
+    mine = hook.submit(EXPORT_HR)
+    hook.stop(mine.job_name, mine.owner, immediate=True)
+    db.advance(2 * 3600)
+    report = hook.cleanup_orphans(dry_run=False, older_than=dt.timedelta(hours=1))
+    assert [(j.owner, j.job_name) for j in report.orphans] == [("SYSTEM", "EXP_HR")]
+    assert [(s.job.owner, s.job.job_name) for s in report.skipped] == [("HR", "OWN")]
+    assert "owned by HR" in report.skipped[0].reason
+    assert [(j.owner, j.job_name) for j in hook.list_jobs()] == [("HR", "OWN")]
+    hr.restart(own.job_name, own.owner)  # still restartable
+    hr.close()
+
+
+def test_cleanup_keeps_a_job_active_within_the_threshold(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    db.set_job_rate(10)
+    ref = hook.submit(EXPORT_HR)
+    db.advance(3000)  # 50 minutes of progress reports, then a stop
+    assert hook.status(ref).state is JobState.EXECUTING
+    hook.stop(ref.job_name, ref.owner, immediate=True)
+    db.advance(1800)  # created 80 minutes ago, but active 30 minutes ago
+    report = hook.cleanup_orphans(dry_run=False, older_than=3600)
+    assert report.orphans == []
+    assert report.skipped[0].job.job_name == "EXP_HR"
+    assert "within the 3600 s threshold" in report.skipped[0].reason
+    db.advance(3600)
+    assert [j.job_name for j in hook.cleanup_orphans(dry_run=False, older_than=3600).orphans] == ["EXP_HR"]
+    assert hook.list_jobs() == []
+
+
+def test_cleanup_needs_a_threshold_to_drop_anything(hook: DatapumpHook) -> None:
+    with pytest.raises(SpecError) as caught:
+        hook.cleanup_orphans(dry_run=False)
+    assert caught.value.field == "older_than"
+    with pytest.raises(SpecError, match="older_than"):
+        hook.cleanup_orphans(older_than=-1)
+
+
+def test_cleanup_without_the_catalog_views_drops_nothing(
+    db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hr = _hr_hook(db, monkeypatch)
+    own = hr.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["own.dmp"], job_name="OWN"))
+    hr.stop(own.job_name, own.owner, immediate=True)
+    db.advance(7 * 86400)
+    report = hr.cleanup_orphans(dry_run=False, older_than=60)
+    assert report.orphans == []
+    assert "cannot be read" in report.skipped[0].reason
+    assert [j.job_name for j in hr.list_jobs()] == ["OWN"]
+    hr.close()
 
 
 def test_list_jobs_falls_back_to_user_datapump_jobs(
@@ -166,6 +230,9 @@ def test_read_log_whole_and_tail(db: DatabaseHandle, hook: DatapumpHook) -> None
     text = hook.read_log(ref)
     assert text.splitlines()[0] == 'Starting "SYSTEM"."EXP_HR":'
     assert hook.read_log(ref, tail_lines=1).startswith('Job "SYSTEM"."EXP_HR" successfully completed')
+    assert hook.read_log(ref, tail_lines=0) == ""  # none, not the whole log
+    with pytest.raises(SpecError, match="tail_lines"):
+        hook.read_log(ref, tail_lines=-2)
     whole, end = hook.read_file("DATA_PUMP_DIR", "EXP_HR.log")
     rest, _ = hook.read_file("DATA_PUMP_DIR", "EXP_HR.log", position=10)
     assert whole[10:] == rest
