@@ -6,10 +6,13 @@ import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
@@ -132,3 +135,36 @@ def test_on_kill_stop_keeps_the_job_restartable(db: DatabaseHandle) -> None:
 def test_on_kill_must_be_known() -> None:
     with pytest.raises(ValueError, match="on_kill"):
         JobTrigger(oracle_conn_id="x", job={}, on_kill="explode")
+
+
+@pytest.mark.parametrize("death", ["ORA-03113", "ORA-03135", "killed", "restart"])
+def test_a_dead_pooled_session_is_retried_like_any_transient_failure(db: DatabaseHandle, death: str) -> None:
+    """A pooled session that died must not crash the next poll with DPY-1001 from the drop."""
+    job = submitted()
+
+    async def scenario() -> dict[str, Any]:
+        warm = DatapumpHook()
+        await warm.async_status(JobRef.from_dict(job))  # the pool now holds a live session
+        if death == "killed":
+            for sid, user in db.sessions():
+                if user == "SYSTEM":
+                    db.kill_session(sid)
+        elif death == "restart":
+            db.go_down()
+            db.come_back()
+        else:
+            db.fail_call(death, call="execute")
+        db.set_clock("wall")
+        db.set_job_rate(100_000_000)
+        trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01)
+        trigger.retry_attempts = 3
+        try:
+            async for event in trigger.run():
+                return dict(event.payload)
+            raise AssertionError("no event")
+        finally:
+            await _pool.close_pools()
+
+    with patch.object(RetryPolicy, "delays", lambda self: iter([0.0] * self.attempts)):
+        event = asyncio.run(scenario())
+    assert event["status"] == "success", event
