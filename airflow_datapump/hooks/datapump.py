@@ -18,17 +18,19 @@ from typing import Any, TypeVar
 
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
-from airflow_datapump.core import calls, cleanup
-from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, JobRow
+from airflow_datapump.core import calls, cleanup, stamp
+from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk, JobRow
 from airflow_datapump.core.cleanup import CleanupReport
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.status import JobState, JobStatus
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult, Waiter
 from airflow_datapump.exceptions import (
     DatabaseCallError,
+    InvalidArgumentError,
     JobNotFoundError,
     SpecError,
     TransientConnectionError,
@@ -127,25 +129,33 @@ class DatapumpHook(FilesMixin, OracleHook):
         *,
         job_name: str | None = None,
         consistent: bool = True,
-        log_entry: str | None = None,
+        run: RunStamp | None = None,
+        try_number: int | None = None,
     ) -> JobRef:
         """Define, start and detach a job in one round trip; returns how to find it again.
 
         Exports are made consistent as of submit (FLASHBACK_SCN) unless the spec sets a
-        flashback or ``consistent`` is False. If the call fails on the way, the job is looked
-        up by name: a job that did start is returned, one that did not is submitted once more.
+        flashback or ``consistent`` is False. The job's log gets a start mark naming ``run``
+        and a token unique to this call (:mod:`~airflow_datapump.core.stamp`). If the reply
+        is lost, that token in the log says whether the job started, even when it has
+        already finished: such a job is returned, and only a submit that never started is
+        sent again.
         """
-        call = calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
+        call, token = _submit_call(spec, job_name, consistent, run, try_number)
         try:
             ref = self.run_call(call)
         except TransientConnectionError:
-            found = self.find_job(str(call.job_name))  # list_jobs retries on its own
-            if found is not None:
-                log.info("Job %s.%s was started before the connection failed", found.owner, found.job_name)
-                return call.parse({"owner": found.owner}, [])
-            ref = self.run_call(call)
+            ref = self._recover_submit(call, token)
         log.info("Submitted Data Pump job %s.%s", ref.owner, ref.job_name)
         return ref
+
+    def _recover_submit(self, call: Call[JobRef], token: str) -> JobRef:
+        user = self._retrying(lambda: self.run_call(calls.current_user()))
+        ref = call.parse({"owner": user}, [])
+        read = self.read_job_log(ref)
+        if _started(read[0] if read else None, token, ref):
+            return ref
+        return self.run_call(call)  # never started; a job of that name now is ORA-31634
 
     async def async_submit(
         self,
@@ -153,11 +163,57 @@ class DatapumpHook(FilesMixin, OracleHook):
         *,
         job_name: str | None = None,
         consistent: bool = True,
-        log_entry: str | None = None,
+        run: RunStamp | None = None,
+        try_number: int | None = None,
     ) -> JobRef:
-        return await self.arun_call(
-            calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
-        )
+        """The async :meth:`submit`, with the same protection against a lost reply."""
+        call, token = _submit_call(spec, job_name, consistent, run, try_number)
+        try:
+            return await self.arun_call(call)
+        except TransientConnectionError:
+            user = await self._aretrying(lambda: self.arun_call(calls.current_user()))
+        ref = call.parse({"owner": user}, [])
+        if _started(await self._aread_log_start(ref), token, ref):
+            return ref
+        return await self.arun_call(call)
+
+    # -- whose job: marks in the log (core/stamp.py) --------------------------------------------
+
+    def read_job_log(self, job: JobRef) -> tuple[str, int] | None:
+        """The job's whole log and the offset after it; None when it has no readable log."""
+        if not job.log_file or not job.log_directory:
+            return None
+        try:
+            return self.read_file(job.log_directory, job.log_file)
+        except TransientConnectionError:
+            raise
+        except DatabaseCallError:
+            return None
+
+    async def _aread_log_start(self, job: JobRef) -> str | None:
+        """The first chunk of the job's log (up to 8 MB, where the marks are); None without one."""
+        if not job.log_file or not job.log_directory:
+            return None
+        call = calls.read_file(job.log_directory, job.log_file)
+        try:
+            chunk: FileChunk = await self._aretrying(lambda: self.arun_call(call))
+        except TransientConnectionError:
+            raise
+        except DatabaseCallError:
+            return None
+        return chunk.text
+
+    def mark(self, job: JobRef, mark: stamp.Mark) -> bool:
+        """Write ``mark`` into the job's log, read the log back, and say whether it took effect."""
+        self._retrying(lambda: self.run_call(calls.mark(job.job_name, job.owner, mark.line())))
+        read = self.read_job_log(job)
+        return stamp.settle(read[0].splitlines() if read else [], mark)
+
+    async def async_mark(self, job: JobRef, mark: stamp.Mark) -> bool:
+        """The async :meth:`mark`."""
+        await self._aretrying(lambda: self.arun_call(calls.mark(job.job_name, job.owner, mark.line())))
+        text = await self._aread_log_start(job)
+        return stamp.settle(text.splitlines() if text else [], mark)
 
     # -- status and waiting ------------------------------------------------------------------
 
@@ -222,9 +278,36 @@ class DatapumpHook(FilesMixin, OracleHook):
             return False
         return True
 
-    def restart(self, job_name: str, owner: str, *, skip_current: bool = False) -> None:
-        """ATTACH and START_JOB a stopped job; ``skip_current`` skips the object an import failed on."""
-        self._retrying(lambda: self.run_call(calls.restart(job_name, owner, skip_current=skip_current)))
+    def restart(
+        self, job_name: str, owner: str, *, skip_current: bool = False, mark: stamp.Mark | None = None
+    ) -> None:
+        """ATTACH and START_JOB a stopped job; ``skip_current`` skips the object an import failed on.
+
+        When a reply is lost, the retry finds the job already EXECUTING and START_JOB says
+        ORA-39004 (invalid state): that is the restart having worked, so the state decides.
+        """
+        call = calls.restart(
+            job_name, owner, skip_current=skip_current, log_entry=mark.line() if mark else None
+        )
+        lost = False
+
+        def attempt() -> None:
+            nonlocal lost
+            try:
+                self.run_call(call)
+            except TransientConnectionError:
+                lost = True
+                raise
+
+        try:
+            self._retrying(attempt)
+        except InvalidArgumentError as error:
+            found = self.find_job(job_name, owner) if lost and error.code == "ORA-39004" else None
+            if found is None or not found.state.is_active:
+                raise
+            log.info(
+                "Job %s.%s is %s: the restart whose reply was lost worked", owner, job_name, found.state.value
+            )
 
     def list_jobs(self) -> list[JobRow]:
         """Every job with a master table; the user's own when DBA_DATAPUMP_JOBS is not readable."""
@@ -322,6 +405,23 @@ def _threshold(value: float | dt.timedelta | None) -> dt.timedelta:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf"):
         return dt.timedelta(seconds=value)
     raise SpecError("older_than", value, "a number of seconds >= 0 or a timedelta")
+
+
+def _submit_call(
+    spec: JobSpec, job_name: str | None, consistent: bool, run: RunStamp | None, try_number: int | None
+) -> tuple[Call[JobRef], str]:
+    """The submit call, carrying a start mark whose token proves later that it ran."""
+    start = stamp.new_mark("start", run, try_number)
+    call = calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=start.line())
+    return call, str(start.token)
+
+
+def _started(log_text: str | None, token: str, ref: JobRef) -> bool:
+    """Whether the log shows the submit with ``token`` started its job (running or long done)."""
+    if log_text is None or not stamp.submitted_with(log_text.splitlines(), token):
+        return False
+    log.info("Job %s.%s was started before the connection failed", ref.owner, ref.job_name)
+    return True
 
 
 def _status_call(

@@ -16,11 +16,13 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
+from airflow_datapump.core import stamp
 from airflow_datapump.core.events import event_from_result
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import Waiter
-from airflow_datapump.exceptions import DatapumpError
+from airflow_datapump.exceptions import DatapumpError, JobNotFoundError
 from airflow_datapump.hooks.datapump import DatapumpHook
 
 ON_KILL_ACTIONS = ("kill", "stop", "none")
@@ -37,6 +39,8 @@ class JobTrigger(BaseTrigger):
         the job can restart) or ``none``.
     :param gone_means_success: a job that leaves without a readable log counts as completed
         (for jobs started elsewhere, whose log is unknown; failed jobs linger as NOT RUNNING).
+    :param run: the task run the job belongs to (``RunStamp.to_dict()``), and ``try_number``
+        the try that deferred: ``on_kill`` leaves a job that a later try has taken over.
     """
 
     def __init__(
@@ -49,6 +53,8 @@ class JobTrigger(BaseTrigger):
         on_kill: str = "kill",
         gone_means_success: bool = False,
         retry_attempts: int = 5,
+        run: dict[str, Any] | None = None,
+        try_number: int | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Airflow's own signature
         if on_kill not in ON_KILL_ACTIONS:
@@ -60,6 +66,8 @@ class JobTrigger(BaseTrigger):
         self.on_kill_action = on_kill
         self.gone_means_success = gone_means_success
         self.retry_attempts = retry_attempts
+        self.run_stamp = run
+        self.try_number = try_number
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -72,6 +80,8 @@ class JobTrigger(BaseTrigger):
                 "on_kill": self.on_kill_action,
                 "gone_means_success": self.gone_means_success,
                 "retry_attempts": self.retry_attempts,
+                "run": self.run_stamp,
+                "try_number": self.try_number,
             },
         )
 
@@ -123,8 +133,22 @@ class JobTrigger(BaseTrigger):
         if self.on_kill_action == "none":
             return
         ref = JobRef.from_dict(self.job)
+        hook = self._hook()
+        if self.try_number is not None and ref.log_file:
+            # Clearing a task kills its old try's trigger, perhaps after the new try has
+            # taken the job over: the order of the marks in the job's log decides (core/stamp.py).
+            run = RunStamp.from_dict(self.run_stamp) if self.run_stamp else None
+            try:
+                ours = await hook.async_mark(ref, stamp.new_mark("kill", run, self.try_number))
+            except JobNotFoundError:
+                ours = False
+            if not ours:
+                self.log.info(
+                    "Job %s.%s is no longer this try's to stop; leaving it", ref.owner, ref.job_name
+                )
+                return
         kill = self.on_kill_action == "kill"
-        stopped = await self._hook().async_stop(ref.job_name, ref.owner, immediate=True, keep_master=not kill)
+        stopped = await hook.async_stop(ref.job_name, ref.owner, immediate=True, keep_master=not kill)
         self.log.info(
             "Job %s.%s %s on kill", ref.owner, ref.job_name, "stopped" if stopped else "had already ended"
         )
