@@ -17,7 +17,7 @@ from airflow.sdk import BaseOperator
 
 from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import naming, stamp
-from airflow_datapump.core.events import event_from_result, summary
+from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
@@ -122,6 +122,7 @@ class DatapumpOperator(BaseOperator):
             setattr(self, name, value)
         self._job: JobRef | None = None
         self._owned_by: tuple[RunStamp, int | None] | None = None
+        self._progress = ProgressNotes()
         _fields.check_at_parse(self, password=self.password_to_check())
 
     # -- the job -------------------------------------------------------------------------------
@@ -264,8 +265,7 @@ class DatapumpOperator(BaseOperator):
         read = hook.read_job_log(ref)
         if read is None:
             return None
-        text, position = read
-        lines = text.splitlines()
+        lines = read[0].splitlines()
         start = stamp.started_by(lines)
         if start is None or start.run != run:
             return None
@@ -273,7 +273,8 @@ class DatapumpOperator(BaseOperator):
         if outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
             self.log.info("A previous try's job %s already completed: %s", ref.job_name, outcome.line)
             owner = outcome.line.split('"')[1] if outcome.line else ""
-            return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, position)
+            # Nothing of it has been shown by this try: position 0 has the whole log shown.
+            return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
         if not spec.dump_files and spec.operation.value == "EXPORT" and ref.dump_files:
             hook.delete_dump_files(ref.dump_directory, ref.dump_files[0])  # the failed try's partial set
         return None
@@ -281,12 +282,12 @@ class DatapumpOperator(BaseOperator):
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:
             self.log.info("%s", line)
-        if status.percent_done is not None:
-            self.log.info("%s: %s%% done", status.state.value, status.percent_done)
+        if (note := self._progress.note(status)) is not None:
+            self.log.info("%s", note)
 
     def _finish(self, context: Any, event: dict[str, Any], hook: DatapumpHook) -> dict[str, Any]:
         job = JobRef.from_dict(event["job"])
-        self._show_log(job, hook)
+        self._show_log(job, hook, int(event.get("log_position") or 0))
         status = event.get("status")
         codes = error_codes(event.get("error_lines", []))
         if status != "success":
@@ -316,13 +317,24 @@ class DatapumpOperator(BaseOperator):
     def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
         """Work after a successful job; subclasses add theirs."""
 
-    def _show_log(self, job: JobRef, hook: DatapumpHook) -> None:
+    def _show_log(self, job: JobRef, hook: DatapumpHook, shown: int) -> None:
+        """What the wait has not already put in the task log: the rest of the Data Pump log.
+
+        The trigger (or the sync wait) streams the log as it goes, up to ``shown``; printing
+        the whole log again at the end would show every line twice.
+        """
+        if job.log_file is None or job.log_directory is None:
+            return
         try:
-            text = hook.read_log(job, tail_lines=self.log_tail_lines)
+            text, _ = hook.read_file(job.log_directory, job.log_file, position=shown)
         except DatapumpError as error:
             self.log.warning("Could not read the Data Pump log: %s", error)
             return
-        self.log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, text)
+        lines = text.splitlines()
+        if self.log_tail_lines is not None:
+            lines = lines[-self.log_tail_lines :] if self.log_tail_lines else []
+        if lines:
+            self.log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, "\n".join(lines))
 
     def on_kill(self) -> None:
         if self._job is None or self.on_kill_action == "none":

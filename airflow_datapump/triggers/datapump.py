@@ -17,13 +17,14 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_datapump.core import stamp
-from airflow_datapump.core.events import event_from_result
+from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import Waiter
 from airflow_datapump.exceptions import DatapumpError, JobNotFoundError
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.triggers import _shown
 
 ON_KILL_ACTIONS = ("kill", "stop", "none")
 
@@ -94,31 +95,24 @@ class JobTrigger(BaseTrigger):
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)
+        shown = await _shown.load(self)  # what an earlier incarnation of this trigger showed
+        notes = ProgressNotes()
         loop = asyncio.get_running_loop()
         try:
             while True:
                 try:
                     status = await hook.async_status(ref, log_position=waiter.position)
                 except DatapumpError as error:
-                    yield _event(
-                        {
-                            "status": "error",
-                            "job": self.job,
-                            "message": str(error),
-                            "log_position": waiter.position,
-                        }
-                    )
+                    message = {"status": "error", "job": self.job, "message": str(error)}
+                    yield _event({**message, "log_position": max(waiter.position, shown)})
                     return
-                for line in status.log_lines:
+                for line in unseen(status.log_lines, waiter.position, shown):
                     self.log.info("%s", line)
-                if status.percent_done is not None:
-                    self.log.info(
-                        "Job %s.%s: %s, %s%% done",
-                        ref.owner,
-                        ref.job_name,
-                        status.state.value,
-                        status.percent_done,
-                    )
+                if (note := notes.note(status)) is not None:
+                    self.log.info("%s", note)
+                if status.log_position > shown:
+                    shown = status.log_position
+                    await _shown.save(self, shown)
                 self.log_position = status.log_position
                 result = waiter.observe(status, now=loop.time())
                 if result is not None:
