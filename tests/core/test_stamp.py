@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from airflow_datapump.core import stamp
 from airflow_datapump.core.stamp import Mark, RunStamp
 
@@ -22,26 +24,20 @@ def test_a_mark_survives_a_logtime_prefix_and_names_its_run() -> None:
     assert not stamp.submitted_with(log(start), "another-token")
 
 
-def test_a_claim_before_the_old_kill_keeps_the_job_for_the_new_try() -> None:
+@pytest.mark.parametrize(
+    ("claim_first", "new_try_keeps_it"),
+    [(True, True), (False, False)],
+    ids=["claim-then-kill: the new try keeps the job", "kill-then-claim: the kill goes ahead"],
+)
+def test_the_order_of_claim_and_kill_in_the_log_decides(claim_first: bool, new_try_keeps_it: bool) -> None:
     start, claim, kill = (
         stamp.new_mark("start", RUN, 1),
         stamp.new_mark("claim", RUN, 2),
         stamp.new_mark("kill", RUN, 1),
     )
-    lines = log(start, claim, kill)
-    assert stamp.settle(lines, claim) is True
-    assert stamp.settle(lines, kill) is False
-
-
-def test_an_old_kill_before_the_claim_wins_and_the_claim_is_refused() -> None:
-    start, claim, kill = (
-        stamp.new_mark("start", RUN, 1),
-        stamp.new_mark("claim", RUN, 2),
-        stamp.new_mark("kill", RUN, 1),
-    )
-    lines = log(start, kill, claim)
-    assert stamp.settle(lines, kill) is True
-    assert stamp.settle(lines, claim) is False
+    lines = log(start, claim, kill) if claim_first else log(start, kill, claim)
+    assert stamp.settle(lines, claim) is new_try_keeps_it  # what the new try reads
+    assert stamp.settle(lines, kill) is not new_try_keeps_it  # what the old on_kill reads
 
 
 def test_a_restart_after_a_kill_belongs_to_the_restarting_try() -> None:

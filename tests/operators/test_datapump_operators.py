@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,23 +13,11 @@ import pytest
 from airflow_datapump import SpecError
 from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
-from airflow_datapump.hooks import _pool
 from airflow_datapump.operators import ExportOperator, ImportOperator
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers.datapump import JobTrigger
 
-CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
 STOP = "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.ATTACH('{name}', 'SYSTEM'); DBMS_DATAPUMP.STOP_JOB(h, 1, 1); END;"  # noqa: E501
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(10_000_000)
-        yield handle
 
 
 def context(run_id: str = "manual__1", try_number: int = 1) -> dict[str, Any]:
@@ -266,22 +253,15 @@ class _TaskLog:
     debug = warning = info
 
 
-def test_finishing_after_the_trigger_shows_only_what_it_had_not_shown(db: DatabaseHandle) -> None:
+def test_finishing_after_the_trigger_shows_only_what_it_had_not_shown(
+    db: DatabaseHandle, trigger_event: Callable[[JobTrigger], dict[str, Any]]
+) -> None:
     op = export(deferrable=True)
     with pytest.raises(TaskDeferred) as deferred:
         op.execute(context())
     trigger = deferred.value.trigger
     db.set_clock("wall")
-
-    async def wait() -> dict[str, Any]:
-        try:
-            async for event in trigger.run():
-                return dict(event.payload)
-            raise AssertionError("no event")
-        finally:
-            await _pool.close_pools()
-
-    event = asyncio.run(wait())
+    event = trigger_event(trigger)
     with (db.directory_path() / trigger.job["log_file"]).open("a") as log_file:
         log_file.write("a line written after the trigger's last look\n")
     task_log = _TaskLog()

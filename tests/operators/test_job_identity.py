@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
@@ -19,20 +18,8 @@ from airflow_datapump.exceptions import JobExistsError
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator, ImportOperator
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers.datapump import JobTrigger
-
-CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(10_000_000)
-        yield handle
 
 
 def context(run_id: str, try_number: int = 1) -> dict[str, Any]:

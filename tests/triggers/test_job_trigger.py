@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
@@ -39,9 +39,13 @@ def submitted(name: str = "EXP_T") -> dict[str, Any]:
     return ref.to_dict()
 
 
-def first_event(trigger: JobTrigger) -> dict[str, Any]:
+def first_event(trigger: JobTrigger, before: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
+    """Run the trigger to its event; ``before`` runs first on the same event loop (and pools)."""
+
     async def run() -> dict[str, Any]:
         try:
+            if before is not None:
+                await before()
             async for event in trigger.run():
                 return dict(event.payload)
             raise AssertionError("no event")
@@ -144,9 +148,8 @@ def test_a_dead_pooled_session_is_retried_like_any_transient_failure(db: Databas
     """A pooled session that died must not crash the next poll with DPY-1001 from the drop."""
     job = submitted()
 
-    async def scenario() -> dict[str, Any]:
-        warm = DatapumpHook()
-        await warm.async_status(JobRef.from_dict(job))  # the pool now holds a live session
+    async def warm_then_lose_the_session() -> None:
+        await DatapumpHook().async_status(JobRef.from_dict(job))  # the pool now holds a session
         if death == "killed":
             for sid, user in db.sessions():
                 if user == "SYSTEM":
@@ -158,17 +161,10 @@ def test_a_dead_pooled_session_is_retried_like_any_transient_failure(db: Databas
             db.fail_call(death, call="execute")
         db.set_clock("wall")
         db.set_job_rate(100_000_000)
-        trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01)
-        trigger.retry_attempts = 3
-        try:
-            async for event in trigger.run():
-                return dict(event.payload)
-            raise AssertionError("no event")
-        finally:
-            await _pool.close_pools()
 
+    trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01, retry_attempts=3)
     with patch.object(RetryPolicy, "delays", lambda self: iter([0.0] * self.attempts)):
-        event = asyncio.run(scenario())
+        event = first_event(trigger, warm_then_lose_the_session)
     assert event["status"] == "success", event
 
 
