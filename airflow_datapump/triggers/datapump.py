@@ -1,11 +1,12 @@
 """JobTrigger: waits on a Data Pump job in the triggerer, holding no worker slot.
 
 It carries only names, positions and settings (never a secret: the connection is fetched by
-id), so a triggerer restart rebuilds it from ``serialize()`` and it picks up where the log
-position says. It only awaits: status polls go through the async hook's pooled sessions.
-Transient database failures are retried with backoff before it gives up; it yields exactly
-one event. Cancellation because the triggerer restarts leaves the job alone; only
-``on_kill`` (Airflow 3.3+, a user killing the task) stops it.
+id), so a triggerer restart rebuilds it from ``serialize()``; it then shows only the log lines
+its earlier incarnation had not (see ``_shown``). It only awaits: status polls go through the
+async hook's pooled sessions. Transient database failures are retried with backoff before it
+gives up; it yields exactly one event. Cancellation because the triggerer restarts leaves the
+job alone; only ``on_kill`` (Airflow 3.3+, a user killing or clearing the task) stops it, and
+not when a later try of the task has taken the job over (core/stamp.py).
 """
 
 from __future__ import annotations
