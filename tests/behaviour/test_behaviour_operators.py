@@ -111,6 +111,8 @@ def test_another_run_with_the_same_job_name_never_adopts_the_first_runs_job(back
             deferrable=True,
         )
 
+    for made in ("_NIGHTLY.log", "_NIGHTLY_01.dmp"):
+        backend.remember_file(backend.directory, backend.prefix + made)
     with pytest.raises(TaskDeferred):
         export().execute(context("runA"))
     watched: JobRef | None = None
