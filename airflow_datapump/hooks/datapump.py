@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
 from airflow_datapump.core import calls, cleanup, stamp
-from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk, JobRow
+from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, JobRow
 from airflow_datapump.core.cleanup import CleanupReport
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.retry import RetryPolicy
@@ -36,13 +36,14 @@ from airflow_datapump.exceptions import (
     TransientConnectionError,
 )
 from airflow_datapump.hooks import _pool, _runner
+from airflow_datapump.hooks._marks import MarksMixin, started, submit_call
 from airflow_datapump.hooks.files import FilesMixin
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class DatapumpHook(FilesMixin, OracleHook):
+class DatapumpHook(MarksMixin, FilesMixin, OracleHook):
     """Runs and controls Data Pump jobs through DBMS_DATAPUMP, with no Oracle client.
 
     :param oracle_conn_id: an Airflow connection of type ``oracle``; it works exactly as it does
@@ -141,7 +142,7 @@ class DatapumpHook(FilesMixin, OracleHook):
         already finished: such a job is returned, and only a submit that never started is
         sent again.
         """
-        call, token = _submit_call(spec, job_name, consistent, run, try_number)
+        call, token = submit_call(spec, job_name, consistent, run, try_number)
         try:
             ref = self.run_call(call)
         except TransientConnectionError:
@@ -153,7 +154,7 @@ class DatapumpHook(FilesMixin, OracleHook):
         user = self._retrying(lambda: self.run_call(calls.current_user()))
         ref = call.parse({"owner": user}, [])
         read = self.read_job_log(ref)
-        if _started(read[0] if read else None, token, ref):
+        if started(read[0] if read else None, token, ref):
             return ref
         return self.run_call(call)  # never started; a job of that name now is ORA-31634
 
@@ -167,53 +168,15 @@ class DatapumpHook(FilesMixin, OracleHook):
         try_number: int | None = None,
     ) -> JobRef:
         """The async :meth:`submit`, with the same protection against a lost reply."""
-        call, token = _submit_call(spec, job_name, consistent, run, try_number)
+        call, token = submit_call(spec, job_name, consistent, run, try_number)
         try:
             return await self.arun_call(call)
         except TransientConnectionError:
             user = await self._aretrying(lambda: self.arun_call(calls.current_user()))
         ref = call.parse({"owner": user}, [])
-        if _started(await self._aread_log_start(ref), token, ref):
+        if started(await self._aread_log_start(ref), token, ref):
             return ref
         return await self.arun_call(call)
-
-    # -- whose job: marks in the log (core/stamp.py) --------------------------------------------
-
-    def read_job_log(self, job: JobRef) -> tuple[str, int] | None:
-        """The job's whole log and the offset after it; None when it has no readable log."""
-        if not job.log_file or not job.log_directory:
-            return None
-        try:
-            return self.read_file(job.log_directory, job.log_file)
-        except TransientConnectionError:
-            raise
-        except DatabaseCallError:
-            return None
-
-    async def _aread_log_start(self, job: JobRef) -> str | None:
-        """The first chunk of the job's log (up to 8 MB, where the marks are); None without one."""
-        if not job.log_file or not job.log_directory:
-            return None
-        call = calls.read_file(job.log_directory, job.log_file)
-        try:
-            chunk: FileChunk = await self._aretrying(lambda: self.arun_call(call))
-        except TransientConnectionError:
-            raise
-        except DatabaseCallError:
-            return None
-        return chunk.text
-
-    def mark(self, job: JobRef, mark: stamp.Mark) -> bool:
-        """Write ``mark`` into the job's log, read the log back, and say whether it took effect."""
-        self._retrying(lambda: self.run_call(calls.mark(job.job_name, job.owner, mark.line())))
-        read = self.read_job_log(job)
-        return stamp.settle(read[0].splitlines() if read else [], mark)
-
-    async def async_mark(self, job: JobRef, mark: stamp.Mark) -> bool:
-        """The async :meth:`mark`."""
-        await self._aretrying(lambda: self.arun_call(calls.mark(job.job_name, job.owner, mark.line())))
-        text = await self._aread_log_start(job)
-        return stamp.settle(text.splitlines() if text else [], mark)
 
     # -- status and waiting ------------------------------------------------------------------
 
@@ -405,23 +368,6 @@ def _threshold(value: float | dt.timedelta | None) -> dt.timedelta:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf"):
         return dt.timedelta(seconds=value)
     raise SpecError("older_than", value, "a number of seconds >= 0 or a timedelta")
-
-
-def _submit_call(
-    spec: JobSpec, job_name: str | None, consistent: bool, run: RunStamp | None, try_number: int | None
-) -> tuple[Call[JobRef], str]:
-    """The submit call, carrying a start mark whose token proves later that it ran."""
-    start = stamp.new_mark("start", run, try_number)
-    call = calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=start.line())
-    return call, str(start.token)
-
-
-def _started(log_text: str | None, token: str, ref: JobRef) -> bool:
-    """Whether the log shows the submit with ``token`` started its job (running or long done)."""
-    if log_text is None or not stamp.submitted_with(log_text.splitlines(), token):
-        return False
-    log.info("Job %s.%s was started before the connection failed", ref.owner, ref.job_name)
-    return True
 
 
 def _status_call(
