@@ -184,9 +184,22 @@ def stop(job_name: str, owner: str, *, immediate: bool, keep_master: bool, delay
     return Call(plsql.STOP, binds, lambda values, rows: None, job_name=job_name, owner=owner)
 
 
-def restart(job_name: str, owner: str, *, skip_current: bool = False) -> Call[None]:
-    binds = {"job_name": job_name, "owner": owner, "skip_current": int(skip_current)}
+def restart(
+    job_name: str, owner: str, *, skip_current: bool = False, log_entry: str | None = None
+) -> Call[None]:
+    binds = {"job_name": job_name, "owner": owner, "skip_current": int(skip_current), "log_entry": log_entry}
     return Call(plsql.RESTART, binds, lambda values, rows: None, job_name=job_name, owner=owner)
+
+
+def mark(job_name: str, owner: str, message: str) -> Call[None]:
+    """LOG_ENTRY into a running job's log; see :data:`.plsql.MARK`."""
+    binds = {"job_name": job_name, "owner": owner, "message": message}
+    return Call(plsql.MARK, binds, lambda values, rows: None, job_name=job_name, owner=owner)
+
+
+def current_user() -> Call[str]:
+    """The session's user, who owns the jobs it starts (what the submit block reports)."""
+    return Call(plsql.CURRENT_USER, {}, lambda values, rows: str(rows[0][0]), query=True)
 
 
 @dataclass(frozen=True)

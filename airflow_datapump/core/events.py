@@ -8,9 +8,10 @@ was read up to.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from airflow_datapump.core.status import Verdict
+from airflow_datapump.core.status import JobStatus, Verdict
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult
 
@@ -38,6 +39,37 @@ def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
 def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
     """Rows per table from the ``. . exported/imported`` lines of a log."""
     return {f"{m.group(1)}.{m.group(2)}": int(m.group(4)) for line in lines if (m := _ROWS.search(line))}
+
+
+def unseen(lines: tuple[str, ...] | list[str], start: int, shown: int) -> list[str]:
+    """The lines of a log chunk read from byte ``start`` that end after byte ``shown``.
+
+    A trigger rebuilt after a triggerer restart reads the log from where its kwargs say, which
+    may be before what its previous incarnation already showed: those lines are not shown
+    twice, yet they still count for the outcome, rows and errors.
+    """
+    if start >= shown:
+        return list(lines)
+    fresh, end = [], start
+    for line in lines:
+        end += len(line.encode()) + 1
+        if end > shown:
+            fresh.append(line)
+    return fresh
+
+
+@dataclass
+class ProgressNotes:
+    """A progress line only when the state or the percentage changed, not on every poll."""
+
+    last: tuple[str, int | None] | None = None
+
+    def note(self, status: JobStatus) -> str | None:
+        key = (status.state.value, status.percent_done)
+        if status.percent_done is None or key == self.last:
+            return None
+        self.last = key
+        return f"Job {status.owner}.{status.job_name}: {status.state.value}, {status.percent_done}% done"
 
 
 def summary(event: dict[str, Any], *, started: str | None, finished: str | None) -> dict[str, Any]:

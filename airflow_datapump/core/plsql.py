@@ -309,18 +309,37 @@ EXCEPTION
     {_LET_GO}
 END;"""
 
-# Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5).
+# Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5); the
+# restarting task run's mark goes into the log with it (see core/stamp.py).
 RESTART = f"""
 DECLARE
   h NUMBER;
 BEGIN
   h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
   DBMS_DATAPUMP.START_JOB(handle => h, skip_current => :skip_current);
+  IF :log_entry IS NOT NULL THEN
+    DBMS_DATAPUMP.LOG_ENTRY(handle => h, message => :log_entry, log_file_only => 1);
+  END IF;
   DBMS_DATAPUMP.DETACH(handle => h);
 EXCEPTION
   WHEN OTHERS THEN
     {_LET_GO}
 END;"""
+
+# Write one line into a job's log (§2.16): who claims or is about to stop it (core/stamp.py).
+MARK = f"""
+DECLARE
+  h NUMBER;
+BEGIN
+  h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
+  DBMS_DATAPUMP.LOG_ENTRY(handle => h, message => :message, log_file_only => 1);
+  DBMS_DATAPUMP.DETACH(handle => h);
+EXCEPTION
+  WHEN OTHERS THEN
+    {_LET_GO}
+END;"""
+
+CURRENT_USER = "SELECT USER FROM dual"
 
 LIST_ALL_JOBS = (
     "SELECT owner_name, job_name, operation, job_mode, state, degree, attached_sessions, datapump_sessions "

@@ -7,6 +7,7 @@ the driver's exception kept as ``__cause__``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ import oracledb
 from airflow_datapump.core.calls import Call, Out, translate
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _variable(cursor: Any, out: Out) -> Any:
@@ -70,9 +72,22 @@ async def acquired(pool: Any, call: Call[Any]) -> AsyncIterator[Any]:
     except BaseException:
         # Interrupted mid-call (a cancelled trigger, a lost connection): the session's state
         # is unknown, so it must not serve the next borrower.
-        await pool.drop(connection)
+        await _discard(pool, connection)
         raise
     await pool.release(connection)
+
+
+async def _discard(pool: Any, connection: Any) -> None:
+    """Drop a session from the pool, never masking the error that made us drop it.
+
+    A session that died (ORA-03113, ORA-03135, killed, database restarted) is already
+    disconnected, and dropping it raises DPY-1001 on top of the call's own error; the call's
+    error is the one that says whether to retry, so a failed drop is only logged.
+    """
+    try:
+        await pool.drop(connection)
+    except oracledb.Error as error:
+        log.debug("dropping a dead pooled session failed: %s", error)
 
 
 async def arun(connection: Any, call: Call[T]) -> T:

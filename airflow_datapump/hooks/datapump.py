@@ -18,29 +18,32 @@ from typing import Any, TypeVar
 
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
-from airflow_datapump.core import calls, cleanup
+from airflow_datapump.core import calls, cleanup, stamp
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, JobRow
 from airflow_datapump.core.cleanup import CleanupReport
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.status import JobState, JobStatus
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult, Waiter
 from airflow_datapump.exceptions import (
     DatabaseCallError,
+    InvalidArgumentError,
     JobNotFoundError,
     SpecError,
     TransientConnectionError,
 )
 from airflow_datapump.hooks import _pool, _runner
+from airflow_datapump.hooks._marks import MarksMixin, started, submit_call
 from airflow_datapump.hooks.files import FilesMixin
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class DatapumpHook(FilesMixin, OracleHook):
+class DatapumpHook(MarksMixin, FilesMixin, OracleHook):
     """Runs and controls Data Pump jobs through DBMS_DATAPUMP, with no Oracle client.
 
     :param oracle_conn_id: an Airflow connection of type ``oracle``; it works exactly as it does
@@ -127,25 +130,33 @@ class DatapumpHook(FilesMixin, OracleHook):
         *,
         job_name: str | None = None,
         consistent: bool = True,
-        log_entry: str | None = None,
+        run: RunStamp | None = None,
+        try_number: int | None = None,
     ) -> JobRef:
         """Define, start and detach a job in one round trip; returns how to find it again.
 
         Exports are made consistent as of submit (FLASHBACK_SCN) unless the spec sets a
-        flashback or ``consistent`` is False. If the call fails on the way, the job is looked
-        up by name: a job that did start is returned, one that did not is submitted once more.
+        flashback or ``consistent`` is False. The job's log gets a start mark naming ``run``
+        and a token unique to this call (:mod:`~airflow_datapump.core.stamp`). If the reply
+        is lost, that token in the log says whether the job started, even when it has
+        already finished: such a job is returned, and only a submit that never started is
+        sent again.
         """
-        call = calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
+        call, token = submit_call(spec, job_name, consistent, run, try_number)
         try:
             ref = self.run_call(call)
         except TransientConnectionError:
-            found = self.find_job(str(call.job_name))  # list_jobs retries on its own
-            if found is not None:
-                log.info("Job %s.%s was started before the connection failed", found.owner, found.job_name)
-                return call.parse({"owner": found.owner}, [])
-            ref = self.run_call(call)
+            ref = self._recover_submit(call, token)
         log.info("Submitted Data Pump job %s.%s", ref.owner, ref.job_name)
         return ref
+
+    def _recover_submit(self, call: Call[JobRef], token: str) -> JobRef:
+        user = self._retrying(lambda: self.run_call(calls.current_user()))
+        ref = call.parse({"owner": user}, [])
+        read = self.read_job_log(ref)
+        if started(read[0] if read else None, token, ref):
+            return ref
+        return self.run_call(call)  # never started; a job of that name now is ORA-31634
 
     async def async_submit(
         self,
@@ -153,11 +164,19 @@ class DatapumpHook(FilesMixin, OracleHook):
         *,
         job_name: str | None = None,
         consistent: bool = True,
-        log_entry: str | None = None,
+        run: RunStamp | None = None,
+        try_number: int | None = None,
     ) -> JobRef:
-        return await self.arun_call(
-            calls.submit(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
-        )
+        """The async :meth:`submit`, with the same protection against a lost reply."""
+        call, token = submit_call(spec, job_name, consistent, run, try_number)
+        try:
+            return await self.arun_call(call)
+        except TransientConnectionError:
+            user = await self._aretrying(lambda: self.arun_call(calls.current_user()))
+        ref = call.parse({"owner": user}, [])
+        if started(await self._aread_log_start(ref), token, ref):
+            return ref
+        return await self.arun_call(call)
 
     # -- status and waiting ------------------------------------------------------------------
 
@@ -222,9 +241,36 @@ class DatapumpHook(FilesMixin, OracleHook):
             return False
         return True
 
-    def restart(self, job_name: str, owner: str, *, skip_current: bool = False) -> None:
-        """ATTACH and START_JOB a stopped job; ``skip_current`` skips the object an import failed on."""
-        self._retrying(lambda: self.run_call(calls.restart(job_name, owner, skip_current=skip_current)))
+    def restart(
+        self, job_name: str, owner: str, *, skip_current: bool = False, mark: stamp.Mark | None = None
+    ) -> None:
+        """ATTACH and START_JOB a stopped job; ``skip_current`` skips the object an import failed on.
+
+        When a reply is lost, the retry finds the job already EXECUTING and START_JOB says
+        ORA-39004 (invalid state): that is the restart having worked, so the state decides.
+        """
+        call = calls.restart(
+            job_name, owner, skip_current=skip_current, log_entry=mark.line() if mark else None
+        )
+        lost = False
+
+        def attempt() -> None:
+            nonlocal lost
+            try:
+                self.run_call(call)
+            except TransientConnectionError:
+                lost = True
+                raise
+
+        try:
+            self._retrying(attempt)
+        except InvalidArgumentError as error:
+            found = self.find_job(job_name, owner) if lost and error.code == "ORA-39004" else None
+            if found is None or not found.state.is_active:
+                raise
+            log.info(
+                "Job %s.%s is %s: the restart whose reply was lost worked", owner, job_name, found.state.value
+            )
 
     def list_jobs(self) -> list[JobRow]:
         """Every job with a master table; the user's own when DBA_DATAPUMP_JOBS is not readable."""

@@ -16,17 +16,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.sdk import BaseOperator
 
 from airflow_datapump._compat import AirflowException, conf
-from airflow_datapump.core import naming
-from airflow_datapump.core.events import event_from_result, summary
+from airflow_datapump.core import naming, stamp
+from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.status import JobState, Outcome, error_codes, read_outcome
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
 from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators import _fields, _password
+from airflow_datapump.operators import _fields, _identity, _password
+from airflow_datapump.operators._identity import run_of as _run_of
+from airflow_datapump.operators._identity import try_of as _try_of
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
 
 if TYPE_CHECKING:
@@ -118,6 +121,8 @@ class DatapumpOperator(BaseOperator):
         for name, value in job_args.items():
             setattr(self, name, value)
         self._job: JobRef | None = None
+        self._owned_by: tuple[RunStamp, int | None] | None = None
+        self._progress = ProgressNotes()
         _fields.check_at_parse(self, password=self.password_to_check())
 
     # -- the job -------------------------------------------------------------------------------
@@ -189,6 +194,7 @@ class DatapumpOperator(BaseOperator):
             if isinstance(found, dict):
                 return self._finish(context, found, hook)  # a previous try finished the job
             self._job = found
+            self._owned_by = (_run_of(self, context), _try_of(context))
             _remember(context, found)
             if self.deferrable:
                 self.defer(
@@ -197,6 +203,8 @@ class DatapumpOperator(BaseOperator):
                         job=found.to_dict(),
                         poll_interval=self.poll_interval,
                         on_kill=self.on_kill_action,
+                        run=self._owned_by[0].to_dict(),
+                        try_number=self._owned_by[1],
                     ),
                     method_name="execute_complete",
                     timeout=dt.timedelta(seconds=self.timeout) if self.timeout else None,
@@ -220,50 +228,53 @@ class DatapumpOperator(BaseOperator):
             hook.close()
 
     def _find_or_submit(self, context: Any, spec: JobSpec, hook: DatapumpHook) -> JobRef | dict[str, Any]:
+        """This run's job: reattached, accepted as done, restarted, or submitted; never another's."""
+        run, tries = _run_of(self, context), _try_of(context)
         name = str(spec.job_name)
         remembered = _remembered(context)
         owner = remembered.owner if remembered is not None and remembered.job_name == name else None
         existing = hook.find_job(name, owner)
-        if existing is not None and (existing.state.is_active or existing.state is JobState.IDLING):
-            self.log.info(
-                "Job %s.%s is already %s; waiting for it", existing.owner, name, existing.state.value
-            )
-            return _fields.ref_for(spec, existing.owner)
-        if existing is not None:
+        if existing is None:
+            previous = self._previous_outcome(spec, hook, run)
+            if previous is not None:
+                return previous
+        else:
+            ref = _fields.ref_for(spec, existing.owner)
+            _identity.check_ours(ref, existing.state, hook.read_job_log(ref), run)
+            if existing.state.is_active or existing.state is JobState.IDLING:
+                if _identity.claim(self.log, ref, hook, run, tries, self.poll_interval):
+                    return ref
+                return self._find_or_submit(context, spec, hook)  # it was stopped: decide again
             if self.if_exists == "fail":
                 raise JobExistsError(
                     f"Job {existing.owner}.{name} exists and is {existing.state.value}", job_name=name
                 )
             if self.if_exists == "restart":
                 self.log.info("Restarting stopped job %s.%s", existing.owner, name)
-                hook.restart(name, existing.owner)
-                return _fields.ref_for(spec, existing.owner)
+                hook.restart(name, existing.owner, mark=stamp.new_mark("start", run, tries))
+                return ref
             self.log.info("Replacing stopped job %s.%s", existing.owner, name)
             hook.kill(name, existing.owner)
-        else:
-            previous = self._previous_outcome(spec, hook)
-            if previous is not None:
-                return previous
         self.check_safety(spec, hook)
-        stamp = f"airflow-datapump: dag={self.dag_id} task={self.task_id} run={context.get('run_id')}"
-        return hook.submit(spec, log_entry=stamp)
+        return hook.submit(spec, run=run, try_number=tries)
 
-    def _previous_outcome(self, spec: JobSpec, hook: DatapumpHook) -> dict[str, Any] | None:
-        """A job of this name that already ended: its log says whether a retry has work to do."""
+    def _previous_outcome(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp) -> dict[str, Any] | None:
+        """A job of this name that already ended: if its log proves it was this run's, the log
+        says whether a retry has work to do; another run's log is none of this run's business."""
         ref = _fields.ref_for(spec, "")
-        if (
-            ref.log_file is None
-            or ref.log_directory is None
-            or not hook.file_exists(ref.log_directory, ref.log_file)
-        ):
+        read = hook.read_job_log(ref)
+        if read is None:
             return None
-        text, position = hook.read_file(ref.log_directory, ref.log_file)
-        lines = text.splitlines()
+        lines = read[0].splitlines()
+        start = stamp.started_by(lines)
+        if start is None or start.run != run:
+            return None
         outcome = read_outcome(lines, ref.job_name)
         if outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
             self.log.info("A previous try's job %s already completed: %s", ref.job_name, outcome.line)
             owner = outcome.line.split('"')[1] if outcome.line else ""
-            return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, position)
+            # Nothing of it has been shown by this try: position 0 has the whole log shown.
+            return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
         if not spec.dump_files and spec.operation.value == "EXPORT" and ref.dump_files:
             hook.delete_dump_files(ref.dump_directory, ref.dump_files[0])  # the failed try's partial set
         return None
@@ -271,12 +282,12 @@ class DatapumpOperator(BaseOperator):
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:
             self.log.info("%s", line)
-        if status.percent_done is not None:
-            self.log.info("%s: %s%% done", status.state.value, status.percent_done)
+        if (note := self._progress.note(status)) is not None:
+            self.log.info("%s", note)
 
     def _finish(self, context: Any, event: dict[str, Any], hook: DatapumpHook) -> dict[str, Any]:
         job = JobRef.from_dict(event["job"])
-        self._show_log(job, hook)
+        self._show_log(job, hook, int(event.get("log_position") or 0))
         status = event.get("status")
         codes = error_codes(event.get("error_lines", []))
         if status != "success":
@@ -306,19 +317,36 @@ class DatapumpOperator(BaseOperator):
     def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
         """Work after a successful job; subclasses add theirs."""
 
-    def _show_log(self, job: JobRef, hook: DatapumpHook) -> None:
+    def _show_log(self, job: JobRef, hook: DatapumpHook, shown: int) -> None:
+        """What the wait has not already put in the task log: the rest of the Data Pump log.
+
+        The trigger (or the sync wait) streams the log as it goes, up to ``shown``; printing
+        the whole log again at the end would show every line twice.
+        """
+        if job.log_file is None or job.log_directory is None:
+            return
         try:
-            text = hook.read_log(job, tail_lines=self.log_tail_lines)
+            text, _ = hook.read_file(job.log_directory, job.log_file, position=shown)
         except DatapumpError as error:
             self.log.warning("Could not read the Data Pump log: %s", error)
             return
-        self.log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, text)
+        lines = text.splitlines()
+        if self.log_tail_lines is not None:
+            lines = lines[-self.log_tail_lines :] if self.log_tail_lines else []
+        if lines:
+            self.log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, "\n".join(lines))
 
     def on_kill(self) -> None:
         if self._job is None or self.on_kill_action == "none":
             return
         hook = self.hook()
         try:
+            run, tries = self._owned_by or (None, None)
+            if not _identity.may_stop(hook, self._job, run, tries):
+                self.log.info(
+                    "Job %s.%s belongs to a later try now; leaving it", self._job.owner, self._job.job_name
+                )
+                return
             if self.on_kill_action == "kill":
                 hook.kill(self._job.job_name, self._job.owner)
             else:

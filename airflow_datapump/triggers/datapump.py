@@ -1,11 +1,12 @@
 """JobTrigger: waits on a Data Pump job in the triggerer, holding no worker slot.
 
 It carries only names, positions and settings (never a secret: the connection is fetched by
-id), so a triggerer restart rebuilds it from ``serialize()`` and it picks up where the log
-position says. It only awaits: status polls go through the async hook's pooled sessions.
-Transient database failures are retried with backoff before it gives up; it yields exactly
-one event. Cancellation because the triggerer restarts leaves the job alone; only
-``on_kill`` (Airflow 3.3+, a user killing the task) stops it.
+id), so a triggerer restart rebuilds it from ``serialize()``; it then shows only the log lines
+its earlier incarnation had not (see ``_shown``). It only awaits: status polls go through the
+async hook's pooled sessions. Transient database failures are retried with backoff before it
+gives up; it yields exactly one event. Cancellation because the triggerer restarts leaves the
+job alone; only ``on_kill`` (Airflow 3.3+, a user killing or clearing the task) stops it, and
+not when a later try of the task has taken the job over (core/stamp.py).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_datapump.core.events import event_from_result
+from airflow_datapump.core import stamp
+from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import Waiter
-from airflow_datapump.exceptions import DatapumpError
+from airflow_datapump.exceptions import DatapumpError, JobNotFoundError
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.triggers import _shown
 
 ON_KILL_ACTIONS = ("kill", "stop", "none")
 
@@ -37,6 +41,8 @@ class JobTrigger(BaseTrigger):
         the job can restart) or ``none``.
     :param gone_means_success: a job that leaves without a readable log counts as completed
         (for jobs started elsewhere, whose log is unknown; failed jobs linger as NOT RUNNING).
+    :param run: the task run the job belongs to (``RunStamp.to_dict()``), and ``try_number``
+        the try that deferred: ``on_kill`` leaves a job that a later try has taken over.
     """
 
     def __init__(
@@ -49,6 +55,8 @@ class JobTrigger(BaseTrigger):
         on_kill: str = "kill",
         gone_means_success: bool = False,
         retry_attempts: int = 5,
+        run: dict[str, Any] | None = None,
+        try_number: int | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Airflow's own signature
         if on_kill not in ON_KILL_ACTIONS:
@@ -60,6 +68,8 @@ class JobTrigger(BaseTrigger):
         self.on_kill_action = on_kill
         self.gone_means_success = gone_means_success
         self.retry_attempts = retry_attempts
+        self.run_stamp = run
+        self.try_number = try_number
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -72,6 +82,8 @@ class JobTrigger(BaseTrigger):
                 "on_kill": self.on_kill_action,
                 "gone_means_success": self.gone_means_success,
                 "retry_attempts": self.retry_attempts,
+                "run": self.run_stamp,
+                "try_number": self.try_number,
             },
         )
 
@@ -84,31 +96,24 @@ class JobTrigger(BaseTrigger):
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)
+        shown = await _shown.load(self)  # what an earlier incarnation of this trigger showed
+        notes = ProgressNotes()
         loop = asyncio.get_running_loop()
         try:
             while True:
                 try:
                     status = await hook.async_status(ref, log_position=waiter.position)
                 except DatapumpError as error:
-                    yield _event(
-                        {
-                            "status": "error",
-                            "job": self.job,
-                            "message": str(error),
-                            "log_position": waiter.position,
-                        }
-                    )
+                    message = {"status": "error", "job": self.job, "message": str(error)}
+                    yield _event({**message, "log_position": max(waiter.position, shown)})
                     return
-                for line in status.log_lines:
+                for line in unseen(status.log_lines, waiter.position, shown):
                     self.log.info("%s", line)
-                if status.percent_done is not None:
-                    self.log.info(
-                        "Job %s.%s: %s, %s%% done",
-                        ref.owner,
-                        ref.job_name,
-                        status.state.value,
-                        status.percent_done,
-                    )
+                if (note := notes.note(status)) is not None:
+                    self.log.info("%s", note)
+                if status.log_position > shown:
+                    shown = status.log_position
+                    await _shown.save(self, shown)
                 self.log_position = status.log_position
                 result = waiter.observe(status, now=loop.time())
                 if result is not None:
@@ -123,8 +128,22 @@ class JobTrigger(BaseTrigger):
         if self.on_kill_action == "none":
             return
         ref = JobRef.from_dict(self.job)
+        hook = self._hook()
+        if self.try_number is not None and ref.log_file:
+            # Clearing a task kills its old try's trigger, perhaps after the new try has
+            # taken the job over: the order of the marks in the job's log decides (core/stamp.py).
+            run = RunStamp.from_dict(self.run_stamp) if self.run_stamp else None
+            try:
+                ours = await hook.async_mark(ref, stamp.new_mark("kill", run, self.try_number))
+            except JobNotFoundError:
+                ours = False
+            if not ours:
+                self.log.info(
+                    "Job %s.%s is no longer this try's to stop; leaving it", ref.owner, ref.job_name
+                )
+                return
         kill = self.on_kill_action == "kill"
-        stopped = await self._hook().async_stop(ref.job_name, ref.owner, immediate=True, keep_master=not kill)
+        stopped = await hook.async_stop(ref.job_name, ref.owner, immediate=True, keep_master=not kill)
         self.log.info(
             "Job %s.%s %s on kill", ref.owner, ref.job_name, "stopped" if stopped else "had already ended"
         )

@@ -10,7 +10,9 @@ import pytest
 from behaviour_backends import SAMPLE, Backend
 
 from airflow_datapump._compat import TaskDeferred
-from airflow_datapump.exceptions import JobNotFoundError
+from airflow_datapump.core import stamp
+from airflow_datapump.core.submission import JobRef
+from airflow_datapump.exceptions import JobExistsError, JobNotFoundError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator, ImportOperator
 
@@ -92,3 +94,43 @@ def test_a_retry_never_starts_a_second_job(backend: Backend) -> None:
     assert ours in ([], [f"{backend.prefix}_EXP"])
     hook.close()
     wait_until_gone(backend, f"{backend.prefix}_EXP")
+
+
+def test_another_run_with_the_same_job_name_never_adopts_the_first_runs_job(backend: Backend) -> None:
+    """Run B either is refused (run A's job still runs) or runs a job of its own, never A's."""
+
+    def export() -> ExportOperator:
+        return ExportOperator(
+            task_id="export",
+            oracle_conn_id=backend.conn_id,
+            schemas=[backend.schema],
+            directory=backend.directory,
+            job_name=f"{backend.prefix}_NIGHTLY",
+            dump_files=[f"{backend.prefix}_NIGHTLY_%U.dmp"],
+            reuse_dump_files=True,
+            deferrable=True,
+        )
+
+    for made in ("_NIGHTLY.log", "_NIGHTLY_01.dmp"):
+        backend.remember_file(backend.directory, backend.prefix + made)
+    with pytest.raises(TaskDeferred):
+        export().execute(context("runA"))
+    watched: JobRef | None = None
+    refusal = ""
+    try:
+        export().execute(context("runB"))
+    except JobExistsError as refused:
+        refusal = str(refused)
+    except TaskDeferred as deferred:  # run A's job had already finished: B runs its own
+        watched = JobRef.from_dict(deferred.trigger.job)  # type: ignore[attr-defined]
+    assert watched is not None or "run runA" in refusal
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    if watched is not None:
+        read = hook.read_job_log(watched)
+        assert read is not None
+        start = stamp.started_by(read[0].splitlines())
+        assert start is not None
+        assert start.run is not None
+        assert start.run.run == "runB"
+    hook.close()
+    wait_until_gone(backend, f"{backend.prefix}_NIGHTLY")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 
@@ -415,3 +416,85 @@ def test_precheck_reads_no_dumpfile_info_as_not_a_dump(db: DatabaseHandle, hook:
     )
     problems = hook.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["plain.dmp"]))
     assert problems == ["plain.dmp is not a Data Pump dump file (ORA-39211)"]
+
+
+def _append_import_after_export(db: DatabaseHandle, hook: DatapumpHook) -> JobSpec:
+    """HR.NOTES has no key, so an APPEND import that ran twice would double its rows."""
+    db.create_table("HR", "NOTES", ["ID NUMBER"], [(1,), (2,), (3,)])
+    hook.submit(JobSpec("EXPORT", "TABLE", tables=["HR.NOTES"], dump_files=["notes.dmp"]))
+    db.advance(3600)
+    return JobSpec(
+        "IMPORT",
+        "TABLE",
+        tables=["HR.NOTES"],
+        dump_files=["notes.dmp"],
+        remap_schemas={"HR": "HR2"},
+        parameters={"TABLE_EXISTS_ACTION": "APPEND"},
+        job_name="IMP_NOTES",
+    )
+
+
+def _finishing_before_the_look_up(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    """The lost submit's job runs to its end before the hook can look for it."""
+    original = hook.run_call
+
+    def run_call(call: Any) -> Any:
+        try:
+            return original(call)
+        except TransientConnectionError:
+            db.advance(3600)
+            raise
+
+    hook.run_call = run_call  # type: ignore[method-assign]
+
+
+def test_a_lost_submit_reply_never_runs_a_finished_append_import_twice(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    db.create_user("HR2", "hr2")
+    spec = _append_import_after_export(db, hook)
+    _finishing_before_the_look_up(db, hook)
+    db.lose_reply("DPY-4011")
+    ref = hook.submit(spec)
+    assert ref.job_name == "IMP_NOTES"
+    assert db.jobs() == []
+    assert db.rows("HR2", "NOTES") == [(1,), (2,), (3,)]  # once, not doubled
+    assert hook.wait(ref, poll_interval=0).verdict is Verdict.SUCCEEDED
+
+
+def test_async_submit_after_a_lost_reply_finds_the_job(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    db.create_user("HR2", "hr2")
+    spec = _append_import_after_export(db, hook)
+    hook.session()
+
+    async def submit() -> Any:
+        db.lose_reply("DPY-4011")
+        try:
+            return await hook.async_submit(spec)
+        finally:
+            await _pool.close_pools()
+
+    ref = asyncio.run(submit())
+    assert ref.job_name == "IMP_NOTES"
+    db.advance(3600)
+    assert db.rows("HR2", "NOTES") == [(1,), (2,), (3,)]
+
+
+def test_a_lost_submit_reply_for_a_submit_that_never_ran_submits_once(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    hook.session()
+    db.fail_call("ORA-03113", call="execute")  # fails before doing anything
+    ref = hook.submit(EXPORT_HR)
+    assert [j["name"] for j in db.jobs()] == [ref.job_name]
+
+
+def test_a_restart_whose_reply_was_lost_is_not_reported_as_failed(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    ref = hook.submit(EXPORT_HR)
+    hook.stop(ref.job_name, ref.owner, immediate=True, keep_master=True)
+    assert [j["state"] for j in db.jobs()] == ["NOT RUNNING"]
+    db.lose_reply("DPY-4011")
+    hook.restart(ref.job_name, ref.owner)  # the retry meets ORA-39004: the job is EXECUTING
+    assert [j["state"] for j in db.jobs()] == ["EXECUTING"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,21 +14,10 @@ from airflow_datapump import SpecError
 from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
 from airflow_datapump.operators import ExportOperator, ImportOperator
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers.datapump import JobTrigger
 
-CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
 STOP = "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.ATTACH('{name}', 'SYSTEM'); DBMS_DATAPUMP.STOP_JOB(h, 1, 1); END;"  # noqa: E501
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(10_000_000)
-        yield handle
 
 
 def context(run_id: str = "manual__1", try_number: int = 1) -> dict[str, Any]:
@@ -250,3 +239,43 @@ def test_on_kill_stops_the_job_it_is_waiting_for(db: DatabaseHandle) -> None:
         op.execute(context())
     op.on_kill()
     assert db.jobs() == []
+
+
+class _TaskLog:
+    """What an operator writes to its task log (Airflow's structlog is not pytest's caplog)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def info(self, message: str, *args: Any) -> None:
+        self.text += (message % args) + "\n"
+
+    debug = warning = info
+
+
+def test_finishing_after_the_trigger_shows_only_what_it_had_not_shown(
+    db: DatabaseHandle, trigger_event: Callable[[JobTrigger], dict[str, Any]]
+) -> None:
+    op = export(deferrable=True)
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(context())
+    trigger = deferred.value.trigger
+    db.set_clock("wall")
+    event = trigger_event(trigger)
+    with (db.directory_path() / trigger.job["log_file"]).open("a") as log_file:
+        log_file.write("a line written after the trigger's last look\n")
+    task_log = _TaskLog()
+    op._cached_logger = task_log  # type: ignore[assignment]
+    assert op.execute_complete(context(), event)["outcome"] == "successfully completed"
+    assert "after the trigger's last look" in task_log.text  # what is new is shown
+    assert "Starting" not in task_log.text  # what the trigger streamed is not shown again
+
+
+def test_a_sync_wait_shows_each_log_line_once(db: DatabaseHandle) -> None:
+    db.set_clock("wall")
+    op = export()
+    task_log = _TaskLog()
+    op._cached_logger = task_log  # type: ignore[assignment]
+    op.execute(context())
+    assert task_log.text.count('Starting "SYSTEM"') == 1
+    assert task_log.text.count("successfully completed") == 1

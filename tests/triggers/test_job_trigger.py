@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
 CONN = "oracle://system:trigger-secret@db.example.com:1521?service_name=FREEPDB1"
@@ -34,9 +39,13 @@ def submitted(name: str = "EXP_T") -> dict[str, Any]:
     return ref.to_dict()
 
 
-def first_event(trigger: JobTrigger) -> dict[str, Any]:
+def first_event(trigger: JobTrigger, before: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
+    """Run the trigger to its event; ``before`` runs first on the same event loop (and pools)."""
+
     async def run() -> dict[str, Any]:
         try:
+            if before is not None:
+                await before()
             async for event in trigger.run():
                 return dict(event.payload)
             raise AssertionError("no event")
@@ -132,3 +141,117 @@ def test_on_kill_stop_keeps_the_job_restartable(db: DatabaseHandle) -> None:
 def test_on_kill_must_be_known() -> None:
     with pytest.raises(ValueError, match="on_kill"):
         JobTrigger(oracle_conn_id="x", job={}, on_kill="explode")
+
+
+@pytest.mark.parametrize("death", ["ORA-03113", "ORA-03135", "killed", "restart"])
+def test_a_dead_pooled_session_is_retried_like_any_transient_failure(db: DatabaseHandle, death: str) -> None:
+    """A pooled session that died must not crash the next poll with DPY-1001 from the drop."""
+    job = submitted()
+
+    async def warm_then_lose_the_session() -> None:
+        await DatapumpHook().async_status(JobRef.from_dict(job))  # the pool now holds a session
+        if death == "killed":
+            for sid, user in db.sessions():
+                if user == "SYSTEM":
+                    db.kill_session(sid)
+        elif death == "restart":
+            db.go_down()
+            db.come_back()
+        else:
+            db.fail_call(death, call="execute")
+        db.set_clock("wall")
+        db.set_job_rate(100_000_000)
+
+    trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01, retry_attempts=3)
+    with patch.object(RetryPolicy, "delays", lambda self: iter([0.0] * self.attempts)):
+        event = first_event(trigger, warm_then_lose_the_session)
+    assert event["status"] == "success", event
+
+
+class _FakeXCom:
+    """The trigger's task instance XCom as the triggerer offers it (aget_one / aset)."""
+
+    values: dict[tuple[Any, ...], Any] = {}
+
+    @classmethod
+    async def aget_one(cls, *, key: str, **where: Any) -> Any:
+        return cls.values.get((key, *sorted(where.items())))
+
+    @classmethod
+    async def aset(cls, key: str, value: Any, **where: Any) -> None:
+        cls.values[(key, *sorted(where.items()))] = value
+
+
+class _Shown:
+    """What a trigger writes to its task log (Airflow's structlog is not pytest's caplog)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def info(self, message: str, *args: Any) -> None:
+        self.lines.append(message % args)
+
+    debug = warning = info
+
+    def watch(self, trigger: JobTrigger) -> JobTrigger:
+        trigger._log = self  # type: ignore[assignment]
+        return trigger
+
+
+def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> None:
+    """A triggerer restart rebuilds the trigger from its kwargs; it resumes where it had shown."""
+    shown = _Shown()
+    job = submitted()
+    db.set_clock("wall")
+    db.set_job_speed("SYSTEM", "EXP_T", size=2_000_000, rate=2_000_000)  # about one second
+    ti = SimpleNamespace(dag_id="d", task_id="t", run_id="r", map_index=-1, try_number=1)
+    first = shown.watch(
+        JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.02, try_number=1)
+    )
+    first.task_instance = ti
+    deferred_with = first.serialize()[1]  # what the triggerer keeps and rebuilds it from
+
+    async def restart_midway() -> dict[str, Any]:
+        task = asyncio.create_task(anext(first.run()))
+        await asyncio.sleep(0.5)
+        task.cancel()  # the triggerer goes away
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        rebuilt = shown.watch(JobTrigger(**deferred_with))
+        rebuilt.task_instance = ti
+        try:
+            async for event in rebuilt.run():
+                return dict(event.payload)
+            raise AssertionError("no event")
+        finally:
+            await _pool.close_pools()
+
+    with patch.object(_shown, "_xcom", lambda: _FakeXCom):
+        event = asyncio.run(restart_midway())
+    assert event["status"] == "success"
+    assert event["rows"]["HR.EMPLOYEES"] == 20  # the rebuilt trigger still counts every line
+    log = (db.directory_path() / "EXP_T.log").read_text().splitlines()
+    assert [line for line in shown.lines if line in log] == log  # each line once, in order
+
+
+def test_progress_is_written_when_it_changes_not_on_every_poll(db: DatabaseHandle) -> None:
+    shown = _Shown()
+    job = submitted()
+    db.set_job_speed("SYSTEM", "EXP_T", size=1_000_000, rate=100_000)
+    trigger = shown.watch(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+
+    async def watch() -> dict[str, Any]:
+        task = asyncio.create_task(anext(trigger.run()))
+        for _ in range(4):
+            await asyncio.sleep(0.1)  # many polls while the (manual) clock stands still
+            db.advance(2)
+        db.advance(3600)
+        try:
+            return dict((await task).payload)
+        finally:
+            await _pool.close_pools()
+
+    assert asyncio.run(watch())["status"] == "success"
+    progress = [line for line in shown.lines if "% done" in line]
+    assert 2 <= len(progress) <= 6  # one per change, not one per poll
+    assert len(set(progress)) == len(progress)

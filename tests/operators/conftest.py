@@ -1,0 +1,44 @@
+"""What the operator tests share: an emulated database behind the default connection, and a
+way to let a deferred task's trigger run to its event."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from airflow_datapump.hooks import _pool
+from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.triggers.datapump import JobTrigger
+
+CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
+
+
+@pytest.fixture
+def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
+    with emulated_oracle() as oracle:
+        handle = oracle.database("FREEPDB1")
+        handle.load_sample_hr()
+        handle.set_job_rate(10_000_000)
+        yield handle
+
+
+@pytest.fixture
+def trigger_event() -> Callable[[JobTrigger], dict[str, Any]]:
+    """Run a trigger as the triggerer would, to the one event it yields."""
+
+    def run(trigger: JobTrigger) -> dict[str, Any]:
+        async def first() -> dict[str, Any]:
+            try:
+                async for event in trigger.run():
+                    return dict(event.payload)
+                raise AssertionError("the trigger ended without an event")
+            finally:
+                await _pool.close_pools()
+
+        return asyncio.run(first())
+
+    return run
