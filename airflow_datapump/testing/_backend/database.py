@@ -18,7 +18,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.store import Store
 
 DB_VERSION = "19.0.0.0.0"
@@ -44,6 +44,7 @@ class Database:
             if db.execute("SELECT 1 FROM settings WHERE key = 'created'").fetchone():
                 return  # another process got here first
             catalog.bootstrap(db, start.isoformat(), str(dump_dir))
+            storage.bootstrap(db, self.folder)
             for key, value in (
                 ("clock_mode", clock),
                 ("clock_start", start.isoformat()),

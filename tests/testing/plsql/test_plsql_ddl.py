@@ -65,7 +65,7 @@ def test_directory_role_link_tablespace_session() -> None:
     assert link == ddl.CreateDatabaseLink((1, 1), "SRC.EXAMPLE", "U", "p", "db:1521/x", True)
     assert one("DROP DATABASE LINK src") == ddl.DropDatabaseLink((1, 1), "SRC", False)
     ts = one("CREATE TABLESPACE data DATAFILE 'data01.dbf' SIZE 100M")
-    assert ts == ddl.CreateTablespace((1, 1), "DATA", "data01.dbf", 100 * 1024**2)
+    assert ts == ddl.CreateTablespace((1, 1), "DATA", (ddl.FileSpec("data01.dbf", 100 * 1024**2),))
     assert one("ALTER SESSION SET CURRENT_SCHEMA = hr") == ddl.AlterSession((1, 1), "CURRENT_SCHEMA", "HR")
 
 
