@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from airflow_datapump.testing._backend import catalog, storage, tables
+from airflow_datapump.testing._backend import catalog, environment, storage, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql.errors import ora_text
@@ -323,7 +323,9 @@ def _alter_session(session: Session, st: nodes.AlterSession) -> None:
             if not catalog.user_exists(db, st.value):
                 raise ora_text(1435, "user does not exist")
         session.current_schema = st.value
-    elif st.parameter.startswith("NLS_") or st.parameter in ("TIME_ZONE", "EDITION"):
+    elif st.parameter == "TIME_ZONE":
+        session.attributes[st.parameter] = environment.check_time_zone(st.value)
+    elif st.parameter.startswith("NLS_") or st.parameter == "EDITION":
         session.attributes[st.parameter] = st.value
     else:
         raise ora_text(2248, "invalid option for ALTER SESSION")

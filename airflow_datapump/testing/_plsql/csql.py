@@ -205,7 +205,9 @@ class SqlCompiler(ChainCompiler):
             e = item.expr
             if isinstance(e, n.Literal) and e.kind == "NUMBER":
                 index = int(to_number(e.value) or 0) - 1
-            elif isinstance(e, n.Name) and e.name in names:
+            elif isinstance(e, n.Name):
+                if e.name not in names:
+                    raise sql_error(e.pos, 904, f'"{e.name}"')
                 index = names.index(e.name)
             else:
                 raise sql_error(e.pos, 1785)
