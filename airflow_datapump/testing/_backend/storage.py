@@ -281,31 +281,48 @@ def segments(db: sqlite3.Connection, owner: str | None = None) -> list[Segment]:
             continue  # deferred segment creation: no segment before the first row
         tablespace = tablespace_of(db, table)
         found.append(Segment(table.owner, table.name, "TABLE", tablespace, allocated(size)))
-        for index_name, width in _keys(table):
+        for index_name, width in table_keys(table):
             index_bytes = allocated(rows * (width + 10))  # key plus a 10-byte rowid per entry
             found.append(Segment(table.owner, index_name, "INDEX", tablespace, index_bytes))
-        object_id_ = object_id(db, table.owner, table.name)
+        table_id = object_id(db, table.owner, table.name)
         for position, column in enumerate(table.columns, start=1):
             if column.type.kind in (TypeKind.CLOB, TypeKind.BLOB):
-                tag = f"{object_id_:010d}C{position:05d}$$"
-                found.append(Segment(table.owner, f"SYS_LOB{tag}", "LOBSEGMENT", tablespace, allocated(0)))
-                found.append(Segment(table.owner, f"SYS_IL{tag}", "LOBINDEX", tablespace, allocated(0)))
+                lob = lob_segment_name(table_id, position)
+                found.append(Segment(table.owner, lob, "LOBSEGMENT", tablespace, allocated(0)))
+                index = lob.replace("SYS_LOB", "SYS_IL", 1)
+                found.append(Segment(table.owner, index, "LOBINDEX", tablespace, allocated(0)))
     return sorted(found, key=lambda s: (s.owner, s.name))
 
 
-def _keys(table: catalog.TableDef) -> list[tuple[str, int]]:
-    widths = {c.name: (getattr(c.type, "size", None) or 22) for c in table.columns}
+def lob_segment_name(table_id: int, position: int) -> str:
+    """A LOB's system-generated segment name, SYS_LOB<object id>C<column>$$ (its index is
+    SYS_IL...), as DBA_LOBS shows them."""
+    return f"SYS_LOB{table_id:010d}C{position:05d}$$"
+
+
+def table_key_kinds(table: catalog.TableDef) -> list[tuple[str, str]]:
+    """(constraint name, DBA_CONSTRAINTS type P or U) of each primary and unique key; each
+    key's index has the constraint's name."""
     keys = [
-        (constraint_index_name(table.name, None), widths[c.name])
+        (constraint_index_name(table.name, None), "P" if c.primary_key else "U")
         for c in table.columns
         if c.primary_key or c.unique
     ]
     keys += [
-        (constraint_index_name(table.name, k.name), sum(widths.get(c, 22) for c in k.columns))
+        (constraint_index_name(table.name, k.name), "P" if k.kind == "PRIMARY KEY" else "U")
         for k in table.constraints
         if k.kind in ("PRIMARY KEY", "UNIQUE")
     ]
     return keys
+
+
+def table_keys(table: catalog.TableDef) -> list[tuple[str, int]]:
+    """(index name, key width in bytes) of each key index of a table."""
+    widths = {c.name: (getattr(c.type, "size", None) or 22) for c in table.columns}
+    columns: list[tuple[str, ...]] = [(c.name,) for c in table.columns if c.primary_key or c.unique]
+    columns += [k.columns for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
+    names = [name for name, _ in table_key_kinds(table)]
+    return [(name, sum(widths.get(c, 22) for c in cols)) for name, cols in zip(names, columns, strict=True)]
 
 
 def object_id(db: sqlite3.Connection, owner: str, name: str) -> int:

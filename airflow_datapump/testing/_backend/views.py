@@ -336,39 +336,14 @@ def _user_links(session: Session, db: sqlite3.Connection) -> list[Row]:
     return [r[1:] for r in _links(db) if r[0] == session.user]
 
 
-@register_view(
-    "V$DATABASE",
-    [("NAME", text(9)), ("CURRENT_SCN", NUMBER), ("PLATFORM_NAME", text(101))],
-    catalog_role=True,
-)
-def _v_database(session: Session, db: sqlite3.Connection) -> list[Row]:
-    (scn,) = db.execute("SELECT value FROM settings WHERE key = 'scn'").fetchone()
-    return [(session.database.service[:9], Decimal(scn), "Linux x86 64-bit")]
-
-
-@register_view(
-    "V$SESSION",
-    [
-        ("SID", NUMBER),
-        ("SERIAL#", NUMBER),
-        ("USERNAME", text()),
-        ("STATUS", text(8)),
-        ("PROGRAM", text(84)),
-    ],
-    catalog_role=True,
-)
-def _v_session(session: Session, db: sqlite3.Connection) -> list[Row]:
-    rows = db.execute("SELECT sid, serial, username, killed, program FROM sessions ORDER BY sid").fetchall()
-    return [
-        (Decimal(sid), Decimal(serial), user, "KILLED" if killed else "ACTIVE", program)
-        for sid, serial, user, killed, program in rows
-    ]
-
-
 @register_view("GLOBAL_NAME", [("GLOBAL_NAME", text(4000))], catalog_role=False)
 def _global_name(session: Session, db: sqlite3.Connection) -> list[Row]:
     return [(session.database.service,)]
 
 
 # The other dictionary modules register their views when this one is imported.
-from airflow_datapump.testing._backend import storage_views  # noqa: E402, F401
+from airflow_datapump.testing._backend import (  # noqa: E402, F401
+    instance_views,
+    object_views,
+    storage_views,
+)
