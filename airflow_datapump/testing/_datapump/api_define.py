@@ -55,11 +55,16 @@ class Define:
             raise error(
                 39001,
                 "OPEN",
-                ["ORA-39001: invalid argument value", f"Invalid operation: {operation}"],
+                ["ORA-39001: invalid argument value", f"ORA-39019: invalid operation type {operation}"],
                 session=session,
             )
+        if not mode and operation == "EXPORT":
+            detail = "ORA-31665: mode can only be defaulted for IMPORT and SQL_FILE operations"
+            raise error(39001, "OPEN", [detail], session=session)
         if mode not in rules.MODES:
-            raise error(39001, "OPEN", [f"Invalid job mode: {mode}"], session=session)
+            # A defaulted import mode is not emulated: Oracle derives it, and the emulator
+            # refuses rather than guess how (docs/emulator.md).
+            raise error(39001, "OPEN", [f"Invalid job mode: {mode or 'NULL'}"], session=session)
         version = str(args["VERSION"] or "COMPATIBLE").upper()
         if version not in ("COMPATIBLE", "LATEST") and not _VERSION.match(version):
             raise error(39001, "OPEN", [f"Invalid version: {version}"], session=session)
@@ -152,7 +157,7 @@ class Define:
                 raise fail(39004)
             name, directory = args["FILENAME"], args["DIRECTORY"]
             if name is None:
-                raise fail(39001, "File name must be specified")
+                raise fail(39001, "ORA-39144: file name parameter must be specified and non-null")
             if "/" in str(name) or "\\" in str(name):
                 raise fail(39001, "ORA-39088: file name cannot contain a path specification")
             if directory is None:
@@ -220,7 +225,7 @@ class Define:
             if job.state != DEFINING:
                 raise fail(39004)
             if name not in rules.METADATA_FILTERS:
-                raise fail(39001, f"Invalid filter name: {name}")
+                raise fail(39001, f"ORA-39036: invalid metadata filter name {name}")
             if value is None:
                 raise fail(39001, f"A value must be given for filter {name}")
             if name in rules.PATH_FILTERS and path is not None:
@@ -266,7 +271,7 @@ class Define:
                 if any(
                     (f["name"], f["table"], f["schema"]) == (name, table, schema) for f in job.data_filters
                 ):
-                    raise fail(39001, f"Data filter {name} was already given for this table")
+                    raise fail(39001, f"ORA-39035: Data filter {name} has already been specified.")
                 job.data_filters.append(entry)
                 model.save(w.db, job)
             return None
@@ -284,11 +289,11 @@ class Define:
             if job.operation == "EXPORT":
                 raise fail(39002, "Remaps are valid for IMPORT and SQL_FILE jobs only")
             if name not in rules.REMAPS:
-                raise fail(39001, f"Invalid remap name: {name}")
+                raise fail(39001, f"ORA-39045: invalid metadata remap name {name}")
             if old is None or new is None:
                 raise fail(39001, "old_value and value must be given")
             if any(r["name"] == name and r["old_value"] == old for r in job.remaps):
-                raise fail(39001, f"{name} was already given for {old!s}")
+                raise fail(39001, f"ORA-39046: Metadata remap {name} has already been specified.")
             if (
                 name == "REMAP_SCHEMA"
                 and str(new) != session.user
@@ -315,7 +320,7 @@ class Define:
                 if job.mode == "TRANSPORTABLE":
                     raise fail(39002, "ORA-39205: Transforms are not supported in transportable jobs.")
                 if name not in rules.TRANSFORMS:
-                    raise fail(39001, f"Invalid transform name: {name}")
+                    raise fail(39001, f"ORA-39042: invalid transform name {name}")
                 kind, allowed = rules.TRANSFORMS[name]
                 if kind != value_type:
                     raise fail(39005, f"Transform {name} takes a {kind} value")
@@ -343,7 +348,7 @@ class Define:
                 if kind != value_type:
                     raise fail(39005, f"Parameter {name} takes a {kind} value")
                 if not rules.applies(operations, job.operation, job.is_network):
-                    raise fail(39002, f"Parameter {name} is not valid for {job.operation} jobs")
+                    raise fail(39002, f"ORA-39208: Parameter {name} is invalid for {job.operation} jobs.")
                 self._store_parameter(w, job, name, value, allowed, fail)
                 model.save(w.db, job)
             return None

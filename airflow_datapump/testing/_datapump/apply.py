@@ -42,6 +42,9 @@ def _data_line(
     ctx: WorkContext, job: Job, moment: dt.datetime, verb: str, item: dict[str, Any], rows: int
 ) -> None:
     qualified = f'"{item["schema"]}"."{item["name"]}"'
+    if job.is_network and verb == "imported":  # rows come over the link: no unloaded size to show
+        logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {rows:>7} rows")
+        return
     size = logfile.size_text(int(item.get("size", 0)))
     logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {size:>12} {rows:>7} rows")
 
