@@ -16,6 +16,7 @@ from airflow_datapump.testing._datapump.common import (
     error,
     new_handle,
     number,
+    reading,
     resolve,
     session_of,
     work,
@@ -67,6 +68,11 @@ class Control:
             raise fail(39004, "No dump file was added to the job")
         if job.operation == "SQL_FILE" and not any(f["type"] == model.FILE_SQL for f in job.files):
             raise fail(39004, "No SQL file was added to the SQL_FILE job")
+        if reading(w.db, "FILE_CHECKS") == "START_JOB":
+            from airflow_datapump.testing._datapump.api_define import check_dump_file
+
+            for spec in job.dump_files:
+                check_dump_file(w, job, spec, fail)
         action, data_only = job.param("TABLE_EXISTS_ACTION"), job.param("INCLUDE_METADATA") == 0
         if data_only and action in ("SKIP", "REPLACE"):
             raise fail(

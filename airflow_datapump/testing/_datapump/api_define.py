@@ -21,6 +21,7 @@ from airflow_datapump.testing._datapump.common import (
     WorkContext,
     error,
     number,
+    reading,
     resolve,
     session_of,
     work,
@@ -179,9 +180,9 @@ class Define:
     ) -> None:
         sess = session_of_any(session)
         kind, name, directory = spec["type"], str(spec["name"]), str(spec["directory"])
-        reading = kind == model.FILE_DUMP and job.operation != "EXPORT"
+        read_only = kind == model.FILE_DUMP and job.operation != "EXPORT"
         found = catalog.directory(w.db, directory)
-        privilege = "READ" if reading else "WRITE"
+        privilege = "READ" if read_only else "WRITE"
         if found is None or not catalog.directory_access(w.db, sess.user, directory, privilege):
             raise fail(39001, f"ORA-39087: directory name {directory} is invalid")
         if kind != model.FILE_DUMP:
@@ -198,20 +199,8 @@ class Define:
             parse_filesize(spec["filesize"])
         except DumpFileError as bad:
             raise fail(39001, *bad.lines) from None
-        first = Path(found.path) / (expand_name(name, 1) if _SUBSTITUTION.search(name) else name)
-        if job.operation == "EXPORT":
-            if first.exists() and spec["reuse"] != 1:
-                raise fail(
-                    39001,
-                    "ORA-39000: bad dump file specification",
-                    f'ORA-31641: unable to create dump file "{first}"',
-                    "ORA-27038: created file already exists",
-                )
-            return
-        try:
-            read_member(first)
-        except DumpFileError as bad:
-            raise fail(39001, *bad.lines) from None
+        if reading(w.db, "FILE_CHECKS") == "ADD_FILE":
+            check_dump_file(w, job, spec, fail)
 
     # -- filters, remaps, transforms, parameters --------------------------------------------
 
@@ -449,3 +438,25 @@ def _link_exists(db: object, user: str, link: str) -> bool:
 def session_of_any(session: object) -> Session:
     assert isinstance(session, Session)
     return session
+
+
+def check_dump_file(w: WorkContext, job: Job, spec: dict[str, Any], fail: Failer) -> None:
+    """An export's dump file must not exist (unless reused); an import's must be a dump file.
+    ADD_FILE or START_JOB checks it, by the FILE_CHECKS reading."""
+    found = catalog.directory(w.db, str(spec["directory"]))
+    assert found is not None  # ADD_FILE checked the directory
+    name = str(spec["name"])
+    first = Path(found.path) / (expand_name(name, 1) if _SUBSTITUTION.search(name) else name)
+    if job.operation == "EXPORT":
+        if first.exists() and spec["reuse"] != 1:
+            raise fail(
+                39001,
+                "ORA-39000: bad dump file specification",
+                f'ORA-31641: unable to create dump file "{first}"',
+                "ORA-27038: created file already exists",
+            )
+        return
+    try:
+        read_member(first)
+    except DumpFileError as bad:
+        raise fail(39001, *bad.lines) from None
