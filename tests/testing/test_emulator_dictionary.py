@@ -5,33 +5,10 @@ V$SESSION and the *_EXPORT_OBJECTS views."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
 
-from airflow_datapump.testing import EmulatedOracle, emulated_oracle
-
-DSN = "localhost/FREEPDB1"
-
-
-@pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        active.database("FREEPDB1").load_sample_hr()
-        yield active
-
-
-@pytest.fixture
-def dba(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
-        yield conn.cursor()
-
-
-@pytest.fixture
-def hr(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn:
-        yield conn.cursor()
+from airflow_datapump.testing import EmulatedOracle
 
 
 def columns(cur: oracledb.Cursor, view: str) -> list[str]:

@@ -6,33 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import oracledb
 import pytest
+from emulator_sql import code_of
 
-from airflow_datapump.testing import EmulatedOracle, emulated_oracle
-
-DSN = "localhost/FREEPDB1"
-
-
-@pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        active.database("FREEPDB1").load_sample_hr()
-        yield active
+from airflow_datapump.testing import EmulatedOracle
 
 
 @pytest.fixture
-def cur(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn:
-        yield conn.cursor()
-
-
-def code_of(cur: oracledb.Cursor, sql: str, binds: dict[str, object] | None = None) -> str:
-    with pytest.raises(oracledb.DatabaseError) as caught:
-        cur.execute(sql, binds or {})
-    return str(caught.value.args[0].full_code)
+def cur(hr: oracledb.Cursor) -> oracledb.Cursor:
+    return hr
 
 
 def test_time_zones_are_offsets_and_follow_alter_session(cur: oracledb.Cursor) -> None:

@@ -7,33 +7,10 @@ emulator's source.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
-import pytest
+from emulator_sql import DSN, code_of
 
-from airflow_datapump.testing import EmulatedOracle, emulated_oracle
-
-DSN = "localhost/FREEPDB1"
-
-
-@pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        active.database("FREEPDB1").load_sample_hr()
-        yield active
-
-
-@pytest.fixture
-def dba(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
-        yield conn.cursor()
-
-
-def code_of(cur: oracledb.Cursor, sql: str) -> str:
-    with pytest.raises(oracledb.DatabaseError) as caught:
-        cur.execute(sql)
-    return str(caught.value.args[0].full_code)
+from airflow_datapump.testing import EmulatedOracle
 
 
 def test_a_new_database_has_the_standard_tablespaces(dba: oracledb.Cursor) -> None:

@@ -308,8 +308,7 @@ def _create_tablespace(session: Session, db: sqlite3.Connection, st: nodes.Creat
     if not st.files:
         # Without Oracle Managed Files (DB_CREATE_FILE_DEST unset here) the clause is required.
         raise ora_text(2199, "missing DATAFILE/TEMPFILE clause")
-    files = [storage.DataFile(f.name, f.size, f.autoextend, f.next, f.maxsize, f.reuse) for f in st.files]
-    storage.add_tablespace(db, st.name, st.contents, files, bigfile=st.bigfile)
+    storage.add_tablespace(db, st.name, st.contents, list(st.files), bigfile=st.bigfile)
 
 
 def _drop_tablespace(session: Session, db: sqlite3.Connection, st: nodes.DropTablespace) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._plsql.ddl import FileSpec
 from airflow_datapump.testing._plsql.errors import ora_text
 from airflow_datapump.testing._values import TypeKind
 
@@ -59,19 +60,6 @@ STANDARD = (
 
 
 @dataclass(frozen=True)
-class DataFile:
-    """One DATAFILE or TEMPFILE clause: ``size`` and ``maxsize`` in bytes (``maxsize`` None
-    for UNLIMITED); ``next`` is the AUTOEXTEND increment."""
-
-    name: str | None
-    size: int | None
-    autoextend: bool = False
-    next: int | None = None
-    maxsize: int | None = None
-    reuse: bool = False
-
-
-@dataclass(frozen=True)
 class Segment:
     owner: str
     name: str
@@ -95,7 +83,9 @@ def bootstrap(db: sqlite3.Connection, folder: Path) -> None:
     for name, contents, megabytes in STANDARD:
         suffix = "temp01.dbf" if contents == "TEMPORARY" else f"{name.lower()}01.dbf"
         size = megabytes * 1024**2
-        add_tablespace(db, name, contents, [DataFile(str(folder / "oradata" / suffix), size, True)])
+        add_tablespace(
+            db, name, contents, [FileSpec(str(folder / "oradata" / suffix), size, autoextend=True)]
+        )
     for user in catalog.ORACLE_MAINTAINED:
         db.execute("INSERT OR IGNORE INTO user_ts VALUES (?, 'TEMP')", (user,))
 
@@ -125,7 +115,7 @@ def require(db: sqlite3.Connection, name: str, *, temporary: bool = False) -> No
 
 
 def add_tablespace(
-    db: sqlite3.Connection, name: str, contents: str, files: list[DataFile], *, bigfile: bool = False
+    db: sqlite3.Connection, name: str, contents: str, files: list[FileSpec], *, bigfile: bool = False
 ) -> None:
     """CREATE [BIGFILE] [TEMPORARY | UNDO] TABLESPACE with its DATAFILE/TEMPFILE clauses."""
     if contents_of(db, name) is not None:
@@ -153,7 +143,7 @@ def add_tablespace(
         )
 
 
-def _check_file(db: sqlite3.Connection, spec: DataFile, bigfile: bool) -> None:
+def _check_file(db: sqlite3.Connection, spec: FileSpec, bigfile: bool) -> None:
     if spec.name is None:
         # Without Oracle Managed Files a file name is required (SQL Language Reference,
         # file_specification); the emulator does not set DB_CREATE_FILE_DEST.
