@@ -191,7 +191,7 @@ class Status:
         return CollectionValue(types.DUMP_FILE_SET, entries)
 
     def _description(self, w: WorkContext, job: Job, version: str) -> ObjectValue:
-        desc_type = types.TYPES[f"KU$_JOBDESC{version}"]
+        desc_type = types.TYPES[f"KU$_STATUS{version}"].attribute("JOB_DESCRIPTION")  # type: ignore[union-attr]
         assert isinstance(desc_type, ObjectType)
         log = logfile.log_path(w.db, job)
         params: dict[int | str, Value] = {}

@@ -180,7 +180,10 @@ def _family(version: str) -> dict[str, DataType]:
     desc_attrs: tuple[tuple[str, DataType], ...] = _JOB_DESC_1010 if version == "1010" else _JOB_DESC_1020
     if index >= VERSIONS.index("1210"):
         desc_attrs = (*desc_attrs, *_JOB_DESC_1210)
-    job_desc = ObjectType("SYS", f"KU$_JOBDESC{version}", desc_attrs)
+    # There is no ku$_JobDesc1120: ku$_Status1120's job description is a ku$_JobDesc1020
+    # (11.2 type definitions); 12.2 has ku$_JobDesc1210 and 1220 (catnodp.sql's list).
+    desc_version = "1020" if version == "1120" else version
+    job_desc = ObjectType("SYS", f"KU$_JOBDESC{desc_version}", desc_attrs)
     status = ObjectType(
         "SYS",
         f"KU$_STATUS{version}",
