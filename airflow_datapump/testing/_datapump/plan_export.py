@@ -2,8 +2,8 @@
 
 The emulator reads committed rows at START_JOB, so an export is consistent as of its start
 whether or not FLASHBACK_SCN/TIME is given (Oracle reads as of the given SCN; a known
-difference, documented). Work is measured in bytes: each table's data is estimated as its
-rows' stored size rounded up to 8 KB blocks (the "BLOCKS" estimate), and each metadata
+difference, documented). Work is measured in bytes: each table's data is estimated as the
+size of its segment (the "BLOCKS" estimate, from the storage model), and each metadata
 object costs 8 KB of work without counting toward ``total_bytes`` (percent_done covers data
 only, reference §2.15).
 """
@@ -25,7 +25,6 @@ from airflow_datapump.testing._datapump.selection import Candidate, accepts, nam
 from airflow_datapump.testing._plsql.errors import OracleError, ora_text
 
 _ORDER = ("USER", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
-BLOCK = 8192
 METADATA_COST = 8192
 _PREFIX = {
     "FULL": "DATABASE_EXPORT/SCHEMA/",
