@@ -2,7 +2,9 @@
 CONSTRAINTS, and the USER_ forms of ROLE_PRIVS and SYS_PRIVS.
 
 The emulator's objects are tables, the indexes of their primary and unique keys, their LOBs,
-database links and directories; each appears as Oracle lists it. ``ALL_`` views show what
+database links and directories; each appears as Oracle lists it. No DDL alters a table after
+it is created here, so LAST_DDL_TIME is its creation time (the clean-up of orphaned jobs reads
+both, see docs/emulator.md). ``ALL_`` views show what
 the session may see (its own objects, objects it holds a privilege on, or everything with
 SELECT ANY TABLE / SELECT ANY DICTIONARY), ``USER_`` views omit the OWNER column.
 """

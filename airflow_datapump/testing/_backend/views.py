@@ -208,39 +208,6 @@ def _user_tables(session: Session, db: sqlite3.Connection) -> list[Row]:
     return [r[1:] for r in _tables(db, session.user)]
 
 
-_OBJECT_COLUMNS = [
-    ("OWNER", text()),
-    ("OBJECT_NAME", text()),
-    ("OBJECT_TYPE", text(23)),
-    ("CREATED", DATE),
-    ("LAST_DDL_TIME", DATE),
-    ("STATUS", text(7)),
-]
-
-
-def _objects(db: sqlite3.Connection, owner: str | None) -> list[Row]:
-    """Tables only (a Data Pump master table is one). No DDL alters a table after it is
-    created here, so LAST_DDL_TIME is its creation time."""
-    import datetime as dt
-
-    rows = db.execute("SELECT owner, name, created FROM tables ORDER BY owner, name").fetchall()
-    return [
-        (o, n, "TABLE", dt.datetime.fromisoformat(c), dt.datetime.fromisoformat(c), "VALID")
-        for o, n, c in rows
-        if owner is None or o == owner
-    ]
-
-
-@register_view("DBA_OBJECTS", _OBJECT_COLUMNS, catalog_role=True)
-def _dba_objects(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return _objects(db, None)
-
-
-@register_view("USER_OBJECTS", _OBJECT_COLUMNS[1:], catalog_role=False)
-def _user_objects(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return [r[1:] for r in _objects(db, session.user)]
-
-
 _DIRECTORY_COLUMNS = [
     ("OWNER", text()),
     ("DIRECTORY_NAME", text()),
