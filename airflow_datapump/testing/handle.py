@@ -161,6 +161,16 @@ class DatabaseHandle:
     def now(self) -> Any:
         return self._database.now()
 
+    def set_reading(self, name: str, value: str) -> None:
+        """Pick how this database behaves where Oracle's documentation leaves it open, e.g.
+        ``set_reading("FILE_CHECKS", "START_JOB")``; the choices are listed in docs/emulator.md."""
+        from airflow_datapump.testing._datapump.rules import READINGS
+
+        if value not in READINGS.get(name, ()):
+            allowed = {k: list(v) for k, v in READINGS.items()}
+            raise ValueError(f"reading {name}={value!r}: expected one of {allowed}")
+        self._database.store.set_setting(f"reading:{name}", value)
+
     def set_version(self, release: str) -> None:
         """The release this database reports (e.g. ``12.1.0.2.0``), learnt by clients at logon."""
         self._database.store.set_setting("db_version", release)

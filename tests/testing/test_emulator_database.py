@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import oracledb
 import pytest
@@ -16,13 +15,6 @@ import pytest
 from airflow_datapump.testing import EmulatedOracle, emulated_oracle
 
 DSN = "localhost:1521/FREEPDB1"
-
-
-@pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        active.database("FREEPDB1").load_sample_hr()
-        yield active
 
 
 def test_system_logs_on_with_any_password_and_unknown_users_are_refused(oracle: EmulatedOracle) -> None:

@@ -18,7 +18,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend import catalog, environment, storage
 from airflow_datapump.testing._backend.store import Store
 
 DB_VERSION = "19.0.0.0.0"
@@ -44,6 +44,8 @@ class Database:
             if db.execute("SELECT 1 FROM settings WHERE key = 'created'").fetchone():
                 return  # another process got here first
             catalog.bootstrap(db, start.isoformat(), str(dump_dir))
+            storage.bootstrap(db, self.folder)
+            environment.bootstrap(db, 1000000, start)
             for key, value in (
                 ("clock_mode", clock),
                 ("clock_start", start.isoformat()),
@@ -93,6 +95,7 @@ class Database:
         with self.store.write() as db:
             (scn,) = db.execute("SELECT value FROM settings WHERE key = 'scn'").fetchone()
             db.execute("UPDATE settings SET value = ? WHERE key = 'scn'", (str(int(scn) + 1),))
+            environment.record_scn(db, int(scn) + 1, self.now())
         return int(scn) + 1
 
     def current_scn(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from airflow_datapump.testing._backend import catalog, tables
+from airflow_datapump.testing._backend import catalog, environment, storage, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql.errors import ora_text
@@ -58,19 +58,39 @@ def _create_user(session: Session, db: sqlite3.Connection, st: nodes.CreateUser)
     catalog.require(db, session.user, "CREATE USER")
     if catalog.user_exists(db, st.name) or catalog.role_exists(db, st.name):
         raise ora_text(1920, f"user name '{st.name}' conflicts with another user or role name")
+    if st.default_tablespace:
+        storage.require(db, st.default_tablespace)
     db.execute(
         "INSERT INTO users (name, password, default_tablespace, created) VALUES (?, ?, ?, ?)",
         (
             st.name,
             st.password,
-            st.default_tablespace or "USERS",
+            st.default_tablespace or storage.DATABASE_DEFAULT,
             session.database.now().isoformat(),
         ),
     )
+    _storage_options(db, st.name, st.temporary_tablespace, st.quotas, creating=True)
+
+
+def _storage_options(
+    db: sqlite3.Connection,
+    user: str,
+    temporary: str | None,
+    quotas: tuple[nodes.Quota, ...],
+    *,
+    creating: bool,
+) -> None:
+    """TEMPORARY TABLESPACE and QUOTA clauses of CREATE/ALTER USER, each tablespace checked."""
+    if temporary is not None or creating:
+        storage.set_temporary(db, user, temporary)
+    for quota in quotas:
+        storage.set_quota(db, user, quota.tablespace, quota.size)
 
 
 def _alter_user(session: Session, db: sqlite3.Connection, st: nodes.AlterUser) -> None:
-    only_password = st.password is not None and not (st.default_tablespace or st.quotas or st.account)
+    only_password = st.password is not None and not (
+        st.default_tablespace or st.temporary_tablespace or st.quotas or st.account
+    )
     if not (st.name == session.user and only_password):
         catalog.require(db, session.user, "ALTER USER")
     if not catalog.user_exists(db, st.name):
@@ -78,10 +98,12 @@ def _alter_user(session: Session, db: sqlite3.Connection, st: nodes.AlterUser) -
     if st.password is not None:
         db.execute("UPDATE users SET password = ? WHERE name = ?", (st.password, st.name))
     if st.default_tablespace:
+        storage.require(db, st.default_tablespace)
         db.execute(
             "UPDATE users SET default_tablespace = ? WHERE name = ?",
             (st.default_tablespace, st.name),
         )
+    _storage_options(db, st.name, st.temporary_tablespace, st.quotas, creating=False)
     if st.account:
         status = "LOCKED" if st.account == "LOCK" else "OPEN"
         db.execute("UPDATE users SET account_status = ? WHERE name = ?", (status, st.name))
@@ -104,6 +126,7 @@ def _drop_user(session: Session, db: sqlite3.Connection, st: nodes.DropUser) -> 
         "DELETE FROM jobs WHERE owner = ?",
     ):
         db.execute(statement, (st.name,) * statement.count("?"))
+    storage.forget_user(db, st.name)
 
 
 def _check_grantees(db: sqlite3.Connection, grantees: tuple[str, ...]) -> None:
@@ -243,7 +266,12 @@ def _create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTabl
         catalog.require(db, session.user, "CREATE ANY TABLE")
     if not catalog.user_exists(db, owner):
         raise catalog.not_found("user", owner)
-    definition = catalog.TableDef(owner, st.name, "TABLE", st.tablespace, st.columns, st.constraints)
+    if st.tablespace:
+        storage.require(db, st.tablespace)
+    # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
+    # TABLESPACE clause, else the owner's default at creation time.
+    tablespace = st.tablespace or storage.default_tablespace(db, owner)
+    definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, st.columns, st.constraints)
     catalog.create_table(db, definition, session.database.now().isoformat())
     if st.rows:
         tables.insert_rows(db, owner, st.name, st.rows)
@@ -277,9 +305,15 @@ def _drop_link(session: Session, db: sqlite3.Connection, st: nodes.DropDatabaseL
 
 def _create_tablespace(session: Session, db: sqlite3.Connection, st: nodes.CreateTablespace) -> None:
     catalog.require(db, session.user, "CREATE TABLESPACE")
-    if db.execute("SELECT 1 FROM tablespaces WHERE name = ?", (st.name,)).fetchone():
-        raise ora_text(1543, f"tablespace '{st.name}' already exists")
-    db.execute("INSERT INTO tablespaces VALUES (?, ?)", (st.name, st.datafile))
+    if not st.files:
+        # Without Oracle Managed Files (DB_CREATE_FILE_DEST unset here) the clause is required.
+        raise ora_text(2199, "missing DATAFILE/TEMPFILE clause")
+    storage.add_tablespace(db, st.name, st.contents, list(st.files), bigfile=st.bigfile)
+
+
+def _drop_tablespace(session: Session, db: sqlite3.Connection, st: nodes.DropTablespace) -> None:
+    catalog.require(db, session.user, "DROP TABLESPACE")
+    storage.drop_tablespace(db, st.name, including_contents=st.including_contents)
 
 
 def _alter_session(session: Session, st: nodes.AlterSession) -> None:
@@ -288,7 +322,9 @@ def _alter_session(session: Session, st: nodes.AlterSession) -> None:
             if not catalog.user_exists(db, st.value):
                 raise ora_text(1435, "user does not exist")
         session.current_schema = st.value
-    elif st.parameter.startswith("NLS_") or st.parameter in ("TIME_ZONE", "EDITION"):
+    elif st.parameter == "TIME_ZONE":
+        session.attributes[st.parameter] = environment.check_time_zone(st.value)
+    elif st.parameter.startswith("NLS_") or st.parameter == "EDITION":
         session.attributes[st.parameter] = st.value
     else:
         raise ora_text(2248, "invalid option for ALTER SESSION")
@@ -309,4 +345,5 @@ _HANDLERS: dict[type, Callable[[Session, sqlite3.Connection, nodes.DdlStatement]
     nodes.CreateDatabaseLink: _create_link,  # type: ignore[dict-item]
     nodes.DropDatabaseLink: _drop_link,  # type: ignore[dict-item]
     nodes.CreateTablespace: _create_tablespace,  # type: ignore[dict-item]
+    nodes.DropTablespace: _drop_tablespace,  # type: ignore[dict-item]
 }

@@ -9,16 +9,16 @@ in the linked database as the link's user.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._backend import catalog, ddl, tables, views
+from airflow_datapump.testing._backend import catalog, ddl, environment, tables, views
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import DdlStatement
 from airflow_datapump.testing._plsql.errors import ora_text
 from airflow_datapump.testing._plsql.packages import PackageSpec
 from airflow_datapump.testing._plsql.runtime import TableSource
-from airflow_datapump.testing._values import DataType
+from airflow_datapump.testing._values import DataType, Value
 
 if TYPE_CHECKING:
     from airflow_datapump.testing._backend.engine import Backend
@@ -64,6 +64,9 @@ class SessionRuntime:
 
     def current_user(self) -> str:
         return self._session.user
+
+    def context_function(self, name: str, args: Sequence[Value]) -> Value:
+        return environment.call(self._session, name, args)
 
     def session(self) -> object:
         return self._session

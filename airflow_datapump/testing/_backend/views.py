@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import ora_text
@@ -110,23 +110,45 @@ _USER_COLUMNS = [
     ("USER_ID", NUMBER),
     ("ACCOUNT_STATUS", text(32)),
     ("DEFAULT_TABLESPACE", text(30)),
+    ("TEMPORARY_TABLESPACE", text(30)),
     ("CREATED", DATE),
+    ("PROFILE", text()),
+    ("AUTHENTICATION_TYPE", text(8)),
     ("ORACLE_MAINTAINED", text(1)),
 ]
+_ALL_USER_COLUMNS = ("USERNAME", "USER_ID", "CREATED", "ORACLE_MAINTAINED")
+_USER_USER_HIDDEN = ("PROFILE", "AUTHENTICATION_TYPE")  # not in USER_USERS (Database Reference)
 
 
 def _users(db: sqlite3.Connection, only: str | None = None) -> list[Row]:
     import datetime as dt
 
     rows = db.execute(
-        "SELECT rowid, name, account_status, default_tablespace, created, oracle_maintained "
-        "FROM users ORDER BY name"
+        "SELECT u.rowid, u.name, u.account_status, u.default_tablespace, "
+        "COALESCE(t.temporary_tablespace, 'TEMP'), u.created, u.oracle_maintained "
+        "FROM users u LEFT JOIN user_ts t ON t.username = u.name ORDER BY u.name"
     ).fetchall()
+    profile, authentication = "DEFAULT", "PASSWORD"
     return [
-        (name, Decimal(rid), status, ts, dt.datetime.fromisoformat(created), _yn(maintained))
-        for rid, name, status, ts, created, maintained in rows
+        (
+            name,
+            Decimal(rid),
+            status,
+            ts,
+            temp,
+            dt.datetime.fromisoformat(created),
+            profile,
+            authentication,
+            _yn(maintained),
+        )
+        for rid, name, status, ts, temp, created, maintained in rows
         if only is None or name == only
     ]
+
+
+def _pick(columns: list[tuple[str, ScalarType]], names: Sequence[str], rows: list[Row]) -> list[Row]:
+    index = [i for i, (name, _) in enumerate(columns) if name in names]
+    return [tuple(r[i] for i in index) for r in rows]
 
 
 @register_view("DBA_USERS", _USER_COLUMNS, catalog_role=True)
@@ -134,14 +156,17 @@ def _dba_users(session: Session, db: sqlite3.Connection) -> list[Row]:
     return _users(db)
 
 
-@register_view("ALL_USERS", [_USER_COLUMNS[i] for i in (0, 1, 4, 5)], catalog_role=False)
+@register_view("ALL_USERS", [c for c in _USER_COLUMNS if c[0] in _ALL_USER_COLUMNS], catalog_role=False)
 def _all_users(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return [(r[0], r[1], r[4], r[5]) for r in _users(db)]
+    return _pick(_USER_COLUMNS, _ALL_USER_COLUMNS, _users(db))
 
 
-@register_view("USER_USERS", _USER_COLUMNS, catalog_role=False)
+_USER_USER_COLUMNS = [c for c in _USER_COLUMNS if c[0] not in _USER_USER_HIDDEN]
+
+
+@register_view("USER_USERS", _USER_USER_COLUMNS, catalog_role=False)
 def _user_users(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return _users(db, session.user)
+    return _pick(_USER_COLUMNS, [c[0] for c in _USER_USER_COLUMNS], _users(db, session.user))
 
 
 _TABLE_COLUMNS = [
@@ -159,7 +184,7 @@ def _tables(db: sqlite3.Connection, owner: str | None) -> list[Row]:
             "SELECT COUNT(*) FROM rows WHERE owner = ? AND table_name = ?",
             (table.owner, table.name),
         ).fetchone()
-        result.append((table.owner, table.name, table.tablespace or "USERS", Decimal(count)))
+        result.append((table.owner, table.name, storage.tablespace_of(db, table), Decimal(count)))
     return result
 
 
@@ -181,39 +206,6 @@ def _all_tables(session: Session, db: sqlite3.Connection) -> list[Row]:
 @register_view("USER_TABLES", _TABLE_COLUMNS[1:], catalog_role=False)
 def _user_tables(session: Session, db: sqlite3.Connection) -> list[Row]:
     return [r[1:] for r in _tables(db, session.user)]
-
-
-_OBJECT_COLUMNS = [
-    ("OWNER", text()),
-    ("OBJECT_NAME", text()),
-    ("OBJECT_TYPE", text(23)),
-    ("CREATED", DATE),
-    ("LAST_DDL_TIME", DATE),
-    ("STATUS", text(7)),
-]
-
-
-def _objects(db: sqlite3.Connection, owner: str | None) -> list[Row]:
-    """Tables only (a Data Pump master table is one). No DDL alters a table after it is
-    created here, so LAST_DDL_TIME is its creation time."""
-    import datetime as dt
-
-    rows = db.execute("SELECT owner, name, created FROM tables ORDER BY owner, name").fetchall()
-    return [
-        (o, n, "TABLE", dt.datetime.fromisoformat(c), dt.datetime.fromisoformat(c), "VALID")
-        for o, n, c in rows
-        if owner is None or o == owner
-    ]
-
-
-@register_view("DBA_OBJECTS", _OBJECT_COLUMNS, catalog_role=True)
-def _dba_objects(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return _objects(db, None)
-
-
-@register_view("USER_OBJECTS", _OBJECT_COLUMNS[1:], catalog_role=False)
-def _user_objects(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return [r[1:] for r in _objects(db, session.user)]
 
 
 _DIRECTORY_COLUMNS = [
@@ -311,40 +303,14 @@ def _user_links(session: Session, db: sqlite3.Connection) -> list[Row]:
     return [r[1:] for r in _links(db) if r[0] == session.user]
 
 
-@register_view("DBA_TABLESPACES", [("TABLESPACE_NAME", text(30))], catalog_role=True)
-def _tablespaces(session: Session, db: sqlite3.Connection) -> list[Row]:
-    return list(db.execute("SELECT name FROM tablespaces ORDER BY name").fetchall())
-
-
-@register_view(
-    "V$DATABASE",
-    [("NAME", text(9)), ("CURRENT_SCN", NUMBER), ("PLATFORM_NAME", text(101))],
-    catalog_role=True,
-)
-def _v_database(session: Session, db: sqlite3.Connection) -> list[Row]:
-    (scn,) = db.execute("SELECT value FROM settings WHERE key = 'scn'").fetchone()
-    return [(session.database.service[:9], Decimal(scn), "Linux x86 64-bit")]
-
-
-@register_view(
-    "V$SESSION",
-    [
-        ("SID", NUMBER),
-        ("SERIAL#", NUMBER),
-        ("USERNAME", text()),
-        ("STATUS", text(8)),
-        ("PROGRAM", text(84)),
-    ],
-    catalog_role=True,
-)
-def _v_session(session: Session, db: sqlite3.Connection) -> list[Row]:
-    rows = db.execute("SELECT sid, serial, username, killed, program FROM sessions ORDER BY sid").fetchall()
-    return [
-        (Decimal(sid), Decimal(serial), user, "KILLED" if killed else "ACTIVE", program)
-        for sid, serial, user, killed, program in rows
-    ]
-
-
 @register_view("GLOBAL_NAME", [("GLOBAL_NAME", text(4000))], catalog_role=False)
 def _global_name(session: Session, db: sqlite3.Connection) -> list[Row]:
     return [(session.database.service,)]
+
+
+# The other dictionary modules register their views when this one is imported.
+from airflow_datapump.testing._backend import (  # noqa: E402, F401
+    instance_views,
+    object_views,
+    storage_views,
+)

@@ -16,6 +16,7 @@ from airflow_datapump.testing._datapump.common import (
     error,
     new_handle,
     number,
+    reading,
     resolve,
     session_of,
     work,
@@ -67,6 +68,11 @@ class Control:
             raise fail(39004, "No dump file was added to the job")
         if job.operation == "SQL_FILE" and not any(f["type"] == model.FILE_SQL for f in job.files):
             raise fail(39004, "No SQL file was added to the SQL_FILE job")
+        if reading(w.db, "FILE_CHECKS") == "START_JOB":
+            from airflow_datapump.testing._datapump.api_define import check_dump_file
+
+            for spec in job.dump_files:
+                check_dump_file(w, job, spec, fail)
         action, data_only = job.param("TABLE_EXISTS_ACTION"), job.param("INCLUDE_METADATA") == 0
         if data_only and action in ("SKIP", "REPLACE"):
             raise fail(
@@ -85,6 +91,8 @@ class Control:
             raise fail(bad.code if bad.code == 31631 else 39002, *bad.lines) from None
         if data_only:
             job.plan = [i for i in job.plan if i["kind"] == "TABLE_DATA"]
+        if job.operation == "SQL_FILE":
+            job.plan = [i for i in job.plan if i["kind"] != "TABLE_DATA"]  # it writes DDL only
         job.fault = _take_job_fault(w)
         job.total_bytes = progress.reported_total(job)
         job.state, job.phase, job.creator_sid = EXECUTING, 1, None
@@ -201,10 +209,29 @@ def _restart(w: WorkContext, job: Job, skip_current: bool) -> None:
 
 
 def _start_lines(w: WorkContext, job: Job) -> None:
-    if job.operation == "EXPORT":
-        total = job.total_bytes // 1024
-        logfile.write(w.db, job, w.now, "Estimate in progress using BLOCKS method...")
-        logfile.write(w.db, job, w.now, f"Total estimation using BLOCKS method: {total} KB")
+    """The estimate phase: exports and network imports estimate the data they will move; a job
+    without data (INCLUDE_ROWS=0 for the whole job) skips it. An ESTIMATE_ONLY job logs one
+    ".  estimated" line per table and then does nothing else (Utilities guide, ESTIMATE_ONLY)."""
+    moves_data = job.operation == "EXPORT" or job.is_network
+    no_rows = any(
+        f["name"] == "INCLUDE_ROWS" and f["table"] is None and not int(f["value"]) for f in job.data_filters
+    )
+    if not moves_data or no_rows:
+        return
+    logfile.write(w.db, job, w.now, "Estimate in progress using BLOCKS method...")
+    data = [i for i in job.plan if i["kind"] == "TABLE_DATA"]
+    if job.param("ESTIMATE_ONLY") == 1:
+        if data:
+            logfile.write(w.db, job, w.now, f"Processing object type {data[0]['path']}")
+        for item in data:
+            qualified = (
+                f'"{item["source_schema"] if "source_schema" in item else item["schema"]}"."{item["name"]}"'
+            )
+            size = logfile.size_text(int(item["bytes"])).replace(".000 ", " ")
+            logfile.write(w.db, job, w.now, f".  estimated {qualified:<48} {size:>12}")
+        job.plan = []  # nothing is unloaded
+    total = job.total_bytes // 1024
+    logfile.write(w.db, job, w.now, f"Total estimation using BLOCKS method: {total} KB")
 
 
 def _take_job_fault(w: WorkContext) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from airflow_datapump.testing._datapump.common import (
     WorkContext,
     error,
     number,
+    reading,
     resolve,
     session_of,
     work,
@@ -55,11 +56,16 @@ class Define:
             raise error(
                 39001,
                 "OPEN",
-                ["ORA-39001: invalid argument value", f"Invalid operation: {operation}"],
+                ["ORA-39001: invalid argument value", f"ORA-39019: invalid operation type {operation}"],
                 session=session,
             )
+        if not mode and operation == "EXPORT":
+            detail = "ORA-31665: mode can only be defaulted for IMPORT and SQL_FILE operations"
+            raise error(39001, "OPEN", [detail], session=session)
         if mode not in rules.MODES:
-            raise error(39001, "OPEN", [f"Invalid job mode: {mode}"], session=session)
+            # A defaulted import mode is not emulated: Oracle derives it, and the emulator
+            # refuses rather than guess how (docs/emulator.md).
+            raise error(39001, "OPEN", [f"Invalid job mode: {mode or 'NULL'}"], session=session)
         version = str(args["VERSION"] or "COMPATIBLE").upper()
         if version not in ("COMPATIBLE", "LATEST") and not _VERSION.match(version):
             raise error(39001, "OPEN", [f"Invalid version: {version}"], session=session)
@@ -152,7 +158,7 @@ class Define:
                 raise fail(39004)
             name, directory = args["FILENAME"], args["DIRECTORY"]
             if name is None:
-                raise fail(39001, "File name must be specified")
+                raise fail(39001, "ORA-39144: file name parameter must be specified and non-null")
             if "/" in str(name) or "\\" in str(name):
                 raise fail(39001, "ORA-39088: file name cannot contain a path specification")
             if directory is None:
@@ -174,9 +180,9 @@ class Define:
     ) -> None:
         sess = session_of_any(session)
         kind, name, directory = spec["type"], str(spec["name"]), str(spec["directory"])
-        reading = kind == model.FILE_DUMP and job.operation != "EXPORT"
+        read_only = kind == model.FILE_DUMP and job.operation != "EXPORT"
         found = catalog.directory(w.db, directory)
-        privilege = "READ" if reading else "WRITE"
+        privilege = "READ" if read_only else "WRITE"
         if found is None or not catalog.directory_access(w.db, sess.user, directory, privilege):
             raise fail(39001, f"ORA-39087: directory name {directory} is invalid")
         if kind != model.FILE_DUMP:
@@ -193,20 +199,8 @@ class Define:
             parse_filesize(spec["filesize"])
         except DumpFileError as bad:
             raise fail(39001, *bad.lines) from None
-        first = Path(found.path) / (expand_name(name, 1) if _SUBSTITUTION.search(name) else name)
-        if job.operation == "EXPORT":
-            if first.exists() and spec["reuse"] != 1:
-                raise fail(
-                    39001,
-                    "ORA-39000: bad dump file specification",
-                    f'ORA-31641: unable to create dump file "{first}"',
-                    "ORA-27038: created file already exists",
-                )
-            return
-        try:
-            read_member(first)
-        except DumpFileError as bad:
-            raise fail(39001, *bad.lines) from None
+        if reading(w.db, "FILE_CHECKS") == "ADD_FILE":
+            check_dump_file(w, job, spec, fail)
 
     # -- filters, remaps, transforms, parameters --------------------------------------------
 
@@ -220,7 +214,7 @@ class Define:
             if job.state != DEFINING:
                 raise fail(39004)
             if name not in rules.METADATA_FILTERS:
-                raise fail(39001, f"Invalid filter name: {name}")
+                raise fail(39001, f"ORA-39036: invalid metadata filter name {name}")
             if value is None:
                 raise fail(39001, f"A value must be given for filter {name}")
             if name in rules.PATH_FILTERS and path is not None:
@@ -266,7 +260,7 @@ class Define:
                 if any(
                     (f["name"], f["table"], f["schema"]) == (name, table, schema) for f in job.data_filters
                 ):
-                    raise fail(39001, f"Data filter {name} was already given for this table")
+                    raise fail(39001, f"ORA-39035: Data filter {name} has already been specified.")
                 job.data_filters.append(entry)
                 model.save(w.db, job)
             return None
@@ -284,11 +278,11 @@ class Define:
             if job.operation == "EXPORT":
                 raise fail(39002, "Remaps are valid for IMPORT and SQL_FILE jobs only")
             if name not in rules.REMAPS:
-                raise fail(39001, f"Invalid remap name: {name}")
+                raise fail(39001, f"ORA-39045: invalid metadata remap name {name}")
             if old is None or new is None:
                 raise fail(39001, "old_value and value must be given")
             if any(r["name"] == name and r["old_value"] == old for r in job.remaps):
-                raise fail(39001, f"{name} was already given for {old!s}")
+                raise fail(39001, f"ORA-39046: Metadata remap {name} has already been specified.")
             if (
                 name == "REMAP_SCHEMA"
                 and str(new) != session.user
@@ -315,7 +309,7 @@ class Define:
                 if job.mode == "TRANSPORTABLE":
                     raise fail(39002, "ORA-39205: Transforms are not supported in transportable jobs.")
                 if name not in rules.TRANSFORMS:
-                    raise fail(39001, f"Invalid transform name: {name}")
+                    raise fail(39001, f"ORA-39042: invalid transform name {name}")
                 kind, allowed = rules.TRANSFORMS[name]
                 if kind != value_type:
                     raise fail(39005, f"Transform {name} takes a {kind} value")
@@ -343,7 +337,7 @@ class Define:
                 if kind != value_type:
                     raise fail(39005, f"Parameter {name} takes a {kind} value")
                 if not rules.applies(operations, job.operation, job.is_network):
-                    raise fail(39002, f"Parameter {name} is not valid for {job.operation} jobs")
+                    raise fail(39002, f"ORA-39208: Parameter {name} is invalid for {job.operation} jobs.")
                 self._store_parameter(w, job, name, value, allowed, fail)
                 model.save(w.db, job)
             return None
@@ -444,3 +438,25 @@ def _link_exists(db: object, user: str, link: str) -> bool:
 def session_of_any(session: object) -> Session:
     assert isinstance(session, Session)
     return session
+
+
+def check_dump_file(w: WorkContext, job: Job, spec: dict[str, Any], fail: Failer) -> None:
+    """An export's dump file must not exist (unless reused); an import's must be a dump file.
+    ADD_FILE or START_JOB checks it, by the FILE_CHECKS reading."""
+    found = catalog.directory(w.db, str(spec["directory"]))
+    assert found is not None  # ADD_FILE checked the directory
+    name = str(spec["name"])
+    first = Path(found.path) / (expand_name(name, 1) if _SUBSTITUTION.search(name) else name)
+    if job.operation == "EXPORT":
+        if first.exists() and spec["reuse"] != 1:
+            raise fail(
+                39001,
+                "ORA-39000: bad dump file specification",
+                f'ORA-31641: unable to create dump file "{first}"',
+                "ORA-27038: created file already exists",
+            )
+        return
+    try:
+        read_member(first)
+    except DumpFileError as bad:
+        raise fail(39001, *bad.lines) from None

@@ -13,7 +13,7 @@ import datetime as dt
 import zlib
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, tables
+from airflow_datapump.testing._backend import catalog, storage, tables
 from airflow_datapump.testing._backend.codec import decode_row, decode_type, decode_value
 from airflow_datapump.testing._datapump import logfile
 from airflow_datapump.testing._datapump.context import WorkContext
@@ -42,6 +42,9 @@ def _data_line(
     ctx: WorkContext, job: Job, moment: dt.datetime, verb: str, item: dict[str, Any], rows: int
 ) -> None:
     qualified = f'"{item["schema"]}"."{item["name"]}"'
+    if job.is_network and verb == "imported":  # rows come over the link: no unloaded size to show
+        logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {rows:>7} rows")
+        return
     size = logfile.size_text(int(item.get("size", 0)))
     logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {size:>12} {rows:>7} rows")
 
@@ -61,10 +64,13 @@ def _failed(ctx: WorkContext, job: Job, moment: dt.datetime, what: str, error: s
 
 def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:
     db, name, ddl = ctx.db, item["name"], item["ddl"]
+    missing = _missing_tablespace(db, ddl.get("default_tablespace"))
     if catalog.user_exists(db, name):
         logfile.error(db, job, moment, f'ORA-31684: Object type USER:"{name}" already exists')
     elif not catalog.has_privilege(db, job.owner, "IMP_FULL_DATABASE"):
         _failed(ctx, job, moment, f'USER:"{name}"', "ORA-01031: insufficient privileges", user_sql(name, ddl))
+    elif missing:
+        _failed(ctx, job, moment, f'USER:"{name}"', missing, user_sql(name, ddl))
     else:
         db.execute(
             "INSERT INTO users (name, password, default_tablespace, created) VALUES (?, ?, ?, ?)",
@@ -72,6 +78,13 @@ def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
         )
         for privilege in ddl.get("privileges", []):
             db.execute("INSERT OR IGNORE INTO sys_privs VALUES (?, ?, 0)", (name, privilege))
+
+
+def _missing_tablespace(db: Any, name: str | None) -> str | None:
+    """The ORA-00959 line a CREATE naming a missing tablespace fails with, if it does."""
+    if name and storage.contents_of(db, name) is None:
+        return f"ORA-00959: tablespace '{name}' does not exist"
+    return None
 
 
 def _skipped(job: Job) -> list[list[str]]:
@@ -93,7 +106,13 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
         _skipped(job).append([schema, name])
         return
     action = job.param("TABLE_EXISTS_ACTION") or "SKIP"
-    if catalog.table(db, schema, name) is not None:
+    exists = catalog.table(db, schema, name) is not None
+    missing = _missing_tablespace(db, ddl.get("tablespace"))
+    if missing and not (exists and action != "REPLACE"):
+        _failed(ctx, job, moment, f"TABLE:{qualified}", missing, table_sql(schema, name, ddl))
+        _skipped(job).append([schema, name])
+        return
+    if exists:
         if action == "SKIP":
             logfile.error(
                 db,
@@ -131,9 +150,10 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
     constraints = tuple(
         TableConstraint(k["name"], k["kind"], tuple(k["columns"])) for k in ddl["constraints"]
     )
+    tablespace = ddl.get("tablespace") or storage.default_tablespace(db, schema)
     catalog.create_table(
         db,
-        catalog.TableDef(schema, name, "TABLE", ddl.get("tablespace"), columns, constraints),
+        catalog.TableDef(schema, name, "TABLE", tablespace, columns, constraints),
         moment.isoformat(),
     )
 

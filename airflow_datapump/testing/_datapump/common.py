@@ -75,6 +75,14 @@ class Failer:
         return error(code, self.where, list(lines), session=self.session, handle=self.handle)
 
 
+def reading(db: sqlite3.Connection, name: str) -> str:
+    """The reading of an open behaviour this database takes (``rules.READINGS``)."""
+    from airflow_datapump.testing._datapump.rules import READINGS
+
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (f"reading:{name}",)).fetchone()
+    return str(row[0]) if row else READINGS[name][0]
+
+
 def number(value: Value) -> int | None:
     if value is None:
         return None

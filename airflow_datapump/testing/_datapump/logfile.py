@@ -71,8 +71,8 @@ def start(db: sqlite3.Connection, job: Job, moment: dt.datetime) -> None:
     path = log_path(db, job)
     if path is not None and job.restart_count == 0:
         path.write_text("", encoding="utf-8")  # log files are overwritten (reference §2.2)
-    if job.operation != "EXPORT":
-        # An import reads its master table from the dump first, and says so first.
+    if job.operation != "EXPORT" and not job.is_network:
+        # A file import reads its master table from the dump first, and says so first.
         write(db, job, moment, f'Master table "{job.owner}"."{job.name}" successfully loaded/unloaded')
     command = job.param("CLIENT_COMMAND", "")
     write(db, job, moment, f'Starting "{job.owner}"."{job.name}":  {command}'.rstrip())

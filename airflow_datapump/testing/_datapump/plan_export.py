@@ -2,8 +2,8 @@
 
 The emulator reads committed rows at START_JOB, so an export is consistent as of its start
 whether or not FLASHBACK_SCN/TIME is given (Oracle reads as of the given SCN; a known
-difference, documented). Work is measured in bytes: each table's data is estimated as its
-rows' stored size rounded up to 8 KB blocks (the "BLOCKS" estimate), and each metadata
+difference, documented). Work is measured in bytes: each table's data is estimated as the
+size of its segment (the "BLOCKS" estimate, from the storage model), and each metadata
 object costs 8 KB of work without counting toward ``total_bytes`` (percent_done covers data
 only, reference §2.15).
 """
@@ -15,7 +15,7 @@ import zlib
 from decimal import Decimal
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import decode_row, encode_type, encode_value
 from airflow_datapump.testing._backend.database import Database
 from airflow_datapump.testing._datapump import logfile
@@ -25,7 +25,6 @@ from airflow_datapump.testing._datapump.selection import Candidate, accepts, nam
 from airflow_datapump.testing._plsql.errors import OracleError, ora_text
 
 _ORDER = ("USER", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
-BLOCK = 8192
 METADATA_COST = 8192
 _PREFIX = {
     "FULL": "DATABASE_EXPORT/SCHEMA/",
@@ -130,10 +129,10 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
     for table in catalog.tables_of(db, schema):
         if table.kind != "TABLE":
             continue
-        tablespace = table.tablespace or "USERS"
+        tablespace = storage.tablespace_of(db, table)
         if not accepts(ctx, job.metadata_filters, Candidate("TABLE", schema, table.name, tablespace)):
             continue
-        items.append(_item("TABLE", schema, table.name, prefix, ddl=_table_ddl(table)))
+        items.append(_item("TABLE", schema, table.name, prefix, ddl=_table_ddl(table, tablespace)))
         if accepts(ctx, job.metadata_filters, Candidate("TABLE_DATA", schema, table.name, tablespace)):
             data = _table_data(ctx, job, db, table)
             if data is not None:
@@ -172,9 +171,9 @@ def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
     return {"password": password, "default_tablespace": tablespace, "privileges": privileges}
 
 
-def _table_ddl(table: catalog.TableDef) -> dict[str, Any]:
+def _table_ddl(table: catalog.TableDef, tablespace: str) -> dict[str, Any]:
     return {
-        "tablespace": table.tablespace,
+        "tablespace": tablespace,
         "columns": [
             {
                 "name": c.name,
@@ -221,11 +220,21 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
     encoded = [[encode_value(v) for v in row] for row in rows]
     size = len(json.dumps(encoded))
     return {
-        "bytes": max(BLOCK, -(-size // BLOCK) * BLOCK),
+        "bytes": _estimate(db, table, filters),
         "size": size,
         "columns": [c.name for c in table.columns],
         "rows": encoded,
     }
+
+
+def _estimate(db: Any, table: catalog.TableDef, filters: dict[str, Any]) -> int:
+    """ESTIMATE=BLOCKS: the blocks of the table's segment (none before its first row), scaled
+    by SAMPLE; a SUBQUERY does not change it (Utilities guide, ESTIMATE)."""
+    rows, size = storage.table_data(db, table.owner, table.name)
+    estimate = storage.allocated(size) if rows else 0
+    if "SAMPLE" in filters:
+        estimate = int(estimate * float(filters["SAMPLE"]) / 100)
+    return estimate
 
 
 def _sample(rows: list[Any], percent: Decimal, salt: str) -> list[Any]:

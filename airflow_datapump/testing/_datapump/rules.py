@@ -94,6 +94,15 @@ DATA_FILTERS: dict[str, str] = {
 
 REMAPS = ("REMAP_SCHEMA", "REMAP_TABLESPACE", "REMAP_TABLE", "REMAP_DATAFILE")
 
+# Behaviours Oracle's documentation leaves open ([U] in docs/emulator.md): each reading the
+# emulator can take, the default first. ``db.set_reading(name, value)`` picks one per database,
+# so the provider can be tested under every reading.
+READINGS: dict[str, tuple[str, ...]] = {
+    # Which call refuses an export dump file that exists, or an import dump file that is
+    # missing or not a dump: ADD_FILE, or START_JOB (same codes and lines either way).
+    "FILE_CHECKS": ("ADD_FILE", "START_JOB"),
+}
+
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")
 MODES = ("FULL", "SCHEMA", "TABLE", "TABLESPACE", "TRANSPORTABLE")
 

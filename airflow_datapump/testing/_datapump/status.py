@@ -23,6 +23,8 @@ from airflow_datapump.testing._dumpfile import DumpFileError, dumpfile_info, exp
 from airflow_datapump.testing._plsql.packages import CallContext
 from airflow_datapump.testing._values import CollectionValue, ObjectType, ObjectValue, Value
 
+DUMPFILE_TYPE_DISK = 0  # ku$_DumpFile.file_type: "0=Disk, 1=Pipe, etc." (KU$_DUMPFILE_TYPE_*)
+
 if TYPE_CHECKING:
     from airflow_datapump.testing._backend.engine import Backend
 
@@ -130,6 +132,7 @@ class Status:
             STATE=job.state,
             PHASE=Decimal(job.phase),
             RESTART_COUNT=Decimal(job.restart_count),
+            HEARTBEAT=_heartbeat(w, job),
             WORKER_STATUS_LIST=self._workers(job, version),
             FILES=self._files(w, job),
         )
@@ -159,26 +162,36 @@ class Status:
         return CollectionValue(list_type, workers)  # type: ignore[arg-type]
 
     def _files(self, w: WorkContext, job: Job) -> CollectionValue:
+        """The dump file set (ku$_DumpFileSet, "Dump file info"): one entry per dump file, its
+        fully-qualified name and its device type (0 = disk, KU$_DUMPFILE_TYPE_DISK), as the
+        type's definition documents; log and SQL files are not dump files and are not listed."""
         entries: dict[int | str, Value] = {}
         written = {f["name"]: f for f in job.written}
-        for spec in job.files:
-            directory = catalog.directory(w.db, spec["directory"])
-            folder = Path(directory.path) if directory else Path()
-            name = spec["name"]
-            if spec["type"] == model.FILE_DUMP and "%" in name:
-                name = expand_name(name, 1)
-            size = written.get(name, {}).get("size", 0)
+        names: list[tuple[str, int]] = [(str(Path(f["path"])), int(f["size"])) for f in job.written]
+        if not names and job.operation != "EXPORT" and job.dump_files:
+            from airflow_datapump.testing._datapump.plan_import import dump_paths
+
+            names = [(str(p), p.stat().st_size) for p in dump_paths(w, job) if p.exists()]
+        if not names:
+            for spec in job.files:
+                if spec["type"] != model.FILE_DUMP:
+                    continue
+                directory = catalog.directory(w.db, spec["directory"])
+                folder = Path(directory.path) if directory else Path()
+                name = expand_name(spec["name"], 1) if "%" in spec["name"] else spec["name"]
+                names.append((str(folder / name), int(written.get(name, {}).get("size", 0))))
+        for path, size in names:
             entries[len(entries) + 1] = _object(
                 types.DUMP_FILE,
-                FILE_NAME=str(folder / name),
-                FILE_TYPE=Decimal(spec["type"]),
+                FILE_NAME=path,
+                FILE_TYPE=Decimal(DUMPFILE_TYPE_DISK),
                 FILE_SIZE=Decimal(size),
                 FILE_BYTES_WRITTEN=Decimal(size),
             )
         return CollectionValue(types.DUMP_FILE_SET, entries)
 
     def _description(self, w: WorkContext, job: Job, version: str) -> ObjectValue:
-        desc_type = types.TYPES[f"KU$_JOBDESC{version}"]
+        desc_type = types.TYPES[f"KU$_STATUS{version}"].attribute("JOB_DESCRIPTION")  # type: ignore[union-attr]
         assert isinstance(desc_type, ObjectType)
         log = logfile.log_path(w.db, job)
         params: dict[int | str, Value] = {}
@@ -218,6 +231,10 @@ class Status:
             PLATFORM="Linux x86 64-bit",
             GLOBAL_NAME=w.database.service,
             SCN=Decimal(job.scn) if job.scn else None,
+            JOB_VERSION=w.database.version,
+            CHARSET="AL32UTF8",
+            NCHARSET="AL16UTF16",
+            ENDIANNESS="LITTLE",
             TERM_REASON=Decimal(job.term_reason)
             if job.term_reason and job.state in (COMPLETED, "STOPPED")
             else None,
@@ -248,3 +265,11 @@ class Status:
         args["INFO_TABLE"] = CollectionValue(types.DUMPFILE_INFO, entries)
         args["FILETYPE"] = Decimal(filetype)
         return None
+
+
+def _heartbeat(w: WorkContext, job: Job) -> Value:
+    """Seconds since the job started; NULL when no master process runs. What Oracle counts is
+    not published [U]: a reader can only rely on it growing while the job runs."""
+    if job.start_time is None or job.state not in (model.EXECUTING, model.STOP_PENDING):
+        return None
+    return Decimal(int((w.now - dt.datetime.fromisoformat(job.start_time)).total_seconds()))

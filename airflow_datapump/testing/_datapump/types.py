@@ -5,8 +5,9 @@ public synonyms without the number for the newest; GET_STATUS has one procedure 
 version, chosen by the OUT variable's declared type. The attribute lists of 1010, 1020 and
 1120 are verified from the 11.2 specification; what 1210 and 1220 add to worker status is
 from public code (marked [P] in the reference) and the job status and description of those
-versions are assumed equal to 1120's ([U]; the drift-check script of the live suite is what
-settles it).
+versions follow the reference's [P] notes: job status adds HEARTBEAT and job description
+adds the version, time zone, endianness and character set pairs (their order is [U]; the
+drift-check script of the live suite is what settles it).
 """
 
 from __future__ import annotations
@@ -103,16 +104,47 @@ _JOB_DESC_1010 = (
     ("MAX_DEGREE", NUMBER),
     ("LOG_FILE", _text(4000)),
     ("SQL_FILE", _text(4000)),
+    ("PARAMS", PARAM_VALUES),
 )
+# ku$_JobDesc1020 interleaves its additions with 1010's attributes (11.2 type definition).
 _JOB_DESC_1020 = (
+    ("JOB_NAME", _text(128)),
+    ("GUID", RAW16),
+    ("OPERATION", _text(30)),
+    ("JOB_MODE", _text(30)),
+    ("REMOTE_LINK", _text(4000)),
+    ("OWNER", _text(128)),
     ("PLATFORM", _text(101)),
     ("EXP_PLATFORM", _text(101)),
     ("GLOBAL_NAME", _text(4000)),
     ("EXP_GLOBAL_NAME", _text(4000)),
+    ("INSTANCE", _text(60)),
+    ("DB_VERSION", _text(60)),
     ("EXP_DB_VERSION", _text(60)),
     ("SCN", NUMBER),
+    ("CREATOR_PRIVS", _text(30)),
+    ("START_TIME", DATE),
     ("EXP_START_TIME", DATE),
     ("TERM_REASON", NUMBER),
+    ("MAX_DEGREE", NUMBER),
+    ("LOG_FILE", _text(4000)),
+    ("SQL_FILE", _text(4000)),
+    ("PARAMS", PARAM_VALUES),
+)
+# What 1210 and later add ([P], reference §4); their place in the list is not published, so
+# they follow the 1020 attributes [U].
+_JOB_DESC_1210 = (
+    ("JOB_VERSION", _text(60)),
+    ("TIMEZONE", _text(64)),
+    ("EXP_TIMEZONE", _text(64)),
+    ("TSTZ_VERSION", NUMBER),
+    ("EXP_TSTZ_VERSION", NUMBER),
+    ("ENDIANNESS", _text(16)),
+    ("EXP_ENDIANNESS", _text(16)),
+    ("CHARSET", _text(28)),
+    ("EXP_CHARSET", _text(28)),
+    ("NCHARSET", _text(28)),
+    ("EXP_NCHARSET", _text(28)),
 )
 
 
@@ -139,14 +171,19 @@ def _family(version: str) -> dict[str, DataType]:
             ("STATE", _text(30)),
             ("PHASE", NUMBER),
             ("RESTART_COUNT", NUMBER),
+            # 1210 and later report the master's heartbeat (reference §4 [P]).
+            *((("HEARTBEAT", NUMBER),) if index >= VERSIONS.index("1210") else ()),
             ("WORKER_STATUS_LIST", workers),
             ("FILES", DUMP_FILE_SET),
         ),
     )
-    desc_attrs: tuple[tuple[str, DataType], ...] = (*_JOB_DESC_1010, ("PARAMS", PARAM_VALUES))
-    if version != "1010":
-        desc_attrs = (*desc_attrs, *_JOB_DESC_1020)
-    job_desc = ObjectType("SYS", f"KU$_JOBDESC{version}", desc_attrs)
+    desc_attrs: tuple[tuple[str, DataType], ...] = _JOB_DESC_1010 if version == "1010" else _JOB_DESC_1020
+    if index >= VERSIONS.index("1210"):
+        desc_attrs = (*desc_attrs, *_JOB_DESC_1210)
+    # There is no ku$_JobDesc1120: ku$_Status1120's job description is a ku$_JobDesc1020
+    # (11.2 type definitions); 12.2 has ku$_JobDesc1210 and 1220 (catnodp.sql's list).
+    desc_version = "1020" if version == "1120" else version
+    job_desc = ObjectType("SYS", f"KU$_JOBDESC{desc_version}", desc_attrs)
     status = ObjectType(
         "SYS",
         f"KU$_STATUS{version}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import zlib
 from decimal import Decimal
 
 from airflow_datapump.testing._backend.session import Session
@@ -90,13 +91,23 @@ def _sessions(session: Session, db: sqlite3.Connection) -> list[Row]:
     for job in model.load_all(db):
         for sid in model.attached_sids(db, job):
             rows.append((job.owner, job.name, Decimal(1), f"{sid:016X}", "DBMS_DATAPUMP"))
-        if job.state in (model.EXECUTING, model.STOP_PENDING):
-            rows.append((job.owner, job.name, Decimal(1), "MASTER", "MASTER"))
-            rows.extend(
-                (job.owner, job.name, Decimal(1), f"WORKER{n:02d}", "WORKER")
-                for n in range(1, job.degree + 1)
-            )
+        for saddr, role in _processes(job):
+            rows.append((job.owner, job.name, Decimal(1), saddr, "MASTER" if role == "DM00" else "WORKER"))
     return rows
+
+
+def _processes(job: model.Job) -> list[tuple[str, str]]:
+    """(SADDR, process name) of an executing job's master (DM00) and workers (DWnn)."""
+    if job.state not in (model.EXECUTING, model.STOP_PENDING):
+        return []
+    base = 0xFF00000000000000 + (zlib.crc32(f"{job.owner}.{job.name}".encode()) << 8)
+    roles = ["DM00"] + [f"DW{n - 1:02X}" for n in range(1, job.degree + 1)]
+    return [(f"{base + i:016X}", role) for i, role in enumerate(roles)]
+
+
+def process_sessions(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(SADDR, owner, process name) of every executing job's processes, for V$SESSION."""
+    return [(saddr, job.owner, role) for job in model.load_all(db) for saddr, role in _processes(job)]
 
 
 @register_view(

@@ -228,6 +228,11 @@ def _sqlcode(m: Machine, sql: bool, args: list[Value]) -> Value:
     return Decimal(sqlcode_of(m.handling[-1]) if m.handling else 0)
 
 
+def _database(name: str) -> Fn:
+    """A function the database answers (the session's context, the SCN mapping)."""
+    return lambda m, sql, args: m.runtime.context_function(name, args)
+
+
 BUILTINS: dict[str, Builtin] = {
     "NVL": Builtin(2, 2, lambda m, s, a: a[1] if a[0] is None else a[0], _first),
     "NVL2": Builtin(3, 3, lambda m, s, a: a[2] if a[0] is None else a[1], lambda t: t[1]),
@@ -277,6 +282,11 @@ BUILTINS: dict[str, Builtin] = {
     "SYSTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE"),
     "CURRENT_TIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE"),
     "USER": Builtin(0, 0, lambda m, s, a: m.runtime.current_user(), _fixed(VARCHAR2), parens="NONE"),
+    "DBTIMEZONE": Builtin(0, 0, _database("DBTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),
+    "SESSIONTIMEZONE": Builtin(0, 0, _database("SESSIONTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),
+    "SYS_CONTEXT": Builtin(2, 3, _database("SYS_CONTEXT"), _fixed(VARCHAR2)),
+    "TIMESTAMP_TO_SCN": Builtin(1, 1, _database("TIMESTAMP_TO_SCN"), _fixed(NUMBER)),
+    "SCN_TO_TIMESTAMP": Builtin(1, 1, _database("SCN_TO_TIMESTAMP"), _fixed(TIMESTAMP)),
     "SYS_GUID": Builtin(0, 0, lambda m, s, a: uuid.uuid4().bytes, _fixed(RAW)),
     "SQLCODE": Builtin(0, 0, _sqlcode, _fixed(NUMBER), where="PLSQL", parens="NONE"),
     "SQLERRM": Builtin(0, 1, _sqlerrm, _fixed(VARCHAR2), where="PLSQL", parens="OPTIONAL"),

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 
 from airflow_datapump.testing._plsql import nodes as n
-from airflow_datapump.testing._plsql import ops
+from airflow_datapump.testing._plsql import ops, setops
 from airflow_datapump.testing._plsql import sqlnodes as s
 from airflow_datapump.testing._plsql.builtins import AGGREGATES
 from airflow_datapump.testing._plsql.cexpr import CQuery
@@ -155,6 +155,8 @@ class SqlCompiler(ChainCompiler):
     # --- SELECT ------------------------------------------------------------------------
 
     def query(self, q: s.Query, scope: Scope) -> CQuery:
+        if q.compound:
+            return self.compound_query(q, scope)
         sources = [self.source(item, scope) for item in q.from_]
         cols = [c for cols, _ in sources for c in cols]
         rows_fns = [fn for _, fn in sources]
@@ -188,6 +190,39 @@ class SqlCompiler(ChainCompiler):
             return _limit([row for _, row in out], limits, env)
 
         return CQuery([(name, t) for name, (t, _) in zip(names, items, strict=True)], run)
+
+    def compound_query(self, q: s.Query, scope: Scope) -> CQuery:
+        """UNION / INTERSECT / MINUS: branches left to right, then ORDER BY and FETCH."""
+        first = self.query(dataclasses.replace(q, order_by=(), offset=None, fetch=None, compound=()), scope)
+        branches = []
+        for op, branch in q.compound:
+            compiled = self.query(branch, scope)
+            setops.check_branch(branch.pos, first, compiled)
+            branches.append((op, compiled))
+        names = [name for name, _ in first.columns]
+        order: list[tuple[Callable[[Env, tuple[Value, ...]], Value], bool, bool]] = []
+        for item in q.order_by:
+            e = item.expr
+            if isinstance(e, n.Literal) and e.kind == "NUMBER":
+                index = int(to_number(e.value) or 0) - 1
+            elif isinstance(e, n.Name):
+                if e.name not in names:
+                    raise sql_error(e.pos, 904, f'"{e.name}"')
+                index = names.index(e.name)
+            else:
+                raise sql_error(e.pos, 1785)
+            if not 0 <= index < len(names):
+                raise sql_error(e.pos, 1785)
+            nulls_first = item.descending if item.nulls_first is None else item.nulls_first
+            order.append((functools.partial(_out_nth, index), item.descending, nulls_first))
+        combined = setops.compound(first, branches)
+        limits = [self.expr(x, scope).fn if x is not None else None for x in (q.offset, q.fetch)]
+
+        def run(env: Env) -> list[tuple[Value, ...]]:
+            out = _sort([(env, row) for row in combined(env)], order)
+            return _limit([row for _, row in out], limits, env)
+
+        return CQuery(first.columns, run)
 
     def select_list(
         self, q: s.Query, rscope: Scope, cols: list[tuple[str | None, str, DataType]]

@@ -177,11 +177,34 @@ class DropDatabaseLink:
 
 
 @dataclass(frozen=True)
+class FileSpec:
+    """One DATAFILE/TEMPFILE clause; sizes in bytes, ``maxsize`` None for UNLIMITED."""
+
+    name: str | None
+    size: int | None = None
+    reuse: bool = False
+    autoextend: bool = False
+    next: int | None = None
+    maxsize: int | None = None
+
+
+@dataclass(frozen=True)
 class CreateTablespace:
+    """CREATE [BIGFILE] [TEMPORARY | UNDO] TABLESPACE; ``contents`` is PERMANENT,
+    TEMPORARY or UNDO, as DBA_TABLESPACES.CONTENTS spells it."""
+
     pos: Pos
     name: str
-    datafile: str | None = None
-    size: int | None = None
+    files: tuple[FileSpec, ...] = ()
+    contents: str = "PERMANENT"
+    bigfile: bool = False
+
+
+@dataclass(frozen=True)
+class DropTablespace:
+    pos: Pos
+    name: str
+    including_contents: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,5 +231,6 @@ DdlStatement = (
     | CreateDatabaseLink
     | DropDatabaseLink
     | CreateTablespace
+    | DropTablespace
     | AlterSession
 )

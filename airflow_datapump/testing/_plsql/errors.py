@@ -61,6 +61,8 @@ MESSAGES: dict[int, str] = {
     1741: "illegal zero-length identifier",
     1756: "quoted string not properly terminated",
     1785: "ORDER BY item must be the number of a SELECT-list expression",
+    1789: "query block has incorrect number of result columns",
+    1790: "expression must have same datatype as corresponding expression",
     1821: "date format not recognized",
     1830: "date format picture ends before converting entire input string",
     1840: "input value not long enough for date format",

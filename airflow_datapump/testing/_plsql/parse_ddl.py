@@ -62,15 +62,60 @@ class DdlParser(SqlParser):
         if self.accept_kw("DATABASE"):
             self.expect_kw("LINK", sql_code=901)
             return self.create_link(pos, public)
+        bigfile = self.at_kw("BIGFILE")
+        self.accept_kw("BIGFILE", "SMALLFILE")
+        contents = "PERMANENT"
+        if self.at_kw("TEMPORARY", "UNDO"):
+            contents = str(self.next().value)
         if self.accept_kw("TABLESPACE"):
-            name = self.ident()
-            datafile = size = None
-            if self.accept_kw("DATAFILE"):
-                datafile = self.string_literal()
-            if self.accept_kw("SIZE"):
-                size = self.size()
-            return ddl.CreateTablespace(pos, name, datafile, size)
+            return self.create_tablespace(pos, contents, bigfile)
         raise self.error("user", "role", "table", "directory", sql_code=901)
+
+    def create_tablespace(self, pos: Pos, contents: str, bigfile: bool) -> ddl.CreateTablespace:
+        """The tablespace clauses of the SQL Language Reference that the emulator models;
+        any other clause is refused (ORA-02180) rather than silently ignored."""
+        name = self.ident()
+        files: list[ddl.FileSpec] = []
+        if self.accept_kw("TEMPFILE" if contents == "TEMPORARY" else "DATAFILE"):
+            files.append(self.file_spec())
+            while self.accept_op(","):
+                files.append(self.file_spec())
+        while self.cur.kind == "ID":
+            if self.accept_kw("LOGGING", "NOLOGGING", "ONLINE"):
+                continue
+            if self.accept_kw("EXTENT"):
+                self.expect_kw("MANAGEMENT", sql_code=2180)
+                self.expect_kw("LOCAL", sql_code=2180)
+                if self.accept_kw("UNIFORM"):
+                    if self.accept_kw("SIZE"):
+                        self.size()
+                else:
+                    self.accept_kw("AUTOALLOCATE")
+                continue
+            if self.accept_kw("SEGMENT"):
+                self.expect_kw("SPACE", sql_code=2180)
+                self.expect_kw("MANAGEMENT", sql_code=2180)
+                if not self.accept_kw("AUTO", "MANUAL"):
+                    raise self.error("auto", "manual", sql_code=2180)
+                continue
+            raise self.error("datafile", "logging", "extent", "segment", sql_code=2180)
+        return ddl.CreateTablespace(pos, name, tuple(files), contents, bigfile)
+
+    def file_spec(self) -> ddl.FileSpec:
+        name = self.string_literal() if self.cur.kind == "STR" else None
+        size = self.size() if self.accept_kw("SIZE") else None
+        reuse = self.accept_kw("REUSE")
+        autoextend = nxt = maxsize = None
+        if self.accept_kw("AUTOEXTEND"):
+            if self.accept_kw("OFF"):
+                autoextend = False
+            else:
+                self.expect_kw("ON", sql_code=2180)
+                autoextend = True
+                nxt = self.size() if self.accept_kw("NEXT") else None
+                if self.accept_kw("MAXSIZE"):
+                    maxsize = None if self.accept_kw("UNLIMITED") else self.size()
+        return ddl.FileSpec(name, size, reuse, bool(autoextend), nxt, maxsize)
 
     def user_options(self) -> dict[str, object]:
         opts: dict[str, object] = {}
@@ -213,6 +258,16 @@ class DdlParser(SqlParser):
             if cascade:
                 self.expect_kw("CONSTRAINTS", sql_code=933)
             return ddl.DropTable(pos, ref.schema, ref.name, cascade, self.accept_kw("PURGE"))
+        if self.accept_kw("TABLESPACE"):
+            name = self.ident()
+            including = self.accept_kw("INCLUDING")
+            if including:
+                self.expect_kw("CONTENTS", sql_code=905)
+                if self.accept_kw("AND", "KEEP"):
+                    self.expect_kw("DATAFILES", sql_code=905)
+                if self.accept_kw("CASCADE"):
+                    self.expect_kw("CONSTRAINTS", sql_code=905)
+            return ddl.DropTablespace(pos, name, including)
         if self.accept_kw("DATABASE"):
             self.expect_kw("LINK", sql_code=950)
             parts = [self.any_word()]

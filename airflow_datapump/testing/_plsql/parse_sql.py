@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from airflow_datapump.testing._plsql.nodes import Expr
 from airflow_datapump.testing._plsql.parse_expr import ExprParser
 from airflow_datapump.testing._plsql.sqlnodes import (
@@ -31,10 +33,31 @@ class SqlParser(ExprParser):
         return None
 
     def query(self, into: list[Expr] | None = None) -> Query:
-        """A SELECT; with ``into`` given (PL/SQL), the INTO targets are collected there."""
-        pos = self.pos
+        """A SELECT, possibly compound; with ``into`` given (PL/SQL), the INTO targets are
+        collected there."""
         if self.at_kw("WITH"):
             raise ParseError(self.cur, ("select",), sql_code=3001)
+        first = self.query_block(into)
+        branches: list[tuple[str, Query]] = []
+        while self.at_kw("UNION", "INTERSECT", "MINUS"):
+            op = str(self.next().value)
+            if op == "UNION" and self.accept_kw("ALL"):
+                op = "UNION ALL"
+            if self.accept_op("("):
+                branch = self.query()
+                self.expect_op(")")
+            else:
+                branch = self.query_block(None)
+            branches.append((op, branch))
+        order_by = self.order_by() if self.at_kw("ORDER") else ()
+        offset, fetch = self.offset_fetch()
+        return dataclasses.replace(
+            first, order_by=order_by, offset=offset, fetch=fetch, compound=tuple(branches)
+        )
+
+    def query_block(self, into: list[Expr] | None) -> Query:
+        """One SELECT ... FROM ... [WHERE] [GROUP BY] [HAVING], without ORDER BY."""
+        pos = self.pos
         self.expect_kw("SELECT", sql_code=928)
         distinct = self.accept_kw("DISTINCT", "UNIQUE")
         if not distinct:
@@ -56,14 +79,7 @@ class SqlParser(ExprParser):
             while self.accept_op(","):
                 group_by.append(self.expr())
         having = self.expr() if self.accept_kw("HAVING") else None
-        if self.at_kw("UNION", "INTERSECT", "MINUS"):
-            raise ParseError(self.cur, (";",), sql_code=3001)
-        order_by = self.order_by() if self.at_kw("ORDER") else ()
-        offset, fetch = self.offset_fetch()
-        return Query(
-            pos, distinct, items, tuple(from_), where, tuple(group_by), having, order_by,
-            offset, fetch,
-        )  # fmt: skip
+        return Query(pos, distinct, items, tuple(from_), where, tuple(group_by), having)
 
     def target(self) -> Expr:
         """An assignment target; the PL/SQL parser narrows what is accepted."""

@@ -67,6 +67,11 @@ class Runtime(Protocol):
 
     def current_user(self) -> str: ...
 
+    def context_function(self, name: str, args: Sequence[Value]) -> Value:
+        """A function the database answers rather than the language: SYS_CONTEXT,
+        DBTIMEZONE, SESSIONTIMEZONE, TIMESTAMP_TO_SCN, SCN_TO_TIMESTAMP."""
+        ...
+
     def session(self) -> object:
         """An opaque session object handed to package implementations."""
         ...

@@ -64,6 +64,9 @@ class Query:
     order_by: tuple[OrderItem, ...] = ()
     offset: Expr | None = None
     fetch: Expr | None = None
+    # UNION / UNION ALL / INTERSECT / MINUS branches after this first one; when present,
+    # ``order_by``, ``offset`` and ``fetch`` apply to the compound result.
+    compound: tuple[tuple[str, Query], ...] = ()
 
 
 @dataclass(frozen=True)

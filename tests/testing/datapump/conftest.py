@@ -1,4 +1,5 @@
-"""Fixtures for the black-box DBMS_DATAPUMP conformance tests (helpers live in dp_helpers.py).
+"""Fixtures for the black-box DBMS_DATAPUMP conformance tests (helpers live in dp_helpers.py;
+the ``oracle`` fixture, a database with HR, is tests/testing/conftest.py's).
 
 The tests are derived from shared/reference/dbms_datapump.md only; section numbers in their
 docstrings refer to it.
@@ -13,14 +14,7 @@ import oracledb
 import pytest
 from dp_helpers import DIR, connect, export_schemas, outcome
 
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
-
-
-@pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        active.database("FREEPDB1").load_sample_hr()
-        yield active
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 
 @pytest.fixture

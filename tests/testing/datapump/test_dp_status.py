@@ -256,3 +256,72 @@ def test_reference_poll_block_runs_unchanged(db: DatabaseHandle, cur: oracledb.C
     assert status["errs"] == 0
     assert 0 <= status["pct"] <= 100
     assert status["total"] > 0
+
+
+FILE_LIST = """
+DECLARE
+  st  ku$_Status;
+  js  VARCHAR2(30);
+  buf VARCHAR2(32767);
+BEGIN
+  DBMS_DATAPUMP.GET_STATUS(:h, DBMS_DATAPUMP.KU$_STATUS_JOB_STATUS, 0, js, st);
+  FOR i IN 1 .. st.job_status.files.COUNT LOOP
+    buf := buf || st.job_status.files(i).file_type || '|' || st.job_status.files(i).file_name || CHR(10);
+  END LOOP;
+  :files := buf;
+END;
+"""
+
+
+def test_the_file_list_is_the_dump_file_set_on_disk(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    """§4: ku$_DumpFileSet is "Dump file info": fully-qualified dump file names with their
+    device type (ku$_DumpFile.file_type 0 = disk); the log file is not a dump file."""
+    h = open_job(cur, "EXPORT", "SCHEMA", "FILELIST")
+    add_dump(cur, h, "filelist_%U.dmp")
+    add_log(cur, h, "filelist.log")
+    schema_list(cur, h, "HR")
+    start(cur, h)
+    files = cur.var(str, 32767)
+    cur.execute(FILE_LIST, h=h, files=files)
+    entries = [line.split("|", 1) for line in (files.getvalue() or "").splitlines()]
+    folder = str(db.directory_path(DIR))
+    assert entries == [["0", f"{folder}/filelist_01.dmp"]]
+
+
+HEARTBEAT = """
+DECLARE
+  st  ku$_Status{version};
+  js  VARCHAR2(30);
+BEGIN
+  DBMS_DATAPUMP.GET_STATUS(:h, DBMS_DATAPUMP.KU$_STATUS_JOB_STATUS, 0, js, st);
+  :beat := st.job_status.heartbeat;
+END;
+"""
+
+
+def test_the_newest_status_type_reports_a_heartbeat_and_1120_has_none(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    """§4: versions after 1120 add a heartbeat to ku$_JobStatus [P]; 1120's type has none, so
+    reading it does not compile (PLS-00302)."""
+    db.set_job_rate(1)
+    h = open_job(cur, "EXPORT", "SCHEMA", "BEAT")
+    add_dump(cur, h, "beat.dmp")
+    schema_list(cur, h, "HR")
+    start(cur, h)
+    db.advance(5)
+    beat = cur.var(oracledb.DB_TYPE_NUMBER)
+    cur.execute(HEARTBEAT.format(version="1220"), h=h, beat=beat)
+    assert beat.getvalue() >= 5
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute(HEARTBEAT.format(version="1120"), h=h, beat=beat)
+    assert "PLS-00302" in str(caught.value)
+
+
+def test_job_description_1020_keeps_oracles_attribute_order(cur: oracledb.Cursor) -> None:
+    """The 11.2 definition of ku$_JobDesc1020 interleaves the attributes it adds."""
+    cur.execute("select attr_name from all_type_attrs where type_name = 'KU$_JOBDESC1020' order by attr_no")
+    names = [r[0] for r in cur.fetchall()]
+    assert names[:8] == ["JOB_NAME", "GUID", "OPERATION", "JOB_MODE", "REMOTE_LINK", "OWNER", "PLATFORM",
+                         "EXP_PLATFORM"]  # fmt: skip
+    assert names[-1] == "PARAMS"

@@ -109,6 +109,10 @@ class FakeRuntime:
     def current_user(self) -> str:
         return "HR"
 
+    def context_function(self, name: str, args: Sequence[Value]) -> Value:
+        """Fixed answers: the language side only needs something to call."""
+        return {"DBTIMEZONE": "+00:00", "SESSIONTIMEZONE": "+00:00"}.get(name, "HR")
+
     def session(self) -> object:
         return self
 

@@ -65,7 +65,7 @@ def test_directory_role_link_tablespace_session() -> None:
     assert link == ddl.CreateDatabaseLink((1, 1), "SRC.EXAMPLE", "U", "p", "db:1521/x", True)
     assert one("DROP DATABASE LINK src") == ddl.DropDatabaseLink((1, 1), "SRC", False)
     ts = one("CREATE TABLESPACE data DATAFILE 'data01.dbf' SIZE 100M")
-    assert ts == ddl.CreateTablespace((1, 1), "DATA", "data01.dbf", 100 * 1024**2)
+    assert ts == ddl.CreateTablespace((1, 1), "DATA", (ddl.FileSpec("data01.dbf", 100 * 1024**2),))
     assert one("ALTER SESSION SET CURRENT_SCHEMA = hr") == ddl.AlterSession((1, 1), "CURRENT_SCHEMA", "HR")
 
 
@@ -105,3 +105,29 @@ def test_create_table_as_select_passes_columns_and_rows() -> None:
 )
 def test_ddl_syntax_errors(text: str, code: int) -> None:
     assert error_of(FakeRuntime(), text).code == code
+
+
+def test_create_tablespace_file_specifications() -> None:
+    node = one(
+        "CREATE BIGFILE TABLESPACE big DATAFILE '/u02/big.dbf' SIZE 1G REUSE AUTOEXTEND ON NEXT 64M "
+        "MAXSIZE UNLIMITED LOGGING EXTENT MANAGEMENT LOCAL AUTOALLOCATE SEGMENT SPACE MANAGEMENT AUTO"
+    )
+    assert node == ddl.CreateTablespace(
+        (1, 1),
+        "BIG",
+        (ddl.FileSpec("/u02/big.dbf", 1024**3, True, True, 64 * 1024**2, None),),
+        "PERMANENT",
+        True,
+    )
+    temp = one("CREATE TEMPORARY TABLESPACE t2 TEMPFILE 'a.dbf' SIZE 10M, 'b.dbf' SIZE 10M AUTOEXTEND OFF")
+    assert isinstance(temp, ddl.CreateTablespace)
+    assert (temp.contents, [f.name for f in temp.files]) == ("TEMPORARY", ["a.dbf", "b.dbf"])
+    assert one("DROP TABLESPACE t2 INCLUDING CONTENTS AND DATAFILES") == ddl.DropTablespace(
+        (1, 1), "T2", True
+    )
+
+
+def test_create_tablespace_refuses_clauses_it_does_not_model() -> None:
+    assert (
+        error_of(FakeRuntime(), "CREATE TABLESPACE x DATAFILE 'x.dbf' SIZE 1M DEFAULT COMPRESS").code == 2180
+    )

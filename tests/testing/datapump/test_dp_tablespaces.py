@@ -1,0 +1,141 @@
+"""REMAP_TABLESPACE, SEGMENT_ATTRIBUTES and tablespace filters act on segments, as the
+Utilities guide ("REMAP_TABLESPACE", "TRANSFORM") and §2.6-§2.7 say."""
+
+from __future__ import annotations
+
+import re
+
+import oracledb
+from dp_helpers import (
+    add_dump,
+    add_log,
+    call,
+    detach,
+    finish,
+    open_job,
+    outcome,
+    read_file,
+    schema_list,
+    start,
+)
+
+from airflow_datapump.testing import DatabaseHandle
+
+TO_NOSUCH = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'NOSUCH')"
+
+
+def _import(db: DatabaseHandle, cur: oracledb.Cursor, dump: str, job: str, *calls: str) -> str:
+    """A schema import of HR into HR2 with extra definition calls; returns its log text."""
+    h = open_job(cur, "IMPORT", "SCHEMA", job)
+    add_dump(cur, h, dump)
+    add_log(cur, h, f"{job.lower()}.log")
+    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')", h=h)
+    for statement in calls:
+        call(cur, statement, h=h)
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    return read_file(db, f"{job.lower()}.log")
+
+
+def _segment_tablespaces(cur: oracledb.Cursor, owner: str) -> set[str]:
+    cur.execute("select distinct tablespace_name from dba_segments where owner = :o", o=owner)
+    return {r[0] for r in cur.fetchall()}
+
+
+def test_remap_tablespace_moves_the_imported_tables_segments(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    cur.execute(
+        "CREATE TABLESPACE users2 DATAFILE '/u02/users2.dbf' SIZE 50M AUTOEXTEND ON MAXSIZE UNLIMITED"
+    )
+    log = _import(
+        db, cur, hr_dump, "IMP_TS", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'USERS2')"
+    )
+    assert outcome(db, "imp_ts.log")["outcome"] == "successfully completed", log
+    assert _segment_tablespaces(cur, "HR2") == {"USERS2"}
+    cur.execute("select distinct tablespace_name from dba_tables where owner = 'HR2'")
+    assert cur.fetchall() == [("USERS2",)]
+    cur.execute("select default_tablespace from dba_users where username = 'HR2'")
+    assert cur.fetchone() == ("USERS2",)
+
+
+def test_remap_tablespace_to_a_missing_one_completes_with_errors(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    cur.execute("CREATE USER hr2 IDENTIFIED BY pw QUOTA UNLIMITED ON users")
+    log = _import(
+        db,
+        cur,
+        hr_dump,
+        "IMP_NOTS",
+        "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'NOSUCH')",
+    )
+    result = outcome(db, "imp_nots.log")
+    assert result["outcome"].startswith("completed with")
+    assert re.search(r'ORA-39083: Object type TABLE:"HR2"\."EMPLOYEES" failed to create with error:\n'
+                     r"ORA-00959: tablespace 'NOSUCH' does not exist", log)  # fmt: skip
+    assert "Failing sql is:" in log
+    assert 'TABLESPACE "NOSUCH"' in log
+    assert ". . imported" not in log  # no table was created, so no data was loaded
+    cur.execute("select count(*) from dba_tables where owner = 'HR2'")
+    assert cur.fetchone() == (0,)
+
+
+def test_segment_attributes_0_puts_tables_in_the_target_users_default(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    cur.execute("CREATE TABLESPACE data2 DATAFILE '/u02/data2.dbf' SIZE 50M")
+    cur.execute("CREATE USER hr2 IDENTIFIED BY pw DEFAULT TABLESPACE data2 QUOTA UNLIMITED ON data2")
+    _import(db, cur, hr_dump, "IMP_SEG", "DBMS_DATAPUMP.METADATA_TRANSFORM(:h, 'SEGMENT_ATTRIBUTES', 0)")
+    assert _segment_tablespaces(cur, "HR2") == {"DATA2"}
+
+
+def test_tables_keep_their_tablespace_without_transforms(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    cur.execute("CREATE TABLESPACE data2 DATAFILE '/u02/data2.dbf' SIZE 50M")
+    cur.execute("CREATE USER hr2 IDENTIFIED BY pw DEFAULT TABLESPACE data2 QUOTA UNLIMITED ON data2")
+    _import(db, cur, hr_dump, "IMP_KEEP")
+    assert _segment_tablespaces(cur, "HR2") == {"USERS"}
+
+
+def test_tablespace_filter_selects_tables_by_their_segments_tablespace(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    cur.execute("CREATE TABLESPACE data2 DATAFILE '/u02/data2.dbf' SIZE 50M")
+    cur.execute("CREATE TABLE hr.moved (id NUMBER) TABLESPACE data2")
+    cur.execute("INSERT INTO hr.moved VALUES (1)")
+    cur.connection.commit()
+    h = open_job(cur, "EXPORT", "TABLESPACE", "EXP_TSF")
+    add_dump(cur, h, "tsf.dmp")
+    add_log(cur, h, "exp_tsf.log")
+    call(cur, "DBMS_DATAPUMP.METADATA_FILTER(:h, 'TABLESPACE_LIST', '''DATA2''')", h=h)
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    log = read_file(db, "exp_tsf.log")
+    assert re.findall(r'exported "([^"]+)"\."([^"]+)"', log) == [("HR", "MOVED")]
+
+
+def test_the_blocks_estimate_is_the_segments_size(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    cur.execute("select sum(bytes) from dba_segments where owner = 'HR' and segment_type = 'TABLE'")
+    (table_bytes,) = cur.fetchone()
+    h = open_job(cur, "EXPORT", "SCHEMA", "EXP_EST")
+    add_dump(cur, h, "est.dmp")
+    add_log(cur, h, "exp_est.log")
+    schema_list(cur, h, "HR")
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    log = read_file(db, "exp_est.log")
+    assert f"Total estimation using BLOCKS method: {table_bytes // 1024} KB" in log
+
+
+def test_a_user_whose_default_tablespace_is_remapped_to_a_missing_one_fails_to_create(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    log = _import(db, cur, hr_dump, "IMP_NOU", TO_NOSUCH)
+    assert 'ORA-39083: Object type USER:"HR2" failed to create with error:\nORA-00959: tablespace' in log
+    assert "ORA-01918: user 'HR2' does not exist" in log  # its tables then fail as Oracle's do
+    assert outcome(db, "imp_nou.log")["outcome"].startswith("completed with")

@@ -1,0 +1,109 @@
+"""SQL functions and set operators clients use, as Oracle's SQL Language Reference documents them:
+DBTIMEZONE, SESSIONTIMEZONE, SYS_CONTEXT('USERENV', ...), TIMESTAMP_TO_SCN, SCN_TO_TIMESTAMP,
+ALTER SESSION SET TIME_ZONE, UNION [ALL], INTERSECT, MINUS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import oracledb
+import pytest
+from emulator_sql import code_of
+
+from airflow_datapump.testing import EmulatedOracle
+
+
+@pytest.fixture
+def cur(hr: oracledb.Cursor) -> oracledb.Cursor:
+    return hr
+
+
+def test_time_zones_are_offsets_and_follow_alter_session(cur: oracledb.Cursor) -> None:
+    cur.execute("select dbtimezone, sessiontimezone from dual")
+    db_tz, session_tz = cur.fetchone()
+    assert re.fullmatch(r"[+-]\d\d:\d\d", db_tz)
+    assert re.fullmatch(r"[+-]\d\d:\d\d", session_tz)
+    cur.execute("ALTER SESSION SET TIME_ZONE = '-05:00'")
+    assert cur.execute("select sessiontimezone from dual").fetchone() == ("-05:00",)
+    cur.execute("ALTER SESSION SET TIME_ZONE = 'Europe/London'")
+    assert cur.execute("select sessiontimezone from dual").fetchone() == ("Europe/London",)
+    cur.execute("ALTER SESSION SET TIME_ZONE = dbtimezone")
+    assert cur.execute("select sessiontimezone from dual").fetchone() == (db_tz,)
+    assert code_of(cur, "ALTER SESSION SET TIME_ZONE = 'Mars/Olympus'") == "ORA-01882"
+    assert code_of(cur, "ALTER SESSION SET TIME_ZONE = '+16:00'") == "ORA-01874"
+
+
+def test_sys_context_userenv(cur: oracledb.Cursor) -> None:
+    cur.execute(
+        "select sys_context('USERENV', 'CURRENT_SCHEMA'), sys_context('userenv', 'session_user'), "
+        "sys_context('USERENV', 'DB_NAME'), sys_context('USERENV', 'CON_NAME') from dual"
+    )
+    assert cur.fetchone() == ("HR", "HR", "FREEPDB1", "FREEPDB1")
+    cur.execute("ALTER SESSION SET CURRENT_SCHEMA = system")
+    assert cur.execute("select sys_context('USERENV', 'CURRENT_SCHEMA') from dual").fetchone() == ("SYSTEM",)
+    assert code_of(cur, "select sys_context('USERENV', 'NO_SUCH_PARAMETER') from dual") == "ORA-02003"
+    assert cur.execute("select sys_context('MY_CTX', 'X') from dual").fetchone() == (None,)
+
+
+def test_sys_context_in_plsql(cur: oracledb.Cursor) -> None:
+    out = cur.var(str)
+    cur.execute("BEGIN :o := SYS_CONTEXT('USERENV', 'SESSION_USER'); END;", o=out)
+    assert out.getvalue() == "HR"
+
+
+def test_timestamp_to_scn_and_back(oracle: EmulatedOracle, cur: oracledb.Cursor) -> None:
+    db = oracle.database("FREEPDB1")
+    cur.execute("select systimestamp from dual")
+    (before,) = cur.fetchone()
+    db.advance(10)
+    cur.execute("insert into regions values (9, 'Polar')")
+    cur.connection.commit()
+    db.advance(10)
+    scn_before = cur.execute("select timestamp_to_scn(:t) from dual", t=before).fetchone()[0]
+    scn_now = cur.execute("select timestamp_to_scn(systimestamp) from dual").fetchone()[0]
+    assert scn_before < scn_now
+    (moment,) = cur.execute("select scn_to_timestamp(:s) from dual", s=scn_now).fetchone()
+    assert before < moment <= before + dt.timedelta(seconds=20)
+    flashback = (
+        "select timestamp_to_scn(to_timestamp('2001-01-01 00:00:00', 'YYYY-MM-DD HH24:MI:SS')) from dual"
+    )
+    assert code_of(cur, flashback) == "ORA-08180"
+    assert code_of(cur, "select scn_to_timestamp(5) from dual") == "ORA-08181"
+    assert code_of(cur, "select scn_to_timestamp(:s) from dual", {"s": scn_now + 1000}) == "ORA-08181"
+
+
+def test_timestamp_to_scn_error_carries_the_sys_stack(cur: oracledb.Cursor) -> None:
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute("select timestamp_to_scn(systimestamp + 1) from dual")
+    assert 'ORA-06512: at "SYS.TIMESTAMP_TO_SCN", line 1' in str(caught.value)
+
+
+def test_set_operators(cur: oracledb.Cursor) -> None:
+    cur.execute("select region_id from regions union select region_id from regions order by 1")
+    assert [r[0] for r in cur.fetchall()] == [1, 2, 3, 4]
+    cur.execute("select region_id from regions union all select region_id from regions")
+    assert len(cur.fetchall()) == 8
+    cur.execute(
+        "select region_id from regions minus select 2 from dual minus select 3 from dual order by 1 desc"
+    )
+    assert cur.fetchall() == [(4,), (1,)]
+    cur.execute("select region_id from regions intersect select 3 from dual")
+    assert cur.fetchall() == [(3,)]
+    cur.execute("select 'a' x from dual union select 'b' from dual order by x desc fetch first 1 rows only")
+    assert cur.fetchall() == [("b",)]
+
+
+def test_set_operator_errors(cur: oracledb.Cursor) -> None:
+    assert code_of(cur, "select 1, 2 from dual union select 1 from dual") == "ORA-01789"
+    assert code_of(cur, "select 1 from dual union select 'a' from dual") == "ORA-01790"
+    assert code_of(cur, "select 1 x from dual union select 2 from dual order by y") == "ORA-00904"
+    assert code_of(cur, "select 1 x from dual union select 2 from dual order by x + 1") == "ORA-01785"
+
+
+def test_union_of_dictionary_views_as_object_path_checks_use_it(cur: oracledb.Cursor) -> None:
+    cur.execute(
+        "select count(*) from (select table_name from user_tables union select 'X' from dual) "
+        "where table_name in ('REGIONS', 'X')"
+    )
+    assert cur.fetchone() == (2,)

@@ -1,0 +1,94 @@
+"""Where Oracle's documentation leaves a behaviour open, the emulator can take each reading
+(``db.set_reading``), and the provider must work under every one of them (issue #11, item 4).
+
+FILE_CHECKS: an export dump file that exists, or an import dump file that is missing, is
+refused by ADD_FILE or by START_JOB; the codes and lines are the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import oracledb
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.exceptions import InvalidArgumentError
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing._datapump.rules import READINGS
+
+CONN = "oracle://system:system-secret@db.example.com:1521?service_name=FREEPDB1"
+
+
+@pytest.fixture
+def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
+    with emulated_oracle() as active:
+        yield active
+
+
+@pytest.fixture(params=READINGS["FILE_CHECKS"])
+def db(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    handle.set_job_rate(10_000)
+    handle.set_reading("FILE_CHECKS", request.param)
+    return handle
+
+
+@pytest.fixture
+def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
+    created = DatapumpHook(retry=RetryPolicy(initial=0))
+    yield created
+    created.close()
+
+
+def test_the_hook_refuses_an_existing_dump_file_under_either_reading(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    (db.directory_path() / "taken.dmp").write_bytes(b"already here")
+    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["taken.dmp"], job_name="EXP_TAKEN")
+    with pytest.raises(InvalidArgumentError) as caught:
+        hook.submit(spec)
+    assert caught.value.code == "ORA-39001"
+    assert any("ORA-31641" in line for line in caught.value.lines)
+    assert db.jobs() == []  # the half-defined job is gone either way
+
+
+def test_the_hook_refuses_a_missing_import_dump_under_either_reading(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    spec = JobSpec("IMPORT", "SCHEMA", dump_files=["missing.dmp"], job_name="IMP_MISSING")
+    with pytest.raises(InvalidArgumentError) as caught:
+        hook.submit(spec)
+    assert any("ORA-31640" in line for line in caught.value.lines)
+    assert db.jobs() == []
+
+
+def test_which_call_refuses_follows_the_reading(request: pytest.FixtureRequest, db: DatabaseHandle) -> None:
+    (db.directory_path() / "taken.dmp").write_bytes(b"already here")
+    with oracledb.connect(user="system", password="x", dsn="localhost/FREEPDB1") as conn:
+        cur = conn.cursor()
+        h = cur.var(int)
+        cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'WHICH'); END;", h=h)
+        calls = [
+            "DBMS_DATAPUMP.ADD_FILE(:h, 'taken.dmp', 'DATA_PUMP_DIR')",
+            "DBMS_DATAPUMP.METADATA_FILTER(:h, 'SCHEMA_LIST', '''HR''')",
+            "DBMS_DATAPUMP.START_JOB(:h)",
+        ]
+        refused_by, code = None, None
+        for statement in calls:
+            try:
+                cur.execute(f"BEGIN {statement}; END;", h=h.getvalue())
+            except oracledb.DatabaseError as error:
+                refused_by, code = statement.split("(")[0].split(".")[1], error.args[0].code
+                break
+    assert code == 39001
+    assert refused_by == request.node.callspec.params["db"]
+
+
+def test_an_unknown_reading_is_refused(oracle: EmulatedOracle) -> None:
+    with pytest.raises(ValueError, match="FILE_CHECKS"):
+        oracle.database("FREEPDB1").set_reading("FILE_CHECKS", "SOMETIMES")
