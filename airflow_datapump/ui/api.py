@@ -13,6 +13,7 @@ Nothing here reads a connection's password; the hook does, inside the database c
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -198,24 +199,31 @@ def restart(access: Editor, owner: str, job_name: str) -> dict[str, Any]:
         return views.job_detail(hook.status(key.job_name, key.owner), None)
 
 
+IdleMinutes = Annotated[float, Query(gt=0, le=525_600)]
+
+
 @router.get("/api/connections/{connection_id}/orphans")
-def orphans(access: Reader) -> dict[str, Any]:
+def orphans(access: Reader, idle_minutes: IdleMinutes = views.DEFAULT_IDLE_MINUTES) -> dict[str, Any]:
     """What a clean-up would drop: a dry run, changing nothing."""
     with _hook(access) as hook:
-        return views.orphan_report(hook.cleanup_orphans(dry_run=True), None)
+        report = hook.cleanup_orphans(
+            dry_run=True, owner=views.CLEANUP_OWNER, older_than=dt.timedelta(minutes=idle_minutes)
+        )
+    return views.orphan_report(report)
 
 
 @router.post("/api/connections/{connection_id}/orphans/cleanup")
-def cleanup(access: Editor) -> dict[str, Any]:
+def cleanup(access: Editor, idle_minutes: IdleMinutes = views.DEFAULT_IDLE_MINUTES) -> dict[str, Any]:
+    """Drop the jobs that are provably orphaned now, with the threshold the dry run showed."""
     with _hook(access) as hook:
-        dropped = hook.cleanup_orphans(dry_run=False)
-        log.info(
-            "Data Pump page: %s cleaned up %d orphaned jobs on %s",
-            access.user,
-            len(dropped),
-            access.connection_id,
+        report = hook.cleanup_orphans(
+            dry_run=False, owner=views.CLEANUP_OWNER, older_than=dt.timedelta(minutes=idle_minutes)
         )
-    return views.orphan_report(dropped, dropped)
+    dropped = len(report.orphans)
+    log.info(
+        "Data Pump page: %s dropped %d orphaned job(s) on %s", access.user, dropped, access.connection_id
+    )
+    return views.orphan_report(report)
 
 
 def create_app() -> FastAPI:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_datapump.core.calls import JobRow
+from airflow_datapump.core.cleanup import EVERY_OWNER, CleanupReport
 from airflow_datapump.core.names import MAX_IDENTIFIER_BYTES, encoded_length
 from airflow_datapump.core.status import JobState, JobStatus
 from airflow_datapump.exceptions import SpecError
@@ -25,6 +26,12 @@ RESTARTABLE = frozenset({JobState.NOT_RUNNING, JobState.STOPPED, JobState.IDLING
 # possibly followed by more key=value fields. Values run to the next " key=" or the line's end.
 _STAMP = re.compile(r"airflow-datapump:\s+(?P<fields>.*)$")
 _FIELD = re.compile(r"(\w+)=(.*?)(?=\s+\w+=|$)")
+
+#: Orphans are jobs idle at least this long (minutes) unless the page asks otherwise; a job
+#: stopped on purpose a moment ago, to be restarted, must not look like one.
+DEFAULT_IDLE_MINUTES = 60
+#: The page cleans up every owner's jobs it may see; the auth manager decided it may.
+CLEANUP_OWNER = EVERY_OWNER
 
 #: How many log lines the page asks for first, and the most one request may return.
 LOG_PAGE_LINES = 200
@@ -69,7 +76,6 @@ def job_row(row: JobRow, status: JobStatus | None = None) -> dict[str, Any]:
         "degree": row.degree,
         "attached_sessions": row.attached_sessions,
         "datapump_sessions": row.datapump_sessions,
-        "orphan": row.is_orphan,
         "percent_done": status.percent_done if status else None,
         "bytes_processed": status.bytes_processed if status else None,
         "can_stop": row.state in STOPPABLE,
@@ -125,10 +131,11 @@ def log_page(text: str, *, lines: int, before: int | None) -> dict[str, Any]:
     return {"lines": all_lines[first:end], "first": first, "total": len(all_lines)}
 
 
-def orphan_report(found: list[JobRow], dropped: list[JobRow] | None) -> dict[str, Any]:
-    """What a clean-up would drop (dry run) or did drop."""
+def orphan_report(report: CleanupReport) -> dict[str, Any]:
+    """What a clean-up would drop (dry run) or did drop, and what it left alone and why."""
     return {
-        "dry_run": dropped is None,
-        "orphans": [job_row(row) for row in found],
-        "dropped": [f"{row.owner}.{row.job_name}" for row in dropped or []],
+        "dry_run": report.dry_run,
+        "orphans": [job_row(row) for row in report.orphans],
+        "dropped": [] if report.dry_run else [f"{row.owner}.{row.job_name}" for row in report.orphans],
+        "skipped": [{**job_row(s.job), "reason": s.reason} for s in report.skipped],
     }

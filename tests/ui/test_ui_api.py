@@ -118,11 +118,16 @@ def test_orphans_are_listed_by_a_dry_run_and_dropped_on_request(api: Any, db: Da
     _start(db)
     api.login("admin")
     api.post(f"{JOBS}/SYSTEM/EXP_UI/stop", headers=POST_HEADERS)
-    dry = api.get(f"/datapump/api/connections/{CONN_ID}/orphans").json()
+    orphans = f"/datapump/api/connections/{CONN_ID}/orphans"
+    just_stopped = api.get(orphans, params={"idle_minutes": 60}).json()
+    assert just_stopped["orphans"] == []  # stopped on purpose a moment ago: left alone, and said why
+    assert [(s["job_name"], bool(s["reason"])) for s in just_stopped["skipped"]] == [("EXP_UI", True)]
+    db.advance(2 * 3600)
+    dry = api.get(orphans, params={"idle_minutes": 60}).json()
     assert dry["dry_run"] is True
     assert [o["job_name"] for o in dry["orphans"]] == ["EXP_UI"]
     assert [j["state"] for j in db.jobs()] == ["NOT RUNNING"]
-    done = api.post(f"/datapump/api/connections/{CONN_ID}/orphans/cleanup", headers=POST_HEADERS).json()
+    done = api.post(f"{orphans}/cleanup", params={"idle_minutes": 60}, headers=POST_HEADERS).json()
     assert done["dropped"] == ["SYSTEM.EXP_UI"]
     assert db.jobs() == []
 

@@ -142,7 +142,34 @@ def test_an_operator_watches_a_job_grow_and_stops_it(
         driver.switch_to.alert.accept()
         wait.until(lambda d: "stop: done" in d.find_element(By.ID, "message").text)
         driver.save_screenshot(str(shots / "4-stopped.png"))
-    assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP_BROWSER", "NOT RUNNING")]
+        assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP_BROWSER", "NOT RUNNING")]
+
+        db.advance(2 * 3600)  # long idle: now provably orphaned
+        driver.find_element(By.ID, "find-orphans").click()
+        wait.until(lambda d: "EXP_BROWSER" in d.find_element(By.ID, "orphan-list").text)
+        driver.save_screenshot(str(shots / "5-orphans-dry-run.png"))
+        assert [j["name"] for j in db.jobs()] == ["EXP_BROWSER"]  # the dry run changed nothing
+        driver.find_element(By.ID, "cleanup").click()
+        driver.switch_to.alert.accept()
+        wait.until(lambda d: "dropped 1 job(s)" in d.find_element(By.ID, "message").text)
+    assert db.jobs() == []
+
+
+def test_the_page_is_in_airflows_navigation(stack: tuple[str, dict[str, str]], shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, passwords = stack
+    with chromium() as driver:
+        _sign_in(driver, url, "admin", passwords["admin"])
+        driver.get(f"{url}/plugin/datapump")
+        frame = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "iframe"))
+        assert frame.get_attribute("src").endswith("/datapump/")
+        driver.switch_to.frame(frame)
+        title = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "h1"))
+        assert title.text == "Oracle Data Pump"
+        driver.switch_to.default_content()
+        driver.save_screenshot(str(shots / "7-in-airflow.png"))
 
 
 def test_a_viewer_is_refused(stack: tuple[str, dict[str, str]], db: DatabaseHandle, shots: Path) -> None:
@@ -154,6 +181,6 @@ def test_a_viewer_is_refused(stack: tuple[str, dict[str, str]], db: DatabaseHand
         _sign_in(driver, url, "viewer", passwords["viewer"])
         driver.get(f"{url}/datapump/?conn={CONN_ID}")
         WebDriverWait(driver, WAIT).until(lambda d: "403" in d.find_element(By.ID, "message").text)
-        driver.save_screenshot(str(shots / "5-viewer-refused.png"))
+        driver.save_screenshot(str(shots / "6-viewer-refused.png"))
         assert "may not read" in driver.find_element(By.ID, "message").text
         assert driver.find_elements(By.CSS_SELECTOR, "#jobs tbody tr") == []

@@ -4,12 +4,13 @@
 
 const REFRESH_MS = 5000;
 const CSRF = { "X-Datapump-Request": "1" };
-const state = { connections: [], open: null, logFirst: null, orphansOf: null };
+const state = { connections: [], open: null, logFirst: null, orphansOf: null, idleMinutes: "60" };
 
 const $ = (id) => document.getElementById(id);
 
-function say(text) {
+function say(text, ok = false) {
   $("message").textContent = text || "";
+  $("message").className = ok ? "ok" : "";
 }
 
 async function call(path, options = {}) {
@@ -54,7 +55,7 @@ async function loadJobs() {
     cell(tr, job.job_name);
     cell(tr, job.operation);
     cell(tr, job.job_mode);
-    cell(tr, job.state + (job.orphan ? " (orphan)" : ""), "state-" + job.state.replace(" ", "-"));
+    cell(tr, job.state, "state-" + job.state.replace(" ", "-"));
     cell(tr, job.percent_done === null ? "" : `${job.percent_done}%`);
     cell(tr, job.bytes_processed);
     cell(tr, job.degree);
@@ -131,7 +132,7 @@ async function act(action, question) {
   if (!job || !window.confirm(`${question} ${job.owner}.${job.job_name} on ${job.connection}?`)) return;
   try {
     await post(`${jobPath(job)}/${action}`);
-    say(`${action}: done`);
+    say(`${action}: done`, true);
     await showJob().catch(() => undefined);
     await loadJobs();
   } catch (error) {
@@ -139,18 +140,28 @@ async function act(action, question) {
   }
 }
 
+const idleQuery = () => `idle_minutes=${encodeURIComponent(state.idleMinutes)}`;
+
+function item(list, text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  list.appendChild(li);
+}
+
 async function findOrphans() {
   const list = $("orphan-list");
+  const skipped = $("skipped-list");
   list.replaceChildren();
+  skipped.replaceChildren();
   state.orphansOf = [];
+  state.idleMinutes = $("idle").value || "60";
   for (const connection of state.connections) {
     try {
-      const report = await call(`api/connections/${encodeURIComponent(connection)}/orphans`);
+      const report = await call(`api/connections/${encodeURIComponent(connection)}/orphans?${idleQuery()}`);
       for (const job of report.orphans) {
-        const li = document.createElement("li");
-        li.textContent = `${connection}: ${job.owner}.${job.job_name} (${job.operation} ${job.job_mode}, ${job.state})`;
-        list.appendChild(li);
+        item(list, `${connection}: ${job.owner}.${job.job_name} (${job.operation} ${job.job_mode}, ${job.state})`);
       }
+      for (const job of report.skipped) item(skipped, `${connection}: ${job.owner}.${job.job_name}: ${job.reason}`);
       if (report.orphans.length) state.orphansOf.push(connection);
     } catch (error) {
       say(`${connection}: ${error.message}`);
@@ -159,14 +170,15 @@ async function findOrphans() {
   $("orphans").hidden = false;
   $("cleanup").disabled = state.orphansOf.length === 0;
   if (!list.children.length) list.textContent = "No orphaned jobs.";
+  if (!skipped.children.length) skipped.textContent = "Nothing.";
 }
 
 async function cleanup() {
   if (!window.confirm("Drop the master tables of the orphaned jobs listed above?")) return;
   for (const connection of state.orphansOf) {
     try {
-      const report = await post(`api/connections/${encodeURIComponent(connection)}/orphans/cleanup`);
-      say(`${connection}: dropped ${report.dropped.length} job(s)`);
+      const report = await post(`api/connections/${encodeURIComponent(connection)}/orphans/cleanup?${idleQuery()}`);
+      say(`${connection}: dropped ${report.dropped.length} job(s)`, true);
     } catch (error) {
       say(`${connection}: ${error.message}`);
     }
