@@ -8,10 +8,10 @@ reads a connection, so no password can reach a response through it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from airflow_datapump.core import stamp
 from airflow_datapump.core.calls import JobRow
 from airflow_datapump.core.cleanup import EVERY_OWNER, CleanupReport
 from airflow_datapump.core.names import MAX_IDENTIFIER_BYTES, encoded_length
@@ -21,11 +21,6 @@ from airflow_datapump.exceptions import SpecError
 #: States in which a job can be asked to stop, and in which ATTACH + START_JOB restarts it.
 STOPPABLE = frozenset({JobState.EXECUTING, JobState.IDLING, JobState.DEFINING})
 RESTARTABLE = frozenset({JobState.NOT_RUNNING, JobState.STOPPED, JobState.IDLING})
-
-# The stamp operators write into a job's log with LOG_ENTRY: "airflow-datapump: dag=… task=… run=…",
-# possibly followed by more key=value fields. Values run to the next " key=" or the line's end.
-_STAMP = re.compile(r"airflow-datapump:\s+(?P<fields>.*)$")
-_FIELD = re.compile(r"(\w+)=(.*?)(?=\s+\w+=|$)")
 
 #: Orphans are jobs idle at least this long (minutes) unless the page asks otherwise; a job
 #: stopped on purpose a moment ago, to be restarted, must not look like one.
@@ -107,14 +102,16 @@ def job_detail(status: JobStatus, started_by: dict[str, str] | None) -> dict[str
     }
 
 
-def started_by(log_text: str) -> dict[str, str] | None:
-    """The DAG run that started the job, from the first run stamp in its log; None if none."""
-    for line in log_text.splitlines():
-        found = _STAMP.search(line)
-        if found:
-            fields = dict(_FIELD.findall(found.group("fields").strip()))
-            return fields or None
-    return None
+def started_by(log_text: str) -> dict[str, Any] | None:
+    """The task run that started the job, from the start mark in its log; None if none.
+
+    The mark is the one the operators write at submit (:mod:`airflow_datapump.core.stamp`),
+    so the page names a DAG run only when the job's own log says so.
+    """
+    mark = stamp.started_by(log_text.splitlines())
+    if mark is None or mark.run is None:
+        return None
+    return {**mark.run.to_dict(), "try": mark.try_number}
 
 
 def log_page(text: str, *, lines: int, before: int | None) -> dict[str, Any]:

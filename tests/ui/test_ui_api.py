@@ -8,6 +8,7 @@ import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
 from tests.ui.conftest import CONN_ID, PASSWORD
@@ -21,7 +22,8 @@ def _start(db: DatabaseHandle, name: str = "EXP_UI") -> Any:
     try:
         return hook.submit(
             JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[f"{name.lower()}_%U.dmp"], job_name=name),
-            log_entry="airflow-datapump: dag=refresh task=export_hr run=manual__2026-12-01",
+            run=RunStamp("refresh", "export_hr", "manual__2026-12-01"),
+            try_number=1,
         )
     finally:
         hook.close()
@@ -68,7 +70,13 @@ def test_a_job_shows_its_status_log_and_the_run_that_started_it(api: Any, db: Da
     api.login("admin")
     detail = api.get(f"{JOBS}/SYSTEM/EXP_UI").json()
     assert detail["state"] == "EXECUTING"
-    assert detail["started_by"] == {"dag": "refresh", "task": "export_hr", "run": "manual__2026-12-01"}
+    assert detail["started_by"] == {
+        "dag": "refresh",
+        "task": "export_hr",
+        "run": "manual__2026-12-01",
+        "map_index": -1,
+        "try": 1,
+    }
     log = api.get(f"{JOBS}/SYSTEM/EXP_UI/log", params={"lines": 2}).json()
     assert len(log["lines"]) == 2
     assert log["first"] == log["total"] - 2

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from airflow_datapump.core import stamp
 from airflow_datapump.core.calls import JobRow
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.status import JobState
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.ui import views
@@ -14,18 +16,10 @@ def _row(state: JobState, attached: int = 0) -> JobRow:
     return JobRow("HR", "EXP_HR", "EXPORT", "SCHEMA", state, 2, attached, 1)
 
 
-def test_the_run_that_started_a_job_comes_from_its_stamp() -> None:
-    log = "Start\nairflow-datapump: dag=refresh task=export_hr run=scheduled__2026-12-01T00:00:00+00:00"
-    assert views.started_by(log) == {
-        "dag": "refresh",
-        "task": "export_hr",
-        "run": "scheduled__2026-12-01T00:00:00+00:00",
-    }
-
-
-def test_a_stamp_with_more_fields_keeps_them_all() -> None:
-    log = "airflow-datapump: dag=d task=t run=r map_index=3 try=2"
-    assert views.started_by(log) == {"dag": "d", "task": "t", "run": "r", "map_index": "3", "try": "2"}
+def test_the_run_that_started_a_job_comes_from_its_start_mark() -> None:
+    run = RunStamp("refresh", "export_hr", "scheduled__2026-12-01T00:00:00+00:00", map_index=3)
+    log = f"Starting ...\n{stamp.new_mark('start', run, 2).line()}\nmore\n"
+    assert views.started_by(log) == {**run.to_dict(), "try": 2}
 
 
 def test_a_job_without_a_stamp_was_not_started_by_airflow() -> None:

@@ -96,7 +96,9 @@ async function showJob() {
   }
   for (const line of detail.error_lines) fact(facts, "Error", line);
   const by = detail.started_by;
-  fact(facts, "Started by", by ? `DAG ${by.dag || "?"}, task ${by.task || "?"}, run ${by.run || "?"}` : "not an Airflow run");
+  const mapped = by && by.map_index >= 0 ? `, map index ${by.map_index}` : "";
+  const tried = by && by.try ? `, try ${by.try}` : "";
+  fact(facts, "Started by", by ? `DAG ${by.dag}, task ${by.task}, run ${by.run}${mapped}${tried}` : "not an Airflow run");
   $("stop").disabled = !detail.can_stop;
   $("kill").disabled = detail.state === "UNDEFINED";
   $("restart").disabled = !detail.can_restart;
