@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.operators.datapump import ExportOperator
 from airflow_datapump.ui.links import DatapumpJobLink
@@ -49,10 +51,12 @@ def test_without_a_job_the_link_opens_the_connections_jobs() -> None:
     assert parse_qs(urlsplit(url).query) == {"conn": ["oracle_prod"]}
 
 
-def test_the_link_survives_dag_serialization() -> None:
+def test_the_link_survives_dag_serialization(monkeypatch: pytest.MonkeyPatch) -> None:
     from airflow.sdk import DAG
     from airflow.serialization.serialized_objects import DagSerialization
 
+    # As the api-server reads DAGs; a scheduler-side read earlier in the session turns it off.
+    monkeypatch.setattr(DagSerialization, "_load_operator_extra_links", True)
     with DAG("link_check", schedule=None) as dag:
         _export()
     restored = DagSerialization.from_dict(DagSerialization.to_dict(dag))
