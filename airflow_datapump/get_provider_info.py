@@ -60,6 +60,7 @@ def get_provider_info() -> dict[str, Any]:
         ],
     }
     info["config"] = CONFIG
+    info["extra-links"] = ["airflow_datapump.ui.links.DatapumpJobLink"]
     for role, modules in ROLE_MODULES.items():
         if modules:
             info[role] = [{"integration-name": INTEGRATION, "python-modules": list(modules)}]

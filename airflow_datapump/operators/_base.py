@@ -31,6 +31,7 @@ from airflow_datapump.operators import _fields, _identity, _password
 from airflow_datapump.operators._identity import run_of as _run_of
 from airflow_datapump.operators._identity import try_of as _try_of
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
+from airflow_datapump.ui.links import DatapumpJobLink
 
 if TYPE_CHECKING:
     import jinja2
@@ -68,6 +69,7 @@ class DatapumpOperator(BaseOperator):
 
     operation: ClassVar[str]
     template_fields: Sequence[str] = _fields.TEMPLATED
+    operator_extra_links = (DatapumpJobLink(),)
     ui_color = "#f4d35e"
 
     def __init__(

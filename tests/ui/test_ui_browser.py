@@ -1,0 +1,186 @@
+"""The Data Pump page in a real browser against a real api-server process (issue: UI).
+
+Debian's Chromium signs in through Airflow's own login page, lists the jobs of an emulated
+database, opens a running job and watches its percentage grow as the emulated clock moves,
+stops it after the confirmation, and sees it stopped in the emulator; a viewer is refused.
+Screenshots of each step are kept as artifacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from tests.ui.browser_stack import api_server, artifacts_dir, browser_missing, chromium
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing())),
+]
+
+CONN_ID = "oracle_ui"
+URI = "oracle://system:browser-secret-5d2e@db.example.com:1521?service_name=FREEPDB1"
+WAIT = 30
+
+
+@pytest.fixture(scope="module")
+def oracle() -> Iterator[EmulatedOracle]:
+    with emulated_oracle() as active:
+        yield active
+
+
+@pytest.fixture(scope="module")
+def stack(oracle: EmulatedOracle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    home = tmp_path_factory.mktemp("airflow-home")
+    with api_server(home, {**oracle.env(), f"AIRFLOW_CONN_{CONN_ID.upper()}": URI}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def db(oracle: EmulatedOracle) -> Iterator[DatabaseHandle]:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", URI)
+        yield handle
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    return artifacts_dir(tmp_path)
+
+
+def _start(name: str) -> None:
+    hook = DatapumpHook(oracle_conn_id=CONN_ID, retry=RetryPolicy(initial=0))
+    try:
+        hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[f"{name}_%U.dmp"], job_name=name))
+    finally:
+        hook.close()
+
+
+def _sign_in(driver: Any, url: str, user: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.delete_all_cookies()
+    driver.get(f"{url}/auth/login")
+    wait = WebDriverWait(driver, WAIT)
+    name = wait.until(seen.element_to_be_clickable((By.CSS_SELECTOR, "input:not([type=password])")))
+    name.send_keys(user)
+    driver.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "/auth/login" not in d.current_url)
+
+
+# The page redraws itself every few seconds, so elements are read and clicked in one script,
+# never held across a redraw.
+_ROWS = (
+    "return [...document.querySelectorAll('#jobs tbody tr')].map(r => [...r.cells].map(c => c.textContent));"
+)
+_FACTS = (
+    "const t = [...document.querySelectorAll('#job-facts dt')].map(e => e.textContent);"
+    "const v = [...document.querySelectorAll('#job-facts dd')].map(e => e.textContent);"
+    "return Object.fromEntries(t.map((k, i) => [k, v[i]]));"
+)
+_OPEN = (
+    "const row = [...document.querySelectorAll('#jobs tbody tr')]"
+    ".find(r => r.cells[2].textContent === arguments[0]);"
+    "if (row) row.click(); return !!row;"
+)
+
+
+def _cell_text(driver: Any, job: str, column: int) -> str:
+    rows = driver.execute_script(_ROWS)
+    return next((str(row[column]) for row in rows if row[2] == job), "")
+
+
+def _fact(driver: Any, name: str) -> str:
+    return str(driver.execute_script(_FACTS).get(name, ""))
+
+
+def _percent(driver: Any) -> int:
+    return int(_fact(driver, "Done").rstrip("%") or 0)
+
+
+def test_an_operator_watches_a_job_grow_and_stops_it(
+    stack: tuple[str, dict[str, str]], db: DatabaseHandle, shots: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, passwords = stack
+    _start("EXP_BROWSER")
+    db.set_job_speed("SYSTEM", "EXP_BROWSER", size=1_000_000, rate=20_000)  # slow enough to watch
+    db.advance(10)
+    with chromium() as driver:
+        wait = WebDriverWait(driver, WAIT)
+        _sign_in(driver, url, "admin", passwords["admin"])
+        driver.get(f"{url}/datapump/?conn={CONN_ID}")
+        wait.until(lambda d: _cell_text(d, "EXP_BROWSER", 5) == "EXECUTING")
+        driver.save_screenshot(str(shots / "1-jobs.png"))
+
+        assert driver.execute_script(_OPEN, "EXP_BROWSER")
+        wait.until(lambda d: _fact(d, "State") == "EXECUTING")
+        first = _percent(driver)
+        wait.until(lambda d: "Starting" in d.find_element(By.ID, "log").text)
+        driver.save_screenshot(str(shots / "2-job-open.png"))
+
+        db.advance(10)
+        wait.until(lambda d: _percent(d) > first)  # the page refreshes itself
+        driver.save_screenshot(str(shots / "3-job-grown.png"))
+
+        driver.find_element(By.ID, "stop").click()
+        driver.switch_to.alert.accept()
+        wait.until(lambda d: "stop: done" in d.find_element(By.ID, "message").text)
+        driver.save_screenshot(str(shots / "4-stopped.png"))
+        assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP_BROWSER", "NOT RUNNING")]
+
+        db.advance(2 * 3600)  # long idle: now provably orphaned
+        driver.find_element(By.ID, "find-orphans").click()
+        wait.until(lambda d: "EXP_BROWSER" in d.find_element(By.ID, "orphan-list").text)
+        driver.save_screenshot(str(shots / "5-orphans-dry-run.png"))
+        assert [j["name"] for j in db.jobs()] == ["EXP_BROWSER"]  # the dry run changed nothing
+        driver.find_element(By.ID, "cleanup").click()
+        driver.switch_to.alert.accept()
+        wait.until(lambda d: "dropped 1 job(s)" in d.find_element(By.ID, "message").text)
+    assert db.jobs() == []
+
+
+def test_the_page_is_in_airflows_navigation(stack: tuple[str, dict[str, str]], shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, passwords = stack
+    with chromium() as driver:
+        _sign_in(driver, url, "admin", passwords["admin"])
+        driver.get(f"{url}/plugin/datapump")
+        frame = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "iframe"))
+        assert frame.get_attribute("src").endswith("/datapump/")
+        driver.switch_to.frame(frame)
+        title = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "h1"))
+        assert title.text == "Oracle Data Pump"
+        driver.switch_to.default_content()
+        driver.save_screenshot(str(shots / "7-in-airflow.png"))
+
+
+def test_a_viewer_is_refused(stack: tuple[str, dict[str, str]], db: DatabaseHandle, shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, passwords = stack
+    with chromium() as driver:
+        _sign_in(driver, url, "viewer", passwords["viewer"])
+        driver.get(f"{url}/datapump/?conn={CONN_ID}")
+        WebDriverWait(driver, WAIT).until(lambda d: "403" in d.find_element(By.ID, "message").text)
+        driver.save_screenshot(str(shots / "6-viewer-refused.png"))
+        assert "may not read" in driver.find_element(By.ID, "message").text
+        assert driver.find_elements(By.CSS_SELECTOR, "#jobs tbody tr") == []
