@@ -3,8 +3,14 @@
 A worker, a triggerer and the test process each open the same file, so they see one
 database, as they would see one Oracle instance. SQLite serialises writers; each write runs
 in ``BEGIN IMMEDIATE`` so a read-modify-write (a job's state change, a counter) is atomic
-across processes. Within a process one connection is shared under a lock, which also makes
-the store safe for the async driver's worker threads.
+across processes. Each thread has its own connection in WAL mode, so a reader never waits
+for a writer (a long export's catch-up, another session's commit): it reads the last
+committed state, as Oracle's readers do.
+
+Rows are indexed twice over: ``rows`` by table, and ``row_keys`` by the value of each primary
+or unique key, so a uniqueness check costs the same whatever a table holds. Triggers drop a
+row's keys with the row, and a job's staged rows (``job_rows``, what an export read at its
+start or an import read from its dump file) with the job.
 """
 
 from __future__ import annotations
@@ -44,11 +50,27 @@ CREATE INDEX IF NOT EXISTS rows_by_table ON rows (owner, table_name);
 CREATE TABLE IF NOT EXISTS sessions (
     sid INTEGER PRIMARY KEY AUTOINCREMENT, serial INTEGER NOT NULL, username TEXT NOT NULL,
     pid INTEGER NOT NULL, logon_time TEXT NOT NULL, program TEXT, killed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS row_keys (
+    owner TEXT NOT NULL, table_name TEXT NOT NULL, key_id TEXT NOT NULL, key TEXT NOT NULL,
+    rid INTEGER NOT NULL, PRIMARY KEY (owner, table_name, key_id, key, rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS row_keys_by_rid ON row_keys (rid);
+CREATE TRIGGER IF NOT EXISTS row_keys_deleted AFTER DELETE ON rows
+    BEGIN DELETE FROM row_keys WHERE rid = old.rid; END;
+CREATE TRIGGER IF NOT EXISTS row_keys_updated AFTER UPDATE OF data ON rows
+    BEGIN DELETE FROM row_keys WHERE rid = old.rid; END;
 CREATE TABLE IF NOT EXISTS jobs (
-    owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, name));
+    owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, state TEXT NOT NULL DEFAULT '',
+    due TEXT, rate REAL, removable INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (owner, name));
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, due);
+CREATE TABLE IF NOT EXISTS job_rows (
+    owner TEXT NOT NULL, job TEXT NOT NULL, rows_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (owner, job, rows_id, seq)) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS job_rows_dropped AFTER DELETE ON jobs
+    BEGIN DELETE FROM job_rows WHERE owner = old.owner AND job = old.name; END;
 CREATE TABLE IF NOT EXISTS attachments (
     sid INTEGER NOT NULL, handle INTEGER NOT NULL, owner TEXT NOT NULL, job_name TEXT NOT NULL,
     PRIMARY KEY (sid, handle));
+CREATE INDEX IF NOT EXISTS attachments_by_job ON attachments (owner, job_name);
 CREATE TABLE IF NOT EXISTS longops (
     id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT, opname TEXT, target_desc TEXT,
     sofar INTEGER, totalwork INTEGER, units TEXT, message TEXT, start_time TEXT,
@@ -63,39 +85,47 @@ class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        with self.write() as db:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        self._lock = threading.Lock()
+        self._connections: dict[int, sqlite3.Connection] = {}
+        conn = self._connection()
+        conn.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use (SQLite connections are not shared)."""
+        key = threading.get_ident()
+        conn = self._connections.get(key)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            with self._lock:
+                self._connections[key] = conn
+        return conn
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A transaction that holds SQLite's write lock from its first statement."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A consistent read: one deferred transaction, so concurrent writers don't tear it."""
-        with self._lock:
-            if self._conn.in_transaction:  # nested inside write(): already consistent
-                yield self._conn
-                return
-            self._conn.execute("BEGIN")
-            try:
-                yield self._conn
-            finally:
-                self._conn.execute("COMMIT")
+        conn = self._connection()
+        if conn.in_transaction:  # nested inside write(): already consistent
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
 
     def bump(self, db: sqlite3.Connection, name: str, amount: int = 1) -> None:
         db.execute(
@@ -123,4 +153,6 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            for conn in self._connections.values():
+                conn.close()
+            self._connections.clear()
