@@ -3,7 +3,8 @@
 A database is named by the service name in the DSN and created on first use under the
 emulator's state folder::
 
-    <state>/<SERVICE>/db.sqlite      catalog, rows, jobs, sessions, counters
+    <state>/<SERVICE>/db.sqlite      catalog, rows, jobs, sessions
+    <state>/<SERVICE>/db-counters.sqlite   round trips and sessions opened
     <state>/<SERVICE>/dpdump/        DATA_PUMP_DIR
 
 Time is the database's own clock. In ``manual`` mode it stands still until a test advances

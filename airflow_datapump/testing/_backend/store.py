@@ -23,7 +23,6 @@ from pathlib import Path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, password TEXT, default_tablespace TEXT, created TEXT NOT NULL,
     account_status TEXT NOT NULL DEFAULT 'OPEN', oracle_maintained INTEGER NOT NULL DEFAULT 0);
@@ -63,7 +62,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     due TEXT, rate REAL, removable INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (owner, name));
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, due);
 CREATE TABLE IF NOT EXISTS job_rows (
-    owner TEXT NOT NULL, job TEXT NOT NULL, rows_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+    owner TEXT NOT NULL, job TEXT NOT NULL, rows_id TEXT NOT NULL, seq INTEGER NOT NULL,
     data TEXT NOT NULL, PRIMARY KEY (owner, job, rows_id, seq)) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS job_rows_dropped AFTER DELETE ON jobs
     BEGIN DELETE FROM job_rows WHERE owner = old.owner AND job = old.name; END;
@@ -79,23 +78,29 @@ CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY AUTOINCREMENT, data TE
 """
 
 
+_COUNTERS = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+
+
 class Store:
     """The SQLite file behind one emulated database."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # Counters live in a file of their own: every round trip bumps one, and must not
+        # wait for a long transaction on the database's state to do it.
+        self.counter_path = path.with_name(f"{path.stem}-counters{path.suffix}")
         self._lock = threading.Lock()
-        self._connections: dict[int, sqlite3.Connection] = {}
-        conn = self._connection()
-        conn.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+        self._connections: dict[tuple[int, Path], sqlite3.Connection] = {}
+        self._connection().executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+        self._connection(self.counter_path).executescript(f"BEGIN IMMEDIATE;{_COUNTERS}COMMIT;")
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self, path: Path | None = None) -> sqlite3.Connection:
         """This thread's connection, opened on first use (SQLite connections are not shared)."""
-        key = threading.get_ident()
+        key = (threading.get_ident(), path or self.path)
         conn = self._connections.get(key)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(key[1], timeout=30.0, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             with self._lock:
@@ -127,16 +132,19 @@ class Store:
         finally:
             conn.execute("COMMIT")
 
-    def bump(self, db: sqlite3.Connection, name: str, amount: int = 1) -> None:
-        db.execute(
+    def bump(self, name: str, amount: int = 1) -> None:
+        """Add to a counter (round trips, sessions opened), atomically across processes."""
+        self._connection(self.counter_path).execute(
             "INSERT INTO counters (name, value) VALUES (?, ?) "
             "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
             (name, amount),
         )
 
     def counters(self) -> dict[str, int]:
-        with self.read() as db:
-            return dict(db.execute("SELECT name, value FROM counters"))
+        return dict(self._connection(self.counter_path).execute("SELECT name, value FROM counters"))
+
+    def reset_counters(self) -> None:
+        self._connection(self.counter_path).execute("DELETE FROM counters")
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.read() as db:
