@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import logfile, model, secrets
+from airflow_datapump.testing._datapump import logfile, model, secrets, staging
 from airflow_datapump.testing._datapump.apply import apply
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import script
@@ -202,6 +202,7 @@ def complete(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
         for group in job.fault["errors"]:
             logfile.error(ctx.db, job, moment, *group)
     logfile.finish(ctx.db, job, moment, "completed")
+    staging.drop(ctx.db, job)  # written to the dump file, or loaded: no longer needed
     job.state, job.finished_at = COMPLETED, moment.isoformat()
     job.term_reason = 1 if job.error_count == 0 else 2
 
@@ -242,7 +243,8 @@ def _write_dump(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
             algorithm=job.param("COMPRESSION_ALGORITHM"),
         ),
         encryption=encryption,
-        objects=[{k: v for k, v in i.items() if k != "done"} for i in job.plan],
+        objects=[{k: v for k, v in i.items() if k not in ("done", "rows_id")} for i in job.plan],
+        rows=lambda index: staging.staged(ctx.db, job, job.plan[index]["rows_id"]),
     )
     written = write_dump_set(
         contents,
