@@ -6,7 +6,7 @@ only what was committed, as Oracle's read consistency gives them.
 Primary and unique keys are checked through an index, as Oracle checks them: committed rows'
 keys are in the store's ``row_keys`` (kept by :func:`store_rows`; a trigger drops a row's keys
 with it), a transaction's pending inserts are in its own key map, so an insert costs the same
-into an empty table as into one of a million rows. Keys compare by value: a key is the JSON
+into an empty table as into one of a million rows. Keys compare by value: a key is the text
 of its encoded values with numbers normalised (``1.0`` and ``1`` are one key).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -188,14 +189,27 @@ def key_text(values: Sequence[Value]) -> str | None:
 
 def encoded_key_text(parts: Sequence[Any]) -> str:
     """:func:`key_text` for values already in the codec's form (a stored row's JSON)."""
+    if len(parts) == 1:  # the usual key, and the hot path of a load: no JSON needed
+        return _canonical(parts[0])
     return json.dumps([_canonical(part) for part in parts])
 
 
-def _canonical(part: Any) -> Any:
+_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+
+
+def _canonical(part: Any) -> str:
+    """One part of a key as unambiguous text: its kind, then its value in one spelling."""
+    if isinstance(part, str):
+        return "s" + part
     if isinstance(part, dict) and "n" in part:
-        number = Decimal(part["n"])
-        return {"n": "0" if number == 0 else str(number.normalize(_WIDE))}
-    return part
+        text = str(part["n"])
+        if _INTEGER.fullmatch(text):
+            return "n" + text
+        number = Decimal(text)
+        if number == number.to_integral_value():
+            return "n" + str(int(number))
+        return "n" + str(number.normalize(_WIDE))
+    return "j" + json.dumps(part, sort_keys=True)
 
 
 def key_holders(db: sqlite3.Connection, owner: str, name: str, key_id: str, key: str) -> list[int]:
@@ -205,6 +219,25 @@ def key_holders(db: sqlite3.Connection, owner: str, name: str, key_id: str, key:
         (owner, name, key_id, key),
     ).fetchall()
     return [rid for (rid,) in found]
+
+
+def keys_taken(db: sqlite3.Connection, owner: str, name: str, entries: Iterable[KeyEntry]) -> set[KeyEntry]:
+    """Which of these keys committed rows already hold: one query per few hundred keys."""
+    by_id: dict[str, list[str]] = {}
+    for key_id, key in entries:
+        by_id.setdefault(key_id, []).append(key)
+    taken: set[KeyEntry] = set()
+    for key_id, keys in by_id.items():
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found = db.execute(
+                "SELECT key FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ? "
+                f"AND key IN ({marks})",
+                (owner, name, key_id, *chunk),
+            )
+            taken.update((key_id, key) for (key,) in found)
+    return taken
 
 
 def insert_rows(db: sqlite3.Connection, owner: str, name: str, rows: Iterable[tuple[Value, ...]]) -> None:

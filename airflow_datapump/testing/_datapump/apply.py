@@ -178,9 +178,6 @@ def _load(
     """
     check = _RowCheck(db, target)
     identity = mapping == list(range(len(target.columns)))
-    loaded = rejected = 0
-    problem: str | None = None
-    batch: list[tuple[str, list[tables.KeyEntry]]] = []
     db.execute("SAVEPOINT load_table")
     texts = staging.staged(db, job, rows_id)
     for text in texts:
@@ -188,23 +185,20 @@ def _load(
         if not identity:
             row = _placed(row, mapping, len(target.columns))
             text = json.dumps(row)
-        error, keys = check.row(row)
-        if error is not None:
-            problem, rejected = problem or error, rejected + 1
-            if not skip:
-                texts.close()
-                db.execute("ROLLBACK TO load_table")
-                break
-            continue
-        batch.append((text, keys))
-        loaded += 1
-        if len(batch) >= _BATCH:
-            check.flush(batch)
-            batch = []
+        bad = check.add(text, row)
+        if check.pending >= _BATCH or (bad and not skip):
+            check.flush(skip)
+        if check.problem and not skip:
+            texts.close()
+            break
     else:
-        check.flush(batch)
+        check.flush(skip)
+    if check.problem and not skip:
+        db.execute("ROLLBACK TO load_table")
+        db.execute("RELEASE load_table")
+        return 0, check.rejected, check.problem
     db.execute("RELEASE load_table")
-    return (0, rejected, problem) if problem and not skip else (loaded, rejected, problem)
+    return check.loaded, check.rejected, check.problem
 
 
 def _placed(row: list[Any], mapping: list[int], width: int) -> list[Any]:
@@ -218,35 +212,64 @@ _BATCH = 2000
 
 
 class _RowCheck:
-    """NOT NULL and unique-key checks for rows in stored form, against the table and the batch."""
+    """NOT NULL and unique-key checks for rows in stored form, a batch at a time.
+
+    Rows are checked in order, as Oracle loads them: a row whose key an earlier accepted row
+    or a committed row holds is rejected, and the first rejection is the one reported. Keys
+    held by committed rows are looked up for a whole batch in a few queries.
+    """
 
     def __init__(self, db: sqlite3.Connection, target: catalog.TableDef) -> None:
         self._db, self._target = db, target
         self._required = [(i, c.name) for i, c in enumerate(target.columns) if c.not_null or c.primary_key]
         self._keys = [(key_id, positions) for key_id, _, positions in tables.unique_keys(target)]
-        self._batch: set[tables.KeyEntry] = set()
+        self._rows: list[tuple[str, list[tables.KeyEntry], str | None]] = []
+        self._seen: set[tables.KeyEntry] = set()
+        self.loaded = self.rejected = 0
+        self.problem: str | None = None
+        label = f"SYS_C00{zlib.crc32(target.name.encode()) % 10000:04d}"
+        self._duplicate = f"ORA-00001: unique constraint ({target.owner}.{label}) violated"
 
-    def row(self, row: list[Any]) -> tuple[str | None, list[tables.KeyEntry]]:
+    @property
+    def pending(self) -> int:
+        return len(self._rows)
+
+    def add(self, text: str, row: list[Any]) -> bool:
+        """Queue a row; True when it is already known to be bad (a NULL where none may be)."""
         target = self._target
         for position, name in self._required:
             if row[position] is None:
-                return f'ORA-01400: cannot insert NULL into ("{target.owner}"."{target.name}"."{name}")', []
+                null = f'ORA-01400: cannot insert NULL into ("{target.owner}"."{target.name}"."{name}")'
+                self._rows.append((text, [], null))
+                return True
         entries = []
         for key_id, positions in self._keys:
             parts = [row[p] for p in positions]
-            if all(part is None for part in parts):
-                continue
-            entry = (key_id, tables.encoded_key_text(parts))
-            if entry in self._batch or tables.key_holders(self._db, target.owner, target.name, *entry):
-                label = f"SYS_C00{zlib.crc32(target.name.encode()) % 10000:04d}"
-                return f"ORA-00001: unique constraint ({target.owner}.{label}) violated", []
-            entries.append(entry)
-        self._batch.update(entries)
-        return None, entries
+            if any(part is not None for part in parts):
+                entries.append((key_id, tables.encoded_key_text(parts)))
+        self._rows.append((text, entries, None))
+        return False
 
-    def flush(self, batch: list[tuple[str, list[tables.KeyEntry]]]) -> None:
-        tables.store_rows(self._db, self._target.owner, self._target.name, batch)
-        self._batch.clear()
+    def flush(self, skip: bool) -> None:
+        """Decide the pending rows in order and store the accepted ones."""
+        target = self._target
+        taken = tables.keys_taken(
+            self._db, target.owner, target.name, (e for _, es, _ in self._rows for e in es)
+        )
+        accepted: list[tuple[str, list[tables.KeyEntry]]] = []
+        for text, entries, error in self._rows:
+            if error is None and any(e in taken or e in self._seen for e in entries):
+                error = self._duplicate
+            if error is not None:
+                self.problem, self.rejected = self.problem or error, self.rejected + 1
+                if not skip:
+                    break
+                continue
+            accepted.append((text, entries))
+            self._seen.update(entries)
+        tables.store_rows(self._db, target.owner, target.name, accepted)
+        self.loaded += len(accepted)
+        self._rows, self._seen = [], set()
 
 
 def _grant(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:

@@ -18,30 +18,40 @@ from airflow_datapump.testing._datapump.model import Job
 
 def copy_table(db: sqlite3.Connection, job: Job, rows_id: str, owner: str, table: str) -> tuple[int, int]:
     """Stage a table of this database as it is now; returns its row count and text size."""
-    db.execute(
-        "INSERT INTO job_rows (owner, job, rows_id, seq, data) "
-        "SELECT ?, ?, ?, rid, data FROM rows WHERE owner = ? AND table_name = ?",
-        (job.owner, job.name, rows_id, owner, table),
+    found = db.execute(
+        "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (owner, table)
     )
-    return _measure(db, job, rows_id)
+    return stage(db, job, rows_id, (text for (text,) in found))
 
 
 def stage(db: sqlite3.Connection, job: Job, rows_id: str, texts: Iterable[str]) -> tuple[int, int]:
-    """Stage rows given as their JSON texts, in order; returns their count and text size."""
-    db.executemany(
+    """Stage rows given as their JSON texts, in order; returns their count and text size.
+
+    Rows are kept a chunk to a store row (newline-separated: a row's JSON has no raw
+    newline), so staging, reading and dropping cost a store operation per chunk, not per row.
+    """
+    count = chars = 0
+    chunk: list[str] = []
+    seq = 0
+    for text in texts:
+        chunk.append(text)
+        count, chars = count + 1, chars + len(text)
+        if len(chunk) >= CHUNK_ROWS:
+            _put(db, job, rows_id, seq, chunk)
+            seq, chunk = seq + 1, []
+    if chunk:
+        _put(db, job, rows_id, seq, chunk)
+    return count, chars
+
+
+CHUNK_ROWS = 1000
+
+
+def _put(db: sqlite3.Connection, job: Job, rows_id: str, seq: int, chunk: list[str]) -> None:
+    db.execute(
         "INSERT INTO job_rows (owner, job, rows_id, seq, data) VALUES (?, ?, ?, ?, ?)",
-        ((job.owner, job.name, rows_id, seq, text) for seq, text in enumerate(texts)),
+        (job.owner, job.name, rows_id, seq, "\n".join(chunk)),
     )
-    return _measure(db, job, rows_id)
-
-
-def _measure(db: sqlite3.Connection, job: Job, rows_id: str) -> tuple[int, int]:
-    count, chars = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM job_rows "
-        "WHERE owner = ? AND job = ? AND rows_id = ?",
-        (job.owner, job.name, rows_id),
-    ).fetchone()
-    return int(count), int(chars)
 
 
 def json_size(count: int, chars: int) -> int:
@@ -50,13 +60,13 @@ def json_size(count: int, chars: int) -> int:
 
 
 def staged(db: sqlite3.Connection, job: Job, rows_id: str) -> Generator[str, None, None]:
-    """The staged rows' texts in order, read as they are consumed."""
+    """The staged rows' texts in order, read a chunk at a time as they are consumed."""
     cursor = db.execute(
         "SELECT data FROM job_rows WHERE owner = ? AND job = ? AND rows_id = ? ORDER BY seq",
         (job.owner, job.name, rows_id),
     )
-    for (text,) in cursor:
-        yield text
+    for (chunk,) in cursor:
+        yield from chunk.split("\n")
 
 
 def drop(db: sqlite3.Connection, job: Job) -> None:
