@@ -81,6 +81,19 @@ CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY AUTOINCREMENT, data TE
 _COUNTERS = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 
 
+def _upgrade(conn: sqlite3.Connection) -> str:
+    """SQL that brings a state file an earlier emulator wrote up to this schema (jobs' columns)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
+    if not columns or "state" in columns:
+        return ""
+    return (
+        "ALTER TABLE jobs ADD COLUMN state TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE jobs ADD COLUMN due TEXT; ALTER TABLE jobs ADD COLUMN rate REAL;"
+        "ALTER TABLE jobs ADD COLUMN removable INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE jobs SET state = json_extract(data, '$.state'), due = '';"
+    )
+
+
 class Store:
     """The SQLite file behind one emulated database."""
 
@@ -92,7 +105,7 @@ class Store:
         self.counter_path = path.with_name(f"{path.stem}-counters{path.suffix}")
         self._lock = threading.Lock()
         self._connections: dict[tuple[int, Path], sqlite3.Connection] = {}
-        self._connection().executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+        self._connection().executescript(f"BEGIN IMMEDIATE;{_upgrade(self._connection())}{SCHEMA}COMMIT;")
         self._connection(self.counter_path).executescript(f"BEGIN IMMEDIATE;{_COUNTERS}COMMIT;")
 
     def _connection(self, path: Path | None = None) -> sqlite3.Connection:
