@@ -91,7 +91,12 @@ def tick(ctx: WorkContext, job: Job) -> None:
         model.remove(ctx.db, job)
         return
     if _exists(ctx, job):
-        model.save(ctx.db, job, *_due(ctx, job))
+        save(ctx, job)
+
+
+def save(ctx: WorkContext, job: Job) -> None:
+    """Store the job with the moment it next needs work, so calls until then pass it by."""
+    model.save(ctx.db, job, *_due(ctx, job))
 
 
 def _due(ctx: WorkContext, job: Job) -> tuple[str | None, float | None]:
