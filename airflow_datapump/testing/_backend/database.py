@@ -58,12 +58,12 @@ class Database:
     # -- clock --------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:
-        mode = self.store.setting("clock_mode", "manual")
-        offset = dt.timedelta(seconds=float(self.store.setting("clock_offset", "0") or 0))
-        if mode == "wall":
+        with self.store.read() as db:  # one read: every call asks the time, often twice
+            clock = dict(db.execute("SELECT key, value FROM settings WHERE key LIKE 'clock_%'"))
+        offset = dt.timedelta(seconds=float(clock.get("clock_offset") or 0))
+        if clock.get("clock_mode", "manual") == "wall":
             return dt.datetime.now() + offset
-        start = dt.datetime.fromisoformat(self.store.setting("clock_start") or "2026-01-01")
-        return start + offset
+        return dt.datetime.fromisoformat(clock.get("clock_start") or "2026-01-01") + offset
 
     def advance(self, seconds: float) -> None:
         """Move this database's clock forward (in either mode)."""

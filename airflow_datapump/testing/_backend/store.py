@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, state TEXT NOT NULL DEFAULT '',
     due TEXT, rate REAL, removable INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (owner, name));
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, due);
+CREATE INDEX IF NOT EXISTS jobs_by_rate ON jobs (state, rate);
+CREATE INDEX IF NOT EXISTS jobs_removable ON jobs (removable) WHERE removable = 1;
 CREATE TABLE IF NOT EXISTS job_rows (
     owner TEXT NOT NULL, job TEXT NOT NULL, rows_id TEXT NOT NULL, seq INTEGER NOT NULL,
     data TEXT NOT NULL, PRIMARY KEY (owner, job, rows_id, seq)) WITHOUT ROWID;

@@ -127,13 +127,21 @@ def load_due(db: sqlite3.Connection, now: str, rate: float) -> list[Job]:
     the database's rate was given its ``due`` at the rate then, so a new rate makes it due.
     Completed jobs nobody is attached to and whose master is not kept are due too: they go.
     """
-    query = (
-        "SELECT data FROM jobs WHERE (state IN (?, ?) AND (due <= ? OR rate != ?)) "
-        "OR (removable = 1 AND NOT EXISTS "
-        "(SELECT 1 FROM attachments a WHERE a.owner = jobs.owner AND a.job_name = jobs.name)) "
-        "ORDER BY owner, name"
-    )
-    return [Job(**json.loads(data)) for (data,) in db.execute(query, (EXECUTING, STOP_PENDING, now, rate))]
+    running = (EXECUTING, STOP_PENDING)
+    found: dict[tuple[str, str], str] = {}
+    for condition, args in (  # each one an index range, so jobs that are not due cost nothing
+        ("state IN (?, ?) AND due <= ?", (*running, now)),
+        ("state IN (?, ?) AND rate < ?", (*running, rate)),
+        ("state IN (?, ?) AND rate > ?", (*running, rate)),
+        (
+            "removable = 1 AND NOT EXISTS "
+            "(SELECT 1 FROM attachments a WHERE a.owner = jobs.owner AND a.job_name = jobs.name)",
+            (),
+        ),
+    ):
+        for owner, name, data in db.execute(f"SELECT owner, name, data FROM jobs WHERE {condition}", args):
+            found[(owner, name)] = data
+    return [Job(**json.loads(found[key])) for key in sorted(found)]
 
 
 def save(db: sqlite3.Connection, job: Job, due: str | None = None, rate: float | None = None) -> None:
