@@ -41,3 +41,19 @@ def test_a_deferred_job_costs_the_worker_nothing_while_it_runs() -> None:
     worker = [v for k, v in results.items() if k.startswith("worker round trips")]
     assert len(worker) == 2
     assert worker[0] == worker[1]  # does not grow with the job's length
+
+
+def test_the_emulator_costs_the_same_per_row_per_job_and_per_reader() -> None:
+    """Issue #16's ceilings as ratios within one run (generous, so only a regression fails)."""
+    bench = load("emulator_speed")
+    small, big = bench._export_import(2, 300), bench._export_import(2, 3000)
+    assert (big["cpu_s"] / 3000) / (small["cpu_s"] / 300) <= 2  # linear in rows, not worse
+    assert big["max_rss_mb"] / small["max_rss_mb"] <= 1.5  # rows stream, never held whole
+    first, last = bench.keyed_insert_cost(10_000, batch=300)
+    assert last / first <= 2.5  # a key check is a look-up: 10,000 rows cost what 0 do
+    one, many = bench.poll_cpu(1, polls=10), bench.poll_cpu(30, polls=10)
+    assert many / one <= 2.5  # a poll does not touch the other 29 jobs
+    hold = 0.5
+    with bench.emulated_oracle() as oracle:
+        _, during = bench.reader_wait(oracle, hold=hold)
+    assert during / hold < 0.5  # a reader does not wait out the writer's transaction

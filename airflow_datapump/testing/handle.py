@@ -183,8 +183,7 @@ class DatabaseHandle:
         return self._database.store.counters()
 
     def reset_counters(self) -> None:
-        with self._database.store.write() as db:
-            db.execute("DELETE FROM counters")
+        self._database.store.reset_counters()
 
     def fail_call(
         self, error: str = "ORA-03113", *, call: str | None = None, after: int = 0, times: int = 1

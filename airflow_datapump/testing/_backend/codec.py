@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from airflow_datapump.testing._values import ScalarType, TypeKind, Value
+from airflow_datapump.testing._values import LobValue, ScalarType, TypeKind, Value
 
 
 def encode_value(value: Value) -> Any:
@@ -22,6 +22,9 @@ def encode_value(value: Value) -> Any:
         return {"d": value.isoformat()}
     if isinstance(value, bytes):
         return {"b": value.hex()}
+    if isinstance(value, LobValue):  # a CLOB or BLOB column's value, kept whole
+        data = value.data
+        return {"c": data} if isinstance(data, str) else {"l": data.hex()}
     raise TypeError(f"a {type(value).__name__} cannot be stored in a table column")
 
 
@@ -35,6 +38,10 @@ def decode_value(data: Any) -> Value:
             return dt.datetime.fromisoformat(data["d"])
         if "b" in data:
             return bytes.fromhex(data["b"])
+        if "c" in data:
+            return LobValue(TypeKind.CLOB, data["c"])
+        if "l" in data:
+            return LobValue(TypeKind.BLOB, bytes.fromhex(data["l"]))
     raise ValueError(f"not an encoded value: {data!r}")
 
 

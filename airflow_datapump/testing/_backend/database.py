@@ -3,7 +3,8 @@
 A database is named by the service name in the DSN and created on first use under the
 emulator's state folder::
 
-    <state>/<SERVICE>/db.sqlite      catalog, rows, jobs, sessions, counters
+    <state>/<SERVICE>/db.sqlite      catalog, rows, jobs, sessions
+    <state>/<SERVICE>/db-counters.sqlite   round trips and sessions opened
     <state>/<SERVICE>/dpdump/        DATA_PUMP_DIR
 
 Time is the database's own clock. In ``manual`` mode it stands still until a test advances
@@ -59,12 +60,12 @@ class Database:
     # -- clock --------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:
-        mode = self.store.setting("clock_mode", "manual")
-        offset = dt.timedelta(seconds=float(self.store.setting("clock_offset", "0") or 0))
-        if mode == "wall":
+        with self.store.read() as db:  # one read: every call asks the time, often twice
+            clock = dict(db.execute("SELECT key, value FROM settings WHERE key LIKE 'clock_%'"))
+        offset = dt.timedelta(seconds=float(clock.get("clock_offset") or 0))
+        if clock.get("clock_mode", "manual") == "wall":
             return dt.datetime.now() + offset
-        start = dt.datetime.fromisoformat(self.store.setting("clock_start") or "2026-01-01")
-        return start + offset
+        return dt.datetime.fromisoformat(clock.get("clock_start") or "2026-01-01") + offset
 
     def advance(self, seconds: float) -> None:
         """Move this database's clock forward (in either mode)."""

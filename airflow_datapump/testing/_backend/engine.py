@@ -79,7 +79,6 @@ class Backend:
         user = _canonical_user(request.user)
         sysdba = request.mode == SYSDBA
         with database.store.write() as db:
-            database.store.bump(db, "round_trips")
             _check_logon(db, user, request.password, sysdba)
             session_user = "SYS" if sysdba else user
             cursor = db.execute(
@@ -94,7 +93,8 @@ class Backend:
             )
             sid = int(cursor.lastrowid or 0)
             (serial,) = db.execute("SELECT serial FROM sessions WHERE sid = ?", (sid,)).fetchone()
-            database.store.bump(db, "sessions_opened")
+        database.store.bump("round_trips")  # a refused logon is not counted
+        database.store.bump("sessions_opened")
         return Session(database, sid, serial, session_user, session_user, sysdba=sysdba, backend=self)
 
     def link_session(self, session: Session, link: str) -> Session:
@@ -173,8 +173,8 @@ class Backend:
         session = _session(ref)
         database = session.database
         faults.before_call(database, session, kind)
-        with database.store.write() as db:
-            database.store.bump(db, "round_trips")
+        database.store.bump("round_trips")
+        with database.store.read() as db:
             killed = db.execute("SELECT killed FROM sessions WHERE sid = ?", (session.sid,)).fetchone()
         if killed is None or killed[0]:
             session.killed = True
@@ -209,8 +209,8 @@ class Backend:
             self.close(remote)
         current.transaction = type(current.transaction)()  # uncommitted work is rolled back
         database = current.database
+        database.store.bump("round_trips")
         with database.store.write() as db:
-            database.store.bump(db, "round_trips")
             end_session(database, db, current.sid)
 
     def get_type(self, session: SessionRef, name: str) -> ObjectType | CollectionType:

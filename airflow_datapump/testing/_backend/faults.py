@@ -78,7 +78,24 @@ def _take(db: sqlite3.Connection, match: Any) -> dict[str, Any] | None:
     return None
 
 
+def _none_pending(database: Database, session: Session | None = None) -> bool:
+    """No fault is set and the session is not marked killed: a read, so calls don't queue.
+
+    Every round trip asks this first; only when there is something to use up does it take
+    the write lock, so an idle fault table costs a reader nothing behind a long writer.
+    """
+    with database.store.read() as db:
+        if db.execute("SELECT 1 FROM faults LIMIT 1").fetchone() is not None:
+            return False
+        if session is None:
+            return True
+        killed = db.execute("SELECT killed FROM sessions WHERE sid = ?", (session.sid,)).fetchone()
+    return killed is None or killed[0] != 1
+
+
 def before_connect(database: Database) -> None:
+    if _none_pending(database):
+        return
     with database.store.write() as db:
         down = _take(db, lambda f: f["kind"] == "down")
         failed = None if down else _take(db, lambda f: f["kind"] == "connect")
@@ -92,6 +109,8 @@ def before_call(database: Database, session: Session, kind: str) -> None:
     """Run before every counted round trip: outages, latency, then the Nth-call faults."""
     if session.killed:
         raise error("DPY-4011")
+    if _none_pending(database, session):
+        return
     with database.store.write() as db:
         down = _take(db, lambda f: f["kind"] == "down")
         latency = _take(db, lambda f: f["kind"] == "latency")
@@ -115,6 +134,8 @@ def before_call(database: Database, session: Session, kind: str) -> None:
 
 def after_call(database: Database, session: Session, kind: str) -> None:
     """Run after a round trip did its work: the reply is lost (a fault with ``lose_reply``)."""
+    if _none_pending(database):
+        return
     with database.store.write() as db:
         lost = _take(db, lambda f: f["kind"] == "reply" and f.get("call", kind) == kind)
     if lost is not None:
@@ -124,6 +145,8 @@ def after_call(database: Database, session: Session, kind: str) -> None:
 
 def before_subprogram(database: Database, name: str) -> None:
     """Run before a package subprogram executes, e.g. ``DBMS_DATAPUMP.GET_STATUS``."""
+    if _none_pending(database):
+        return
     with database.store.write() as db:
         fault = _take(db, lambda f: f["kind"] == "subprogram" and f["name"] == name)
     if fault is not None:

@@ -21,12 +21,14 @@ class Transaction:
     """Changes a session has made but not committed, per table.
 
     Inserted rows get negative ids until commit; ``updates`` and ``deletes`` refer to the ids
-    of committed rows (or pending inserts, which are then changed in place).
+    of committed rows (or pending inserts, which are then changed in place). ``keys`` maps
+    each table's unique keys to the pending insert holding them, so a check is one look-up.
     """
 
     inserts: dict[TableKey, dict[int, tuple[Value, ...]]] = field(default_factory=dict)
     updates: dict[TableKey, dict[int, tuple[Value, ...]]] = field(default_factory=dict)
     deletes: dict[TableKey, set[int]] = field(default_factory=dict)
+    keys: dict[tuple[TableKey, str], dict[str, int]] = field(default_factory=dict)
     next_id: int = -1
 
     @property
@@ -36,6 +38,8 @@ class Transaction:
     def forget(self, key: TableKey) -> None:
         for changes in (self.inserts, self.updates, self.deletes):
             changes.pop(key, None)
+        for index in [k for k in self.keys if k[0] == key]:
+            del self.keys[index]
 
 
 @dataclass(eq=False)

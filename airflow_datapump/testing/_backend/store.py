@@ -3,8 +3,14 @@
 A worker, a triggerer and the test process each open the same file, so they see one
 database, as they would see one Oracle instance. SQLite serialises writers; each write runs
 in ``BEGIN IMMEDIATE`` so a read-modify-write (a job's state change, a counter) is atomic
-across processes. Within a process one connection is shared under a lock, which also makes
-the store safe for the async driver's worker threads.
+across processes. Each thread has its own connection in WAL mode, so a reader never waits
+for a writer (a long export's catch-up, another session's commit): it reads the last
+committed state, as Oracle's readers do.
+
+Rows are indexed twice over: ``rows`` by table, and ``row_keys`` by the value of each primary
+or unique key, so a uniqueness check costs the same whatever a table holds. Triggers drop a
+row's keys with the row, and a job's staged rows (``job_rows``, what an export read at its
+start or an import read from its dump file) with the job.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from pathlib import Path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, password TEXT, default_tablespace TEXT, created TEXT NOT NULL,
     account_status TEXT NOT NULL DEFAULT 'OPEN', oracle_maintained INTEGER NOT NULL DEFAULT 0);
@@ -44,11 +49,29 @@ CREATE INDEX IF NOT EXISTS rows_by_table ON rows (owner, table_name);
 CREATE TABLE IF NOT EXISTS sessions (
     sid INTEGER PRIMARY KEY AUTOINCREMENT, serial INTEGER NOT NULL, username TEXT NOT NULL,
     pid INTEGER NOT NULL, logon_time TEXT NOT NULL, program TEXT, killed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS row_keys (
+    owner TEXT NOT NULL, table_name TEXT NOT NULL, key_id TEXT NOT NULL, key TEXT NOT NULL,
+    rid INTEGER NOT NULL, PRIMARY KEY (owner, table_name, key_id, key, rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS row_keys_by_rid ON row_keys (rid);
+CREATE TRIGGER IF NOT EXISTS row_keys_deleted AFTER DELETE ON rows
+    BEGIN DELETE FROM row_keys WHERE rid = old.rid; END;
+CREATE TRIGGER IF NOT EXISTS row_keys_updated AFTER UPDATE OF data ON rows
+    BEGIN DELETE FROM row_keys WHERE rid = old.rid; END;
 CREATE TABLE IF NOT EXISTS jobs (
-    owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, name));
+    owner TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, state TEXT NOT NULL DEFAULT '',
+    due TEXT, rate REAL, removable INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (owner, name));
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, due);
+CREATE INDEX IF NOT EXISTS jobs_by_rate ON jobs (state, rate);
+CREATE INDEX IF NOT EXISTS jobs_removable ON jobs (removable) WHERE removable = 1;
+CREATE TABLE IF NOT EXISTS job_rows (
+    owner TEXT NOT NULL, job TEXT NOT NULL, rows_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (owner, job, rows_id, seq)) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS job_rows_dropped AFTER DELETE ON jobs
+    BEGIN DELETE FROM job_rows WHERE owner = old.owner AND job = old.name; END;
 CREATE TABLE IF NOT EXISTS attachments (
     sid INTEGER NOT NULL, handle INTEGER NOT NULL, owner TEXT NOT NULL, job_name TEXT NOT NULL,
     PRIMARY KEY (sid, handle));
+CREATE INDEX IF NOT EXISTS attachments_by_job ON attachments (owner, job_name);
 CREATE TABLE IF NOT EXISTS longops (
     id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT, opname TEXT, target_desc TEXT,
     sofar INTEGER, totalwork INTEGER, units TEXT, message TEXT, start_time TEXT,
@@ -57,56 +80,86 @@ CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY AUTOINCREMENT, data TE
 """
 
 
+_COUNTERS = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+
+
+def _upgrade(conn: sqlite3.Connection) -> str:
+    """SQL that brings a state file an earlier emulator wrote up to this schema (jobs' columns)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
+    if not columns or "state" in columns:
+        return ""
+    return (
+        "ALTER TABLE jobs ADD COLUMN state TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE jobs ADD COLUMN due TEXT; ALTER TABLE jobs ADD COLUMN rate REAL;"
+        "ALTER TABLE jobs ADD COLUMN removable INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE jobs SET state = json_extract(data, '$.state'), due = '';"
+    )
+
+
 class Store:
     """The SQLite file behind one emulated database."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        with self.write() as db:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        # Counters live in a file of their own: every round trip bumps one, and must not
+        # wait for a long transaction on the database's state to do it.
+        self.counter_path = path.with_name(f"{path.stem}-counters{path.suffix}")
+        self._lock = threading.Lock()
+        self._connections: dict[tuple[int, Path], sqlite3.Connection] = {}
+        self._connection().executescript(f"BEGIN IMMEDIATE;{_upgrade(self._connection())}{SCHEMA}COMMIT;")
+        self._connection(self.counter_path).executescript(f"BEGIN IMMEDIATE;{_COUNTERS}COMMIT;")
+
+    def _connection(self, path: Path | None = None) -> sqlite3.Connection:
+        """This thread's connection, opened on first use (SQLite connections are not shared)."""
+        key = (threading.get_ident(), path or self.path)
+        conn = self._connections.get(key)
+        if conn is None:
+            conn = sqlite3.connect(key[1], timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            with self._lock:
+                self._connections[key] = conn
+        return conn
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A transaction that holds SQLite's write lock from its first statement."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A consistent read: one deferred transaction, so concurrent writers don't tear it."""
-        with self._lock:
-            if self._conn.in_transaction:  # nested inside write(): already consistent
-                yield self._conn
-                return
-            self._conn.execute("BEGIN")
-            try:
-                yield self._conn
-            finally:
-                self._conn.execute("COMMIT")
+        conn = self._connection()
+        if conn.in_transaction:  # nested inside write(): already consistent
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
 
-    def bump(self, db: sqlite3.Connection, name: str, amount: int = 1) -> None:
-        db.execute(
+    def bump(self, name: str, amount: int = 1) -> None:
+        """Add to a counter (round trips, sessions opened), atomically across processes."""
+        self._connection(self.counter_path).execute(
             "INSERT INTO counters (name, value) VALUES (?, ?) "
             "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
             (name, amount),
         )
 
     def counters(self) -> dict[str, int]:
-        with self.read() as db:
-            return dict(db.execute("SELECT name, value FROM counters"))
+        return dict(self._connection(self.counter_path).execute("SELECT name, value FROM counters"))
+
+    def reset_counters(self) -> None:
+        self._connection(self.counter_path).execute("DELETE FROM counters")
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.read() as db:
@@ -123,4 +176,6 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            for conn in self._connections.values():
+                conn.close()
+            self._connections.clear()

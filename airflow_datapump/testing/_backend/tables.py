@@ -2,20 +2,33 @@
 
 A session reads committed rows overlaid with its own pending changes; other sessions see
 only what was committed, as Oracle's read consistency gives them.
+
+Primary and unique keys are checked through an index, as Oracle checks them: committed rows'
+keys are in the store's ``row_keys`` (kept by :func:`store_rows`; a trigger drops a row's keys
+with it), a transaction's pending inserts are in its own key map, so an insert costs the same
+into an empty table as into one of a million rows. Keys compare by value: a key is the text
+of its encoded values with numbers normalised (``1.0`` and ``1`` are one key).
 """
 
 from __future__ import annotations
 
+import decimal
+import json
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._backend.codec import decode_row, encode_row
+from airflow_datapump.testing._backend.codec import decode_row, encode_row, encode_value
 from airflow_datapump.testing._backend.session import Session, TableKey
 from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import ora_text
 from airflow_datapump.testing._values import Value
+
+_WIDE = decimal.Context(prec=200)  # normalising a key's number never rounds it
 
 
 class StoredTable:
@@ -59,6 +72,7 @@ class StoredTable:
         self._check_unique(values, exclude=None)
         tx = self._session.transaction
         tx.inserts.setdefault(self._key, {})[tx.next_id] = values
+        self._index(tx.next_id, values, add=True)
         tx.next_id -= 1
 
     def update(self, rowid: object, values: tuple[Value, ...]) -> None:
@@ -66,7 +80,9 @@ class StoredTable:
         self._check_unique(values, exclude=rowid)
         tx = self._session.transaction
         if rowid < 0:
+            self._index(rowid, tx.inserts[self._key][rowid], add=False)
             tx.inserts[self._key][rowid] = values
+            self._index(rowid, values, add=True)
         else:
             tx.updates.setdefault(self._key, {})[rowid] = values
 
@@ -74,7 +90,9 @@ class StoredTable:
         assert isinstance(rowid, int)
         tx = self._session.transaction
         if rowid < 0:
-            tx.inserts[self._key].pop(rowid, None)
+            gone = tx.inserts[self._key].pop(rowid, None)
+            if gone is not None:
+                self._index(rowid, gone, add=False)
         else:
             tx.deletes.setdefault(self._key, set()).add(rowid)
             tx.updates.get(self._key, {}).pop(rowid, None)
@@ -85,30 +103,40 @@ class StoredTable:
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", self._key)
         self._session.transaction.forget(self._key)
 
-    def _unique_keys(self) -> list[tuple[str | None, list[int]]]:
-        names = [c.name for c in self.columns]
-        keys: list[tuple[str | None, list[int]]] = [
-            (None, [i]) for i, c in enumerate(self.columns) if c.primary_key or c.unique
-        ]
-        keys += [
-            (k.name, [names.index(col) for col in k.columns])
-            for k in self._definition.constraints
-            if k.kind in ("PRIMARY KEY", "UNIQUE")
-        ]
-        return keys
+    def _index(self, rowid: int, values: tuple[Value, ...], *, add: bool) -> None:
+        """Keep the transaction's map of its pending inserts' keys in step with them."""
+        for key_id, _, positions in unique_keys(self._definition):
+            key = key_text([values[p] for p in positions])
+            if key is None:
+                continue
+            pending = self._session.transaction.keys.setdefault((self._key, key_id), {})
+            if add:
+                pending[key] = rowid
+            elif pending.get(key) == rowid:
+                del pending[key]
 
     def _check_unique(self, values: tuple[Value, ...], exclude: int | None) -> None:
-        keys = self._unique_keys()
-        if not keys:
-            return
-        existing = [row for rid, row in self.rows() if rid != exclude]
-        for name, positions in keys:
-            new = tuple(values[p] for p in positions)
-            if all(v is None for v in new):
-                continue
-            if any(tuple(row[p] for p in positions) == new for row in existing):
+        for key_id, name, positions in unique_keys(self._definition):
+            key = key_text([values[p] for p in positions])
+            if key is not None and self._taken(key_id, key, positions, exclude):
                 label = name or f"SYS_C00{zlib.crc32(self.name.encode()) % 10000:04d}"
                 raise ora_text(1, f"unique constraint ({self.schema}.{label}) violated")
+
+    def _taken(self, key_id: str, key: str, positions: list[int], exclude: int | None) -> bool:
+        """Whether a row this session sees, other than ``exclude``, already has the key."""
+        tx = self._session.transaction
+        pending = tx.keys.get((self._key, key_id), {}).get(key)
+        if pending is not None and pending != exclude:
+            return True
+        deleted = tx.deletes.get(self._key, set())
+        updated = tx.updates.get(self._key, {})
+        if any(
+            rid != exclude and key_text([row[p] for p in positions]) == key for rid, row in updated.items()
+        ):
+            return True
+        with self._session.database.store.read() as db:
+            holders = key_holders(db, self.schema, self.name, key_id, key)
+        return any(rid != exclude and rid not in deleted and rid not in updated for rid in holders)
 
 
 def commit(session: Session) -> None:
@@ -119,11 +147,14 @@ def commit(session: Session) -> None:
     with session.database.store.write() as db:
         for rids in tx.deletes.values():
             db.executemany("DELETE FROM rows WHERE rid = ?", [(rid,) for rid in rids])
-        for changes in tx.updates.values():
+        for (owner, name), changes in tx.updates.items():
             db.executemany(
                 "UPDATE rows SET data = ? WHERE rid = ?",
                 [(encode_row(v), rid) for rid, v in changes.items()],
-            )
+            )  # the trigger has dropped the old keys
+            definition = catalog.table(db, owner, name)
+            if definition is not None:
+                _add_keys(db, definition, [(rid, values) for rid, values in changes.items()])
         for (owner, name), rows in tx.inserts.items():
             if catalog.table(db, owner, name) is None:
                 continue  # dropped meanwhile
@@ -132,8 +163,127 @@ def commit(session: Session) -> None:
     session.database.next_scn()
 
 
+KeyEntry = tuple[str, str]  # (key id, key text)
+
+
+def unique_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, list[int]]]:
+    """Each primary or unique key: its id (the column positions), constraint name, positions."""
+    names = [c.name for c in definition.columns]
+    keys: list[tuple[str | None, list[int]]] = [
+        (None, [i]) for i, c in enumerate(definition.columns) if c.primary_key or c.unique
+    ]
+    keys += [
+        (k.name, [names.index(col) for col in k.columns])
+        for k in definition.constraints
+        if k.kind in ("PRIMARY KEY", "UNIQUE")
+    ]
+    return [(",".join(map(str, positions)), name, positions) for name, positions in keys]
+
+
+def key_text(values: Sequence[Value]) -> str | None:
+    """A key's index entry; None when every part is NULL (such keys never collide)."""
+    if all(v is None for v in values):
+        return None
+    return encoded_key_text([encode_value(v) for v in values])
+
+
+def encoded_key_text(parts: Sequence[Any]) -> str:
+    """:func:`key_text` for values already in the codec's form (a stored row's JSON)."""
+    if len(parts) == 1:  # the usual key, and the hot path of a load: no JSON needed
+        return _canonical(parts[0])
+    return json.dumps([_canonical(part) for part in parts])
+
+
+_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+
+
+def _canonical(part: Any) -> str:
+    """One part of a key as unambiguous text: its kind, then its value in one spelling."""
+    if isinstance(part, str):
+        return "s" + part
+    if isinstance(part, dict) and "n" in part:
+        text = str(part["n"])
+        if _INTEGER.fullmatch(text):
+            return "n" + text
+        number = Decimal(text)
+        if number == number.to_integral_value():
+            return "n" + str(int(number))
+        return "n" + str(number.normalize(_WIDE))
+    return "j" + json.dumps(part, sort_keys=True)
+
+
+def key_holders(db: sqlite3.Connection, owner: str, name: str, key_id: str, key: str) -> list[int]:
+    """The committed rows that hold a key (normally none or one)."""
+    found = db.execute(
+        "SELECT rid FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ? AND key = ?",
+        (owner, name, key_id, key),
+    ).fetchall()
+    return [rid for (rid,) in found]
+
+
+def keys_taken(db: sqlite3.Connection, owner: str, name: str, entries: Iterable[KeyEntry]) -> set[KeyEntry]:
+    """Which of these keys committed rows already hold: one query per few hundred keys."""
+    by_id: dict[str, list[str]] = {}
+    for key_id, key in entries:
+        by_id.setdefault(key_id, []).append(key)
+    taken: set[KeyEntry] = set()
+    for key_id, keys in by_id.items():
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found = db.execute(
+                "SELECT key FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ? "
+                f"AND key IN ({marks})",
+                (owner, name, key_id, *chunk),
+            )
+            taken.update((key_id, key) for (key,) in found)
+    return taken
+
+
 def insert_rows(db: sqlite3.Connection, owner: str, name: str, rows: Iterable[tuple[Value, ...]]) -> None:
+    definition = catalog.table(db, owner, name)
+    keys = unique_keys(definition) if definition is not None else []
+    batch = []
+    for values in rows:
+        entries = [(key_id, key_text([values[p] for p in positions])) for key_id, _, positions in keys]
+        batch.append((encode_row(values), [(k, t) for k, t in entries if t is not None]))
+    store_rows(db, owner, name, batch)
+
+
+def store_rows(
+    db: sqlite3.Connection, owner: str, name: str, batch: list[tuple[str, list[KeyEntry]]]
+) -> None:
+    """Insert rows given as stored text with their key entries, indexing the keys.
+
+    The store holds the write lock, and ``rows`` numbers with AUTOINCREMENT, so the batch
+    gets the ids after the last one ever used, in order.
+    """
+    if not batch:
+        return
+    last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()
+    first = (last[0] if last else 0) + 1
     db.executemany(
         "INSERT INTO rows (owner, table_name, data) VALUES (?, ?, ?)",
-        [(owner, name, encode_row(values)) for values in rows],
+        [(owner, name, text) for text, _ in batch],
+    )
+    (end,) = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'rows'").fetchone()
+    if end != first + len(batch) - 1:
+        raise RuntimeError("row ids were not consecutive; the key index would be wrong")
+    db.executemany(
+        "INSERT INTO row_keys (owner, table_name, key_id, key, rid) VALUES (?, ?, ?, ?, ?)",
+        [(owner, name, key_id, key, first + i) for i, (_, keys) in enumerate(batch) for key_id, key in keys],
+    )
+
+
+def _add_keys(
+    db: sqlite3.Connection, definition: catalog.TableDef, rows: list[tuple[int, tuple[Value, ...]]]
+) -> None:
+    entries = []
+    for key_id, _, positions in unique_keys(definition):
+        for rid, values in rows:
+            key = key_text([values[p] for p in positions])
+            if key is not None:
+                entries.append((definition.owner, definition.name, key_id, key, rid))
+    db.executemany(
+        "INSERT INTO row_keys (owner, table_name, key_id, key, rid) VALUES (?, ?, ?, ?, ?)", entries
     )

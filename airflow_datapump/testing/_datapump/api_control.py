@@ -59,7 +59,7 @@ class Control:
                 _restart(w, job, bool(number(args["SKIP_CURRENT"])))
             else:
                 self._first_start(w, job, fail)
-            model.save(w.db, job)
+            progress.save(w, job)
         return None
 
     def _first_start(self, w: WorkContext, job: Job, fail: Failer) -> None:

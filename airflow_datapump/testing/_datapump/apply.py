@@ -10,17 +10,18 @@ load count as errors in "completed with N error(s)" (§5.1).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 import zlib
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, storage, tables
-from airflow_datapump.testing._backend.codec import decode_row, decode_type, decode_value
-from airflow_datapump.testing._datapump import logfile
+from airflow_datapump.testing._backend.codec import decode_type
+from airflow_datapump.testing._datapump import logfile, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
-from airflow_datapump.testing._values import Value
 
 SKIP_CONST_ERR = 1
 
@@ -30,7 +31,7 @@ def apply(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
         logfile.write(ctx.db, job, moment, f"Processing object type {item['path']}")
     if job.operation == "EXPORT":
         if item["kind"] == "TABLE_DATA":
-            _data_line(ctx, job, moment, "exported", item, len(item["rows"]))
+            _data_line(ctx, job, moment, "exported", item, item["row_count"])
         return
     if job.operation == "IMPORT":
         {"USER": _user, "TABLE": _table, "TABLE_DATA": _data, "OBJECT_GRANT": _grant}[item["kind"]](
@@ -175,81 +176,120 @@ def _data(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
     if missing:
         logfile.error(db, job, moment, head, f'ORA-00904: "{missing[0]}": invalid identifier')
         return
-    rows = [_target_row(target, positions, item["columns"], row) for row in item["rows"]]
-    loaded, problem = _insertable(db, target, rows, int(job.param("DATA_OPTIONS") or 0) & SKIP_CONST_ERR)
-    if problem and not loaded and len(rows) > 0 and not int(job.param("DATA_OPTIONS") or 0) & SKIP_CONST_ERR:
-        logfile.error(db, job, moment, head, problem)
+    skip = bool(int(job.param("DATA_OPTIONS") or 0) & SKIP_CONST_ERR)
+    mapping = [positions[c] for c in item["columns"]]
+    loaded, rejected, problem = _load(db, job, target, item["rows_id"], mapping, skip)
+    if problem and not skip:
+        logfile.error(db, job, moment, head, problem)  # all or nothing: nothing was loaded
         return
-    tables.insert_rows(db, schema, name, loaded)
+    _data_line(ctx, job, moment, "imported", item, loaded)
     if problem:
-        _data_line(ctx, job, moment, "imported", item, len(loaded))
-        logfile.error(
-            db,
-            job,
-            moment,
-            f"{len(rows) - len(loaded)} row(s) were rejected with the following error:",
-            problem,
-        )
+        logfile.error(db, job, moment, f"{rejected} row(s) were rejected with the following error:", problem)
+
+
+def _load(
+    db: sqlite3.Connection, job: Job, target: catalog.TableDef, rows_id: str, mapping: list[int],
+    skip: bool,
+) -> tuple[int, int, str | None]:  # fmt: skip
+    """Stream the staged rows into the table: (loaded, rejected, first constraint error).
+
+    Without SKIP_CONSTRAINT_ERRORS one bad row loads nothing, so the load runs in a
+    savepoint it can roll back.
+    """
+    check = _RowCheck(db, target)
+    identity = mapping == list(range(len(target.columns)))
+    db.execute("SAVEPOINT load_table")
+    texts = staging.staged(db, job, rows_id)
+    for text in texts:
+        row = json.loads(text)
+        if not identity:
+            row = _placed(row, mapping, len(target.columns))
+            text = json.dumps(row)
+        bad = check.add(text, row)
+        if check.pending >= _BATCH or (bad and not skip):
+            check.flush(skip)
+        if check.problem and not skip:
+            texts.close()
+            break
     else:
-        _data_line(ctx, job, moment, "imported", item, len(loaded))
+        check.flush(skip)
+    if check.problem and not skip:
+        db.execute("ROLLBACK TO load_table")
+        db.execute("RELEASE load_table")
+        return 0, check.rejected, check.problem
+    db.execute("RELEASE load_table")
+    return check.loaded, check.rejected, check.problem
 
 
-def _target_row(
-    target: catalog.TableDef, positions: dict[str, int], columns: list[str], row: list[Any]
-) -> tuple[Value, ...]:
-    values: list[Value] = [None] * len(target.columns)
-    for column, raw in zip(columns, row, strict=True):
-        values[positions[column]] = decode_value(raw)
-    return tuple(values)
+def _placed(row: list[Any], mapping: list[int], width: int) -> list[Any]:
+    placed: list[Any] = [None] * width
+    for value, position in zip(row, mapping, strict=True):
+        placed[position] = value
+    return placed
 
 
-def _insertable(
-    db: Any, target: catalog.TableDef, rows: list[tuple[Value, ...]], skip_errors: int
-) -> tuple[list[tuple[Value, ...]], str | None]:
-    """The rows that may go in, and the first constraint error; all or nothing unless skipping."""
-    keys = [[i] for i, c in enumerate(target.columns) if c.primary_key or c.unique]
-    names = [c.name for c in target.columns]
-    keys += [
-        [names.index(col) for col in k.columns]
-        for k in target.constraints
-        if k.kind in ("PRIMARY KEY", "UNIQUE")
-    ]
-    existing = [
-        decode_row(d)
-        for (d,) in db.execute(
-            "SELECT data FROM rows WHERE owner = ? AND table_name = ?", (target.owner, target.name)
+_BATCH = 2000
+
+
+class _RowCheck:
+    """NOT NULL and unique-key checks for rows in stored form, a batch at a time.
+
+    Rows are checked in order, as Oracle loads them: a row whose key an earlier accepted row
+    or a committed row holds is rejected, and the first rejection is the one reported. Keys
+    held by committed rows are looked up for a whole batch in a few queries.
+    """
+
+    def __init__(self, db: sqlite3.Connection, target: catalog.TableDef) -> None:
+        self._db, self._target = db, target
+        self._required = [(i, c.name) for i, c in enumerate(target.columns) if c.not_null or c.primary_key]
+        self._keys = [(key_id, positions) for key_id, _, positions in tables.unique_keys(target)]
+        self._rows: list[tuple[str, list[tables.KeyEntry], str | None]] = []
+        self._seen: set[tables.KeyEntry] = set()
+        self.loaded = self.rejected = 0
+        self.problem: str | None = None
+        label = f"SYS_C00{zlib.crc32(target.name.encode()) % 10000:04d}"
+        self._duplicate = f"ORA-00001: unique constraint ({target.owner}.{label}) violated"
+
+    @property
+    def pending(self) -> int:
+        return len(self._rows)
+
+    def add(self, text: str, row: list[Any]) -> bool:
+        """Queue a row; True when it is already known to be bad (a NULL where none may be)."""
+        target = self._target
+        for position, name in self._required:
+            if row[position] is None:
+                null = f'ORA-01400: cannot insert NULL into ("{target.owner}"."{target.name}"."{name}")'
+                self._rows.append((text, [], null))
+                return True
+        entries = []
+        for key_id, positions in self._keys:
+            parts = [row[p] for p in positions]
+            if any(part is not None for part in parts):
+                entries.append((key_id, tables.encoded_key_text(parts)))
+        self._rows.append((text, entries, None))
+        return False
+
+    def flush(self, skip: bool) -> None:
+        """Decide the pending rows in order and store the accepted ones."""
+        target = self._target
+        taken = tables.keys_taken(
+            self._db, target.owner, target.name, (e for _, es, _ in self._rows for e in es)
         )
-    ]
-    seen = [{tuple(r[p] for p in key) for r in existing} for key in keys]
-    good, problem = [], None
-    for row in rows:
-        error = _row_error(target, row, keys, seen)
-        if error is None:
-            good.append(row)
-            for key, known in zip(keys, seen, strict=True):
-                known.add(tuple(row[p] for p in key))
-        else:
-            problem = problem or error
-            if not skip_errors:
-                return [], problem
-    return good, problem
-
-
-def _row_error(
-    target: catalog.TableDef,
-    row: tuple[Value, ...],
-    keys: list[list[int]],
-    seen: list[set[tuple[Value, ...]]],
-) -> str | None:
-    for column, value in zip(target.columns, row, strict=True):
-        if value is None and (column.not_null or column.primary_key):
-            return f'ORA-01400: cannot insert NULL into ("{target.owner}"."{target.name}"."{column.name}")'
-    for key, known in zip(keys, seen, strict=True):
-        values = tuple(row[p] for p in key)
-        if any(v is not None for v in values) and values in known:
-            label = f"SYS_C00{zlib.crc32(target.name.encode()) % 10000:04d}"
-            return f"ORA-00001: unique constraint ({target.owner}.{label}) violated"
-    return None
+        accepted: list[tuple[str, list[tables.KeyEntry]]] = []
+        for text, entries, error in self._rows:
+            if error is None and any(e in taken or e in self._seen for e in entries):
+                error = self._duplicate
+            if error is not None:
+                self.problem, self.rejected = self.problem or error, self.rejected + 1
+                if not skip:
+                    break
+                continue
+            accepted.append((text, entries))
+            self._seen.update(entries)
+        tables.store_rows(self._db, target.owner, target.name, accepted)
+        self.loaded += len(accepted)
+        self._rows, self._seen = [], set()
 
 
 def _grant(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:

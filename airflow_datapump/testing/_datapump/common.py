@@ -21,7 +21,7 @@ from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._datapump import model
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Handle, Job
-from airflow_datapump.testing._datapump.progress import RUNNING, tick
+from airflow_datapump.testing._datapump.progress import RUNNING, database_rate, tick
 from airflow_datapump.testing._plsql.errors import MESSAGES, OracleError
 from airflow_datapump.testing._plsql.packages import CallContext, Impl
 from airflow_datapump.testing._values import Value
@@ -104,22 +104,32 @@ def work(backend: Backend, session: Session) -> Iterator[WorkContext]:
         yield WorkContext(backend, session.database, db, now)
 
 
-def catch_up(backend: Backend, database: Database, now: dt.datetime) -> None:
-    """Let every job do the work the clock allows, and commit it.
+def catch_up(backend: Backend, database: Database, now: dt.datetime, *, every_running: bool = False) -> None:
+    """Let every due job do the work the clock allows, and commit it.
 
     A job's work is done by its own processes (reference §1), not by the client that
     happens to look at it; committing it apart from any client call is what keeps its
-    rows, its dictionary state and the lines already in its log file in step.
+    rows, its dictionary state and the lines already in its log file in step. Only due jobs
+    are read (see :func:`.model.load_due`), so a call costs the same however many jobs
+    run; ``every_running`` also brings the others' progress figures to the present, for
+    the one view that shows them all (V$SESSION_LONGOPS).
     """
     with database.store.write() as db:
         ctx = WorkContext(backend, database, db, now)
-        # Only running jobs move, and only completed ones have a master table to drop.
-        for job in model.load_in_states(db, (*RUNNING, model.COMPLETED)):
+        due = model.load_due(db, now.isoformat(), database_rate(ctx))
+        if every_running:
+            names = {(job.owner, job.name) for job in due}
+            due += [job for job in model.load_in_states(db, RUNNING) if (job.owner, job.name) not in names]
+        for job in due:
             tick(ctx, job)
 
 
 def resolve(ctx: WorkContext, session: Session, handle_value: Value, where: str) -> tuple[Handle, Job]:
-    """The job a handle refers to (work() has brought it up to date); ORA-31623 for a foreign handle."""
+    """The job a handle refers to, brought to the present; ORA-31623 for a foreign handle.
+
+    work() has already done what was due at this time, so the tick here only moves the
+    job's progress along its clock: no item completes and nothing is written to its files.
+    """
     handles = model.handles(session.state)
     handle = handles.get(number(handle_value) or -1)
     if handle is None:
@@ -127,6 +137,8 @@ def resolve(ctx: WorkContext, session: Session, handle_value: Value, where: str)
     job = model.load(ctx.db, handle.owner, handle.name)
     if job is None:
         raise error(31626, where, session=session, handle=handle)
+    if job.state in RUNNING:
+        tick(ctx, job)
     return handle, job
 
 

@@ -1,6 +1,9 @@
 """A Data Pump job as the emulated database keeps it, and the handles sessions hold on it.
 
-The job's definition and progress are one JSON record keyed by owner and name; its master
+The job's definition and progress are one JSON record keyed by owner and name, with the few
+fields a query picks jobs by (state, when it next needs work) beside it as columns, so
+finding the jobs that are due never decodes the others. Rows never go in the record: what a
+job moves is staged in ``job_rows`` (see :mod:`.rows`). Its master
 table is a real table (kind MASTER) in the owner's schema, so it shows in USER_TABLES,
 blocks a table of the same name, and dropping it removes the job, which is the documented
 way to clean up an orphan (reference §5 "Orphans").
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
@@ -113,15 +116,47 @@ def load_all(db: sqlite3.Connection) -> list[Job]:
 def load_in_states(db: sqlite3.Connection, states: tuple[str, ...]) -> list[Job]:
     """Only the jobs in these states, chosen without decoding the others."""
     marks = ", ".join("?" * len(states))
-    query = f"SELECT data FROM jobs WHERE json_extract(data, '$.state') IN ({marks}) ORDER BY owner, name"
+    query = f"SELECT data FROM jobs WHERE state IN ({marks}) ORDER BY owner, name"
     return [Job(**json.loads(data)) for (data,) in db.execute(query, states)]
 
 
-def save(db: sqlite3.Connection, job: Job) -> None:
+def load_due(db: sqlite3.Connection, now: str, rate: float) -> list[Job]:
+    """The jobs with work the clock allows, or whose rate has changed, and no others.
+
+    ``due`` is when a running job next finishes an item (see :func:`save`); a job that runs at
+    the database's rate was given its ``due`` at the rate then, so a new rate makes it due.
+    Completed jobs nobody is attached to and whose master is not kept are due too: they go.
+    """
+    running = (EXECUTING, STOP_PENDING)
+    found: dict[tuple[str, str], str] = {}
+    for condition, args in (  # each one an index range, so jobs that are not due cost nothing
+        ("state IN (?, ?) AND due <= ?", (*running, now)),
+        ("state IN (?, ?) AND rate < ?", (*running, rate)),
+        ("state IN (?, ?) AND rate > ?", (*running, rate)),
+        (
+            "removable = 1 AND NOT EXISTS "
+            "(SELECT 1 FROM attachments a WHERE a.owner = jobs.owner AND a.job_name = jobs.name)",
+            (),
+        ),
+    ):
+        for owner, name, data in db.execute(f"SELECT owner, name, data FROM jobs WHERE {condition}", args):
+            found[(owner, name)] = data
+    return [Job(**json.loads(found[key])) for key in sorted(found)]
+
+
+def save(db: sqlite3.Connection, job: Job, due: str | None = None, rate: float | None = None) -> None:
+    """Store the record; ``due`` says when a running job next needs work (None: now).
+
+    ``rate`` is the database's job rate ``due`` was worked out at (None when the job has a
+    rate of its own), so that a change of that rate makes the job due again.
+    """
+    record = json.dumps({f.name: getattr(job, f.name) for f in fields(job)})
+    removable = int(job.state == COMPLETED and job.param("KEEP_MASTER") != 1)
     db.execute(
-        "INSERT INTO jobs (owner, name, data) VALUES (?, ?, ?) "
-        "ON CONFLICT (owner, name) DO UPDATE SET data = excluded.data",
-        (job.owner, job.name, json.dumps(asdict(job))),
+        "INSERT INTO jobs (owner, name, data, state, due, rate, removable) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (owner, name) DO UPDATE SET data = excluded.data, state = excluded.state, "
+        "due = excluded.due, rate = excluded.rate, removable = excluded.removable",
+        (job.owner, job.name, record, job.state, due or "", rate, removable),
     )
 
 

@@ -1,6 +1,7 @@
 """What an export moves, decided and read when the job starts.
 
-The emulator reads committed rows at START_JOB, so an export is consistent as of its start
+The emulator copies committed rows aside at START_JOB (:mod:`.staging`), so an export is
+consistent as of its start
 whether or not FLASHBACK_SCN/TIME is given (Oracle reads as of the given SCN; a known
 difference, documented). Work is measured in bytes: each table's data is estimated as the
 size of its segment (the "BLOCKS" estimate, from the storage model), and each metadata
@@ -10,15 +11,15 @@ only, reference §2.15).
 
 from __future__ import annotations
 
-import json
 import zlib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, storage
-from airflow_datapump.testing._backend.codec import decode_row, encode_type, encode_value
+from airflow_datapump.testing._backend.codec import encode_row, encode_type
 from airflow_datapump.testing._backend.database import Database
-from airflow_datapump.testing._datapump import logfile
+from airflow_datapump.testing._datapump import logfile, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
@@ -191,12 +192,15 @@ def _table_ddl(table: catalog.TableDef, tablespace: str) -> dict[str, Any]:
 
 
 def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) -> dict[str, Any] | None:
+    """Stage the table's rows for the job (see :mod:`.staging`) and describe them."""
     filters = _data_filters_for(job, table.owner, table.name)
     if int(filters.get("INCLUDE_ROWS", 1)) == 0:
         return None
+    rows_id = f"{table.owner}.{table.name}"
+    texts: Iterable[str] | None = None
     if "SUBQUERY" in filters:
         try:
-            rows = ctx.query(
+            found = ctx.query(
                 f'SELECT * FROM "{table.owner}"."{table.name}" {filters["SUBQUERY"]}',
                 database=source_database(ctx, job),
             )
@@ -210,20 +214,24 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
                 *error.lines,
             )
             return None
-    else:
-        found = db.execute(
+        texts = (encode_row(row) for row in found)
+    elif db is not ctx.db or "SAMPLE" in filters:
+        texts = (data for (data,) in db.execute(
             "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
-        )
-        rows = [decode_row(data) for (data,) in found]
+        ))  # fmt: skip
     if "SAMPLE" in filters:
-        rows = _sample(rows, Decimal(str(filters["SAMPLE"])), table.name)
-    encoded = [[encode_value(v) for v in row] for row in rows]
-    size = len(json.dumps(encoded))
+        texts = _sample(texts or (), Decimal(str(filters["SAMPLE"])), table.name)
+    if texts is None:  # the common case: one copy inside the store
+        count, chars = staging.copy_table(ctx.db, job, rows_id, table.owner, table.name)
+    else:
+        count, chars = staging.stage(ctx.db, job, rows_id, texts)
+    size = staging.json_size(count, chars)
     return {
         "bytes": _estimate(db, table, filters),
         "size": size,
         "columns": [c.name for c in table.columns],
-        "rows": encoded,
+        "row_count": count,
+        "rows_id": rows_id,
     }
 
 
@@ -237,13 +245,13 @@ def _estimate(db: Any, table: catalog.TableDef, filters: dict[str, Any]) -> int:
     return estimate
 
 
-def _sample(rows: list[Any], percent: Decimal, salt: str) -> list[Any]:
+def _sample(rows: Iterable[str], percent: Decimal, salt: str) -> Iterator[str]:
     """A repeatable sample: a row is kept when its hash falls under the percentage."""
-    return [
+    return (
         row
         for index, row in enumerate(rows)
         if zlib.crc32(f"{salt}:{index}".encode()) % 10000 < percent * 100
-    ]
+    )
 
 
 def _data_filters_for(job: Job, schema: str, table: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """What an import or SQL_FILE job does, decided when the job starts.
 
-A file-based import reads the dump file set (through :mod:`..._dumpfile`); a network import
-reads the source database across the job's link as an export would (reference §8). Filters
+A file-based import reads the dump file set (through :mod:`..._dumpfile`), staging its rows
+for the job (:mod:`.staging`); a network import reads the source database across the job's
+link as an export would (reference §8). Filters
 select by the objects' names in the source; remaps then rename them (§2.6) and transforms
 adjust their DDL (§2.7).
 """
@@ -9,11 +10,12 @@ adjust their DDL (§2.7).
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import plan_export, secrets
+from airflow_datapump.testing._datapump import plan_export, secrets, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts
@@ -42,13 +44,24 @@ def dump_paths(ctx: WorkContext, job: Job) -> list[Path]:
 def source_items(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     if job.is_network:
         return plan_export.build(ctx, job)
+    wanted = job.operation == "IMPORT" and _include_rows(job)
+
+    def stage(index: int, texts: Iterator[str]) -> None:
+        staging.stage(ctx.db, job, str(index), texts)
+
     try:
         contents = read_dump_set(
-            dump_paths(ctx, job), password=secrets.reveal(job), db_version=ctx.database.version
+            dump_paths(ctx, job),
+            password=secrets.reveal(job),
+            db_version=ctx.database.version,
+            rows=stage if wanted else None,
         )
     except DumpFileError as error:
         raise PlanError(error.code, list(error.lines)) from None
     items = [copy.deepcopy(obj) for obj in contents.objects]
+    for index, item in enumerate(items):
+        if "row_count" in item:
+            item["rows_id"] = str(index)
     return [
         i
         for i in items
@@ -58,9 +71,7 @@ def source_items(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
 
 def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     items = source_items(ctx, job)
-    include_rows = all(
-        int(f["value"]) != 0 for f in job.data_filters if f["name"] == "INCLUDE_ROWS" and f["table"] is None
-    )
+    include_rows = _include_rows(job)
     if any(f["name"] == "SUBQUERY" for f in job.data_filters) and not job.is_network:
         raise PlanError(
             39002, ["ORA-39002: invalid operation", "SUBQUERY data filters on a file import are not emulated"]
@@ -77,6 +88,12 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     ):
         raise ora_text(31631, "privileges are required")
     return planned
+
+
+def _include_rows(job: Job) -> bool:
+    return all(
+        int(f["value"]) != 0 for f in job.data_filters if f["name"] == "INCLUDE_ROWS" and f["table"] is None
+    )
 
 
 def _tablespace(item: dict[str, Any]) -> str | None:

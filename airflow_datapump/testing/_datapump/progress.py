@@ -1,11 +1,14 @@
 """How a started job moves on: work done at a rate on the database's clock.
 
-Whenever anything looks at a job (an API call, a view, the clock moving), :func:`tick`
-brings it up to the present: the work that fits in the time since it last moved is done,
-items complete in order and log their lines at the time they completed, injected faults and
-stop requests take effect, and the end of the work completes the job (reference §5
-transitions). Nothing runs in the background, so with the ``manual`` clock a test decides
-exactly what a job has done.
+When a job is due (the clock has passed the moment its current item completes) or is asked
+about, :func:`tick` brings it up to the present: the work that fits in the time since it last
+moved is done, items complete in order and log their lines at the time they completed,
+injected faults and stop requests take effect, and the end of the work completes the job
+(reference §5 transitions). Between two item completions a job's progress is a straight line
+on its clock, so it is computed when asked rather than stored on every call; :func:`tick`
+saves the moment the job next needs work, which is how a call finds the few due jobs among
+many. Nothing runs in the background, so with the ``manual`` clock a test decides exactly
+what a job has done.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import logfile, model, secrets
+from airflow_datapump.testing._datapump import logfile, model, secrets, staging
 from airflow_datapump.testing._datapump.apply import apply
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import script
@@ -73,8 +76,12 @@ def percent(job: Job) -> int:
     return min(100, 100 * bytes_processed(job) // total)
 
 
+def database_rate(ctx: WorkContext) -> float:
+    return float(ctx.database.store.setting("job_rate", str(DEFAULT_RATE)) or DEFAULT_RATE)
+
+
 def rate(ctx: WorkContext, job: Job) -> float:
-    return job.rate or float(ctx.database.store.setting("job_rate", str(DEFAULT_RATE)) or DEFAULT_RATE)
+    return job.rate or database_rate(ctx)
 
 
 def tick(ctx: WorkContext, job: Job) -> None:
@@ -83,7 +90,26 @@ def tick(ctx: WorkContext, job: Job) -> None:
     if job.state == COMPLETED and job.param("KEEP_MASTER") != 1 and not model.attached_sids(ctx.db, job):
         model.remove(ctx.db, job)
         return
-    model.save(ctx.db, job) if _exists(ctx, job) else None
+    if _exists(ctx, job):
+        save(ctx, job)
+
+
+def save(ctx: WorkContext, job: Job) -> None:
+    """Store the job with the moment it next needs work, so calls until then pass it by."""
+    model.save(ctx.db, job, *_due(ctx, job))
+
+
+def _due(ctx: WorkContext, job: Job) -> tuple[str | None, float | None]:
+    """When the job next needs a tick, and at which database rate that was worked out.
+
+    A stop request or a pending fatal fault takes effect at the next look, so such a job is
+    always due (None); so is one that is not running, which nothing selects by ``due``.
+    """
+    if job.state != EXECUTING or (job.fault and job.fault["kind"] == "fatal"):
+        return None, None
+    event = next_event(ctx, job)
+    due = event.isoformat() if event is not None else "9999-12-31T00:00:00"
+    return due, None if job.rate else database_rate(ctx)
 
 
 def _exists(ctx: WorkContext, job: Job) -> bool:
@@ -181,6 +207,7 @@ def complete(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
         for group in job.fault["errors"]:
             logfile.error(ctx.db, job, moment, *group)
     logfile.finish(ctx.db, job, moment, "completed")
+    staging.drop(ctx.db, job)  # written to the dump file, or loaded: no longer needed
     job.state, job.finished_at = COMPLETED, moment.isoformat()
     job.term_reason = 1 if job.error_count == 0 else 2
 
@@ -221,7 +248,8 @@ def _write_dump(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
             algorithm=job.param("COMPRESSION_ALGORITHM"),
         ),
         encryption=encryption,
-        objects=[{k: v for k, v in i.items() if k != "done"} for i in job.plan],
+        objects=[{k: v for k, v in i.items() if k not in ("done", "rows_id")} for i in job.plan],
+        rows=lambda index: staging.staged(ctx.db, job, job.plan[index]["rows_id"]),
     )
     written = write_dump_set(
         contents,

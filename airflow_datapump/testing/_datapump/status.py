@@ -80,7 +80,7 @@ class Status:
         with work(self.backend, session) as w:
             handle, job = resolve(w, session, args["HANDLE"], "GET_STATUS")
             status = self._build(w, handle, job, mask, version, status_type)
-            model.save(w.db, job) if model.load(w.db, job.owner, job.name) else None
+            progress.save(w, job) if model.load(w.db, job.owner, job.name) else None
             return job.state, status
 
     def _wait(self, session: Any, args: dict[str, Value], mask: int) -> None:

@@ -1,8 +1,9 @@
 """DBA_/USER_DATAPUMP_JOBS, DBA_DATAPUMP_SESSIONS and V$SESSION_LONGOPS (reference §6.1).
 
 The views list jobs whose master table exists, orphans included, and never a completed job
-(its master table is gone). Before they are read, every job is brought up to the present and
-the sessions of dead processes are ended, so what a query sees is current.
+(its master table is gone). Before they are read, the jobs that are due are brought up to
+the present (all running ones for V$SESSION_LONGOPS, whose figures move continuously) and the
+sessions of dead processes are ended, so what a query sees is current.
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ from airflow_datapump.testing._values import DATE, NUMBER
 _SHOWN = {model.STOPPED: model.NOT_RUNNING}
 
 
-def bring_up_to_date(session: Session) -> None:
+def bring_up_to_date(session: Session, *, every_running: bool = False) -> None:
     backend = session.backend
     if backend is None:
         return
     backend.purge_dead_sessions(session.database)  # type: ignore[attr-defined]
-    catch_up(backend, session.database, session.database.now())  # type: ignore[arg-type]
+    catch_up(backend, session.database, session.database.now(), every_running=every_running)  # type: ignore[arg-type]
+
+
+def _progress_up_to_date(session: Session) -> None:
+    bring_up_to_date(session, every_running=True)
 
 
 def _jobs(db: sqlite3.Connection) -> list[Row]:
@@ -124,7 +129,7 @@ def process_sessions(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
         ("MESSAGE", text(512)),
     ],
     catalog_role=True,
-    prepare=bring_up_to_date,
+    prepare=_progress_up_to_date,
 )
 def _longops(session: Session, db: sqlite3.Connection) -> list[Row]:
     found = db.execute(

@@ -24,8 +24,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import (
     DumpFileError,
@@ -39,12 +43,12 @@ from .errors import (
     version_too_new,
 )
 from .format import (
+    BodyWriter,
     MalformedDumpError,
-    decode_body,
-    encode_body,
-    encode_member,
+    body_lines,
     header_region,
     read_piece,
+    write_member,
 )
 from .member import MemberInfo, read_member
 from .model import DumpContents, JsonDict, facts_to_json, file_format_version, version_tuple
@@ -55,6 +59,9 @@ from .names import (
     member_number,
     substitution_limit,
 )
+
+Piece = tuple[int, int]  # where a member's slice of the body starts, and its length
+RowSink = Callable[[int, Iterator[str]], None]
 
 
 @dataclass(frozen=True)
@@ -92,21 +99,48 @@ def write_dump_set(
     if not templates:
         raise ValueError("a dump file set needs at least one file name")
     limit = check_filesize(filesize) if filesize is not None else None
-    body, keys = encode_body(contents.objects, contents.compression, contents.encryption, password)
-    facts = facts_to_json(contents)
-    base = _minimum_files(templates, degree)
-    names, pieces, headers = _plan(facts, keys, body, templates, base, limit)
-    paths = [folder / name for name in names]
-    _check_targets(paths, reuse)
-    written = []
-    for number, (path, piece, header) in enumerate(zip(paths, pieces, headers, strict=True), 1):
-        data = encode_member(header, piece)
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise cannot_create(path, str(exc)) from exc
-        written.append(WrittenFile(name=path.name, path=path, size=len(data), file_number=number))
+    with tempfile.TemporaryFile() as body:  # the body is staged on disk, never held whole
+        keys, length = _write_body(body, contents, password)
+        facts = facts_to_json(contents)
+        base = _minimum_files(templates, degree)
+        names, pieces, headers = _plan(facts, keys, length, templates, base, limit)
+        paths = [folder / name for name in names]
+        _check_targets(paths, reuse)
+        written = []
+        for number, (path, (start, size), header) in enumerate(zip(paths, pieces, headers, strict=True), 1):
+            try:
+                with path.open("wb") as handle:
+                    total = write_member(handle, header, body, start, size)
+            except OSError as exc:
+                raise cannot_create(path, str(exc)) from exc
+            written.append(WrittenFile(name=path.name, path=path, size=total, file_number=number))
     return written
+
+
+def _write_body(sink: BinaryIO, contents: DumpContents, password: str | None) -> tuple[JsonDict | None, int]:
+    """The body (format.py): the objects line, then each counted object's row lines."""
+    writer = BodyWriter(sink, contents.compression, contents.encryption, password)
+    writer.write(json.dumps(contents.objects, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
+    for index, obj in enumerate(contents.objects):
+        expected = obj.get("row_count") if isinstance(obj, dict) else None
+        if not expected:
+            continue
+        if contents.rows is None:
+            raise ValueError(f"object {index} has a row_count but the contents have no rows")
+        batch: list[bytes] = []
+        count = 0
+        for line in contents.rows(index):
+            batch.append(line.encode())
+            count += 1
+            if len(batch) >= 4096:
+                writer.write(b"\n".join(batch) + b"\n")
+                batch = []
+        if batch:
+            writer.write(b"\n".join(batch) + b"\n")
+        if count != expected:
+            raise ValueError(f"object {index} has a row_count of {expected} but {count} rows came")
+    writer.close()
+    return writer.keys, writer.length
 
 
 def _minimum_files(templates: list[str], degree: int) -> int:
@@ -117,25 +151,25 @@ def _minimum_files(templates: list[str], degree: int) -> int:
 
 
 def _plan(
-    facts: JsonDict, keys: JsonDict | None, body: bytes, templates: list[str], base: int,
+    facts: JsonDict, keys: JsonDict | None, length: int, templates: list[str], base: int,
     limit: int | None,
-) -> tuple[list[str], list[bytes], list[JsonDict]]:  # fmt: skip
+) -> tuple[list[str], list[Piece], list[JsonDict]]:  # fmt: skip
     """Choose the member count, names, body pieces and headers (ORA-39095 if it cannot fit)."""
     count = base
     if limit is not None:
-        probe = _headers(facts, keys, ["x" * 255] * 2, len(body))[1]
+        probe = _headers(facts, keys, ["x" * 255] * 2, length)[1]
         per_file = limit - header_region(probe)
-        count = max(base, -(-len(body) // per_file))
+        count = max(base, -(-length // per_file))
     while True:
         names = list(itertools.islice(generate_names(templates), count))
         if len(names) < count:
             raise space_exhausted()
-        headers = _headers(facts, keys, names, len(body))
+        headers = _headers(facts, keys, names, length)
         if limit is None:
-            return names, _even_pieces(body, count), headers
+            return names, _even_pieces(length, count), headers
         capacities = [limit - header_region(h) for h in headers]
-        if sum(capacities) >= len(body):
-            return names, _sequential_pieces(body, capacities), headers
+        if sum(capacities) >= length:
+            return names, _sequential_pieces(length, capacities), headers
         count += 1
 
 
@@ -160,15 +194,15 @@ def _headers(facts: JsonDict, keys: JsonDict | None, names: list[str], body_leng
     return headers
 
 
-def _even_pieces(body: bytes, count: int) -> list[bytes]:
-    size = -(-len(body) // count) if body else 0
-    return [body[i * size : (i + 1) * size] for i in range(count)]
+def _even_pieces(length: int, count: int) -> list[Piece]:
+    size = -(-length // count) if length else 0
+    return [(min(i * size, length), max(0, min(size, length - i * size))) for i in range(count)]
 
 
-def _sequential_pieces(body: bytes, capacities: list[int]) -> list[bytes]:
+def _sequential_pieces(length: int, capacities: list[int]) -> list[Piece]:
     pieces, start = [], 0
     for capacity in capacities:
-        pieces.append(body[start : start + capacity])
+        pieces.append((min(start, length), max(0, min(capacity, length - start))))
         start += capacity
     return pieces
 
@@ -184,13 +218,20 @@ def _check_targets(paths: list[Path], reuse: bool) -> None:
 
 
 def read_dump_set(
-    paths: list[Path], *, password: str | None = None, db_version: str = "19.0.0.0.0"
+    paths: list[Path],
+    *,
+    password: str | None = None,
+    db_version: str = "19.0.0.0.0",
+    rows: RowSink | None = None,
 ) -> DumpContents:
     """Read a dump file set back: the import side.
 
     :param paths: every member to use (see :func:`expand_templates`), in any order.
     :param password: ENCRYPTION_PASSWORD; default None.
     :param db_version: release of the importing database; default ``"19.0.0.0.0"``.
+    :param rows: called as ``rows(i, lines)`` for each object with a ``row_count``, with an
+        iterator over its rows' JSON texts, read from the files as it is consumed; default
+        None, the rows are read past.
     :raises DumpFileError: ORA-31640/27037 (missing), ORA-39143 (original export), ORA-31619
         (not a dump, or another set's member), ORA-39246 (no master), ORA-39059 (incomplete),
         ORA-39142 / ORA-39358 (too new), ORA-39174 / ORA-39176 (password).
@@ -211,15 +252,43 @@ def read_dump_set(
         by_number.setdefault(member.file_number, member)
     if any(n not in by_number for n in range(1, master.file_count + 1)):
         raise set_incomplete()
-    body = b"".join(read_piece(by_number[n].path, by_number[n].raw) for n in range(1, master.file_count + 1))
-    if len(body) != master.body_length:
+    ordered = [by_number[n] for n in range(1, master.file_count + 1)]
+    if sum(m.raw.piece_length for m in ordered) != master.body_length:
         raise invalid_dump(master.path)
+    chunks = itertools.chain.from_iterable(read_piece(m.path, m.raw) for m in ordered)
     facts = master.contents
+    lines = body_lines(chunks, facts.compression, facts.encryption, master.keys, password)
     try:
-        objects = decode_body(body, facts.compression, facts.encryption, master.keys, password)
-    except MalformedDumpError as exc:
+        objects = _read_body(lines, rows)
+    except (MalformedDumpError, OSError, UnicodeDecodeError, ValueError) as exc:
         raise invalid_dump(master.path) from exc
     return dataclasses.replace(facts, master_present=True, objects=objects)
+
+
+def _read_body(lines: Iterator[bytes], rows: RowSink | None) -> list[JsonDict]:
+    objects = json.loads(next(lines, b"").decode("utf-8"))
+    if not isinstance(objects, list):
+        raise MalformedDumpError("body is not a list of objects")
+    for index, obj in enumerate(objects):
+        count = obj.get("row_count") if isinstance(obj, dict) else None
+        if not isinstance(count, int) or count <= 0:
+            continue
+        group = _counted(lines, count)
+        if rows is not None:
+            rows(index, (line.decode("utf-8") for line in group))
+        for _ in group:  # whatever the callback did not read
+            pass
+    if next(lines, None) is not None:
+        raise MalformedDumpError("rows beyond the counted ones")
+    return objects
+
+
+def _counted(lines: Iterator[bytes], count: int) -> Iterator[bytes]:
+    for _ in range(count):
+        line = next(lines, None)
+        if line is None:
+            raise MalformedDumpError("fewer rows than counted")
+        yield line
 
 
 def _unique(paths: list[Path]) -> list[Path]:

@@ -22,12 +22,17 @@ requires (§7.5). The header JSON holds::
      "members": [names of all N files]   (file 1 only: the "master table copy"),
      "body_length": total body bytes       (file 1 only)}
 
-Body: ``objects`` as compact JSON (UTF-8), zlib-compressed when COMPRESSION covers data,
-then XOR-ed with a keystream when the dump is encrypted, then cut into consecutive pieces
-stored in file-number order.
+Body: lines of UTF-8 JSON, each ending in a newline. The first is ``objects`` as a JSON
+array; then, for each object (in order) that has a ``row_count``, that many lines, one row
+each (a JSON array of the row's values). The whole is zlib-compressed when COMPRESSION
+covers data, then XOR-ed with a keystream when the dump is encrypted, then cut into
+consecutive pieces stored in file-number order. Rows being lines is what lets an export write
+and an import read a table of any size a chunk at a time (format version 2; version 1 held
+the rows inside ``objects`` and is no longer read).
 
 Encryption is an imitation, NOT security: a random 32-byte body key feeds a SHAKE-256
-keystream; for PASSWORD and DUAL the key is stored XOR-ed with SHAKE-256(salt + password), for
+keystream, one per 64 KiB block (the seed is the key and the block number); for PASSWORD and
+DUAL the key is stored XOR-ed with SHAKE-256(salt + password), for
 TRANSPARENT and DUAL it is stored in the clear as the emulated, always-open "wallet" copy. It
 exists only so that an import really needs the right password, as Oracle's does.
 """
@@ -39,20 +44,23 @@ import json
 import secrets
 import struct
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from .errors import password_incorrect, password_required
 from .model import Compression, Encryption, JsonDict
 
 MAGIC = b"AIRFLOW-DATAPUMP-EMULATED-DUMP\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 BLOCK_SIZE = 4096
 _PREAMBLE = struct.Struct(">HHIQ")
 HEADER_START = len(MAGIC) + _PREAMBLE.size
 CLASSIC_MARK = b"EXPORT:V"
 _ZLIB_LEVELS = {None: 6, "BASIC": 6, "LOW": 1, "MEDIUM": 6, "HIGH": 9}
+CHUNK = 1 << 20  # bytes read or written at a time: what bounds memory, whatever the body's size
+KEYSTREAM_BLOCK = 1 << 16
 
 FileKind = Literal["emulated", "classic", "other"]
 
@@ -85,12 +93,22 @@ def header_region(header: JsonDict) -> int:
     return round_up(HEADER_START + len(header_bytes(header)))
 
 
-def encode_member(header: JsonDict, piece: bytes) -> bytes:
-    """The complete bytes of one member file (size a multiple of :data:`BLOCK_SIZE`)."""
+def write_member(handle: BinaryIO, header: JsonDict, body: BinaryIO, start: int, length: int) -> int:
+    """Write one member file: header region, then ``length`` body bytes copied from ``start``.
+
+    Returns the member's size (a multiple of :data:`BLOCK_SIZE`).
+    """
     raw_header = header_bytes(header)
-    head = MAGIC + _PREAMBLE.pack(FORMAT_VERSION, 0, len(raw_header), len(piece)) + raw_header
-    head += bytes(round_up(len(head)) - len(head))
-    return head + piece + bytes(round_up(len(piece)) - len(piece))
+    head = MAGIC + _PREAMBLE.pack(FORMAT_VERSION, 0, len(raw_header), length) + raw_header
+    handle.write(head + bytes(round_up(len(head)) - len(head)))
+    body.seek(start)
+    left = length
+    while left > 0:
+        chunk = body.read(min(CHUNK, left))
+        handle.write(chunk)
+        left -= len(chunk)
+    handle.write(bytes(round_up(length) - length))
+    return round_up(len(head)) + round_up(length)
 
 
 def sniff(prefix: bytes) -> FileKind:
@@ -143,24 +161,52 @@ def _header_ok(header: dict[str, Any]) -> bool:
     return all(key in header for key in needed) and isinstance(header["facts"], dict)
 
 
-def read_piece(path: Path, member: MemberHeader) -> bytes:
-    """The member's slice of the body."""
+def read_piece(path: Path, member: MemberHeader) -> Iterator[bytes]:
+    """The member's slice of the body, a chunk at a time."""
     with path.open("rb") as handle:
         handle.seek(member.piece_offset)
-        return handle.read(member.piece_length)
+        left = member.piece_length
+        while left > 0:
+            chunk = handle.read(min(CHUNK, left))
+            if not chunk:
+                raise MalformedDumpError(f"{path}: truncated")
+            left -= len(chunk)
+            yield chunk
 
 
-def encode_body(
-    objects: list[JsonDict], compression: Compression, encryption: Encryption,
-    password: str | None,
-) -> tuple[bytes, JsonDict | None]:  # fmt: skip
-    """Serialise, compress and scramble ``objects``; returns the body and its key material."""
-    body = json.dumps(objects, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    if compression.data:
-        body = zlib.compress(body, _ZLIB_LEVELS[compression.algorithm])
-    if encryption.mode is None:
-        return body, None
-    body_key = secrets.token_bytes(32)
+class BodyWriter:
+    """Compress and scramble the body as it is written, so no whole body is held in memory.
+
+    ``keys`` is the key material the header must carry (None when not encrypted).
+    """
+
+    def __init__(
+        self, sink: BinaryIO, compression: Compression, encryption: Encryption, password: str | None
+    ) -> None:
+        self._sink, self.length = sink, 0
+        self._zip = zlib.compressobj(_ZLIB_LEVELS[compression.algorithm]) if compression.data else None
+        self.keys: JsonDict | None = None
+        self._scramble: Keystream | None = None
+        if encryption.mode is not None:
+            body_key = secrets.token_bytes(32)
+            self.keys = _wrap_key(body_key, encryption, password)
+            self._scramble = Keystream(body_key)
+
+    def write(self, data: bytes) -> None:
+        self._emit(self._zip.compress(data) if self._zip else data)
+
+    def close(self) -> None:
+        if self._zip:
+            self._emit(self._zip.flush())
+
+    def _emit(self, data: bytes) -> None:
+        if self._scramble:
+            data = self._scramble.apply(data)
+        self._sink.write(data)
+        self.length += len(data)
+
+
+def _wrap_key(body_key: bytes, encryption: Encryption, password: str | None) -> JsonDict:
     keys: JsonDict = {}
     if encryption.mode in ("PASSWORD", "DUAL"):
         if password is None or encryption.verifier is None:
@@ -172,29 +218,37 @@ def encode_body(
         keys["password_wrapped"] = _xor(body_key, _password_stream(salt, password)).hex()
     if encryption.mode in ("TRANSPARENT", "DUAL"):
         keys["wallet"] = body_key.hex()
-    return _xor(body, _body_stream(body_key, len(body))), keys
+    return keys
 
 
-def decode_body(
-    body: bytes, compression: Compression, encryption: Encryption, keys: JsonDict | None,
+def body_lines(
+    chunks: Iterable[bytes], compression: Compression, encryption: Encryption, keys: JsonDict | None,
     password: str | None,
-) -> list[JsonDict]:  # fmt: skip
-    """Undo :func:`encode_body`; wrong or missing passwords raise ORA-39176 / ORA-39174.
+) -> Iterator[bytes]:  # fmt: skip
+    """Undo :class:`BodyWriter` chunk by chunk and yield the body's lines.
 
-    Raises :class:`MalformedDumpError` when the body does not decode.
+    A wrong or missing password raises ORA-39176 / ORA-39174 at once, before any line; a
+    body that does not decode raises :class:`MalformedDumpError` while it is read.
     """
-    if encryption.mode is not None:
-        body_key = _body_key(encryption, keys or {}, password)
-        body = _xor(body, _body_stream(body_key, len(body)))
+    scramble = Keystream(_body_key(encryption, keys or {}, password)) if encryption.mode else None
+    return _lines(chunks, scramble, zlib.decompressobj() if compression.data else None)
+
+
+def _lines(
+    chunks: Iterable[bytes], scramble: Keystream | None, unzip: Any
+) -> Iterator[bytes]:  # zlib's Decompress type is not public
+    pending = b""
     try:
-        if compression.data:
-            body = zlib.decompress(body)
-        objects = json.loads(body.decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+        for chunk in chunks:
+            data = scramble.apply(chunk) if scramble else chunk
+            if unzip is not None:
+                data = unzip.decompress(data)
+            *complete, pending = (pending + data).split(b"\n")
+            yield from complete
+    except zlib.error as exc:
         raise MalformedDumpError("body does not decode") from exc
-    if not isinstance(objects, list):
-        raise MalformedDumpError("body is not a list of objects")
-    return objects
+    if pending or (unzip is not None and not unzip.eof):
+        raise MalformedDumpError("body is truncated")
 
 
 def _body_key(encryption: Encryption, keys: JsonDict, password: str | None) -> bytes:
@@ -221,8 +275,23 @@ def _password_stream(salt: bytes, password: str) -> bytes:
     return hashlib.shake_256(b"key:" + salt + password.encode("utf-8")).digest(32)
 
 
-def _body_stream(key: bytes, length: int) -> bytes:
-    return hashlib.shake_256(b"body:" + key).digest(length) if length else b""
+class Keystream:
+    """XOR with SHAKE-256(key, block number), block by block, so a body of any length streams."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key, self._offset = key, 0
+
+    def apply(self, data: bytes) -> bytes:
+        out, position = [], 0
+        while position < len(data):
+            block, within = divmod(self._offset, KEYSTREAM_BLOCK)
+            take = min(len(data) - position, KEYSTREAM_BLOCK - within)
+            seed = b"body:" + self._key + block.to_bytes(8, "big")
+            stream = hashlib.shake_256(seed).digest(within + take)[within:]
+            out.append(_xor(data[position : position + take], stream))
+            position += take
+            self._offset += take
+        return b"".join(out)
 
 
 def _xor(data: bytes, stream: bytes) -> bytes:

@@ -19,12 +19,14 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import INVALID_ARGVAL, DumpFileError
 
 JsonDict = dict[str, Any]
+RowSource = Callable[[int], Iterable[str]]
 
 ENCRYPTION_MODES = ("PASSWORD", "TRANSPARENT", "DUAL")
 COMPRESSION_ALGORITHMS = ("BASIC", "LOW", "MEDIUM", "HIGH")
@@ -163,7 +165,10 @@ class DumpContents:
     """Everything a dump file set carries: header facts plus ``objects`` in export order.
 
     ``objects`` are JSON-able dicts whose content the job engine decides; they are stored and
-    returned unchanged. ``master_present`` is per file on disk (file 1 only); the value read
+    returned unchanged. An object with a ``row_count`` has that many rows kept apart from it,
+    streamed rather than held: on writing, ``rows(i)`` yields the rows of ``objects[i]``, each
+    the JSON text of one row's values; on reading they go to the caller's ``rows`` callback
+    (see :func:`read_dump_set`). ``master_present`` is per file on disk (file 1 only); the value read
     back by :func:`read_dump_set` is True because a readable set always includes its master.
     """
 
@@ -185,6 +190,7 @@ class DumpContents:
     encryption: Encryption = field(default_factory=Encryption)
     master_present: bool = True
     objects: list[JsonDict] = field(default_factory=list)
+    rows: RowSource | None = field(default=None, compare=False, repr=False)
 
     @property
     def file_version(self) -> str:

@@ -1,0 +1,87 @@
+"""How an import loads table data into a table with keys (reference §2.9, §5.1).
+
+Rows are checked in order as they load: a row a key rejects is skipped with
+SKIP_CONSTRAINT_ERRORS (DATA_OPTIONS=1) and counted in the log, and without it one bad row
+loads nothing of that table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import oracledb
+from dp_helpers import (
+    add_dump,
+    add_log,
+    call,
+    detach,
+    export_schemas,
+    finish,
+    open_job,
+    read_file,
+    set_parameter,
+    start,
+)
+
+from airflow_datapump.testing import DatabaseHandle
+
+
+def _append(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *, skip_errors: bool) -> str:
+    h = open_job(cur, "IMPORT", "SCHEMA", job)
+    add_dump(cur, h, "keyed.dmp")
+    add_log(cur, h, f"{job.lower()}.log")
+    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')", h=h)
+    set_parameter(cur, h, "TABLE_EXISTS_ACTION", "APPEND")
+    if skip_errors:
+        set_parameter(cur, h, "DATA_OPTIONS", 1)
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    return read_file(db, f"{job.lower()}.log")
+
+
+def _keyed_export(db: DatabaseHandle, cur: oracledb.Cursor, rows: int) -> None:
+    db.create_table("HR", "KEYED", ["ID NUMBER PRIMARY KEY", "CODE VARCHAR2(10) UNIQUE", "NOTE CLOB"])
+    values = [(i, f"c{i}", f"note {i}\nsecond line") for i in range(rows)]
+    cur.executemany('INSERT INTO "HR"."KEYED" VALUES (:1, :2, :3)', values)
+    cur.connection.commit()
+    export_schemas(db, cur, "EXP_KEYED", "keyed.dmp", "HR")
+    db.create_user("HR2", "hr2")
+    db.create_table("HR2", "KEYED", ["ID NUMBER PRIMARY KEY", "CODE VARCHAR2(10) UNIQUE", "NOTE CLOB"])
+
+
+def test_skip_constraint_errors_loads_the_rows_no_key_rejects(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    _keyed_export(db, cur, 2200)
+    db.insert("HR2", "KEYED", [(5, "other", None), (7.0, "x7", None), (3000, "c2199", None)])
+    log = _append(db, cur, "IMP_SKIP", skip_errors=True)
+    loaded = db.rows("HR2", "KEYED")
+    assert len(loaded) == 3 + 2197  # 5 and 7 (the same key as 7.0) by ID, 2199 by CODE
+    assert {row[0] for row in loaded} == set(range(2199)) | {3000}
+    assert re.search(r'imported "HR2"\."KEYED" .* 2197 rows', log)
+    assert "3 row(s) were rejected with the following error:" in log
+    assert "ORA-00001: unique constraint" in log
+    assert db.rows("HR2", "KEYED", "1")[1][2].data == "note 1\nsecond line"  # a CLOB, whole
+
+
+def test_without_skipping_one_bad_row_loads_nothing_of_the_table(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    _keyed_export(db, cur, 2200)
+    db.insert("HR2", "KEYED", [(2100, "late", None)])  # rejected after a batch went in
+    log = _append(db, cur, "IMP_STRICT", skip_errors=False)
+    assert db.rows("HR2", "KEYED") == [(2100, "late", None)]
+    assert 'ORA-31693: Table data object "HR2"."KEYED" failed to load/unload' in log
+    assert "ORA-00001: unique constraint" in log
+
+
+def test_a_null_in_a_not_null_column_is_rejected_first(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    db.create_table("HR", "LOOSE", ["ID NUMBER", "NAME VARCHAR2(10)"], [(1, "a"), (None, "b"), (1, "c")])
+    export_schemas(db, cur, "EXP_LOOSE", "keyed.dmp", "HR")
+    db.create_user("HR2", "hr2")
+    db.create_table("HR2", "LOOSE", ["ID NUMBER NOT NULL UNIQUE", "NAME VARCHAR2(10)"])
+    log = _append(db, cur, "IMP_LOOSE", skip_errors=True)
+    assert db.rows("HR2", "LOOSE") == [(1, "a")]
+    assert "2 row(s) were rejected with the following error:" in log
+    assert 'ORA-01400: cannot insert NULL into ("HR2"."LOOSE"."ID")' in log
