@@ -9,6 +9,7 @@ environment variable named by ``--password-env`` (default ``DATAPUMP_PASSWORD``)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
@@ -120,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse exits 2 on bad usage; ours is 3
         return cli.SUCCESS if stop.code in (0, None) else cli.BAD_USAGE
-    from airflow_datapump.cli import actions  # imports Airflow, which sets up its logging
-    from airflow_datapump.cli._session import logs_to_stderr, run
+    with contextlib.redirect_stdout(sys.stderr):  # Airflow sets up its logging on import, to stdout
+        from airflow_datapump.cli import actions
+        from airflow_datapump.cli._session import logs_to_stderr, run
 
     logs_to_stderr()
     try:
