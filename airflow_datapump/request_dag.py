@@ -74,41 +74,35 @@ def datapump_request_dag(
         "connection": Param(None, type="null", description="not accepted: the Airflow connection is used"),
     }
     with DAG(dag_id, schedule=None, params=params, tags=tags or ["datapump"], catchup=False) as dag:
-
-        @task(task_id="validate_request")
-        def validate_request() -> dict[str, Any]:
-            """Check the whole request as a job (no database call), so a bad one fails here."""
-            from airflow.sdk import get_current_context
-
-            from airflow_datapump.core.request import parse_request
-
-            params = get_current_context()["params"]
-            request = {"request": params["request"], "payload": params["payload"]}
-            parse_request(request, allow_connection=False)
-            return request
-
-        @task(task_id="run_request")
-        def run_request(request: dict[str, Any]) -> dict[str, Any]:
-            """Submit, or report on, the job; the answer in oracledb-datapump's shape."""
-            from airflow_datapump.cli.request import status, submit
-            from airflow_datapump.core.request import parse_request
-            from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
-            from airflow_datapump.hooks.datapump import DatapumpHook
-
-            parsed = parse_request(request, allow_connection=False)
-            hook = DatapumpHook(oracle_conn_id=oracle_conn_id)
-            try:
-                if parsed.kind == "STATUS":
-                    return status(hook, parsed)
-                return submit(hook, parsed, poll_interval or _configured(DEFAULT_POLL_INTERVAL))
-            finally:
-                hook.close()
-
-        run_request(validate_request())  # type: ignore[arg-type]  # an XComArg at parse time
+        validated = task(task_id="validate_request")(validate_request)()
+        task(task_id="run_request")(run_request)(validated, oracle_conn_id, poll_interval)  # type: ignore[arg-type]  # an XComArg at parse time
     return dag
 
 
-def _configured(default: float) -> float:
-    from airflow_datapump._compat import conf
+def validate_request() -> dict[str, Any]:
+    """Task: check the whole request as a job (no database call), so a bad one fails here."""
+    from airflow.sdk import get_current_context
 
-    return conf.getfloat("datapump", "poll_interval", fallback=default)
+    from airflow_datapump.core.request import parse_request
+
+    params = get_current_context()["params"]
+    request = {"request": params["request"], "payload": params["payload"]}
+    parse_request(request, allow_connection=False)
+    return request
+
+
+def run_request(request: dict[str, Any], oracle_conn_id: str, poll_interval: float | None) -> dict[str, Any]:
+    """Task: submit, or report on, the job; the answer in oracledb-datapump's shape (to XCom)."""
+    from airflow_datapump._compat import conf
+    from airflow_datapump.cli.request import status, submit
+    from airflow_datapump.core.request import parse_request
+    from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
+    from airflow_datapump.hooks.datapump import DatapumpHook
+
+    parsed = parse_request(request, allow_connection=False)
+    interval = poll_interval or conf.getfloat("datapump", "poll_interval", fallback=DEFAULT_POLL_INTERVAL)
+    hook = DatapumpHook(oracle_conn_id=oracle_conn_id)
+    try:
+        return status(hook, parsed) if parsed.kind == "STATUS" else submit(hook, parsed, interval)
+    finally:
+        hook.close()
