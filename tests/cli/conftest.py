@@ -1,17 +1,21 @@
-"""Run the CLI in process against an emulated database, as a CliRunner would."""
+"""Run the CLI in process against an emulated database, as a CliRunner would.
+
+The ``oracle`` and ``db`` fixtures are the hook tests' (a database whose clock stands still).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
 import airflow_datapump.cli.actions  # noqa: F401  (Airflow logs its configuration on first import)
 from airflow_datapump.cli.main import main
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import CONN, db, oracle
 
-CONN = "oracle://system:system-secret@db.example.com:1521?service_name=FREEPDB1"
+__all__ = ["CONN", "Result", "db", "live_db", "oracle", "run"]
 
 
 @dataclass
@@ -19,23 +23,6 @@ class Result:
     code: int
     out: str
     err: str
-
-
-@pytest.fixture
-def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
-    monkeypatch.delenv("DATAPUMP_PASSWORD", raising=False)
-    with emulated_oracle() as active:
-        yield active
-
-
-@pytest.fixture
-def db(oracle: EmulatedOracle) -> DatabaseHandle:
-    """A database whose jobs stand still until a test advances its clock."""
-    handle = oracle.database("FREEPDB1")
-    handle.load_sample_hr()
-    handle.set_job_rate(10_000)
-    return handle
 
 
 @pytest.fixture
@@ -47,8 +34,9 @@ def live_db(db: DatabaseHandle) -> DatabaseHandle:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """``run("export", "SCHEMAS=HR")`` runs ``airflow-datapump export SCHEMAS=HR``."""
+    monkeypatch.delenv("DATAPUMP_PASSWORD", raising=False)
 
     def invoke(*argv: str) -> Result:
         code = main(list(argv))

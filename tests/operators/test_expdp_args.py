@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from airflow_datapump import SpecError
 from airflow_datapump.operators import ExportOperator, ImportOperator
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
+from tests.operators.test_datapump_operators import context, db
 
-CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(10_000_000)
-        yield handle
-
-
-def _context() -> dict[str, Any]:
-    return {"ti": SimpleNamespace(map_index=-1, try_number=1, start_date=None), "run_id": "manual__1"}
+__all__ = ["db"]
 
 
 def test_the_three_arguments_are_templated() -> None:
@@ -40,9 +25,9 @@ def test_expdp_args_describe_the_export(db: DatabaseHandle) -> None:
     db.set_clock("wall")
     op = ExportOperator(task_id="e", expdp_args="SCHEMAS=HR DUMPFILE=hr_args.dmp JOB_NAME=EXP_ARGS",
                         deferrable=False, poll_interval=0)  # fmt: skip
-    spec = op.build_spec(_context())
+    spec = op.build_spec(context())
     assert (spec.schemas, spec.dump_files, spec.job_name) == (("HR",), ("hr_args.dmp",), "EXP_ARGS")
-    result = op.execute(_context())
+    result = op.execute(context())
     assert result["job_name"] == "EXP_ARGS"
     assert (db.directory_path() / "hr_args.dmp").exists()
 
@@ -53,7 +38,7 @@ def test_a_parfile_is_read_when_the_task_runs(db: DatabaseHandle, tmp_path: Path
         task_id="i", parfile=str(parfile), impdp_args=["REMAP_SCHEMA=HR:HR2"], deferrable=False
     )
     parfile.write_text("SCHEMAS=HR\nDUMPFILE=hr.dmp\nTABLE_EXISTS_ACTION=REPLACE # a comment\n")
-    spec = op.build_spec(_context())
+    spec = op.build_spec(context())
     assert (spec.operation, spec.schemas, spec.parameter("TABLE_EXISTS_ACTION")) == (
         "IMPORT",
         ("HR",),
@@ -66,7 +51,7 @@ def test_templated_args_are_checked_when_the_task_runs() -> None:
     op = ExportOperator(task_id="e", expdp_args="SCHEMAS={{ params.schema }} DUMPFILE=x.dmp")  # fine at parse
     op.expdp_args = "SCHEMAS=HR USERID=scott/tiger"  # what rendering produced
     with pytest.raises(SpecError) as caught:
-        op.build_spec(_context())
+        op.build_spec(context())
     assert caught.value.field == "USERID"
 
 
