@@ -150,8 +150,10 @@ def _expected(spec: JobSpec, key: str) -> Any:
     return getattr(spec, key)
 
 
-def _build(tool: str, text: str) -> JobSpec:
-    return JobSpec.from_impdp(text) if tool == "impdp" else JobSpec.from_expdp(text)
+def _from_parfile(tool: str, text: str, folder: Path) -> JobSpec:
+    path = folder / "job.par"
+    path.write_text(text)
+    return JobSpec.from_parfile(path, tool=tool)
 
 
 def test_the_table_covers_at_least_forty_parameter_files() -> None:
@@ -162,9 +164,7 @@ def test_the_table_covers_at_least_forty_parameter_files() -> None:
 def test_parameter_file_maps_to_the_job_model(
     tool: str, text: str, expected: dict[str, Any], tmp_path: Path
 ) -> None:
-    path = tmp_path / "job.par"
-    path.write_text(text)
-    spec = JobSpec.from_parfile(path, tool=tool)
+    spec = _from_parfile(tool, text, tmp_path)
     assert {key: _expected(spec, key) for key in expected} == expected
 
 
@@ -172,9 +172,7 @@ def test_parameter_file_maps_to_the_job_model(
 def test_to_expdp_reads_back_to_the_same_job(
     tool: str, text: str, expected: dict[str, Any], tmp_path: Path
 ) -> None:
-    path = tmp_path / "job.par"
-    path.write_text(text)
-    spec = JobSpec.from_parfile(path, tool=tool)
+    spec = _from_parfile(tool, text, tmp_path)
     password = "foobar1" if spec.encryption_password is not None else None
     line = spec.to_expdp()
     assert line.split()[0] == tool
