@@ -161,13 +161,19 @@ def restart(args: argparse.Namespace) -> int:
 
 
 def cleanup(args: argparse.Namespace) -> int:
-    orphans = hook_for(args).cleanup_orphans(dry_run=args.dry_run, owner=args.owner)
-    data = [_row(row) for row in orphans]
-    verb = "Would drop" if args.dry_run else "Dropped"
-    text = (
-        "\n".join(f"{verb} {r['owner']}.{r['job_name']} ({r['state']})" for r in data) or "No orphaned jobs."
+    """Orphans are dropped only when idle longer than --older-than (the hook's rule)."""
+    report = hook_for(args).cleanup_orphans(
+        dry_run=args.dry_run, owner=args.owner, older_than=args.older_than
     )
-    emit(args, {"dry_run": args.dry_run, "jobs": data}, text)
+    verb = "Would drop" if args.dry_run else "Dropped"
+    data = {
+        "dry_run": args.dry_run,
+        "jobs": [_row(job) for job in report.orphans],
+        "skipped": [{**_row(s.job), "reason": s.reason} for s in report.skipped],
+    }
+    lines = [f"{verb} {r['owner']}.{r['job_name']} ({r['state']})" for r in data["jobs"]]
+    lines += [f"Left {r['owner']}.{r['job_name']}: {r['reason']}" for r in data["skipped"]]
+    emit(args, data, "\n".join(lines) or "No orphaned jobs.")
     return cli.SUCCESS
 
 

@@ -1,9 +1,10 @@
 """``parfile=``, ``expdp_args=`` and ``impdp_args=``: an operator's job written as expdp/impdp takes it.
 
 They are another way to describe the whole job, so they exclude the other job arguments;
-``encryption_password`` (or ``encryption_password_variable``) answers ``ENCRYPTION_PWD_PROMPT=YES``. All three are
-templated. A parameter file is read when the task runs, on the worker, as expdp reads it on
-the client; the other parameters are also checked when the DAG is parsed if not templated.
+``encryption_password`` (or ``encryption_password_variable``) answers
+``ENCRYPTION_PWD_PROMPT=YES``. All three are templated. A parameter file is read when the
+task runs, on the worker, as expdp reads it on the client; the other parameters are also
+checked when the DAG is parsed if not templated.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _check(operation: str, arguments: Mapping[str, Any]) -> str:
 
 def _no_password_in(field: str, words: Any) -> None:
     """A template field is stored rendered, so it may hold no password (a parameter file may)."""
-    if words is None or isinstance(words, str) and "{{" in words:
+    if words is None or (isinstance(words, str) and "{{" in words):
         return
     for entry in expdp_syntax.read(expdp_syntax.command_line_text(words), comments=False):
         if entry.keyword.upper() == "ENCRYPTION_PASSWORD":

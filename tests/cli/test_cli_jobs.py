@@ -123,11 +123,15 @@ def test_stop_restart_and_kill(db: DatabaseHandle, run: Run) -> None:
 def test_cleanup_lists_with_dry_run_and_then_drops_orphans(db: DatabaseHandle, run: Run) -> None:
     run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_ORPHAN")
     run("stop", "EXP_ORPHAN", "--immediate")
-    db.advance(5)
+    db.advance(7200)
     dry = run("cleanup", "--dry-run", "--output", "json")
     assert [j["job_name"] for j in json.loads(dry.out)["jobs"]] == ["EXP_ORPHAN"]
     assert len(db.jobs()) == 1
-    assert "Dropped SYSTEM.EXP_ORPHAN" in run("cleanup").out
+    recent = run("cleanup", "--older-than", "86400", "--output", "json")
+    assert [j["job_name"] for j in json.loads(recent.out)["skipped"]] == ["EXP_ORPHAN"]
+    assert len(db.jobs()) == 1
+    assert run("cleanup").code == 3  # dropping needs --older-than
+    assert "Dropped SYSTEM.EXP_ORPHAN" in run("cleanup", "--older-than", "3600").out
     db.advance(5)
     assert db.jobs() == []
 

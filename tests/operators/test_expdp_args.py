@@ -10,9 +10,7 @@ import pytest
 from airflow_datapump import SpecError
 from airflow_datapump.operators import ExportOperator, ImportOperator
 from airflow_datapump.testing import DatabaseHandle
-from tests.operators.test_datapump_operators import context, db
-
-__all__ = ["db"]
+from tests.operators.test_datapump_operators import context
 
 
 def test_the_three_arguments_are_templated() -> None:
@@ -73,8 +71,8 @@ def test_bad_args_fail_when_the_dag_is_parsed(kwargs: dict[str, Any], field: str
 
 def test_a_password_variable_answers_the_prompt(db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIRFLOW_VAR_DUMP_PW", "from-variable")
-    op = ExportOperator(task_id="e", expdp_args="SCHEMAS=HR ENCRYPTION_MODE=PASSWORD ENCRYPTION_PWD_PROMPT=YES",
-                        encryption_password_variable="dump_pw")  # fmt: skip
-    spec = op.build_spec(_context())
+    args = "SCHEMAS=HR ENCRYPTION_MODE=PASSWORD ENCRYPTION_PWD_PROMPT=YES"
+    op = ExportOperator(task_id="e", expdp_args=args, encryption_password_variable="dump_pw")
+    spec = op.build_spec(context())
     assert spec.encryption_password is not None
     assert spec.encryption_password.reveal() == "from-variable"
