@@ -61,6 +61,8 @@ def get_provider_info() -> dict[str, Any]:
     }
     info["config"] = CONFIG
     info["extra-links"] = ["airflow_datapump.ui.links.DatapumpJobLink"]
+    # `airflow datapump ...` (Airflow 3.2+ loads provider CLI commands from this list).
+    info["cli"] = ["airflow_datapump.cli.definition.get_cli_commands"]
     for role, modules in ROLE_MODULES.items():
         if modules:
             info[role] = [{"integration-name": INTEGRATION, "python-modules": list(modules)}]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from airflow_datapump.core import build, filters, rules
@@ -233,6 +234,42 @@ class JobSpec:
         from airflow_datapump.core.payload import from_payload
 
         return from_payload(payload)
+
+    # -- expdp/impdp syntax -------------------------------------------------------------------
+
+    @classmethod
+    def from_expdp(cls, command: str | Sequence[str], **kwargs: Any) -> JobSpec:
+        """Build an export from expdp parameters: a shell command line, or its argv words.
+
+        ``PARFILE=path`` reads that file here, as expdp does. ``encryption_password=``
+        answers ``ENCRYPTION_PWD_PROMPT=YES``. See :mod:`airflow_datapump.core.expdp`.
+        """
+        from airflow_datapump.core.expdp import from_text
+
+        return from_text("expdp", command, **kwargs)
+
+    @classmethod
+    def from_impdp(cls, command: str | Sequence[str], **kwargs: Any) -> JobSpec:
+        """Build an import (or, with SQLFILE, a SQL_FILE job) from impdp parameters."""
+        from airflow_datapump.core.expdp import from_text
+
+        return from_text("impdp", command, **kwargs)
+
+    @classmethod
+    def from_parfile(cls, path: str | Path, *, tool: str = "expdp", **kwargs: Any) -> JobSpec:
+        """Build a job from an expdp (or, with ``tool="impdp"``, impdp) parameter file."""
+        from airflow_datapump.core.expdp import from_parfile
+
+        return from_parfile(path, tool=tool, **kwargs)
+
+    def to_expdp(self) -> str:
+        """The equivalent expdp (export) or impdp command line, quoted for a shell.
+
+        The encryption password is written as ``ENCRYPTION_PWD_PROMPT=YES``, never in clear.
+        """
+        from airflow_datapump.core.expdp_render import command_line
+
+        return command_line(self)
 
 
 def _split_password(

@@ -64,7 +64,10 @@ class DatapumpOperator(BaseOperator):
         and is never stored with the rendered template fields.
 
     Job arguments (``schemas``, ``tables``, ``dump_files`` ... as :class:`JobSpec` names them)
-    are passed through; those in ``template_fields`` are templated.
+    are passed through; those in ``template_fields`` are templated. Or the whole job as
+    expdp/impdp takes it: ``parfile`` (a parameter file's path on the worker), ``expdp_args``
+    (ExportOperator) or ``impdp_args`` (ImportOperator), a command line or a list of
+    ``KEYWORD=value`` words; all three templated.
     """
 
     operation: ClassVar[str]

@@ -22,11 +22,12 @@ from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.status import LogOutcome
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import SpecError
+from airflow_datapump.operators import _expdp_args
 
 TEMPLATED = (
     "schemas", "tables", "tablespaces", "directory", "dump_files", "log_file", "sql_file", "include",
     "exclude", "name_filters", "data_filters", "query", "remaps", "remap_schemas", "remap_tablespaces",
-    "remap_tables", "remap_datafiles", "parameters", "job_name",
+    "remap_tables", "remap_datafiles", "parameters", "job_name", *_expdp_args.NAMES,
 )  # fmt: skip
 JOB_ARGUMENTS = (
     *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "network_link", "version",
@@ -76,6 +77,8 @@ def spec_of(operator: Any, operation: str, *, password: Secret | None) -> JobSpe
         return spec
     if isinstance(spec, Mapping):
         return JobSpec.from_dict(spec) if "format" in spec else JobSpec.from_payload(spec)
+    if _expdp_args.given(current_arguments(operator)):
+        return _expdp_args.spec(operation, current_arguments(operator), password=password)
     return JobSpec(operation, **current_arguments(operator), encryption_password=password)
 
 
@@ -91,6 +94,10 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
     if operator.spec is not None:
         return
     arguments = current_arguments(operator)
+    if _expdp_args.given(arguments):
+        if not any(templated(arguments.get(name)) for name in _expdp_args.NAMES):
+            _expdp_args.check_at_parse(operator.operation, arguments, password=password)
+        return
     deferred = {name for name, value in arguments.items() if templated(value)}
     cleaned = {
         name: _without_templates(value) if name in deferred else value for name, value in arguments.items()

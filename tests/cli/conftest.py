@@ -1,0 +1,46 @@
+"""Run the CLI in process against an emulated database, as a CliRunner would.
+
+The ``oracle`` and ``db`` fixtures are the hook tests' (a database whose clock stands still).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+import airflow_datapump.cli.actions  # noqa: F401  (Airflow logs its configuration on first import)
+from airflow_datapump.cli.main import main
+from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import CONN, db, oracle
+
+__all__ = ["CONN", "Result", "db", "live_db", "oracle", "run"]
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def live_db(db: DatabaseHandle) -> DatabaseHandle:
+    """A database on the wall clock whose jobs finish in a moment, for --wait and --follow."""
+    db.set_clock("wall")
+    db.set_job_rate(50_000_000)
+    return db
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """``run("export", "SCHEMAS=HR")`` runs ``airflow-datapump export SCHEMAS=HR``."""
+    monkeypatch.delenv("DATAPUMP_PASSWORD", raising=False)
+
+    def invoke(*argv: str) -> Result:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return invoke

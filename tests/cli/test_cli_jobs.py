@@ -1,0 +1,146 @@
+"""The job commands on the emulator: export, import, status, log, jobs, stop, kill, restart, cleanup."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from airflow_datapump.testing import DatabaseHandle
+from tests.cli.conftest import Result
+
+Run = Callable[..., Result]
+FAST = ("--wait", "--poll-interval", "0.05", "--no-progress")
+
+
+def test_export_starts_a_job_and_returns_at_once(db: DatabaseHandle, run: Run) -> None:
+    result = run("export", "SCHEMAS=HR", "DUMPFILE=hr_%U.dmp", "JOB_NAME=EXP_HR", "--output", "json")
+    assert result.code == 0
+    job = json.loads(result.out)
+    assert (job["job_name"], job["owner"], job["dump_files"]) == ("EXP_HR", "SYSTEM", ["hr_%U.dmp"])
+    assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP_HR", "EXECUTING")]
+
+
+def test_export_wait_streams_the_log_and_shows_a_progress_bar(live_db: DatabaseHandle, run: Run) -> None:
+    result = run(
+        "export", "SCHEMAS=HR", "DUMPFILE=hr_%U.dmp", "JOB_NAME=EXP_HR", "--wait", "--poll-interval", "0.05"
+    )
+    assert result.code == 0
+    assert 'Starting "SYSTEM"."EXP_HR":' in result.err
+    assert '. . exported "HR"."EMPLOYEES"' in result.err
+    assert "100%" in result.err  # the bar ends full
+    assert result.out.strip().startswith('Job "SYSTEM"."EXP_HR" successfully completed')
+
+
+def test_export_wait_json_is_the_whole_answer_on_stdout(live_db: DatabaseHandle, run: Run) -> None:
+    result = run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", *FAST, "--output", "json")
+    event = json.loads(result.out)
+    assert (result.code, event["status"], event["rows"]["HR.EMPLOYEES"]) == (0, "success", 20)
+
+
+def test_a_failed_job_exits_1(live_db: DatabaseHandle, run: Run) -> None:
+    live_db.fail_next_job(lines=["ORA-39126: Worker unexpected fatal error"])
+    result = run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", *FAST)
+    assert result.code == 1
+    assert "ORA-39126" in result.err
+
+
+def test_completed_with_errors_exits_2_unless_the_errors_are_allowed(
+    live_db: DatabaseHandle, run: Run
+) -> None:
+    errors = [['ORA-31693: Table data object "HR"."EMPLOYEES" failed to load/unload']]
+    live_db.next_job_completes_with_errors(errors)
+    assert run("export", "SCHEMAS=HR", "DUMPFILE=a.dmp", *FAST).code == 2
+    live_db.next_job_completes_with_errors(errors)
+    allowed = run("export", "SCHEMAS=HR", "DUMPFILE=b.dmp", *FAST, "--allowed-errors", "ORA-31693")
+    assert allowed.code == 0
+
+
+def test_import_with_impdp_parameters(live_db: DatabaseHandle, run: Run) -> None:
+    assert run("export", "SCHEMAS=HR", "DUMPFILE=hr_%U.dmp", *FAST).code == 0
+    result = run(
+        "import", "DUMPFILE=hr_%U.dmp", "SCHEMAS=HR", "REMAP_SCHEMA=HR:HR2", *FAST, "--output", "json"
+    )
+    assert result.code == 0
+    assert json.loads(result.out)["rows"]["HR2.EMPLOYEES"] == 20
+    assert len(live_db.rows("HR2", "EMPLOYEES")) == 20
+
+
+def test_parfile_and_command_line_parameters_combine(
+    live_db: DatabaseHandle, run: Run, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    parfile = Path(str(tmp_path)) / "hr.par"
+    parfile.write_text("# nightly HR export\nSCHEMAS=HR\nEXCLUDE=STATISTICS\n")
+    result = run("export", f"PARFILE={parfile}", "DUMPFILE=p.dmp", "JOB_NAME=EXP_PAR", *FAST)
+    assert result.code == 0
+    assert '"SYSTEM"."EXP_PAR" successfully completed' in result.out
+
+
+def test_status_of_a_running_and_of_a_finished_job(db: DatabaseHandle, run: Run) -> None:
+    run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_HR")
+    running = run("status", "EXP_HR", "--output", "json")
+    assert (running.code, json.loads(running.out)["state"]) == (0, "EXECUTING")
+    assert run("status", "EXP_HR").out.startswith("SYSTEM.EXP_HR: EXECUTING")
+    db.advance(3600)
+    assert "not found" in run("status", "EXP_HR").out
+
+
+def test_log_prints_the_log_and_follows_it_to_the_end(live_db: DatabaseHandle, run: Run) -> None:
+    live_db.set_job_rate(200_000)  # a second or so
+    run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_LOG")
+    result = run("log", "EXP_LOG", "--follow", "--poll-interval", "0.05")
+    assert result.code == 0
+    assert result.out.startswith('Starting "SYSTEM"."EXP_LOG":')
+    assert 'Job "SYSTEM"."EXP_LOG" successfully completed' in result.out
+    assert result.out.count("Starting") == 1  # no line printed twice
+
+
+def test_jobs_lists_jobs_with_a_master_table(db: DatabaseHandle, run: Run) -> None:
+    assert run("jobs").out.strip() == "No Data Pump jobs."
+    run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_HR")
+    rows = json.loads(run("jobs", "--output", "json").out)
+    assert [(r["owner"], r["job_name"], r["state"]) for r in rows] == [("SYSTEM", "EXP_HR", "EXECUTING")]
+    assert "EXP_HR" in run("jobs").out
+
+
+def test_stop_restart_and_kill(db: DatabaseHandle, run: Run) -> None:
+    run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_HR")
+    assert run("stop", "EXP_HR", "--immediate").code == 0
+    db.advance(5)
+    assert db.jobs()[0]["state"] == "NOT RUNNING"
+    assert run("restart", "EXP_HR").code == 0
+    assert db.jobs()[0]["state"] == "EXECUTING"
+    assert run("kill", "EXP_HR").code == 0
+    db.advance(5)
+    assert db.jobs() == []
+    gone = run("kill", "EXP_HR")
+    assert (gone.code, "already finished" in gone.out) == (1, True)
+
+
+def test_cleanup_lists_with_dry_run_and_then_drops_orphans(db: DatabaseHandle, run: Run) -> None:
+    run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_ORPHAN")
+    run("stop", "EXP_ORPHAN", "--immediate")
+    db.advance(7200)
+    dry = run("cleanup", "--dry-run", "--output", "json")
+    assert [j["job_name"] for j in json.loads(dry.out)["jobs"]] == ["EXP_ORPHAN"]
+    assert len(db.jobs()) == 1
+    recent = run("cleanup", "--older-than", "86400", "--output", "json")
+    assert [j["job_name"] for j in json.loads(recent.out)["skipped"]] == ["EXP_ORPHAN"]
+    assert len(db.jobs()) == 1
+    assert run("cleanup").code == 3  # dropping needs --older-than
+    assert "Dropped SYSTEM.EXP_ORPHAN" in run("cleanup", "--older-than", "3600").out
+    db.advance(5)
+    assert db.jobs() == []
+
+
+def test_the_encryption_password_prompt_is_answered_and_never_printed(
+    live_db: DatabaseHandle, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "S3cret-Pw")
+    encrypted = ("ENCRYPTION_MODE=PASSWORD", "ENCRYPTION_PWD_PROMPT=YES")
+    result = run("export", "SCHEMAS=HR", "DUMPFILE=enc.dmp", *encrypted, *FAST, "--output", "json")
+    assert result.code == 0
+    assert "S3cret-Pw" not in result.out + result.err

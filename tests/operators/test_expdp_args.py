@@ -1,0 +1,78 @@
+"""Operators take the job as expdp/impdp parameters: parfile=, expdp_args=, impdp_args= (templated)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_datapump import SpecError
+from airflow_datapump.operators import ExportOperator, ImportOperator
+from airflow_datapump.testing import DatabaseHandle
+from tests.operators.test_datapump_operators import context
+
+
+def test_the_three_arguments_are_templated() -> None:
+    for name in ("parfile", "expdp_args", "impdp_args"):
+        assert name in ExportOperator.template_fields
+        assert name in ImportOperator.template_fields
+
+
+def test_expdp_args_describe_the_export(db: DatabaseHandle) -> None:
+    db.set_clock("wall")
+    op = ExportOperator(task_id="e", expdp_args="SCHEMAS=HR DUMPFILE=hr_args.dmp JOB_NAME=EXP_ARGS",
+                        deferrable=False, poll_interval=0)  # fmt: skip
+    spec = op.build_spec(context())
+    assert (spec.schemas, spec.dump_files, spec.job_name) == (("HR",), ("hr_args.dmp",), "EXP_ARGS")
+    result = op.execute(context())
+    assert result["job_name"] == "EXP_ARGS"
+    assert (db.directory_path() / "hr_args.dmp").exists()
+
+
+def test_a_parfile_is_read_when_the_task_runs(db: DatabaseHandle, tmp_path: Path) -> None:
+    parfile = tmp_path / "imp.par"
+    op = ImportOperator(
+        task_id="i", parfile=str(parfile), impdp_args=["REMAP_SCHEMA=HR:HR2"], deferrable=False
+    )
+    parfile.write_text("SCHEMAS=HR\nDUMPFILE=hr.dmp\nTABLE_EXISTS_ACTION=REPLACE # a comment\n")
+    spec = op.build_spec(context())
+    assert (spec.operation, spec.schemas, spec.parameter("TABLE_EXISTS_ACTION")) == (
+        "IMPORT",
+        ("HR",),
+        "REPLACE",
+    )
+    assert [(r.old_value, r.value) for r in spec.remaps] == [("HR", "HR2")]
+
+
+def test_templated_args_are_checked_when_the_task_runs() -> None:
+    op = ExportOperator(task_id="e", expdp_args="SCHEMAS={{ params.schema }} DUMPFILE=x.dmp")  # fine at parse
+    op.expdp_args = "SCHEMAS=HR USERID=scott/tiger"  # what rendering produced
+    with pytest.raises(SpecError) as caught:
+        op.build_spec(context())
+    assert caught.value.field == "USERID"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"expdp_args": "SCHEMAS=HR COMPRESSION=bogus"}, "COMPRESSION"),
+        ({"impdp_args": "DUMPFILE=a.dmp"}, "impdp_args"),
+        ({"expdp_args": "SCHEMAS=HR", "schemas": ["SH"]}, "schemas"),
+        ({"expdp_args": "SCHEMAS=HR ATTACH=OLD_JOB"}, "ATTACH"),
+        ({"expdp_args": "SCHEMAS=HR ENCRYPTION_MODE=PASSWORD ENCRYPTION_PASSWORD=pw1"}, "expdp_args"),
+    ],
+)
+def test_bad_args_fail_when_the_dag_is_parsed(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        ExportOperator(task_id="e", **kwargs)
+    assert caught.value.field == field
+
+
+def test_a_password_variable_answers_the_prompt(db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW_VAR_DUMP_PW", "from-variable")
+    args = "SCHEMAS=HR ENCRYPTION_MODE=PASSWORD ENCRYPTION_PWD_PROMPT=YES"
+    op = ExportOperator(task_id="e", expdp_args=args, encryption_password_variable="dump_pw")
+    spec = op.build_spec(context())
+    assert spec.encryption_password is not None
+    assert spec.encryption_password.reveal() == "from-variable"
