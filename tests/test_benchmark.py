@@ -41,3 +41,10 @@ def test_a_deferred_job_costs_the_worker_nothing_while_it_runs() -> None:
     worker = [v for k, v in results.items() if k.startswith("worker round trips")]
     assert len(worker) == 2
     assert worker[0] == worker[1]  # does not grow with the job's length
+
+
+def test_streaming_a_file_moves_megabytes_per_round_trip_in_bounded_memory() -> None:
+    results = {m.what: m.value for m in load("transfer_costs").measure(megabytes=24, s3=False)}
+    for way in ("upload", "download"):
+        assert results[f"file:// {way}: MB per round trip"] >= 1
+        assert results[f"file:// {way}: peak MB in Python"] < 4 * 8  # a few 8 MB chunks, not 24 MB x 2

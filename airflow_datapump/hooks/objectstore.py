@@ -28,6 +28,11 @@ from airflow_datapump.exceptions import DatabaseCallError, TransferError
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
+# fsspec buffers writes in blocks (50 MB by default on S3, whose multipart parts are at least
+# 5 MB) and reads ahead by blocks: sized to the chunk, and no read-ahead, memory stays near
+# one chunk on every store.
+_MIN_PART_BYTES = 5 * 1024 * 1024
+_READ_OPTIONS: dict[str, Any] = {"block_size": transfer.DEFAULT_CHUNK_BYTES, "cache_type": "none"}
 
 
 class _Files(Protocol):
@@ -138,7 +143,7 @@ def _upload_member(
     part = target / transfer.part_name(name)
     digest = hashlib.sha256()
     progress = Progress(size, time.monotonic())
-    with part.open("wb") as out:
+    with part.open("wb", block_size=max(chunk, _MIN_PART_BYTES)) as out:
         for data in _chunks_from_database(hook, directory, name, chunk, progress):
             digest.update(data)
             out.write(data)
@@ -206,7 +211,7 @@ def _stream_into_database(hook: _Files, source: Any, directory: str, part: str, 
     digest = hashlib.sha256()
     progress = Progress(size, time.monotonic())
     position, last_log = 0, progress.started
-    with source.open("rb") as stream:
+    with source.open("rb", **_READ_OPTIONS) as stream:
         while True:
             data = stream.read(chunk)
             if not data and position > 0:
@@ -259,7 +264,7 @@ def _object_size(path: Any) -> int | None:
 
 def _object_sha(path: Any, chunk: int) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with path.open("rb", **_READ_OPTIONS) as stream:
         while data := stream.read(chunk):
             digest.update(data)
     return digest.hexdigest()
