@@ -10,6 +10,7 @@ when the destination is not templated.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,6 +52,7 @@ class _TransferOperator(BaseOperator):
         for key in ("job_name", "flashback_scn", "rows"):
             if about.get(key) is not None:
                 result[key] = about[key]
+        result["templates"] = _file_list("dump_files", self.dump_files)  # as rendered for this run
         assets.emit(context, self.outlets, result)
         return result
 
@@ -158,9 +160,11 @@ class _ObjectStorageOperator(_TransferOperator):
 
         text = str(location)
         if "{{" not in text and "{%" not in text and "://" in text:
-            uri = text.rstrip("/")
-            if all(getattr(o, "uri", None) != uri for o in self.outlets):
-                self.outlets = [*self.outlets, Asset(uri=uri)]
+            parts = urllib.parse.urlsplit(text.rstrip("/"))
+            # s3://aws_conn@bucket/key names a connection, not part of where the data is
+            asset = Asset(uri=parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl())
+            if all(getattr(o, "uri", None) != asset.uri for o in self.outlets):
+                self.outlets = [*self.outlets, asset]
 
     def hook(self) -> DatapumpHook:
         return DatapumpHook(oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy())
