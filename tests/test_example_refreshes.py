@@ -23,8 +23,12 @@ TABLES = ("REGIONS", "COUNTRIES", "DEPARTMENTS", "EMPLOYEES")
 
 @pytest.fixture
 def databases(airflow_db: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", "oracle://system:x@prod.example.com:1521?service_name=PROD")
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", "oracle://system:x@test.example.com:1521?service_name=TEST")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORACLE_SOURCE", "oracle://system:x@prod.example.com:1521?service_name=PROD"
+    )
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORACLE_TARGET", "oracle://system:x@test.example.com:1521?service_name=TEST"
+    )
     monkeypatch.setenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", "0.05")
     monkeypatch.setenv("DATAPUMP_DUMP_LOCATION", (tmp_path / "bucket").as_uri())
     with emulated_oracle(clock="wall") as oracle:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
@@ -45,11 +47,44 @@ class _Files(Protocol):
     def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo: ...
 
 
-def storage_path(location: Any) -> Any:
-    """An ``ObjectStoragePath`` for a path or URI (``s3://conn_id@bucket/key`` names a connection)."""
-    from airflow.sdk import ObjectStoragePath
+@dataclass(frozen=True)
+class Location:
+    """A folder or object on a filesystem Airflow attached: its fsspec filesystem and path.
 
-    return location if isinstance(location, ObjectStoragePath) else ObjectStoragePath(str(location))
+    Taken from an ``ObjectStoragePath`` (its ``fs`` and ``path``) or from a URI through
+    Airflow's ``attach``, so both work whatever universal-pathlib release is installed.
+    """
+
+    fs: Any
+    path: str
+    uri: str
+
+    def __truediv__(self, name: str) -> Location:
+        return Location(self.fs, f"{self.path.rstrip('/')}/{name}", f"{self.uri.rstrip('/')}/{name}")
+
+    def __str__(self) -> str:
+        return self.uri
+
+    def open(self, mode: str, **options: Any) -> Any:
+        return self.fs.open(self.path, mode, **options)
+
+    def exists(self) -> bool:
+        return bool(self.fs.exists(self.path))
+
+    def unlink(self) -> None:
+        self.fs.rm(self.path)
+
+
+def storage_location(location: Any) -> Location:
+    """Where ``location`` (an ObjectStoragePath, or a URI like ``s3://conn_id@bucket/key``) is."""
+    if hasattr(location, "fs") and hasattr(location, "path"):
+        return Location(location.fs, str(location.path), str(location))
+    from airflow.sdk.io.store import attach
+
+    parts = urllib.parse.urlsplit(str(location))
+    conn_id, _, host = parts.netloc.rpartition("@")
+    fs = attach(protocol=parts.scheme or "file", conn_id=conn_id or None).fs
+    return Location(fs, host + parts.path, urllib.parse.urlunsplit(parts._replace(netloc=host)))
 
 
 class ObjectStoreMixin:
@@ -68,7 +103,7 @@ class ObjectStoreMixin:
         """Copy every member of the sets from ``directory`` into the folder ``destination``."""
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
-        target = storage_path(destination)
+        target = storage_location(destination)
         target.fs.makedirs(target.path, exist_ok=True)
         copied: list[MemberCopy] = []
         for template in dump_files:
@@ -107,7 +142,7 @@ class ObjectStoreMixin:
         """
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
-        origin = storage_path(source)
+        origin = storage_location(source)
         copied: list[MemberCopy] = []
         for template in dump_files:
             manifest = _read_manifest(origin, template)
