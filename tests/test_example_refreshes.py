@@ -77,3 +77,26 @@ def test_producer_and_consumer_refresh_through_object_storage_chained_by_the_ass
     assert consumer.test().state == DagRunState.SUCCESS
     _same_rows(databases, "HR_COPY")
     assert not list(databases.database("TEST").directory_path().glob("*.dmp"))  # deleted after import
+
+
+def test_incremental_export_moves_each_intervals_rows_once(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
+    import pendulum
+    from airflow.utils.state import DagRunState
+
+    prod, test = databases.database("PROD"), databases.database("TEST")
+    test.create_user("HR_INC", "x")
+    dag = load_example("datapump_incremental_export").dag
+    intervals = []
+    for year in (2016, 2017):
+        run = dag.test(logical_date=pendulum.datetime(year, 1, 1, tz="UTC"))
+        assert run.state == DagRunState.SUCCESS
+        intervals.append(
+            (run.data_interval_start.replace(tzinfo=None), run.data_interval_end.replace(tzinfo=None))
+        )
+    moved = test.rows("HR_INC", "EMPLOYEES")
+    wanted = [r for r in prod.rows("HR", "EMPLOYEES") if any(a <= r[4] < b for a, b in intervals)]
+    assert moved == wanted
+    assert wanted  # the intervals are not empty
+    assert len(moved) < len(prod.rows("HR", "EMPLOYEES"))
