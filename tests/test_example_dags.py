@@ -246,3 +246,30 @@ def test_incremental_export_moves_each_intervals_rows_once(
     assert moved == wanted
     assert wanted  # the intervals are not empty
     assert len(moved) < len(prod.rows("HR", "EMPLOYEES"))
+
+
+def test_one_table_is_restored_from_a_schema_dump_after_listing_its_contents(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
+    from airflow.utils.state import DagRunState
+
+    test = databases.database("TEST")
+    test.load_sample_hr()
+    test.create_user("HR_RESTORE", "x")
+    hook = DatapumpHook(oracle_conn_id="oracle_target")
+    job = hook.submit(
+        JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], job_name="EXP_HR")
+    )
+    hook.wait(job, poll_interval=0.05)
+    contents = hook.dump_contents("DATA_PUMP_DIR", ["hr_%U.dmp"], export_log="EXP_HR.log", poll_interval=0.05)
+    hook.close()
+    assert contents.header["job_name"] == '"SYSTEM"."EXP_HR"'
+    assert sorted(contents.tables()) == ["HR.COUNTRIES", "HR.DEPARTMENTS", "HR.EMPLOYEES", "HR.REGIONS"]
+    assert contents.rows["HR.EMPLOYEES"] == len(test.rows("HR", "EMPLOYEES"))
+    assert not list(test.directory_path().glob("SQLF_*"))  # the SQL_FILE job's script and log are gone
+    dag = load_example("datapump_restore_one_table").dag
+    run = dag.test(run_conf={"dump": "hr_%U.dmp", "export_log": "EXP_HR.log", "table": "EMPLOYEES"})
+    assert run.state == DagRunState.SUCCESS
+    assert test.rows("HR_RESTORE", "EMPLOYEES") == test.rows("HR", "EMPLOYEES")
+    restored = test.execute("SELECT table_name FROM dba_tables WHERE owner = 'HR_RESTORE'")
+    assert restored == [("EMPLOYEES",)]  # only the one table

@@ -8,6 +8,7 @@ of up to 8 MB, plus the LOB read that fetches it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from typing import Any, Literal, TypeVar
 
 from airflow_datapump.core import calls, transfer
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
+from airflow_datapump.core.contents import DumpContents, objects_in
+from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.transfer import MemberCopy
@@ -58,6 +61,8 @@ class FilesMixin:
     run_call: Callable[[Call[Any]], Any]
     arun_call: Callable[[Call[Any]], Any]
     _retrying: Callable[[Callable[[], Any]], Any]
+    submit: Callable[..., JobRef]
+    wait: Callable[..., Any]
 
     def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo:  # defined by the hook
         raise NotImplementedError
@@ -180,6 +185,42 @@ class FilesMixin:
                 missing = _SUBSTITUTION.sub(f"{found + 1:02d}", template)
                 return [f"dump file {missing} is missing from the set {template} (it has {name})"]
         return []
+
+    def dump_contents(
+        self,
+        directory: str,
+        dump_files: list[str],
+        *,
+        export_log: str | None = None,
+        poll_interval: float = 5.0,
+        timeout: float | None = 3600.0,
+    ) -> DumpContents:
+        """What a dump file set holds, before anything is imported from it.
+
+        The first member's header (GET_DUMPFILE_INFO); every object, found by a SQL_FILE job
+        over the whole set (it writes DDL to a script and changes nothing; the script and its
+        log are deleted after reading); and, when ``export_log`` names the export's log in
+        ``directory``, the rows per table it reports.
+        """
+        members = [m for t in dump_files for m in self.dump_file_members(directory, t)]
+        if not members:
+            raise TransferError(f"no dump files {', '.join(dump_files)} in {directory}")
+        info = self.dumpfile_info(directory, members[0])
+        header = {name: value for code, value in info.items.items() if (name := info.ITEM_NAMES.get(code))}
+        name = "SQLF_" + hashlib.sha256(f"{directory}/{members}".encode()).hexdigest()[:12].upper()
+        spec = JobSpec("SQL_FILE", "FULL", directory=directory, dump_files=dump_files, job_name=name)
+        job = self.submit(spec, job_name=name)
+        try:
+            result = self.wait(job, poll_interval=poll_interval, timeout=timeout)
+            if result.verdict.value != "succeeded":
+                raise TransferError(f"the SQL_FILE job {name} over {', '.join(dump_files)} did not succeed")
+            sql, _ = self.read_file(directory, f"{name}.sql")
+        finally:
+            for leftover in (f"{name}.sql", job.log_file):
+                if leftover:
+                    self.delete_file(job.log_directory or directory, leftover)
+        rows = rows_moved(self.read_file(directory, export_log)[0].splitlines()) if export_log else {}
+        return DumpContents(members, header, objects_in(sql), rows)
 
     def server_version(self) -> str:
         raise NotImplementedError  # defined by the hook
