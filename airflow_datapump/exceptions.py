@@ -5,6 +5,7 @@ failures in one clause without swallowing Airflow's own::
 
     DatapumpError
      ├── SpecError (also a ValueError)   a job description that can never run
+     ├── TransferError                   a dump file copy is missing, short or corrupt
      └── DatabaseCallError               a call about a job failed (code, job, Data Pump lines)
           ├── JobNotFoundError           ORA-31626, ORA-31623
           ├── JobExistsError             ORA-31634
@@ -34,6 +35,15 @@ class SpecError(DatapumpError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{field}: {value!r} is not allowed; {allowed}")
+
+
+class TransferError(DatapumpError):
+    """Dump files could not be copied intact: a member is missing, or its copy's size or
+    checksum differs from the original. Nothing unverified keeps its final name."""
+
+    def __init__(self, message: str, *, file_name: str | None = None) -> None:
+        self.file_name = file_name
+        super().__init__(message)
 
 
 class DatabaseCallError(DatapumpError):

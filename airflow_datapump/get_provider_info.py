@@ -12,8 +12,12 @@ INTEGRATION = "Oracle Data Pump"
 
 # Modules per Airflow role, filled as each role's module lands.
 ROLE_MODULES: dict[str, list[str]] = {
-    "hooks": ["airflow_datapump.hooks.datapump", "airflow_datapump.hooks.files"],
-    "operators": ["airflow_datapump.operators.datapump"],
+    "hooks": [
+        "airflow_datapump.hooks.datapump",
+        "airflow_datapump.hooks.files",
+        "airflow_datapump.hooks.objectstore",
+    ],
+    "operators": ["airflow_datapump.operators.datapump", "airflow_datapump.operators.transfer"],
     "sensors": ["airflow_datapump.sensors.datapump"],
     "triggers": ["airflow_datapump.triggers.datapump"],
 }
@@ -63,6 +67,14 @@ def get_provider_info() -> dict[str, Any]:
     info["extra-links"] = ["airflow_datapump.ui.links.DatapumpJobLink"]
     # `airflow datapump ...` (Airflow 3.2+ loads provider CLI commands from this list).
     info["cli"] = ["airflow_datapump.cli.definition.get_cli_commands"]
+    # Dump file sets as Assets (airflow_datapump/assets.py): the scheme and its normaliser.
+    info["asset-uris"] = [
+        {
+            "schemes": ["datapump"],
+            "handler": "airflow_datapump.assets.sanitize_uri",
+            "factory": "airflow_datapump.assets.create_asset",
+        }
+    ]
     for role, modules in ROLE_MODULES.items():
         if modules:
             info[role] = [{"integration-name": INTEGRATION, "python-modules": list(modules)}]

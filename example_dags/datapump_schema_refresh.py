@@ -20,10 +20,9 @@ import hashlib
 import re
 
 import pendulum
-from airflow.sdk import DAG, get_current_context, task
+from airflow.sdk import DAG
 
-from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators import ExportOperator, ImportOperator
+from airflow_datapump.operators import CopyDumpFilesOperator, ExportOperator, ImportOperator
 
 
 def run_file_name(run_id: str) -> str:
@@ -62,27 +61,15 @@ with DAG(
         deferrable=True,
     )
 
-    @task
-    def copy_dump(exported: dict[str, object]) -> list[str]:
-        """Pull every member of the dump file set to the target over the link."""
-        params = get_current_context()["params"]
-        into = params["target_directory"]
-        source = DatapumpHook(oracle_conn_id="oracle_source")
-        directory = str(exported["dump_directory"])
-        members = [m for t in exported["dump_files"] for m in source.dump_file_members(directory, t)]  # type: ignore[attr-defined]
-        source.close()
-        target = DatapumpHook(oracle_conn_id="oracle_target")
-        for member in members:
-            target.delete_file(into, member)  # an earlier try's copy, if any
-        target.copy_files(
-            members,
-            link=params["link"],
-            direction="get",
-            source_directory=directory,
-            destination_directory=into,
-        )
-        target.close()
-        return members
+    copy_dump = CopyDumpFilesOperator(
+        task_id="copy_dump",
+        source_conn_id="oracle_source",
+        destination_conn_id="oracle_target",
+        link="{{ params.link }}",
+        dump_files=[DUMP],
+        source_directory="{{ params.source_directory }}",
+        destination_directory="{{ params.target_directory }}",
+    )
 
     import_hr_test = ImportOperator(
         task_id="import_hr_test",
@@ -97,4 +84,4 @@ with DAG(
         deferrable=True,
     )
 
-    copy_dump(export_hr.output) >> import_hr_test
+    export_hr >> copy_dump >> import_hr_test

@@ -57,3 +57,10 @@ def test_the_emulator_costs_the_same_per_row_per_job_and_per_reader() -> None:
     with bench.emulated_oracle() as oracle:
         _, during = bench.reader_wait(oracle, hold=hold)
     assert during / hold < 0.5  # a reader does not wait out the writer's transaction
+
+
+def test_streaming_a_file_moves_megabytes_per_round_trip_in_bounded_memory() -> None:
+    results = {m.what: m.value for m in load("transfer_costs").measure(megabytes=24, s3=False)}
+    for way in ("upload", "download"):
+        assert results[f"file:// {way}: MB per round trip"] >= 1
+        assert results[f"file:// {way}: peak MB in Python"] < 4 * 8  # a few 8 MB chunks, not 24 MB x 2

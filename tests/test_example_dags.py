@@ -177,3 +177,99 @@ def test_the_readme_quick_start_runs_in_a_scratch_airflow_of_its_own(tmp_path: P
     assert real_db.read_bytes() == before  # the environment's database was not touched
     assert sorted(p.name for p in real_home.iterdir()) == ["airflow.db"]
     assert list(scratch.iterdir()) == []  # the scratch Airflow home is gone
+
+
+# -- the refresh patterns of issue 14 §5; each checks the target's rows equal the source's ------
+
+TABLES = ("REGIONS", "COUNTRIES", "DEPARTMENTS", "EMPLOYEES")
+
+
+def _same_rows(oracle: EmulatedOracle, target_schema: str) -> None:
+    prod, test = oracle.database("PROD"), oracle.database("TEST")
+    for table in TABLES:
+        assert test.rows(target_schema, table) == prod.rows("HR", table)
+
+
+def test_network_mode_refresh_needs_no_dump_file(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
+    from airflow.utils.state import DagRunState
+
+    dag = load_example("datapump_refresh_network").dag
+    assert dag.test().state == DagRunState.SUCCESS
+    _same_rows(databases, "HR_NET")
+    assert not list(databases.database("TEST").directory_path().glob("*.dmp"))
+    assert not list(databases.database("PROD").directory_path().glob("*.dmp"))
+
+
+def test_producer_and_consumer_refresh_through_object_storage_chained_by_the_asset(
+    databases: EmulatedOracle,
+    load_example: Callable[[str], ModuleType],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from airflow.utils.state import DagRunState
+
+    monkeypatch.setenv("DATAPUMP_DUMP_LOCATION", (tmp_path / "bucket").as_uri())
+
+    module = load_example("datapump_refresh_through_object_storage")
+    producer, consumer = (module.DAGS[name] for name in ("datapump_dump_producer", "datapump_dump_consumer"))
+    assert module.DUMPS.uri in str(consumer.timetable.asset_condition)  # scheduled on the upload
+    assert module.DUMPS.uri in [getattr(o, "uri", None) for o in producer.get_task("upload").outlets]
+    assert producer.test().state == DagRunState.SUCCESS
+    uploaded = sorted(p.name for p in (tmp_path / "bucket").iterdir())
+    assert uploaded[-1].endswith(".manifest.json")
+    assert not list(databases.database("PROD").directory_path().glob("*.dmp"))  # deleted once uploaded
+    assert consumer.test().state == DagRunState.SUCCESS
+    _same_rows(databases, "HR_COPY")
+    assert not list(databases.database("TEST").directory_path().glob("*.dmp"))  # deleted after import
+
+
+def test_incremental_export_moves_each_intervals_rows_once(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
+    import pendulum
+    from airflow.utils.state import DagRunState
+
+    prod, test = databases.database("PROD"), databases.database("TEST")
+    test.create_user("HR_INC", "x")
+    dag = load_example("datapump_incremental_export").dag
+    intervals = []
+    for year in (2016, 2017):
+        run = dag.test(logical_date=pendulum.datetime(year, 1, 1, tz="UTC"))
+        assert run.state == DagRunState.SUCCESS
+        intervals.append(
+            (run.data_interval_start.replace(tzinfo=None), run.data_interval_end.replace(tzinfo=None))
+        )
+    moved = test.rows("HR_INC", "EMPLOYEES")
+    wanted = [r for r in prod.rows("HR", "EMPLOYEES") if any(a <= r[4] < b for a, b in intervals)]
+    assert moved == wanted
+    assert wanted  # the intervals are not empty
+    assert len(moved) < len(prod.rows("HR", "EMPLOYEES"))
+
+
+def test_one_table_is_restored_from_a_schema_dump_after_listing_its_contents(
+    databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
+) -> None:
+    from airflow.utils.state import DagRunState
+
+    test = databases.database("TEST")
+    test.load_sample_hr()
+    test.create_user("HR_RESTORE", "x")
+    hook = DatapumpHook(oracle_conn_id="oracle_target")
+    job = hook.submit(
+        JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], job_name="EXP_HR")
+    )
+    hook.wait(job, poll_interval=0.05)
+    contents = hook.dump_contents("DATA_PUMP_DIR", ["hr_%U.dmp"], export_log="EXP_HR.log", poll_interval=0.05)
+    hook.close()
+    assert contents.header["job_name"] == '"SYSTEM"."EXP_HR"'
+    assert sorted(contents.tables()) == ["HR.COUNTRIES", "HR.DEPARTMENTS", "HR.EMPLOYEES", "HR.REGIONS"]
+    assert contents.rows["HR.EMPLOYEES"] == len(test.rows("HR", "EMPLOYEES"))
+    assert not list(test.directory_path().glob("SQLF_*"))  # the SQL_FILE job's script and log are gone
+    dag = load_example("datapump_restore_one_table").dag
+    run = dag.test(run_conf={"dump": "hr_%U.dmp", "export_log": "EXP_HR.log", "table": "EMPLOYEES"})
+    assert run.state == DagRunState.SUCCESS
+    assert test.rows("HR_RESTORE", "EMPLOYEES") == test.rows("HR", "EMPLOYEES")
+    restored = test.execute("SELECT table_name FROM dba_tables WHERE owner = 'HR_RESTORE'")
+    assert restored == [("EMPLOYEES",)]  # only the one table

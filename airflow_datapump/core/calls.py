@@ -34,7 +34,7 @@ FILE_CHUNK_BYTES = 8 * 1024 * 1024  # what one read of a file fetches: a CLOB OU
 
 @dataclass(frozen=True)
 class Out:
-    kind: Literal["number", "text", "clob"]
+    kind: Literal["number", "text", "clob", "blob"]
     size: int = 0
 
 
@@ -47,6 +47,7 @@ class Call(Generic[T]):
     query: bool = False
     job_name: str | None = None
     owner: str | None = None
+    blob_binds: tuple[str, ...] = ()  # IN binds sent as BLOBs (bytes over 32767 bytes)
 
 
 # -- submit ----------------------------------------------------------------------------------

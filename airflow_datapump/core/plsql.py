@@ -416,3 +416,65 @@ BEGIN
                               destination_file_name => :destination_file,
                               destination_database => :database_link);
 END;"""
+
+# Streaming a file between a directory and the worker (hooks/transfer.py). Reading: up to
+# :max_bytes from a byte offset, loaded from the BFILE into a temporary BLOB that the driver
+# fetches in one LOB read (DBMS_LOB.READ's 32767-byte RAW limit never applies: no PL/SQL
+# buffer holds the data). Writing: the chunk arrives as one BLOB bind and is put into the
+# file 32767 bytes (the most UTL_FILE.PUT_RAW takes) at a time, opened 'wb' for the first
+# chunk and 'ab' after it; the file's new length comes back so the caller can check it.
+READ_CHUNK = """
+DECLARE
+  l_file   BFILE := BFILENAME(:directory, :file_name);
+  l_blob   BLOB;
+  l_dest   INTEGER := 1;
+  l_src    INTEGER := :position + 1;
+  l_length INTEGER;
+BEGIN
+  DBMS_LOB.FILEOPEN(l_file, DBMS_LOB.FILE_READONLY);
+  l_length := DBMS_LOB.GETLENGTH(l_file);
+  :file_length := l_length;
+  DBMS_LOB.CREATETEMPORARY(l_blob, TRUE);
+  IF l_length > :position THEN
+    DBMS_LOB.LOADBLOBFROMFILE(l_blob, l_file, LEAST(l_length - :position, :max_bytes), l_dest, l_src);
+  END IF;
+  DBMS_LOB.FILECLOSE(l_file);
+  :chunk := l_blob;
+END;"""
+
+WRITE_CHUNK = """
+DECLARE
+  l_file   UTL_FILE.FILE_TYPE;
+  l_length INTEGER := NVL(DBMS_LOB.GETLENGTH(:chunk), 0);
+  l_pos    INTEGER := 1;
+  l_amount BINARY_INTEGER;
+  l_buffer RAW(32767);
+  l_exists BOOLEAN;
+  l_size   NUMBER;
+  l_block  BINARY_INTEGER;
+BEGIN
+  l_file := UTL_FILE.FOPEN(:directory, :file_name, CASE WHEN :position = 0 THEN 'wb' ELSE 'ab' END, 32767);
+  WHILE l_pos <= l_length LOOP
+    l_amount := 32767;
+    DBMS_LOB.READ(:chunk, l_amount, l_pos, l_buffer);
+    UTL_FILE.PUT_RAW(l_file, l_buffer, TRUE);
+    l_pos := l_pos + l_amount;
+  END LOOP;
+  UTL_FILE.FCLOSE(l_file);
+  UTL_FILE.FGETATTR(:directory, :file_name, l_exists, l_size, l_block);
+  :file_length := l_size;
+EXCEPTION
+  WHEN OTHERS THEN
+    IF UTL_FILE.IS_OPEN(l_file) THEN
+      UTL_FILE.FCLOSE(l_file);
+    END IF;
+    RAISE;
+END;"""
+
+# A copied member gets its final name only once verified; an older file of that name is
+# replaced (UTL_FILE.FRENAME with overwrite, in the same directory).
+RENAME_FILE = """
+BEGIN
+  UTL_FILE.FRENAME(src_location => :directory, src_filename => :file_name, dest_location => :directory,
+                   dest_filename => :new_name, overwrite => TRUE);
+END;"""

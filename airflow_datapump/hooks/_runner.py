@@ -25,6 +25,8 @@ def _variable(cursor: Any, out: Out) -> Any:
         return cursor.var(oracledb.DB_TYPE_NUMBER)
     if out.kind == "clob":
         return cursor.var(oracledb.DB_TYPE_CLOB)
+    if out.kind == "blob":
+        return cursor.var(oracledb.DB_TYPE_BLOB)
     return cursor.var(str, out.size or 4000)
 
 
@@ -47,6 +49,8 @@ def run(connection: Any, call: Call[T]) -> T:
     cursor = connection.cursor()
     try:
         variables = {name: _variable(cursor, out) for name, out in call.outs.items()}
+        if call.blob_binds:
+            cursor.setinputsizes(**dict.fromkeys(call.blob_binds, oracledb.DB_TYPE_BLOB))
         cursor.execute(call.statement, {**call.binds, **variables})
         rows = cursor.fetchall() if call.query else []
         values: dict[str, Any] = {}
@@ -94,6 +98,8 @@ async def arun(connection: Any, call: Call[T]) -> T:
     cursor = connection.cursor()
     try:
         variables = {name: _variable(cursor, out) for name, out in call.outs.items()}
+        if call.blob_binds:
+            cursor.setinputsizes(**dict.fromkeys(call.blob_binds, oracledb.DB_TYPE_BLOB))
         await cursor.execute(call.statement, {**call.binds, **variables})
         rows = await cursor.fetchall() if call.query else []
         values: dict[str, Any] = {}

@@ -8,17 +8,21 @@ of up to 8 MB, plus the LOB read that fetches it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal, TypeVar
 
-from airflow_datapump.core import calls
+from airflow_datapump.core import calls, transfer
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
+from airflow_datapump.core.contents import DumpContents, objects_in
+from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import DatabaseCallError, SpecError
+from airflow_datapump.core.transfer import MemberCopy
+from airflow_datapump.exceptions import DatabaseCallError, SpecError, TransferError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +61,8 @@ class FilesMixin:
     run_call: Callable[[Call[Any]], Any]
     arun_call: Callable[[Call[Any]], Any]
     _retrying: Callable[[Callable[[], Any]], Any]
+    submit: Callable[..., JobRef]
+    wait: Callable[..., Any]
 
     def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo:  # defined by the hook
         raise NotImplementedError
@@ -180,6 +186,42 @@ class FilesMixin:
                 return [f"dump file {missing} is missing from the set {template} (it has {name})"]
         return []
 
+    def dump_contents(
+        self,
+        directory: str,
+        dump_files: list[str],
+        *,
+        export_log: str | None = None,
+        poll_interval: float = 5.0,
+        timeout: float | None = 3600.0,
+    ) -> DumpContents:
+        """What a dump file set holds, before anything is imported from it.
+
+        The first member's header (GET_DUMPFILE_INFO); every object, found by a SQL_FILE job
+        over the whole set (it writes DDL to a script and changes nothing; the script and its
+        log are deleted after reading); and, when ``export_log`` names the export's log in
+        ``directory``, the rows per table it reports.
+        """
+        members = [m for t in dump_files for m in self.dump_file_members(directory, t)]
+        if not members:
+            raise TransferError(f"no dump files {', '.join(dump_files)} in {directory}")
+        info = self.dumpfile_info(directory, members[0])
+        header = {name: value for code, value in info.items.items() if (name := info.ITEM_NAMES.get(code))}
+        name = "SQLF_" + hashlib.sha256(f"{directory}/{members}".encode()).hexdigest()[:12].upper()
+        spec = JobSpec("SQL_FILE", "FULL", directory=directory, dump_files=dump_files, job_name=name)
+        job = self.submit(spec, job_name=name)
+        try:
+            result = self.wait(job, poll_interval=poll_interval, timeout=timeout)
+            if result.verdict.value != "succeeded":
+                raise TransferError(f"the SQL_FILE job {name} over {', '.join(dump_files)} did not succeed")
+            sql, _ = self.read_file(directory, f"{name}.sql")
+        finally:
+            for leftover in (f"{name}.sql", job.log_file):
+                if leftover:
+                    self.delete_file(job.log_directory or directory, leftover)
+        rows = rows_moved(self.read_file(directory, export_log)[0].splitlines()) if export_log else {}
+        return DumpContents(members, header, objects_in(sql), rows)
+
     def server_version(self) -> str:
         raise NotImplementedError  # defined by the hook
 
@@ -191,15 +233,100 @@ class FilesMixin:
         direction: Literal["get", "put"],
         source_directory: str,
         destination_directory: str,
+        destination_suffix: str = "",
     ) -> list[str]:
-        """DBMS_FILE_TRANSFER.GET_FILE or PUT_FILE each file over a database link (§7.5)."""
+        """DBMS_FILE_TRANSFER.GET_FILE or PUT_FILE each file over a database link (§7.5).
+
+        Each lands as its name plus ``destination_suffix`` (copy_dump_files writes ``.part``
+        files and renames them once verified).
+        """
         for name in files:
             call = calls.transfer_file(
                 direction,
                 link=link,
                 source=(source_directory, name),
-                destination=(destination_directory, name),
+                destination=(destination_directory, name + destination_suffix),
             )
             log.info("Copying %s over %s (%s)", name, link, direction)
             self.run_call(call)
         return files
+
+    def rename_file(self, directory: str, file_name: str, new_name: str) -> None:
+        """FRENAME within a directory, replacing a file of the new name."""
+        self._retrying(lambda: self.run_call(transfer.rename_file(directory, file_name, new_name)))
+
+    def copy_dump_files(
+        self,
+        dump_files: list[str],
+        *,
+        remote: FilesMixin,
+        link: str,
+        direction: Literal["get", "put"] = "get",
+        source_directory: str,
+        destination_directory: str,
+        delete_source: bool = False,
+    ) -> list[MemberCopy]:
+        """Copy every member of dump file sets over a database link, verified and retry-safe.
+
+        This hook's database runs DBMS_FILE_TRANSFER: with ``get`` it is the destination and
+        pulls from ``remote`` (a hook on the source, which ``link`` reaches); with ``put`` it is
+        the source. A member already at the destination with the source's size and the same
+        export's dump header is kept; any other is copied to ``<name>.part``, its size checked
+        on both ends, then renamed. Source members are deleted, when asked, only after every
+        member is verified.
+        """
+        source, destination = (remote, self) if direction == "get" else (self, remote)
+        members = [m for t in dump_files for m in source.dump_file_members(source_directory, t)]
+        if not members:
+            raise TransferError(f"no dump files {', '.join(dump_files)} in {source_directory} to copy")
+        copied = []
+        for name in members:
+            size = source.file_size(source_directory, name) or 0
+            if _same_copy(source, destination, (source_directory, destination_directory), name, size):
+                log.info("%s is already in %s with its %d bytes: kept", name, destination_directory, size)
+                copied.append(MemberCopy(name, size, kept=True))
+                continue
+            part = transfer.part_name(name)
+            destination.delete_file(destination_directory, part)  # an interrupted try's
+            self.copy_files(
+                [name],
+                link=link,
+                direction=direction,
+                source_directory=source_directory,
+                destination_directory=destination_directory,
+                destination_suffix=transfer.PART_SUFFIX,
+            )
+            landed = destination.file_size(destination_directory, part)
+            if landed != size:
+                destination.delete_file(destination_directory, part)
+                raise TransferError(
+                    f"{name} arrived with {landed} bytes of {size}; the partial copy was removed",
+                    file_name=name,
+                )
+            destination.rename_file(destination_directory, part, name)
+            copied.append(MemberCopy(name, size))
+        if delete_source:
+            for member in copied:
+                source.delete_file(source_directory, member.name)
+                log.info("Deleted %s from %s after its copy was verified", member.name, source_directory)
+        return copied
+
+
+def _same_copy(
+    source: FilesMixin, destination: FilesMixin, directories: tuple[str, str], name: str, size: int
+) -> bool:
+    """A destination file is a finished copy when its size and dump header match the source's.
+
+    Same-size members of different exports are common (FILESIZE makes them so), so the
+    header's GUID decides when both files are Data Pump dumps.
+    """
+    if destination.file_size(directories[1], name) != size:
+        return False
+    guids = []
+    for hook, directory in ((source, directories[0]), (destination, directories[1])):
+        try:
+            info = hook.dumpfile_info(directory, name)
+        except DatabaseCallError:
+            return True  # not a dump file: the size is all there is to compare
+        guids.append(info.get("guid") if info.is_datapump else None)
+    return guids[0] == guids[1]

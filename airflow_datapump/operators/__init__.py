@@ -1,5 +1,16 @@
-"""Operators: ExportOperator and ImportOperator, which submit a job and wait for it."""
+"""Operators: Data Pump jobs (ExportOperator, ImportOperator) and moving their dump files."""
 
 from airflow_datapump.operators.datapump import ExportOperator, ImportOperator
+from airflow_datapump.operators.transfer import (
+    CopyDumpFilesOperator,
+    DumpFromObjectStorageOperator,
+    DumpToObjectStorageOperator,
+)
 
-__all__ = ["ExportOperator", "ImportOperator"]
+__all__ = [
+    "CopyDumpFilesOperator",
+    "DumpFromObjectStorageOperator",
+    "DumpToObjectStorageOperator",
+    "ExportOperator",
+    "ImportOperator",
+]

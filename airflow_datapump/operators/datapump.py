@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from airflow_datapump import assets
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, SpecError
@@ -27,10 +28,24 @@ ORACLE_MAINTAINED = frozenset(
 class ExportOperator(DatapumpOperator):
     """Export with Data Pump (expdp). Consistent as of submit unless a flashback is given.
 
-    An existing dump file is never overwritten unless ``reuse_dump_files=True``.
+    An existing dump file is never overwritten unless ``reuse_dump_files=True``. Asset
+    outlets (``outlets=[dump_set_asset(...)]``, see :mod:`airflow_datapump.assets`) get an
+    event whose extra names the job, its SCN, the files with their sizes and the rows per table.
     """
 
     operation = "EXPORT"
+
+    def _finish(self, context: Any, event: dict[str, Any], hook: DatapumpHook) -> dict[str, Any]:
+        result = super()._finish(context, event, hook)
+        if self.outlets:
+            sizes = {
+                member: hook.file_size(result["dump_directory"], member) or 0
+                for template in result["dump_files"]
+                for member in hook.dump_file_members(result["dump_directory"], template)
+            }
+            scn = (event.get("job") or {}).get("flashback_scn")
+            assets.emit(context, self.outlets, assets.export_extra(result, sizes, scn))
+        return result
 
     def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
         if spec.reuse_dump_files:

@@ -191,10 +191,21 @@ class DbmsLob:
     # --- loading from BFILEs -------------------------------------------------------------
 
     def load(self, ctx: CallContext, args: dict[str, Value], src_name: str) -> bytes:
-        """The bytes LOAD*FROMFILE reads, after the open check and the range rules."""
-        raw = self.file_bytes(ctx, _bfile(args, src_name))
-        start, stop = ops.load_range(len(raw), int_arg(args, "AMOUNT"), int_arg(args, "SRC_OFFSET"))
-        return raw[start:stop]
+        """The bytes LOAD*FROMFILE reads, after the open check and the range rules; only that
+        range is read from disk, so loading a large file piece by piece stays cheap."""
+        bfile = _bfile(args, src_name)
+        key = (bfile.directory, bfile.filename)
+        if key not in self.sessions.of(ctx.session).open_files:
+            raise ops.lob_error(22289, "cannot perform FILEREAD operation on an unopened file or LOB")
+        path = self.path(ctx, bfile, "FILEREAD")
+        try:
+            with path.open("rb") as stream:
+                size = stream.seek(0, 2)
+                start, stop = ops.load_range(size, int_arg(args, "AMOUNT"), int_arg(args, "SRC_OFFSET"))
+                stream.seek(start)
+                return stream.read(stop - start)
+        except OSError as exc:
+            raise _os_failure("FILEREAD", exc) from exc
 
     def loadclobfromfile(self, ctx: CallContext, args: dict[str, Value]) -> Value:
         """LOADCLOBFROMFILE: bytes converted from BFILE_CSID (0 = database charset, UTF-8);

@@ -1,0 +1,176 @@
+"""Moving dump files: the calls that stream a file in chunks, and the rules a copy follows.
+
+Pure values and logic, no I/O: the hook runs the calls and talks to object storage. The rules
+are a DBA's: a member is written under a temporary name (``<name>.part``) and gets its final
+name only after its size (and checksum, where the copy passes through the worker) is checked,
+so a final name always means a complete copy and anything half-copied is visibly unfinished;
+a manifest written after the last member says the whole set arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from airflow_datapump.core import plsql
+from airflow_datapump.core.calls import Call, Out, Rows, Values
+
+PART_SUFFIX = ".part"
+MANIFEST_SUFFIX = ".manifest.json"
+DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024  # per round trip; memory held is about one chunk
+MIN_CHUNK_BYTES = 1024 * 1024
+MAX_CHUNK_BYTES = 256 * 1024 * 1024
+VERIFY_CHOICES = ("checksum", "size")
+_SUBSTITUTION = re.compile(r"%[UuLl]")
+
+
+def part_name(member: str) -> str:
+    """Where a member is written until it is verified."""
+    return member + PART_SUFFIX
+
+
+def manifest_name(template: str) -> str:
+    """The manifest of a set, named after its template (``hr_%U.dmp.manifest.json``)."""
+    return _SUBSTITUTION.sub("XX", template) + MANIFEST_SUFFIX
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """The member names a template stands for: ``%U`` two digits, ``%L`` two or more."""
+    pieces = re.split(r"(%[UuLl])", template)
+    regex = "".join(
+        (r"\d{2}" if p.upper() == "%U" else r"\d{2,}") if _SUBSTITUTION.fullmatch(p) else re.escape(p)
+        for p in pieces
+    )
+    return re.compile(regex + r"\Z")
+
+
+def members_of(template: str, names: list[str]) -> list[str]:
+    """The names (from a listing) that are members of ``template``, in member order."""
+    pattern = template_pattern(template)
+    return sorted((n for n in names if pattern.match(n)), key=lambda n: (len(n), n))
+
+
+def check_chunk_bytes(value: int) -> int:
+    from airflow_datapump.exceptions import SpecError
+
+    if not isinstance(value, int) or not MIN_CHUNK_BYTES <= value <= MAX_CHUNK_BYTES:
+        raise SpecError(
+            "chunk_bytes", value, f"a whole number of bytes from {MIN_CHUNK_BYTES} to {MAX_CHUNK_BYTES}"
+        )
+    return value
+
+
+def check_verify(value: str) -> str:
+    from airflow_datapump.exceptions import SpecError
+
+    if value not in VERIFY_CHOICES:
+        raise SpecError("verify", value, f"one of {', '.join(VERIFY_CHOICES)}")
+    return value
+
+
+# -- calls --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataChunk:
+    data: bytes
+    position: int  # byte offset after this chunk
+    length: int  # the file's length in bytes
+
+
+def read_chunk(directory: str, file_name: str, *, position: int, max_bytes: int) -> Call[DataChunk]:
+    """Up to ``max_bytes`` of a file from byte ``position``: see :data:`.plsql.READ_CHUNK`."""
+    binds = {"directory": directory, "file_name": file_name, "position": position, "max_bytes": max_bytes}
+
+    def parse(values: Values, rows: Rows) -> DataChunk:
+        data = bytes(values.get("chunk") or b"")
+        return DataChunk(data, position + len(data), int(values.get("file_length") or 0))
+
+    outs = {"chunk": Out("blob"), "file_length": Out("number")}
+    return Call(plsql.READ_CHUNK, binds, parse, outs)
+
+
+def write_chunk(directory: str, file_name: str, data: bytes, *, position: int) -> Call[int]:
+    """Append ``data`` to a file (create it when ``position`` is 0); the file's new length."""
+    binds = {"directory": directory, "file_name": file_name, "chunk": data, "position": position}
+
+    def parse(values: Values, rows: Rows) -> int:
+        return int(values.get("file_length") or 0)
+
+    return Call(plsql.WRITE_CHUNK, binds, parse, {"file_length": Out("number")}, blob_binds=("chunk",))
+
+
+def rename_file(directory: str, file_name: str, new_name: str) -> Call[None]:
+    binds = {"directory": directory, "file_name": file_name, "new_name": new_name}
+    return Call(plsql.RENAME_FILE, binds, lambda v, r: None)
+
+
+# -- what a copy did -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberCopy:
+    """One member of a set after a copy: ``kept`` when a verified copy was already there."""
+
+    name: str
+    size: int
+    kept: bool = False
+    sha256: str | None = None
+    guid: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Manifest:
+    """What a completed upload wrote beside its members; ``complete`` only after the last one."""
+
+    template: str
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    complete: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"template": self.template, "complete": self.complete, "members": self.members}, indent=1
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        raw = json.loads(text)
+        return cls(str(raw["template"]), dict(raw.get("members") or {}), bool(raw.get("complete")))
+
+
+class Progress:
+    """Bytes moved and the rate, for the task log; the caller supplies the clock."""
+
+    def __init__(self, total: int, started: float) -> None:
+        self.total = total
+        self.started = started
+        self.done = 0
+
+    def add(self, count: int) -> None:
+        self.done += count
+
+    def line(self, name: str, now: float) -> str:
+        elapsed = max(now - self.started, 1e-9)
+        share = f" ({100 * self.done // self.total}%)" if self.total else ""
+        return f"{name}: {_mb(self.done)} of {_mb(self.total)}{share}, {_mb(int(self.done / elapsed))}/s"
+
+
+def _mb(count: int) -> str:
+    return f"{count / 1048576:.1f} MB"
+
+
+def summary(members: list[MemberCopy], *, source: str, destination: str) -> dict[str, Any]:
+    """What a copy task returns (XCom) and puts in its Asset event: small, JSON, no secrets."""
+    return {
+        "source": source,
+        "destination": destination,
+        "files": [m.name for m in members],
+        "bytes": sum(m.size for m in members),
+        "kept": [m.name for m in members if m.kept],
+        "members": [m.to_dict() for m in members],
+    }
