@@ -171,7 +171,15 @@ def stand_ins(reply: dict[str, Any], latency: float, blocking_lookups: list[int]
     """The stand-in driver and connection lookups, for as long as the block runs."""
     pools: list[Pool] = []
     # What the triggerer's lookups return: the task SDK's Connection (nothing to decrypt).
-    connection = Connection(conn_id="bench", uri=os.environ["AIRFLOW_CONN_BENCH"])
+    connection = Connection(  # AIRFLOW_CONN_BENCH, field by field (Airflow 3.0 takes no uri)
+        conn_id="bench",
+        conn_type="oracle",
+        host="bench.example.com",
+        port=1521,
+        login="system",
+        password="x",
+        extra='{"service_name": "BENCH"}',
+    )
 
     def create_pool_async(**kwargs: Any) -> Pool:
         pools.append(Pool(reply, latency, **kwargs))

@@ -76,7 +76,8 @@ def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:
     assert results["CPU per poll, ms"] < scale.CPU_PER_POLL_BUDGET_MS
     assert results["memory above baseline, MB"] < 20
     assert results["middle half of the first polls spans, share of the interval"] > 0.3  # no lock-step
-    assert 1.8 <= results["polls per trigger in steady state"] <= 2.2
+    # Two intervals: two polls each, fewer only when a busy machine delays the loop.
+    assert 1.5 <= results["polls per trigger in steady state"] <= 2.2
     assert 1 <= results["sessions the pool opened"] <= 8  # the demand, not one per trigger
     assert results["progress lines in the first interval"] == 1000
     assert results["progress lines in steady state (nothing moved)"] == 0
