@@ -25,9 +25,10 @@ ROLE_MODULES: dict[str, list[str]] = {
 
 # Read by the operators; declared here so `airflow config list` shows it with its default.
 DEFAULT_POLL_INTERVAL = 30.0
+DEFAULT_POOL_MAX_SESSIONS = 8
 CONFIG: dict[str, Any] = {
     "datapump": {
-        "description": "Defaults for the Data Pump operators.",
+        "description": "Defaults for the Data Pump operators and the triggerer's sessions.",
         "options": {
             "poll_interval": {
                 "description": (
@@ -38,7 +39,18 @@ CONFIG: dict[str, Any] = {
                 "type": "float",
                 "example": "60",
                 "default": str(DEFAULT_POLL_INTERVAL),
-            }
+            },
+            "pool_max_sessions": {
+                "description": (
+                    "The most sessions the triggerer's pool opens to one database for one "
+                    "connection. The pool opens sessions only while every open one is busy and "
+                    "closes idle ones, so this is a ceiling, not a size."
+                ),
+                "version_added": "0.1.0",
+                "type": "integer",
+                "example": "16",
+                "default": str(DEFAULT_POOL_MAX_SESSIONS),
+            },
         },
     }
 }

@@ -31,6 +31,7 @@ class ConnectParams:
     kwargs: dict[str, Any] = field(repr=False)  # holds the password: never printed
     module: str | None = None
     current_schema: str | None = None
+    thick: bool = False  # the connection asks for thick mode: no asyncio driver then
 
     def key(self) -> tuple[Any, ...]:
         """What identifies a pool: everything but the password."""
@@ -78,4 +79,4 @@ def connect_params(conn: Any) -> ConnectParams:
         if extra.get(name) is not None:
             config[name] = extra.get(name)
     current_schema = schema if schema and service_name else None
-    return ConnectParams(config, extra.get("module"), current_schema)
+    return ConnectParams(config, extra.get("module"), current_schema, bool(extra.get("thick_mode")))

@@ -1,8 +1,11 @@
-"""One small async connection pool per Airflow connection and event loop, per process.
+"""One async connection pool per Airflow connection and event loop, per process.
 
 A triggerer watches many jobs with many triggers; each poll borrowing a pooled session means
-that after warm-up a status poll opens no session. The Airflow connection is fetched once per
-hook, with ``aget_connection``, never with the blocking call on the event loop.
+that after warm-up a status poll opens no session. The pool opens a session only when every
+open one is busy, up to ``[datapump] pool_max_sessions``, and closes sessions left idle, so
+its size follows the demand: polls spread over the interval (see the trigger) need about
+one. The Airflow connection is fetched once per hook, with ``aget_connection``, never with
+the blocking call on the event loop (that also tells whether the hook runs in thick mode).
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from typing import Any
 import oracledb
 from asgiref.sync import sync_to_async
 
+from airflow_datapump.get_provider_info import DEFAULT_POOL_MAX_SESSIONS
 from airflow_datapump.hooks._connect import ConnectParams, connect_params
 
-POOL_MIN, POOL_MAX = 1, 4
+POOL_MIN = 1
+# A session idle this long is closed (down to POOL_MIN): a burst of polls leaves no crowd behind.
+POOL_IDLE_SECONDS = 120
 # Pools belong to their event loop; keyed weakly by the loop so a new loop never inherits one.
 _POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], Any]] = (
     weakref.WeakKeyDictionary()
@@ -41,9 +47,21 @@ async def get_pool(hook: Any) -> Any:
     key = (hook.get_conn_id(), params.key())
     pool = pools.get(key)
     if pool is None:
-        pool = oracledb.create_pool_async(min=POOL_MIN, max=POOL_MAX, increment=1, **params.kwargs)
+        pool = oracledb.create_pool_async(
+            min=POOL_MIN, max=pool_max_sessions(), increment=1, timeout=POOL_IDLE_SECONDS, **params.kwargs
+        )
         pools[key] = pool
     return pool
+
+
+def pool_max_sessions() -> int:
+    """``[datapump] pool_max_sessions``: the most sessions one pool opens to one database."""
+    from airflow.configuration import conf
+
+    value = conf.getint("datapump", "pool_max_sessions", fallback=DEFAULT_POOL_MAX_SESSIONS)
+    if value < POOL_MIN:
+        raise ValueError(f"[datapump] pool_max_sessions: {value!r} is not allowed; at least {POOL_MIN}")
+    return value
 
 
 async def prepare(hook: Any, connection: Any) -> None:

@@ -58,7 +58,6 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, OracleHook):
         super().__init__(*args, **kwargs)
         self.retry = retry or RetryPolicy()
         self._connection: Any = None
-        self._thick: bool | None = None
 
     # -- running calls ----------------------------------------------------------------------
 
@@ -96,7 +95,8 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, OracleHook):
                 time.sleep(delay)
 
     async def arun_call(self, call: Call[T]) -> T:
-        if self._is_thick():
+        params = await _pool.params_of(self)
+        if self.thick_mode or params.thick:
             return await asyncio.to_thread(self.run_call, call)  # asyncio needs thin mode
         pool = await _pool.get_pool(self)
         async with _runner.acquired(pool, call) as connection:
@@ -114,14 +114,6 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, OracleHook):
                     raise
                 log.warning("Transient database error (%s); retrying in %.1f s", error.code, delay)
                 await asyncio.sleep(delay)
-
-    def _is_thick(self) -> bool:
-        """Looked up once: async calls ask on every poll, and the lookup blocks the event loop."""
-        if self._thick is None:
-            self._thick = bool(self.thick_mode) or bool(
-                self.get_connection(self.get_conn_id()).extra_dejson.get("thick_mode")
-            )
-        return self._thick
 
     # -- submit -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ not when a later try of the task has taken the job over (core/stamp.py).
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -93,6 +94,9 @@ class JobTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        # A triggerer (re)start brings every trigger back at once; a random first delay
+        # within one interval keeps them from building hooks and polling in lock-step.
+        await asyncio.sleep(random.uniform(0, self.poll_interval))
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)

@@ -77,3 +77,23 @@ def test_async_parameters_equal_get_conns(shape: dict[str, Any]) -> None:
     assert params.kwargs == expected
     assert (params.module, params.current_schema) == (recorded.module, recorded.current_schema)
     assert "pw" not in repr(params)
+
+
+@pytest.mark.parametrize(("extra", "thick"), [({"thick_mode": True}, True), ({}, False)])
+def test_the_async_lookup_says_whether_the_connection_wants_thick_mode(
+    extra: dict[str, Any], thick: bool
+) -> None:
+    """The triggerer learns it from the one async lookup, not from a blocking one per poll."""
+    connection = Connection(conn_id="c", conn_type="oracle", host="db", extra=json.dumps(extra))
+    assert connect_params(connection).thick is thick
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_a_pool_ceiling_below_one_session_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from airflow_datapump.hooks._pool import pool_max_sessions
+
+    monkeypatch.setenv("AIRFLOW__DATAPUMP__POOL_MAX_SESSIONS", value)
+    with pytest.raises(
+        ValueError, match=rf"\[datapump\] pool_max_sessions: {value} is not allowed; at least 1"
+    ):
+        pool_max_sessions()

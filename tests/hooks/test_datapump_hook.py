@@ -28,7 +28,7 @@ def test_submit_is_one_round_trip_and_returns_a_reference(db: DatabaseHandle, ho
     hook.session()  # warm up: the logon is not part of submitting
     db.reset_counters()
     ref = hook.submit(EXPORT_HR)
-    assert db.counters() == {"round_trips": 1}
+    assert db.counters() == {"round_trips": 1, "jobs_opened": 1}
     assert (ref.job_name, ref.owner, ref.dump_files, ref.log_file) == (
         "EXP_HR",
         "SYSTEM",

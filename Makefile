@@ -1,0 +1,49 @@
+# The two commands the README gives: `make setup` (environment + quick start) and `make test`.
+# .ci/run uses exactly these. Every package is pinned by a constraints file in constraints/, so
+# pip installs without searching for a compatible set (no resolver backtracking).
+
+PYTHON ?= python3
+VENV ?= .venv
+AIRFLOW_VERSION ?= 3.3.2
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+CONSTRAINTS ?= constraints/airflow-$(AIRFLOW_VERSION)-python$(PY_VERSION).txt
+BIN := $(VENV)/bin
+
+.PHONY: setup env quickstart test test-unit test-e2e lint wheel constraints
+
+## Create the environment from the constraints file, then run the quick start on the emulator.
+setup: env quickstart
+
+env:
+	@test -f "$(CONSTRAINTS)" || { echo "no constraints file $(CONSTRAINTS) for Python $(PY_VERSION)" \
+	  "and Airflow $(AIRFLOW_VERSION); see constraints/" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c "$(CONSTRAINTS)" -e ".[dev]"
+
+quickstart:
+	$(BIN)/python scripts/run_schema_refresh_on_emulator.py
+
+## The test suite, then the end-to-end suite (real Airflow processes on PostgreSQL).
+test: test-unit test-e2e
+
+test-unit:
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-e2e:
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+lint:
+	$(BIN)/ruff check airflow_datapump tests example_dags benchmarks scripts
+	$(BIN)/ruff format --check airflow_datapump tests example_dags benchmarks scripts
+	$(BIN)/mypy --strict airflow_datapump
+
+## The wheel to install elsewhere (dist/), built from this checkout.
+wheel:
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+
+## Re-pin after a change to pyproject.toml's dependencies (from an environment that works).
+constraints:
+	{ echo "# Every package the development environment installs, pinned (Airflow $(AIRFLOW_VERSION), Python $(PY_VERSION))."; \
+	  echo "# Regenerate with: make constraints   (after changing pyproject.toml's dependencies)"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^airflow-datapump' ; } > "$(CONSTRAINTS)"

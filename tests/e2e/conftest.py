@@ -1,0 +1,54 @@
+"""One Airflow stack for the whole end-to-end session (see e2e_stack.py for what it starts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy
+from e2e_stack import Airflow, stack, wait_for
+from e2e_views import DAG_ID, E2E, POLL_INTERVAL, PROD_JOB_RATE, TEST_JOB_RATE
+
+
+@pytest.fixture(scope="session")
+def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
+    workdir = tmp_path_factory.mktemp("e2e")
+    with stack(workdir, POLL_INTERVAL) as (airflow, emulator):
+        prod, test = emulator.oracle.database("PROD"), emulator.oracle.database("TEST")
+        prod.load_sample_hr()
+        prod.set_job_rate(PROD_JOB_RATE)
+        test.set_job_rate(TEST_JOB_RATE)
+        test.execute(
+            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY e2e_password "
+            f"USING '{emulator.link_using('PROD')}'"
+        )
+        metadata = sqlalchemy.create_engine(airflow.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+        try:
+            wait_for(f"the dag-processor to parse {DAG_ID}", lambda: _parsed(airflow), 180)
+            airflow.api("PATCH", f"/dags/{DAG_ID}", json={"is_paused": False})
+            # Unpaused, the scheduler starts the latest interval's run: the first test checks it.
+            wait_for(
+                "the scheduled run", lambda: airflow.api("GET", f"/dags/{DAG_ID}/dagRuns")["dag_runs"], 120
+            )
+            yield E2E(airflow, emulator, metadata, prod, test)
+        finally:
+            metadata.dispose()
+
+
+def _parsed(airflow: Airflow) -> bool:
+    try:
+        return bool(airflow.api("GET", f"/dags/{DAG_ID}"))
+    except AssertionError:  # 404 until the dag-processor has written it
+        return False
+
+
+@pytest.fixture
+def e2e_quiet(e2e: E2E) -> E2E:
+    """The stack with no run still active (the scheduled one after unpausing, a test's)."""
+
+    def quiet() -> bool:
+        runs = e2e.airflow.api("GET", f"/dags/{DAG_ID}/dagRuns", params={"state": ["queued", "running"]})
+        return runs["total_entries"] == 0 and not any(j["state"] == "EXECUTING" for j in e2e.prod.jobs())
+
+    wait_for("no active run", quiet, 240, interval=1)
+    return e2e
