@@ -69,7 +69,8 @@ class EmulatedOracle:
         ``AIRFLOW_DATAPUMP_EMULATOR_TRANSPORT`` can change the default): python-oracledb's entry
         points return emulated objects. ``wire``: an Oracle Net server on ``host``:``port``
         (port 0, the default, picks a free one) serves the real, unmodified driver; while
-        started, DSNs given to ``oracledb.connect`` and friends are routed to it.
+        started, DSNs given to ``oracledb.connect`` and friends in this process are routed to
+        it unless ``route_dsns`` is False.
     """
 
     def __init__(
@@ -80,6 +81,7 @@ class EmulatedOracle:
         transport: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        route_dsns: bool = True,
     ) -> None:
         chosen = transport or os.environ.get(ENV_TRANSPORT) or "patch"
         if chosen not in TRANSPORTS:
@@ -90,6 +92,7 @@ class EmulatedOracle:
         self.backend = Backend(self.state_dir, clock=clock)
         self._patch = EmulatorPatch(self.backend)
         self._address = (host, port)
+        self._route_dsns = route_dsns
         self.server: WireServer | None = None
         self._route: DsnRoute | None = None
         _register_packages()
@@ -103,8 +106,9 @@ class EmulatedOracle:
                 self.backend, self.backend.logon_verifier, host=self._address[0], port=self._address[1]
             )
             self.server.start()
-            self._route = DsnRoute(self.server.host, self.server.port)
-            self._route.start()
+            if self._route_dsns:
+                self._route = DsnRoute(self.server.host, self.server.port)
+                self._route.start()
         return self
 
     def stop(self) -> None:

@@ -99,7 +99,12 @@ class Reader:
 
     def str2(self) -> str | None:
         data = self.bytes2()
-        return None if data is None else data.decode()
+        if data is None:
+            return None
+        try:
+            return data.decode()
+        except UnicodeDecodeError as exc:
+            raise ProtocolError("text that is not UTF-8") from exc
 
 
 class Writer:

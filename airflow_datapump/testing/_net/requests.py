@@ -126,7 +126,7 @@ def _end_to_end(body: Reader) -> dict[str, str | None]:
             present.append((name, length > 0))
     values: dict[str, str | None] = {}
     for name, has_text in present:
-        values[name] = (body.bytes_() or b"").decode() if has_text else None
+        values[name] = (body.bytes_() or b"").decode(errors="replace") if has_text else None
     return values
 
 
@@ -160,7 +160,7 @@ def _execute(body: Reader, call: Call, known: dict[int, list[BindMeta]]) -> None
     body.u8(), body.ub4(), body.u8(), body.ub4(), body.u8()  # field version 12.2
     body.u8(), body.ub4()  # field version 12.2 ext1
     if has_sql:
-        call.sql = (body.bytes_() or b"").decode()
+        call.sql = (body.bytes_() or b"").decode(errors="replace")
     al8i4 = [body.ub4() for _ in range(13)]
     call.executions = al8i4[1]
     if num_defines:
@@ -192,7 +192,7 @@ def _auth(body: Reader, call: Call, _known: dict[int, list[BindMeta]]) -> None:
     pairs = body.ub4()
     body.u8(), body.u8()
     if has_user:
-        call.auth_user = (body.bytes_() or b"").decode()
+        call.auth_user = (body.bytes_() or b"").decode(errors="replace")
     for _ in range(pairs):
         key, value = body.str2() or "", body.str2() or ""
         body.ub4()
