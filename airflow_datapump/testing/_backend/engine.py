@@ -239,6 +239,23 @@ class Backend:
     def server_version(self, session: SessionRef) -> str:
         return _session(session).database.version
 
+    def read_bfile(self, session: SessionRef, directory: str, filename: str) -> bytes | None:
+        """A BFILE's bytes, read as the session's user; None when the file does not exist.
+
+        Local: the LOB operation that needs it is counted by :meth:`lob_round_trip`. Missing
+        directory objects or privileges read as a missing file, as DBMS_LOB.FILEEXISTS does.
+        """
+        from airflow_datapump.testing._backend.files import BackendFiles
+        from airflow_datapump.testing._packages.files_api import DirectoryError
+
+        current = _session(session)
+        try:
+            folder = BackendFiles(self).directory_path(current, directory, "READ")
+        except DirectoryError:
+            return None
+        path = folder / filename
+        return path.read_bytes() if path.is_file() else None
+
     def logon_verifier(self, service: str, user: str) -> str | None:
         """The stored 12c verifier of ``user`` in ``service``'s database; None if no such user.
 

@@ -104,17 +104,9 @@ def row_header() -> bytes:
     return Writer().u8(MSG_ROW_HEADER).u8(0).ub2(0).ub4(0).ub4(0).ub2(0).ub4(0).ub4(0).getvalue()
 
 
-def row(values: list[bytes | None], *, out_binds: bool = False, longs: frozenset[int] = frozenset()) -> bytes:
-    """A ROW_DATA message; out binds add each value's actual-length indicator (0), and
-    fetched LONG columns a null indicator and return code."""
-    out = Writer().u8(MSG_ROW_DATA)
-    for index, value in enumerate(values):
-        out.bytes_(value)
-        if out_binds:
-            out.sb4(0)
-        elif index in longs:
-            out.sb4(0 if value else -1).ub4(0)
-    return out.getvalue()
+def row(images: list[bytes]) -> bytes:
+    """A ROW_DATA message from column images already in their wire form."""
+    return bytes([MSG_ROW_DATA]) + b"".join(images)
 
 
 def io_vector(directions: list[int]) -> bytes:

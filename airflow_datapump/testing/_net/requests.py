@@ -23,6 +23,7 @@ FN_SET_SCHEMA, FN_SESSION_RELEASE = 152, 163
 OPT_PARSE, OPT_BIND, OPT_DEFINE, OPT_EXECUTE, OPT_FETCH = 0x1, 0x8, 0x10, 0x20, 0x40
 OPT_COMMIT, OPT_PLSQL_BIND, OPT_NOT_PLSQL, OPT_DESCRIBE = 0x100, 0x400, 0x8000, 0x20000
 BIND_ARRAY = 0x40
+MAX_STRING_SIZE = 32767  # announced in the runtime capabilities
 
 
 @dataclass
@@ -63,13 +64,18 @@ class Call:
     binds: list[BindMeta] = field(default_factory=list)
     defines: list[BindMeta] = field(default_factory=list)
     rows: list[list[bytes | list[bytes | None] | None]] = field(default_factory=list)
+    plsql: bool = False
     auth_user: str | None = None
     auth_mode: int = 0
     auth_pairs: dict[str, str] = field(default_factory=dict)
     raw: Reader | None = None  # the rest of a call decoded elsewhere (LOB operations)
 
 
-def parse(data: bytes, known_binds: dict[int, list[BindMeta]] | None = None) -> Call:
+#: Per open cursor id: its bind descriptions and whether it is PL/SQL (for re-executes).
+Known = dict[int, tuple[list[BindMeta], bool]]
+
+
+def parse(data: bytes, known_binds: Known | None = None) -> Call:
     """Decode one request payload; ``known_binds`` gives re-executes their cursor's binds."""
     body = Reader(data)
     piggybacks: list[Piggyback] = []
@@ -86,11 +92,11 @@ def parse(data: bytes, known_binds: dict[int, list[BindMeta]] | None = None) -> 
         return call
 
 
-def _rest(body: Reader, call: Call, _known: dict[int, list[BindMeta]]) -> None:
+def _rest(body: Reader, call: Call, _known: Known) -> None:
     call.raw = body
 
 
-def _nothing(body: Reader, call: Call, _known: dict[int, list[BindMeta]]) -> None:
+def _nothing(body: Reader, call: Call, _known: Known) -> None:
     """COMMIT, ROLLBACK, PING and LOGOFF carry nothing after their header."""
 
 
@@ -131,18 +137,19 @@ def _end_to_end(body: Reader) -> dict[str, str | None]:
 
 
 def _free_temp_lobs(body: Reader) -> None:
+    """Temporary LOBs the client no longer uses; this server frees them with the connection."""
     body.u8()
     total = body.ub4()
-    for _ in range(4):
-        body.u8(), body.ub4()  # dest, source locators (none)
-    body.u8(), body.u8(), body.u8()
-    body.ub4(), body.u8(), body.ub4(), body.ub8(), body.ub8(), body.u8()
+    body.u8(), body.ub4(), body.ub4(), body.ub4()  # dest and source locators (none)
+    body.u8(), body.u8(), body.u8()  # offsets, charset
+    body.ub4()  # operation
+    body.u8(), body.ub4(), body.ub8(), body.ub8(), body.u8()  # SCN fields
     for _ in range(3):
-        body.u8(), body.ub4()
-    body.raw(total)  # the locators themselves; the emulator holds no temporary LOB state here
+        body.u8(), body.ub4()  # array LOB fields
+    body.raw(total)
 
 
-def _execute(body: Reader, call: Call, known: dict[int, list[BindMeta]]) -> None:
+def _execute(body: Reader, call: Call, known: Known) -> None:
     call.options, call.cursor_id = body.ub4(), body.ub4()
     has_sql = body.u8()
     body.ub4()  # SQL length
@@ -168,23 +175,24 @@ def _execute(body: Reader, call: Call, known: dict[int, list[BindMeta]]) -> None
     elif num_binds:
         call.binds = [_meta(body) for _ in range(num_binds)]
         executions = max(1, call.executions) if not al8i4[7] else 1
-        call.rows = _rows(body, call.binds, executions)
+        call.plsql = not call.options & OPT_NOT_PLSQL
+        call.rows = _rows(body, call.binds, executions, plsql=call.plsql)
 
 
-def _reexecute(body: Reader, call: Call, known: dict[int, list[BindMeta]]) -> None:
+def _reexecute(body: Reader, call: Call, known: Known) -> None:
     call.cursor_id, call.iterations = body.ub4(), body.ub4()
     call.options = body.ub4() | body.ub4()
-    call.binds = known.get(call.cursor_id, [])
+    call.binds, call.plsql = known.get(call.cursor_id, ([], False))
     call.executions = call.iterations if call.function == FN_REEXECUTE else 1
     if call.binds and body.remaining:
-        call.rows = _rows(body, call.binds, max(1, call.executions))
+        call.rows = _rows(body, call.binds, max(1, call.executions), plsql=call.plsql)
 
 
-def _fetch(body: Reader, call: Call, _known: dict[int, list[BindMeta]]) -> None:
+def _fetch(body: Reader, call: Call, _known: Known) -> None:
     call.cursor_id, call.iterations = body.ub4(), body.ub4()
 
 
-def _auth(body: Reader, call: Call, _known: dict[int, list[BindMeta]]) -> None:
+def _auth(body: Reader, call: Call, _known: Known) -> None:
     has_user = body.u8()
     body.ub4()
     call.auth_mode = body.ub4()
@@ -216,19 +224,26 @@ def _meta(body: Reader) -> BindMeta:
     return BindMeta(type_number, flags, buffer_size, max_elements, cs_form, oid)
 
 
-def _rows(
-    body: Reader, binds: list[BindMeta], executions: int
-) -> list[list[bytes | list[bytes | None] | None]]:
+BindRow = list[bytes | list[bytes | None] | None]
+
+
+def _rows(body: Reader, binds: list[BindMeta], executions: int, *, plsql: bool) -> list[BindRow]:
+    """Bind values per execution. Outside PL/SQL the client sends values longer than the
+    maximum string size (LONG binds) after all the others; they are put back in place here."""
+    late = [not plsql and not m.is_array and m.buffer_size > MAX_STRING_SIZE for m in binds]
+    order = [i for i, is_late in enumerate(late) if not is_late] + [
+        i for i, is_late in enumerate(late) if is_late
+    ]
     rows = []
     for _ in range(executions):
         if body.u8() != MSG_ROW_DATA:
             raise ProtocolError("bind values must follow as a ROW_DATA message")
-        row: list[bytes | list[bytes | None] | None] = []
-        for meta in binds:
-            if meta.is_array:
-                row.append([_value(body, meta) for _ in range(body.ub4())])
-            else:
-                row.append(_value(body, meta))
+        row: BindRow = [None] * len(binds)
+        for index in order:
+            meta = binds[index]
+            row[index] = (
+                [_value(body, meta) for _ in range(body.ub4())] if meta.is_array else _value(body, meta)
+            )
         rows.append(row)
     return rows
 
@@ -240,12 +255,10 @@ def _value(body: Reader, meta: BindMeta) -> bytes | None:
             body.u8()
             return None
         return body.chunked(first) if first else None
-    if meta.type_number == oratypes.OBJECT or meta.type_number in (
-        oratypes.CLOB,
-        oratypes.BLOB,
-        oratypes.BFILE,
-    ):
-        raise ProtocolError(f"bind type {meta.type_number} is not supported on the wire yet")
+    if meta.type_number in (oratypes.CLOB, oratypes.BLOB, oratypes.BFILE):
+        return body.bytes2()  # the locator
+    if meta.type_number == oratypes.OBJECT:
+        raise ProtocolError("object binds are not supported on the wire yet")
     return body.bytes_()
 
 

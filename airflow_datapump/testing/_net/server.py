@@ -170,8 +170,9 @@ class Connection:
         while True:
             packet = packets.read_packet(self.sock, large=True)
             if packet.type == packets.MARKER:
-                self._answer_break()
-                chunks.clear()
+                if packet.payload[2:3] == bytes([packets.MARKER_BREAK]):
+                    self._answer_break()
+                chunks.clear()  # RESET and late INTERRUPT markers need no answer
                 continue
             if packet.type != packets.DATA:
                 raise ProtocolError(f"unexpected packet type {packet.type}")
@@ -182,7 +183,7 @@ class Connection:
                 return Packet(packets.DATA, 0, b"\x00\x00" + b"".join(chunks))
 
     def _answer_break(self) -> None:
-        """A break between calls: acknowledge with a RESET marker and an ORA-01013 reply."""
+        """The client broke off reading a reply: a RESET marker, then an error reply it skips."""
         self.sock.sendall(packets.marker(packets.MARKER_RESET))
         self._send(
             replies.call_end(error=1013, message="ORA-01013: user requested cancel of current operation")

@@ -21,12 +21,12 @@ from airflow_datapump.testing._driver.engine import (
     SessionRef,
     SessionUpdate,
 )
-from airflow_datapump.testing._net import o5logon, replies, requests
+from airflow_datapump.testing._net import lobs, o5logon, replies, requests
 from airflow_datapump.testing._net import oratypes as t
-from airflow_datapump.testing._net.buffer import ProtocolError
+from airflow_datapump.testing._net.buffer import ProtocolError, Writer
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
-from airflow_datapump.testing._net.values import bind_in, bind_out, column, encode
+from airflow_datapump.testing._net.values import bind_in, column, image
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,10 @@ class OpenCursor:
     sql: str
     binds: list[BindMeta] = field(default_factory=list)
     columns: list[Column] | None = None
-    rows: list[list[bytes | None]] = field(default_factory=list)
-    longs: frozenset[int] = frozenset()
+    rows: list[tuple[v.Value, ...]] = field(default_factory=list)
+    delivered: int = 0
+    plsql: bool = False
+    defines: list[int] | None = None  # the types the client asked columns in, if it did
 
 
 class WireSession:
@@ -60,12 +62,13 @@ class WireSession:
         self.cursors: dict[int, OpenCursor] = {}
         self._ids = itertools.count(1)
         self._in_transaction = False
+        self.lobs = lobs.LobTable(self._read_file)
 
     # -- dispatch -------------------------------------------------------------------------
 
     def handle(self, data: bytes) -> bytes:
         """Answer one request payload with one reply payload."""
-        call = requests.parse(data, {k: c.binds for k, c in self.cursors.items()})
+        call = requests.parse(data, {k: (c.binds, c.plsql) for k, c in self.cursors.items()})
         self._piggybacks(call)
         handler = _HANDLERS.get(call.function)
         if handler is None:
@@ -165,8 +168,9 @@ class WireSession:
         if cursor is None:
             return replies.call_end(error=1001, message="ORA-01001: invalid cursor")
         if call.binds:
-            cursor.binds = call.binds
+            cursor.binds, cursor.plsql = call.binds, call.plsql
         if call.defines:
+            cursor.defines = [d.type_number for d in call.defines]
             return replies.call_end(cursor_id=cursor_id)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
             if call.options & requests.OPT_DESCRIBE:
@@ -182,7 +186,8 @@ class WireSession:
 
     def _run(self, session: SessionRef, cursor: OpenCursor, cursor_id: int, call: Call) -> bytes:
         rows = [
-            [bind_in(meta, value) for meta, value in zip(cursor.binds, row, strict=True)] for row in call.rows
+            [bind_in(m, value, self.lobs) for m, value in zip(cursor.binds, row, strict=True)]
+            for row in call.rows
         ]
         if len(rows) > 1:
             result = self.engine.executemany(session, cursor.sql, rows)
@@ -194,7 +199,10 @@ class WireSession:
             self._in_transaction = False
         if result.columns is not None:
             self._load_rows(cursor, result.columns, result.rows)
-            return replies.describe(cursor.columns or []) + self._batch(cursor, cursor_id, call.iterations)
+            fetching = call.function == requests.FN_REEXECUTE_AND_FETCH or call.options & requests.OPT_FETCH
+            has_lobs = any(c.type_number in _LOB_COLUMNS for c in cursor.columns or [])
+            count = call.iterations if fetching and not has_lobs else 0
+            return replies.describe(cursor.columns or []) + self._batch(cursor, cursor_id, count)
         out = b""
         if result.is_plsql and rows:
             out = self._out_binds(cursor.binds, rows[-1])
@@ -204,42 +212,80 @@ class WireSession:
 
     def _out_binds(self, metas: list[BindMeta], binds: list[v.Bind]) -> bytes:
         directions = [replies.BIND_IN_OUT if b.assigned else replies.BIND_IN for b in binds]
-        values: list[bytes | None] = []
-        for meta, bind in zip(metas, binds, strict=True):
-            if bind.assigned:
-                values.append(bind_out(meta, bind.value))
+        images = [
+            _out_image(meta, bind.value, self.lobs)
+            for meta, bind in zip(metas, binds, strict=True)
+            if bind.assigned
+        ]
         out = replies.io_vector(directions)
-        return out + replies.row(values, out_binds=True) if values else out
+        return out + replies.row(images) if images else out
 
     def _load_rows(self, cursor: OpenCursor, columns: object, rows: list[tuple[v.Value, ...]]) -> None:
         assert isinstance(columns, list)
         cursor.columns = [column(c.name, c.type, c.null_ok) for c in columns]
-        types = [c.type_number for c in cursor.columns]
-        cursor.longs = frozenset(i for i, n in enumerate(types) if n in (t.LONG, t.LONG_RAW))
-        cursor.rows = [[encode(value, n) for value, n in zip(row, types, strict=True)] for row in rows]
+        cursor.rows = list(rows)
+        cursor.delivered = 0
 
     def _fetch(self, call: Call) -> bytes:
-        self._require_session()
+        session = self._require_session()
         cursor = self.cursors.get(call.cursor_id)
         if cursor is None or cursor.columns is None:
             return replies.call_end(error=1001, message="ORA-01001: invalid cursor")
-        self.engine.fetch_round_trip(self._require_session())
+        self.engine.fetch_round_trip(session)
         return self._batch(cursor, call.cursor_id, call.iterations)
 
     def _batch(self, cursor: OpenCursor, cursor_id: int, count: int) -> bytes:
+        """Up to ``count`` rows; ORA-01403 when these are the last (nothing more to fetch)."""
         batch, cursor.rows = cursor.rows[:count], cursor.rows[count:]
+        cursor.delivered += len(batch)
+        types = cursor.defines or [c.type_number for c in cursor.columns or []]
         out = b""
         if batch:
             out += replies.row_header()
-            out += b"".join(replies.row(r, longs=cursor.longs) for r in batch)
-        if cursor.rows:
-            return out + replies.call_end(
-                cursor_id=cursor_id, rowcount=len(batch), in_transaction=self._in_transaction
-            )
+            for values in batch:
+                out += replies.row([image(x, n, self.lobs) for x, n in zip(values, types, strict=True)])
+        more = bool(cursor.rows) or count == 0
+        error, message = (0, "") if more else (1403, "ORA-01403: no data found")
         return out + replies.call_end(
-            error=1403, message="ORA-01403: no data found", cursor_id=cursor_id, rowcount=len(batch),
+            error=error,
+            message=message,
+            cursor_id=cursor_id,
+            rowcount=cursor.delivered,
             in_transaction=self._in_transaction,
-        )  # fmt: skip
+        )
+
+    # -- LOBs -----------------------------------------------------------------------------
+
+    def _lob(self, call: Call) -> bytes:
+        session = self._require_session()
+        assert call.raw is not None
+        op = lobs.parse_op(call.raw)
+        self.engine.lob_round_trip(session, _LOB_OPERATION_NAMES.get(op.operation, "other"))
+        try:
+            reply = self.lobs.perform(op)
+        except FileNotFoundError:
+            return replies.call_end(error=22288, message=_FILE_MISSING)
+        return reply + replies.call_end(in_transaction=self._in_transaction)
+
+    def _read_file(self, bfile: v.BFileValue) -> bytes | None:
+        reader = getattr(self.engine, "read_bfile", None)
+        if reader is None or self.session is None:
+            return None
+        data = reader(self.session, bfile.directory, bfile.filename)
+        return data if isinstance(data, bytes) else None
+
+
+_LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
+_LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
+_FILE_MISSING = "ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory"
+
+
+def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:
+    if isinstance(value, v.CollectionValue):
+        elements = value.ordered()
+        head = Writer().ub4(len(elements)).getvalue()
+        return head + b"".join(image(e, meta.type_number, lob_table, out_bind=True) for e in elements)
+    return image(value, meta.type_number, lob_table, out_bind=True)
 
 
 def _session_parameters(session: SessionRef, version: str, response: str) -> list[tuple[str, str, int]]:
@@ -273,4 +319,5 @@ _HANDLERS: dict[int, Callable[[WireSession, Call], bytes]] = {
     requests.FN_REEXECUTE: WireSession._execute,
     requests.FN_REEXECUTE_AND_FETCH: WireSession._execute,
     requests.FN_FETCH: WireSession._fetch,
+    requests.FN_LOB_OP: WireSession._lob,
 }

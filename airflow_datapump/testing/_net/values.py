@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from airflow_datapump.testing import _values as v
 from airflow_datapump.testing._net import oratypes as t
-from airflow_datapump.testing._net.buffer import ProtocolError
+from airflow_datapump.testing._net.buffer import ProtocolError, Writer
+from airflow_datapump.testing._net.lobs import LobTable
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta
 
@@ -27,8 +28,14 @@ _BIND_TYPES: dict[int, v.ScalarType] = {
 }
 
 
-def bind_in(meta: BindMeta, data: bytes | list[bytes | None] | None) -> v.Bind:
-    """The engine's Bind for one bind value as the client sent it."""
+_LOB_TYPES = {t.CLOB: v.CLOB, t.BLOB: v.BLOB, t.BFILE: v.BFILE}
+
+
+def bind_in(meta: BindMeta, data: bytes | list[bytes | None] | None, lobs: LobTable) -> v.Bind:
+    """The engine's Bind for one bind value as the client sent it (LOBs by locator)."""
+    if meta.type_number in _LOB_TYPES:
+        found = lobs.value(data) if isinstance(data, bytes) and data else None
+        return v.Bind(found, _LOB_TYPES[meta.type_number])
     if isinstance(data, list):
         element = _bind_type(meta, None) or v.VARCHAR2
         collection = v.CollectionType(None, "", element, v.CollectionKind.INDEX_BY, index_type=v.PLS_INTEGER)
@@ -64,11 +71,22 @@ def _bind_type(meta: BindMeta, value: v.Value) -> v.DataType | None:
     return v.ScalarType(v.TypeKind.VARCHAR2, "VARCHAR2", size=size)
 
 
-def bind_out(meta: BindMeta, value: v.Value) -> bytes | None:
-    """The bytes of an OUT value in the type the client's variable has."""
-    if isinstance(value, v.CollectionValue):
-        raise ProtocolError("array OUT binds are encoded by the caller")
-    return encode(value, meta.type_number)
+def image(value: v.Value, type_number: int, lobs: LobTable, *, out_bind: bool = False) -> bytes:
+    """One value as it appears in ROW_DATA: in a fetched row, or as an OUT bind (which adds
+    its actual-length indicator); fetched LONGs add a null indicator and a return code."""
+    out = Writer()
+    if type_number in _LOB_TYPES:
+        if isinstance(value, str | bytes):
+            kind = v.TypeKind.CLOB if type_number == t.CLOB else v.TypeKind.BLOB
+            value = v.LobValue(kind, value)
+        out.raw(lobs.column_image(value))
+    else:
+        out.bytes_(encode(value, type_number))
+    if out_bind:
+        out.sb4(0)
+    elif type_number in (t.LONG, t.LONG_RAW):
+        out.sb4(0 if value is not None else -1).ub4(0)
+    return out.getvalue()
 
 
 def encode(value: v.Value, type_number: int) -> bytes | None:
@@ -117,9 +135,11 @@ def column(description_name: str, dtype: v.DataType, null_ok: bool) -> Column:
     if kind is v.TypeKind.BOOLEAN:
         return Column(description_name, t.BOOLEAN, 4, nullable=null_ok)
     if kind is v.TypeKind.CLOB:
-        return Column(description_name, t.LONG, 0x7FFFFFFF, cs_form=1, nullable=null_ok)
+        return Column(description_name, t.CLOB, 4000, cs_form=1, nullable=null_ok)
     if kind is v.TypeKind.BLOB:
-        return Column(description_name, t.LONG_RAW, 0x7FFFFFFF, nullable=null_ok)
+        return Column(description_name, t.BLOB, 4000, nullable=null_ok)
+    if kind is v.TypeKind.BFILE:
+        return Column(description_name, t.BFILE, 4000, nullable=null_ok)
     size = dtype.size or 4000
     type_number = t.CHAR if kind is v.TypeKind.CHAR else t.VARCHAR
     return Column(description_name, type_number, size, max_size=size, cs_form=1, nullable=null_ok)

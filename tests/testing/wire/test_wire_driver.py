@@ -147,3 +147,51 @@ def test_one_bad_connection_does_not_stop_the_server(oracle: EmulatedOracle) -> 
     connection = oracledb.connect(user="scott", password="tiger", dsn=oracle.dsn())
     connection.ping()
     connection.close()
+
+
+def test_fetched_lobs_are_the_drivers_lob_objects(conn: oracledb.Connection) -> None:
+    cursor = conn.cursor()
+    cursor.execute("create table docs (id number, body clob, pic blob)")
+    cursor.execute("insert into docs values (1, :b, :p)", b="hello world " * 1000, p=b"\x00\x01" * 10)
+    cursor.execute("insert into docs values (2, null, null)")
+    cursor.execute("select body, pic from docs order by id")
+    (body, pic), (no_body, no_pic) = cursor.fetchall()
+    assert type(body) is oracledb.LOB
+    assert (no_body, no_pic) == (None, None)
+    assert body.size() == 12000
+    assert body.read(1, 11) == "hello world"
+    assert pic.read() == b"\x00\x01" * 10
+    oracledb.defaults.fetch_lobs = False
+    try:
+        assert cursor.execute("select body from docs where id = 1").fetchall() == [("hello world " * 1000,)]
+    finally:
+        oracledb.defaults.fetch_lobs = True
+    body.write("HELLO", 1)
+    body.trim(11)
+    assert (body.read(), body.size()) == ("HELLO world", 11)
+
+
+def test_temporary_and_out_bind_lobs(conn: oracledb.Connection) -> None:
+    cursor = conn.cursor()
+    temporary = conn.createlob(oracledb.DB_TYPE_CLOB, "temp text")
+    copied = cursor.var(oracledb.DB_TYPE_CLOB)
+    cursor.execute("begin :o := :i; end;", o=copied, i=temporary)
+    assert copied.getvalue().read() == "temp text"
+    made = cursor.var(oracledb.DB_TYPE_CLOB)
+    cursor.execute("begin :o := to_clob('abc'); end;", o=made)
+    assert type(made.getvalue()) is oracledb.LOB
+    assert made.getvalue().read() == "abc"
+
+
+def test_bfile_reads_the_directory_objects_file(conn: oracledb.Connection, oracle: EmulatedOracle) -> None:
+    folder = oracle.state_dir / "FREEPDB1" / "dpdump"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "wire.log").write_bytes(b"log text")
+    system = oracledb.connect(user="system", password="oracle", dsn=oracle.dsn())
+    cursor = system.cursor()
+    cursor.execute("select bfilename('DATA_PUMP_DIR', 'wire.log') from dual")
+    (bfile,) = cursor.fetchone()
+    assert type(bfile) is oracledb.LOB
+    assert bfile.getfilename() == ("DATA_PUMP_DIR", "wire.log")
+    assert bfile.read() == b"log text"
+    system.close()
