@@ -35,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from airflow_datapump.testing._backend.engine import Backend
+from airflow_datapump.testing._backend.engine import DEFAULT_ADMIN_PASSWORD, Backend
 from airflow_datapump.testing._driver.patching import EmulatorPatch
 from airflow_datapump.testing._net.server import WireServer
 from airflow_datapump.testing._wire_route import DsnRoute
@@ -107,7 +107,7 @@ class EmulatedOracle:
             )
             self.server.start()
             if self._route_dsns:
-                self._route = DsnRoute(self.server.host, self.server.port)
+                self._route = DsnRoute(self.server.host, self.server.port, DEFAULT_ADMIN_PASSWORD)
                 self._route.start()
         return self
 

@@ -6,6 +6,11 @@ connection entry points so that the host and port of whatever they are given are
 by the server's, using python-oracledb's own ``ConnectParams`` to read the DSN; the call then
 goes to the real, unmodified driver, which returns its own objects. Code that connects with
 :meth:`EmulatedOracle.dsn` needs none of this.
+
+Routed logons as SYS or SYSTEM also get the emulator's administrator password, mirroring the
+patch layer's "any password" for those accounts (tests written for it pass, say, ``x``).
+Over the wire that shortcut cannot exist in the server, because O5LOGON proves the password;
+connections made without the route must use the real one.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ _ADDRESS_KEYS = ("host", "port", "dsn")
 class DsnRoute:
     """Installs and removes the wrappers; ``start``/``stop`` must pair up."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, admin_password: str) -> None:
         self.host, self.port = host, port
+        self._admin_password = admin_password
         self._saved: list[tuple[Any, str, Any]] = []
 
     def start(self) -> None:
@@ -74,6 +80,9 @@ class DsnRoute:
             for key in _ADDRESS_KEYS:
                 kwargs.pop(key, None)
             routed_params.set(host=self.host, port=self.port)
+            name = kwargs.get("user") or routed_params.user
+            if isinstance(name, str) and name.strip('"').upper() in ("SYS", "SYSTEM"):
+                kwargs["password"] = self._admin_password
             return target(*args, params=routed_params, **kwargs)
 
         routed.__wrapped__ = original  # type: ignore[attr-defined]

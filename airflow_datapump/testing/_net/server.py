@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import select
 import socket
 import threading
 from collections.abc import Callable
@@ -20,12 +21,14 @@ from airflow_datapump.testing._net import packets, replies
 from airflow_datapump.testing._net.buffer import ProtocolError
 from airflow_datapump.testing._net.packets import Packet, PeerClosedError
 from airflow_datapump.testing._net.session import DisconnectError, VerifierLookup, WireSession
+from airflow_datapump.testing._net.worker import CallWorker
 
 log = logging.getLogger(__name__)
 
 _SERVICE = re.compile(r"\((?:SERVICE_NAME|SID)\s*=\s*([^)]*)\)", re.IGNORECASE)
 TNS_INVALID_SERVICE = 12514
 BANNER = "Oracle Database 19c (emulated)"
+CANCELLED = "ORA-01013: user requested cancel of current operation"
 
 
 def service_of(descriptor: str) -> str | None:
@@ -125,9 +128,11 @@ class Connection:
         if service is None:
             return
         self.session = WireSession(self.server.engine, service, self.server._verifier)
+        self.worker = CallWorker(f"{threading.current_thread().name}-calls")
         try:
             self._loop()
         finally:
+            self.worker.close()
             self._release()
 
     def _listen(self) -> str | None:
@@ -161,11 +166,45 @@ class Connection:
             elif data[0] == replies.MSG_DATA_TYPES:
                 reply = replies.data_types_reply()
             else:
-                reply = self.session.handle(data)
+                answered = self._call(self.session, data)
+                if answered is None:
+                    continue
+                reply = answered
             self._send(reply)
+
+    def _call(self, session: WireSession, data: bytes) -> bytes | None:
+        """Run one call while watching for a break; None when the break was answered."""
+        self.worker.submit(lambda: session.handle(data))
+        while True:
+            readable, _, _ = select.select([self.worker.wake, self.sock], [], [])
+            if self.worker.wake in readable:
+                reply, failure = self.worker.result()
+                if failure is not None:
+                    raise failure
+                return reply
+            packet = packets.read_packet(self.sock, large=True)
+            if packet.type != packets.MARKER:
+                raise ProtocolError(f"packet type {packet.type} while a call was running")
+            if packet.payload[2:3] in (bytes([packets.MARKER_BREAK]), bytes([packets.MARKER_INTERRUPT])):
+                self._break_running_call()
+                return None
+
+    def _break_running_call(self) -> None:
+        """Answer a break during a call as Oracle does: BREAK, wait for the client's RESET,
+        RESET, then the call's end with ORA-01013. The engine call cannot be stopped: it
+        goes on (its work stands), and the next request waits for it; its reply is dropped."""
+        self.sock.sendall(packets.marker(packets.MARKER_BREAK))
+        while True:
+            packet = packets.read_packet(self.sock, large=True)
+            if packet.type == packets.MARKER and packet.payload[2:3] == bytes([packets.MARKER_RESET]):
+                break
+        self.sock.sendall(packets.marker(packets.MARKER_RESET))
+        self._send(replies.call_end(error=1013, message=CANCELLED))
 
     def _read_request(self) -> Packet | None:
         """Gather one request, which may span several DATA packets; None when the client ends."""
+        if self.worker.busy:
+            self.worker.result()  # a broken-off call still running: its reply is not wanted
         chunks: list[bytes] = []
         while True:
             packet = packets.read_packet(self.sock, large=True)
@@ -185,9 +224,7 @@ class Connection:
     def _answer_break(self) -> None:
         """The client broke off reading a reply: a RESET marker, then an error reply it skips."""
         self.sock.sendall(packets.marker(packets.MARKER_RESET))
-        self._send(
-            replies.call_end(error=1013, message="ORA-01013: user requested cancel of current operation")
-        )
+        self._send(replies.call_end(error=1013, message=CANCELLED))
 
     def _send(self, reply: bytes) -> None:
         for chunk in packets.data_packets(reply):

@@ -128,7 +128,12 @@ class WireSession:
             mode=mode,
             program=pairs.get("SESSION_CLIENT_DRIVER_NAME"),
         )
-        self.session = self.engine.connect(request)
+        try:
+            self.session = self.engine.connect(request)
+        except Exception as exc:
+            if isinstance(exc, OracleErrorLike) and exc.prefix == "DPY":
+                raise DisconnectError(f"logon refused by the database: {exc.message}") from exc
+            raise
         version = self.engine.server_version(self.session)
         return replies.parameters(_session_parameters(self.session, version, response)) + replies.call_end()
 
