@@ -195,3 +195,45 @@ def test_bfile_reads_the_directory_objects_file(conn: oracledb.Connection, oracl
     assert bfile.getfilename() == ("DATA_PUMP_DIR", "wire.log")
     assert bfile.read() == b"log text"
     system.close()
+
+
+def test_async_connections_and_pools_are_the_drivers_own(oracle: EmulatedOracle) -> None:
+    import asyncio
+
+    async def run() -> tuple[object, ...]:
+        conn = await oracledb.connect_async(user="scott", password="tiger", dsn=oracle.dsn())
+        cursor = conn.cursor()
+        await cursor.execute("select 1 from dual")
+        fetched = await cursor.fetchall()
+        await conn.close()
+        pool = oracledb.create_pool_async(user="scott", password="tiger", dsn=oracle.dsn(), min=1, max=2)
+        async with pool.acquire() as pooled:
+            value = await pooled.fetchone("select 2 from dual")
+        await pool.close()
+        return type(conn), type(cursor), fetched, type(pool), value
+
+    assert asyncio.run(run()) == (
+        oracledb.AsyncConnection,
+        oracledb.AsyncCursor,
+        [(1,)],
+        oracledb.AsyncConnectionPool,
+        (2,),
+    )
+    pool = oracledb.create_pool(user="scott", password="tiger", dsn=oracle.dsn(), min=1, max=2)
+    with pool.acquire() as pooled:
+        cursor = pooled.cursor()
+        assert (type(pool), type(cursor)) == (oracledb.ConnectionPool, oracledb.Cursor)
+        assert type(cursor.var(int)) is oracledb.Var
+        assert cursor.execute("select 3 from dual").fetchone() == (3,)
+    pool.close()
+
+
+def test_airflow_oracle_hook_reaches_the_server(
+    oracle: EmulatedOracle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow.providers.oracle.hooks.oracle import OracleHook
+
+    monkeypatch.setenv("AIRFLOW_CONN_WIRE_TEST", oracle.connection_uri("FREEPDB1", "scott", "tiger"))
+    hook = OracleHook(oracle_conn_id="wire_test")
+    assert type(hook.get_conn()) is oracledb.Connection
+    assert hook.get_first("select 4 from dual") == (4,)
