@@ -26,6 +26,7 @@ See ``docs/emulator.md`` for what is emulated, what is not, and every known diff
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -106,6 +107,9 @@ class EmulatedOracle:
                 self.backend, self.backend.logon_verifier, host=self._address[0], port=self._address[1]
             )
             self.server.start()
+            # Connections still open when the interpreter exits close themselves during
+            # finalisation, when the server's threads can no longer answer: stop it first.
+            atexit.register(self.server.stop)
             if self._route_dsns:
                 self._route = DsnRoute(self.server.host, self.server.port, DEFAULT_ADMIN_PASSWORD)
                 self._route.start()
@@ -117,6 +121,7 @@ class EmulatedOracle:
                 self._route.stop()
             if self.server is not None:
                 self.server.stop()
+                atexit.unregister(self.server.stop)
             self.server, self._route = None, None
         else:
             self._patch.stop()

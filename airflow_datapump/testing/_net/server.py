@@ -72,6 +72,9 @@ class WireServer:
         return self
 
     def stop(self) -> None:
+        """Stop listening and close every connection (safe to call more than once)."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)
