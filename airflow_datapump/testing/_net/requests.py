@@ -23,6 +23,7 @@ FN_SET_SCHEMA, FN_SESSION_RELEASE = 152, 163
 OPT_PARSE, OPT_BIND, OPT_DEFINE, OPT_EXECUTE, OPT_FETCH = 0x1, 0x8, 0x10, 0x20, 0x40
 OPT_COMMIT, OPT_PLSQL_BIND, OPT_NOT_PLSQL, OPT_DESCRIBE = 0x100, 0x400, 0x8000, 0x20000
 BIND_ARRAY = 0x40
+REEXECUTE_COMMIT = 0x1  # autocommit, in a re-execute's second options word
 MAX_STRING_SIZE = 32767  # announced in the runtime capabilities
 
 
@@ -181,7 +182,8 @@ def _execute(body: Reader, call: Call, known: Known) -> None:
 
 def _reexecute(body: Reader, call: Call, known: Known) -> None:
     call.cursor_id, call.iterations = body.ub4(), body.ub4()
-    call.options = body.ub4() | body.ub4()
+    options, more_options = body.ub4(), body.ub4()
+    call.options = options | (OPT_COMMIT if more_options & REEXECUTE_COMMIT else 0)
     call.binds, call.plsql = known.get(call.cursor_id, ([], False))
     call.executions = call.iterations if call.function == FN_REEXECUTE else 1
     if call.binds and body.remaining:

@@ -237,3 +237,17 @@ def test_airflow_oracle_hook_reaches_the_server(
     hook = OracleHook(oracle_conn_id="wire_test")
     assert type(hook.get_conn()) is oracledb.Connection
     assert hook.get_first("select 4 from dual") == (4,)
+
+
+def test_autocommit_holds_for_re_executed_statements(
+    conn: oracledb.Connection, oracle: EmulatedOracle
+) -> None:
+    cursor = conn.cursor()
+    cursor.execute("create table auto (n number)")
+    conn.autocommit = True
+    for n in (1, 2, 3):  # the second and third arrive as re-executes of the parsed cursor
+        cursor.execute("insert into auto values (:n)", n=n)
+    other = oracledb.connect(user="scott", password="tiger", dsn=oracle.dsn())
+    assert other.cursor().execute("select count(*) from auto").fetchone() == (3,)
+    other.close()
+    conn.autocommit = False
