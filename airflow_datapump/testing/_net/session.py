@@ -58,6 +58,7 @@ class WireSession:
         self.service = service
         self._verifier = verifier
         self._challenge: o5logon.Challenge | None = None
+        self._program: str | None = None
         self.session: SessionRef | None = None
         self.cursors: dict[int, OpenCursor] = {}
         self._ids = itertools.count(1)
@@ -103,6 +104,7 @@ class WireSession:
     # -- logon ----------------------------------------------------------------------------
 
     def _auth_one(self, call: Call) -> bytes:
+        self._program = call.auth_pairs.get("AUTH_PROGRAM_NM")
         stored = self._verifier(self.service, _canonical(call.auth_user or ""))
         self._challenge = o5logon.Challenge(stored) if stored else o5logon.Challenge.for_unknown_user()
         return replies.parameters(self._challenge.parameters()) + replies.call_end()
@@ -126,7 +128,7 @@ class WireSession:
             user=call.auth_user,
             password=password,
             mode=mode,
-            program=pairs.get("SESSION_CLIENT_DRIVER_NAME"),
+            program=self._program,
         )
         try:
             self.session = self.engine.connect(request)

@@ -251,3 +251,10 @@ def test_autocommit_holds_for_re_executed_statements(
     assert other.cursor().execute("select count(*) from auto").fetchone() == (3,)
     other.close()
     conn.autocommit = False
+
+
+def test_the_logon_carries_the_program_name(oracle: EmulatedOracle) -> None:
+    conn = oracledb.connect(user="system", password="oracle", dsn=oracle.dsn(), program="wire-check")
+    programs = [row[0] for row in conn.cursor().execute("select program from v$session")]
+    assert "wire-check" in programs
+    conn.close()
