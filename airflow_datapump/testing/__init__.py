@@ -104,7 +104,11 @@ class EmulatedOracle:
             return self
         if self.server is None:
             self.server = WireServer(
-                self.backend, self.backend.logon_verifier, host=self._address[0], port=self._address[1]
+                self.backend,
+                self.backend.logon_verifier,
+                host=self._address[0],
+                port=self._address[1],
+                known_service=self.backend.offers,
             )
             self.server.start()
             # Connections still open when the interpreter exits close themselves during

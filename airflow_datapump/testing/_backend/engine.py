@@ -256,6 +256,14 @@ class Backend:
         path = folder / filename
         return path.read_bytes() if path.is_file() else None
 
+    def offers(self, service: str) -> bool:
+        """Whether the listener offers ``service``: every name does, except during an outage.
+
+        Local: the Oracle Net listener asks before it accepts a connection, as a listener
+        knows the services registered with it (a database that is down deregisters).
+        """
+        return not faults.is_down(self.database(service))
+
     def logon_verifier(self, service: str, user: str) -> str | None:
         """The stored 12c verifier of ``user`` in ``service``'s database; None if no such user.
 

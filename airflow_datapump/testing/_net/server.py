@@ -212,9 +212,13 @@ class Connection:
         while True:
             packet = packets.read_packet(self.sock, large=True)
             if packet.type == packets.MARKER:
-                if packet.payload[2:3] == bytes([packets.MARKER_BREAK]):
+                kind = packet.payload[2:3]
+                if kind == bytes([packets.MARKER_BREAK]):
                     self._answer_break()
-                chunks.clear()  # RESET and late INTERRUPT markers need no answer
+                elif kind == bytes([packets.MARKER_INTERRUPT]):
+                    # A cancel between calls: the driver still waits for the break's answer.
+                    self._break_running_call()
+                chunks.clear()  # a RESET needs no answer
                 continue
             if packet.type != packets.DATA:
                 raise ProtocolError(f"unexpected packet type {packet.type}")

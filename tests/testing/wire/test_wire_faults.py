@@ -71,7 +71,29 @@ def test_killed_session_and_database_down(oracle: EmulatedOracle) -> None:
         conn.ping()
     assert raised.value.args[0].full_code == "DPY-4011"  # the driver's word for ORA-00028
     database.go_down()
-    with pytest.raises(oracledb.DatabaseError):
+    with pytest.raises(oracledb.OperationalError, match="DPY-6005"):  # the listener refuses
         _connect(oracle)
     database.come_back()
     _connect(oracle).close()
+
+
+def test_a_cancel_between_calls_is_answered_not_left_hanging(oracle: EmulatedOracle) -> None:
+    import asyncio
+
+    conn = _connect(oracle)
+    conn.cancel()  # nothing is running: the break is answered on the next call
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01013"):
+        conn.cursor().execute("select 1 from dual")
+    assert conn.cursor().execute("select 2 from dual").fetchone() == (2,)
+    conn.close()
+
+    async def run() -> object:
+        aconn = await oracledb.connect_async(user="system", password="oracle", dsn=oracle.dsn())
+        aconn.cancel()
+        with pytest.raises(oracledb.DatabaseError, match="ORA-01013"):
+            await asyncio.wait_for(aconn.fetchone("select 3 from dual"), 10)
+        value = await asyncio.wait_for(aconn.fetchone("select 4 from dual"), 10)
+        await aconn.close()
+        return value
+
+    assert asyncio.run(run()) == (4,)
