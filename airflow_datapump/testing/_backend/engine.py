@@ -276,7 +276,7 @@ class Backend:
             return None
         if stored is None and user in ("SYS", "SYSTEM"):
             return _default_admin_verifier()
-        return stored
+        return stored if stored is not None and o5logon.is_verifier(stored) else None
 
     # -- sessions elsewhere -------------------------------------------------------------
 

@@ -39,9 +39,22 @@ def make_verifier(password: str) -> str:
 
 
 def check_password(verifier: str, password: str) -> bool:
-    """Whether ``password`` matches a stored verifier (for logons that carry the password)."""
+    """Whether ``password`` matches a stored verifier (for logons that carry the password).
+
+    Anything that is not a 12c verifier (a value from older emulator state) matches nothing.
+    """
+    if not is_verifier(verifier):
+        return False
     digest, salt = split_verifier(verifier)
     return hmac.compare_digest(_hash(password_key(password.encode(), salt), salt), digest)
+
+
+def is_verifier(value: str) -> bool:
+    try:
+        digest, salt = split_verifier(value)
+    except ValueError:
+        return False
+    return len(digest) == 64 and len(salt) == 16
 
 
 def split_verifier(verifier: str) -> tuple[bytes, bytes]:

@@ -49,3 +49,13 @@ def test_universal_numbers_and_chunked_bytes_round_trip(number: int, data: bytes
     assert (reader.bytes_() or b"") == data
     assert (reader.bytes2() or b"") == data
     assert reader.remaining == 0
+
+
+def test_verifiers_check_passwords_and_clear_text_matches_nothing() -> None:
+    from airflow_datapump.testing._net import o5logon
+
+    verifier = o5logon.make_verifier("tiger")
+    assert o5logon.check_password(verifier, "tiger")
+    assert not o5logon.check_password(verifier, "lion")
+    assert not o5logon.check_password("tiger", "tiger")  # a clear value from old state
+    assert o5logon.make_verifier("tiger") != verifier  # salted
