@@ -26,6 +26,7 @@ See ``docs/emulator.md`` for what is emulated, what is not, and every known diff
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -35,16 +36,27 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from airflow_datapump.testing._backend.engine import Backend
+from airflow_datapump.testing._backend.engine import DEFAULT_ADMIN_PASSWORD, Backend
 from airflow_datapump.testing._driver.patching import EmulatorPatch
+from airflow_datapump.testing._net.server import WireServer
+from airflow_datapump.testing._wire_route import DsnRoute
 from airflow_datapump.testing.handle import DatabaseHandle
 
 ENV_STATE = "AIRFLOW_DATAPUMP_EMULATOR"
 ENV_CLOCK = "AIRFLOW_DATAPUMP_EMULATOR_CLOCK"
+ENV_TRANSPORT = "AIRFLOW_DATAPUMP_EMULATOR_TRANSPORT"
+TRANSPORTS = ("patch", "wire")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["ENV_CLOCK", "ENV_STATE", "DatabaseHandle", "EmulatedOracle", "emulated_oracle"]
+__all__ = [
+    "ENV_CLOCK",
+    "ENV_STATE",
+    "ENV_TRANSPORT",
+    "DatabaseHandle",
+    "EmulatedOracle",
+    "emulated_oracle",
+]
 
 
 class EmulatedOracle:
@@ -54,25 +66,103 @@ class EmulatedOracle:
         when None.
     :param clock: ``manual`` (default): time stands still until a test advances it;
         ``wall``: time follows the real clock, for several processes sharing a database.
+    :param transport: ``patch`` (default; the environment variable
+        ``AIRFLOW_DATAPUMP_EMULATOR_TRANSPORT`` can change the default): python-oracledb's entry
+        points return emulated objects. ``wire``: an Oracle Net server on ``host``:``port``
+        (port 0, the default, picks a free one) serves the real, unmodified driver; while
+        started, DSNs given to ``oracledb.connect`` and friends in this process are routed to
+        it unless ``route_dsns`` is False.
     """
 
-    def __init__(self, state_dir: str | Path | None = None, *, clock: str = "manual") -> None:
+    def __init__(
+        self,
+        state_dir: str | Path | None = None,
+        *,
+        clock: str = "manual",
+        transport: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        route_dsns: bool = True,
+    ) -> None:
+        chosen = transport or os.environ.get(ENV_TRANSPORT) or "patch"
+        if chosen not in TRANSPORTS:
+            raise ValueError(f"transport {chosen!r}: expected one of {', '.join(TRANSPORTS)}")
+        self.transport = chosen
         self._owned = state_dir is None
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="oracle-emulator-"))
         self.backend = Backend(self.state_dir, clock=clock)
         self._patch = EmulatorPatch(self.backend)
+        self._address = (host, port)
+        self._route_dsns = route_dsns
+        self.server: WireServer | None = None
+        self._route: DsnRoute | None = None
         _register_packages()
 
     def start(self) -> EmulatedOracle:
-        self._patch.start()
+        if self.transport == "patch":
+            self._patch.start()
+            return self
+        if self.server is None:
+            self.server = WireServer(
+                self.backend,
+                self.backend.logon_verifier,
+                host=self._address[0],
+                port=self._address[1],
+                known_service=self.backend.offers,
+            )
+            self.server.start()
+            # Connections still open when the interpreter exits close themselves during
+            # finalisation, when the server's threads can no longer answer: stop it first.
+            atexit.register(self.server.stop)
+            if self._route_dsns:
+                self._route = DsnRoute(self.server.host, self.server.port, DEFAULT_ADMIN_PASSWORD)
+                self._route.start()
         return self
 
     def stop(self) -> None:
-        self._patch.stop()
+        if self.transport == "wire":
+            if self._route is not None:
+                self._route.stop()
+            if self.server is not None:
+                self.server.stop()
+                atexit.unregister(self.server.stop)
+            self.server, self._route = None, None
+        else:
+            self._patch.stop()
         if not self._patch.active:
             self.backend.shutdown()
             if self._owned:
                 shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    @property
+    def host(self) -> str:
+        """The server's address (wire transport, once started)."""
+        return str(self._server().host)
+
+    @property
+    def port(self) -> int:
+        return int(self._server().port)
+
+    def dsn(self, service: str = "FREEPDB1") -> str:
+        """An Easy Connect string that reaches ``service`` on the server (wire transport)."""
+        return self._server().dsn(service.upper())
+
+    def connection_uri(
+        self, service: str = "FREEPDB1", user: str = "system", password: str = "oracle"
+    ) -> str:
+        """An Airflow ``oracle://`` connection URI for ``user`` on ``service`` (wire transport)."""
+        from urllib.parse import quote
+
+        server = self._server()
+        return (
+            f"oracle://{quote(user, safe='')}:{quote(password, safe='')}@{server.host}:{server.port}"
+            f"?service_name={quote(service.upper(), safe='')}"
+        )
+
+    def _server(self) -> WireServer:
+        if self.server is None:
+            raise RuntimeError("the Oracle Net server runs only with transport='wire', once started")
+        return self.server
 
     def __enter__(self) -> EmulatedOracle:
         return self.start()

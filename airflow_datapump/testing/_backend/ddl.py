@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from airflow_datapump.testing._backend import catalog, environment, storage, tables
 from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql.errors import ora_text
 
@@ -64,7 +65,7 @@ def _create_user(session: Session, db: sqlite3.Connection, st: nodes.CreateUser)
         "INSERT INTO users (name, password, default_tablespace, created) VALUES (?, ?, ?, ?)",
         (
             st.name,
-            st.password,
+            o5logon.make_verifier(st.password),
             st.default_tablespace or storage.DATABASE_DEFAULT,
             session.database.now().isoformat(),
         ),
@@ -96,7 +97,9 @@ def _alter_user(session: Session, db: sqlite3.Connection, st: nodes.AlterUser) -
     if not catalog.user_exists(db, st.name):
         raise catalog.not_found("user", st.name)
     if st.password is not None:
-        db.execute("UPDATE users SET password = ? WHERE name = ?", (st.password, st.name))
+        db.execute(
+            "UPDATE users SET password = ? WHERE name = ?", (o5logon.make_verifier(st.password), st.name)
+        )
     if st.default_tablespace:
         storage.require(db, st.default_tablespace)
         db.execute(

@@ -9,6 +9,7 @@ the counters are what a benchmark reads. Statements go to the PL/SQL and SQL eng
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import random
 import sqlite3
@@ -29,12 +30,15 @@ from airflow_datapump.testing._driver.engine import (
     StatementKind,
     StatementResult,
 )
+from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import engine as language
 from airflow_datapump.testing._plsql.errors import OracleError, ora_text
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec
 from airflow_datapump.testing._values import Bind, CollectionType, ObjectType, Value
 
 SYSDBA = 2
+#: The password of SYS and SYSTEM over Oracle Net until changed (documented in docs/emulator.md).
+DEFAULT_ADMIN_PASSWORD = "oracle"
 # Called with (store connection, sid) when a session ends, in this process or (found dead)
 # in another; Data Pump detaches the session's jobs here.
 SESSION_END_HOOKS: list[Callable[[Database, sqlite3.Connection, int], None]] = []
@@ -235,6 +239,45 @@ class Backend:
     def server_version(self, session: SessionRef) -> str:
         return _session(session).database.version
 
+    def read_bfile(self, session: SessionRef, directory: str, filename: str) -> bytes | None:
+        """A BFILE's bytes, read as the session's user; None when the file does not exist.
+
+        Local: the LOB operation that needs it is counted by :meth:`lob_round_trip`. Missing
+        directory objects or privileges read as a missing file, as DBMS_LOB.FILEEXISTS does.
+        """
+        from airflow_datapump.testing._backend.files import BackendFiles
+        from airflow_datapump.testing._packages.files_api import DirectoryError
+
+        current = _session(session)
+        try:
+            folder = BackendFiles(self).directory_path(current, directory, "READ")
+        except DirectoryError:
+            return None
+        path = folder / filename
+        return path.read_bytes() if path.is_file() else None
+
+    def offers(self, service: str) -> bool:
+        """Whether the listener offers ``service``: every name does, except during an outage.
+
+        Local: the Oracle Net listener asks before it accepts a connection, as a listener
+        knows the services registered with it (a database that is down deregisters).
+        """
+        return not faults.is_down(self.database(service))
+
+    def logon_verifier(self, service: str, user: str) -> str | None:
+        """The stored 12c verifier of ``user`` in ``service``'s database; None if no such user.
+
+        Local (no round trip): the Oracle Net server asks before the logon it serves.
+        """
+        database = self.database(service)
+        with database.store.read() as db:
+            exists, stored = catalog.password_of(db, user)
+        if not exists:
+            return None
+        if stored is None and user in ("SYS", "SYSTEM"):
+            return _default_admin_verifier()
+        return stored if stored is not None and o5logon.is_verifier(stored) else None
+
     # -- sessions elsewhere -------------------------------------------------------------
 
     def purge_dead_sessions(self, database: Database) -> None:
@@ -287,14 +330,21 @@ def _canonical_user(user: str | None) -> str:
 
 
 def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba: bool) -> None:
-    """Oracle's logon rules, with the emulator's one shortcut: SYS and SYSTEM take any password."""
+    """Oracle's logon rules, with the emulator's one shortcut: SYS and SYSTEM take any password.
+
+    Passwords are kept only as 12c verifiers (see :mod:`..._net.o5logon`). Over Oracle Net the
+    shortcut cannot apply (the logon proves the password cryptographically), so there SYS and
+    SYSTEM use :data:`DEFAULT_ADMIN_PASSWORD` until a statement changes it.
+    """
     denied = ora_text(1017, "invalid username/password; logon denied")
     exists, stored = catalog.password_of(db, user)
     if not exists:
         raise denied
     if user == "SYS" and not sysdba:
         raise ora_text(28009, "connection as SYS should be as SYSDBA or SYSOPER")
-    if user not in ("SYS", "SYSTEM") and (stored is None or stored != password):
+    if user not in ("SYS", "SYSTEM") and (
+        stored is None or not o5logon.check_password(stored, password or "")
+    ):
         raise denied
     if sysdba and not catalog.has_privilege(db, user, "SYSDBA") and user != "SYS":
         raise denied
@@ -303,6 +353,11 @@ def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba
         raise ora_text(28000, "The account is locked.")
     if not sysdba and not catalog.has_privilege(db, user, "CREATE SESSION"):
         raise ora_text(1045, f"user {user} lacks CREATE SESSION privilege; logon denied")
+
+
+@functools.cache
+def _default_admin_verifier() -> str:
+    return o5logon.make_verifier(DEFAULT_ADMIN_PASSWORD)
 
 
 def _service_of(connect_string: str) -> str:

@@ -93,6 +93,12 @@ def _none_pending(database: Database, session: Session | None = None) -> bool:
     return killed is None or killed[0] != 1
 
 
+def is_down(database: Database) -> bool:
+    """Whether an outage is in force (the listener then no longer offers the service)."""
+    with database.store.read() as db:
+        return _take(db, lambda f: f["kind"] == "down") is not None
+
+
 def before_connect(database: Database) -> None:
     if _none_pending(database):
         return

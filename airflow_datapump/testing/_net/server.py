@@ -1,0 +1,251 @@
+"""A TCP server that speaks Oracle Net to python-oracledb and serves an :class:`Engine`.
+
+One thread per connection: the engine is blocking and thread-safe, so a slow statement (or a
+slow client) holds only its own thread. Each connection runs the listener step (CONNECT ->
+ACCEPT or REFUSE), the protocol and data-type negotiation, and then answers one request at a
+time. Anything malformed ends that connection alone, with the reason logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import select
+import socket
+import threading
+from collections.abc import Callable
+
+from airflow_datapump.testing._driver.engine import Engine
+from airflow_datapump.testing._net import packets, replies
+from airflow_datapump.testing._net.buffer import ProtocolError
+from airflow_datapump.testing._net.packets import Packet, PeerClosedError
+from airflow_datapump.testing._net.session import DisconnectError, VerifierLookup, WireSession
+from airflow_datapump.testing._net.worker import CallWorker
+
+log = logging.getLogger(__name__)
+
+_SERVICE = re.compile(r"\((?:SERVICE_NAME|SID)\s*=\s*([^)]*)\)", re.IGNORECASE)
+TNS_INVALID_SERVICE = 12514
+BANNER = "Oracle Database 19c (emulated)"
+CANCELLED = "ORA-01013: user requested cancel of current operation"
+
+
+def service_of(descriptor: str) -> str | None:
+    """The SERVICE_NAME (or SID) a connect descriptor names, upper-cased."""
+    found = _SERVICE.search(descriptor)
+    return found.group(1).strip().upper() if found else None
+
+
+class WireServer:
+    """Serves ``engine`` on ``host:port`` (port 0 picks a free one) until :meth:`stop`.
+
+    :param known_service: says whether a service name exists; the listener refuses others
+        with TNS-12514 (python-oracledb raises DPY-6001). Every name is known when None.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        verifier: VerifierLookup,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        known_service: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.engine = engine
+        self._verifier = verifier
+        self._known = known_service
+        self._listener = socket.create_server((host, port))
+        self.host, self.port = self._listener.getsockname()[:2]
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def dsn(self, service: str) -> str:
+        return f"{self.host}:{self.port}/{service}"
+
+    def start(self) -> WireServer:
+        self._thread = threading.Thread(target=self._accept_loop, name="oracle-wire-listener", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and close every connection (safe to call more than once)."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        with self._lock:
+            for conn in list(self._connections):
+                _close(conn)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        self._accept_loop()
+
+    def _accept_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                conn, peer = self._listener.accept()
+            except OSError:
+                return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self._lock:
+                self._connections.add(conn)
+            threading.Thread(
+                target=self._serve, args=(conn, peer), name=f"oracle-wire-{peer[1]}", daemon=True
+            ).start()
+
+    def _serve(self, conn: socket.socket, peer: object) -> None:
+        try:
+            Connection(self, conn).run()
+        except (ProtocolError, ValueError) as exc:
+            log.warning("dropping connection from %s: %s", peer, exc)
+        except PeerClosedError as exc:
+            log.debug("client %s went away: %s", peer, exc)
+        except DisconnectError as exc:
+            log.debug("connection from %s ended: %s", peer, exc)
+        except Exception:
+            log.exception("dropping connection from %s after an internal error", peer)
+        finally:
+            with self._lock:
+                self._connections.discard(conn)
+            _close(conn)
+
+
+class Connection:
+    """One client conversation: listener step, negotiation, then request/reply until logoff."""
+
+    def __init__(self, server: WireServer, sock: socket.socket) -> None:
+        self.server = server
+        self.sock = sock
+        self.session: WireSession | None = None
+
+    def run(self) -> None:
+        service = self._listen()
+        if service is None:
+            return
+        self.session = WireSession(self.server.engine, service, self.server._verifier)
+        self.worker = CallWorker(f"{threading.current_thread().name}-calls")
+        try:
+            self._loop()
+        finally:
+            self.worker.close()
+            self._release()
+
+    def _listen(self) -> str | None:
+        request = packets.parse_connect(packets.read_packet(self.sock, large=False))
+        descriptor = request.descriptor
+        if request.descriptor_length > len(descriptor.encode()):
+            follow = packets.read_packet(self.sock, large=False)
+            descriptor = follow.data.decode(errors="replace")
+        service = service_of(descriptor)
+        known = self.server._known
+        if service is None or (known is not None and not known(service)):
+            self.sock.sendall(packets.refuse(TNS_INVALID_SERVICE))
+            return None
+        version = min(request.version, packets.PROTOCOL_VERSION)
+        if version < 315:
+            raise ProtocolError(f"client protocol version {request.version} is older than 315")
+        self.sock.sendall(packets.accept(version, packets.SDU))
+        return service
+
+    def _loop(self) -> None:
+        assert self.session is not None
+        while True:
+            packet = self._read_request()
+            if packet is None:
+                return
+            data = packet.data
+            if not data:
+                continue
+            if data[0] == replies.MSG_PROTOCOL:
+                reply = replies.protocol_reply(BANNER)
+            elif data[0] == replies.MSG_DATA_TYPES:
+                reply = replies.data_types_reply()
+            else:
+                answered = self._call(self.session, data)
+                if answered is None:
+                    continue
+                reply = answered
+            self._send(reply)
+
+    def _call(self, session: WireSession, data: bytes) -> bytes | None:
+        """Run one call while watching for a break; None when the break was answered."""
+        self.worker.submit(lambda: session.handle(data))
+        while True:
+            readable, _, _ = select.select([self.worker.wake, self.sock], [], [])
+            if self.worker.wake in readable:
+                reply, failure = self.worker.result()
+                if failure is not None:
+                    raise failure
+                return reply
+            packet = packets.read_packet(self.sock, large=True)
+            if packet.type != packets.MARKER:
+                raise ProtocolError(f"packet type {packet.type} while a call was running")
+            if packet.payload[2:3] in (bytes([packets.MARKER_BREAK]), bytes([packets.MARKER_INTERRUPT])):
+                self._break_running_call()
+                return None
+
+    def _break_running_call(self) -> None:
+        """Answer a break during a call as Oracle does: BREAK, wait for the client's RESET,
+        RESET, then the call's end with ORA-01013. The engine call cannot be stopped: it
+        goes on (its work stands), and the next request waits for it; its reply is dropped."""
+        self.sock.sendall(packets.marker(packets.MARKER_BREAK))
+        while True:
+            packet = packets.read_packet(self.sock, large=True)
+            if packet.type == packets.MARKER and packet.payload[2:3] == bytes([packets.MARKER_RESET]):
+                break
+        self.sock.sendall(packets.marker(packets.MARKER_RESET))
+        self._send(replies.call_end(error=1013, message=CANCELLED))
+
+    def _read_request(self) -> Packet | None:
+        """Gather one request, which may span several DATA packets; None when the client ends."""
+        if self.worker.busy:
+            self.worker.result()  # a broken-off call still running: its reply is not wanted
+        chunks: list[bytes] = []
+        while True:
+            packet = packets.read_packet(self.sock, large=True)
+            if packet.type == packets.MARKER:
+                kind = packet.payload[2:3]
+                if kind == bytes([packets.MARKER_BREAK]):
+                    self._answer_break()
+                elif kind == bytes([packets.MARKER_INTERRUPT]):
+                    # A cancel between calls: the driver still waits for the break's answer.
+                    self._break_running_call()
+                chunks.clear()  # a RESET needs no answer
+                continue
+            if packet.type != packets.DATA:
+                raise ProtocolError(f"unexpected packet type {packet.type}")
+            if packet.data_flags & packets.DATA_FLAG_EOF:
+                return None
+            chunks.append(packet.data)
+            if len(packet.payload) + 8 < packets.SDU:
+                return Packet(packets.DATA, 0, b"\x00\x00" + b"".join(chunks))
+
+    def _answer_break(self) -> None:
+        """The client broke off reading a reply: a RESET marker, then an error reply it skips."""
+        self.sock.sendall(packets.marker(packets.MARKER_RESET))
+        self._send(replies.call_end(error=1013, message=CANCELLED))
+
+    def _send(self, reply: bytes) -> None:
+        for chunk in packets.data_packets(reply):
+            self.sock.sendall(chunk)
+
+    def _release(self) -> None:
+        if self.session is not None and self.session.session is not None:
+            try:
+                self.server.engine.close(self.session.session)
+            except Exception:
+                log.debug("closing an abandoned session failed", exc_info=True)
+
+
+def _close(conn: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        conn.shutdown(socket.SHUT_RDWR)
+    conn.close()

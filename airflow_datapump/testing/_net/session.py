@@ -1,0 +1,330 @@
+"""The bridge from decoded TTC calls to the emulator's :class:`Engine`, one per connection.
+
+It keeps what a server keeps per session: the logon in progress, the open cursors (their SQL,
+bind descriptions and undelivered rows, under the cursor ids handed to the client), and
+turns each call into engine calls and the engine's answers (or errors) into a TTC reply.
+It knows the Engine protocol and nothing of SQL, PL/SQL or Data Pump.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from airflow_datapump.testing import _values as v
+from airflow_datapump.testing._driver.engine import (
+    ConnectRequest,
+    Engine,
+    OracleErrorLike,
+    SessionRef,
+    SessionUpdate,
+)
+from airflow_datapump.testing._net import lobs, o5logon, replies, requests
+from airflow_datapump.testing._net import oratypes as t
+from airflow_datapump.testing._net.buffer import ProtocolError, Writer
+from airflow_datapump.testing._net.replies import Column
+from airflow_datapump.testing._net.requests import BindMeta, Call
+from airflow_datapump.testing._net.values import bind_in, column, image
+
+log = logging.getLogger(__name__)
+
+AUTH_SYSDBA, AUTH_SYSOPER = 0x20, 0x40
+#: Looks up a user's stored verifier in a service's database; None for unknown users.
+VerifierLookup = Callable[[str, str], str | None]
+
+
+class DisconnectError(Exception):
+    """The client logged off or must be dropped; the connection ends after any reply."""
+
+
+@dataclass
+class OpenCursor:
+    sql: str
+    binds: list[BindMeta] = field(default_factory=list)
+    columns: list[Column] | None = None
+    rows: list[tuple[v.Value, ...]] = field(default_factory=list)
+    delivered: int = 0
+    plsql: bool = False
+    defines: list[int] | None = None  # the types the client asked columns in, if it did
+
+
+class WireSession:
+    """One client connection's server side, after the listener has accepted it."""
+
+    def __init__(self, engine: Engine, service: str, verifier: VerifierLookup, program: str = "") -> None:
+        self.engine = engine
+        self.service = service
+        self._verifier = verifier
+        self._challenge: o5logon.Challenge | None = None
+        self._program: str | None = None
+        self.session: SessionRef | None = None
+        self.cursors: dict[int, OpenCursor] = {}
+        self._ids = itertools.count(1)
+        self._in_transaction = False
+        self.lobs = lobs.LobTable(self._read_file)
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def handle(self, data: bytes) -> bytes:
+        """Answer one request payload with one reply payload."""
+        call = requests.parse(data, {k: (c.binds, c.plsql) for k, c in self.cursors.items()})
+        self._piggybacks(call)
+        handler = _HANDLERS.get(call.function)
+        if handler is None:
+            raise ProtocolError(f"function code {call.function} is not supported")
+        try:
+            return handler(self, call)
+        except Exception as exc:
+            if isinstance(exc, OracleErrorLike):
+                return self._error(exc)
+            raise
+
+    def _error(self, exc: OracleErrorLike) -> bytes:
+        code = exc.code
+        text = exc.message
+        if exc.prefix != "ORA":
+            log.debug("engine raised %s-%05d; reported as ORA-%05d", exc.prefix, code, code)
+        if exc.prefix == "DPY" and code == 4011:
+            raise DisconnectError("session ended by the database")
+        return replies.call_end(
+            error=code, message=text, position=exc.offset, in_transaction=self._in_transaction
+        )
+
+    def _piggybacks(self, call: Call) -> None:
+        attributes: dict[str, str | None] = {}
+        for piggyback in call.piggybacks:
+            for cursor_id in piggyback.closed_cursors:
+                self.cursors.pop(cursor_id, None)
+            attributes.update(piggyback.attributes)
+        if attributes and self.session is not None:
+            self.engine.session_update(self.session, SessionUpdate(attributes=attributes))
+
+    # -- logon ----------------------------------------------------------------------------
+
+    def _auth_one(self, call: Call) -> bytes:
+        self._program = call.auth_pairs.get("AUTH_PROGRAM_NM")
+        stored = self._verifier(self.service, _canonical(call.auth_user or ""))
+        self._challenge = o5logon.Challenge(stored) if stored else o5logon.Challenge.for_unknown_user()
+        return replies.parameters(self._challenge.parameters()) + replies.call_end()
+
+    def _auth_two(self, call: Call) -> bytes:
+        if self._challenge is None:
+            raise ProtocolError("logon phase two before phase one")
+        pairs = call.auth_pairs
+        try:
+            password, response = self._challenge.verify(
+                pairs.get("AUTH_SESSKEY", ""),
+                pairs.get("AUTH_PBKDF2_SPEEDY_KEY", ""),
+                pairs.get("AUTH_PASSWORD", ""),
+            )
+        except o5logon.LogonRefusedError as exc:
+            log.info("logon of %s refused: %s", call.auth_user, exc)
+            return replies.call_end(error=1017, message="ORA-01017: invalid username/password; logon denied")
+        mode = 2 if call.auth_mode & AUTH_SYSDBA else 4 if call.auth_mode & AUTH_SYSOPER else 0
+        request = ConnectRequest(
+            service_name=self.service,
+            user=call.auth_user,
+            password=password,
+            mode=mode,
+            program=self._program,
+        )
+        try:
+            self.session = self.engine.connect(request)
+        except Exception as exc:
+            if isinstance(exc, OracleErrorLike) and exc.prefix == "DPY":
+                raise DisconnectError(f"logon refused by the database: {exc.message}") from exc
+            raise
+        version = self.engine.server_version(self.session)
+        return replies.parameters(_session_parameters(self.session, version, response)) + replies.call_end()
+
+    # -- simple calls -------------------------------------------------------------------
+
+    def _simple(self, call: Call) -> bytes:
+        session = self._require_session()
+        if call.function == requests.FN_COMMIT:
+            self.engine.commit(session)
+            self._in_transaction = False
+        elif call.function == requests.FN_ROLLBACK:
+            self.engine.rollback(session)
+            self._in_transaction = False
+        elif call.function == requests.FN_PING:
+            self.engine.ping(session)
+        else:
+            self.engine.close(session)
+            self.session = None
+            return replies.call_end()
+        return replies.call_end(in_transaction=self._in_transaction)
+
+    def _require_session(self) -> SessionRef:
+        if self.session is None:
+            raise ProtocolError("a call before logon")
+        return self.session
+
+    # -- statements -----------------------------------------------------------------------
+
+    def _execute(self, call: Call) -> bytes:
+        session = self._require_session()
+        cursor_id = call.cursor_id
+        if call.sql is not None:
+            if not cursor_id or cursor_id not in self.cursors:
+                cursor_id = next(self._ids)
+            self.cursors[cursor_id] = OpenCursor(call.sql)
+        cursor = self.cursors.get(cursor_id)
+        if cursor is None:
+            return replies.call_end(error=1001, message="ORA-01001: invalid cursor")
+        if call.binds:
+            cursor.binds, cursor.plsql = call.binds, call.plsql
+        if call.defines:
+            cursor.defines = [d.type_number for d in call.defines]
+            return replies.call_end(cursor_id=cursor_id)
+        if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
+            if call.options & requests.OPT_DESCRIBE:
+                return self._describe_only(session, cursor, cursor_id)
+            return replies.call_end(cursor_id=cursor_id)  # parse only
+        return self._run(session, cursor, cursor_id, call)
+
+    def _describe_only(self, session: SessionRef, cursor: OpenCursor, cursor_id: int) -> bytes:
+        result = self.engine.execute(session, cursor.sql, [])
+        self._load_rows(cursor, result.columns, [])
+        out = replies.describe(cursor.columns) if cursor.columns is not None else b""
+        return out + replies.call_end(cursor_id=cursor_id)
+
+    def _run(self, session: SessionRef, cursor: OpenCursor, cursor_id: int, call: Call) -> bytes:
+        rows = [
+            [bind_in(m, value, self.lobs) for m, value in zip(cursor.binds, row, strict=True)]
+            for row in call.rows
+        ]
+        if len(rows) > 1:
+            result = self.engine.executemany(session, cursor.sql, rows)
+        else:
+            result = self.engine.execute(session, cursor.sql, rows[0] if rows else [])
+        self._in_transaction = result.transaction_in_progress
+        if call.options & requests.OPT_COMMIT and not result.is_plsql:
+            self.engine.commit(session)
+            self._in_transaction = False
+        if result.columns is not None:
+            self._load_rows(cursor, result.columns, result.rows)
+            fetching = call.function == requests.FN_REEXECUTE_AND_FETCH or call.options & requests.OPT_FETCH
+            has_lobs = any(c.type_number in _LOB_COLUMNS for c in cursor.columns or [])
+            count = call.iterations if fetching and not has_lobs else 0
+            return replies.describe(cursor.columns or []) + self._batch(cursor, cursor_id, count)
+        out = b""
+        if result.is_plsql and rows:
+            out = self._out_binds(cursor.binds, rows[-1])
+        return out + replies.call_end(
+            cursor_id=cursor_id, rowcount=result.rowcount, in_transaction=self._in_transaction
+        )
+
+    def _out_binds(self, metas: list[BindMeta], binds: list[v.Bind]) -> bytes:
+        directions = [replies.BIND_IN_OUT if b.assigned else replies.BIND_IN for b in binds]
+        images = [
+            _out_image(meta, bind.value, self.lobs)
+            for meta, bind in zip(metas, binds, strict=True)
+            if bind.assigned
+        ]
+        out = replies.io_vector(directions)
+        return out + replies.row(images) if images else out
+
+    def _load_rows(self, cursor: OpenCursor, columns: object, rows: list[tuple[v.Value, ...]]) -> None:
+        assert isinstance(columns, list)
+        cursor.columns = [column(c.name, c.type, c.null_ok) for c in columns]
+        cursor.rows = list(rows)
+        cursor.delivered = 0
+
+    def _fetch(self, call: Call) -> bytes:
+        session = self._require_session()
+        cursor = self.cursors.get(call.cursor_id)
+        if cursor is None or cursor.columns is None:
+            return replies.call_end(error=1001, message="ORA-01001: invalid cursor")
+        self.engine.fetch_round_trip(session)
+        return self._batch(cursor, call.cursor_id, call.iterations)
+
+    def _batch(self, cursor: OpenCursor, cursor_id: int, count: int) -> bytes:
+        """Up to ``count`` rows; ORA-01403 when these are the last (nothing more to fetch)."""
+        batch, cursor.rows = cursor.rows[:count], cursor.rows[count:]
+        cursor.delivered += len(batch)
+        types = cursor.defines or [c.type_number for c in cursor.columns or []]
+        out = b""
+        if batch:
+            out += replies.row_header()
+            for values in batch:
+                out += replies.row([image(x, n, self.lobs) for x, n in zip(values, types, strict=True)])
+        more = bool(cursor.rows) or count == 0
+        error, message = (0, "") if more else (1403, "ORA-01403: no data found")
+        return out + replies.call_end(
+            error=error,
+            message=message,
+            cursor_id=cursor_id,
+            rowcount=cursor.delivered,
+            in_transaction=self._in_transaction,
+        )
+
+    # -- LOBs -----------------------------------------------------------------------------
+
+    def _lob(self, call: Call) -> bytes:
+        session = self._require_session()
+        assert call.raw is not None
+        op = lobs.parse_op(call.raw)
+        self.engine.lob_round_trip(session, _LOB_OPERATION_NAMES.get(op.operation, "other"))
+        try:
+            reply = self.lobs.perform(op)
+        except FileNotFoundError:
+            return replies.call_end(error=22288, message=_FILE_MISSING)
+        return reply + replies.call_end(in_transaction=self._in_transaction)
+
+    def _read_file(self, bfile: v.BFileValue) -> bytes | None:
+        reader = getattr(self.engine, "read_bfile", None)
+        if reader is None or self.session is None:
+            return None
+        data = reader(self.session, bfile.directory, bfile.filename)
+        return data if isinstance(data, bytes) else None
+
+
+_LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
+_LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
+_FILE_MISSING = "ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory"
+
+
+def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:
+    if isinstance(value, v.CollectionValue):
+        elements = value.ordered()
+        head = Writer().ub4(len(elements)).getvalue()
+        return head + b"".join(image(e, meta.type_number, lob_table, out_bind=True) for e in elements)
+    return image(value, meta.type_number, lob_table, out_bind=True)
+
+
+def _session_parameters(session: SessionRef, version: str, response: str) -> list[tuple[str, str, int]]:
+    parts = [int(p) for p in (version.split(".") + ["0"] * 5)[:5]]
+    number = parts[0] << 24 | parts[1] << 16 | parts[2] << 12 | parts[3] << 4 | parts[4]
+    sid = getattr(session, "sid", 1)
+    serial = getattr(session, "serial", 1)
+    return [
+        ("AUTH_SVR_RESPONSE", response, 0),
+        ("AUTH_VERSION_NO", str(number), 0),
+        ("AUTH_SESSION_ID", str(sid), 0),
+        ("AUTH_SERIAL_NUM", str(serial), 0),
+        ("AUTH_MAX_IDEN_LENGTH", "128", 0),
+    ]
+
+
+def _canonical(user: str) -> str:
+    if len(user) > 1 and user[0] == user[-1] == '"':
+        return user[1:-1]
+    return user.upper()
+
+
+_HANDLERS: dict[int, Callable[[WireSession, Call], bytes]] = {
+    requests.FN_AUTH_ONE: WireSession._auth_one,
+    requests.FN_AUTH_TWO: WireSession._auth_two,
+    requests.FN_COMMIT: WireSession._simple,
+    requests.FN_ROLLBACK: WireSession._simple,
+    requests.FN_PING: WireSession._simple,
+    requests.FN_LOGOFF: WireSession._simple,
+    requests.FN_EXECUTE: WireSession._execute,
+    requests.FN_REEXECUTE: WireSession._execute,
+    requests.FN_REEXECUTE_AND_FETCH: WireSession._execute,
+    requests.FN_FETCH: WireSession._fetch,
+    requests.FN_LOB_OP: WireSession._lob,
+}
