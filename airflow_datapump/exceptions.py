@@ -31,6 +31,10 @@ class SpecError(DatapumpError, ValueError):
     """
 
     def __init__(self, field: str, value: object, allowed: str) -> None:
+        if "ENCRYPTION_PASSWORD" in repr(value).upper():
+            # A misshapen value that carries the password (a pair of three, a dict, a
+            # "NAME=value" string) is never echoed: a parse error is stored by Airflow.
+            value = "***"
         self.field = field
         self.value = value
         self.allowed = allowed

@@ -145,15 +145,17 @@ BEGIN
     END;
   END IF;
   DBMS_DATAPUMP.SET_PARALLEL(handle => h, degree => :parallel);
+  -- The run stamp goes in while the job is still DEFINING: if it cannot be written, nothing
+  -- has started (a tiny job could otherwise finish, unstamped, before it; core/stamp.py).
+  IF :log_entry IS NOT NULL THEN
+    DBMS_DATAPUMP.LOG_ENTRY(handle => h, message => :log_entry, log_file_only => 1);
+  END IF;
   BEGIN
     DBMS_DATAPUMP.START_JOB(handle => h);
   EXCEPTION
     WHEN DBMS_DATAPUMP.SUCCESS_WITH_INFO THEN
       NULL;  -- ORA-31627: the job did start (§2.11)
   END;
-  IF :log_entry IS NOT NULL THEN
-    DBMS_DATAPUMP.LOG_ENTRY(handle => h, message => :log_entry, log_file_only => 1);
-  END IF;
   :owner := USER;
   DBMS_DATAPUMP.DETACH(handle => h);
 EXCEPTION
@@ -316,10 +318,10 @@ DECLARE
   h NUMBER;
 BEGIN
   h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
-  DBMS_DATAPUMP.START_JOB(handle => h, skip_current => :skip_current);
   IF :log_entry IS NOT NULL THEN
     DBMS_DATAPUMP.LOG_ENTRY(handle => h, message => :log_entry, log_file_only => 1);
   END IF;
+  DBMS_DATAPUMP.START_JOB(handle => h, skip_current => :skip_current);
   DBMS_DATAPUMP.DETACH(handle => h);
 EXCEPTION
   WHEN OTHERS THEN

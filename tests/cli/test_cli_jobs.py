@@ -93,7 +93,7 @@ def test_log_prints_the_log_and_follows_it_to_the_end(live_db: DatabaseHandle, r
     run("export", "SCHEMAS=HR", "DUMPFILE=hr.dmp", "JOB_NAME=EXP_LOG")
     result = run("log", "EXP_LOG", "--follow", "--poll-interval", "0.05")
     assert result.code == 0
-    assert result.out.startswith('Starting "SYSTEM"."EXP_LOG":')
+    assert result.out.splitlines()[1] == 'Starting "SYSTEM"."EXP_LOG":'  # after the run stamp
     assert 'Job "SYSTEM"."EXP_LOG" successfully completed' in result.out
     assert result.out.count("Starting") == 1  # no line printed twice
 

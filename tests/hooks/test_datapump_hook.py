@@ -67,7 +67,8 @@ def test_status_is_one_round_trip_with_progress_and_new_log_lines(
     first = hook.status(ref)
     assert db.counters() == {"round_trips": 1}
     assert first.state is JobState.EXECUTING
-    assert first.log_lines[0] == 'Starting "SYSTEM"."EXP_HR":'
+    assert first.log_lines[0].startswith("airflow-datapump start ")  # written before START_JOB
+    assert first.log_lines[1] == 'Starting "SYSTEM"."EXP_HR":'
     db.advance(5)
     second = hook.status(ref, log_position=first.log_position)
     assert 0 < (second.percent_done or 0) < 100
@@ -93,7 +94,8 @@ def test_wait_returns_the_outcome_and_every_log_line(db: DatabaseHandle, hook: D
 
     result = hook.wait(ref, poll_interval=0, on_status=watch)
     assert result.verdict is Verdict.SUCCEEDED
-    assert result.log_lines[0].startswith('Starting "SYSTEM"."EXP_HR"')
+    assert result.log_lines[0].startswith("airflow-datapump start ")  # the run stamp comes first
+    assert result.log_lines[1].startswith('Starting "SYSTEM"."EXP_HR"')
     assert "Dump file set for SYSTEM.EXP_HR is:" in result.log_lines
     assert seen[0] is JobState.EXECUTING
     # §5: the end is seen as COMPLETED by a client attached at that moment, or as gone.
@@ -229,7 +231,7 @@ def test_read_log_whole_and_tail(db: DatabaseHandle, hook: DatapumpHook) -> None
     ref = hook.submit(EXPORT_HR)
     db.advance(3600)
     text = hook.read_log(ref)
-    assert text.splitlines()[0] == 'Starting "SYSTEM"."EXP_HR":'
+    assert text.splitlines()[1] == 'Starting "SYSTEM"."EXP_HR":'  # after the run stamp
     assert hook.read_log(ref, tail_lines=1).startswith('Job "SYSTEM"."EXP_HR" successfully completed')
     assert hook.read_log(ref, tail_lines=0) == ""  # none, not the whole log
     with pytest.raises(SpecError, match="tail_lines"):
@@ -373,7 +375,7 @@ def test_attach_by_name_finds_a_job_started_elsewhere(db: DatabaseHandle, hook: 
     other = DatapumpHook()
     ref = other.attach("EXP_HR", log_directory="DATA_PUMP_DIR", log_file="EXP_HR.log")
     assert (ref.job_name, ref.owner, ref.operation) == (started.job_name, "SYSTEM", "EXPORT")
-    assert other.status(ref).log_lines[0] == 'Starting "SYSTEM"."EXP_HR":'
+    assert other.status(ref).log_lines[1] == 'Starting "SYSTEM"."EXP_HR":'  # after the run stamp
     with pytest.raises(JobNotFoundError):
         other.attach("NOT_THERE")
     other.close()

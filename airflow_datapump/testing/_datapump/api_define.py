@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import common, model, rules, secrets
+from airflow_datapump.testing._datapump import common, logfile, model, rules, secrets
 from airflow_datapump.testing._datapump.common import (
     Failer,
     Impl,
@@ -174,6 +174,8 @@ class Define:
             }
             self._check_file(w, session, job, spec, fail)
             job.files.append(spec)
+            if kind == model.FILE_LOG:
+                logfile.create(w.db, job)  # opened (and overwritten) when added, see docs/emulator.md
             model.save(w.db, job)
         return None
 

@@ -67,10 +67,15 @@ def error(db: sqlite3.Connection, job: Job, moment: dt.datetime, *lines: str, co
         job.error_count += 1
 
 
-def start(db: sqlite3.Connection, job: Job, moment: dt.datetime) -> None:
+def create(db: sqlite3.Connection, job: Job) -> None:
+    """A log file is opened when ADD_FILE names it, overwriting an old one (reference §2.2), so
+    lines written with LOG_ENTRY before START_JOB stay in it."""
     path = log_path(db, job)
-    if path is not None and job.restart_count == 0:
-        path.write_text("", encoding="utf-8")  # log files are overwritten (reference §2.2)
+    if path is not None:
+        path.write_text("", encoding="utf-8")
+
+
+def start(db: sqlite3.Connection, job: Job, moment: dt.datetime) -> None:
     if job.operation != "EXPORT" and not job.is_network:
         # A file import reads its master table from the dump first, and says so first.
         write(db, job, moment, f'Master table "{job.owner}"."{job.name}" successfully loaded/unloaded')
