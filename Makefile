@@ -8,6 +8,7 @@ AIRFLOW_VERSION ?= 3.3.2
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 CONSTRAINTS ?= constraints/airflow-$(AIRFLOW_VERSION)-python$(PY_VERSION).txt
 BIN := $(VENV)/bin
+EXTRAS ?= dev
 
 .PHONY: setup env quickstart test test-unit test-e2e lint wheel constraints
 
@@ -19,7 +20,7 @@ env:
 	  "and Airflow $(AIRFLOW_VERSION); see constraints/" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c "$(CONSTRAINTS)" -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c "$(CONSTRAINTS)" -e ".[$(EXTRAS)]"
 
 quickstart:
 	$(BIN)/python scripts/run_schema_refresh_on_emulator.py
