@@ -1,5 +1,8 @@
 """The Data Pump page in a real browser against a real api-server process (issue: UI).
 
+The api-server reaches the emulated database through the emulator's Oracle Net server with
+an ordinary Airflow connection (host, port, service name), as a deployment reaches Oracle.
+
 Debian's Chromium signs in through Airflow's own login page, lists the jobs of an emulated
 database, opens a running job and watches its percentage grow as the emulated clock moves,
 stops it after the confirmation, and sees it stopped in the emulator; a viewer is refused.
@@ -17,7 +20,7 @@ import pytest
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from tests.ui.browser_stack import api_server, artifacts_dir, browser_missing, chromium
 
 pytestmark = [
@@ -27,29 +30,35 @@ pytestmark = [
 ]
 
 CONN_ID = "oracle_ui"
-URI = "oracle://system:browser-secret-5d2e@db.example.com:1521?service_name=FREEPDB1"
 WAIT = 30
 
 
 @pytest.fixture(scope="module")
 def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        yield active
+    """The emulator as an Oracle Net server: the api-server reaches it as it would reach Oracle."""
+    with EmulatedOracle(transport="wire", route_dsns=False) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def stack(oracle: EmulatedOracle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def uri(oracle: EmulatedOracle) -> str:
+    """An ordinary Airflow connection to the server's host and port (the real driver, thin mode)."""
+    return oracle.connection_uri("FREEPDB1", "system", "oracle")
+
+
+@pytest.fixture(scope="module")
+def stack(uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     home = tmp_path_factory.mktemp("airflow-home")
-    with api_server(home, {**oracle.env(), f"AIRFLOW_CONN_{CONN_ID.upper()}": URI}) as running:
+    with api_server(home, {f"AIRFLOW_CONN_{CONN_ID.upper()}": uri}) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def db(oracle: EmulatedOracle) -> Iterator[DatabaseHandle]:
+def db(oracle: EmulatedOracle, uri: str) -> Iterator[DatabaseHandle]:
     handle = oracle.database("FREEPDB1")
     handle.load_sample_hr()
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", URI)
+        monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", uri)
         yield handle
 
 
