@@ -21,8 +21,9 @@ from airflow_datapump.cli.request import request
 from airflow_datapump.core import naming
 from airflow_datapump.core.events import event_from_result
 from airflow_datapump.core.expdp import from_text
+from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.spec import JobSpec
-from airflow_datapump.core.status import JobStatus
+from airflow_datapump.core.status import JobStatus, Outcome, read_outcome
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -85,14 +86,37 @@ def _start(args: argparse.Namespace, spec: JobSpec) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    found = hook_for(args).status(args.job_name, args.owner)
-    emit(args, found.to_dict(), lambda: _status_text(found))
-    return cli.SUCCESS
+    """A job with a master table: its state (exit 0). A job without one: its log decides.
+
+    A finished job drops its master table, so "not found" alone cannot tell a job that
+    completed from one that failed or never started; the last line of its log can (exit 0,
+    2 with errors, 1 failed or stopped, 1 with no log: vanished or never started).
+    """
+    directory = identifier(args.directory, "--directory")  # checked before any call
+    given = args.log_file and file_name(args.log_file, "--log-file", substitution=False)
+    hook = hook_for(args)
+    found = hook.status(args.job_name, args.owner)
+    if not found.is_gone:
+        emit(args, found.to_dict(), lambda: _status_text(found))
+        return cli.SUCCESS
+    log_file = given or naming.default_log_file(found.job_name)
+    present = hook.file_exists(directory, log_file)
+    lines = hook.read_file(directory, log_file)[0].splitlines() if present else []
+    ended = read_outcome(lines, found.job_name)
+    name, where = f"{found.owner}.{found.job_name}", f"{directory}:{log_file}"
+    text = (
+        f"{name}: finished, its log {where} says: {ended.line.strip()}"
+        if ended.line
+        else f"{name}: not found, and no final line in {where} (vanished or never started)"
+    )
+    emit(args, {**found.to_dict(), "log_outcome": ended.outcome.value, "final_line": ended.line}, text)
+    return _ENDED_EXIT.get(ended.outcome, cli.FAILED)
+
+
+_ENDED_EXIT = {Outcome.SUCCEEDED: cli.SUCCESS, Outcome.COMPLETED_WITH_ERRORS: cli.COMPLETED_WITH_ERRORS}
 
 
 def _status_text(found: JobStatus) -> str:
-    if found.is_gone:
-        return f"{found.owner}.{found.job_name}: not found (finished and gone, or never started)"
     parts = [f"{found.owner}.{found.job_name}: {found.state.value}"]
     if found.percent_done is not None:
         parts.append(f"{found.percent_done}% done")

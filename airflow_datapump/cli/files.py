@@ -10,7 +10,7 @@ import argparse
 
 from airflow_datapump import cli
 from airflow_datapump.cli._session import emit, hook_for
-from airflow_datapump.core.names import identifier
+from airflow_datapump.core.names import db_link, file_name, identifier
 
 
 def files_list(args: argparse.Namespace) -> int:
@@ -57,10 +57,12 @@ def files_delete(args: argparse.Namespace) -> int:
 
 
 def copy(args: argparse.Namespace) -> int:
+    files = [file_name(f, "FILE", substitution=False) for f in args.files]
+    link = db_link(args.link, "--link")
     hook = hook_for(args)
     copied = hook.copy_files(
-        list(args.files),
-        link=args.link,
+        files,
+        link=link,
         direction=args.direction,
         source_directory=identifier(args.source_directory, "--source-directory"),
         destination_directory=identifier(args.destination_directory, "--destination-directory"),

@@ -52,6 +52,31 @@ def members_of(template: str, names: list[str]) -> list[str]:
     return sorted((n for n in names if pattern.match(n)), key=lambda n: (len(n), n))
 
 
+_LOGTIME = re.compile(r"^\d{2}-[A-Z]{3}-\d{2} [\d:.]+: ")
+
+
+def dump_files_logged(lines: list[str]) -> list[str]:
+    """The file names an export log lists after ``Dump file set for ... is:``, paths dropped.
+
+    Probing ``01``, ``02`` ... stops at the first missing member, so only this list (the
+    export's own, the master table's view of the set) shows that the last member is gone.
+    Lines may carry a LOGTIME prefix; the list ends at the first line that is not a path.
+    """
+    names: list[str] = []
+    listing = False
+    for raw in lines:
+        line = _LOGTIME.sub("", raw).rstrip()
+        if line.startswith("Dump file set for ") and line.endswith(" is:"):
+            listing = True
+            continue
+        if listing:
+            if not line.startswith((" ", "\t")) or not line.strip():
+                listing = False
+                continue
+            names.append(re.split(r"[/\\]", line.strip())[-1])
+    return names
+
+
 def check_chunk_bytes(value: int) -> int:
     from airflow_datapump.exceptions import SpecError
 

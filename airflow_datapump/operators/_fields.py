@@ -27,10 +27,10 @@ from airflow_datapump.operators import _expdp_args
 TEMPLATED = (
     "schemas", "tables", "tablespaces", "directory", "dump_files", "log_file", "sql_file", "include",
     "exclude", "name_filters", "data_filters", "query", "remaps", "remap_schemas", "remap_tablespaces",
-    "remap_tables", "remap_datafiles", "parameters", "job_name", *_expdp_args.NAMES,
+    "remap_tables", "remap_datafiles", "parameters", "job_name", "network_link", *_expdp_args.NAMES,
 )  # fmt: skip
 JOB_ARGUMENTS = (
-    *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "network_link", "version",
+    *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "version",
     "parallel", "transforms", "encryption_password", "delete_dump_files",
 )  # fmt: skip
 _JINJA = ("{{", "{%")
@@ -107,16 +107,19 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
         JobSpec(operator.operation, **cleaned, encryption_password=password)
     except SpecError as error:
         root = error.field.split(".")[0].split("[")[0]
-        if not deferred or root not in deferred | _RELATED.get(root, set()) & deferred:
+        if root not in deferred and not _RELATED.get(root, set()) & deferred:
             raise
 
 
-# A rule about one field can be settled by another that is templated.
+# A rule about one field can be settled by another that is templated: the number of dump files
+# bounds PARALLEL, and whether the job is in network mode (a templated link may render to one)
+# decides which rules about dump files, data filters and parameters apply.
 _RELATED = {
-    "dump_files": {"parallel"},
+    "dump_files": {"parallel", "network_link"},
     "parallel": {"dump_files"},
-    "tables": {"tables"},
-    "schemas": {"schemas"},
+    "delete_dump_files": {"network_link"},
+    "data_filters": {"network_link"},
+    "parameters": {"network_link"},
 }
 
 

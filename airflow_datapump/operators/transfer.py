@@ -17,7 +17,7 @@ from typing import Any
 from airflow.sdk import BaseOperator
 
 from airflow_datapump import assets
-from airflow_datapump.core import transfer
+from airflow_datapump.core import names, transfer
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -27,10 +27,11 @@ DIRECTIONS = ("get", "put")
 
 
 def _file_list(field: str, value: Sequence[str] | str) -> list[str]:
+    """The rendered names, each checked as Data Pump checks a DUMPFILE (no path, %U/%L only)."""
     files = [value] if isinstance(value, str) else list(value)
     if not files or not all(isinstance(f, str) and f for f in files):
         raise SpecError(field, value, "one or more dump file names or templates (hr_%U.dmp)")
-    return files
+    return [names.file_name(f, f"{field}[{i}]", substitution=True) for i, f in enumerate(files)]
 
 
 class _TransferOperator(BaseOperator):
@@ -102,6 +103,9 @@ class CopyDumpFilesOperator(_TransferOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         files = _file_list("dump_files", self.dump_files)
+        link = names.db_link(self.link, "link")  # rendered values, checked before any call
+        self.source_directory = names.identifier(self.source_directory, "source_directory")
+        self.destination_directory = names.identifier(self.destination_directory, "destination_directory")
         source = DatapumpHook(oracle_conn_id=self.source_conn_id, retry=RetryPolicy())
         destination = DatapumpHook(oracle_conn_id=self.destination_conn_id, retry=RetryPolicy())
         local, remote = (destination, source) if self.direction == "get" else (source, destination)
@@ -109,7 +113,7 @@ class CopyDumpFilesOperator(_TransferOperator):
             members = local.copy_dump_files(
                 files,
                 remote=remote,
-                link=self.link,
+                link=link,
                 direction="get" if self.direction == "get" else "put",
                 source_directory=self.source_directory,
                 destination_directory=self.destination_directory,
@@ -187,6 +191,7 @@ class DumpToObjectStorageOperator(_ObjectStorageOperator):
         self._add_outlet(destination)
 
     def execute(self, context: Any) -> dict[str, Any]:
+        self.directory = names.identifier(self.directory, "directory")
         hook = self.hook()
         try:
             members = hook.upload_dump_files(
@@ -218,6 +223,7 @@ class DumpFromObjectStorageOperator(_ObjectStorageOperator):
         self.source = source
 
     def execute(self, context: Any) -> dict[str, Any]:
+        self.directory = names.identifier(self.directory, "directory")
         hook = self.hook()
         try:
             members = hook.download_dump_files(

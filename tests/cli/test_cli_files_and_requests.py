@@ -189,3 +189,15 @@ def test_connection_options_dsn_and_user_host_database(
     assert on_line.code == 0
     assert "warning: a password on the command line can be read by other users" in on_line.err
     assert "visible" not in on_line.out + on_line.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [(("../secret.dmp", "--link", "PROD"), "FILE"), (("hr_01.dmp", "--link", "PROD; DROP"), "--link")],
+)
+def test_copy_refuses_a_path_or_a_bad_link_before_connecting(
+    run: Callable[..., Result], argv: tuple[str, ...], named: str
+) -> None:
+    result = run("copy", *argv, "--conn-id", "no_such_connection")
+    assert result.code == 3  # bad usage, not 4: nothing was connected to
+    assert named in result.err

@@ -85,7 +85,29 @@ def test_status_of_a_running_and_of_a_finished_job(db: DatabaseHandle, run: Run)
     assert (running.code, json.loads(running.out)["state"]) == (0, "EXECUTING")
     assert run("status", "EXP_HR").out.startswith("SYSTEM.EXP_HR: EXECUTING")
     db.advance(3600)
-    assert "not found" in run("status", "EXP_HR").out
+    done = run("status", "EXP_HR")
+    assert (done.code, "successfully completed" in done.out) == (0, True)
+
+
+def test_status_of_a_gone_job_exits_as_its_log_ends(db: DatabaseHandle, run: Run) -> None:
+    """No master table: the log tells a completed job from a failed one and from no job at all."""
+    db.fail_next_job(lines=["ORA-39126: Worker unexpected fatal error"])
+    run("export", "SCHEMAS=HR", "DUMPFILE=f.dmp", "JOB_NAME=EXP_FAIL")
+    db.advance(3600)
+    assert run("status", "EXP_FAIL").code == 0  # its master table stays: a state to show
+    run("kill", "EXP_FAIL")  # the master table goes, the log stays
+    db.advance(5)
+    failed = run("status", "EXP_FAIL", "--output", "json")
+    assert failed.code == 1
+    assert json.loads(failed.out)["log_outcome"] in ("stopped due to fatal error", "stopped")
+    never = run("status", "NEVER_RAN")
+    assert (never.code, "not found" in never.out) == (1, True)
+    errors = [['ORA-31693: Table data object "HR"."EMPLOYEES" failed to load/unload']]
+    db.next_job_completes_with_errors(errors)
+    run("export", "SCHEMAS=HR", "DUMPFILE=e.dmp", "JOB_NAME=EXP_ERR", "LOGFILE=err.log")
+    db.advance(3600)
+    assert run("status", "EXP_ERR").code == 1  # the default log name is not this job's log
+    assert run("status", "EXP_ERR", "--log-file", "err.log").code == 2
 
 
 def test_log_prints_the_log_and_follows_it_to_the_end(live_db: DatabaseHandle, run: Run) -> None:

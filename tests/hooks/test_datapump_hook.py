@@ -500,3 +500,20 @@ def test_a_restart_whose_reply_was_lost_is_not_reported_as_failed(
     db.lose_reply("DPY-4011")
     hook.restart(ref.job_name, ref.owner)  # the retry meets ORA-39004: the job is EXECUTING
     assert [j["state"] for j in db.jobs()] == ["EXECUTING"]
+
+
+def test_precheck_names_a_missing_last_member_the_export_log_lists(
+    db: DatabaseHandle, hook: DatapumpHook
+) -> None:
+    """Probing stops at the first missing number, so only the export's own list shows the end."""
+    hook.submit(
+        JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["l_%U.dmp"], parallel=2, job_name="EXP_L")
+    )
+    db.advance(3600)
+    assert hook.dump_file_members("DATA_PUMP_DIR", "l_%U.dmp") == ["l_01.dmp", "l_02.dmp"]
+    assert hook.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["l_%U.dmp"])) == []
+    (db.directory_path() / "l_02.dmp").unlink()
+    problems = hook.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["l_%U.dmp"]))
+    assert problems == [
+        "dump file l_02.dmp is missing from the set l_%U.dmp (the export log EXP_L.log lists it)"
+    ]
