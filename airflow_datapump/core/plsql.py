@@ -480,3 +480,25 @@ BEGIN
   UTL_FILE.FRENAME(src_location => :directory, src_filename => :file_name, dest_location => :directory,
                    dest_filename => :new_name, overwrite => TRUE);
 END;"""
+
+# DBMS_CLOUD (Autonomous Database, 19c+ where installed): the database itself copies a file
+# between a directory and an object (core/cloud.py). GET_METADATA answers a JSON CLOB whose
+# Content-Length is the object's size; a missing object is ORA-20404.
+CLOUD_PUT_OBJECT = """
+BEGIN
+  DBMS_CLOUD.PUT_OBJECT(credential_name => :credential_name, object_uri => :object_uri,
+                        directory_name => :directory, file_name => :file_name);
+END;"""
+CLOUD_GET_OBJECT = """
+BEGIN
+  DBMS_CLOUD.GET_OBJECT(credential_name => :credential_name, object_uri => :object_uri,
+                        directory_name => :directory, file_name => :file_name);
+END;"""
+CLOUD_METADATA = """
+BEGIN
+  :metadata := DBMS_CLOUD.GET_METADATA(credential_name => :credential_name, object_uri => :object_uri);
+END;"""
+CLOUD_DELETE_OBJECT = """
+BEGIN
+  DBMS_CLOUD.DELETE_OBJECT(credential_name => :credential_name, object_uri => :object_uri);
+END;"""
