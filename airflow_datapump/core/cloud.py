@@ -40,9 +40,13 @@ def check_credential_name(value: Any) -> str | None:
     return value
 
 
-def package_missing(error: BaseException) -> bool:
-    """Whether a call failed because the database does not know a package (PLS-00201)."""
-    return "PLS-00201" in f"{error} {error.__cause__ or ''}"
+def package_missing(error: BaseException, name: str) -> bool:
+    """Whether a call failed because the database does not know the package ``name``.
+
+    PL/SQL says PLS-00201; SQL says ORA-00904 naming the package or its schema.
+    """
+    text = f"{error} {error.__cause__ or ''}"
+    return "PLS-00201" in text or ("ORA-00904" in text and f'"{name.upper()}' in text.upper())
 
 
 def object_uri(folder: str, name: str) -> str:

@@ -26,17 +26,20 @@ T = TypeVar("T")
 _MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
 
 
-class _Files(Protocol):
+class _Runs(Protocol):
     def run_call(self, call: Call[Any]) -> Any: ...
     def _retrying(self, action: Callable[[], Any]) -> Any: ...
+
+
+class _Files(_Runs, Protocol):
     def dump_file_members(self, directory: str, template: str) -> list[str]: ...
     def file_size(self, directory: str, file_name: str) -> int | None: ...
     def delete_file(self, directory: str, file_name: str) -> bool: ...
     def rename_file(self, directory: str, file_name: str, new_name: str) -> None: ...
 
 
-def run_package_call(hook: _Files, call: Call[T], package: str, *, retry: bool = False) -> T:
-    """Run ``call``; a database without ``package`` (PLS-00201) is a TransferError saying so."""
+def run_package_call(hook: _Runs, call: Call[T], package: str, *, retry: bool = False) -> T:
+    """Run ``call``; a database without ``package`` (its first word) is a TransferError saying so."""
     try:
         if retry:
             result: T = hook._retrying(partial(hook.run_call, call))
@@ -44,9 +47,9 @@ def run_package_call(hook: _Files, call: Call[T], package: str, *, retry: bool =
         done: T = hook.run_call(call)
         return done
     except DatabaseCallError as error:
-        if cloud.package_missing(error):
+        if cloud.package_missing(error, package.split()[0]):
             raise TransferError(
-                f"{package} is not installed on this database, or this user may not execute it (PLS-00201)"
+                f"{package} is not installed on this database, or this user may not execute it ({error.code})"
             ) from error
         raise
 

@@ -90,7 +90,7 @@ def test_bad_arguments_are_refused_before_any_call(hook: DatapumpHook, db: Datab
 def test_a_database_without_dbms_cloud_says_so(hook: DatapumpHook, db: DatabaseHandle) -> None:
     _put(db, {"one.dmp": 1024})
     with pytest.raises(
-        TransferError, match=r"DBMS_CLOUD is not installed on this database.*PLS-00201"
+        TransferError, match=r"DBMS_CLOUD is not installed on this database.*ORA-06550"
     ) as caught:
         hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
     assert isinstance(caught.value.__cause__, DatabaseCallError)
