@@ -86,13 +86,20 @@ def build_s3_tasks(files: FileAccess, store: Path, site: Callable[[object], Site
         except DirectoryError as exc:
             raise _error("RDSADMIN.RDSADMIN_S3_TASKS", 20003, f"Directory {name} is not valid") from exc
 
-    def upload(ctx: CallContext, args: dict[str, Value]) -> Value:
-        source = folder(ctx, args, "READ")
-        task = _Task(site(ctx.session))
+    def begin(ctx: CallContext, args: dict[str, Value], privilege: str) -> tuple[Path, _Task, str, str]:
+        """The directory (checked before the task exists), the new task, bucket and key prefix."""
+        path = folder(ctx, args, privilege)
         bucket, s3_prefix = text_arg(args, "P_BUCKET_NAME") or "", text_arg(args, "P_S3_PREFIX") or ""
+        return path, _Task(site(ctx.session)), bucket, s3_prefix
+
+    def no_bucket(task: _Task, bucket: str) -> str:
+        task.say(f"The bucket {bucket} does not exist or this instance cannot reach it.", "ERROR")
+        return task.close(False)
+
+    def upload(ctx: CallContext, args: dict[str, Value]) -> Value:
+        source, task, bucket, s3_prefix = begin(ctx, args, "READ")
         if not (store / bucket).is_dir():
-            task.say(f"The bucket {bucket} does not exist or this instance cannot reach it.", "ERROR")
-            return task.close(False)
+            return no_bucket(task, bucket)
         names = sorted(p.name for p in source.iterdir() if p.is_file())
         chosen = [n for n in names if n.startswith(text_arg(args, "P_PREFIX") or "")]
         for number, name in enumerate(chosen, 1):
@@ -109,12 +116,9 @@ def build_s3_tasks(files: FileAccess, store: Path, site: Callable[[object], Site
         return task.close(True)
 
     def download(ctx: CallContext, args: dict[str, Value]) -> Value:
-        target = folder(ctx, args, "WRITE")
-        task = _Task(site(ctx.session))
-        bucket, s3_prefix = text_arg(args, "P_BUCKET_NAME") or "", text_arg(args, "P_S3_PREFIX") or ""
+        target, task, bucket, s3_prefix = begin(ctx, args, "WRITE")
         if not (store / bucket).is_dir():
-            task.say(f"The bucket {bucket} does not exist or this instance cannot reach it.", "ERROR")
-            return task.close(False)
+            return no_bucket(task, bucket)
         keys = sorted(
             p.relative_to(store / bucket).as_posix() for p in (store / bucket).rglob("*") if p.is_file()
         )
