@@ -16,8 +16,14 @@ ROLE_MODULES: dict[str, list[str]] = {
         "airflow_datapump.hooks.datapump",
         "airflow_datapump.hooks.files",
         "airflow_datapump.hooks.objectstore",
+        "airflow_datapump.hooks.cloud",
+        "airflow_datapump.hooks.rds",
     ],
-    "operators": ["airflow_datapump.operators.datapump", "airflow_datapump.operators.transfer"],
+    "operators": [
+        "airflow_datapump.operators.datapump",
+        "airflow_datapump.operators.transfer",
+        "airflow_datapump.operators.in_database",
+    ],
     "sensors": ["airflow_datapump.sensors.datapump"],
     "triggers": ["airflow_datapump.triggers.datapump"],
 }

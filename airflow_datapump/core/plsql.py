@@ -480,3 +480,33 @@ BEGIN
   UTL_FILE.FRENAME(src_location => :directory, src_filename => :file_name, dest_location => :directory,
                    dest_filename => :new_name, overwrite => TRUE);
 END;"""
+
+# DBMS_CLOUD (Autonomous Database, 19c+ where installed): the database itself copies a file
+# between a directory and an object (core/cloud.py). GET_METADATA answers a JSON CLOB whose
+# Content-Length is the object's size; a missing object is ORA-20404.
+CLOUD_PUT_OBJECT = """
+BEGIN
+  DBMS_CLOUD.PUT_OBJECT(credential_name => :credential_name, object_uri => :object_uri,
+                        directory_name => :directory, file_name => :file_name);
+END;"""
+CLOUD_GET_OBJECT = """
+BEGIN
+  DBMS_CLOUD.GET_OBJECT(credential_name => :credential_name, object_uri => :object_uri,
+                        directory_name => :directory, file_name => :file_name);
+END;"""
+CLOUD_METADATA = """
+BEGIN
+  :metadata := DBMS_CLOUD.GET_METADATA(credential_name => :credential_name, object_uri => :object_uri);
+END;"""
+CLOUD_DELETE_OBJECT = """
+BEGIN
+  DBMS_CLOUD.DELETE_OBJECT(credential_name => :credential_name, object_uri => :object_uri);
+END;"""
+
+# Amazon RDS for Oracle (core/rds.py): the S3 tasks return a task id at once and run in the
+# background; the task's log in BDUMP says how it went. Zero objects downloaded fails the task.
+RDS_UPLOAD_TO_S3 = """SELECT rdsadmin.rdsadmin_s3_tasks.upload_to_s3(p_bucket_name => :bucket_name,
+  p_prefix => :prefix, p_s3_prefix => :s3_prefix, p_directory_name => :directory) FROM dual"""
+RDS_DOWNLOAD_FROM_S3 = """SELECT rdsadmin.rdsadmin_s3_tasks.download_from_s3(p_bucket_name => :bucket_name,
+  p_directory_name => :directory, p_s3_prefix => :s3_prefix, p_error_on_zero_downloads => 'TRUE') FROM dual"""
+RDS_TASK_LOG = "SELECT text FROM TABLE(rdsadmin.rds_file_util.read_text_file('BDUMP', :log_file))"

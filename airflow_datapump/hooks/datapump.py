@@ -37,14 +37,16 @@ from airflow_datapump.exceptions import (
 )
 from airflow_datapump.hooks import _pool, _runner
 from airflow_datapump.hooks._marks import MarksMixin, started, submit_call
+from airflow_datapump.hooks.cloud import CloudMixin
 from airflow_datapump.hooks.files import FilesMixin
 from airflow_datapump.hooks.objectstore import ObjectStoreMixin
+from airflow_datapump.hooks.rds import RdsS3Mixin
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, OracleHook):
+class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mixin, OracleHook):
     """Runs and controls Data Pump jobs through DBMS_DATAPUMP, with no Oracle client.
 
     :param oracle_conn_id: an Airflow connection of type ``oracle``; it works exactly as it does

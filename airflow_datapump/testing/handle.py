@@ -97,6 +97,29 @@ class DatabaseHandle:
         for table, (columns, rows) in HR_TABLES.items():
             self.create_table(schema, table, columns, rows)
 
+    # -- optional packages ----------------------------------------------------------------
+
+    def enable_package(self, name: str) -> None:
+        """Give this database optional packages: ``"DBMS_CLOUD"``, or ``"RDSADMIN"`` (Amazon RDS).
+
+        Without it the package name is unknown to this database, as on a real one where it was
+        never installed (PLS-00201 inside ORA-06550).
+        """
+        from airflow_datapump.testing._backend.runtime import OPTIONAL_PACKAGES, package_setting
+
+        switch = name.upper()
+        choices = sorted(set(OPTIONAL_PACKAGES.values()))
+        if switch not in choices:
+            raise ValueError(f"{name} is not an optional package; one of {', '.join(choices)}")
+        self._database.store.set_setting(package_setting(switch), "enabled")
+        if switch == "RDSADMIN":  # RDS has BDUMP, where task logs go
+            self.create_directory("BDUMP", self.folder / "bdump")
+
+    @property
+    def object_store(self) -> Path:
+        """The folder DBMS_CLOUD keeps objects in: a bucket is a folder under it (shared by databases)."""
+        return self._backend.root / "object-store"
+
     # -- time, counters, faults ---------------------------------------------------------
 
     def advance(self, seconds: float) -> None:

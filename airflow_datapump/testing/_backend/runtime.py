@@ -32,6 +32,15 @@ PackageFactory = Callable[["Backend"], PackageSpec]
 TypeProvider = Callable[[str], DataType | None]
 PACKAGES: dict[str, PackageFactory] = {}
 TYPE_PROVIDERS: list[TypeProvider] = []
+# Packages only some databases have (DBMS_CLOUD is installed on few, RDSADMIN only on RDS): a
+# database resolves one only once its handle enabled it, else the name is unknown (PLS-00201).
+# Each optional package names the switch that gives it (RDSADMIN gives two packages).
+OPTIONAL_PACKAGES: dict[str, str] = {}
+
+
+def package_setting(switch: str) -> str:
+    """The settings key that says a database has the optional packages of ``switch``."""
+    return f"package {switch}"
 
 
 def _strip_owner(name: str) -> str:
@@ -49,7 +58,11 @@ class SessionRuntime:
         self._session = session
 
     def package(self, name: str) -> PackageSpec | None:
-        return self._backend.package(_strip_owner(name))
+        bare = _strip_owner(name)
+        switch = OPTIONAL_PACKAGES.get(bare)
+        if switch is not None and self._session.database.store.setting(package_setting(switch)) is None:
+            return None
+        return self._backend.package(bare)
 
     def type(self, name: str) -> DataType | None:
         bare = _strip_owner(name)

@@ -29,7 +29,17 @@ from airflow_datapump.testing._plsql.scope import (
 )
 from airflow_datapump.testing._plsql.sqlagg import aggregate_fn
 from airflow_datapump.testing._plsql.typesys import to_number
-from airflow_datapump.testing._values import BOOLEAN, NUMBER, VARCHAR2, DataType, Value
+from airflow_datapump.testing._values import (
+    BOOLEAN,
+    NUMBER,
+    VARCHAR2,
+    CollectionType,
+    CollectionValue,
+    DataType,
+    ObjectType,
+    ObjectValue,
+    Value,
+)
 
 Rows = Callable[[Env], list[tuple[Value, ...]]]
 Source = tuple[list[tuple[str | None, str, DataType]], Rows]
@@ -115,12 +125,41 @@ class SqlCompiler(ChainCompiler):
             return cols, sub.run
         if isinstance(item, s.Join):
             return self.join(item, scope)
+        if isinstance(item, s.CollectionRef):
+            return self.collection(item, scope)
         qualifier = item.alias or item.name
         if item.name == "DUAL" and item.schema in (None, "SYS") and item.dblink is None:
             return [(qualifier, "DUMMY", VARCHAR2)], lambda env: [("X",)]
         table = self.runtime.table(item.name, item.schema, item.dblink)
         cols = [(qualifier, c.name, c.type) for c in table.columns]
         return cols, lambda env: [values for _rowid, values in table.rows()]
+
+    def collection(self, item: s.CollectionRef, scope: Scope) -> Source:
+        """TABLE(expr): one row per element; an object element's attributes are the columns,
+        any other element is the column COLUMN_VALUE (SQL Language Reference, table_collection_expression)."""
+        compiled = self.expr(item.expr, scope)
+        kind = compiled.type
+        if not isinstance(kind, CollectionType):
+            raise sql_error(item.pos, 22905)
+        element = kind.element
+        attributes = element.attributes if isinstance(element, ObjectType) else (("COLUMN_VALUE", element),)
+        cols = [(item.alias, name, t) for name, t in attributes]
+
+        def rows(env: Env) -> list[tuple[Value, ...]]:
+            value = compiled.fn(env)
+            if not isinstance(value, CollectionValue):
+                return []
+            out: list[tuple[Value, ...]] = []
+            for key in sorted(value.elements, key=lambda k: (str(type(k)), k)):
+                one = value.elements[key]
+                if isinstance(element, ObjectType):
+                    attrs = one.attrs if isinstance(one, ObjectValue) else {}
+                    out.append(tuple(attrs.get(name) for name, _ in attributes))
+                else:
+                    out.append((one,))
+            return out
+
+        return cols, rows
 
     def join(self, item: s.Join, scope: Scope) -> Source:
         left_cols, left_rows = self.source(item.left, scope)

@@ -58,6 +58,7 @@ MESSAGES: dict[int, str] = {
     1481: "invalid number format model",
     1722: "invalid number",
     1740: "missing double quote in identifier",
+    22905: "cannot access rows from a non-nested table item",
     1741: "illegal zero-length identifier",
     1756: "quoted string not properly terminated",
     1785: "ORDER BY item must be the number of a SELECT-list expression",

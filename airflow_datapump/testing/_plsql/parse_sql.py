@@ -7,6 +7,7 @@ import dataclasses
 from airflow_datapump.testing._plsql.nodes import Expr
 from airflow_datapump.testing._plsql.parse_expr import ExprParser
 from airflow_datapump.testing._plsql.sqlnodes import (
+    CollectionRef,
     Delete,
     FromItem,
     Insert,
@@ -131,6 +132,12 @@ class SqlParser(ExprParser):
             query = self.query()
             self.expect_op(")")
             return SubqueryRef(pos, query, self.alias())
+        if self.at_kw("TABLE") and self.peek().is_op("("):
+            self.next()
+            self.expect_op("(")
+            expr = self.expr()
+            self.expect_op(")")
+            return CollectionRef(pos, expr, self.alias())
         table = self.table_name()
         alias = self.alias()
         return TableRef(pos, table.schema, table.name, table.dblink, alias)

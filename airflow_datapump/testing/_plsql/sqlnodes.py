@@ -41,7 +41,16 @@ class Join:
     on: Expr | None
 
 
-FromItem = TableRef | SubqueryRef | Join
+@dataclass(frozen=True)
+class CollectionRef:
+    """``TABLE(collection_expression)``: the elements of a collection as rows."""
+
+    pos: Pos
+    expr: Expr
+    alias: str | None
+
+
+FromItem = TableRef | SubqueryRef | Join | CollectionRef
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""Dump file sets moved by the database with DBMS_CLOUD (issue 14 §3), on the emulator."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from airflow_datapump.exceptions import DatabaseCallError, SpecError, TransferError
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle
+
+FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/refresh/hr"
+
+
+@pytest.fixture
+def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
+    db.enable_package("DBMS_CLOUD")
+    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
+    return db
+
+
+def _put(db: DatabaseHandle, sizes: dict[str, int]) -> dict[str, bytes]:
+    files = {name: os.urandom(size) for name, size in sizes.items()}
+    for name, data in files.items():
+        (db.directory_path() / name).write_bytes(data)
+    return files
+
+
+def test_a_set_goes_up_and_comes_back_byte_for_byte(hook: DatapumpHook, cloud_db: DatabaseHandle) -> None:
+    files = _put(cloud_db, {"hr_01.dmp": 70_000, "hr_02.dmp": 4096, "hr_03.dmp": 512})
+    up = hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
+    assert [(m.name, m.size, m.kept) for m in up] == [(n, len(d), False) for n, d in files.items()]
+    bucket = cloud_db.object_store / "dumps" / "refresh" / "hr"
+    assert {p.name: p.read_bytes() for p in bucket.iterdir()} == files
+    for name in files:
+        (cloud_db.directory_path() / name).unlink()
+    down = hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+    assert [m.name for m in down] == list(files)
+    for name, data in files.items():
+        assert (cloud_db.directory_path() / name).read_bytes() == data
+    assert not list(cloud_db.directory_path().glob("*.part"))
+
+
+def test_a_retry_keeps_what_arrived_and_replaces_a_half_copy(
+    hook: DatapumpHook, cloud_db: DatabaseHandle
+) -> None:
+    files = _put(cloud_db, {"hr_01.dmp": 2048, "hr_02.dmp": 1024})
+    hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
+    bucket = cloud_db.object_store / "dumps" / "refresh" / "hr"
+    (bucket / "hr_02.dmp").write_bytes(b"short")  # an object from an earlier, different upload
+    again = hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
+    assert [m.kept for m in again] == [True, False]
+    assert (bucket / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
+    (cloud_db.directory_path() / "hr_02.dmp").write_bytes(b"half")
+    down = hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+    assert [m.kept for m in down] == [True, False]
+    assert (cloud_db.directory_path() / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
+
+
+def test_sources_are_deleted_only_when_asked(hook: DatapumpHook, cloud_db: DatabaseHandle) -> None:
+    _put(cloud_db, {"one.dmp": 1024})
+    hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
+    assert (cloud_db.directory_path() / "one.dmp").exists()
+    hook.cloud_upload_dump_files(
+        "DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED", delete_source=True
+    )
+    assert not (cloud_db.directory_path() / "one.dmp").exists()
+    hook.cloud_download_dump_files(
+        FOLDER, ["one.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED", delete_source=True
+    )
+    assert (cloud_db.directory_path() / "one.dmp").stat().st_size == 1024
+    assert not (cloud_db.object_store / "dumps" / "refresh" / "hr" / "one.dmp").exists()
+
+
+def test_nothing_to_move_is_an_error_naming_the_set(hook: DatapumpHook, cloud_db: DatabaseHandle) -> None:
+    with pytest.raises(TransferError, match=r"no dump files nope_%U\.dmp in https://"):
+        hook.cloud_download_dump_files(FOLDER, ["nope_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+    with pytest.raises(TransferError, match=r"no dump files nope_%U\.dmp in DATA_PUMP_DIR"):
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["nope_%U.dmp"], FOLDER, credential_name="OCI_CRED")
+
+
+def test_bad_arguments_are_refused_before_any_call(hook: DatapumpHook, db: DatabaseHandle) -> None:
+    with pytest.raises(SpecError, match="object_uri: 's3://b/k' is not allowed"):
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["x.dmp"], "s3://b/k", credential_name=None)
+    with pytest.raises(SpecError, match="credential_name"):
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["x.dmp"], FOLDER, credential_name=" ")
+
+
+def test_a_database_without_dbms_cloud_says_so(hook: DatapumpHook, db: DatabaseHandle) -> None:
+    _put(db, {"one.dmp": 1024})
+    with pytest.raises(
+        TransferError, match=r"DBMS_CLOUD is not installed on this database.*ORA-06550"
+    ) as caught:
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
+    assert isinstance(caught.value.__cause__, DatabaseCallError)

@@ -1,0 +1,109 @@
+"""Dump file sets moved by Amazon RDS for Oracle's S3 tasks (issue 14 §3), on the emulator."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+from airflow_datapump.core import rds
+from airflow_datapump.exceptions import SpecError, TransferError
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle
+
+
+@pytest.fixture
+def rds_db(db: DatabaseHandle) -> DatabaseHandle:
+    db.enable_package("RDSADMIN")
+    (db.object_store / "acme-dumps").mkdir(parents=True)
+    return db
+
+
+def _put(db: DatabaseHandle, sizes: dict[str, int]) -> dict[str, bytes]:
+    files = {name: os.urandom(size) for name, size in sizes.items()}
+    for name, data in files.items():
+        (db.directory_path() / name).write_bytes(data)
+    return files
+
+
+def test_a_percent_u_set_goes_to_s3_and_back(
+    hook: DatapumpHook, rds_db: DatabaseHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = _put(rds_db, {"hr_01.dmp": 9000, "hr_02.dmp": 4096, "hr_03.dmp": 512, "hr_x.log": 10})
+    caplog.set_level(logging.INFO)
+    up = hook.rds_upload_dump_files(
+        "DATA_PUMP_DIR", ["hr_%U.dmp"], "acme-dumps", s3_prefix="refresh/", poll_interval=0
+    )
+    assert [(m.name, m.size) for m in up] == [
+        (n, len(files[n])) for n in ("hr_01.dmp", "hr_02.dmp", "hr_03.dmp")
+    ]
+    bucket = rds_db.object_store / "acme-dumps" / "refresh"
+    assert sorted(p.name for p in bucket.iterdir()) == ["hr_01.dmp", "hr_02.dmp", "hr_03.dmp"]
+    assert rds.SUCCEEDED_LINE in caplog.text  # the task log reaches the task's log
+    for member in up:
+        (rds_db.directory_path() / member.name).unlink()
+    down = hook.rds_download_dump_files(
+        "acme-dumps", ["hr_%U.dmp"], "DATA_PUMP_DIR", s3_prefix="refresh/", poll_interval=0
+    )
+    assert [m.name for m in down] == [m.name for m in up]
+    for member in down:
+        assert (rds_db.directory_path() / member.name).read_bytes() == files[member.name]
+
+
+def test_a_download_over_existing_members_refuses_unless_told(
+    hook: DatapumpHook, rds_db: DatabaseHandle
+) -> None:
+    files = _put(rds_db, {"hr_01.dmp": 2048})
+    hook.rds_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], "acme-dumps", poll_interval=0)
+    (rds_db.directory_path() / "hr_01.dmp").write_bytes(b"stale")
+    with pytest.raises(TransferError, match=r"hr_01\.dmp already in DATA_PUMP_DIR"):
+        hook.rds_download_dump_files("acme-dumps", ["hr_%U.dmp"], "DATA_PUMP_DIR", poll_interval=0)
+    hook.rds_download_dump_files(
+        "acme-dumps", ["hr_%U.dmp"], "DATA_PUMP_DIR", replace_existing=True, poll_interval=0
+    )
+    assert (rds_db.directory_path() / "hr_01.dmp").read_bytes() == files["hr_01.dmp"]
+
+
+def test_a_failed_task_is_reported_with_its_log_lines(hook: DatapumpHook, rds_db: DatabaseHandle) -> None:
+    with pytest.raises(TransferError) as caught:
+        hook.rds_download_dump_files("acme-dumps", ["nope_%U.dmp"], "DATA_PUMP_DIR", poll_interval=0)
+    message = str(caught.value)
+    assert "failed" in message
+    assert "[ERROR] No Amazon S3 objects in bucket acme-dumps have keys starting with nope_" in message
+
+
+def test_the_source_goes_only_after_its_upload_succeeded(hook: DatapumpHook, rds_db: DatabaseHandle) -> None:
+    _put(rds_db, {"one.dmp": 1024})
+    with pytest.raises(TransferError, match="does not exist"):
+        hook.rds_upload_dump_files(
+            "DATA_PUMP_DIR", ["one.dmp"], "no-bucket", delete_source=True, poll_interval=0
+        )
+    assert (rds_db.directory_path() / "one.dmp").exists()
+    hook.rds_upload_dump_files(
+        "DATA_PUMP_DIR", ["one.dmp"], "acme-dumps", delete_source=True, poll_interval=0
+    )
+    assert not (rds_db.directory_path() / "one.dmp").exists()
+
+
+def test_off_rds_the_hook_says_the_package_is_missing(hook: DatapumpHook, db: DatabaseHandle) -> None:
+    _put(db, {"one.dmp": 1024})
+    with pytest.raises(TransferError, match=r"RDSADMIN .* is not installed"):
+        hook.rds_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], "acme-dumps", poll_interval=0)
+
+
+def test_bad_bucket_and_prefix_are_refused_before_any_call(hook: DatapumpHook, db: DatabaseHandle) -> None:
+    with pytest.raises(SpecError, match="bucket_name: 'Bad_Bucket'"):
+        hook.rds_upload_dump_files("DATA_PUMP_DIR", ["x.dmp"], "Bad_Bucket")
+    with pytest.raises(SpecError, match="s3_prefix"):
+        hook.rds_download_dump_files("acme-dumps", ["x.dmp"], "DATA_PUMP_DIR", s3_prefix="/abs/")
+
+
+def test_the_verdict_reads_the_closing_line() -> None:
+    assert rds.classify([]) is rds.TaskVerdict.RUNNING
+    assert rds.classify(["x [INFO ] File #1: Uploading"]) is rds.TaskVerdict.RUNNING
+    assert rds.classify(["a", "t UTC [INFO ] The task finished successfully."]) is rds.TaskVerdict.SUCCEEDED
+    assert rds.classify(["t UTC [ERROR] The task failed."]) is rds.TaskVerdict.FAILED
+    assert rds.names_file(["key refresh/hr_01.dmp."], "hr_01.dmp")
+    assert not rds.names_file(["key refresh/hr_01.dmp.part."], "hr_01.dmp")
+    assert rds.fixed_prefix("hr_%U.dmp") == "hr_"
