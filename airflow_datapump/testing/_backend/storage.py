@@ -11,7 +11,10 @@ REMAP_TABLESPACE pairs of an import). So that the answers are Oracle's, this mod
   deferred segment creation (the default since 11.2, Database Administrator's Guide,
   "Understanding Deferred Segment Creation") gives, and is as large as its data rounded up
   to whole extents; each primary or unique key has an index segment, each LOB column a
-  LOBSEGMENT and a LOBINDEX, in the table's tablespace.
+  LOBSEGMENT and a LOBINDEX, in the table's tablespace. Deleting rows frees no extents
+  (Oracle releases them only on TRUNCATE, DROP, MOVE or SHRINK SPACE), so before a commit
+  deletes or rewrites rows the segment's size is kept in ``segment_extents``; TRUNCATE
+  (DROP STORAGE, its default) keeps the initial extent only.
 
 Every statement that names a tablespace checks it here first (:func:`require`), so a
 missing one gives ORA-00959 as in Oracle.
@@ -45,7 +48,10 @@ CREATE TABLE IF NOT EXISTS ts_files (
 CREATE TABLE IF NOT EXISTS ts_quotas (
     username TEXT NOT NULL, tablespace TEXT NOT NULL, max_bytes INTEGER NOT NULL,
     PRIMARY KEY (username, tablespace));
-CREATE TABLE IF NOT EXISTS user_ts (username TEXT PRIMARY KEY, temporary_tablespace TEXT NOT NULL)
+CREATE TABLE IF NOT EXISTS user_ts (username TEXT PRIMARY KEY, temporary_tablespace TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segment_extents (
+    owner TEXT NOT NULL, table_name TEXT NOT NULL, bytes INTEGER NOT NULL,
+    PRIMARY KEY (owner, table_name))
 """
 
 # What a new 19c database has (Database Installation Guide, "Tablespaces and Data Files"):
@@ -203,6 +209,62 @@ def set_quota(db: sqlite3.Connection, user: str, tablespace: str, size: int | No
     )
 
 
+def quota_of(db: sqlite3.Connection, user: str, tablespace: str) -> int | None:
+    """Bytes ``user`` may allocate in ``tablespace``: None for no limit (UNLIMITED TABLESPACE,
+    or QUOTA UNLIMITED), 0 for no quota at all (SQL Language Reference, CREATE USER QUOTA)."""
+    if catalog.has_privilege(db, user, "UNLIMITED TABLESPACE"):
+        return None
+    row = db.execute(
+        "SELECT max_bytes FROM ts_quotas WHERE username = ? AND tablespace = ?", (user, tablespace)
+    ).fetchone()
+    if row is None:
+        return 0
+    return None if row[0] == UNLIMITED else int(row[0])
+
+
+class SpaceCheck:
+    """Whether rows added to a table fit its owner's quota, checked as each row arrives.
+
+    Space is charged to the segment's owner, whoever inserts (Database Error Messages,
+    ORA-01536: "the segment owner"). Only allocating a new extent needs quota: rows that fit
+    the segment's extents always go in. A new extent with no quota on the tablespace gives
+    ORA-01950, one beyond the quota ORA-01536. Owners without a limit pay nothing per row.
+    """
+
+    def __init__(self, db: sqlite3.Connection, table: catalog.TableDef) -> None:
+        self._tablespace = tablespace_of(db, table)
+        self._limit = quota_of(db, table.owner, self._tablespace)
+        self._stored = 0
+        self._segment = 0
+        self._others = 0
+        if self._limit is not None:
+            rows, self._stored = table_data(db, table.owner, table.name)
+            self._segment = segment_bytes(db, table.owner, table.name, rows, self._stored)
+            used = used_bytes(db, table.owner, self._tablespace)
+            self._others = used - self._segment
+        self._pending = 0
+
+    @property
+    def limited(self) -> bool:
+        return self._limit is not None
+
+    def pending(self, row_bytes: int) -> None:
+        """Count rows the transaction added before this check was made."""
+        self._pending += row_bytes
+
+    def add(self, row_bytes: int) -> None:
+        """Charge one more row, refusing it if its extent may not be allocated."""
+        if self._limit is None:
+            return
+        need = allocated(self._stored + self._pending + row_bytes)
+        if need > self._segment:
+            if self._limit == 0:
+                raise ora_text(1950, f"no privileges on tablespace '{self._tablespace}'")
+            if self._others + need > self._limit:
+                raise ora_text(1536, f"space quota exceeded for tablespace '{self._tablespace}'")
+        self._pending += row_bytes
+
+
 def set_temporary(db: sqlite3.Connection, user: str, tablespace: str | None) -> None:
     if tablespace is not None:
         require(db, tablespace, temporary=True)
@@ -262,15 +324,48 @@ def constraint_index_name(table: str, name: str | None) -> str:
     return name or f"SYS_C00{zlib.crc32(table.encode()) % 10000:04d}"
 
 
+def kept_extents(db: sqlite3.Connection, owner: str, name: str) -> int | None:
+    """The bytes a table's segment keeps after rows left it, if any ever did."""
+    row = db.execute(
+        "SELECT bytes FROM segment_extents WHERE owner = ? AND table_name = ?", (owner, name)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def segment_bytes(db: sqlite3.Connection, owner: str, name: str, rows: int, size: int) -> int:
+    """A table's segment size given its (rows, bytes of data): 0 while it has no segment."""
+    kept = kept_extents(db, owner, name)
+    if rows == 0 and kept is None:
+        return 0  # deferred segment creation: no segment before the first row
+    return max(allocated(size) if rows else 0, kept or 0)
+
+
+def keep_extents(db: sqlite3.Connection, owner: str, name: str) -> None:
+    """Before rows are deleted or rewritten: the segment keeps the extents it has."""
+    rows, size = table_data(db, owner, name)
+    current = segment_bytes(db, owner, name, rows, size)
+    if current:
+        db.execute("INSERT OR REPLACE INTO segment_extents VALUES (?, ?, ?)", (owner, name, current))
+
+
+def truncated(db: sqlite3.Connection, owner: str, name: str) -> None:
+    """TRUNCATE (DROP STORAGE, the default) keeps a segment's initial extent only
+    (SQL Language Reference, TRUNCATE TABLE); call before the rows go."""
+    rows, size = table_data(db, owner, name)
+    if segment_bytes(db, owner, name, rows, size):
+        db.execute("INSERT OR REPLACE INTO segment_extents VALUES (?, ?, ?)", (owner, name, allocated(0)))
+
+
 def segments(db: sqlite3.Connection, owner: str | None = None) -> list[Segment]:
     """Every segment (of ``owner``'s objects), in owner, name order."""
     found: list[Segment] = []
     for table in catalog.tables_of(db, owner):
         rows, size = table_data(db, table.owner, table.name)
-        if rows == 0:
-            continue  # deferred segment creation: no segment before the first row
+        table_bytes = segment_bytes(db, table.owner, table.name, rows, size)
+        if not table_bytes:
+            continue
         tablespace = tablespace_of(db, table)
-        found.append(Segment(table.owner, table.name, "TABLE", tablespace, allocated(size)))
+        found.append(Segment(table.owner, table.name, "TABLE", tablespace, table_bytes))
         for index_name, width in table_keys(table):
             index_bytes = allocated(rows * (width + 10))  # key plus a 10-byte rowid per entry
             found.append(Segment(table.owner, index_name, "INDEX", tablespace, index_bytes))

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import decode_row, encode_row, encode_value
 from airflow_datapump.testing._backend.session import Session, TableKey
 from airflow_datapump.testing._plsql.ddl import ColumnDef
@@ -38,6 +38,7 @@ class StoredTable:
         self._session = session
         self._definition = definition
         self._key: TableKey = (definition.owner, definition.name)
+        self._space: tuple[object, storage.SpaceCheck] | None = None
 
     @property
     def schema(self) -> str:
@@ -70,6 +71,7 @@ class StoredTable:
 
     def insert(self, values: tuple[Value, ...]) -> None:
         self._check_unique(values, exclude=None)
+        self._check_space(values)
         tx = self._session.transaction
         tx.inserts.setdefault(self._key, {})[tx.next_id] = values
         self._index(tx.next_id, values, add=True)
@@ -100,8 +102,26 @@ class StoredTable:
     def truncate(self) -> None:
         """TRUNCATE is DDL: it takes effect at once and cannot be rolled back."""
         with self._session.database.store.write() as db:
+            storage.truncated(db, *self._key)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", self._key)
         self._session.transaction.forget(self._key)
+
+    def _check_space(self, values: tuple[Value, ...]) -> None:
+        """Refuse a row whose new extent the table's owner has no quota for (ORA-01950 or
+        ORA-01536). The check is made once per transaction and table, then kept up to date."""
+        if self._definition.kind != "TABLE":
+            return
+        tx = self._session.transaction
+        if self._space is None or self._space[0] is not tx:
+            with self._session.database.store.read() as db:
+                check = storage.SpaceCheck(db, self._definition)
+            if check.limited:
+                for pending in tx.inserts.get(self._key, {}).values():
+                    check.pending(len(encode_row(pending)))
+            self._space = (tx, check)
+        check = self._space[1]
+        if check.limited:
+            check.add(len(encode_row(values)))
 
     def _index(self, rowid: int, values: tuple[Value, ...], *, add: bool) -> None:
         """Keep the transaction's map of its pending inserts' keys in step with them."""
@@ -145,6 +165,8 @@ def commit(session: Session) -> None:
     if not tx.active:
         return
     with session.database.store.write() as db:
+        for owner, name in set(tx.deletes) | set(tx.updates):
+            storage.keep_extents(db, owner, name)  # rows leaving free no extents
         for rids in tx.deletes.values():
             db.executemany("DELETE FROM rows WHERE rid = ?", [(rid,) for rid in rids])
         for (owner, name), changes in tx.updates.items():
