@@ -33,24 +33,53 @@ CASES = [
     ("fopen_bad_linesize", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'x.txt', 'w', 0);", 29287),
     ("fopen_path_in_name", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'sub/x.txt', 'w');", 29288),
     ("fopen_missing_file", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'absent.txt', 'r');", 29283),
-    ("closed_handle", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); g := f; "
-     "UTL_FILE.FCLOSE(f); UTL_FILE.GET_LINE(g, s);", 29282),  # fmt: skip
-    ("write_to_read_handle", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); "
-     "UTL_FILE.PUT_LINE(f, 'x');", 29283),  # fmt: skip
-    ("line_over_linesize_read", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r', 3); "
-     "UTL_FILE.GET_LINE(f, s);", 29284),  # fmt: skip
-    ("line_over_linesize_write", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'y.txt', 'w', 3); "
-     "UTL_FILE.PUT_LINE(f, 'four'); UTL_FILE.FFLUSH(f);", 29285),  # fmt: skip
-    ("fseek_past_the_end", "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); "
-     "UTL_FILE.FSEEK(f, 1000);", 29290),  # fmt: skip
-    ("lob_fileopen_missing_directory", "b := BFILENAME('NOSUCH', 'present.txt'); "
-     "DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY);", 22285),  # fmt: skip
-    ("lob_fileopen_missing_file", "b := BFILENAME('DATA_PUMP_DIR', 'absent.txt'); "
-     "DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY);", 22288),  # fmt: skip
-    ("lob_fileopen_bad_mode", "b := BFILENAME('DATA_PUMP_DIR', 'present.txt'); "
-     "DBMS_LOB.FILEOPEN(b, 7);", 21560),  # fmt: skip
-    ("lob_read_unopened", "b := BFILENAME('DATA_PUMP_DIR', 'present.txt'); "
-     "DBMS_LOB.READ(b, n, 1, buf);", 22289),  # fmt: skip
+    (
+        "closed_handle",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); g := f; "
+        "UTL_FILE.FCLOSE(f); UTL_FILE.GET_LINE(g, s);",
+        29282,
+    ),
+    (
+        "write_to_read_handle",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); UTL_FILE.PUT_LINE(f, 'x');",
+        29283,
+    ),
+    (
+        "line_over_linesize_read",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r', 3); UTL_FILE.GET_LINE(f, s);",
+        29284,
+    ),
+    (
+        "line_over_linesize_write",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'y.txt', 'w', 3); "
+        "UTL_FILE.PUT_LINE(f, 'four'); UTL_FILE.FFLUSH(f);",
+        29285,
+    ),
+    (
+        "fseek_past_the_end",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); UTL_FILE.FSEEK(f, 1000);",
+        29290,
+    ),
+    (
+        "lob_fileopen_missing_directory",
+        "b := BFILENAME('NOSUCH', 'present.txt'); DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY);",
+        22285,
+    ),
+    (
+        "lob_fileopen_missing_file",
+        "b := BFILENAME('DATA_PUMP_DIR', 'absent.txt'); DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY);",
+        22288,
+    ),
+    (
+        "lob_fileopen_bad_mode",
+        "b := BFILENAME('DATA_PUMP_DIR', 'present.txt'); DBMS_LOB.FILEOPEN(b, 7);",
+        21560,
+    ),
+    (
+        "lob_read_unopened",
+        "b := BFILENAME('DATA_PUMP_DIR', 'present.txt'); DBMS_LOB.READ(b, n, 1, buf);",
+        22289,
+    ),
 ]
 
 _BLOCK = """

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, storage
+from airflow_datapump.testing._backend import catalog, quotas, storage
 from airflow_datapump.testing._backend.codec import decode_row, encode_row, encode_value
 from airflow_datapump.testing._backend.session import Session, TableKey
 from airflow_datapump.testing._plsql.ddl import ColumnDef
@@ -38,7 +38,7 @@ class StoredTable:
         self._session = session
         self._definition = definition
         self._key: TableKey = (definition.owner, definition.name)
-        self._space: tuple[object, storage.SpaceCheck] | None = None
+        self._space: tuple[object, quotas.SpaceCheck] | None = None
 
     @property
     def schema(self) -> str:
@@ -114,7 +114,7 @@ class StoredTable:
         tx = self._session.transaction
         if self._space is None or self._space[0] is not tx:
             with self._session.database.store.read() as db:
-                check = storage.SpaceCheck(db, self._definition)
+                check = quotas.SpaceCheck(db, self._definition)
             if check.limited:
                 for pending in tx.inserts.get(self._key, {}).values():
                     check.pending(len(encode_row(pending)))

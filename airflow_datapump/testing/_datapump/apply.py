@@ -15,7 +15,7 @@ import sqlite3
 import zlib
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, storage, tables
+from airflow_datapump.testing._backend import catalog, quotas, storage, tables
 from airflow_datapump.testing._backend.codec import decode_type
 from airflow_datapump.testing._datapump import logfile, staging
 from airflow_datapump.testing._datapump.context import WorkContext
@@ -206,7 +206,7 @@ def _load(
     savepoint it can roll back.
     """
     check = _RowCheck(db, target)
-    space = storage.SpaceCheck(db, target)
+    space = quotas.SpaceCheck(db, target)
     identity = mapping == list(range(len(target.columns)))
     db.execute("SAVEPOINT load_table")
     texts = staging.staged(db, job, rows_id)
