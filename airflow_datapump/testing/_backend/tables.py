@@ -38,7 +38,6 @@ class StoredTable:
         self._session = session
         self._definition = definition
         self._key: TableKey = (definition.owner, definition.name)
-        self._space: tuple[object, quotas.SpaceCheck] | None = None
 
     @property
     def schema(self) -> str:
@@ -112,14 +111,14 @@ class StoredTable:
         if self._definition.kind != "TABLE":
             return
         tx = self._session.transaction
-        if self._space is None or self._space[0] is not tx:
+        check = tx.space.get(self._key)
+        if check is None:
             with self._session.database.store.read() as db:
                 check = quotas.SpaceCheck(db, self._definition)
             if check.limited:
                 for pending in tx.inserts.get(self._key, {}).values():
                     check.pending(len(encode_row(pending)))
-            self._space = (tx, check)
-        check = self._space[1]
+            tx.space[self._key] = check
         if check.limited:
             check.add(len(encode_row(values)))
 
