@@ -9,6 +9,7 @@ decides whether more may be stored, for the SQL engine's inserts and an import's
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._plsql.errors import ora_text
@@ -36,7 +37,16 @@ class SpaceCheck:
     ORA-01950, one beyond the quota ORA-01536. Owners without a limit pay nothing per row.
     """
 
-    def __init__(self, db: sqlite3.Connection, table: catalog.TableDef) -> None:
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        table: catalog.TableDef,
+        reread: Callable[[str, str], int | None] | None = None,
+    ) -> None:
+        """``reread(owner, tablespace)`` gives the quota now, read again before each new
+        extent, so an ALTER USER QUOTA made meanwhile counts as it does in Oracle."""
+        self._owner = table.owner
+        self._reread = reread
         self._tablespace = storage.tablespace_of(db, table)
         self._limit = quota_of(db, table.owner, self._tablespace)
         self._stored = 0
@@ -63,8 +73,14 @@ class SpaceCheck:
             return
         need = storage.allocated(self._stored + self._pending + row_bytes)
         if need > self._segment:
+            if self._reread is not None:
+                self._limit = self._reread(self._owner, self._tablespace)
+                if self._limit is None:
+                    self._pending += row_bytes
+                    return
             if self._limit == 0:
                 raise ora_text(1950, f"no privileges on tablespace '{self._tablespace}'")
             if self._others + need > self._limit:
                 raise ora_text(1536, f"space quota exceeded for tablespace '{self._tablespace}'")
+            self._segment = need  # the extent is the transaction's now
         self._pending += row_bytes

@@ -114,13 +114,17 @@ class StoredTable:
         check = tx.space.get(self._key)
         if check is None:
             with self._session.database.store.read() as db:
-                check = quotas.SpaceCheck(db, self._definition)
+                check = quotas.SpaceCheck(db, self._definition, self._quota_now)
             if check.limited:
                 for pending in tx.inserts.get(self._key, {}).values():
                     check.pending(len(encode_row(pending)))
             tx.space[self._key] = check
         if check.limited:
             check.add(len(encode_row(values)))
+
+    def _quota_now(self, owner: str, tablespace: str) -> int | None:
+        with self._session.database.store.read() as db:
+            return quotas.quota_of(db, owner, tablespace)
 
     def _index(self, rowid: int, values: tuple[Value, ...], *, add: bool) -> None:
         """Keep the transaction's map of its pending inserts' keys in step with them."""
