@@ -36,6 +36,7 @@ class TypeKind(Enum):
     RAW = "RAW"
     DATE = "DATE"
     TIMESTAMP = "TIMESTAMP"
+    TIMESTAMP_TZ = "TIMESTAMP WITH TIME ZONE"
     BOOLEAN = "BOOLEAN"
     CLOB = "CLOB"
     BLOB = "BLOB"
@@ -206,6 +207,9 @@ VARCHAR2 = ScalarType(TypeKind.VARCHAR2, "VARCHAR2", size=32767)
 BOOLEAN = ScalarType(TypeKind.BOOLEAN, "BOOLEAN")
 DATE = ScalarType(TypeKind.DATE, "DATE")
 TIMESTAMP = ScalarType(TypeKind.TIMESTAMP, "TIMESTAMP")
+# SYSTIMESTAMP's type (SQL Language Reference). Its values are the wall-clock time at the
+# database's offset (DBTIMEZONE), as python-oracledb fetches them: a datetime without tzinfo.
+TIMESTAMP_TZ = ScalarType(TypeKind.TIMESTAMP_TZ, "TIMESTAMP WITH TIME ZONE")
 CLOB = ScalarType(TypeKind.CLOB, "CLOB")
 BLOB = ScalarType(TypeKind.BLOB, "BLOB")
 BFILE = ScalarType(TypeKind.BFILE, "BFILE")

@@ -107,3 +107,18 @@ def test_union_of_dictionary_views_as_object_path_checks_use_it(cur: oracledb.Cu
         "where table_name in ('REGIONS', 'X')"
     )
     assert cur.fetchone() == (2,)
+
+
+def test_systimestamp_is_a_timestamp_with_time_zone(cur: oracledb.Cursor) -> None:
+    # SQL Language Reference: SYSTIMESTAMP and CURRENT_TIMESTAMP return TIMESTAMP WITH TIME
+    # ZONE, SYSDATE a DATE; python-oracledb fetches the first as a datetime without tzinfo.
+    cur.execute("select systimestamp, current_timestamp, sysdate from dual")
+    types = [d[1] for d in cur.description]
+    assert types == [oracledb.DB_TYPE_TIMESTAMP_TZ, oracledb.DB_TYPE_TIMESTAMP_TZ, oracledb.DB_TYPE_DATE]
+    row = cur.fetchone()
+    assert isinstance(row[0], dt.datetime)
+    assert row[0].tzinfo is None
+    cur.execute("select to_timestamp_tz('2026-01-01 10:00 +02:00', 'YYYY-MM-DD HH24:MI TZH:TZM') from dual")
+    assert cur.description[0][1] is oracledb.DB_TYPE_TIMESTAMP_TZ
+    cur.execute("select to_timestamp('2026-01-01 10:00', 'YYYY-MM-DD HH24:MI') from dual")
+    assert cur.description[0][1] is oracledb.DB_TYPE_TIMESTAMP

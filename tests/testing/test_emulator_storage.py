@@ -8,6 +8,7 @@ emulator's source.
 from __future__ import annotations
 
 import oracledb
+import pytest
 from emulator_sql import DSN, code_of
 
 from airflow_datapump.testing import EmulatedOracle
@@ -138,3 +139,86 @@ def test_drop_tablespace_refuses_contents_unless_told(dba: oracledb.Cursor) -> N
     assert code_of(dba, "select * from hr.t1") == "ORA-00942"
     dba.execute("select count(*) from dba_data_files where tablespace_name = 'DATA1'")
     assert dba.fetchone() == (0,)
+
+
+def _owner_without_unlimited_tablespace(dba: oracledb.Cursor, quota: str) -> oracledb.Cursor:
+    """APP owns APP.T in USERS with ``quota``; returns a cursor of APP's own session."""
+    dba.execute(f"CREATE USER app IDENTIFIED BY pw {quota}")
+    dba.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
+    dba.execute("CREATE TABLE app.t (id NUMBER, pad VARCHAR2(4000))")
+    return oracledb.connect(user="app", password="pw", dsn=DSN).cursor()
+
+
+def test_an_insert_without_quota_gets_ora_01950(dba: oracledb.Cursor) -> None:
+    # Database Error Messages, ORA-01950: the owner may not allocate an extent. CREATE TABLE
+    # itself succeeds: deferred segment creation allocates nothing until the first row.
+    cur = _owner_without_unlimited_tablespace(dba, "")
+    assert code_of(cur, "INSERT INTO t VALUES (1, 'x')") == "ORA-01950"
+    with pytest.raises(oracledb.DatabaseError, match="no privileges on tablespace 'USERS'"):
+        dba.execute("INSERT INTO app.t VALUES (1, 'x')")  # space is charged to the owner
+    dba.execute("ALTER USER app QUOTA 1M ON users")
+    cur.execute("INSERT INTO t VALUES (1, 'x')")
+    cur.connection.commit()
+    cur.execute("select count(*) from t")
+    assert cur.fetchone() == (1,)
+
+
+def test_growing_past_the_quota_gets_ora_01536(dba: oracledb.Cursor) -> None:
+    cur = _owner_without_unlimited_tablespace(dba, "QUOTA 256K ON users")
+    pad = "x" * 3000
+    inserted = 0
+    refused = None
+    for n in range(200):  # about 600 KB: more than the quota
+        try:
+            cur.execute("INSERT INTO t VALUES (:n, :p)", n=n, p=pad)
+        except oracledb.DatabaseError as err:
+            refused = str(err)
+            break
+        inserted += 1
+    assert refused is not None
+    assert "ORA-01536: space quota exceeded for tablespace 'USERS'" in refused
+    assert 60 < inserted < 100  # the rows that fit 256 KB of extents went in
+    cur.connection.commit()
+    dba.execute("select bytes, max_bytes from dba_ts_quotas where username = 'APP'")
+    used, limit = dba.fetchone()
+    assert used <= limit == 256 * 1024
+
+
+def test_unlimited_tablespace_or_quota_unlimited_lifts_the_limit(dba: oracledb.Cursor) -> None:
+    cur = _owner_without_unlimited_tablespace(dba, "QUOTA UNLIMITED ON users")
+    cur.execute("INSERT INTO t VALUES (1, 'x')")
+    dba.execute("CREATE USER app2 IDENTIFIED BY pw")
+    dba.execute("GRANT UNLIMITED TABLESPACE TO app2")
+    dba.execute("CREATE TABLE app2.t (id NUMBER)")
+    dba.execute("INSERT INTO app2.t VALUES (1)")
+    dba.connection.commit()
+
+
+def _segment_bytes(dba: oracledb.Cursor, table: str) -> list[int]:
+    dba.execute(
+        "select bytes from dba_segments where owner = 'HR' and segment_name = :t and segment_type = 'TABLE'",
+        t=table,
+    )
+    return [r[0] for r in dba.fetchall()]
+
+
+def test_deleting_every_row_keeps_the_segment_and_truncate_keeps_one_extent(dba: oracledb.Cursor) -> None:
+    # Deleted rows free no extents; TRUNCATE (DROP STORAGE by default) keeps the initial
+    # extent (SQL Language Reference, DELETE and TRUNCATE TABLE); DROP removes the segment.
+    dba.execute("CREATE TABLE hr.big (id NUMBER, pad VARCHAR2(4000))")
+    for n in range(200):
+        dba.execute("INSERT INTO hr.big VALUES (:n, :p)", n=n, p="x" * 3000)
+    dba.connection.commit()
+    (full,) = _segment_bytes(dba, "BIG")
+    assert full > 65536
+    dba.execute("DELETE FROM hr.big")
+    dba.connection.commit()
+    assert _segment_bytes(dba, "BIG") == [full]
+    dba.execute("INSERT INTO hr.big VALUES (1, 'x')")
+    dba.connection.commit()
+    assert _segment_bytes(dba, "BIG") == [full]
+    dba.execute("TRUNCATE TABLE hr.big")
+    assert _segment_bytes(dba, "BIG") == [65536]
+    dba.execute("DROP TABLE hr.big")
+    dba.execute("CREATE TABLE hr.big (id NUMBER)")
+    assert _segment_bytes(dba, "BIG") == []

@@ -243,6 +243,7 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
     if db.execute("DELETE FROM tables WHERE owner = ? AND name = ?", (owner, name)).rowcount == 0:
         raise ora_text(942, "table or view does not exist")
     db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", (owner, name))
+    db.execute("DELETE FROM segment_extents WHERE owner = ? AND table_name = ?", (owner, name))
     db.execute("DELETE FROM obj_privs WHERE owner = ? AND object = ?", (owner, name))
     # A job whose master table is dropped is gone (MOS 336014.1 clean-up, §5 "Orphans").
     db.execute("DELETE FROM jobs WHERE owner = ? AND name = ?", (owner, name))

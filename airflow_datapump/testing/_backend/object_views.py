@@ -141,6 +141,7 @@ _LENGTHS = {
     TypeKind.NUMBER: 22,
     TypeKind.DATE: 7,
     TypeKind.TIMESTAMP: 11,
+    TypeKind.TIMESTAMP_TZ: 13,
     TypeKind.CLOB: 4000,
     TypeKind.BLOB: 4000,
 }
@@ -149,6 +150,8 @@ _LENGTHS = {
 def _data_type(t: ScalarType) -> str:
     if t.kind == TypeKind.TIMESTAMP:
         return f"TIMESTAMP({6 if t.scale is None else t.scale})"
+    if t.kind == TypeKind.TIMESTAMP_TZ:
+        return f"TIMESTAMP({6 if t.scale is None else t.scale}) WITH TIME ZONE"
     return {"INTEGER": "NUMBER", "INT": "NUMBER", "VARCHAR": "VARCHAR2"}.get(t.name, t.name)
 
 

@@ -9,9 +9,13 @@ the next time anyone looks, which is how a killed worker's DEFINING job disappea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from airflow_datapump.testing._backend.database import Database
 from airflow_datapump.testing._values import Value
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing._backend.quotas import SpaceCheck
 
 TableKey = tuple[str, str]
 
@@ -30,6 +34,8 @@ class Transaction:
     deletes: dict[TableKey, set[int]] = field(default_factory=dict)
     keys: dict[tuple[TableKey, str], dict[str, int]] = field(default_factory=dict)
     next_id: int = -1
+    # Each table's quota check, made once per transaction (tables.StoredTable._check_space).
+    space: dict[TableKey, SpaceCheck] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -38,6 +44,7 @@ class Transaction:
     def forget(self, key: TableKey) -> None:
         for changes in (self.inserts, self.updates, self.deletes):
             changes.pop(key, None)
+        self.space.pop(key, None)
         for index in [k for k in self.keys if k[0] == key]:
             del self.keys[index]
 

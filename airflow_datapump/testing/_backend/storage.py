@@ -11,7 +11,10 @@ REMAP_TABLESPACE pairs of an import). So that the answers are Oracle's, this mod
   deferred segment creation (the default since 11.2, Database Administrator's Guide,
   "Understanding Deferred Segment Creation") gives, and is as large as its data rounded up
   to whole extents; each primary or unique key has an index segment, each LOB column a
-  LOBSEGMENT and a LOBINDEX, in the table's tablespace.
+  LOBSEGMENT and a LOBINDEX, in the table's tablespace. Deleting rows frees no extents
+  (Oracle releases them only on TRUNCATE, DROP, MOVE or SHRINK SPACE), so before a commit
+  deletes or rewrites rows the segment's size is kept in ``segment_extents``; TRUNCATE
+  (DROP STORAGE, its default) keeps the initial extent only.
 
 Every statement that names a tablespace checks it here first (:func:`require`), so a
 missing one gives ORA-00959 as in Oracle.
@@ -45,7 +48,10 @@ CREATE TABLE IF NOT EXISTS ts_files (
 CREATE TABLE IF NOT EXISTS ts_quotas (
     username TEXT NOT NULL, tablespace TEXT NOT NULL, max_bytes INTEGER NOT NULL,
     PRIMARY KEY (username, tablespace));
-CREATE TABLE IF NOT EXISTS user_ts (username TEXT PRIMARY KEY, temporary_tablespace TEXT NOT NULL)
+CREATE TABLE IF NOT EXISTS user_ts (username TEXT PRIMARY KEY, temporary_tablespace TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segment_extents (
+    owner TEXT NOT NULL, table_name TEXT NOT NULL, bytes INTEGER NOT NULL,
+    PRIMARY KEY (owner, table_name))
 """
 
 # What a new 19c database has (Database Installation Guide, "Tablespaces and Data Files"):
@@ -262,15 +268,48 @@ def constraint_index_name(table: str, name: str | None) -> str:
     return name or f"SYS_C00{zlib.crc32(table.encode()) % 10000:04d}"
 
 
+def kept_extents(db: sqlite3.Connection, owner: str, name: str) -> int | None:
+    """The bytes a table's segment keeps after rows left it, if any ever did."""
+    row = db.execute(
+        "SELECT bytes FROM segment_extents WHERE owner = ? AND table_name = ?", (owner, name)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def segment_bytes(db: sqlite3.Connection, owner: str, name: str, rows: int, size: int) -> int:
+    """A table's segment size given its (rows, bytes of data): 0 while it has no segment."""
+    kept = kept_extents(db, owner, name)
+    if rows == 0 and kept is None:
+        return 0  # deferred segment creation: no segment before the first row
+    return max(allocated(size) if rows else 0, kept or 0)
+
+
+def keep_extents(db: sqlite3.Connection, owner: str, name: str) -> None:
+    """Before rows are deleted or rewritten: the segment keeps the extents it has."""
+    rows, size = table_data(db, owner, name)
+    current = segment_bytes(db, owner, name, rows, size)
+    if current:
+        db.execute("INSERT OR REPLACE INTO segment_extents VALUES (?, ?, ?)", (owner, name, current))
+
+
+def truncated(db: sqlite3.Connection, owner: str, name: str) -> None:
+    """TRUNCATE (DROP STORAGE, the default) keeps a segment's initial extent only
+    (SQL Language Reference, TRUNCATE TABLE); call before the rows go."""
+    rows, size = table_data(db, owner, name)
+    if segment_bytes(db, owner, name, rows, size):
+        db.execute("INSERT OR REPLACE INTO segment_extents VALUES (?, ?, ?)", (owner, name, allocated(0)))
+
+
 def segments(db: sqlite3.Connection, owner: str | None = None) -> list[Segment]:
     """Every segment (of ``owner``'s objects), in owner, name order."""
     found: list[Segment] = []
     for table in catalog.tables_of(db, owner):
         rows, size = table_data(db, table.owner, table.name)
-        if rows == 0:
-            continue  # deferred segment creation: no segment before the first row
+        table_bytes = segment_bytes(db, table.owner, table.name, rows, size)
+        if not table_bytes:
+            continue
         tablespace = tablespace_of(db, table)
-        found.append(Segment(table.owner, table.name, "TABLE", tablespace, allocated(size)))
+        found.append(Segment(table.owner, table.name, "TABLE", tablespace, table_bytes))
         for index_name, width in table_keys(table):
             index_bytes = allocated(rows * (width + 10))  # key plus a 10-byte rowid per entry
             found.append(Segment(table.owner, index_name, "INDEX", tablespace, index_bytes))

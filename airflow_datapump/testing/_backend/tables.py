@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog
+from airflow_datapump.testing._backend import catalog, quotas, storage
 from airflow_datapump.testing._backend.codec import decode_row, encode_row, encode_value
 from airflow_datapump.testing._backend.session import Session, TableKey
 from airflow_datapump.testing._plsql.ddl import ColumnDef
@@ -70,6 +70,7 @@ class StoredTable:
 
     def insert(self, values: tuple[Value, ...]) -> None:
         self._check_unique(values, exclude=None)
+        self._check_space(values)
         tx = self._session.transaction
         tx.inserts.setdefault(self._key, {})[tx.next_id] = values
         self._index(tx.next_id, values, add=True)
@@ -100,8 +101,30 @@ class StoredTable:
     def truncate(self) -> None:
         """TRUNCATE is DDL: it takes effect at once and cannot be rolled back."""
         with self._session.database.store.write() as db:
+            storage.truncated(db, *self._key)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", self._key)
         self._session.transaction.forget(self._key)
+
+    def _check_space(self, values: tuple[Value, ...]) -> None:
+        """Refuse a row whose new extent the table's owner has no quota for (ORA-01950 or
+        ORA-01536). The check is made once per transaction and table, then kept up to date."""
+        if self._definition.kind != "TABLE":
+            return
+        tx = self._session.transaction
+        check = tx.space.get(self._key)
+        if check is None:
+            with self._session.database.store.read() as db:
+                check = quotas.SpaceCheck(db, self._definition, self._quota_now)
+            if check.limited:
+                for pending in tx.inserts.get(self._key, {}).values():
+                    check.pending(len(encode_row(pending)))
+            tx.space[self._key] = check
+        if check.limited:
+            check.add(len(encode_row(values)))
+
+    def _quota_now(self, owner: str, tablespace: str) -> int | None:
+        with self._session.database.store.read() as db:
+            return quotas.quota_of(db, owner, tablespace)
 
     def _index(self, rowid: int, values: tuple[Value, ...], *, add: bool) -> None:
         """Keep the transaction's map of its pending inserts' keys in step with them."""
@@ -145,6 +168,8 @@ def commit(session: Session) -> None:
     if not tx.active:
         return
     with session.database.store.write() as db:
+        for owner, name in set(tx.deletes) | set(tx.updates):
+            storage.keep_extents(db, owner, name)  # rows leaving free no extents
         for rids in tx.deletes.values():
             db.executemany("DELETE FROM rows WHERE rid = ?", [(rid,) for rid in rids])
         for (owner, name), changes in tx.updates.items():

@@ -15,13 +15,14 @@ import sqlite3
 import zlib
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, storage, tables
+from airflow_datapump.testing._backend import catalog, quotas, storage, tables
 from airflow_datapump.testing._backend.codec import decode_type
 from airflow_datapump.testing._datapump import logfile, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
+from airflow_datapump.testing._plsql.errors import OracleError
 
 SKIP_CONST_ERR = 1
 
@@ -79,6 +80,9 @@ def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
         )
         for privilege in ddl.get("privileges", []):
             db.execute("INSERT OR IGNORE INTO sys_privs VALUES (?, ?, 0)", (name, privilege))
+        for tablespace, size in ddl.get("quotas", []):
+            if storage.contents_of(db, tablespace) is not None:
+                db.execute("INSERT OR REPLACE INTO ts_quotas VALUES (?, ?, ?)", (name, tablespace, size))
 
 
 def _missing_tablespace(db: Any, name: str | None) -> str | None:
@@ -134,6 +138,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
             )
             return
         if action == "TRUNCATE":
+            storage.truncated(db, schema, name)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", (schema, name))
             logfile.error(
                 db,
@@ -178,7 +183,11 @@ def _data(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
         return
     skip = bool(int(job.param("DATA_OPTIONS") or 0) & SKIP_CONST_ERR)
     mapping = [positions[c] for c in item["columns"]]
-    loaded, rejected, problem = _load(db, job, target, item["rows_id"], mapping, skip)
+    try:
+        loaded, rejected, problem = _load(db, job, target, item["rows_id"], mapping, skip)
+    except OracleError as err:  # no space for the table's rows (quota): nothing is loaded
+        logfile.error(db, job, moment, head, err.message.splitlines()[0])
+        return
     if problem and not skip:
         logfile.error(db, job, moment, head, problem)  # all or nothing: nothing was loaded
         return
@@ -197,6 +206,7 @@ def _load(
     savepoint it can roll back.
     """
     check = _RowCheck(db, target)
+    space = quotas.SpaceCheck(db, target)
     identity = mapping == list(range(len(target.columns)))
     db.execute("SAVEPOINT load_table")
     texts = staging.staged(db, job, rows_id)
@@ -205,6 +215,13 @@ def _load(
         if not identity:
             row = _placed(row, mapping, len(target.columns))
             text = json.dumps(row)
+        try:
+            space.add(len(text))
+        except OracleError:
+            texts.close()
+            db.execute("ROLLBACK TO load_table")
+            db.execute("RELEASE load_table")
+            raise
         bad = check.add(text, row)
         if check.pending >= _BATCH or (bad and not skip):
             check.flush(skip)

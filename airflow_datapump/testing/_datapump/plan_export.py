@@ -169,7 +169,19 @@ def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
     privileges = [
         p for (p,) in db.execute("SELECT privilege FROM sys_privs WHERE grantee = ? ORDER BY 1", (schema,))
     ]
-    return {"password": password, "default_tablespace": tablespace, "privileges": privileges}
+    # The user's quotas travel with it, as Oracle's TABLESPACE_QUOTA objects do.
+    quotas = [
+        [ts, size]
+        for ts, size in db.execute(
+            "SELECT tablespace, max_bytes FROM ts_quotas WHERE username = ? ORDER BY 1", (schema,)
+        )
+    ]
+    return {
+        "password": password,
+        "default_tablespace": tablespace,
+        "privileges": privileges,
+        "quotas": quotas,
+    }
 
 
 def _table_ddl(table: catalog.TableDef, tablespace: str) -> dict[str, Any]:

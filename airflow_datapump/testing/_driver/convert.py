@@ -33,6 +33,7 @@ _KIND_TO_DBTYPE: dict[v.TypeKind, Any] = {
     v.TypeKind.RAW: oracledb.DB_TYPE_RAW,
     v.TypeKind.DATE: oracledb.DB_TYPE_DATE,
     v.TypeKind.TIMESTAMP: oracledb.DB_TYPE_TIMESTAMP,
+    v.TypeKind.TIMESTAMP_TZ: oracledb.DB_TYPE_TIMESTAMP_TZ,
     v.TypeKind.BOOLEAN: oracledb.DB_TYPE_BOOLEAN,
     v.TypeKind.CLOB: oracledb.DB_TYPE_CLOB,
     v.TypeKind.BLOB: oracledb.DB_TYPE_BLOB,
@@ -68,6 +69,7 @@ _VAR_TYPES: list[tuple[Any, v.ScalarType, Flavor]] = [
     (oracledb.DB_TYPE_LONG_RAW, _RAW, bytes),
     (oracledb.DB_TYPE_DATE, v.DATE, None),
     (oracledb.DB_TYPE_TIMESTAMP, v.TIMESTAMP, None),
+    (oracledb.DB_TYPE_TIMESTAMP_TZ, v.TIMESTAMP_TZ, None),
     (oracledb.DB_TYPE_BOOLEAN, v.BOOLEAN, None),
     (oracledb.DB_TYPE_CLOB, v.CLOB, None),
     (oracledb.DB_TYPE_NCLOB, v.CLOB, None),
@@ -238,7 +240,7 @@ class FetchInfo(tuple[Any, ...]):
         return self._type
 
 
-_DATE_KINDS = (v.TypeKind.DATE, v.TypeKind.TIMESTAMP)
+_DATE_KINDS = (v.TypeKind.DATE, v.TypeKind.TIMESTAMP, v.TypeKind.TIMESTAMP_TZ)
 
 
 def fetch_info(

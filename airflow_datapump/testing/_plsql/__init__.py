@@ -40,7 +40,8 @@ Deliberately not supported (fail loudly): GOTO, MERGE (ORA-03001 / PLS-00999), e
 cursors (CURSOR, OPEN, FETCH, CLOSE), FORALL, SAVEPOINT, SUBTYPE, set operators (UNION ...),
 WITH, CONNECT BY, analytic functions, ROWNUM, forward declarations, subscripting a bind
 directly (``:arr(1)``: PLS-00103, because Oracle's behaviour there is not documented),
-TIMESTAMP WITH TIME ZONE and INTERVAL types.
+declaring TIMESTAMP WITH TIME ZONE (SYSTIMESTAMP, CURRENT_TIMESTAMP and TO_TIMESTAMP_TZ
+return that type) and INTERVAL types.
 
 Uncertain in Oracle, chosen here
     * Reading an attribute of an atomically NULL object yields NULL (assigning one raises

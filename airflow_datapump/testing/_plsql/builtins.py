@@ -20,6 +20,7 @@ from airflow_datapump.testing._values import (
     NUMBER,
     RAW,
     TIMESTAMP,
+    TIMESTAMP_TZ,
     VARCHAR2,
     BFileValue,
     DataType,
@@ -262,7 +263,7 @@ BUILTINS: dict[str, Builtin] = {
     "TO_NUMBER": Builtin(1, 2, _nulls(_to_number), _fixed(NUMBER)),
     "TO_DATE": Builtin(1, 3, _nulls(_to_date(False)), _fixed(DATE)),
     "TO_TIMESTAMP": Builtin(1, 3, _nulls(_to_date(True)), _fixed(TIMESTAMP)),
-    "TO_TIMESTAMP_TZ": Builtin(1, 3, _nulls(_to_date(True)), _fixed(TIMESTAMP)),
+    "TO_TIMESTAMP_TZ": Builtin(1, 3, _nulls(_to_date(True)), _fixed(TIMESTAMP_TZ)),
     "TO_CLOB": Builtin(1, 1, _nulls(lambda a, s: LobValue(TypeKind.CLOB, to_text(a[0]) or "")), _fixed(CLOB)),
     "HEXTORAW": Builtin(1, 1, _nulls(lambda a, s: bytes.fromhex(to_text(a[0]) or "")), _fixed(RAW)),
     "RAWTOHEX": Builtin(1, 1, _nulls(lambda a, s: to_text(a[0])), _fixed(VARCHAR2)),
@@ -279,8 +280,9 @@ BUILTINS: dict[str, Builtin] = {
     "SYSDATE": Builtin(
         0, 0, lambda m, s, a: m.runtime.now().replace(microsecond=0), _fixed(DATE), parens="NONE"
     ),
-    "SYSTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE"),
-    "CURRENT_TIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE"),
+    # Both are TIMESTAMP WITH TIME ZONE (SQL Language Reference).
+    "SYSTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE"),
+    "CURRENT_TIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE"),
     "USER": Builtin(0, 0, lambda m, s, a: m.runtime.current_user(), _fixed(VARCHAR2), parens="NONE"),
     "DBTIMEZONE": Builtin(0, 0, _database("DBTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),
     "SESSIONTIMEZONE": Builtin(0, 0, _database("SESSIONTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),

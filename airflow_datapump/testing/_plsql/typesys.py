@@ -106,6 +106,7 @@ def family(t: DataType | None) -> str:
         TypeKind.CLOB: "L",
         TypeKind.DATE: "D",
         TypeKind.TIMESTAMP: "D",
+        TypeKind.TIMESTAMP_TZ: "D",
         TypeKind.BOOLEAN: "B",
         TypeKind.RAW: "R",
         TypeKind.BLOB: "R",
@@ -271,7 +272,7 @@ def convert(value: Value, t: DataType, *, sql: bool = False) -> Value:
         return constrain_number(to_number(value, sql=sql), t, sql=sql)
     if kind in (TypeKind.VARCHAR2, TypeKind.CHAR):
         return _constrain_text(to_text(value, sql=sql), t)
-    if kind in (TypeKind.DATE, TypeKind.TIMESTAMP):
+    if kind in (TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.TIMESTAMP_TZ):
         moment = to_datetime(value, sql=sql)
         if kind == TypeKind.DATE and moment is not None:
             return moment.replace(microsecond=0)

@@ -95,7 +95,10 @@ def test_tables_keep_their_tablespace_without_transforms(
     db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
 ) -> None:
     cur.execute("CREATE TABLESPACE data2 DATAFILE '/u02/data2.dbf' SIZE 50M")
-    cur.execute("CREATE USER hr2 IDENTIFIED BY pw DEFAULT TABLESPACE data2 QUOTA UNLIMITED ON data2")
+    cur.execute(
+        "CREATE USER hr2 IDENTIFIED BY pw DEFAULT TABLESPACE data2 "
+        "QUOTA UNLIMITED ON data2 QUOTA UNLIMITED ON users"
+    )
     _import(db, cur, hr_dump, "IMP_KEEP")
     assert _segment_tablespaces(cur, "HR2") == {"USERS"}
 
@@ -139,3 +142,50 @@ def test_a_user_whose_default_tablespace_is_remapped_to_a_missing_one_fails_to_c
     assert 'ORA-39083: Object type USER:"HR2" failed to create with error:\nORA-00959: tablespace' in log
     assert "ORA-01918: user 'HR2' does not exist" in log  # its tables then fail as Oracle's do
     assert outcome(db, "imp_nou.log")["outcome"].startswith("completed with")
+
+
+def test_an_import_into_a_user_without_quota_logs_ora_31693_with_ora_01950(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    # The tables are created (no segment is allocated yet), then each table's data fails to
+    # load, as the Utilities guide's ORA-31693 lines show, with the quota error beneath.
+    cur.execute("CREATE USER hr2 IDENTIFIED BY pw")
+    log = _import(db, cur, hr_dump, "IMP_NOQ")
+    assert re.search(
+        r'ORA-31693: Table data object "HR2"\."EMPLOYEES" failed to load/unload and is being skipped '
+        r"due to error:\nORA-01950: no privileges on tablespace 'USERS'",
+        log,
+    ), log
+    assert ". . imported" not in log
+    assert outcome(db, "imp_noq.log")["outcome"].startswith("completed with")
+    cur.execute("select count(*) from dba_segments where owner = 'HR2'")
+    assert cur.fetchone() == (0,)
+
+
+def test_an_import_past_the_users_quota_logs_ora_01536(
+    db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
+) -> None:
+    cur.execute("CREATE USER hr2 IDENTIFIED BY pw QUOTA 64K ON users")  # one extent: one table
+    log = _import(db, cur, hr_dump, "IMP_Q64")
+    assert len(re.findall(r"\. \. imported", log)) == 1, log
+    assert "ORA-01536: space quota exceeded for tablespace 'USERS'" in log
+
+
+def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    cur.execute("CREATE USER app IDENTIFIED BY pw QUOTA 10M ON users")
+    cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
+    cur.execute("CREATE TABLE app.t (id NUMBER)")
+    cur.execute("INSERT INTO app.t VALUES (1)")
+    cur.connection.commit()
+    h = open_job(cur, "EXPORT", "SCHEMA", "EXP_APP")
+    add_dump(cur, h, "app.dmp")
+    schema_list(cur, h, "APP")
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    log = _import(
+        db, cur, "app.dmp", "IMP_APP", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
+    )
+    assert '. . imported "APP2"."T"' in log, log
+    cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
+    assert cur.fetchall() == [("USERS", 10 * 1024**2)]
