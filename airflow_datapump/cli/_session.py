@@ -83,11 +83,14 @@ def logs_to_stderr() -> None:
     """Log lines go to standard error, so standard output holds only the answer.
 
     Airflow's own CLI does the same for commands with ``--output``; the standalone program
-    sets up Airflow's logging on import and needs it too.
+    sets up Airflow's logging on import and needs it too. Airflow 3.0's console handler is a
+    ``RedirectStdHandler`` that looks ``sys.stdout`` up on every line (its ``_use_stderr`` flag
+    picks the stream); later versions hold whatever ``sys.stdout`` was at set-up.
     """
     for handler in logging.getLogger().handlers:
-        # Airflow's console handler holds whatever sys.stdout was when logging was set up.
-        if type(handler) is logging.StreamHandler and handler.stream is not sys.stderr:
+        if hasattr(handler, "_use_stderr"):  # Airflow 3.0's RedirectStdHandler
+            handler._use_stderr = True
+        elif type(handler) is logging.StreamHandler and handler.stream is not sys.stderr:
             handler.stream = sys.stderr  # not setStream: it flushes the old stream, maybe closed
 
 
