@@ -15,6 +15,7 @@ start or an import read from its dump file) with the job.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -106,16 +107,21 @@ class Store:
         # wait for a long transaction on the database's state to do it.
         self.counter_path = path.with_name(f"{path.stem}-counters{path.suffix}")
         self._lock = threading.Lock()
-        self._connections: dict[tuple[int, Path], sqlite3.Connection] = {}
+        self._connections: dict[tuple[int, int, Path], sqlite3.Connection] = {}
         self._connection().executescript(f"BEGIN IMMEDIATE;{_upgrade(self._connection())}{SCHEMA}COMMIT;")
         self._connection(self.counter_path).executescript(f"BEGIN IMMEDIATE;{_COUNTERS}COMMIT;")
 
     def _connection(self, path: Path | None = None) -> sqlite3.Connection:
-        """This thread's connection, opened on first use (SQLite connections are not shared)."""
-        key = (threading.get_ident(), path or self.path)
+        """This thread's connection, opened on first use (SQLite connections are not shared).
+
+        Keyed by process too: a process forked after the store was used (Airflow's triggerer
+        forks its trigger runner) must open its own connection, never use its parent's, which
+        SQLite does not allow across a fork.
+        """
+        key = (os.getpid(), threading.get_ident(), path or self.path)
         conn = self._connections.get(key)
         if conn is None:
-            conn = sqlite3.connect(key[1], timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(key[2], timeout=30.0, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             with self._lock:
