@@ -35,6 +35,7 @@ class _Files(_Runs, Protocol):
     def dump_file_members(self, directory: str, template: str) -> list[str]: ...
     def file_size(self, directory: str, file_name: str) -> int | None: ...
     def delete_file(self, directory: str, file_name: str) -> bool: ...
+    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
     def rename_file(self, directory: str, file_name: str, new_name: str) -> None: ...
 
 
@@ -106,9 +107,7 @@ class CloudMixin:
                     )
                 copied.append(MemberCopy(name, size))
         if delete_source:
-            for member in copied:
-                self.delete_file(directory, member.name)
-                log.info("Deleted %s from %s after its upload was verified", member.name, directory)
+            self.delete_copied(directory, [m.name for m in copied], "its upload was verified")
         return copied
 
     def cloud_download_dump_files(

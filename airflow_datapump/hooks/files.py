@@ -125,6 +125,12 @@ class FilesMixin:
             members.append(name)
         return members
 
+    def delete_copied(self, directory: str, names: list[str], why: str) -> None:
+        """Delete the sources of a transfer, called only once every copy is verified."""
+        for name in names:
+            self.delete_file(directory, name)
+            log.info("Deleted %s from %s after %s", name, directory, why)
+
     def delete_dump_files(self, directory: str, template: str) -> list[str]:
         """Delete the members of a dump file set; each is probed once, by dump_file_members."""
         members = self.dump_file_members(directory, template)
@@ -332,9 +338,7 @@ class FilesMixin:
             destination.rename_file(destination_directory, part, name)
             copied.append(MemberCopy(name, size))
         if delete_source:
-            for member in copied:
-                source.delete_file(source_directory, member.name)
-                log.info("Deleted %s from %s after its copy was verified", member.name, source_directory)
+            source.delete_copied(source_directory, [m.name for m in copied], "its copy was verified")
         return copied
 
 

@@ -36,6 +36,7 @@ class _Files(Protocol):
     def dump_file_members(self, directory: str, template: str) -> list[str]: ...
     def file_size(self, directory: str, file_name: str) -> int | None: ...
     def delete_file(self, directory: str, file_name: str) -> bool: ...
+    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
 
 
 class RdsS3Mixin:
@@ -66,9 +67,7 @@ class RdsS3Mixin:
                     raise TransferError(f"the upload task's log does not mention {name}", file_name=name)
                 copied.append(MemberCopy(name, self.file_size(directory, name) or 0))
         if delete_source:
-            for member in copied:
-                self.delete_file(directory, member.name)
-                log.info("Deleted %s from %s after its upload task succeeded", member.name, directory)
+            self.delete_copied(directory, [m.name for m in copied], "its upload task succeeded")
         return copied
 
     def rds_download_dump_files(
