@@ -118,6 +118,8 @@ def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
         ddl["default_tablespace"] = _remapped(
             job, "REMAP_TABLESPACE", ddl.get("default_tablespace") or "USERS"
         )
+        # Quotas are TABLESPACE_QUOTA objects in Oracle's dump: their DDL is remapped too.
+        ddl["quotas"] = [[_remapped(job, "REMAP_TABLESPACE", ts), size] for ts, size in ddl.get("quotas", [])]
         return item
     qualified = _remapped(job, "REMAP_TABLE", f"{source_schema}.{item['name']}")
     item["name"] = (

@@ -189,3 +189,32 @@ def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor)
     assert '. . imported "APP2"."T"' in log, log
     cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
     assert cur.fetchall() == [("USERS", 10 * 1024**2)]
+
+
+def test_remap_tablespace_remaps_the_users_quota_too(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    # TABLESPACE_QUOTA is an object with tablespace references; REMAP_TABLESPACE rewrites them,
+    # so the remapped user can load its rows into the new tablespace.
+    cur.execute("CREATE TABLESPACE app_copy DATAFILE 'app_copy01.dbf' SIZE 20M")
+    cur.execute("CREATE USER app IDENTIFIED BY pw QUOTA UNLIMITED ON users")
+    cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
+    cur.execute("CREATE TABLE app.t (id NUMBER)")
+    cur.execute("INSERT INTO app.t VALUES (1)")
+    cur.connection.commit()
+    h = open_job(cur, "EXPORT", "SCHEMA", "EXP_APP")
+    add_dump(cur, h, "app.dmp")
+    schema_list(cur, h, "APP")
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    log = _import(
+        db,
+        cur,
+        "app.dmp",
+        "IMP_APP",
+        "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')",
+        "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'APP_COPY')",
+    )
+    assert '. . imported "APP2"."T"' in log, log
+    cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
+    assert cur.fetchall() == [("APP_COPY", -1)]
+    assert _segment_tablespaces(cur, "APP2") == {"APP_COPY"}
