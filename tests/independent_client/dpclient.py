@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import oracledb
 
 from .dpargs import ANY_TABLESPACE, FLASHBACK_FORMAT, ParameterError, Parameters, parse
-from .dplog import read_with_bfile
+from .dplog import read_with_bfile, read_with_utl_file
 from .dpstatus import LogLine, Progress, errors_after_failed_call, follow
 
 EXPORT_OBJECTS = {"SCHEMA": "schema_export_objects", "TABLE": "table_export_objects"}
@@ -33,11 +33,13 @@ class JobDefinitionError(RuntimeError):
 
 @dataclass
 class Outcome:
-    """What a finished job left: its state, the status seen while it ran, and its log."""
+    """What a finished job left: its state, the status seen while it ran, and its log (read
+    whole through a BFILE, and line by line through UTL_FILE)."""
 
     job_name: str
     progress: Progress
     log: str = ""
+    log_lines: list[str] = field(default_factory=list)
     flashback_scn: int | None = None
     database_time_zone: str | None = None
     tablespace_remaps: list[tuple[str, str]] = field(default_factory=list)
@@ -218,4 +220,5 @@ class DataPumpClient:
             self.cursor.callproc("dbms_datapump.detach", [handle])
         if params.logfile:
             outcome.log = read_with_bfile(self.cursor, params.directory, params.logfile)
+            outcome.log_lines = read_with_utl_file(self.cursor, params.directory, params.logfile)
         return outcome

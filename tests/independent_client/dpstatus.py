@@ -2,8 +2,9 @@
 
 The mask asks for work-in-progress lines, errors and the job status; the loop ends on the
 job state (never on percent done, which the reference says covers data only), then the
-client detaches. This version copies the ku$_Status attributes it needs into scalar binds
-inside the block, the reference's portable path.
+client detaches. The status arrives through an OUT bind of the ku$_Status1020 object type
+and is read as python-oracledb DbObjects: JOB_STATUS.PERCENT_DONE and STATE, and the WIP and
+ERROR log entries.
 """
 
 from __future__ import annotations
@@ -17,32 +18,13 @@ KU_STATUS_JOB_STATUS = 4
 KU_STATUS_JOB_ERROR = 8
 MASK = KU_STATUS_WIP + KU_STATUS_JOB_STATUS + KU_STATUS_JOB_ERROR
 FINAL_STATES = ("COMPLETED", "STOPPED", "NOT RUNNING")
-LINE_BREAK = "\n"
 
 GET_STATUS = """
-declare
-  l_status ku$_Status1020;
-  l_state  varchar2(30);
-  procedure put(p_entry in ku$_LogEntry, p_out in out varchar2) is
-  begin
-    if p_entry is not null then
-      for i in 1 .. p_entry.count loop
-        p_out := p_out || nvl(to_char(p_entry(i).errorNumber), '-') || '|'
-                       || p_entry(i).LogText || chr(10);
-      end loop;
-    end if;
-  end;
 begin
-  dbms_datapump.get_status(:handle, :mask, :timeout, l_state, l_status);
-  :state := l_state;
-  if l_status.job_status is not null then
-    :percent_done := l_status.job_status.percent_done;
-    :job_state := l_status.job_status.state;
-  end if;
-  put(l_status.wip, :wip);
-  put(l_status.error, :errors);
+  dbms_datapump.get_status(:handle, :mask, :timeout, :job_state, :status);
 end;
 """
+STATUS_TYPE = "SYS.KU$_STATUS1020"
 
 
 @dataclass
@@ -63,32 +45,37 @@ class Progress:
     errors: list[LogLine] = field(default_factory=list)
 
 
-def _lines(text: str | None) -> list[LogLine]:
-    lines = []
-    for row in (text or "").split(LINE_BREAK):
-        if row:
-            number, _, line = row.partition("|")
-            lines.append(LogLine(None if number == "-" else int(number), line))
-    return lines
+def _lines(entry: oracledb.DbObject | None) -> list[LogLine]:
+    """A ku$_LogEntry (a table of ku$_LogLine) as LogLines; NULL when nothing was asked or said."""
+    if entry is None:
+        return []
+    return [
+        LogLine(None if line.ERRORNUMBER is None else int(line.ERRORNUMBER), str(line.LOGTEXT or ""))
+        for line in entry.aslist()
+    ]
 
 
 def poll(
     cursor: oracledb.Cursor, handle: int, progress: Progress, *, timeout: int = 5, mask: int = MASK
 ) -> bool:
-    """One GET_STATUS call; adds what it returned to ``progress``; True once the job has ended."""
-    outs = {
-        "state": cursor.var(str, 30),
-        "percent_done": cursor.var(int),
-        "job_state": cursor.var(str, 30),
-        "wip": cursor.var(str, 32767),
-        "errors": cursor.var(str, 32767),
-    }
-    cursor.execute(GET_STATUS, handle=handle, mask=mask, timeout=timeout, **outs)
-    progress.state = outs["state"].getvalue() or progress.state
-    if (percent := outs["percent_done"].getvalue()) is not None:
-        progress.percent_done.append(int(percent))
-    progress.wip += _lines(outs["wip"].getvalue())
-    progress.errors += _lines(outs["errors"].getvalue())
+    """One GET_STATUS call; adds what it returned to ``progress``; True once the job has ended.
+
+    The status comes back as a ku$_Status1020 object: the procedure overload is picked by
+    the type of the OUT bind, so naming the version keeps the attribute list fixed.
+    """
+    status = cursor.var(cursor.connection.gettype(STATUS_TYPE))
+    job_state = cursor.var(str, 30)
+    cursor.execute(GET_STATUS, handle=handle, mask=mask, timeout=timeout, job_state=job_state, status=status)
+    progress.state = job_state.getvalue() or progress.state
+    found = status.getvalue()
+    if found is None:
+        return progress.state in FINAL_STATES
+    if found.JOB_STATUS is not None:
+        if found.JOB_STATUS.PERCENT_DONE is not None:
+            progress.percent_done.append(int(found.JOB_STATUS.PERCENT_DONE))
+        progress.state = found.JOB_STATUS.STATE or progress.state
+    progress.wip += _lines(found.WIP)
+    progress.errors += _lines(found.ERROR)
     return progress.state in FINAL_STATES
 
 

@@ -10,6 +10,7 @@ import pytest
 from .conftest import ADMIN
 from .dpargs import ParameterError
 from .dpclient import DataPumpClient, JobDefinitionError
+from .dplog import read_with_bfile, read_with_utl_file
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +55,13 @@ def test_export_then_remapped_import_gives_equal_row_counts(client: DataPumpClie
     assert exported.progress.state == "COMPLETED", exported.log
     assert exported.progress.errors == []
     assert exported.progress.percent_done[-1] == 100
+    assert len(exported.progress.percent_done) > 1  # followed by several status calls
+    assert exported.progress.percent_done == sorted(exported.progress.percent_done)
     assert exported.database_time_zone is not None
     assert exported.flashback_scn is not None
     assert exported.flashback_scn > 0
     assert '. . exported "APP"."ORDERS"' in exported.log
+    assert exported.log_lines == exported.log.splitlines()
     assert any(line.text.startswith("Starting ") for line in exported.progress.wip)
 
     imported = client.import_(
@@ -107,3 +111,12 @@ def test_an_object_path_outside_schema_export_objects_is_refused(client: DataPum
 def test_a_flashback_time_before_the_database_is_ora_08180(client: DataPumpClient) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-08180"):
         client.export(["SCHEMAS=APP", "FLASHBACK_TIME=1990-01-01 00:00:00"])
+
+
+def test_a_log_that_is_not_there_gives_the_file_errors(client: DataPumpClient) -> None:
+    with pytest.raises(oracledb.DatabaseError) as by_utl_file:
+        read_with_utl_file(client.cursor, "DATA_PUMP_DIR", "never_written.log")
+    assert by_utl_file.value.args[0].full_code == "ORA-29283"  # invalid file operation
+    with pytest.raises(oracledb.DatabaseError) as by_bfile:
+        read_with_bfile(client.cursor, "DATA_PUMP_DIR", "never_written.log")
+    assert by_bfile.value.args[0].full_code == "ORA-22288"  # FILEOPEN failed
