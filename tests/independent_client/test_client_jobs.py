@@ -120,3 +120,21 @@ def test_a_log_that_is_not_there_gives_the_file_errors(client: DataPumpClient) -
     with pytest.raises(oracledb.DatabaseError) as by_bfile:
         read_with_bfile(client.cursor, "DATA_PUMP_DIR", "never_written.log")
     assert by_bfile.value.args[0].full_code == "ORA-22288"  # FILEOPEN failed
+
+
+def test_table_exists_action_on_a_second_import(client: DataPumpClient) -> None:
+    client.export(["SCHEMAS=APP", "DUMPFILE=again.dmp", "LOGFILE=again_exp.log", "JOB_NAME=EXP_AGAIN"])
+    base = ["DUMPFILE=again.dmp", "REMAP_SCHEMA=APP:APP3", "REMAP_TABLESPACE=*:APP_COPY"]
+    first = client.import_([*base, "LOGFILE=again_1.log"])
+    assert first.progress.errors == [], first.log
+    # APPEND loads the same keys again: each table's data is skipped with the unique
+    # constraint's error beneath ORA-31693 (Utilities guide, TABLE_EXISTS_ACTION).
+    appended = client.import_([*base, "LOGFILE=again_2.log", "TABLE_EXISTS_ACTION=APPEND"])
+    assert appended.progress.state == "COMPLETED", appended.log
+    numbers = [line.number for line in appended.progress.errors]
+    assert numbers[0] == 31684, appended.log  # the user APP3 already exists
+    assert numbers[-4:] == [31693, 1, 31693, 1], appended.log
+    assert _counts(client, "APP3") == {"CUSTOMERS": 30, "ORDERS": 120}
+    truncated = client.import_([*base, "LOGFILE=again_3.log", "TABLE_EXISTS_ACTION=TRUNCATE"])
+    assert truncated.progress.state == "COMPLETED", truncated.log
+    assert _counts(client, "APP3") == {"CUSTOMERS": 30, "ORDERS": 120}
