@@ -169,23 +169,15 @@ class DataPumpClient:
             raise JobDefinitionError(call, error, errors) from error
 
     def _add_files(self, handle: int, params: Parameters) -> None:
-        self.cursor.execute(
-            """begin
-                 dbms_datapump.add_file(:handle, :dumpfile, :directory,
-                                        filetype => dbms_datapump.ku$_file_type_dump_file);
-               end;""",
-            handle=handle,
-            dumpfile=params.dumpfile,
-            directory=params.directory,
-        )
+        """The dump file, and the log file when LOGFILE is given, by their ku$_file_type constants."""
+        files = [(params.dumpfile, "dbms_datapump.ku$_file_type_dump_file")]
         if params.logfile:
+            files.append((params.logfile, "dbms_datapump.ku$_file_type_log_file"))
+        for file_name, file_type in files:
             self.cursor.execute(
-                """begin
-                     dbms_datapump.add_file(:handle, :logfile, :directory,
-                                            filetype => dbms_datapump.ku$_file_type_log_file);
-                   end;""",
+                f"begin dbms_datapump.add_file(:handle, :name, :directory, filetype => {file_type}); end;",
                 handle=handle,
-                logfile=params.logfile,
+                name=file_name,
                 directory=params.directory,
             )
 

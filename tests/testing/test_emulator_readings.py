@@ -71,22 +71,27 @@ def test_which_call_refuses_follows_the_reading(request: pytest.FixtureRequest, 
     (db.directory_path() / "taken.dmp").write_bytes(b"already here")
     with oracledb.connect(user="system", password="x", dsn="localhost/FREEPDB1") as conn:
         cur = conn.cursor()
-        h = cur.var(int)
-        cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'WHICH'); END;", h=h)
-        calls = [
+        refused_by, code = _refusing_call(
+            cur,
+            "BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'WHICH'); END;",
             "DBMS_DATAPUMP.ADD_FILE(:h, 'taken.dmp', 'DATA_PUMP_DIR')",
             "DBMS_DATAPUMP.METADATA_FILTER(:h, 'SCHEMA_LIST', '''HR''')",
             "DBMS_DATAPUMP.START_JOB(:h)",
-        ]
-        refused_by, code = None, None
-        for statement in calls:
-            try:
-                cur.execute(f"BEGIN {statement}; END;", h=h.getvalue())
-            except oracledb.DatabaseError as error:
-                refused_by, code = statement.split("(")[0].split(".")[1], error.args[0].code
-                break
+        )
     assert code == 39001
     assert refused_by == request.node.callspec.params["db"]
+
+
+def _refusing_call(cur: oracledb.Cursor, open_block: str, *calls: str) -> tuple[str | None, int | None]:
+    """Open a job, then make ``calls`` on it until one raises: that subprogram's name and code."""
+    h = cur.var(int)
+    cur.execute(open_block, h=h)
+    for statement in calls:
+        try:
+            cur.execute(f"BEGIN {statement}; END;", h=h.getvalue())
+        except oracledb.DatabaseError as error:
+            return statement.split("(")[0].split(".")[1], error.args[0].code
+    return None, None
 
 
 def test_an_unknown_reading_is_refused(oracle: EmulatedOracle) -> None:
@@ -138,19 +143,12 @@ def test_which_call_refuses_the_remap_follows_the_reading(remap_reading: tuple[E
     emulator, expected = remap_reading
     with oracledb.connect(user="hr", password="hr", dsn=emulator.dsn()) as conn:
         cur = conn.cursor()
-        h = cur.var(int)
-        cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('IMPORT', 'SCHEMA', NULL, 'IMP_WHICH'); END;", h=h)
-        calls = [
+        refused_by, code = _refusing_call(
+            cur,
+            "BEGIN :h := DBMS_DATAPUMP.OPEN('IMPORT', 'SCHEMA', NULL, 'IMP_WHICH'); END;",
             "DBMS_DATAPUMP.ADD_FILE(:h, 'own.dmp', 'DATA_PUMP_DIR')",
             "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')",
             "DBMS_DATAPUMP.START_JOB(:h)",
-        ]
-        refused_by, code = None, None
-        for statement in calls:
-            try:
-                cur.execute(f"BEGIN {statement}; END;", h=h.getvalue())
-            except oracledb.DatabaseError as error:
-                refused_by, code = statement.split("(")[0].split(".")[1], error.args[0].code
-                break
+        )
     assert code == 31631
     assert refused_by == expected
