@@ -99,6 +99,9 @@ def test_a_missing_directory_fails_add_file_with_ora_39001_and_39087(client: Dat
     assert raised.value.ora_code == "ORA-39001"
     assert [line.number for line in raised.value.errors] == [39001, 39087]
     assert "ORA-39087: directory name NO_SUCH_DIR is invalid" in str(raised.value)
+    # The client detached the DEFINING job, which removes it (PL/SQL Packages reference, DETACH).
+    client.cursor.execute("select count(*) from dba_datapump_jobs where state = 'DEFINING'")
+    assert client.cursor.fetchone() == (0,)
 
 
 def test_an_object_path_outside_schema_export_objects_is_refused(client: DataPumpClient) -> None:
