@@ -58,3 +58,15 @@ OPTIONAL_PACKAGES["RDSADMIN.RDS_FILE_UTIL"] = "RDSADMIN"
 
 # -- DBMS_DATAPUMP, its ku$ types, its views and its session-end clean-up ------------------
 register_datapump()
+
+# -- the type dictionary (ALL_TYPES ...) and DBMS_PICKLER, which drivers use to describe types --
+from airflow_datapump.testing._backend import type_dictionary  # noqa: E402
+from airflow_datapump.testing._datapump import types as datapump_types  # noqa: E402
+from airflow_datapump.testing._packages import dbms_pickler  # noqa: E402
+
+if not type_dictionary.SQL_TYPES:
+    type_dictionary.SQL_TYPES.append(lambda: datapump_types.TYPES.values())
+PACKAGES["DBMS_PICKLER"] = lambda backend: dbms_pickler.build(
+    type_dictionary.find,  # type: ignore[arg-type]
+    type_dictionary.entry_of,  # type: ignore[arg-type]
+)

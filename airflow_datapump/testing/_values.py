@@ -167,6 +167,16 @@ class OpaqueValue:
     payload: object
 
 
+@dataclass
+class CursorRows:
+    """What an opened REF CURSOR holds (the payload of a SYS_REFCURSOR :class:`OpaqueValue`):
+    the query's columns and its rows, computed when OPEN ran, as Oracle's read consistency
+    fixes them at OPEN time."""
+
+    columns: tuple[tuple[str, DataType], ...]
+    rows: list[tuple[Value, ...]]
+
+
 Value = (
     None
     | bool
@@ -214,6 +224,8 @@ CLOB = ScalarType(TypeKind.CLOB, "CLOB")
 BLOB = ScalarType(TypeKind.BLOB, "BLOB")
 BFILE = ScalarType(TypeKind.BFILE, "BFILE")
 RAW = ScalarType(TypeKind.RAW, "RAW", size=32767)
+#: SYS_REFCURSOR, the weak REF CURSOR type; its values are OpaqueValue(REF_CURSOR.name, CursorRows).
+REF_CURSOR = ScalarType(TypeKind.OPAQUE, "SYS_REFCURSOR")
 
 
 def normalize(value: Value | int | float) -> Value:

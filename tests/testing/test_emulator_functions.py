@@ -122,3 +122,14 @@ def test_systimestamp_is_a_timestamp_with_time_zone(cur: oracledb.Cursor) -> Non
     assert cur.description[0][1] is oracledb.DB_TYPE_TIMESTAMP_TZ
     cur.execute("select to_timestamp('2026-01-01 10:00', 'YYYY-MM-DD HH24:MI') from dual")
     assert cur.description[0][1] is oracledb.DB_TYPE_TIMESTAMP
+
+
+def test_localtimestamp_and_current_date_are_timestamp_and_date(cur: oracledb.Cursor) -> None:
+    cur.execute("select localtimestamp, current_date, sysdate from dual")
+    assert [d[1] for d in cur.description] == [
+        oracledb.DB_TYPE_TIMESTAMP,
+        oracledb.DB_TYPE_DATE,
+        oracledb.DB_TYPE_DATE,
+    ]
+    local, current, sysdate = cur.fetchone()
+    assert local.replace(microsecond=0) == current == sysdate  # all read off the database clock

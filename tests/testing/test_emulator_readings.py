@@ -14,7 +14,7 @@ import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
-from airflow_datapump.exceptions import InvalidArgumentError
+from airflow_datapump.exceptions import InvalidArgumentError, PrivilegeError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 from airflow_datapump.testing._datapump.rules import READINGS
@@ -71,24 +71,84 @@ def test_which_call_refuses_follows_the_reading(request: pytest.FixtureRequest, 
     (db.directory_path() / "taken.dmp").write_bytes(b"already here")
     with oracledb.connect(user="system", password="x", dsn="localhost/FREEPDB1") as conn:
         cur = conn.cursor()
-        h = cur.var(int)
-        cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'WHICH'); END;", h=h)
-        calls = [
+        refused_by, code = _refusing_call(
+            cur,
+            "BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'WHICH'); END;",
             "DBMS_DATAPUMP.ADD_FILE(:h, 'taken.dmp', 'DATA_PUMP_DIR')",
             "DBMS_DATAPUMP.METADATA_FILTER(:h, 'SCHEMA_LIST', '''HR''')",
             "DBMS_DATAPUMP.START_JOB(:h)",
-        ]
-        refused_by, code = None, None
-        for statement in calls:
-            try:
-                cur.execute(f"BEGIN {statement}; END;", h=h.getvalue())
-            except oracledb.DatabaseError as error:
-                refused_by, code = statement.split("(")[0].split(".")[1], error.args[0].code
-                break
+        )
     assert code == 39001
     assert refused_by == request.node.callspec.params["db"]
+
+
+def _refusing_call(cur: oracledb.Cursor, open_block: str, *calls: str) -> tuple[str | None, int | None]:
+    """Open a job, then make ``calls`` on it until one raises: that subprogram's name and code."""
+    h = cur.var(int)
+    cur.execute(open_block, h=h)
+    for statement in calls:
+        try:
+            cur.execute(f"BEGIN {statement}; END;", h=h.getvalue())
+        except oracledb.DatabaseError as error:
+            return statement.split("(")[0].split(".")[1], error.args[0].code
+    return None, None
 
 
 def test_an_unknown_reading_is_refused(oracle: EmulatedOracle) -> None:
     with pytest.raises(ValueError, match="FILE_CHECKS"):
         oracle.database("FREEPDB1").set_reading("FILE_CHECKS", "SOMETIMES")
+
+
+# REMAP_PRIVILEGES: a REMAP_SCHEMA into another schema by a user without
+# DATAPUMP_IMP_FULL_DATABASE is refused (ORA-31631) by METADATA_REMAP or by START_JOB.
+
+
+@pytest.fixture(params=READINGS["REMAP_PRIVILEGES"])
+def remap_reading(request: pytest.FixtureRequest) -> Iterator[tuple[EmulatedOracle, str]]:
+    with EmulatedOracle(transport="wire") as emulator:
+        handle = emulator.database("FREEPDB1")
+        handle.load_sample_hr()
+        handle.set_reading("REMAP_PRIVILEGES", request.param)
+        with oracledb.connect(user="system", password="oracle", dsn=emulator.dsn()) as admin:
+            admin.cursor().execute("GRANT READ, WRITE ON DIRECTORY data_pump_dir TO hr")
+        with oracledb.connect(user="hr", password="hr", dsn=emulator.dsn()) as conn:
+            cur = conn.cursor()
+            h = cur.var(int)
+            cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'EXP_OWN'); END;", h=h)
+            cur.execute("BEGIN DBMS_DATAPUMP.ADD_FILE(:h, 'own.dmp', 'DATA_PUMP_DIR'); END;", h=h.getvalue())
+            cur.execute("BEGIN DBMS_DATAPUMP.START_JOB(:h); DBMS_DATAPUMP.DETACH(:h); END;", h=h.getvalue())
+        handle.advance(3600)  # the export runs to its end
+        yield emulator, request.param
+
+
+def test_the_hook_refuses_an_unprivileged_remap_under_either_reading(
+    monkeypatch: pytest.MonkeyPatch, remap_reading: tuple[EmulatedOracle, str]
+) -> None:
+    emulator, _ = remap_reading
+    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", emulator.connection_uri("FREEPDB1", "hr", "hr"))
+    spec = JobSpec(
+        "IMPORT", "SCHEMA", dump_files=["own.dmp"], remap_schemas={"HR": "HR2"}, job_name="IMP_HR2"
+    )
+    hook = DatapumpHook(retry=RetryPolicy(initial=0))
+    try:
+        with pytest.raises(PrivilegeError) as caught:
+            hook.submit(spec)
+    finally:
+        hook.close()
+    assert caught.value.code == "ORA-31631"
+    assert emulator.database("FREEPDB1").jobs() == []  # the half-defined import is gone either way
+
+
+def test_which_call_refuses_the_remap_follows_the_reading(remap_reading: tuple[EmulatedOracle, str]) -> None:
+    emulator, expected = remap_reading
+    with oracledb.connect(user="hr", password="hr", dsn=emulator.dsn()) as conn:
+        cur = conn.cursor()
+        refused_by, code = _refusing_call(
+            cur,
+            "BEGIN :h := DBMS_DATAPUMP.OPEN('IMPORT', 'SCHEMA', NULL, 'IMP_WHICH'); END;",
+            "DBMS_DATAPUMP.ADD_FILE(:h, 'own.dmp', 'DATA_PUMP_DIR')",
+            "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')",
+            "DBMS_DATAPUMP.START_JOB(:h)",
+        )
+    assert code == 31631
+    assert refused_by == expected

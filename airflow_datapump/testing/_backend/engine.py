@@ -34,7 +34,7 @@ from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import engine as language
 from airflow_datapump.testing._plsql.errors import OracleError, ora_text
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec
-from airflow_datapump.testing._values import Bind, CollectionType, ObjectType, Value
+from airflow_datapump.testing._values import Bind, CollectionType, ObjectType, RecordType, Value
 
 SYSDBA = 2
 #: The password of SYS and SYSTEM over Oracle Net until changed (documented in docs/emulator.md).
@@ -223,6 +223,14 @@ class Backend:
         if isinstance(found, ObjectType | CollectionType):
             return found
         raise EngineError(2035, "DPY", f"DPY-2035: invalid object type name: {name}")
+
+    def type_by_oid(self, session: SessionRef, oid: bytes) -> ObjectType | CollectionType | RecordType | None:
+        """The named type with this OID (how the Oracle Net server types an object bind)."""
+        from airflow_datapump.testing._backend.type_dictionary import by_oid
+
+        entry = by_oid(_session(session), oid)
+        found = entry.type if entry is not None else None
+        return found if isinstance(found, ObjectType | CollectionType | RecordType) else None
 
     def session_update(self, session: SessionRef, update: SessionUpdate) -> None:
         current = _session(session)

@@ -17,6 +17,7 @@ from airflow_datapump.testing._datapump.common import (
     new_handle,
     number,
     reading,
+    remaps_unprivileged,
     resolve,
     session_of,
     work,
@@ -54,6 +55,8 @@ class Control:
             if number(args["ABORT_STEP"]):
                 raise fail(39001, "abort_step is for Oracle's testing only and must be 0")
             if job.owner != session.user:
+                raise fail(31631)
+            if job.state == DEFINING and _remap_refused_at_start(w, job):
                 raise fail(31631)
             if job.state == IDLING:
                 _restart(w, job, bool(number(args["SKIP_CURRENT"])))
@@ -255,3 +258,10 @@ def _wait_until(session: Session, event: dt.datetime | None) -> None:
         database.advance(max(gap, 0.0) + 1e-6)
     else:
         time.sleep(0.05)
+
+
+def _remap_refused_at_start(w: WorkContext, job: Job) -> bool:
+    """Under the START_JOB reading of REMAP_PRIVILEGES, START_JOB refuses what METADATA_REMAP let by."""
+    if reading(w.db, "REMAP_PRIVILEGES") != "START_JOB":
+        return False
+    return any(remaps_unprivileged(w.db, job.owner, r["name"], r["value"]) for r in job.remaps)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._datapump import model, rules, secrets
 from airflow_datapump.testing._datapump.common import (
     Failer,
@@ -19,6 +18,8 @@ from airflow_datapump.testing._datapump.common import (
     WorkContext,
     error,
     number,
+    reading,
+    remaps_unprivileged,
     resolve,
     session_of,
     work,
@@ -116,10 +117,8 @@ class Options:
                 raise fail(39001, "old_value and value must be given")
             if any(r["name"] == name and r["old_value"] == old for r in job.remaps):
                 raise fail(39001, f"ORA-39046: Metadata remap {name} has already been specified.")
-            if (
-                name == "REMAP_SCHEMA"
-                and str(new) != session.user
-                and not catalog.has_privilege(w.db, session.user, "IMP_FULL_DATABASE")
+            if reading(w.db, "REMAP_PRIVILEGES") == "METADATA_REMAP" and remaps_unprivileged(
+                w.db, session.user, name, str(new)
             ):
                 raise fail(31631)
             job.remaps.append(

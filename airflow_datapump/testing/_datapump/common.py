@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._backend.database import Database
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._datapump import model
@@ -81,6 +82,15 @@ def reading(db: sqlite3.Connection, name: str) -> str:
 
     row = db.execute("SELECT value FROM settings WHERE key = ?", (f"reading:{name}",)).fetchone()
     return str(row[0]) if row else READINGS[name][0]
+
+
+def remaps_unprivileged(db: sqlite3.Connection, user: str, remap: str, target: str) -> bool:
+    """A REMAP_SCHEMA into another schema by a user without DATAPUMP_IMP_FULL_DATABASE (§6.2)."""
+    return (
+        remap == "REMAP_SCHEMA"
+        and target != user
+        and not catalog.has_privilege(db, user, "IMP_FULL_DATABASE")
+    )
 
 
 def number(value: Value) -> int | None:

@@ -36,8 +36,26 @@ def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
         prefix = f'CONSTRAINT "{constraint["name"]}" ' if constraint.get("name") else ""
         lines.append(f"\t {prefix}{constraint['kind']} ({columns}) ENABLE")
     body = ",\n".join(lines)
-    tablespace = f' TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
-    return f'CREATE TABLE "{schema}"."{name}" \n   (\t{body.lstrip()}\n   ){tablespace} ;'
+    return f'CREATE TABLE "{schema}"."{name}" \n   (\t{body.lstrip()}\n   ){segment_sql(ddl)} ;'
+
+
+def segment_sql(ddl: dict[str, Any]) -> str:
+    """A table's segment attributes laid out as DBMS_METADATA prints them, each part only
+    while the DDL still holds it: TRANSFORM=SEGMENT_ATTRIBUTES:N removes them all,
+    STORAGE:N the STORAGE clause (Utilities guide, impdp TRANSFORM)."""
+    if not ddl.get("segment_creation"):  # a dump without segment attributes, or transformed
+        return f' TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
+    text = f" SEGMENT CREATION {ddl['segment_creation']} "
+    text += "\n  PCTFREE 10 PCTUSED 40 INITRANS 1 MAXTRANS 255 \n NOCOMPRESS LOGGING"
+    if ddl.get("storage"):
+        text += (
+            f"\n  STORAGE(INITIAL {ddl['storage']['initial']} NEXT {ddl['storage']['next']}"
+            " MINEXTENTS 1 MAXEXTENTS 2147483645\n  PCTINCREASE 0 FREELISTS 1 FREELIST GROUPS 1"
+            "\n  BUFFER_POOL DEFAULT FLASH_CACHE DEFAULT CELL_FLASH_CACHE DEFAULT)"
+        )
+    if ddl.get("tablespace"):
+        text += f'\n  TABLESPACE "{ddl["tablespace"]}"'
+    return text
 
 
 def script(items: list[dict[str, Any]], owner: str) -> str:

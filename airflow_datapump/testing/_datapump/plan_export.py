@@ -133,7 +133,7 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
         tablespace = storage.tablespace_of(db, table)
         if not accepts(ctx, job.metadata_filters, Candidate("TABLE", schema, table.name, tablespace)):
             continue
-        items.append(_item("TABLE", schema, table.name, prefix, ddl=_table_ddl(table, tablespace)))
+        items.append(_item("TABLE", schema, table.name, prefix, ddl=_table_ddl(db, table, tablespace)))
         if accepts(ctx, job.metadata_filters, Candidate("TABLE_DATA", schema, table.name, tablespace)):
             data = _table_data(ctx, job, db, table)
             if data is not None:
@@ -184,9 +184,16 @@ def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
     }
 
 
-def _table_ddl(table: catalog.TableDef, tablespace: str) -> dict[str, Any]:
+def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, Any]:
+    # DBMS_METADATA gives a table with a segment its STORAGE clause (the extents Oracle's
+    # AUTOALLOCATE picks); one still deferred has none to give.
+    has_segment = storage.segment_bytes(
+        db, table.owner, table.name, *storage.table_data(db, table.owner, table.name)
+    )
     return {
         "tablespace": tablespace,
+        "segment_creation": "IMMEDIATE" if has_segment else "DEFERRED",
+        "storage": {"initial": storage.allocated(0), "next": 1024**2} if has_segment else None,
         "columns": [
             {
                 "name": c.name,

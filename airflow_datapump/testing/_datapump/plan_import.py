@@ -118,6 +118,8 @@ def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
         ddl["default_tablespace"] = _remapped(
             job, "REMAP_TABLESPACE", ddl.get("default_tablespace") or "USERS"
         )
+        # Quotas are TABLESPACE_QUOTA objects in Oracle's dump: their DDL is remapped too.
+        ddl["quotas"] = [[_remapped(job, "REMAP_TABLESPACE", ts), size] for ts, size in ddl.get("quotas", [])]
         return item
     qualified = _remapped(job, "REMAP_TABLE", f"{source_schema}.{item['name']}")
     item["name"] = (
@@ -129,9 +131,22 @@ def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
         ddl = item["ddl"]
         if ddl.get("tablespace"):
             ddl["tablespace"] = _remapped(job, "REMAP_TABLESPACE", ddl["tablespace"])
-        if any(t["name"] == "SEGMENT_ATTRIBUTES" and int(t["value"]) == 0 for t in job.transforms):
-            ddl["tablespace"] = None  # the target's default applies (§2.7)
+        if _turned_off(job, "SEGMENT_ATTRIBUTES"):
+            # the target's default tablespace and storage apply (§2.7)
+            ddl["tablespace"] = ddl["segment_creation"] = ddl["storage"] = None
+        elif _turned_off(job, "STORAGE"):
+            ddl["storage"] = None
     return item
+
+
+def _turned_off(job: Job, transform: str) -> bool:
+    """METADATA_TRANSFORM(h, transform, 0) given for every object type or for tables."""
+    return any(
+        t["name"] == transform
+        and int(t["value"]) == 0
+        and (t.get("object_type") or "TABLE").upper() == "TABLE"
+        for t in job.transforms
+    )
 
 
 __all__ = ["OracleError", "PlanError", "build", "dump_paths"]

@@ -101,6 +101,9 @@ READINGS: dict[str, tuple[str, ...]] = {
     # Which call refuses an export dump file that exists, or an import dump file that is
     # missing or not a dump: ADD_FILE, or START_JOB (same codes and lines either way).
     "FILE_CHECKS": ("ADD_FILE", "START_JOB"),
+    # Which call refuses a REMAP_SCHEMA into another schema by a user without
+    # DATAPUMP_IMP_FULL_DATABASE: METADATA_REMAP, or START_JOB (ORA-31631 either way).
+    "REMAP_PRIVILEGES": ("METADATA_REMAP", "START_JOB"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")

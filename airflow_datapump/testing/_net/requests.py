@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from airflow_datapump.testing._net import oratypes
+from airflow_datapump.testing._net import cursors, objects, oratypes
 from airflow_datapump.testing._net.buffer import ProtocolError, Reader
 
 MSG_FUNCTION, MSG_PIGGYBACK, MSG_ONEWAY = 3, 17, 26
@@ -259,8 +259,10 @@ def _value(body: Reader, meta: BindMeta) -> bytes | None:
         return body.chunked(first) if first else None
     if meta.type_number in (oratypes.CLOB, oratypes.BLOB, oratypes.BFILE):
         return body.bytes2()  # the locator
+    if meta.type_number == oratypes.CURSOR:
+        return cursors.read_in(body)
     if meta.type_number == oratypes.OBJECT:
-        raise ProtocolError("object binds are not supported on the wire yet")
+        return objects.read_in(body)
     return body.bytes_()
 
 

@@ -21,7 +21,7 @@ from airflow_datapump.testing._driver.engine import (
     SessionRef,
     SessionUpdate,
 )
-from airflow_datapump.testing._net import lobs, o5logon, replies, requests
+from airflow_datapump.testing._net import cursors, lobs, o5logon, objects, replies, requests
 from airflow_datapump.testing._net import oratypes as t
 from airflow_datapump.testing._net.buffer import ProtocolError, Writer
 from airflow_datapump.testing._net.replies import Column
@@ -31,6 +31,9 @@ from airflow_datapump.testing._net.values import bind_in, column, image
 log = logging.getLogger(__name__)
 
 AUTH_SYSDBA, AUTH_SYSOPER = 0x20, 0x40
+#: OPEN_CURSORS, Oracle's default (Database Reference). The thin driver sizes its list of
+#: cursors to close by it (statement_cache.pyx); without it the list holds one cursor only.
+MAX_OPEN_CURSORS = 300
 #: Looks up a user's stored verifier in a service's database; None for unknown users.
 VerifierLookup = Callable[[str, str], str | None]
 
@@ -180,6 +183,9 @@ class WireSession:
             cursor.defines = [d.type_number for d in call.defines]
             return replies.call_end(cursor_id=cursor_id)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
+            if call.options & requests.OPT_FETCH and call.sql is None and cursor.columns is not None:
+                self.engine.fetch_round_trip(session)  # a REF CURSOR's first fetch
+                return self._batch(cursor, cursor_id, call.iterations)
             if call.options & requests.OPT_DESCRIBE:
                 return self._describe_only(session, cursor, cursor_id)
             return replies.call_end(cursor_id=cursor_id)  # parse only
@@ -193,8 +199,7 @@ class WireSession:
 
     def _run(self, session: SessionRef, cursor: OpenCursor, cursor_id: int, call: Call) -> bytes:
         rows = [
-            [bind_in(m, value, self.lobs) for m, value in zip(cursor.binds, row, strict=True)]
-            for row in call.rows
+            [self._bind(m, value) for m, value in zip(cursor.binds, row, strict=True)] for row in call.rows
         ]
         if len(rows) > 1:
             result = self.engine.executemany(session, cursor.sql, rows)
@@ -217,15 +222,42 @@ class WireSession:
             cursor_id=cursor_id, rowcount=result.rowcount, in_transaction=self._in_transaction
         )
 
+    def _bind(self, meta: BindMeta, value: bytes | list[bytes | None] | None) -> v.Bind:
+        if meta.type_number == t.CURSOR:
+            return v.Bind(None, v.REF_CURSOR)
+        if meta.type_number == t.OBJECT:
+            assert not isinstance(value, list)
+            return objects.bind(meta.type_oid, value, self._type_by_oid)
+        return bind_in(meta, value, self.lobs)
+
+    def _type_by_oid(self, oid: bytes) -> v.DataType | None:
+        finder = getattr(self.engine, "type_by_oid", None)
+        found = finder(self._require_session(), oid) if finder is not None else None
+        return found if isinstance(found, v.ObjectType | v.RecordType | v.CollectionType) else None
+
     def _out_binds(self, metas: list[BindMeta], binds: list[v.Bind]) -> bytes:
         directions = [replies.BIND_IN_OUT if b.assigned else replies.BIND_IN for b in binds]
         images = [
-            _out_image(meta, bind.value, self.lobs)
-            for meta, bind in zip(metas, binds, strict=True)
-            if bind.assigned
+            self._out_value(meta, bind) for meta, bind in zip(metas, binds, strict=True) if bind.assigned
         ]
         out = replies.io_vector(directions)
         return out + replies.row(images) if images else out
+
+    def _out_value(self, meta: BindMeta, bind: v.Bind) -> bytes:
+        """An OUT bind's image; an opened REF CURSOR becomes a cursor the client fetches from."""
+        if meta.type_number == t.CURSOR:
+            opened = bind.value.payload if isinstance(bind.value, v.OpaqueValue) else None
+            result = opened if isinstance(opened, v.CursorRows) else v.CursorRows((), [])
+            cursor_id = next(self._ids)
+            cursor = OpenCursor("")
+            self._load_rows(cursor, [_Described(n, dt) for n, dt in result.columns], result.rows)
+            self.cursors[cursor_id] = cursor
+            return cursors.out_image(cursor.columns or [], cursor_id)
+        if meta.type_number == t.OBJECT and isinstance(
+            bind.type, v.ObjectType | v.RecordType | v.CollectionType
+        ):
+            return objects.out_image(bind.value, bind.type, meta.type_oid or b"")
+        return _out_image(meta, bind.value, self.lobs)
 
     def _load_rows(self, cursor: OpenCursor, columns: object, rows: list[tuple[v.Value, ...]]) -> None:
         assert isinstance(columns, list)
@@ -282,6 +314,15 @@ class WireSession:
         return data if isinstance(data, bytes) else None
 
 
+@dataclass
+class _Described:
+    """A REF CURSOR column in the shape :meth:`WireSession._load_rows` reads."""
+
+    name: str
+    type: v.DataType
+    null_ok: bool = True
+
+
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
 _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
 _FILE_MISSING = "ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory"
@@ -306,6 +347,7 @@ def _session_parameters(session: SessionRef, version: str, response: str) -> lis
         ("AUTH_SESSION_ID", str(sid), 0),
         ("AUTH_SERIAL_NUM", str(serial), 0),
         ("AUTH_MAX_IDEN_LENGTH", "128", 0),
+        ("AUTH_MAX_OPEN_CURSORS", str(MAX_OPEN_CURSORS), 0),
     ]
 
 

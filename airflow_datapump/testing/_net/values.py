@@ -129,6 +129,8 @@ def column(description_name: str, dtype: v.DataType, null_ok: bool) -> Column:
         return Column(description_name, t.DATE, 7, nullable=null_ok)
     if kind is v.TypeKind.TIMESTAMP:
         return Column(description_name, t.TIMESTAMP, 11, scale=6, nullable=null_ok)
+    if kind is v.TypeKind.TIMESTAMP_TZ:
+        return Column(description_name, t.TIMESTAMP_TZ, 13, scale=6, nullable=null_ok)
     if kind is v.TypeKind.RAW:
         size = dtype.size or 2000
         return Column(description_name, t.RAW, size, max_size=size, nullable=null_ok)

@@ -283,6 +283,12 @@ BUILTINS: dict[str, Builtin] = {
     # Both are TIMESTAMP WITH TIME ZONE (SQL Language Reference).
     "SYSTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE"),
     "CURRENT_TIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE"),
+    # TIMESTAMP and DATE (SQL Language Reference); Oracle gives them in the session time zone,
+    # the emulator reads the database clock for them as for CURRENT_TIMESTAMP (docs/emulator.md).
+    "LOCALTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE"),
+    "CURRENT_DATE": Builtin(
+        0, 0, lambda m, s, a: m.runtime.now().replace(microsecond=0), _fixed(DATE), parens="NONE"
+    ),
     "USER": Builtin(0, 0, lambda m, s, a: m.runtime.current_user(), _fixed(VARCHAR2), parens="NONE"),
     "DBTIMEZONE": Builtin(0, 0, _database("DBTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),
     "SESSIONTIMEZONE": Builtin(0, 0, _database("SESSIONTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),

@@ -420,6 +420,15 @@ class Transaction:
 
 
 @dataclass(frozen=True)
+class OpenFor:
+    """OPEN cursor_variable FOR select: the target is a SYS_REFCURSOR variable or bind."""
+
+    pos: Pos
+    target: Expr
+    query: Query
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """A statement the emulator recognises but deliberately refuses (GOTO, MERGE, cursors)."""
 
@@ -444,6 +453,7 @@ Stmt = (
     | ExecuteImmediate
     | SqlStmt
     | Transaction
+    | OpenFor
     | Unsupported
 )
 

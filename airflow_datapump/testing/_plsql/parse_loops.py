@@ -145,6 +145,18 @@ def _select(p: PlsqlParser, pos: n.Pos) -> n.Stmt:
     return n.SqlStmt(pos, query, tuple(into))
 
 
+def _open(p: PlsqlParser, pos: n.Pos) -> n.Stmt:
+    """OPEN c FOR select (a cursor variable); OPEN of an explicit cursor stays refused."""
+    p.next()
+    target = p.target()
+    if not p.accept_kw("FOR"):
+        p.skip_statement()
+        return n.Unsupported(pos, "OPEN")
+    query = p.query()
+    p.end_statement()
+    return n.OpenFor(pos, target, query)
+
+
 def _dml(p: PlsqlParser, pos: n.Pos) -> n.Stmt:
     statement = p.dml()
     p.end_statement()
@@ -160,6 +172,7 @@ _HANDLERS = {
     "RAISE": _raise,
     "EXECUTE": _execute,
     "SELECT": _select,
+    "OPEN": _open,
     "INSERT": _dml,
     "UPDATE": _dml,
     "DELETE": _dml,

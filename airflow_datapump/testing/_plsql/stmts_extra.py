@@ -14,7 +14,10 @@ from airflow_datapump.testing._values import (
     BOOLEAN,
     NUMBER,
     PLS_INTEGER,
+    REF_CURSOR,
     Bind,
+    CursorRows,
+    OpaqueValue,
     RecordType,
     RecordValue,
     Value,
@@ -94,12 +97,29 @@ class ExtraStatements(DeclCompiler):
                     env.m.runtime.rollback()
 
             return transaction
+        if isinstance(st, n.OpenFor):
+            return self.open_for(st, scope)
         assert isinstance(st, n.Unsupported)
         raise pls(
             st.pos,
             999,
             f"implementation restriction (may be temporary) {st.what} is not supported by the emulator",
         )
+
+    def open_for(self, st: n.OpenFor, scope: Scope) -> Exec:
+        """OPEN c FOR select: the rows are computed now, as Oracle fixes a cursor's result set
+        when it is opened; fetching (by the client, over the wire) only reads them."""
+        place = self.place(st.target, scope)
+        if place.type != REF_CURSOR or place.set is None:
+            raise pls(st.target.pos, 382, "expression is of wrong type")
+        query = self.query(st.query, scope)
+        setter, columns = place.set, tuple(query.columns)
+
+        def run(env: Env) -> None:
+            rows = [tuple(row) for row in query.run(env)]
+            setter(env, OpaqueValue(REF_CURSOR.name, CursorRows(columns, rows)))
+
+        return run
 
     def into_targets(self, pos: n.Pos, targets: tuple[n.Expr, ...], width: int, scope: Scope) -> list[Place]:
         places = [self.place(t, scope) for t in targets]

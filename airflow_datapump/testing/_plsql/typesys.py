@@ -16,6 +16,7 @@ from airflow_datapump.testing._values import (
     BOOLEAN,
     DATE,
     NUMBER,
+    REF_CURSOR,
     VARCHAR2,
     BFileValue,
     CollectionKind,
@@ -55,6 +56,7 @@ _SIMPLE = {
     "BLOB": ScalarType(TypeKind.BLOB, "BLOB"),
     "BFILE": ScalarType(TypeKind.BFILE, "BFILE"),
     "LONG": ScalarType(TypeKind.VARCHAR2, "LONG", size=32760),
+    "SYS_REFCURSOR": REF_CURSOR,
 }
 _NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 CHAR_SEMANTICS_SUFFIX = " CHAR"

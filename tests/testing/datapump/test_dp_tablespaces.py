@@ -171,8 +171,9 @@ def test_an_import_past_the_users_quota_logs_ora_01536(
     assert "ORA-01536: space quota exceeded for tablespace 'USERS'" in log
 
 
-def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
-    cur.execute("CREATE USER app IDENTIFIED BY pw QUOTA 10M ON users")
+def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quota: str) -> None:
+    """A user APP with ``quota`` on USERS and a one-row table, exported to app.dmp."""
+    cur.execute(f"CREATE USER app IDENTIFIED BY pw QUOTA {quota} ON users")
     cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
     cur.execute("CREATE TABLE app.t (id NUMBER)")
     cur.execute("INSERT INTO app.t VALUES (1)")
@@ -183,9 +184,32 @@ def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor)
     start(cur, h)
     detach(cur, h)
     finish(db)
+
+
+def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    _export_app(db, cur, "10M")
     log = _import(
         db, cur, "app.dmp", "IMP_APP", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
     )
     assert '. . imported "APP2"."T"' in log, log
     cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
     assert cur.fetchall() == [("USERS", 10 * 1024**2)]
+
+
+def test_remap_tablespace_remaps_the_users_quota_too(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    # TABLESPACE_QUOTA is an object with tablespace references; REMAP_TABLESPACE rewrites them,
+    # so the remapped user can load its rows into the new tablespace.
+    cur.execute("CREATE TABLESPACE app_copy DATAFILE 'app_copy01.dbf' SIZE 20M")
+    _export_app(db, cur, "UNLIMITED")
+    log = _import(
+        db,
+        cur,
+        "app.dmp",
+        "IMP_APP",
+        "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')",
+        "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'APP_COPY')",
+    )
+    assert '. . imported "APP2"."T"' in log, log
+    cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
+    assert cur.fetchall() == [("APP_COPY", -1)]
+    assert _segment_tablespaces(cur, "APP2") == {"APP_COPY"}

@@ -101,6 +101,15 @@ def test_dml_row_counts_commit_and_rollback(conn: oracledb.Connection, oracle: E
     other.close()
 
 
+def test_systimestamp_is_described_and_fetched_as_timestamp_with_time_zone(conn: oracledb.Connection) -> None:
+    cursor = conn.cursor()
+    cursor.execute("select systimestamp, sysdate from dual")
+    assert [d.type_code for d in cursor.description] == [oracledb.DB_TYPE_TIMESTAMP_TZ, oracledb.DB_TYPE_DATE]
+    stamp, date = cursor.fetchone()
+    assert isinstance(stamp, dt.datetime)
+    assert stamp.replace(microsecond=0) == date  # DBTIMEZONE +00:00: the same moment
+
+
 def test_plsql_in_out_and_in_out_binds(conn: oracledb.Connection) -> None:
     cursor = conn.cursor()
     text, number, flag = cursor.var(str, 50), cursor.var(int), cursor.var(bool)
