@@ -27,6 +27,13 @@ const post = (path) => call(path, { method: "POST", headers: CSRF });
 const jobPath = (job) =>
   `api/connections/${encodeURIComponent(job.connection)}/jobs/` +
   `${encodeURIComponent(job.owner)}/${encodeURIComponent(job.job_name)}`;
+// Where the job's log is, when the task's link said so (else the server's default place).
+const logQuery = (job) => {
+  const query = new URLSearchParams();
+  if (job.directory) query.set("directory", job.directory);
+  if (job.log_file) query.set("log_file", job.log_file);
+  return query.toString();
+};
 
 function cell(row, text, className) {
   const td = document.createElement("td");
@@ -82,7 +89,7 @@ function fact(list, name, value) {
 async function showJob() {
   const job = state.open;
   if (!job) return;
-  const detail = await call(jobPath(job));
+  const detail = await call(`${jobPath(job)}?${logQuery(job)}`);
   $("job").hidden = false;
   $("job-title").textContent = `${job.owner}.${job.job_name} on ${job.connection}`;
   const facts = $("job-facts");
@@ -113,7 +120,7 @@ async function loadLog(earlier) {
   // ``first`` is the byte offset where the page begins: the next, earlier page ends there.
   const before = earlier && state.logFirst !== null ? `&before=${state.logFirst}` : "";
   try {
-    const page = await call(`${jobPath(job)}/log?lines=200${before}`);
+    const page = await call(`${jobPath(job)}/log?lines=200${before}&${logQuery(job)}`);
     const text = page.lines.join("\n");
     $("log").textContent = earlier ? `${text}\n${$("log").textContent}` : text;
     state.logFirst = page.first;
@@ -227,7 +234,8 @@ async function start() {
   $("find-orphans").addEventListener("click", findOrphans);
   $("cleanup").addEventListener("click", cleanup);
   if (params.get("owner") && params.get("job") && wanted.length) {
-    openJob({ connection: wanted[0], owner: params.get("owner"), job_name: params.get("job") });
+    const where = { directory: params.get("dir"), log_file: params.get("log") };
+    openJob({ connection: wanted[0], owner: params.get("owner"), job_name: params.get("job"), ...where });
   }
   await loadJobs();
   window.setInterval(() => {
