@@ -87,7 +87,7 @@ def _deferrable_export(db: DatabaseHandle, minutes: int) -> tuple[float, int, in
         job_name=f"BENCH_EXPORT_{minutes}",
         reuse_dump_files=True,
         deferrable=True,
-        poll_interval=0,
+        poll_interval=0.001,  # more than 0, as every wait must be; the emulated clock is moved
     )
     context = _context(f"bench_{minutes}")
     trips, start = _trips(db), _clock(db)
