@@ -19,7 +19,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -291,7 +290,9 @@ def _child(args: list[str]) -> Iterator[str]:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-datapump-bench-"))
+    from _home import airflow_home
+
+    os.environ["AIRFLOW_HOME"] = airflow_home()
     if sys.argv[1:2] == ["--child"]:
         print(*_child(sys.argv[2:]))
         sys.exit(0)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import tempfile
 from types import SimpleNamespace
 from typing import Any
 
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-datapump-bench-"))
+from _home import airflow_home
+
+os.environ["AIRFLOW_HOME"] = airflow_home()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
 os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
@@ -86,7 +87,7 @@ def _deferrable_export(db: DatabaseHandle, minutes: int) -> tuple[float, int, in
         job_name=f"BENCH_EXPORT_{minutes}",
         reuse_dump_files=True,
         deferrable=True,
-        poll_interval=0,
+        poll_interval=0.001,  # more than 0, as every wait must be; the emulated clock is moved
     )
     context = _context(f"bench_{minutes}")
     trips, start = _trips(db), _clock(db)

@@ -27,12 +27,13 @@ import dataclasses
 import gc
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
 
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-datapump-bench-"))
+from _home import airflow_home
+
+os.environ["AIRFLOW_HOME"] = airflow_home()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
 os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"

@@ -81,3 +81,28 @@ def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:
     assert 1 <= results["sessions the pool opened"] <= 8  # the demand, not one per trigger
     assert results["progress lines in the first interval"] == 1000
     assert results["progress lines in steady state (nothing moved)"] == 0
+
+
+def test_benchmarks_run_on_their_own_leave_no_airflow_home_behind(tmp_path: Path) -> None:
+    """Each benchmark imported outside the suite makes one temporary home and removes it at exit."""
+    import os
+    import subprocess
+
+    names = ["hook_costs", "operator_costs", "transfer_costs", "triggerer_scale"]
+    script = (
+        "import importlib, os, sys\n"
+        f"sys.path.insert(0, {str(BENCHMARKS)!r})\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(os.environ['AIRFLOW_HOME'], os.path.isdir(os.environ['AIRFLOW_HOME']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "AIRFLOW_HOME"}
+    env["TMPDIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    home, existed = done.stdout.split()[-2:]
+    assert Path(home).parent == tmp_path  # one home, in the temporary directory
+    assert existed == "True"  # used while it ran
+    assert list(tmp_path.glob("airflow-datapump-bench-*")) == []  # and gone once it ended

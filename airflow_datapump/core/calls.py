@@ -7,6 +7,7 @@ database. Names of binds match the statement texts in :mod:`.plsql`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -215,6 +216,9 @@ class JobRow:
     degree: int
     attached_sessions: int
     datapump_sessions: int
+    #: When the master table was created (DBA_OBJECTS.CREATED, the database's clock, no zone):
+    #: when the job was defined. None where the dictionary does not say.
+    created: dt.datetime | None = None
 
     @property
     def is_orphan(self) -> bool:
@@ -234,8 +238,9 @@ def list_jobs(*, everyone: bool) -> Call[list[JobRow]]:
                 int(d or 0),
                 int(a or 0),
                 int(s or 0),
+                created if isinstance(created, dt.datetime) else None,
             )
-            for o, n, op, mode, state, d, a, s in rows
+            for o, n, op, mode, state, d, a, s, created in rows
         ]
 
     return Call(plsql.LIST_ALL_JOBS if everyone else plsql.LIST_OWN_JOBS, {}, parse, query=True)

@@ -8,6 +8,7 @@ into True and sent ``COMPRESSION=bogus`` to the database; here neither gets past
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -48,6 +49,21 @@ def as_integer(value: object, field: str, *, minimum: int = 0) -> int:
         number = int(value.strip())
     if number is None or number < minimum:
         raise SpecError(field, value, f"a whole number >= {minimum}")
+    return number
+
+
+def as_seconds(value: object, field: str, *, minimum_exclusive: bool = True) -> float:
+    """A number of seconds (or a timedelta); never negative, never a string.
+
+    Waits take ``minimum_exclusive``: a poll interval of 0 would poll the database in a
+    tight loop, and a timeout of 0 would give up before the first look.
+    """
+    if isinstance(value, dt.timedelta):
+        value = value.total_seconds()
+    number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number < 0 or (minimum_exclusive and number == 0):
+        bound = "> 0" if minimum_exclusive else ">= 0"
+        raise SpecError(field, value, f"a number of seconds {bound} (or a timedelta)")
     return number
 
 

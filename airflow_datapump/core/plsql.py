@@ -343,13 +343,22 @@ END;"""
 
 CURRENT_USER = "SELECT USER FROM dual"
 
+# Every job with when its master table was created: the master table is an ordinary table
+# named after the job in its owner's schema (§1), so DBA_OBJECTS.CREATED is when the job was
+# defined; DBA_DATAPUMP_JOBS itself has no start time.
 LIST_ALL_JOBS = (
-    "SELECT owner_name, job_name, operation, job_mode, state, degree, attached_sessions, datapump_sessions "
-    "FROM dba_datapump_jobs ORDER BY owner_name, job_name"
+    "SELECT j.owner_name, j.job_name, j.operation, j.job_mode, j.state, j.degree, "
+    "j.attached_sessions, j.datapump_sessions, "
+    "(SELECT MIN(o.created) FROM dba_objects o "
+    "WHERE o.owner = j.owner_name AND o.object_name = j.job_name AND o.object_type = 'TABLE') "
+    "FROM dba_datapump_jobs j ORDER BY j.owner_name, j.job_name"
 )
 LIST_OWN_JOBS = (
-    "SELECT USER, job_name, operation, job_mode, state, degree, attached_sessions, datapump_sessions "
-    "FROM user_datapump_jobs ORDER BY job_name"
+    "SELECT USER, j.job_name, j.operation, j.job_mode, j.state, j.degree, "
+    "j.attached_sessions, j.datapump_sessions, "
+    "(SELECT MIN(o.created) FROM user_objects o "
+    "WHERE o.object_name = j.job_name AND o.object_type = 'TABLE') "
+    "FROM user_datapump_jobs j ORDER BY j.job_name"
 )
 
 # Clean-up candidates (see core/cleanup.py): NOT RUNNING jobs with their master table's last

@@ -22,6 +22,7 @@ always agree, whichever of them writes first.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import secrets
@@ -63,11 +64,16 @@ class Mark:
     run: RunStamp | None
     try_number: int | None = None
     token: str | None = None
+    #: When the mark was made, UTC, ISO 8601 to the second, by the writer's clock: a start
+    #: mark says when the task started the job. None in marks written before it was kept.
+    at: str | None = None
 
     def line(self) -> str:
         body: dict[str, Any] = {**(self.run.to_dict() if self.run else {}), "try": self.try_number}
         if self.token:
             body["token"] = self.token
+        if self.at:
+            body["at"] = self.at
         return f"{MARKER} {self.kind} {json.dumps(body, sort_keys=True, separators=(',', ':'))}"
 
 
@@ -85,7 +91,9 @@ def marks(lines: Iterable[str]) -> list[Mark]:
             continue
         tried = body.get("try")
         number = int(tried) if tried is not None else None
-        found.append(Mark(match.group(1), run, number, body.get("token")))  # type: ignore[arg-type]
+        at = body.get("at")
+        kind, token = match.group(1), body.get("token")
+        found.append(Mark(kind, run, number, token, at if isinstance(at, str) else None))  # type: ignore[arg-type]
     return found
 
 
@@ -101,7 +109,8 @@ def submitted_with(lines: Iterable[str], token: str) -> bool:
 
 def new_mark(kind: Kind, run: RunStamp | None, try_number: int | None) -> Mark:
     """A mark with a token of its own, so its writer can tell it from every other."""
-    return Mark(kind, run, try_number, secrets.token_hex(6))
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Mark(kind, run, try_number, secrets.token_hex(6), now)
 
 
 def _replay(found: list[Mark]) -> list[tuple[Mark, bool]]:

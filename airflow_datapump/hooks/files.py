@@ -15,10 +15,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal, TypeVar
 
-from airflow_datapump.core import calls, naming, transfer
+from airflow_datapump.core import calls, logtail, naming, transfer
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
 from airflow_datapump.core.contents import DumpContents, objects_in
 from airflow_datapump.core.events import rows_moved
+from airflow_datapump.core.logtail import LogPage
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.transfer import MemberCopy
@@ -82,6 +83,28 @@ class FilesMixin:
             if not chunk.text or position >= chunk.length:
                 return "".join(parts), position
 
+    def read_range(self, directory: str, file_name: str, position: int, size: int) -> str:
+        """``size`` bytes of the file from byte ``position``: one round trip, however large the file."""
+        call = calls.read_file(directory, file_name, position=position, max_bytes=size)
+        chunk: FileChunk = self._retrying(partial(self.run_call, call))
+        return chunk.text
+
+    def read_log_page(
+        self, directory: str, file_name: str, *, lines: int, before: int | None = None
+    ) -> LogPage | None:
+        """The last ``lines`` lines before byte ``before`` (the end when None); None if no file.
+
+        Read backwards in bounded chunks (:mod:`airflow_datapump.core.logtail`): the cost of a
+        page follows the lines asked for, not the size of the log.
+        """
+        attributes = self.file_attributes(directory, file_name)
+        if not attributes.exists:
+            return None
+        reader = logtail.TailReader(attributes.length, lines, before)
+        while (span := reader.next_range()) is not None:
+            reader.feed(self.read_range(directory, file_name, *span))
+        return reader.page()
+
     def read_log(self, job: JobRef, *, tail_lines: int | None = None) -> str:
         """The job's whole log, or its last ``tail_lines`` lines (none for 0)."""
         if tail_lines is not None and (
@@ -92,10 +115,11 @@ class FilesMixin:
             )
         if tail_lines == 0 or job.log_file is None or job.log_directory is None:
             return ""
-        text, _ = self.read_file(job.log_directory, job.log_file)
         if tail_lines is not None:
-            return "\n".join(text.splitlines()[-tail_lines:])
-        return text
+            page = self.read_log_page(job.log_directory, job.log_file, lines=tail_lines)
+            if page is not None:  # a missing log fails below, as reading the whole one does
+                return "\n".join(page.lines)
+        return self.read_file(job.log_directory, job.log_file)[0]
 
     def file_exists(self, directory: str, file_name: str) -> bool:
         return self.file_attributes(directory, file_name).exists

@@ -17,6 +17,7 @@ from airflow.sdk import BaseOperator
 
 from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import naming, stamp
+from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.secret import Secret
@@ -30,6 +31,7 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import _fields, _identity, _password
 from airflow_datapump.operators._identity import run_of as _run_of
 from airflow_datapump.operators._identity import try_of as _try_of
+from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import ON_KILL_ACTIONS, JobTrigger
 from airflow_datapump.ui.links import DatapumpJobLink
 
@@ -104,16 +106,13 @@ class DatapumpOperator(BaseOperator):
             if deferrable is None
             else deferrable
         )
-        self.poll_interval = _fields.seconds(
-            "poll_interval",
+        self.poll_interval = as_seconds(
             conf.getfloat("datapump", "poll_interval", fallback=DEFAULT_POLL_INTERVAL)
             if poll_interval is None
             else poll_interval,
-            minimum_exclusive=False,
+            "poll_interval",
         )
-        self.timeout = (
-            None if timeout is None else _fields.seconds("timeout", timeout, minimum_exclusive=True)
-        )
+        self.timeout = None if timeout is None else as_seconds(timeout, "timeout")
         self.allowed_errors = _fields.error_codes_allowed(allowed_errors)
         self.if_exists = if_exists
         self.on_kill_action = on_kill
@@ -222,15 +221,16 @@ class DatapumpOperator(BaseOperator):
             hook.close()
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
-        if not event:
-            raise AirflowException("The Data Pump trigger ended without an event")
-        if event.get("status") == "error":
-            raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
-        hook = self.hook()
-        try:
-            return self._finish(context, event, hook)
-        finally:
-            hook.close()
+        with _shown.cleared_after(context):
+            if not event:
+                raise AirflowException("The Data Pump trigger ended without an event")
+            if event.get("status") == "error":
+                raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
+            hook = self.hook()
+            try:
+                return self._finish(context, event, hook)
+            finally:
+                hook.close()
 
     def _find_or_submit(self, context: Any, spec: JobSpec, hook: DatapumpHook) -> JobRef | dict[str, Any]:
         """This run's job: reattached, accepted as done, restarted, or submitted; never another's."""

@@ -1,15 +1,14 @@
 """The job arguments operators take, their templating, and checks made when a DAG is parsed.
 
 What is templated (schemas, tables, file names, remaps, filters, parameters such as
-FLASHBACK_TIME, the job name) is checked when the task runs; everything else is checked when
-the DAG is parsed, so a bad DAG fails with the job model's message and never reaches Oracle.
+FLASHBACK_TIME, the job name, the degree of parallelism) is checked when the task runs;
+everything else is checked when the DAG is parsed, so a bad DAG fails with the job model's
+message and never reaches Oracle.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -27,11 +26,12 @@ from airflow_datapump.operators import _expdp_args
 TEMPLATED = (
     "schemas", "tables", "tablespaces", "directory", "dump_files", "log_file", "sql_file", "include",
     "exclude", "name_filters", "data_filters", "query", "remaps", "remap_schemas", "remap_tablespaces",
-    "remap_tables", "remap_datafiles", "parameters", "job_name", "network_link", *_expdp_args.NAMES,
+    "remap_tables", "remap_datafiles", "parameters", "job_name", "network_link", "parallel",
+    *_expdp_args.NAMES,
 )  # fmt: skip
 JOB_ARGUMENTS = (
     *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "version",
-    "parallel", "transforms", "encryption_password", "delete_dump_files",
+    "transforms", "encryption_password", "delete_dump_files",
 )  # fmt: skip
 _JINJA = ("{{", "{%")
 
@@ -160,17 +160,6 @@ def with_job_name(spec: JobSpec, name: str) -> JobSpec:
 # -- the operators' own arguments, checked when the DAG is parsed ------------------------------
 
 _ORA_CODE = re.compile(r"ORA-[0-9]{5}\Z")
-
-
-def seconds(field: str, value: object, *, minimum_exclusive: bool) -> float:
-    """A number of seconds (or a timedelta); never negative, never a string."""
-    if isinstance(value, dt.timedelta):
-        value = value.total_seconds()
-    number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-    if number is None or not math.isfinite(number) or number < 0 or (minimum_exclusive and number == 0):
-        bound = "> 0" if minimum_exclusive else ">= 0"
-        raise SpecError(field, value, f"a number of seconds {bound} (or a timedelta), or None")
-    return number
 
 
 def line_count(field: str, value: object) -> int | None:

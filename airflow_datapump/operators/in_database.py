@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_datapump.core import transfer
+from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators._fields import check_choice
@@ -122,8 +123,8 @@ class RdsS3TransferOperator(_InDatabaseOperator):
         self.s3_prefix = s3_prefix
         self.delete_source = delete_source
         self.replace_existing = replace_existing
-        self.poll_interval = poll_interval
-        self.timeout = timeout
+        self.poll_interval = as_seconds(poll_interval, "poll_interval")
+        self.timeout = as_seconds(timeout, "timeout")
 
     def execute(self, context: Any) -> dict[str, Any]:
         files = _file_list("dump_files", self.dump_files)

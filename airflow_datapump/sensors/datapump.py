@@ -14,11 +14,13 @@ from typing import Any
 from airflow.sdk import BaseSensorOperator
 
 from airflow_datapump._compat import AirflowException, AirflowSkipException, conf
+from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.status import JobState, Outcome, Verdict, classify
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators._fields import templated
+from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
 
@@ -47,6 +49,8 @@ class JobSensor(BaseSensorOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # Airflow accepts 0, which would poll the database in a tight loop (and the trigger).
+        self.poke_interval = as_seconds(self.poke_interval, "poke_interval")
         _check_names(job_name=job_name, job_owner=job_owner, log_directory=log_directory, log_file=log_file)
         self.job_name = job_name
         self.job_owner = job_owner
@@ -105,7 +109,7 @@ class JobSensor(BaseSensorOperator):
             trigger=JobTrigger(
                 oracle_conn_id=self.oracle_conn_id,
                 job=ref.to_dict(),
-                poll_interval=self.poke_interval if isinstance(self.poke_interval, int | float) else 60.0,
+                poll_interval=self.poke_interval,
                 on_kill="none",  # not our job to stop
                 gone_means_success=True,
             ),
@@ -114,14 +118,14 @@ class JobSensor(BaseSensorOperator):
         )
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> None:
-        if not event:
-            raise AirflowException("The Data Pump trigger ended without an event")
-        if event.get("status") == "error":
-            raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
-        state = JobState.parse(event.get("state")).value
-        self._judge(
-            "success" if event["status"] == "success" else str(event["status"]), f"{self.job_name} {state}"
-        )
+        with _shown.cleared_after(context):
+            if not event:
+                raise AirflowException("The Data Pump trigger ended without an event")
+            if event.get("status") == "error":
+                raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
+            state = JobState.parse(event.get("state")).value
+            verdict = "success" if event["status"] == "success" else str(event["status"])
+            self._judge(verdict, f"{self.job_name} {state}")
 
 
 def _check_names(**names: str | None) -> None:

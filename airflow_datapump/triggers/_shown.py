@@ -4,16 +4,21 @@ A triggerer restart or fail-over rebuilds the trigger from the kwargs it was def
 whose log position is where the operator left off, not where the trigger got to: without a
 record it would show the log again from there. The trigger's own task instance's XCom is
 reachable from the triggerer (the task state store is not, as of Airflow 3.3), survives the
-restart, and is cleared before the task's next try. Where it is not available (no task
-instance, an Airflow without async XCom) nothing is recorded and nothing breaks: lines may
-then be shown twice after a restart, as before.
+restart, and is cleared before the task's next try. Once the task has resumed from the
+wait and finished (succeeded or failed) the record has no reader left, so the task deletes
+it rather than leave it in the run's XComs; a task that defers again keeps it. Where it is
+not available (no task instance, an Airflow without async XCom) nothing is recorded and
+nothing breaks: lines may then be shown twice after a restart, as before.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+from airflow_datapump._compat import TaskDeferred
 
 log = logging.getLogger(__name__)
 KEY = "datapump_log_shown"
@@ -28,10 +33,12 @@ def _xcom() -> Any:
 
 
 def _where(trigger: Any) -> dict[str, Any] | None:
-    ti = getattr(trigger, "task_instance", None)
-    if ti is None:
-        return None
-    return {"dag_id": ti.dag_id, "task_id": ti.task_id, "run_id": ti.run_id, "map_index": ti.map_index}
+    return _of(getattr(trigger, "task_instance", None))
+
+
+def _of(ti: Any) -> dict[str, Any] | None:
+    where = {name: getattr(ti, name, None) for name in ("dag_id", "task_id", "run_id", "map_index")}
+    return None if ti is None or None in where.values() else where
 
 
 async def load(trigger: Any) -> int:
@@ -64,3 +71,28 @@ async def save(trigger: Any, position: int) -> None:
     }
     with contextlib.suppress(Exception):
         await xcom.aset(KEY, value, **where)
+
+
+def clear(ti: Any) -> None:
+    """Delete the record of the task instance ``ti`` (from the worker, after the wait)."""
+    xcom, where = _xcom(), _of(ti)
+    if xcom is None or where is None or not hasattr(xcom, "delete"):
+        return
+    try:
+        xcom.delete(key=KEY, **where)
+    except Exception:  # a record left behind is untidy, never a reason to fail the task
+        log.debug("could not delete the record of how far the log was shown", exc_info=True)
+
+
+@contextlib.contextmanager
+def cleared_after(context: Any) -> Iterator[None]:
+    """Around a task's resumption from the trigger: clear the record when it is done with it."""
+    again = False
+    try:
+        yield
+    except TaskDeferred:
+        again = True  # a new wait in this same try reads the record again
+        raise
+    finally:
+        if not again:
+            clear(context.get("ti") if isinstance(context, Mapping) else None)

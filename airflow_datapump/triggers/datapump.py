@@ -19,6 +19,7 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_datapump.core import stamp
+from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.stamp import RunStamp
@@ -64,7 +65,7 @@ class JobTrigger(BaseTrigger):
             raise ValueError(f"on_kill: {on_kill!r} is not allowed; one of {', '.join(ON_KILL_ACTIONS)}")
         self.oracle_conn_id = oracle_conn_id
         self.job = job
-        self.poll_interval = poll_interval
+        self.poll_interval = as_seconds(poll_interval, "poll_interval")
         self.log_position = log_position
         self.on_kill_action = on_kill
         self.gone_means_success = gone_means_success

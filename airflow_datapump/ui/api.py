@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
+from airflow_datapump.core.logtail import HEAD_BYTES
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.naming import default_log_file
 from airflow_datapump.core.status import JobState
@@ -143,8 +144,10 @@ def job(
     location = _log_location(key.job_name, directory, log_file)
     with _hook(access) as hook:
         status = hook.status(key.job_name, key.owner)
-        text = hook.read_file(*location)[0] if hook.file_exists(*location) else ""
-    return views.job_detail(status, views.started_by(text))
+        row = hook.find_job(key.job_name, key.owner)
+        size = hook.file_size(*location)
+        head = hook.read_range(*location, 0, min(size, HEAD_BYTES)) if size else ""
+    return views.job_detail(status, views.started_by(head), row)
 
 
 @router.get("/api/connections/{connection_id}/jobs/{owner}/{job_name}/log")
@@ -157,17 +160,14 @@ def job_log(
     lines: Annotated[int, Query(ge=1, le=views.LOG_MAX_LINES)] = views.LOG_PAGE_LINES,
     before: Annotated[int | None, Query(ge=0)] = None,
 ) -> dict[str, Any]:
+    """The log's last ``lines`` lines before byte ``before``, read backwards in bounded chunks."""
     key = _key(access, owner, job_name)
     location = _log_location(key.job_name, directory, log_file)
     with _hook(access) as hook:
-        if not hook.file_exists(*location):
-            raise HTTPException(status_code=404, detail=f"no log file {location[1]} in {location[0]}")
-        text = hook.read_file(*location)[0]
-    return {
-        **views.log_page(text, lines=lines, before=before),
-        "directory": location[0],
-        "log_file": location[1],
-    }
+        page = hook.read_log_page(*location, lines=lines, before=before)
+    if page is None:
+        raise HTTPException(status_code=404, detail=f"no log file {location[1]} in {location[0]}")
+    return {**page.to_dict(), "directory": location[0], "log_file": location[1]}
 
 
 @router.post("/api/connections/{connection_id}/jobs/{owner}/{job_name}/stop")

@@ -18,12 +18,24 @@ from airflow_datapump._compat import conf
 PAGE_PATH = "/datapump/"
 
 
-def page_url(connection_id: str, owner: str | None = None, job_name: str | None = None) -> str:
-    """The page's URL (under the api-server's base path), opened at one job when it is named."""
+def page_url(
+    connection_id: str,
+    owner: str | None = None,
+    job_name: str | None = None,
+    *,
+    log_directory: str | None = None,
+    log_file: str | None = None,
+) -> str:
+    """The page's URL (under the api-server's base path), opened at one job when it is named.
+
+    The job's log is named too when known: a job whose log is not where the operators put it
+    by default (another directory, a chosen file name) shows its log and its run stamp.
+    """
     base = urlsplit(conf.get("api", "base_url", fallback="") or "").path.rstrip("/")
     query: list[tuple[str, str]] = [("conn", connection_id)]
     if owner and job_name:
         query += [("owner", owner), ("job", job_name)]
+        query += [(k, v) for k, v in (("dir", log_directory), ("log", log_file)) if v]
     return f"{base}{PAGE_PATH}?{urlencode(query)}"
 
 
@@ -38,9 +50,11 @@ class DatapumpJobLink(BaseOperatorLink):
             return ""
         job = getattr(operator, "_job", None)
         if job is not None:
-            return page_url(connection_id, job.owner, job.job_name)
+            where = {"log_directory": job.log_directory, "log_file": job.log_file}
+            return page_url(connection_id, job.owner, job.job_name, **where)
         summary = _summary(ti_key)
-        return page_url(connection_id, summary.get("owner"), summary.get("job_name"))
+        where = {"log_directory": summary.get("log_directory"), "log_file": summary.get("log_file")}
+        return page_url(connection_id, summary.get("owner"), summary.get("job_name"), **where)
 
 
 def _summary(ti: Any) -> dict[str, Any]:

@@ -28,6 +28,9 @@ DEFAULT_IDLE_MINUTES = 60
 #: The page cleans up every owner's jobs it may see; the auth manager decided it may.
 CLEANUP_OWNER = EVERY_OWNER
 
+#: Where "started" comes from, as the page says it.
+STARTED_SOURCE = "master table created (DBA_OBJECTS.CREATED, database clock)"
+
 #: How many log lines the page asks for first, and the most one request may return.
 LOG_PAGE_LINES = 200
 LOG_MAX_LINES = 5000
@@ -75,12 +78,29 @@ def job_row(row: JobRow, status: JobStatus | None = None) -> dict[str, Any]:
         "bytes_processed": status.bytes_processed if status else None,
         "can_stop": row.state in STOPPABLE,
         "can_restart": row.state in RESTARTABLE,
+        **started(row),
     }
 
 
-def job_detail(status: JobStatus, started_by: dict[str, str] | None) -> dict[str, Any]:
-    """The job page's header: state, progress, workers, errors, and the run that started it."""
+def started(row: JobRow | None) -> dict[str, Any]:
+    """When the job was defined: its master table's creation, by the database's clock.
+
+    DBA_DATAPUMP_JOBS has no start time; the master table is created when the job is, and
+    outlives a stop, so its CREATED time is the job's first start, not a restart's.
+    """
+    when = row.created if row is not None else None
     return {
+        "started": when.isoformat(sep=" ", timespec="seconds") if when else None,
+        "started_source": STARTED_SOURCE if when else None,
+    }
+
+
+def job_detail(
+    status: JobStatus, started_by: dict[str, Any] | None, row: JobRow | None = None
+) -> dict[str, Any]:
+    """The job page's header: state, progress, workers, errors, when and by which run it started."""
+    return {
+        **started(row),
         "owner": status.owner,
         "job_name": status.job_name,
         "state": status.state.value,
@@ -111,21 +131,7 @@ def started_by(log_text: str) -> dict[str, Any] | None:
     mark = stamp.started_by(log_text.splitlines())
     if mark is None or mark.run is None:
         return None
-    return {**mark.run.to_dict(), "try": mark.try_number}
-
-
-def log_page(text: str, *, lines: int, before: int | None) -> dict[str, Any]:
-    """The last ``lines`` lines of the log before line number ``before`` (the end when None).
-
-    The page shows the tail first and asks for more, earlier lines on demand; ``first`` is the
-    number of the first line returned, to be passed back as ``before`` for the next page.
-    """
-    if not 1 <= lines <= LOG_MAX_LINES:
-        raise ValueError(f"lines: {lines!r} is not allowed; 1 to {LOG_MAX_LINES}")
-    all_lines = text.splitlines()
-    end = len(all_lines) if before is None else max(0, min(before, len(all_lines)))
-    first = max(0, end - lines)
-    return {"lines": all_lines[first:end], "first": first, "total": len(all_lines)}
+    return {**mark.run.to_dict(), "try": mark.try_number, "at": mark.at}
 
 
 def orphan_report(report: CleanupReport) -> dict[str, Any]:

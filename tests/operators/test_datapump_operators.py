@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -15,6 +16,7 @@ from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
 from airflow_datapump.operators import ExportOperator, ImportOperator
 from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
 STOP = "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.ATTACH('{name}', 'SYSTEM'); DBMS_DATAPUMP.STOP_JOB(h, 1, 1); END;"  # noqa: E501
@@ -29,7 +31,7 @@ def export(**kwargs: Any) -> ExportOperator:
         "task_id": "export_hr",
         "schemas": ["HR"],
         "deferrable": False,
-        "poll_interval": 0,
+        "poll_interval": 0.001,
     }
     return ExportOperator(**{**defaults, **kwargs})
 
@@ -214,7 +216,7 @@ def test_import_deletes_its_dump_files_when_asked(db: DatabaseHandle) -> None:
         remap_schemas={"HR": "HR2"},
         delete_dump_files=True,
         deferrable=False,
-        poll_interval=0,
+        poll_interval=0.001,
     ).execute(context())
     assert imported["outcome"] == "successfully completed"
     assert db.rows("HR2", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
@@ -279,3 +281,30 @@ def test_a_sync_wait_shows_each_log_line_once(db: DatabaseHandle) -> None:
     op.execute(context())
     assert task_log.text.count('Starting "SYSTEM"') == 1
     assert task_log.text.count("successfully completed") == 1
+
+
+def test_a_task_that_succeeds_after_the_trigger_deletes_its_record_of_the_log_shown(
+    db: DatabaseHandle, trigger_event: Callable[[JobTrigger], dict[str, Any]]
+) -> None:
+    """The record (triggers/_shown.py) only serves a rebuilt trigger: the run's XComs lose it."""
+    deleted: list[dict[str, Any]] = []
+    store = SimpleNamespace(aset=None, aget_one=None, delete=lambda **where: deleted.append(where))
+    op = export(deferrable=True)
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(context())
+    db.set_clock("wall")
+    event = trigger_event(deferred.value.trigger)
+    ti = SimpleNamespace(
+        dag_id="d", task_id="export_hr", run_id="manual__1", map_index=-1, try_number=1, start_date=None
+    )
+    with patch.object(_shown, "_xcom", lambda: store):
+        assert op.execute_complete({**context(), "ti": ti}, event)["outcome"] == "successfully completed"
+    assert deleted == [
+        {
+            "key": "datapump_log_shown",
+            "dag_id": "d",
+            "task_id": "export_hr",
+            "run_id": "manual__1",
+            "map_index": -1,
+        }
+    ]

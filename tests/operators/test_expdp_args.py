@@ -22,7 +22,7 @@ def test_the_three_arguments_are_templated() -> None:
 def test_expdp_args_describe_the_export(db: DatabaseHandle) -> None:
     db.set_clock("wall")
     op = ExportOperator(task_id="e", expdp_args="SCHEMAS=HR DUMPFILE=hr_args.dmp JOB_NAME=EXP_ARGS",
-                        deferrable=False, poll_interval=0)  # fmt: skip
+                        deferrable=False, poll_interval=0.001)  # fmt: skip
     spec = op.build_spec(context())
     assert (spec.schemas, spec.dump_files, spec.job_name) == (("HR",), ("hr_args.dmp",), "EXP_ARGS")
     result = op.execute(context())

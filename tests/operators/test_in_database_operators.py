@@ -63,7 +63,12 @@ def test_rds_s3_moves_a_set_between_two_instances(oracle: EmulatedOracle) -> Non
     for service in ("PROD", "TEST"):
         oracle.database(service).enable_package("RDSADMIN")
     (oracle.database("PROD").object_store / "acme-dumps").mkdir(parents=True)
-    common = {"bucket_name": "acme-dumps", "s3_prefix": "hr/", "dump_files": "hr_%U.dmp", "poll_interval": 0}
+    common = {
+        "bucket_name": "acme-dumps",
+        "s3_prefix": "hr/",
+        "dump_files": "hr_%U.dmp",
+        "poll_interval": 0.001,
+    }
     up = RdsS3TransferOperator(task_id="up", direction="upload", oracle_conn_id="oracle_source", **common)
     assert up.execute(_context())["destination"] == "s3://acme-dumps/hr/"
     down = RdsS3TransferOperator(
@@ -77,3 +82,15 @@ def test_rds_s3_moves_a_set_between_two_instances(oracle: EmulatedOracle) -> Non
 def test_a_direction_outside_the_choices_is_refused_at_parse_time() -> None:
     with pytest.raises(SpecError, match="direction"):
         RdsS3TransferOperator(task_id="x", direction="sideways", bucket_name="b", dump_files=["a.dmp"])
+
+
+@pytest.mark.parametrize(("field", "value"), [("poll_interval", 0), ("poll_interval", -5), ("timeout", 0)])
+def test_a_wait_that_is_not_a_positive_number_of_seconds_is_refused_at_parse_time(
+    field: str, value: float
+) -> None:
+    with pytest.raises(SpecError) as caught:
+        RdsS3TransferOperator(
+            task_id="x", direction="upload", bucket_name="b", dump_files=["a.dmp"], **{field: value}
+        )
+    assert (caught.value.field, caught.value.value) == (field, value)
+    assert "a number of seconds > 0" in str(caught.value)

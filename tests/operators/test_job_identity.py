@@ -33,7 +33,7 @@ def nightly_export(**kwargs: Any) -> ExportOperator:
         "job_name": "NIGHTLY_EXP",
         "reuse_dump_files": True,
         "deferrable": True,
-        "poll_interval": 0,
+        "poll_interval": 0.001,
     }
     return ExportOperator(**{**defaults, **kwargs})
 
@@ -73,7 +73,7 @@ def test_a_fixed_job_name_run_again_the_next_day_imports_again(db: DatabaseHandl
             parameters={"TABLE_EXISTS_ACTION": "REPLACE"},
             allowed_errors=["ORA-31684"],
             deferrable=False,
-            poll_interval=0,
+            poll_interval=0.001,
         )
 
     first = nightly_import().execute(context("scheduled__day1"))

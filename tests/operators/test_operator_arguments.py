@@ -26,9 +26,10 @@ def exp(**kwargs: Any) -> ExportOperator:
 BAD = [
     ("protected_schemas", "PROD_HR", "a list of schema names", {"protected_schemas": "PROD_HR"}),
     ("protected_schemas[0]", "no such name!", "an Oracle name", {"protected_schemas": ["no such name!"]}),
-    ("poll_interval", -1, "a number of seconds >= 0", {"poll_interval": -1}),
-    ("poll_interval", "30", "a number of seconds >= 0", {"poll_interval": "30"}),
-    ("poll_interval", float("nan"), "a number of seconds >= 0", {"poll_interval": float("nan")}),
+    ("poll_interval", -1, "a number of seconds > 0", {"poll_interval": -1}),
+    ("poll_interval", 0, "a number of seconds > 0", {"poll_interval": 0}),
+    ("poll_interval", "30", "a number of seconds > 0", {"poll_interval": "30"}),
+    ("poll_interval", float("nan"), "a number of seconds > 0", {"poll_interval": float("nan")}),
     ("timeout", -5, "a number of seconds > 0", {"timeout": -5}),
     ("timeout", "1h", "a number of seconds > 0", {"timeout": "1h"}),
     ("timeout", 0, "a number of seconds > 0", {"timeout": 0}),
@@ -61,8 +62,8 @@ def test_protected_schemas_are_names_as_oracle_stores_them() -> None:
 
 
 def test_good_seconds_are_kept_as_seconds() -> None:
-    op = exp(poll_interval=0, timeout=dt.timedelta(minutes=2))
-    assert (op.poll_interval, op.timeout) == (0.0, 120.0)
+    op = exp(poll_interval=0.5, timeout=dt.timedelta(minutes=2))
+    assert (op.poll_interval, op.timeout) == (0.5, 120.0)
 
 
 def test_a_mapping_spec_is_checked_at_parse() -> None:

@@ -40,7 +40,7 @@ def append_import() -> ImportOperator:
         parameters={"TABLE_EXISTS_ACTION": "APPEND"},
         allowed_errors=["ORA-39152"],
         deferrable=False,
-        poll_interval=0,
+        poll_interval=0.001,
     )
 
 

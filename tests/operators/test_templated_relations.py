@@ -12,7 +12,7 @@ from airflow_datapump.testing import DatabaseHandle
 
 
 def _op(cls: type[Any], **kwargs: Any) -> Any:
-    return cls(task_id="t", deferrable=False, poll_interval=0, **kwargs)
+    return cls(task_id="t", deferrable=False, poll_interval=0.001, **kwargs)
 
 
 def test_parallel_is_left_to_run_time_when_a_dump_file_is_templated() -> None:
@@ -21,6 +21,31 @@ def test_parallel_is_left_to_run_time_when_a_dump_file_is_templated() -> None:
     assert op.parallel == 4
     with pytest.raises(SpecError) as caught:
         _op(ExportOperator, schemas=["HR"], dump_files=["a.dmp", "b.dmp"], parallel=4)
+    assert caught.value.field == "parallel"
+
+
+def test_a_templated_parallel_renders_to_a_string_that_counts_as_its_number(db: DatabaseHandle) -> None:
+    """Jinja renders to text: "4" is the degree 4, as the same digits given directly are."""
+    assert "parallel" in ExportOperator.template_fields
+    op = _op(ExportOperator, schemas=["HR"], dump_files=["hr_%U.dmp"], parallel="{{ params.p }}")
+    op.render_template_fields({"params": {"p": 4}})  # type: ignore[arg-type]
+    assert op.parallel == "4"
+    assert op.build_spec({}).parallel == 4
+    assert _op(ExportOperator, schemas=["HR"], parallel="2").build_spec({}).parallel == 2
+
+
+@pytest.mark.parametrize("value", ["four", "4.5", "0", 4.0, True])
+def test_a_parallel_that_is_not_a_whole_number_is_refused_naming_it(
+    db: DatabaseHandle, value: object
+) -> None:
+    with pytest.raises(SpecError) as caught:  # given directly: at parse
+        _op(ExportOperator, schemas=["HR"], dump_files=["hr_%U.dmp"], parallel=value)
+    assert (caught.value.field, caught.value.value) == ("parallel", value)
+    assert "a whole number >= 1" in str(caught.value)
+    op = _op(ExportOperator, schemas=["HR"], dump_files=["hr_%U.dmp"], parallel="{{ params.p }}")
+    op.render_template_fields({"params": {"p": value}})  # type: ignore[arg-type]
+    with pytest.raises(SpecError) as caught:  # rendered: when the task builds its job
+        op.build_spec({})
     assert caught.value.field == "parallel"
 
 

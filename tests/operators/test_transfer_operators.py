@@ -56,7 +56,7 @@ def test_an_export_declares_its_dump_set_and_the_event_carries_job_scn_sizes_and
         schemas=["HR"],
         dump_files=["hr_%U.dmp"],
         deferrable=False,
-        poll_interval=0,
+        poll_interval=0.001,
         outlets=[asset],
     )
     oracle.database("PROD").set_clock("wall")  # the job runs while the operator waits

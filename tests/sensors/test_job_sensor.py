@@ -15,6 +15,7 @@ from airflow_datapump._compat import (
     AirflowSkipException,
     TaskDeferred,
 )
+from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.sensors import JobSensor
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
@@ -97,3 +98,11 @@ def test_deferrable_sensor_defers_to_the_trigger_without_stopping_on_kill(db: Da
     assert sensor().execute_complete({}, {"status": "success", "state": "UNDEFINED"}) is None
     with pytest.raises(AirflowException):
         sensor().execute_complete({}, {"status": "failed", "state": "NOT RUNNING"})
+
+
+def test_a_poke_interval_of_zero_is_refused_at_parse_time() -> None:
+    """Airflow takes 0; it would poll the database (or have the trigger poll it) in a tight loop."""
+    with pytest.raises(SpecError) as caught:
+        sensor(poke_interval=0)
+    assert (caught.value.field, caught.value.value) == ("poke_interval", 0)
+    assert sensor(poke_interval=dt.timedelta(seconds=30)).poke_interval == 30.0

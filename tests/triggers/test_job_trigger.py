@@ -14,6 +14,7 @@ import pytest
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.submission import JobRef
+from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
@@ -255,3 +256,13 @@ def test_progress_is_written_when_it_changes_not_on_every_poll(db: DatabaseHandl
     progress = [line for line in shown.lines if "% done" in line]
     assert 2 <= len(progress) <= 6  # one per change, not one per poll
     assert len(set(progress)) == len(progress)
+
+
+@pytest.mark.parametrize("interval", [0, -1, float("inf"), "10"])
+def test_a_poll_interval_that_is_not_a_positive_number_is_refused(interval: object) -> None:
+    """Refused when the trigger is built, before it reaches a database (or a triggerer)."""
+    job = JobRef("EXP_T", "SYSTEM", "EXPORT", "DATA_PUMP_DIR").to_dict()
+    with pytest.raises(SpecError) as caught:
+        JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=interval)  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.value) == ("poll_interval", interval)
+    assert "a number of seconds > 0" in str(caught.value)

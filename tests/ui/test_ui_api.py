@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump.core.logtail import HEAD_BYTES
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.hooks.files import FilesMixin
 from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.ui import views
 from tests.ui.conftest import CONN_ID, PASSWORD
 
 JOBS = f"/datapump/api/connections/{CONN_ID}/jobs"
@@ -76,10 +80,15 @@ def test_a_job_shows_its_status_log_and_the_run_that_started_it(api: Any, db: Da
         "run": "manual__2026-12-01",
         "map_index": -1,
         "try": 1,
+        "at": detail["started_by"]["at"],
     }
+    assert dt.datetime.strptime(detail["started_by"]["at"], "%Y-%m-%dT%H:%M:%SZ")
+    listed = api.get(JOBS).json()["jobs"][0]
+    assert detail["started"] == listed["started"] is not None  # the master table's creation
+    assert "DBA_OBJECTS" in detail["started_source"]
     log = api.get(f"{JOBS}/SYSTEM/EXP_UI/log", params={"lines": 2}).json()
     assert len(log["lines"]) == 2
-    assert log["first"] == log["total"] - 2
+    assert 0 < log["first"] < log["end"] == log["length"]
     earlier = api.get(f"{JOBS}/SYSTEM/EXP_UI/log", params={"lines": 2, "before": log["first"]}).json()
     assert earlier["lines"]
     assert earlier["first"] < log["first"]
@@ -155,3 +164,44 @@ def test_the_page_is_served_with_a_strict_content_security_policy(api: Any) -> N
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "innerHTML" not in api.get("/datapump/static/app.js").text
+
+
+def test_the_jobs_list_says_when_each_job_started(api: Any, db: DatabaseHandle) -> None:
+    _start(db)
+    api.login("op")
+    (job,) = api.get(JOBS).json()["jobs"]
+    (created,) = db.execute(
+        "SELECT created FROM dba_objects WHERE object_name = 'EXP_UI' AND object_type = 'TABLE'"
+    )
+    assert job["started"] == created[0].isoformat(sep=" ", timespec="seconds")
+    assert job["started_source"] == views.STARTED_SOURCE
+
+
+def test_a_page_of_a_50000_line_log_reads_a_bounded_part_of_it(
+    api: Any, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page refreshes its tail every few seconds: each read is bounded, not the whole log."""
+    _start(db)
+    log = db.directory_path() / "big_ui.log"
+    log.write_text("".join(f"Processing object {n:05d} of 50000\n" for n in range(50_000)))
+    read: list[int] = []
+    whole = FilesMixin.read_range
+
+    def counted(hook: Any, *args: Any) -> str:
+        text = whole(hook, *args)
+        read.append(len(text.encode()))
+        return text
+
+    monkeypatch.setattr(FilesMixin, "read_range", counted)
+    api.login("op")
+    where = {"log_file": "big_ui.log", "lines": 200}
+    page = api.get(f"{JOBS}/SYSTEM/EXP_UI/log", params=where).json()
+    assert page["lines"][-1] == "Processing object 49999 of 50000"
+    assert len(page["lines"]) == 200
+    assert sum(read) == page["bytes_read"] <= 64 * 1024 < log.stat().st_size // 20
+    earlier = api.get(f"{JOBS}/SYSTEM/EXP_UI/log", params={**where, "before": page["first"]}).json()
+    assert earlier["lines"][-1] == "Processing object 49799 of 50000"
+    assert sum(read) <= 2 * 64 * 1024
+    read.clear()
+    api.get(f"{JOBS}/SYSTEM/EXP_UI", params={"log_file": "big_ui.log"})
+    assert sum(read) <= HEAD_BYTES  # the job view reads only the log's head, for the run stamp

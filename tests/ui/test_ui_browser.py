@@ -4,7 +4,8 @@ The api-server reaches the emulated database through the emulator's Oracle Net s
 an ordinary Airflow connection (host, port, service name), as a deployment reaches Oracle.
 
 Debian's Chromium signs in through Airflow's own login page, lists the jobs of an emulated
-database, opens a running job and watches its percentage grow as the emulated clock moves,
+database, sees when each job started, opens a running job (when it started, which run started it)
+and watches its percentage grow as the emulated clock moves,
 stops it after the confirmation, and sees it stopped in the emulator; a viewer is refused.
 Screenshots of each step are kept as artifacts.
 """
@@ -19,8 +20,10 @@ import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+from airflow_datapump.ui.links import page_url
 from tests.ui.browser_stack import api_server, artifacts_dir, browser_missing, chromium
 
 pytestmark = [
@@ -67,10 +70,12 @@ def shots(tmp_path: Path) -> Path:
     return artifacts_dir(tmp_path)
 
 
-def _start(name: str) -> None:
+def _start(name: str, **options: Any) -> None:
     hook = DatapumpHook(oracle_conn_id=CONN_ID, retry=RetryPolicy(initial=0))
+    files = [f"{name}_%U.dmp"]
+    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=files, job_name=name, **options)
     try:
-        hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[f"{name}_%U.dmp"], job_name=name))
+        hook.submit(spec, run=RunStamp("refresh", "export_hr", "manual__browser"), try_number=1)
     finally:
         hook.close()
 
@@ -136,9 +141,16 @@ def test_an_operator_watches_a_job_grow_and_stops_it(
         driver.get(f"{url}/datapump/?conn={CONN_ID}")
         wait.until(lambda d: _cell_text(d, "EXP_BROWSER", 5) == "EXECUTING")
         driver.save_screenshot(str(shots / "1-jobs.png"))
+        (created,) = db.execute("SELECT created FROM dba_objects WHERE object_name = 'EXP_BROWSER'")
+        started = created[0].isoformat(sep=" ", timespec="seconds")
+        assert _cell_text(driver, "EXP_BROWSER", 10) == started  # the master table's creation
 
         assert driver.execute_script(_OPEN, "EXP_BROWSER")
         wait.until(lambda d: _fact(d, "State") == "EXECUTING")
+        assert _fact(driver, "Started").startswith(f"{started} (master table created")
+        by = _fact(driver, "Started by")
+        assert by.startswith("DAG refresh, task export_hr, run manual__browser, try 1, at ")
+        assert by.endswith("Z (run stamp)")
         first = _percent(driver)
         wait.until(lambda d: "Starting" in d.find_element(By.ID, "log").text)
         driver.save_screenshot(str(shots / "2-job-open.png"))
@@ -162,6 +174,26 @@ def test_an_operator_watches_a_job_grow_and_stops_it(
         driver.switch_to.alert.accept()
         wait.until(lambda d: "dropped 1 job(s)" in d.find_element(By.ID, "message").text)
     assert db.jobs() == []
+
+
+def test_a_tasks_link_opens_its_job_with_its_log_where_the_task_put_it(
+    stack: tuple[str, dict[str, str]], db: DatabaseHandle, shots: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, passwords = stack
+    _start("EXP_LINKED", log_file="linked_export.log")  # not where the page would look by itself
+    link = page_url(
+        CONN_ID, "SYSTEM", "EXP_LINKED", log_directory="DATA_PUMP_DIR", log_file="linked_export.log"
+    )
+    with chromium() as driver:
+        wait = WebDriverWait(driver, WAIT)
+        _sign_in(driver, url, "admin", passwords["admin"])
+        driver.get(f"{url}{link}")
+        wait.until(lambda d: "Starting" in d.find_element(By.ID, "log").text)
+        wait.until(lambda d: _fact(d, "Started by").startswith("DAG refresh, task export_hr"))
+        driver.save_screenshot(str(shots / "8-linked-job.png"))
 
 
 def test_the_page_is_in_airflows_navigation(stack: tuple[str, dict[str, str]], shots: Path) -> None:

@@ -40,6 +40,17 @@ def test_the_link_opens_the_page_at_the_job_the_task_submitted() -> None:
     }
 
 
+def test_the_link_names_the_jobs_log_when_the_task_put_it_elsewhere() -> None:
+    operator = _export()
+    operator._job = JobRef("EXP_HR", "SYSTEM", "EXPORT", "", log_directory="EXP_DIR", log_file="hr.log")
+    url = DatapumpJobLink().get_link(operator, ti_key=_TaskInstance(None))
+    query = parse_qs(urlsplit(url).query)
+    assert (query["dir"], query["log"]) == (["EXP_DIR"], ["hr.log"])
+    summary = {"job_name": "EXP_HR", "owner": "HR", "log_directory": "EXP_DIR", "log_file": "hr.log"}
+    resumed = parse_qs(urlsplit(DatapumpJobLink().get_link(_export(), ti_key=_TaskInstance(summary))).query)
+    assert (resumed["dir"], resumed["log"]) == (["EXP_DIR"], ["hr.log"])
+
+
 def test_a_resumed_task_links_to_the_job_in_its_summary() -> None:
     summary = {"job_name": "EXPORT_HR_X", "owner": "HR", "state": "COMPLETED"}
     url = DatapumpJobLink().get_link(_export(), ti_key=_TaskInstance(summary))

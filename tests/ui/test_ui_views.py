@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from airflow_datapump.core import stamp
@@ -19,26 +21,14 @@ def _row(state: JobState, attached: int = 0) -> JobRow:
 def test_the_run_that_started_a_job_comes_from_its_start_mark() -> None:
     run = RunStamp("refresh", "export_hr", "scheduled__2026-12-01T00:00:00+00:00", map_index=3)
     log = f"Starting ...\n{stamp.new_mark('start', run, 2).line()}\nmore\n"
-    assert views.started_by(log) == {**run.to_dict(), "try": 2}
+    started = views.started_by(log)
+    assert started is not None
+    assert started == {**run.to_dict(), "try": 2, "at": started["at"]}
+    assert dt.datetime.strptime(started["at"], "%Y-%m-%dT%H:%M:%SZ")  # when the task started it, UTC
 
 
 def test_a_job_without_a_stamp_was_not_started_by_airflow() -> None:
     assert views.started_by('Starting "HR"."EXP":  hr/********\nJob successfully completed\n') is None
-
-
-def test_the_log_pages_from_the_end_backwards() -> None:
-    text = "\n".join(f"line {n}" for n in range(10))
-    last = views.log_page(text, lines=3, before=None)
-    assert last == {"lines": ["line 7", "line 8", "line 9"], "first": 7, "total": 10}
-    earlier = views.log_page(text, lines=5, before=last["first"])
-    assert earlier["lines"] == [f"line {n}" for n in range(2, 7)]
-    assert views.log_page(text, lines=5, before=2)["lines"] == ["line 0", "line 1"]
-
-
-@pytest.mark.parametrize("lines", [0, -1, views.LOG_MAX_LINES + 1])
-def test_a_log_page_size_out_of_range_is_refused(lines: int) -> None:
-    with pytest.raises(ValueError, match="lines"):
-        views.log_page("x", lines=lines, before=None)
 
 
 @pytest.mark.parametrize(("name", "field"), [('A"B', "job_name"), ("", "job_name"), ("X" * 129, "job_name")])
@@ -57,3 +47,13 @@ def test_what_can_be_done_follows_the_state() -> None:
     stopped = views.job_row(_row(JobState.NOT_RUNNING))
     assert (stopped["can_stop"], stopped["can_restart"]) == (False, True)
     assert "orphan" not in stopped  # only the clean-up's dry run, with its threshold, may say so
+
+
+def test_started_is_when_the_master_table_was_created_and_says_so() -> None:
+    created = dt.datetime(2026, 12, 2, 4, 5, 6)
+    row = JobRow("HR", "EXP_HR", "EXPORT", "SCHEMA", JobState.EXECUTING, 2, 1, 1, created)
+    shown = views.job_row(row)
+    assert (shown["started"], shown["started_source"]) == ("2026-12-02 04:05:06", views.STARTED_SOURCE)
+    assert "DBA_OBJECTS.CREATED" in views.STARTED_SOURCE
+    unknown = views.job_row(_row(JobState.EXECUTING))
+    assert (unknown["started"], unknown["started_source"]) == (None, None)

@@ -4,7 +4,7 @@
 
 const REFRESH_MS = 5000;
 const CSRF = { "X-Datapump-Request": "1" };
-const state = { connections: [], open: null, logFirst: null, orphansOf: null, idleMinutes: "60" };
+const state = { connections: [], open: null, logFirst: null, logPaged: false, orphansOf: null, idleMinutes: "60" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,6 +27,13 @@ const post = (path) => call(path, { method: "POST", headers: CSRF });
 const jobPath = (job) =>
   `api/connections/${encodeURIComponent(job.connection)}/jobs/` +
   `${encodeURIComponent(job.owner)}/${encodeURIComponent(job.job_name)}`;
+// Where the job's log is, when the task's link said so (else the server's default place).
+const logQuery = (job) => {
+  const query = new URLSearchParams();
+  if (job.directory) query.set("directory", job.directory);
+  if (job.log_file) query.set("log_file", job.log_file);
+  return query.toString();
+};
 
 function cell(row, text, className) {
   const td = document.createElement("td");
@@ -60,6 +67,8 @@ async function loadJobs() {
     cell(tr, job.bytes_processed);
     cell(tr, job.degree);
     cell(tr, job.attached_sessions);
+    cell(tr, job.started, "started");
+    if (job.started_source) tr.lastChild.title = job.started_source;
     if (state.open && tr.dataset.key === keyOf(state.open)) tr.classList.add("open");
     tr.addEventListener("click", () => openJob({ connection: job.connection, owner: job.owner, job_name: job.job_name }));
     body.appendChild(tr);
@@ -80,7 +89,7 @@ function fact(list, name, value) {
 async function showJob() {
   const job = state.open;
   if (!job) return;
-  const detail = await call(jobPath(job));
+  const detail = await call(`${jobPath(job)}?${logQuery(job)}`);
   $("job").hidden = false;
   $("job-title").textContent = `${job.owner}.${job.job_name} on ${job.connection}`;
   const facts = $("job-facts");
@@ -91,6 +100,7 @@ async function showJob() {
   fact(facts, "Degree", detail.degree);
   fact(facts, "Errors", detail.error_count);
   fact(facts, "Attached sessions", detail.attached_sessions);
+  fact(facts, "Started", detail.started ? `${detail.started} (${detail.started_source})` : "unknown");
   for (const worker of detail.workers) {
     fact(facts, "Worker", [worker.state, worker.schema, worker.name, worker.object_type].filter(Boolean).join(" "));
   }
@@ -98,7 +108,8 @@ async function showJob() {
   const by = detail.started_by;
   const mapped = by && by.map_index >= 0 ? `, map index ${by.map_index}` : "";
   const tried = by && by.try ? `, try ${by.try}` : "";
-  fact(facts, "Started by", by ? `DAG ${by.dag}, task ${by.task}, run ${by.run}${mapped}${tried}` : "not an Airflow run");
+  const when = by && by.at ? `, at ${by.at} (run stamp)` : "";
+  fact(facts, "Started by", by ? `DAG ${by.dag}, task ${by.task}, run ${by.run}${mapped}${tried}${when}` : "not an Airflow run");
   $("stop").disabled = !detail.can_stop;
   $("kill").disabled = detail.state === "UNDEFINED";
   $("restart").disabled = !detail.can_restart;
@@ -106,12 +117,14 @@ async function showJob() {
 
 async function loadLog(earlier) {
   const job = state.open;
+  // ``first`` is the byte offset where the page begins: the next, earlier page ends there.
   const before = earlier && state.logFirst !== null ? `&before=${state.logFirst}` : "";
   try {
-    const page = await call(`${jobPath(job)}/log?lines=200${before}`);
+    const page = await call(`${jobPath(job)}/log?lines=200${before}&${logQuery(job)}`);
     const text = page.lines.join("\n");
     $("log").textContent = earlier ? `${text}\n${$("log").textContent}` : text;
     state.logFirst = page.first;
+    state.logPaged = earlier || state.logPaged;
     $("more-log").disabled = page.first === 0;
   } catch (error) {
     $("log").textContent = error.message;
@@ -121,6 +134,7 @@ async function loadLog(earlier) {
 async function openJob(job) {
   state.open = job;
   state.logFirst = null;
+  state.logPaged = false;
   try {
     await showJob();
     await loadLog(false);
@@ -220,12 +234,15 @@ async function start() {
   $("find-orphans").addEventListener("click", findOrphans);
   $("cleanup").addEventListener("click", cleanup);
   if (params.get("owner") && params.get("job") && wanted.length) {
-    openJob({ connection: wanted[0], owner: params.get("owner"), job_name: params.get("job") });
+    const where = { directory: params.get("dir"), log_file: params.get("log") };
+    openJob({ connection: wanted[0], owner: params.get("owner"), job_name: params.get("job"), ...where });
   }
   await loadJobs();
   window.setInterval(() => {
     loadJobs();
     if (state.open) showJob().catch((error) => say(error.message));
+    // The tail follows the job while the reader has not paged back (a bounded read each time).
+    if (state.open && !state.logPaged) loadLog(false);
   }, REFRESH_MS);
 }
 
