@@ -4,7 +4,7 @@ A DBA's parameter file or command line is read by :mod:`.expdp_syntax`; each par
 mapped to the job model by :mod:`.expdp_params`, or refused by name with the reason: the
 client-only parameters (``USERID``, ``ATTACH``, ``HELP``, ``PARFILE`` inside a parameter file),
 the interactive commands (``STOP_JOB``, ``KILL_JOB`` ...: the CLI's ``stop``/``kill`` do that),
-and those this provider cannot pass to DBMS_DATAPUMP (``REMAP_DATA``, ``VIEWS_AS_TABLES`` ...).
+and those this provider cannot pass to DBMS_DATAPUMP (``VIEWS_AS_TABLES`` ...).
 Errors from the job model are renamed to the expdp parameter they came from.
 """
 
@@ -127,6 +127,7 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
             exclude=job.lists.get("exclude", ()),
             data_filters=data_filters,
             remaps=job.lists.get("remaps", ()),
+            data_remaps=job.lists.get("data_remaps", ()),
             transforms=job.lists.get("transforms", ()),
             parameters=parameters,
             encryption_password=password,
@@ -197,6 +198,7 @@ _FIELD_NAMES = {
     "exclude": "EXCLUDE",
     "directory": "DIRECTORY",
     "remaps": "REMAP_*",
+    "data_remaps": "REMAP_DATA",
     "transforms": "TRANSFORM",
     "encryption_password": "ENCRYPTION_PASSWORD",
 }

@@ -54,6 +54,7 @@ def words(spec: JobSpec) -> list[str]:
     out += _filters(spec)
     out += [_data_filter(item, spec) for item in spec.data_filters]
     out += [_remap(r) for r in spec.remaps]
+    out += [f"REMAP_DATA={d}" for d in spec.data_remaps]
     out += [_transform(t.name, t.value, t.object_type) for t in spec.transforms]
     out += [word for p in spec.parameters for word in _parameter(p)]
     if spec.encryption_password is not None:

@@ -169,6 +169,16 @@ def _check_remaps_and_transforms(spec: JobSpec) -> None:
     for (name, old, _), count in pairs.items():
         if count > 1:
             fail(f"remaps.{name}", old, "one target per remapped name")
+    if spec.data_remaps and op == "SQL_FILE":
+        fail(
+            "data_remaps",
+            str(spec.data_remaps[0]),
+            "data remaps only for EXPORT and IMPORT (a SQL file holds no rows)",
+        )
+    columns = Counter((d.schema, d.table, d.column) for d in spec.data_remaps)
+    for (_, table, column), count in columns.items():
+        if count > 1:
+            fail("data_remaps", f"{table}.{column}", "one remap function per column")
     seen = Counter((t.name, t.object_type) for t in spec.transforms)
     for (name, _), count in seen.items():
         if count > 1:

@@ -59,6 +59,7 @@ def to_dict(spec: JobSpec) -> dict[str, Any]:
         ],
         "data_filters": [_data_filter(f) for f in spec.data_filters],
         "remaps": [_remap(r) for r in spec.remaps],
+        "data_remaps": [str(d) for d in spec.data_remaps],
         "transforms": [
             {"name": t.name, "value": t.value, "object_type": t.object_type} for t in spec.transforms
         ],

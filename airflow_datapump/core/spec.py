@@ -20,6 +20,7 @@ from airflow_datapump.core.coerce import as_choice, as_integer
 from airflow_datapump.core.names import db_link, file_name, identifier
 from airflow_datapump.core.parts import (
     DataFilter,
+    DataRemap,
     NameFilter,
     Parameter,
     ParameterValue,
@@ -80,6 +81,8 @@ class JobSpec:
     :param remaps: METADATA_REMAP calls, as :class:`Remap` or mappings.
     :param remap_schemas: shortcut, ``{"HR": "HR2"}``; likewise ``remap_tablespaces``,
         ``remap_tables`` and ``remap_datafiles``.
+    :param data_remaps: DATA_REMAP calls (expdp/impdp REMAP_DATA): each a :class:`DataRemap`, a
+        mapping with table, column, function and schema, or ``"HR.EMP.SAL:HR.PKG.MASK"``.
     :param transforms: METADATA_TRANSFORM calls: a mapping name -> value, or a list.
     :param parameters: SET_PARAMETER values by DBMS_DATAPUMP name.
     :param encryption_password: the dump encryption password; kept as a :class:`Secret`.
@@ -107,6 +110,7 @@ class JobSpec:
     name_filters: tuple[NameFilter, ...] = ()
     data_filters: tuple[DataFilter, ...] = ()
     remaps: tuple[Remap, ...] = ()
+    data_remaps: tuple[DataRemap, ...] = ()
     transforms: tuple[Transform, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     encryption_password: Secret | None = field(default=None, compare=True)
@@ -141,6 +145,7 @@ class JobSpec:
         remap_tablespaces: Mapping[str, str] | None = None,
         remap_tables: Mapping[str, str] | None = None,
         remap_datafiles: Mapping[str, str] | None = None,
+        data_remaps: object = (),
         transforms: object = (),
         parameters: object = None,
         encryption_password: str | Secret | None = None,
@@ -177,6 +182,7 @@ class JobSpec:
             "name_filters": include_names + exclude_names + build.name_filters(name_filters),
             "data_filters": build.data_filters(data_filters, query),
             "remaps": build.remaps(remaps, shortcuts),
+            "data_remaps": build.data_remaps(data_remaps),
             "transforms": build.transforms(transforms),
             "parameters": params,
             "encryption_password": password,

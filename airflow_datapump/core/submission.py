@@ -143,6 +143,10 @@ def build(
             "data filters",
         ),
         "remaps": _stream([(r.name, r.old_value, r.value, r.object_type) for r in spec.remaps], "remaps"),
+        "data_remaps": _stream(
+            [("COLUMN_FUNCTION", d.table, d.column, d.function_name, d.schema) for d in spec.data_remaps],
+            "data remaps",
+        ),
         "number_transforms": _stream(
             [(t.name, t.value, t.object_type) for t in spec.transforms if _number(t.value)], "transforms"
         ),

@@ -11,6 +11,7 @@ only, reference §2.15).
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -19,7 +20,7 @@ from typing import Any
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import encode_row, encode_type
 from airflow_datapump.testing._backend.database import Database
-from airflow_datapump.testing._datapump import logfile, staging
+from airflow_datapump.testing._datapump import logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
@@ -240,6 +241,19 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
         ))  # fmt: skip
     if "SAMPLE" in filters:
         texts = _sample(texts or (), Decimal(str(filters["SAMPLE"])), table.name)
+    if job.data_remaps:
+        try:
+            texts = _remapped(ctx, job, db, table, texts)
+        except OracleError as error:
+            logfile.error(
+                ctx.db,
+                job,
+                ctx.now,
+                f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
+                "and is being skipped due to error:",
+                *error.lines,
+            )
+            return None
     if texts is None:  # the common case: one copy inside the store
         count, chars = staging.copy_table(ctx.db, job, rows_id, table.owner, table.name)
     else:
@@ -252,6 +266,20 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
         "row_count": count,
         "rows_id": rows_id,
     }
+
+
+def _remapped(
+    ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef, texts: Iterable[str] | None
+) -> Iterable[str] | None:
+    """The rows with DATA_REMAP's functions applied (all of them computed before staging)."""
+    apply = remap.for_table(ctx, job, table)
+    if apply is None:
+        return texts
+    if texts is None:
+        texts = (data for (data,) in db.execute(
+            "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
+        ))  # fmt: skip
+    return [json.dumps(apply(json.loads(text))) for text in texts]
 
 
 def _estimate(db: Any, table: catalog.TableDef, filters: dict[str, Any]) -> int:
