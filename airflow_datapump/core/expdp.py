@@ -72,7 +72,7 @@ def parse(
         if entry.values is None:
             _bare_word(tool, entry.keyword, index)
         if name not in allowed and name not in INTERACTIVE_COMMANDS:
-            raise SpecError(name, _shown(name, entry.values), f"a parameter {tool} takes; {name} is not one")
+            raise SpecError(name, _shown(name, entry.values), _unknown(tool, name, allowed))
         if name in REFUSED:
             raise SpecError(name, _shown(name, entry.values), REFUSED[name])
         if name in seen and name not in REPEATABLE:
@@ -81,6 +81,15 @@ def parse(
         assert entry.values is not None
         MAPPED[name](job, name, entry.values)
     return _spec(job, encryption_password)
+
+
+def _unknown(tool: str, name: str, allowed: frozenset[str]) -> str:
+    """Name the parameters a shortened name could mean: the Utilities guide documents full
+    parameter names only, so abbreviations are not guessed at (docs: README, expdp syntax)."""
+    meant = sorted(known for known in allowed if known.startswith(name))
+    if meant:
+        return f"a parameter {tool} takes, written in full ({' or '.join(meant)})"
+    return f"a parameter {tool} takes; {name} is not one"
 
 
 def _bare_word(tool: str, word: str, index: int) -> None:

@@ -202,3 +202,18 @@ def test_to_expdp_refuses_what_no_parameter_says(spec: JobSpec, field: str) -> N
     with pytest.raises(SpecError) as caught:
         spec.to_expdp()
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        ("SCHEMAS=HR DIR=DP", "a parameter expdp takes, written in full (DIRECTORY)"),
+        ("SCHEMAS=HR TAB=EMP", "a parameter expdp takes, written in full (TABLES or TABLESPACES)"),
+        ("SCHEMAS=HR BOGUS=1", "a parameter expdp takes; BOGUS is not one"),
+    ],
+)
+def test_a_shortened_parameter_name_is_refused_naming_what_it_could_mean(text: str, allowed: str) -> None:
+    """The Utilities guide documents full names only; an abbreviation is not guessed at."""
+    with pytest.raises(SpecError) as caught:
+        JobSpec.from_expdp(text)
+    assert caught.value.allowed == allowed
