@@ -167,7 +167,7 @@ def _directories(job: Collected) -> dict[str, Any]:
         first = next(iter(chosen))
         raise SpecError(name, second, f"one directory object for dump and SQL files (also {first})")
     directory = next(iter(chosen), base)
-    if directory != base and "log_directory" not in fields:
+    if directory != base and "log_directory" not in fields and not fields.get("no_log_file"):
         fields["log_directory"] = base
     return {**fields, "directory": directory}
 
@@ -195,6 +195,7 @@ _FIELD_NAMES = {
     "reuse_dump_files": "REUSE_DUMPFILES",
     "log_file": "LOGFILE",
     "log_directory": "LOGFILE",
+    "no_log_file": "NOLOGFILE",
     "sql_file": "SQLFILE",
     "job_name": "JOB_NAME",
     "network_link": "NETWORK_LINK",

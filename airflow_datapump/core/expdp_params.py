@@ -270,7 +270,6 @@ def _ignored_if(expected: bool) -> Callable[[Collected, str, tuple[str, ...]], N
 
 _WHY = {
     "CLUSTER": "START_JOB's cluster_ok is not passed, so workers may run on any instance",
-    "NOLOGFILE": "the provider reads each job's log to learn how it ended",
 }
 
 
@@ -305,6 +304,6 @@ MAPPED: dict[str, Callable[[Collected, str, tuple[str, ...]], None]] = {
     "ENCRYPTION_PASSWORD": _password,
     "ENCRYPTION_PWD_PROMPT": _password_prompt,
     "CLUSTER": _ignored_if(True),
-    "NOLOGFILE": _ignored_if(False),
+    "NOLOGFILE": _flag_field("no_log_file"),
     "STATUS": _status,
 }

@@ -108,6 +108,8 @@ def _files(spec: JobSpec) -> list[str]:
     if spec.log_file is not None:
         prefix = "" if spec.log_directory is None else display_identifier(spec.log_directory) + ":"
         out.append(f"LOGFILE={prefix}{_quoted_file(spec.log_file)}")
+    if spec.no_log_file:
+        out.append("NOLOGFILE=YES")
     if spec.operation.value == "SQL_FILE":
         if spec.sql_file is None:
             raise _fail("sql_file", None, "SQLFILE=file is what makes impdp write SQL")

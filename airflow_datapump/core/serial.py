@@ -39,6 +39,7 @@ def to_dict(spec: JobSpec) -> dict[str, Any]:
         "file_size": spec.file_size,
         "reuse_dump_files": spec.reuse_dump_files,
         "log_file": spec.log_file,
+        "no_log_file": spec.no_log_file,
         "sql_file": spec.sql_file,
         "network_link": spec.network_link,
         "version": spec.version,

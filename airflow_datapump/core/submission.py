@@ -102,12 +102,13 @@ def build(
         dumps = (naming.default_dump_file(name),)
     if reading_network or estimate_only:
         dumps = ()
-    log_file = spec.log_file or naming.default_log_file(name)
+    log_file = None if spec.no_log_file else spec.log_file or naming.default_log_file(name)
     files: list[tuple[object, ...]] = [
         (f, spec.directory, spec.file_size, _FILE_TYPES["dump"], 1 if spec.reuse_dump_files else None)
         for f in dumps
     ]
-    files.append((log_file, spec.effective_log_directory, None, _FILE_TYPES["log"], None))
+    if log_file is not None:  # NOLOGFILE=YES: no log file is added, so none is written
+        files.append((log_file, spec.effective_log_directory, None, _FILE_TYPES["log"], None))
     if spec.operation.value == "SQL_FILE":
         files.append(
             (spec.sql_file or naming.default_sql_file(name), spec.directory, None, _FILE_TYPES["sql"], None)

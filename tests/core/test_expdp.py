@@ -132,7 +132,7 @@ def test_parfile_on_the_command_line_is_read_and_combined(tmp_path: Path) -> Non
         ("SCHEMAS=hr FLASHBACK_TIME=\"TO_TIMESTAMP('31-02-2024', 'DD-MM-YYYY')\"", "FLASHBACK_TIME"),
         ("SCHEMAS=hr DATA_OPTIONS=FAST", "DATA_OPTIONS"),
         ("SCHEMAS=hr CLUSTER=NO", "CLUSTER"),
-        ("SCHEMAS=hr NOLOGFILE=YES", "NOLOGFILE"),
+        ("SCHEMAS=hr NOLOGFILE=YES LOGFILE=x.log", "NOLOGFILE"),
         ("SCHEMAS=hr STATUS=often", "STATUS"),
         ("SCHEMAS=hr SH", "SH"),
         ("SCHEMAS=", "SCHEMAS"),
