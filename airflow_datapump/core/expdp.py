@@ -128,7 +128,6 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
             job.operation,
             mode,
             **fields,
-            dump_files=[file_name for _, file_name in job.lists.get("dump_entries", [])],
             schemas=job.lists.get("schemas", ()),
             tables=job.lists.get("tables", ()),
             tablespaces=job.lists.get("tablespaces", ()),
@@ -146,30 +145,27 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
 
 
 def _directories(job: Collected) -> dict[str, Any]:
-    """One directory object for the dump files (and SQL file), as the job model has it.
+    """The job model's directory and dump file entries, from DIRECTORY and ``dir:file`` forms.
 
-    ``DUMPFILE=dir:file`` overrides DIRECTORY for that file; the log then stays in DIRECTORY
-    unless LOGFILE names its own. Dump files spread over several directories are refused.
+    ``DUMPFILE=dir:file`` overrides DIRECTORY for that file. When every dump file (and the SQL
+    file) names the same directory, that is the job's directory and the log stays in DIRECTORY
+    unless LOGFILE names its own; otherwise each file keeps its own directory (``DIR:file``).
     """
-    from airflow_datapump.core.names import identifier
+    from airflow_datapump.core.names import display_identifier, identifier
 
     fields = dict(job.fields)
     base = identifier(fields.pop("directory", "DATA_PUMP_DIR"), "DIRECTORY")
     sql_directory = fields.pop("sql_directory", None)
-    entries = [(d, "DUMPFILE") for d, _ in job.lists.get("dump_entries", [])]
-    entries += [(sql_directory, "SQLFILE")] if sql_directory is not None else []
-    chosen: dict[str, str] = {}
-    for directory, name in entries:
-        resolved = base if directory is None else identifier(directory, name)
-        chosen.setdefault(resolved, name)
-    if len(chosen) > 1:
-        second, name = list(chosen.items())[1]
-        first = next(iter(chosen))
-        raise SpecError(name, second, f"one directory object for dump and SQL files (also {first})")
-    directory = next(iter(chosen), base)
+    sql = None if sql_directory is None else identifier(sql_directory, "SQLFILE")
+    dumps = [
+        (base if d is None else identifier(d, "DUMPFILE"), f) for d, f in job.lists.get("dump_entries", [])
+    ]
+    chosen = {d for d, _ in dumps} | ({sql} if sql is not None else set())
+    directory = next(iter(chosen)) if len(chosen) == 1 else (sql or base)
     if directory != base and "log_directory" not in fields and not fields.get("no_log_file"):
         fields["log_directory"] = base
-    return {**fields, "directory": directory}
+    files = [f if d == directory else f"{display_identifier(d)}:{f}" for d, f in dumps]
+    return {**fields, "directory": directory, "dump_files": files}
 
 
 def _password_given(job: Collected, given: str | Secret | None) -> Secret | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from airflow_datapump.core import catalog
 from airflow_datapump.core.catalog import Kind
 from airflow_datapump.core.expdp_values import DATA_OPTION_WORDS
-from airflow_datapump.core.names import display_identifier
+from airflow_datapump.core.names import display_identifier, dump_location
 from airflow_datapump.core.parts import DataFilter, Parameter
 from airflow_datapump.exceptions import SpecError
 
@@ -88,6 +88,14 @@ def _mode(spec: JobSpec) -> list[str]:
     return [f"{_MODE_WORDS[mode]}=" + ",".join(display_identifier(t) for t in spec.tablespaces)]
 
 
+def _dump_file(prefix: str, entry: str) -> str:
+    """An entry with its own directory (``DIR:file``) keeps it; a plain one gets ``prefix``."""
+    directory, name = dump_location(entry, "")
+    if directory:
+        return f"{display_identifier(directory)}:{_quoted_file(name)}"
+    return prefix + _quoted_file(entry)
+
+
 def _files(spec: JobSpec) -> list[str]:
     """DIRECTORY and the files; a log directory of its own but no log name is expdp's
     ``DIRECTORY=logdir DUMPFILE=dumpdir:file``."""
@@ -100,7 +108,7 @@ def _files(spec: JobSpec) -> list[str]:
         directory = display_identifier(spec.log_directory)
     out = [f"DIRECTORY={directory}"]
     if spec.dump_files:
-        out.append("DUMPFILE=" + ",".join(prefix + _quoted_file(f) for f in spec.dump_files))
+        out.append("DUMPFILE=" + ",".join(_dump_file(prefix, f) for f in spec.dump_files))
     if spec.file_size is not None:
         out.append(f"FILESIZE={spec.file_size}")
     if spec.reuse_dump_files:

@@ -17,7 +17,7 @@ from typing import Any
 
 from airflow_datapump.core import build, filters, rules
 from airflow_datapump.core.coerce import as_choice, as_integer
-from airflow_datapump.core.names import db_link, file_name, identifier
+from airflow_datapump.core.names import db_link, dump_entry, dump_location, file_name, identifier
 from airflow_datapump.core.parts import (
     DataFilter,
     DataRemap,
@@ -58,7 +58,8 @@ class JobSpec:
     :param operation: EXPORT, IMPORT or SQL_FILE.
     :param mode: FULL, SCHEMA, TABLE, TABLESPACE or TRANSPORTABLE.
     :param directory: directory object for dump, log and SQL files. Default DATA_PUMP_DIR.
-    :param dump_files: dump file names, with ``%U``/``%L`` to spread over several files.
+    :param dump_files: dump file names, with ``%U``/``%L`` to spread over several files; an
+        entry ``DIR:file`` lies in directory object DIR instead of ``directory``.
         Required for a file-based import or SQL_FILE; an export without them gets names
         derived from the job name when it is submitted.
     :param file_size: largest size of one dump file (bytes, or ``500M``, ``2G`` ...).
@@ -168,7 +169,7 @@ class JobSpec:
             "operation": Operation(as_choice(operation, "operation", Operation)),
             "mode": Mode(as_choice(mode, "mode", Mode)),
             "directory": identifier(directory, "directory"),
-            "dump_files": _dump_files(dump_files),
+            "dump_files": _dump_files(dump_files, identifier(directory, "directory")),
             "file_size": _file_size(file_size),
             "reuse_dump_files": _bool(reuse_dump_files, "reuse_dump_files"),
             "log_file": _optional_file(log_file, "log_file"),
@@ -209,6 +210,11 @@ class JobSpec:
     @property
     def is_network(self) -> bool:
         return self.network_link is not None
+
+    def dump_locations(self) -> tuple[tuple[str, str], ...]:
+        """(directory object, file name) of each dump file: ``directory`` unless the entry
+        names its own (``DIR:file``)."""
+        return tuple(dump_location(entry, self.directory) for entry in self.dump_files)
 
     @property
     def effective_log_directory(self) -> str:
@@ -300,9 +306,9 @@ def _split_password(
     return tuple(kept), password
 
 
-def _dump_files(value: object) -> tuple[str, ...]:
+def _dump_files(value: object, directory: str) -> tuple[str, ...]:
     files = build.sequence(value, "dump_files")
-    checked = tuple(file_name(item, f"dump_files[{i}]", substitution=True) for i, item in enumerate(files))
+    checked = tuple(dump_entry(item, f"dump_files[{i}]", directory) for i, item in enumerate(files))
     return build.unique(checked, "dump_files")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from airflow_datapump.core import filters, naming, rules
 from airflow_datapump.core.coerce import FLASHBACK_KEYWORDS
-from airflow_datapump.core.names import quote_literal
+from airflow_datapump.core.names import dump_location, quote_literal
 from airflow_datapump.core.plsql import FIELD, RECORD
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
@@ -36,6 +36,10 @@ class JobRef:
     log_directory: str | None = None
     log_file: str | None = None
     flashback_scn: int | None = None
+
+    def dump_locations(self) -> tuple[tuple[str, str], ...]:
+        """(directory object, file name) of each dump file, as :meth:`JobSpec.dump_locations`."""
+        return tuple(dump_location(entry, self.dump_directory) for entry in self.dump_files)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -103,9 +107,10 @@ def build(
     if reading_network or estimate_only:
         dumps = ()
     log_file = None if spec.no_log_file else spec.log_file or naming.default_log_file(name)
+    reuse = 1 if spec.reuse_dump_files else None
     files: list[tuple[object, ...]] = [
-        (f, spec.directory, spec.file_size, _FILE_TYPES["dump"], 1 if spec.reuse_dump_files else None)
-        for f in dumps
+        (f, directory, spec.file_size, _FILE_TYPES["dump"], reuse)
+        for directory, f in (dump_location(entry, spec.directory) for entry in dumps)
     ]
     if log_file is not None:  # NOLOGFILE=YES: no log file is added, so none is written
         files.append((log_file, spec.effective_log_directory, None, _FILE_TYPES["log"], None))

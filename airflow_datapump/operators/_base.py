@@ -288,7 +288,7 @@ class DatapumpOperator(BaseOperator):
             # Nothing of it has been shown by this try: position 0 has the whole log shown.
             return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
         if not spec.dump_files and spec.operation.value == "EXPORT" and ref.dump_files:
-            hook.delete_dump_files(ref.dump_directory, ref.dump_files[0])  # the failed try's partial set
+            hook.delete_dump_files(*ref.dump_locations()[0])  # the failed try's partial set
         return None
 
     def _log_status(self, status: Any) -> None:

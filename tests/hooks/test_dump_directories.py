@@ -1,0 +1,88 @@
+"""Dump files in several directory objects (Utilities guide: ``DUMPFILE=[directory_object:]
+file_name [, ...]``, ``LOGFILE=directory_object:file_name``): each ADD_FILE gets its file's own
+directory, and the checks before an export or an import look in each file's directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from airflow_datapump import JobSpec
+from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.status import Verdict
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+
+
+@pytest.fixture
+def db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[DatabaseHandle]:
+    with EmulatedOracle(transport="wire") as oracle:
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1", "system", "oracle")
+        )
+        handle = oracle.database("FREEPDB1")
+        handle.load_sample_hr()
+        handle.set_job_rate(10_000_000)
+        for name in ("DP1", "DP2", "LOGS"):
+            handle.create_directory(name, tmp_path / name.lower(), grant_to=["SYSTEM"])
+        yield handle
+
+
+@pytest.fixture
+def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
+    created = DatapumpHook(retry=RetryPolicy(initial=0))
+    yield created
+    created.close()
+
+
+def _run(db: DatabaseHandle, hook: DatapumpHook, spec: JobSpec) -> Verdict:
+    ref = hook.submit(spec)
+    db.advance(3600)
+    return hook.wait(ref, poll_interval=0).verdict
+
+
+def test_an_export_spreads_its_files_over_two_directories_and_the_import_reads_both(
+    db: DatabaseHandle, hook: DatapumpHook, tmp_path: Path
+) -> None:
+    export = JobSpec.from_expdp(
+        "SCHEMAS=HR DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp LOGFILE=LOGS:hr_export.log PARALLEL=2"
+    )
+    assert export.dump_locations() == (("DP1", "a%U.dmp"), ("DP2", "b%U.dmp"))
+    assert _run(db, hook, export) is Verdict.SUCCEEDED
+    assert sorted(p.name for p in (tmp_path / "dp1").iterdir()) == ["a01.dmp"]
+    assert sorted(p.name for p in (tmp_path / "dp2").iterdir()) == ["b01.dmp"]
+    assert (tmp_path / "logs" / "hr_export.log").exists()
+    db.create_user("HR2", "hr2")
+    imported = JobSpec.from_impdp("DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp REMAP_SCHEMA=HR:HR2 SCHEMAS=HR")
+    assert _run(db, hook, imported) is Verdict.SUCCEEDED
+    assert db.rows("HR2", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
+
+
+def test_the_simple_form_is_unchanged_and_round_trips() -> None:
+    spec = JobSpec.from_expdp("SCHEMAS=HR DIRECTORY=DP DUMPFILE=a.dmp,DP2:b.dmp,DP:c.dmp")
+    assert spec.directory == "DP"
+    assert spec.dump_files == ("a.dmp", "DP2:b.dmp", "c.dmp")
+    assert "DUMPFILE=a.dmp,DP2:b.dmp,c.dmp" in spec.to_expdp()
+    assert JobSpec.from_expdp(spec.to_expdp()) == spec
+    assert JobSpec.from_json(spec.to_json()) == spec
+    one = JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:x.dmp")
+    assert (one.directory, one.dump_files, one.log_directory) == ("DP1", ("x.dmp",), "DATA_PUMP_DIR")
+    python = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["a.dmp", '"Mixed":b.dmp'])
+    assert python.dump_locations() == (("DATA_PUMP_DIR", "a.dmp"), ("Mixed", "b.dmp"))
+
+
+def test_an_export_with_asset_outlets_refuses_several_directories() -> None:
+    from airflow_datapump.assets import dump_set_asset
+    from airflow_datapump.exceptions import SpecError
+    from airflow_datapump.operators import ExportOperator
+
+    op = ExportOperator(
+        task_id="export_hr",
+        expdp_args="SCHEMAS=HR DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp",
+        outlets=[dump_set_asset("localhost:1521/FREEPDB1", "DP1", "hr")],
+    )
+    spec = JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp")
+    with pytest.raises(SpecError, match="these are in DP1, DP2"):
+        op.check_safety(spec, hook=None)  # type: ignore[arg-type]
