@@ -56,8 +56,19 @@ def test_an_export_spreads_its_files_over_two_directories_and_the_import_reads_b
     assert (tmp_path / "logs" / "hr_export.log").exists()
     db.create_user("HR2", "hr2")
     imported = JobSpec.from_impdp("DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp REMAP_SCHEMA=HR:HR2 SCHEMAS=HR")
+    assert hook.precheck_import(imported) == []
     assert _run(db, hook, imported) is Verdict.SUCCEEDED
     assert db.rows("HR2", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
+
+
+def test_the_import_precheck_looks_for_each_file_in_its_own_directory(
+    db: DatabaseHandle, hook: DatapumpHook, tmp_path: Path
+) -> None:
+    assert _run(db, hook, JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:only.dmp")) is Verdict.SUCCEEDED
+    found = JobSpec.from_impdp("DIRECTORY=DP2 DUMPFILE=DP1:only.dmp")
+    assert hook.precheck_import(found) == []
+    missing = JobSpec.from_impdp("DIRECTORY=DP1 DUMPFILE=only.dmp,DP2:only.dmp")
+    assert hook.precheck_import(missing) == ["dump file only.dmp was not found in directory DP2"]
 
 
 def test_the_simple_form_is_unchanged_and_round_trips() -> None:
