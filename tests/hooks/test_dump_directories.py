@@ -97,3 +97,13 @@ def test_an_export_with_asset_outlets_refuses_several_directories() -> None:
     spec = JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp")
     with pytest.raises(SpecError, match="these are in DP1, DP2"):
         op.check_safety(spec, hook=None)  # type: ignore[arg-type]
+
+
+def test_the_copy_and_object_storage_tasks_refuse_a_file_of_another_directory() -> None:
+    from airflow_datapump.exceptions import SpecError
+    from airflow_datapump.operators.transfer import _file_list
+
+    with pytest.raises(SpecError) as caught:
+        _file_list("dump_files", ["a.dmp", "DP2:b.dmp"])
+    assert caught.value.field == "dump_files[1]"
+    assert "one task per directory" in caught.value.allowed
