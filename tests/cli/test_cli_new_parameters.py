@@ -3,7 +3,7 @@ REMAP_DATA, NOLOGFILE and dump files in several directories."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,25 +15,20 @@ FAST = ("--wait", "--poll-interval", "0.05", "--no-progress")
 
 
 @pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[DatabaseHandle]:
-    with EmulatedOracle(transport="wire") as oracle:
-        monkeypatch.setenv(
-            "AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1", "system", "oracle")
-        )
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_clock("wall")
-        handle.set_job_rate(50_000_000)
-        for name in ("DP1", "DP2"):
-            handle.create_directory(name, tmp_path / name.lower(), grant_to=["SYSTEM"])
-        handle.execute(
-            "CREATE OR REPLACE PACKAGE hr.mask_pkg AS FUNCTION mask(p IN VARCHAR2) RETURN VARCHAR2; END;"
-        )
-        handle.execute(
-            "CREATE OR REPLACE PACKAGE BODY hr.mask_pkg AS FUNCTION mask(p IN VARCHAR2) RETURN VARCHAR2 IS "
-            "BEGIN RETURN 'X'; END; END;"
-        )
-        yield handle
+def db(wire_oracle: EmulatedOracle, tmp_path: Path) -> DatabaseHandle:
+    handle = wire_oracle.database("FREEPDB1")
+    handle.set_clock("wall")
+    handle.set_job_rate(50_000_000)
+    for name in ("DP1", "DP2"):
+        handle.create_directory(name, tmp_path / name.lower(), grant_to=["SYSTEM"])
+    handle.execute(
+        "CREATE OR REPLACE PACKAGE hr.mask_pkg AS FUNCTION mask(p IN VARCHAR2) RETURN VARCHAR2; END;"
+    )
+    handle.execute(
+        "CREATE OR REPLACE PACKAGE BODY hr.mask_pkg AS FUNCTION mask(p IN VARCHAR2) RETURN VARCHAR2 IS "
+        "BEGIN RETURN 'X'; END; END;"
+    )
+    return handle
 
 
 def test_export_with_remap_data_nologfile_and_two_directories(

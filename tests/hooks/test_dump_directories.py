@@ -4,43 +4,24 @@ directory, and the checks before an export or an import look in each file's dire
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import Verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+from tests.hooks.conftest import run_to_end
 
 
 @pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[DatabaseHandle]:
-    with EmulatedOracle(transport="wire") as oracle:
-        monkeypatch.setenv(
-            "AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1", "system", "oracle")
-        )
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(10_000_000)
-        for name in ("DP1", "DP2", "LOGS"):
-            handle.create_directory(name, tmp_path / name.lower(), grant_to=["SYSTEM"])
-        yield handle
-
-
-@pytest.fixture
-def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
-    created = DatapumpHook(retry=RetryPolicy(initial=0))
-    yield created
-    created.close()
-
-
-def _run(db: DatabaseHandle, hook: DatapumpHook, spec: JobSpec) -> Verdict:
-    ref = hook.submit(spec)
-    db.advance(3600)
-    return hook.wait(ref, poll_interval=0).verdict
+def db(wire_oracle: EmulatedOracle, tmp_path: Path) -> DatabaseHandle:
+    handle = wire_oracle.database("FREEPDB1")
+    handle.set_job_rate(10_000_000)
+    for name in ("DP1", "DP2", "LOGS"):
+        handle.create_directory(name, tmp_path / name.lower(), grant_to=["SYSTEM"])
+    return handle
 
 
 def test_an_export_spreads_its_files_over_two_directories_and_the_import_reads_both(
@@ -50,21 +31,21 @@ def test_an_export_spreads_its_files_over_two_directories_and_the_import_reads_b
         "SCHEMAS=HR DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp LOGFILE=LOGS:hr_export.log PARALLEL=2"
     )
     assert export.dump_locations() == (("DP1", "a%U.dmp"), ("DP2", "b%U.dmp"))
-    assert _run(db, hook, export) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, export) is Verdict.SUCCEEDED
     assert sorted(p.name for p in (tmp_path / "dp1").iterdir()) == ["a01.dmp"]
     assert sorted(p.name for p in (tmp_path / "dp2").iterdir()) == ["b01.dmp"]
     assert (tmp_path / "logs" / "hr_export.log").exists()
     db.create_user("HR2", "hr2")
     imported = JobSpec.from_impdp("DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp REMAP_SCHEMA=HR:HR2 SCHEMAS=HR")
     assert hook.precheck_import(imported) == []
-    assert _run(db, hook, imported) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, imported) is Verdict.SUCCEEDED
     assert db.rows("HR2", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
 
 
 def test_the_import_precheck_looks_for_each_file_in_its_own_directory(
     db: DatabaseHandle, hook: DatapumpHook, tmp_path: Path
 ) -> None:
-    assert _run(db, hook, JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:only.dmp")) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:only.dmp")) is Verdict.SUCCEEDED
     found = JobSpec.from_impdp("DIRECTORY=DP2 DUMPFILE=DP1:only.dmp")
     assert hook.precheck_import(found) == []
     missing = JobSpec.from_impdp("DIRECTORY=DP1 DUMPFILE=only.dmp,DP2:only.dmp")

@@ -3,16 +3,14 @@ function on each row's column, when an export unloads it and when an import load
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import Outcome, Verdict
 from airflow_datapump.exceptions import DatapumpError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+from tests.hooks.conftest import run_to_end
 
 PACKAGE = (
     """CREATE OR REPLACE PACKAGE hr.mask_pkg AS
@@ -33,31 +31,13 @@ END mask_pkg;""",
 
 
 @pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    with EmulatedOracle(transport="wire") as oracle:
-        monkeypatch.setenv(
-            "AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1", "system", "oracle")
-        )
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(10_000)
-        handle.create_table("HR", "CARDS", ["ID NUMBER", "HOLDER VARCHAR2(30)"], [(1, "Alice"), (2, "Bob")])
-        for statement in PACKAGE:
-            handle.execute(statement)
-        yield handle
-
-
-@pytest.fixture
-def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
-    created = DatapumpHook(retry=RetryPolicy(initial=0))
-    yield created
-    created.close()
-
-
-def _run(db: DatabaseHandle, hook: DatapumpHook, spec: JobSpec) -> Verdict:
-    ref = hook.submit(spec)
-    db.advance(3600)
-    return hook.wait(ref, poll_interval=0).verdict
+def db(wire_oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = wire_oracle.database("FREEPDB1")
+    handle.set_job_rate(10_000)
+    handle.create_table("HR", "CARDS", ["ID NUMBER", "HOLDER VARCHAR2(30)"], [(1, "Alice"), (2, "Bob")])
+    for statement in PACKAGE:
+        handle.execute(statement)
+    return handle
 
 
 def test_an_export_masks_a_column_and_the_import_loads_the_masked_rows(
@@ -66,21 +46,21 @@ def test_an_export_masks_a_column_and_the_import_loads_the_masked_rows(
     export = JobSpec.from_expdp(
         "TABLES=HR.CARDS DUMPFILE=cards.dmp REMAP_DATA=HR.CARDS.HOLDER:HR.MASK_PKG.MASK"
     )
-    assert _run(db, hook, export) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, export) is Verdict.SUCCEEDED
     assert db.rows("HR", "CARDS") == [(1, "Alice"), (2, "Bob")]  # the source is untouched
     db.create_user("HR2", "hr2")
     imported = JobSpec.from_impdp("TABLES=HR.CARDS DUMPFILE=cards.dmp REMAP_SCHEMA=HR:HR2")
-    assert _run(db, hook, imported) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, imported) is Verdict.SUCCEEDED
     assert db.rows("HR2", "CARDS") == [(1, "A****"), (2, "B**")]
 
 
 def test_an_import_remaps_a_column_as_it_loads(db: DatabaseHandle, hook: DatapumpHook) -> None:
-    assert _run(db, hook, JobSpec.from_expdp("TABLES=HR.CARDS DUMPFILE=plain.dmp")) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, JobSpec.from_expdp("TABLES=HR.CARDS DUMPFILE=plain.dmp")) is Verdict.SUCCEEDED
     db.execute("DROP TABLE hr.cards")
     imported = JobSpec.from_impdp(
         "DUMPFILE=plain.dmp TABLES=HR.CARDS REMAP_DATA=HR.CARDS.ID:HR.MASK_PKG.BUMP"
     )
-    assert _run(db, hook, imported) is Verdict.SUCCEEDED
+    assert run_to_end(db, hook, imported) is Verdict.SUCCEEDED
     assert db.rows("HR", "CARDS") == [(1001, "Alice"), (1002, "Bob")]
 
 

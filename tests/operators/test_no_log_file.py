@@ -4,7 +4,6 @@ progress and its end from the job's status instead, saying so once in the task l
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,14 +16,8 @@ from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 
 @pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    with EmulatedOracle(transport="wire") as oracle:
-        monkeypatch.setenv(
-            "AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1", "system", "oracle")
-        )
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        yield handle
+def db(wire_oracle: EmulatedOracle) -> DatabaseHandle:
+    return wire_oracle.database("FREEPDB1")
 
 
 def _context() -> dict[str, Any]:
@@ -91,10 +84,27 @@ def test_a_job_without_a_log_that_is_stopped_still_fails_the_task(db: DatabaseHa
 
 def test_a_job_without_a_log_that_completes_with_errors_fails_the_task(db: DatabaseHandle) -> None:
     """Without a log the errors' codes cannot be read, so allowed_errors cannot excuse them."""
-    db.set_clock("wall")
     db.set_job_rate(200_000)
     op = _export(
         """SCHEMAS=HR DUMPFILE=hr.dmp NOLOGFILE=YES 'QUERY=HR.EMPLOYEES:"WHERE no_such_column = 1"'"""
     )
+    _advance_on_each_poll(op, db, seconds=0.01)  # every poll sees the job a little further on
     with pytest.raises(JobFailedError, match=r"completed with 1 error\(s\).*wrote no log file"):
         op.execute(_context())
+
+
+def _advance_on_each_poll(op: ExportOperator, db: DatabaseHandle, *, seconds: float) -> None:
+    original = op.hook
+
+    def hook() -> Any:
+        created = original()
+        status = created.status
+
+        def advancing(*args: Any, **kwargs: Any) -> Any:
+            db.advance(seconds)
+            return status(*args, **kwargs)
+
+        created.status = advancing  # type: ignore[method-assign]
+        return created
+
+    op.hook = hook  # type: ignore[method-assign]

@@ -42,6 +42,16 @@ def _connect(oracle: EmulatedOracle, user: str, password: str) -> oracledb.Conne
     return oracledb.connect(user=user, password=password, dsn=oracle.dsn("FREEPDB1"))
 
 
+def _hr_with_package(oracle: EmulatedOracle) -> oracledb.Connection:
+    """HR, allowed to create procedures, with MASK_PKG created."""
+    with _connect(oracle, "system", "oracle") as dba:
+        dba.cursor().execute("GRANT CREATE PROCEDURE TO hr")
+    hr = _connect(oracle, "hr", "hr")
+    hr.cursor().execute(SPEC)
+    hr.cursor().execute(BODY)
+    return hr
+
+
 def _code(cursor: oracledb.Cursor, text: str) -> str:
     with pytest.raises(oracledb.DatabaseError) as caught:
         cursor.execute(text)
@@ -49,12 +59,8 @@ def _code(cursor: oracledb.Cursor, text: str) -> str:
 
 
 def test_a_package_function_is_called_from_the_owner_and_from_another_user(oracle: EmulatedOracle) -> None:
-    with _connect(oracle, "system", "oracle") as dba:
-        dba.cursor().execute("GRANT CREATE PROCEDURE TO hr")
-    with _connect(oracle, "hr", "hr") as hr:
+    with _hr_with_package(oracle) as hr:
         cursor = hr.cursor()
-        cursor.execute(SPEC)
-        cursor.execute(BODY)
         out = cursor.var(str)
         cursor.execute("BEGIN :o := mask_pkg.mask('Secret'); END;", o=out)
         assert out.getvalue() == "S*****"
@@ -75,11 +81,7 @@ def test_creating_a_package_needs_the_privilege_and_or_replace(oracle: EmulatedO
 
 
 def test_only_what_the_specification_declares_is_callable(oracle: EmulatedOracle) -> None:
-    with _connect(oracle, "system", "oracle") as dba:
-        dba.cursor().execute("GRANT CREATE PROCEDURE TO hr")
-    with _connect(oracle, "hr", "hr") as hr:
+    with _hr_with_package(oracle) as hr:
         cursor = hr.cursor()
-        cursor.execute(SPEC)
-        cursor.execute(BODY)
         assert _code(cursor, "DECLARE v VARCHAR2(10); BEGIN v := mask_pkg.stars(3); END;") == "ORA-06550"
         assert _code(cursor, "DECLARE v VARCHAR2(10); BEGIN v := no_such_pkg.f(3); END;") == "ORA-06550"

@@ -217,43 +217,20 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
     if int(filters.get("INCLUDE_ROWS", 1)) == 0:
         return None
     rows_id = f"{table.owner}.{table.name}"
-    texts: Iterable[str] | None = None
-    if "SUBQUERY" in filters:
-        try:
-            found = ctx.query(
-                f'SELECT * FROM "{table.owner}"."{table.name}" {filters["SUBQUERY"]}',
-                database=source_database(ctx, job),
-            )
-        except OracleError as error:
-            logfile.error(
-                ctx.db,
-                job,
-                ctx.now,
-                f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
-                "and is being skipped due to error:",
-                *error.lines,
-            )
-            return None
-        texts = (encode_row(row) for row in found)
-    elif db is not ctx.db or "SAMPLE" in filters:
-        texts = (data for (data,) in db.execute(
-            "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
-        ))  # fmt: skip
-    if "SAMPLE" in filters:
-        texts = _sample(texts or (), Decimal(str(filters["SAMPLE"])), table.name)
-    if job.data_remaps:
-        try:
+    try:
+        texts = _selected_rows(ctx, job, db, table, filters)
+        if job.data_remaps:
             texts = _remapped(ctx, job, db, table, texts)
-        except OracleError as error:
-            logfile.error(
-                ctx.db,
-                job,
-                ctx.now,
-                f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
-                "and is being skipped due to error:",
-                *error.lines,
-            )
-            return None
+    except OracleError as error:
+        logfile.error(
+            ctx.db,
+            job,
+            ctx.now,
+            f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
+            "and is being skipped due to error:",
+            *error.lines,
+        )
+        return None
     if texts is None:  # the common case: one copy inside the store
         count, chars = staging.copy_table(ctx.db, job, rows_id, table.owner, table.name)
     else:
@@ -268,6 +245,30 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
     }
 
 
+def _selected_rows(
+    ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef, filters: dict[str, Any]
+) -> Iterable[str] | None:
+    """The rows a SUBQUERY or SAMPLE leaves, or None for all of them (copied inside the store)."""
+    texts: Iterable[str] | None = None
+    if "SUBQUERY" in filters:
+        found = ctx.query(
+            f'SELECT * FROM "{table.owner}"."{table.name}" {filters["SUBQUERY"]}',
+            database=source_database(ctx, job),
+        )
+        texts = (encode_row(row) for row in found)
+    elif db is not ctx.db or "SAMPLE" in filters:
+        texts = _stored_rows(db, table)
+    if "SAMPLE" in filters:
+        texts = _sample(texts or (), Decimal(str(filters["SAMPLE"])), table.name)
+    return texts
+
+
+def _stored_rows(db: Any, table: catalog.TableDef) -> Iterator[str]:
+    return (data for (data,) in db.execute(
+        "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
+    ))  # fmt: skip
+
+
 def _remapped(
     ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef, texts: Iterable[str] | None
 ) -> Iterable[str] | None:
@@ -276,9 +277,7 @@ def _remapped(
     if apply is None:
         return texts
     if texts is None:
-        texts = (data for (data,) in db.execute(
-            "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
-        ))  # fmt: skip
+        texts = _stored_rows(db, table)
     return [json.dumps(apply(json.loads(text))) for text in texts]
 
 
