@@ -25,7 +25,7 @@ def _context() -> dict[str, Any]:
 
 
 def _export(expdp_args: str) -> ExportOperator:
-    return ExportOperator(task_id="export_hr", expdp_args=expdp_args, deferrable=False, poll_interval=0)
+    return ExportOperator(task_id="export_hr", expdp_args=expdp_args, deferrable=False, poll_interval=0.001)
 
 
 def test_nologfile_is_read_written_back_and_adds_no_log_file() -> None:
