@@ -6,11 +6,15 @@ import importlib.util
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing import EmulatedOracle
 
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="airflow-datapump-tests-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
@@ -61,3 +65,16 @@ def load_example() -> Callable[[str], ModuleType]:
         return module
 
     return load
+
+
+@pytest.fixture
+def wire_oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
+    """The emulator behind its Oracle Net server, reached at its real address as SYSTEM, with HR."""
+    from airflow_datapump.testing import EmulatedOracle  # after AIRFLOW_HOME is set above
+
+    with EmulatedOracle(transport="wire") as active:
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_ORACLE_DEFAULT", active.connection_uri("FREEPDB1", "system", "oracle")
+        )
+        active.database("FREEPDB1").load_sample_hr()
+        yield active

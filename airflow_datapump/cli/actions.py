@@ -71,9 +71,8 @@ def _start(args: argparse.Namespace, spec: JobSpec) -> int:
     hook = hook_for(args)
     job = hook.submit(spec)
     if not args.wait:
-        emit(
-            args, job.to_dict(), f"Started {job.owner}.{job.job_name}; log {job.log_directory}:{job.log_file}"
-        )
+        log = f"log {job.log_directory}:{job.log_file}" if job.log_file else "no log file (NOLOGFILE=YES)"
+        emit(args, job.to_dict(), f"Started {job.owner}.{job.job_name}; {log}")
         return cli.SUCCESS
     result = wait(hook, job, args)
     event = event_from_result(job, result)

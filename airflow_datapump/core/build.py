@@ -17,6 +17,7 @@ from airflow_datapump.core.conditions import Condition
 from airflow_datapump.core.names import identifier, object_path
 from airflow_datapump.core.parts import (
     DataFilter,
+    DataRemap,
     NameFilter,
     Parameter,
     Remap,
@@ -166,6 +167,27 @@ def remaps(value: object, shortcuts: Mapping[str, object]) -> tuple[Remap, ...]:
             raise SpecError(name.lower(), pairs, "a mapping of old name to new name")
         result.extend(Remap.build(name, old, new) for old, new in pairs.items())
     return tuple(result)
+
+
+def data_remaps(value: object) -> tuple[DataRemap, ...]:
+    """DATA_REMAP calls: DataRemap values, mappings, or REMAP_DATA's text form."""
+    result: list[DataRemap] = []
+    for index, item in enumerate(sequence(value, "data_remaps")):
+        field = f"data_remaps[{index}]"
+        if isinstance(item, DataRemap):
+            result.append(item)
+        elif isinstance(item, str):
+            result.append(DataRemap.parse(item, field))
+        elif isinstance(item, Mapping):
+            _only(item, field, {"table", "column", "function", "schema"})
+            result.append(
+                DataRemap.build(
+                    item.get("table"), item.get("column"), item.get("function"), item.get("schema")
+                )
+            )
+        else:
+            raise SpecError(field, item, "a DataRemap, a mapping or 'table.column:package.function'")
+    return unique(tuple(result), "data_remaps")
 
 
 def transforms(value: object) -> tuple[Transform, ...]:

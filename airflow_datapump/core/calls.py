@@ -67,7 +67,7 @@ def submit(
             operation=spec.operation.value,
             dump_directory=spec.directory,
             dump_files=built.dump_files,
-            log_directory=spec.effective_log_directory,
+            log_directory=None if built.log_file is None else spec.effective_log_directory,
             log_file=built.log_file,
             flashback_scn=int(scn) if scn is not None else None,
         )

@@ -62,14 +62,26 @@ def unseen(lines: tuple[str, ...] | list[str], start: int, shown: int) -> list[s
 class ProgressNotes:
     """A progress line only when the state or the percentage changed, not on every poll."""
 
-    last: tuple[str, int | None] | None = None
+    last: tuple[str, int | None, str | None] | None = None
 
     def note(self, status: JobStatus) -> str | None:
-        key = (status.state.value, status.percent_done)
+        """With the object a worker is on, when the status names one: for a job without a log
+        file (NOLOGFILE=YES) these lines are all the task log has of its progress."""
+        work = _work(status)
+        key = (status.state.value, status.percent_done, work)
         if status.percent_done is None or key == self.last:
             return None
         self.last = key
-        return f"Job {status.owner}.{status.job_name}: {status.state.value}, {status.percent_done}% done"
+        line = f"Job {status.owner}.{status.job_name}: {status.state.value}, {status.percent_done}% done"
+        return f"{line}, {work}" if work else line
+
+
+def _work(status: JobStatus) -> str | None:
+    for worker in status.workers:
+        if worker.object_type and worker.name:
+            where = f"{worker.schema}.{worker.name}" if worker.schema else worker.name
+            return f"{worker.object_type} {where}"
+    return None
 
 
 def summary(event: dict[str, Any], *, started: str | None, finished: str | None) -> dict[str, Any]:

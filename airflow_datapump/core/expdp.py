@@ -4,7 +4,7 @@ A DBA's parameter file or command line is read by :mod:`.expdp_syntax`; each par
 mapped to the job model by :mod:`.expdp_params`, or refused by name with the reason: the
 client-only parameters (``USERID``, ``ATTACH``, ``HELP``, ``PARFILE`` inside a parameter file),
 the interactive commands (``STOP_JOB``, ``KILL_JOB`` ...: the CLI's ``stop``/``kill`` do that),
-and those this provider cannot pass to DBMS_DATAPUMP (``REMAP_DATA``, ``VIEWS_AS_TABLES`` ...).
+and those this provider cannot pass to DBMS_DATAPUMP (``VIEWS_AS_TABLES`` ...).
 Errors from the job model are renamed to the expdp parameter they came from.
 """
 
@@ -72,7 +72,7 @@ def parse(
         if entry.values is None:
             _bare_word(tool, entry.keyword, index)
         if name not in allowed and name not in INTERACTIVE_COMMANDS:
-            raise SpecError(name, _shown(name, entry.values), f"a parameter {tool} takes; {name} is not one")
+            raise SpecError(name, _shown(name, entry.values), _unknown(tool, name, allowed))
         if name in REFUSED:
             raise SpecError(name, _shown(name, entry.values), REFUSED[name])
         if name in seen and name not in REPEATABLE:
@@ -81,6 +81,15 @@ def parse(
         assert entry.values is not None
         MAPPED[name](job, name, entry.values)
     return _spec(job, encryption_password)
+
+
+def _unknown(tool: str, name: str, allowed: frozenset[str]) -> str:
+    """Name the parameters a shortened name could mean: the Utilities guide documents full
+    parameter names only, so abbreviations are not guessed at (docs: README, expdp syntax)."""
+    meant = sorted(known for known in allowed if known.startswith(name))
+    if meant:
+        return f"a parameter {tool} takes, written in full ({' or '.join(meant)})"
+    return f"a parameter {tool} takes; {name} is not one"
 
 
 def _bare_word(tool: str, word: str, index: int) -> None:
@@ -119,7 +128,6 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
             job.operation,
             mode,
             **fields,
-            dump_files=[file_name for _, file_name in job.lists.get("dump_entries", [])],
             schemas=job.lists.get("schemas", ()),
             tables=job.lists.get("tables", ()),
             tablespaces=job.lists.get("tablespaces", ()),
@@ -127,6 +135,7 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
             exclude=job.lists.get("exclude", ()),
             data_filters=data_filters,
             remaps=job.lists.get("remaps", ()),
+            data_remaps=job.lists.get("data_remaps", ()),
             transforms=job.lists.get("transforms", ()),
             parameters=parameters,
             encryption_password=password,
@@ -136,30 +145,27 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
 
 
 def _directories(job: Collected) -> dict[str, Any]:
-    """One directory object for the dump files (and SQL file), as the job model has it.
+    """The job model's directory and dump file entries, from DIRECTORY and ``dir:file`` forms.
 
-    ``DUMPFILE=dir:file`` overrides DIRECTORY for that file; the log then stays in DIRECTORY
-    unless LOGFILE names its own. Dump files spread over several directories are refused.
+    ``DUMPFILE=dir:file`` overrides DIRECTORY for that file. When every dump file (and the SQL
+    file) names the same directory, that is the job's directory and the log stays in DIRECTORY
+    unless LOGFILE names its own; otherwise each file keeps its own directory (``DIR:file``).
     """
-    from airflow_datapump.core.names import identifier
+    from airflow_datapump.core.names import display_identifier, identifier
 
     fields = dict(job.fields)
     base = identifier(fields.pop("directory", "DATA_PUMP_DIR"), "DIRECTORY")
     sql_directory = fields.pop("sql_directory", None)
-    entries = [(d, "DUMPFILE") for d, _ in job.lists.get("dump_entries", [])]
-    entries += [(sql_directory, "SQLFILE")] if sql_directory is not None else []
-    chosen: dict[str, str] = {}
-    for directory, name in entries:
-        resolved = base if directory is None else identifier(directory, name)
-        chosen.setdefault(resolved, name)
-    if len(chosen) > 1:
-        second, name = list(chosen.items())[1]
-        first = next(iter(chosen))
-        raise SpecError(name, second, f"one directory object for dump and SQL files (also {first})")
-    directory = next(iter(chosen), base)
-    if directory != base and "log_directory" not in fields:
+    sql = None if sql_directory is None else identifier(sql_directory, "SQLFILE")
+    dumps = [
+        (base if d is None else identifier(d, "DUMPFILE"), f) for d, f in job.lists.get("dump_entries", [])
+    ]
+    chosen = {d for d, _ in dumps} | ({sql} if sql is not None else set())
+    directory = next(iter(chosen)) if len(chosen) == 1 else (sql or base)
+    if directory != base and "log_directory" not in fields and not fields.get("no_log_file"):
         fields["log_directory"] = base
-    return {**fields, "directory": directory}
+    files = [f if d == directory else f"{display_identifier(d)}:{f}" for d, f in dumps]
+    return {**fields, "directory": directory, "dump_files": files}
 
 
 def _password_given(job: Collected, given: str | Secret | None) -> Secret | None:
@@ -185,6 +191,7 @@ _FIELD_NAMES = {
     "reuse_dump_files": "REUSE_DUMPFILES",
     "log_file": "LOGFILE",
     "log_directory": "LOGFILE",
+    "no_log_file": "NOLOGFILE",
     "sql_file": "SQLFILE",
     "job_name": "JOB_NAME",
     "network_link": "NETWORK_LINK",
@@ -197,6 +204,7 @@ _FIELD_NAMES = {
     "exclude": "EXCLUDE",
     "directory": "DIRECTORY",
     "remaps": "REMAP_*",
+    "data_remaps": "REMAP_DATA",
     "transforms": "TRANSFORM",
     "encryption_password": "ENCRYPTION_PASSWORD",
 }

@@ -56,7 +56,6 @@ REFUSED: dict[str, str] = {
     "ENABLE_SECURE_ROLES": "not supported by this provider (a client logon option)",
     "PARALLEL_THRESHOLD": "not supported by this provider",
     "SERVICE_NAME": "not supported by this provider (START_JOB's service_name is not passed)",
-    "REMAP_DATA": "not supported by this provider (DBMS_DATAPUMP.DATA_REMAP is not called)",
     "REMAP_DIRECTORY": "not supported by this provider",
     "VIEWS_AS_TABLES": "not supported by this provider",
     "TTS_CLOSURE_CHECK": "not supported by this provider",
@@ -70,8 +69,8 @@ REFUSED: dict[str, str] = {
 
 # Parameters that may be given more than once; their values add up (as in expdp).
 REPEATABLE = frozenset(
-    """DUMPFILE EXCLUDE INCLUDE QUERY REMAP_DATAFILE REMAP_SCHEMA REMAP_TABLE REMAP_TABLESPACE SAMPLE
-    SCHEMAS TABLES TABLESPACES TRANSFORM TRANSPORT_DATAFILES TRANSPORT_TABLESPACES""".split()
+    """DUMPFILE EXCLUDE INCLUDE QUERY REMAP_DATA REMAP_DATAFILE REMAP_SCHEMA REMAP_TABLE REMAP_TABLESPACE
+    SAMPLE SCHEMAS TABLES TABLESPACES TRANSFORM TRANSPORT_DATAFILES TRANSPORT_TABLESPACES""".split()
 )
 # JobSpec.parameters names set directly from the expdp parameter of the same or another name.
 PASS_THROUGH = {
@@ -207,6 +206,12 @@ def _remap(job: Collected, name: str, values: tuple[str, ...]) -> None:
         job.add("remaps", {"name": name, "old_value": old, "value": new})
 
 
+def _remap_data(job: Collected, name: str, values: tuple[str, ...]) -> None:
+    from airflow_datapump.core.parts import DataRemap
+
+    job.add("data_remaps", *[DataRemap.parse(value, name) for value in values])
+
+
 def _transform(job: Collected, name: str, values: tuple[str, ...]) -> None:
     for value in values:
         job.add("transforms", transform(name, value))
@@ -265,7 +270,6 @@ def _ignored_if(expected: bool) -> Callable[[Collected, str, tuple[str, ...]], N
 
 _WHY = {
     "CLUSTER": "START_JOB's cluster_ok is not passed, so workers may run on any instance",
-    "NOLOGFILE": "the provider reads each job's log to learn how it ended",
 }
 
 
@@ -294,11 +298,12 @@ MAPPED: dict[str, Callable[[Collected, str, tuple[str, ...]], None]] = {
     "SAMPLE": _sample,
     "INCLUDE": _include,
     "EXCLUDE": _include,
+    "REMAP_DATA": _remap_data,
     "TRANSFORM": _transform,
     "TRANSPORT_DATAFILES": lambda job, name, values: job.add("datafiles", *[clause(name, v) for v in values]),
     "ENCRYPTION_PASSWORD": _password,
     "ENCRYPTION_PWD_PROMPT": _password_prompt,
     "CLUSTER": _ignored_if(True),
-    "NOLOGFILE": _ignored_if(False),
+    "NOLOGFILE": _flag_field("no_log_file"),
     "STATUS": _status,
 }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from airflow_datapump.core import catalog
 from airflow_datapump.core.catalog import Kind
 from airflow_datapump.core.expdp_values import DATA_OPTION_WORDS
-from airflow_datapump.core.names import display_identifier
+from airflow_datapump.core.names import display_identifier, dump_location
 from airflow_datapump.core.parts import DataFilter, Parameter
 from airflow_datapump.exceptions import SpecError
 
@@ -54,6 +54,7 @@ def words(spec: JobSpec) -> list[str]:
     out += _filters(spec)
     out += [_data_filter(item, spec) for item in spec.data_filters]
     out += [_remap(r) for r in spec.remaps]
+    out += [f"REMAP_DATA={d}" for d in spec.data_remaps]
     out += [_transform(t.name, t.value, t.object_type) for t in spec.transforms]
     out += [word for p in spec.parameters for word in _parameter(p)]
     if spec.encryption_password is not None:
@@ -87,6 +88,14 @@ def _mode(spec: JobSpec) -> list[str]:
     return [f"{_MODE_WORDS[mode]}=" + ",".join(display_identifier(t) for t in spec.tablespaces)]
 
 
+def _dump_file(prefix: str, entry: str) -> str:
+    """An entry with its own directory (``DIR:file``) keeps it; a plain one gets ``prefix``."""
+    directory, name = dump_location(entry, "")
+    if directory:
+        return f"{display_identifier(directory)}:{_quoted_file(name)}"
+    return prefix + _quoted_file(entry)
+
+
 def _files(spec: JobSpec) -> list[str]:
     """DIRECTORY and the files; a log directory of its own but no log name is expdp's
     ``DIRECTORY=logdir DUMPFILE=dumpdir:file``."""
@@ -99,7 +108,7 @@ def _files(spec: JobSpec) -> list[str]:
         directory = display_identifier(spec.log_directory)
     out = [f"DIRECTORY={directory}"]
     if spec.dump_files:
-        out.append("DUMPFILE=" + ",".join(prefix + _quoted_file(f) for f in spec.dump_files))
+        out.append("DUMPFILE=" + ",".join(_dump_file(prefix, f) for f in spec.dump_files))
     if spec.file_size is not None:
         out.append(f"FILESIZE={spec.file_size}")
     if spec.reuse_dump_files:
@@ -107,6 +116,8 @@ def _files(spec: JobSpec) -> list[str]:
     if spec.log_file is not None:
         prefix = "" if spec.log_directory is None else display_identifier(spec.log_directory) + ":"
         out.append(f"LOGFILE={prefix}{_quoted_file(spec.log_file)}")
+    if spec.no_log_file:
+        out.append("NOLOGFILE=YES")
     if spec.operation.value == "SQL_FILE":
         if spec.sql_file is None:
             raise _fail("sql_file", None, "SQLFILE=file is what makes impdp write SQL")

@@ -151,6 +151,33 @@ def file_name(value: object, field: str, *, substitution: bool) -> str:
     return value
 
 
+def dump_location(entry: str, default_directory: str) -> tuple[str, str]:
+    """(directory object, file name) of a dump file entry: ``file`` lies in ``default_directory``,
+    ``DIR:file`` in DIR (expdp's ``DUMPFILE=[directory_object:]file_name``). The directory is
+    returned as Oracle stores it."""
+    if entry.startswith('"'):
+        end = entry.find('"', 1)
+        if end > 0 and entry[end + 1 : end + 2] == ":":
+            return entry[1:end], entry[end + 2 :]
+        return default_directory, entry
+    directory, sep, name = entry.partition(":")
+    return (directory.upper(), name) if sep else (default_directory, entry)
+
+
+def dump_entry(value: object, field: str, directory: str) -> str:
+    """A checked dump file entry, ``file`` or ``DIR:file``; DIR is dropped when it is ``directory``."""
+    if not isinstance(value, str) or (":" not in value):
+        return file_name(value, field, substitution=True)
+    if value.startswith('"'):
+        end = value.find('"', 1)
+        given, name = (value[: end + 1], value[end + 2 :]) if end > 0 else (value, "")
+    else:
+        given, _, name = value.partition(":")
+    stored = identifier(given, field)
+    checked = file_name(name, field, substitution=True)
+    return checked if stored == directory else f"{display_identifier(stored)}:{checked}"
+
+
 def has_substitution(name: str) -> bool:
     """Whether a dump file name expands to several files (``%U`` or ``%L``)."""
     return bool(_SUBSTITUTION.search(name))

@@ -170,6 +170,61 @@ class Remap:
         return cls(kind, old, identifier(value, f"{field}.value"), path)
 
 
+@dataclass(frozen=True)
+class DataRemap:
+    """A DATA_REMAP call (§2.8): each row's ``column`` of ``[schema.]table`` goes through a
+    PL/SQL function ``[schema.]package.function`` that takes and returns the column's type,
+    when an export unloads the row or an import loads it (expdp/impdp REMAP_DATA)."""
+
+    table: str
+    column: str
+    function: tuple[str, ...]
+    schema: str | None = None
+
+    @classmethod
+    def build(cls, table: object, column: object, function: object, schema: object = None) -> DataRemap:
+        field = "data_remaps"
+        if not isinstance(function, str):
+            raise SpecError(f"{field}.function", function, "a function name such as HR.PKG.MASK or PKG.MASK")
+        parts = split_name(function, f"{field}.function")
+        if len(parts) not in (2, 3):
+            raise SpecError(f"{field}.function", function, "[schema.]package.function")
+        names = tuple(identifier(part, f"{field}.function") for _, part in parts)
+        owner = None if schema is None else identifier(schema, f"{field}.schema")
+        return cls(identifier(table, f"{field}.table"), identifier(column, f"{field}.column"), names, owner)
+
+    @classmethod
+    def parse(cls, text: object, field: str) -> DataRemap:
+        """``[schema.]table.column:[schema.]package.function`` as REMAP_DATA takes it."""
+        rule = "[schema.]table.column:[schema.]package.function"
+        if not isinstance(text, str):
+            raise SpecError(field, text, rule)
+        parts = split_name(text, field, ".:")
+        seps = [sep for sep, _ in parts[1:]]
+        if ":" not in seps or seps.count(":") != 1:
+            raise SpecError(field, text, rule)
+        colon = seps.index(":") + 1
+        left, right = [p for _, p in parts[:colon]], [p for _, p in parts[colon:]]
+        if len(left) not in (2, 3) or len(right) not in (2, 3):
+            raise SpecError(field, text, rule)
+        schema = left[0] if len(left) == 3 else None
+        try:
+            return cls.build(left[-2], left[-1], ".".join(right), schema)
+        except SpecError as error:
+            raise SpecError(field, text, f"{rule} ({error.allowed})") from None
+
+    @property
+    def function_name(self) -> str:
+        """The function as DATA_REMAP takes it: ``[SCHEMA.]PACKAGE.FUNCTION``."""
+        return ".".join(display_identifier(part) for part in self.function)
+
+    def __str__(self) -> str:
+        table = display_identifier(self.table)
+        if self.schema is not None:
+            table = f"{display_identifier(self.schema)}.{table}"
+        return f"{table}.{display_identifier(self.column)}:{self.function_name}"
+
+
 def _dotted(value: object, field: str) -> str:
     """``TABLE`` or ``TABLE.PARTITION`` (or ``SCHEMA.TABLE``), each part an Oracle name."""
     if not isinstance(value, str):

@@ -109,6 +109,14 @@ BEGIN
                                  value => field(l_record, 3), object_type => field(l_record, 4));
   END LOOP;
   l_pos := 1;
+  WHILE l_pos <= NVL(LENGTH(:data_remaps), 0) LOOP
+    -- Positional, so the call does not depend on the formals' names (the reference, §2.8,
+    -- is less sure of them than of their order).
+    l_record := next_record(:data_remaps, l_pos);
+    DBMS_DATAPUMP.DATA_REMAP(h, field(l_record, 1), field(l_record, 2), field(l_record, 3),
+                             field(l_record, 4), field(l_record, 5));
+  END LOOP;
+  l_pos := 1;
   WHILE l_pos <= NVL(LENGTH(:number_transforms), 0) LOOP
     l_record := next_record(:number_transforms, l_pos);
     DBMS_DATAPUMP.METADATA_TRANSFORM(handle => h, name => field(l_record, 1),

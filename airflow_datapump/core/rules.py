@@ -57,6 +57,9 @@ def _check_files(spec: JobSpec) -> None:
                 fail(name, getattr(spec, name), "only for exports; imports read existing files")
     if spec.sql_file is not None and op != "SQL_FILE":
         fail("sql_file", spec.sql_file, "only for the SQL_FILE operation")
+    if spec.no_log_file and (spec.log_file is not None or spec.log_directory is not None):
+        given = spec.log_file if spec.log_file is not None else spec.log_directory
+        fail("no_log_file", True, f"no log_file or log_directory with it (given {given!r}): there is no log")
     if spec.delete_dump_files and (op != "IMPORT" or spec.is_network):
         fail("delete_dump_files", True, "only for a file-based import")
     templated = any(has_substitution(name) for name in spec.dump_files)
@@ -74,7 +77,7 @@ def check_derived_files(spec: JobSpec, job_name: str) -> None:
     """File names the submit call derives from the job name are checked like given ones: a
     quoted name such as ``"a/b"`` would otherwise make a log file with a path (ORA-39088)."""
     derived = []
-    if spec.log_file is None:
+    if spec.log_file is None and not spec.no_log_file:
         derived.append(naming.default_log_file(job_name))
     if not spec.dump_files and spec.operation.value == "EXPORT":
         derived.append(naming.default_dump_file(job_name))
@@ -169,6 +172,16 @@ def _check_remaps_and_transforms(spec: JobSpec) -> None:
     for (name, old, _), count in pairs.items():
         if count > 1:
             fail(f"remaps.{name}", old, "one target per remapped name")
+    if spec.data_remaps and op == "SQL_FILE":
+        fail(
+            "data_remaps",
+            str(spec.data_remaps[0]),
+            "data remaps only for EXPORT and IMPORT (a SQL file holds no rows)",
+        )
+    columns = Counter((d.schema, d.table, d.column) for d in spec.data_remaps)
+    for (_, table, column), count in columns.items():
+        if count > 1:
+            fail("data_remaps", f"{table}.{column}", "one remap function per column")
     seen = Counter((t.name, t.object_type) for t in spec.transforms)
     for (name, _), count in seen.items():
         if count > 1:

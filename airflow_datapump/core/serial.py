@@ -39,6 +39,7 @@ def to_dict(spec: JobSpec) -> dict[str, Any]:
         "file_size": spec.file_size,
         "reuse_dump_files": spec.reuse_dump_files,
         "log_file": spec.log_file,
+        "no_log_file": spec.no_log_file,
         "sql_file": spec.sql_file,
         "network_link": spec.network_link,
         "version": spec.version,
@@ -59,6 +60,7 @@ def to_dict(spec: JobSpec) -> dict[str, Any]:
         ],
         "data_filters": [_data_filter(f) for f in spec.data_filters],
         "remaps": [_remap(r) for r in spec.remaps],
+        "data_remaps": [str(d) for d in spec.data_remaps],
         "transforms": [
             {"name": t.name, "value": t.value, "object_type": t.object_type} for t in spec.transforms
         ],

@@ -14,7 +14,7 @@ from typing import Any
 
 from airflow_datapump.core import filters, naming, rules
 from airflow_datapump.core.coerce import FLASHBACK_KEYWORDS
-from airflow_datapump.core.names import quote_literal
+from airflow_datapump.core.names import dump_location, quote_literal
 from airflow_datapump.core.plsql import FIELD, RECORD
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
@@ -36,6 +36,10 @@ class JobRef:
     log_directory: str | None = None
     log_file: str | None = None
     flashback_scn: int | None = None
+
+    def dump_locations(self) -> tuple[tuple[str, str], ...]:
+        """(directory object, file name) of each dump file, as :meth:`JobSpec.dump_locations`."""
+        return tuple(dump_location(entry, self.dump_directory) for entry in self.dump_files)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -102,12 +106,14 @@ def build(
         dumps = (naming.default_dump_file(name),)
     if reading_network or estimate_only:
         dumps = ()
-    log_file = spec.log_file or naming.default_log_file(name)
+    log_file = None if spec.no_log_file else spec.log_file or naming.default_log_file(name)
+    reuse = 1 if spec.reuse_dump_files else None
     files: list[tuple[object, ...]] = [
-        (f, spec.directory, spec.file_size, _FILE_TYPES["dump"], 1 if spec.reuse_dump_files else None)
-        for f in dumps
+        (f, directory, spec.file_size, _FILE_TYPES["dump"], reuse)
+        for directory, f in (dump_location(entry, spec.directory) for entry in dumps)
     ]
-    files.append((log_file, spec.effective_log_directory, None, _FILE_TYPES["log"], None))
+    if log_file is not None:  # NOLOGFILE=YES: no log file is added, so none is written
+        files.append((log_file, spec.effective_log_directory, None, _FILE_TYPES["log"], None))
     if spec.operation.value == "SQL_FILE":
         files.append(
             (spec.sql_file or naming.default_sql_file(name), spec.directory, None, _FILE_TYPES["sql"], None)
@@ -143,6 +149,10 @@ def build(
             "data filters",
         ),
         "remaps": _stream([(r.name, r.old_value, r.value, r.object_type) for r in spec.remaps], "remaps"),
+        "data_remaps": _stream(
+            [("COLUMN_FUNCTION", d.table, d.column, d.function_name, d.schema) for d in spec.data_remaps],
+            "data remaps",
+        ),
         "number_transforms": _stream(
             [(t.name, t.value, t.object_type) for t in spec.transforms if _number(t.value)], "transforms"
         ),

@@ -4,6 +4,10 @@ trigger, so both read a job's end the same way (reference §5 "Outcome detection
 A job's log is read a little at each poll; its last ``Job "..."."..." ...`` line says how it
 ended. A job that has left the dictionary is given a few more polls for its log to show that
 line before its end is reported as unknown.
+
+A job with no log file (expdp's NOLOGFILE=YES) has only its status to go on: completed jobs
+leave the dictionary while failed and stopped ones linger as NOT RUNNING (§5), so leaving
+means it completed, with the errors its status last counted.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class Waiter:
     gone_polls: int = 0
     gone_means_success: bool = False
     bytes_processed: int | None = None
+    error_count: int = 0
 
     def observe(self, status: JobStatus, *, now: float) -> JobResult | None:
         """Take in one status; return the result when the job has ended, else None."""
@@ -54,11 +59,14 @@ class Waiter:
         self.lines.extend(status.log_lines)
         if status.bytes_processed is not None:
             self.bytes_processed = status.bytes_processed
+        self.error_count = max(self.error_count, status.error_count or 0)
         outcome = read_outcome(self.lines, self.job.job_name)
         final = dataclasses.replace(status, outcome=outcome)
         verdict = classify(status.state, outcome)
         if verdict is not Verdict.RUNNING:
             return JobResult(final, verdict, tuple(self.lines), self.bytes_processed)
+        if status.is_gone and self.job.log_file is None:
+            return self._completed_without_log(status)
         if status.is_gone:
             self.gone_polls += 1
             if self.gone_polls > GONE_GRACE_POLLS or self.job.log_file is None:
@@ -72,3 +80,11 @@ class Waiter:
                 f"Data Pump job {self.job.owner}.{self.job.job_name} still running after {self.timeout} s"
             )
         return None
+
+    def _completed_without_log(self, status: JobStatus) -> JobResult:
+        if self.error_count:
+            outcome = LogOutcome(Outcome.COMPLETED_WITH_ERRORS, self.error_count)
+        else:
+            outcome = LogOutcome(Outcome.SUCCEEDED)
+        final = dataclasses.replace(status, outcome=outcome)
+        return JobResult(final, Verdict.SUCCEEDED, tuple(self.lines), self.bytes_processed)

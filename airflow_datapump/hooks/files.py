@@ -175,16 +175,16 @@ class FilesMixin:
         problems: list[str] = []
         guids: dict[str, str] = {}
         readable = format_read_by(self.server_version())
-        for template in spec.dump_files:
-            members = self.dump_file_members(spec.directory, template)
+        for directory, template in spec.dump_locations():
+            members = self.dump_file_members(directory, template)
             if not members:
-                problems.append(f"dump file {template} was not found in directory {spec.directory}")
-            gaps = self._gaps(spec.directory, template, len(members))
+                problems.append(f"dump file {template} was not found in directory {directory}")
+            gaps = self._gaps(directory, template, len(members))
             problems.extend(gaps)
             exported_by = ""
             for member in members:
                 try:
-                    info = self.dumpfile_info(spec.directory, member)
+                    info = self.dumpfile_info(directory, member)
                 except DatabaseCallError as error:
                     # Oracle may refuse a non-dump file with NO_DUMPFILE_INFO instead of
                     # answering filetype 0 (§2.17 leaves it open): the same problem either way.
@@ -204,7 +204,7 @@ class FilesMixin:
                     )
                 guids.setdefault(info.get("guid") or "", member)
                 exported_by = exported_by or info.get("job_name") or ""
-            unlisted = self._unlisted(spec.directory, template, members, exported_by)
+            unlisted = self._unlisted(directory, template, members, exported_by)
             problems.extend(p for p in unlisted if not any(p.split(" (")[0] in gap for gap in gaps))
         if len(guids) > 1:
             problems.append("the dump files belong to different exports: " + ", ".join(guids.values()))

@@ -200,6 +200,13 @@ class DatapumpOperator(BaseOperator):
             self._job = found
             self._owned_by = (_run_of(self, context), _try_of(context))
             _remember(context, found)
+            if found.log_file is None:
+                self.log.info(
+                    "Job %s.%s writes no log file (NOLOGFILE=YES): its progress and end are read from "
+                    "the job's status",
+                    found.owner,
+                    found.job_name,
+                )
             if self.deferrable:
                 self.defer(
                     trigger=JobTrigger(
@@ -281,7 +288,7 @@ class DatapumpOperator(BaseOperator):
             # Nothing of it has been shown by this try: position 0 has the whole log shown.
             return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
         if not spec.dump_files and spec.operation.value == "EXPORT" and ref.dump_files:
-            hook.delete_dump_files(ref.dump_directory, ref.dump_files[0])  # the failed try's partial set
+            hook.delete_dump_files(*ref.dump_locations()[0])  # the failed try's partial set
         return None
 
     def _log_status(self, status: Any) -> None:
@@ -303,6 +310,8 @@ class DatapumpOperator(BaseOperator):
                 lines=tuple(event.get("error_lines", [])),
             )
         disallowed = sorted({c for c in codes if c not in self.allowed_errors})
+        if event.get("error_count") and not codes and job.log_file is None:
+            disallowed = ["their codes (the job wrote no log file to read them from)"]
         if event.get("error_count") and disallowed:
             raise JobFailedError(
                 f"Data Pump job {job.owner}.{job.job_name} completed with {event['error_count']} error(s): "

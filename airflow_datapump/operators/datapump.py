@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_datapump import assets
+from airflow_datapump.core.names import dump_location
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, SpecError
@@ -39,24 +40,34 @@ class ExportOperator(DatapumpOperator):
         result = super()._finish(context, event, hook)
         if self.outlets:
             sizes = {
-                member: hook.file_size(result["dump_directory"], member) or 0
-                for template in result["dump_files"]
-                for member in hook.dump_file_members(result["dump_directory"], template)
+                member: hook.file_size(directory, member) or 0
+                for directory, template in (
+                    dump_location(t, result["dump_directory"]) for t in result["dump_files"]
+                )
+                for member in hook.dump_file_members(directory, template)
             }
             scn = (event.get("job") or {}).get("flashback_scn")
             assets.emit(context, self.outlets, assets.export_extra(result, sizes, scn))
         return result
 
     def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+        directories = sorted({directory for directory, _ in spec.dump_locations()})
+        if self.outlets and len(directories) > 1:
+            raise SpecError(
+                "dump_files",
+                list(spec.dump_files),
+                f"files in one directory object when the task has Asset outlets (a dump set Asset "
+                f"names one directory; these are in {', '.join(directories)})",
+            )
         if spec.reuse_dump_files:
             return
-        for template in spec.dump_files:
-            existing = hook.dump_file_members(spec.directory, template)
+        for directory, template in spec.dump_locations():
+            existing = hook.dump_file_members(directory, template)
             if existing:
                 raise SpecError(
                     "dump_files",
                     template,
-                    f"a file that does not exist yet ({existing[0]} is in {spec.directory}); "
+                    f"a file that does not exist yet ({existing[0]} is in {directory}); "
                     "set reuse_dump_files=True to overwrite it",
                 )
 
@@ -96,6 +107,6 @@ class ImportOperator(DatapumpOperator):
         spec = _fields.spec_of(self, self.operation, password=self.password_to_check())
         if not spec.delete_dump_files:  # not templated
             return
-        for template in job.dump_files:
-            for member in hook.delete_dump_files(job.dump_directory, template):
-                self.log.info("Deleted dump file %s from %s", member, job.dump_directory)
+        for directory, template in job.dump_locations():
+            for member in hook.delete_dump_files(directory, template):
+                self.log.info("Deleted dump file %s from %s", member, directory)

@@ -31,6 +31,14 @@ def _file_list(field: str, value: Sequence[str] | str) -> list[str]:
     files = [value] if isinstance(value, str) else list(value)
     if not files or not all(isinstance(f, str) and f for f in files):
         raise SpecError(field, value, "one or more dump file names or templates (hr_%U.dmp)")
+    for i, f in enumerate(files):
+        if isinstance(f, str) and ":" in f:  # an export's DIR:file entry
+            raise SpecError(
+                f"{field}[{i}]",
+                f,
+                "a file name in this task's directory; dump files in several directory objects "
+                "are moved by one task per directory",
+            )
     return [names.file_name(f, f"{field}[{i}]", substitution=True) for i, f in enumerate(files)]
 
 

@@ -124,7 +124,7 @@ def test_parfile_on_the_command_line_is_read_and_combined(tmp_path: Path) -> Non
         ("SCHEMAS=hr SCHEMAS=sh JOB_NAME=a JOB_NAME=b", "JOB_NAME"),
         ("SCHEMAS=hr DUMPFILE=a.dmp FILESIZE=lots", "FILESIZE"),
         ("SCHEMAS=hr DUMPFILE=../x.dmp", "DUMPFILE"),
-        ("SCHEMAS=hr DUMPFILE=d1:a.dmp,d2:b.dmp", "DUMPFILE"),
+        ("SCHEMAS=hr DUMPFILE=d1:a.dmp,1d:b.dmp", "DUMPFILE"),
         ("SCHEMAS=hr ESTIMATE_ONLY=maybe", "ESTIMATE_ONLY"),
         ("SCHEMAS=hr CONTENT=SOME", "CONTENT"),
         ("SCHEMAS=hr EXCLUDE=TABLE:\"LIKE 'A%'); DROP\"", "EXCLUDE"),
@@ -132,7 +132,7 @@ def test_parfile_on_the_command_line_is_read_and_combined(tmp_path: Path) -> Non
         ("SCHEMAS=hr FLASHBACK_TIME=\"TO_TIMESTAMP('31-02-2024', 'DD-MM-YYYY')\"", "FLASHBACK_TIME"),
         ("SCHEMAS=hr DATA_OPTIONS=FAST", "DATA_OPTIONS"),
         ("SCHEMAS=hr CLUSTER=NO", "CLUSTER"),
-        ("SCHEMAS=hr NOLOGFILE=YES", "NOLOGFILE"),
+        ("SCHEMAS=hr NOLOGFILE=YES LOGFILE=x.log", "NOLOGFILE"),
         ("SCHEMAS=hr STATUS=often", "STATUS"),
         ("SCHEMAS=hr SH", "SH"),
         ("SCHEMAS=", "SCHEMAS"),
@@ -153,8 +153,11 @@ def test_impdp_errors_name_the_impdp_parameter() -> None:
         JobSpec.from_impdp("DUMPFILE=a.dmp TRANSFORM=NO_SUCH:Y")
     assert caught.value.field == "TRANSFORM"
     with pytest.raises(SpecError) as caught:
-        JobSpec.from_impdp("DUMPFILE=a.dmp SQLFILE=d2:x.sql DIRECTORY=d1")
+        JobSpec.from_impdp("DUMPFILE=a.dmp SQLFILE=2d:x.sql DIRECTORY=d1")
     assert caught.value.field == "SQLFILE"
+    # Files in several directories: each keeps its own (Utilities guide, DUMPFILE).
+    spec = JobSpec.from_impdp("DUMPFILE=a.dmp SQLFILE=d2:x.sql DIRECTORY=d1")
+    assert (spec.directory, spec.dump_locations()) == ("D2", (("D1", "a.dmp"),))
 
 
 def test_the_encryption_password_never_shows_and_the_prompt_takes_it() -> None:
@@ -202,3 +205,18 @@ def test_to_expdp_refuses_what_no_parameter_says(spec: JobSpec, field: str) -> N
     with pytest.raises(SpecError) as caught:
         spec.to_expdp()
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        ("SCHEMAS=HR DIR=DP", "a parameter expdp takes, written in full (DIRECTORY)"),
+        ("SCHEMAS=HR TAB=EMP", "a parameter expdp takes, written in full (TABLES or TABLESPACES)"),
+        ("SCHEMAS=HR BOGUS=1", "a parameter expdp takes; BOGUS is not one"),
+    ],
+)
+def test_a_shortened_parameter_name_is_refused_naming_what_it_could_mean(text: str, allowed: str) -> None:
+    """The Utilities guide documents full names only; an abbreviation is not guessed at."""
+    with pytest.raises(SpecError) as caught:
+        JobSpec.from_expdp(text)
+    assert caught.value.allowed == allowed

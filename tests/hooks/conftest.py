@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.status import Verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 
@@ -33,3 +35,10 @@ def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
     created = DatapumpHook(retry=RetryPolicy(initial=0))
     yield created
     created.close()
+
+
+def run_to_end(db: DatabaseHandle, hook: DatapumpHook, spec: JobSpec) -> Verdict:
+    """Submit a job, let the emulated clock run it to its end, and say how it ended."""
+    ref = hook.submit(spec)
+    db.advance(3600)
+    return hook.wait(ref, poll_interval=0).verdict

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from airflow_datapump.testing._backend import catalog, environment, storage, tables
+from airflow_datapump.testing._backend import catalog, environment, storage, stored_code, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import ddl as nodes
@@ -334,6 +334,7 @@ def _alter_session(session: Session, st: nodes.AlterSession) -> None:
 
 
 _HANDLERS: dict[type, Callable[[Session, sqlite3.Connection, nodes.DdlStatement], None]] = {
+    nodes.CreatePackage: stored_code.create,  # type: ignore[dict-item]
     nodes.CreateUser: _create_user,  # type: ignore[dict-item]
     nodes.AlterUser: _alter_user,  # type: ignore[dict-item]
     nodes.DropUser: _drop_user,  # type: ignore[dict-item]

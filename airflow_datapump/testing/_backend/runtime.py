@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._backend import catalog, ddl, environment, tables, views
+from airflow_datapump.testing._backend import catalog, ddl, environment, stored_code, tables, views
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import DdlStatement
 from airflow_datapump.testing._plsql.errors import ora_text
@@ -62,7 +62,8 @@ class SessionRuntime:
         switch = OPTIONAL_PACKAGES.get(bare)
         if switch is not None and self._session.database.store.setting(package_setting(switch)) is None:
             return None
-        return self._backend.package(bare)
+        found = self._backend.package(bare)
+        return found if found is not None else stored_code.package(self._session, name)
 
     def type(self, name: str) -> DataType | None:
         bare = _strip_owner(name)

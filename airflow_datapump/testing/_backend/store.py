@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS sys_privs (
 CREATE TABLE IF NOT EXISTS obj_privs (
     owner TEXT NOT NULL, object TEXT NOT NULL, grantee TEXT NOT NULL, privilege TEXT NOT NULL,
     PRIMARY KEY (owner, object, grantee, privilege));
+CREATE TABLE IF NOT EXISTS plsql_packages (
+    owner TEXT NOT NULL, name TEXT NOT NULL, part TEXT NOT NULL, source TEXT NOT NULL,
+    declared TEXT NOT NULL, PRIMARY KEY (owner, name, part));
 CREATE TABLE IF NOT EXISTS directories (name TEXT PRIMARY KEY, path TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS db_links (
     owner TEXT NOT NULL, name TEXT NOT NULL, username TEXT NOT NULL, password TEXT,

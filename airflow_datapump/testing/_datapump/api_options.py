@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._datapump import model, rules, secrets
+from airflow_datapump.testing._datapump import model, remap, rules, secrets
 from airflow_datapump.testing._datapump.common import (
     Failer,
     Impl,
@@ -124,6 +124,37 @@ class Options:
             job.remaps.append(
                 {"name": name, "old_value": str(old), "value": str(new), "object_type": args["OBJECT_TYPE"]}
             )
+            model.save(w.db, job)
+        return None
+
+    def data_remap(self, ctx: CallContext, args: dict[str, Value]) -> Value:
+        """Record a COLUMN_FUNCTION remap; the function must exist now, taking one value and
+        returning one (its types are checked against the column when the rows move)."""
+        session = session_of(ctx)
+        with work(self.backend, session) as w:
+            handle, job = resolve(w, session, args["HANDLE"], "DATA_REMAP")
+            fail = Failer("DATA_REMAP", session, handle)
+            name = str(args["NAME"] or "").upper()
+            table, column, function = (
+                _text(args["TABLE_NAME"]),
+                _text(args["COLUMN"]),
+                _text(args["FUNCTION"]),
+            )
+            schema = str(args["SCHEMA"]) if args["SCHEMA"] is not None else job.owner
+            if job.state != DEFINING:
+                raise fail(39004)
+            if name != "COLUMN_FUNCTION":
+                raise fail(39001, f"Invalid remap name: {name}")
+            if job.operation == "SQL_FILE":
+                raise fail(39002, "Data remaps are valid for EXPORT and IMPORT jobs only")
+            if table is None or column is None:
+                raise fail(39001, "table_name, column and function must be given")
+            key = (schema, table)
+            if sum((r["schema"], r["table"]) == key for r in job.data_remaps) >= 10:
+                raise fail(39001, "At most 10 columns of one table can be remapped")
+            if function is None or not remap.function_exists(ctx.runtime, function):
+                raise fail(39001, f"ORA-39232: invalid remap function: {function}")
+            job.data_remaps.append({"schema": schema, "table": table, "column": column, "function": function})
             model.save(w.db, job)
         return None
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from airflow_datapump.testing._backend import catalog, quotas, storage, tables
 from airflow_datapump.testing._backend.codec import decode_type
-from airflow_datapump.testing._datapump import logfile, staging
+from airflow_datapump.testing._datapump import logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
@@ -184,9 +184,10 @@ def _data(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
     skip = bool(int(job.param("DATA_OPTIONS") or 0) & SKIP_CONST_ERR)
     mapping = [positions[c] for c in item["columns"]]
     try:
-        loaded, rejected, problem = _load(db, job, target, item["rows_id"], mapping, skip)
-    except OracleError as err:  # no space for the table's rows (quota): nothing is loaded
-        logfile.error(db, job, moment, head, err.message.splitlines()[0])
+        remapping = remap.for_table(ctx, job, target)
+        loaded, rejected, problem = _load(db, job, target, item["rows_id"], mapping, skip, remapping)
+    except OracleError as err:  # no space (quota) or a remap function failed: nothing is loaded
+        logfile.error(db, job, moment, head, *err.message.splitlines()[:3])
         return
     if problem and not skip:
         logfile.error(db, job, moment, head, problem)  # all or nothing: nothing was loaded
@@ -198,7 +199,7 @@ def _data(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
 
 def _load(
     db: sqlite3.Connection, job: Job, target: catalog.TableDef, rows_id: str, mapping: list[int],
-    skip: bool,
+    skip: bool, remapping: remap.RowMap | None = None,
 ) -> tuple[int, int, str | None]:  # fmt: skip
     """Stream the staged rows into the table: (loaded, rejected, first constraint error).
 
@@ -216,6 +217,9 @@ def _load(
             row = _placed(row, mapping, len(target.columns))
             text = json.dumps(row)
         try:
+            if remapping is not None:
+                row = remapping(row)
+                text = json.dumps(row)
             space.add(len(text))
         except OracleError:
             texts.close()

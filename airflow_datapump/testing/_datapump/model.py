@@ -61,6 +61,7 @@ class Job:
     metadata_filters: list[dict[str, Any]] = field(default_factory=list)
     data_filters: list[dict[str, Any]] = field(default_factory=list)
     remaps: list[dict[str, Any]] = field(default_factory=list)
+    data_remaps: list[dict[str, Any]] = field(default_factory=list)
     transforms: list[dict[str, Any]] = field(default_factory=list)
     params: dict[str, list[Any]] = field(default_factory=dict)
     degree: int = 1

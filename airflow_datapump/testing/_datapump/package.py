@@ -260,7 +260,7 @@ def build(backend: Backend) -> PackageSpec:
                     p("FUNCTION", VARCHAR2),
                     p("SCHEMA", VARCHAR2, None),
                 ],
-                control.not_emulated("DATA_REMAP"),
+                define.data_remap,
             )
         ],
         "ADD_DEVICE": [

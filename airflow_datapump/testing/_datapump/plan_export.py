@@ -11,6 +11,7 @@ only, reference §2.15).
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -19,7 +20,7 @@ from typing import Any
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import encode_row, encode_type
 from airflow_datapump.testing._backend.database import Database
-from airflow_datapump.testing._datapump import logfile, staging
+from airflow_datapump.testing._datapump import logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
@@ -216,30 +217,20 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
     if int(filters.get("INCLUDE_ROWS", 1)) == 0:
         return None
     rows_id = f"{table.owner}.{table.name}"
-    texts: Iterable[str] | None = None
-    if "SUBQUERY" in filters:
-        try:
-            found = ctx.query(
-                f'SELECT * FROM "{table.owner}"."{table.name}" {filters["SUBQUERY"]}',
-                database=source_database(ctx, job),
-            )
-        except OracleError as error:
-            logfile.error(
-                ctx.db,
-                job,
-                ctx.now,
-                f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
-                "and is being skipped due to error:",
-                *error.lines,
-            )
-            return None
-        texts = (encode_row(row) for row in found)
-    elif db is not ctx.db or "SAMPLE" in filters:
-        texts = (data for (data,) in db.execute(
-            "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
-        ))  # fmt: skip
-    if "SAMPLE" in filters:
-        texts = _sample(texts or (), Decimal(str(filters["SAMPLE"])), table.name)
+    try:
+        texts = _selected_rows(ctx, job, db, table, filters)
+        if job.data_remaps:
+            texts = _remapped(ctx, job, db, table, texts)
+    except OracleError as error:
+        logfile.error(
+            ctx.db,
+            job,
+            ctx.now,
+            f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
+            "and is being skipped due to error:",
+            *error.lines,
+        )
+        return None
     if texts is None:  # the common case: one copy inside the store
         count, chars = staging.copy_table(ctx.db, job, rows_id, table.owner, table.name)
     else:
@@ -252,6 +243,42 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
         "row_count": count,
         "rows_id": rows_id,
     }
+
+
+def _selected_rows(
+    ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef, filters: dict[str, Any]
+) -> Iterable[str] | None:
+    """The rows a SUBQUERY or SAMPLE leaves, or None for all of them (copied inside the store)."""
+    texts: Iterable[str] | None = None
+    if "SUBQUERY" in filters:
+        found = ctx.query(
+            f'SELECT * FROM "{table.owner}"."{table.name}" {filters["SUBQUERY"]}',
+            database=source_database(ctx, job),
+        )
+        texts = (encode_row(row) for row in found)
+    elif db is not ctx.db or "SAMPLE" in filters:
+        texts = _stored_rows(db, table)
+    if "SAMPLE" in filters:
+        texts = _sample(texts or (), Decimal(str(filters["SAMPLE"])), table.name)
+    return texts
+
+
+def _stored_rows(db: Any, table: catalog.TableDef) -> Iterator[str]:
+    return (data for (data,) in db.execute(
+        "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (table.owner, table.name)
+    ))  # fmt: skip
+
+
+def _remapped(
+    ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef, texts: Iterable[str] | None
+) -> Iterable[str] | None:
+    """The rows with DATA_REMAP's functions applied (all of them computed before staging)."""
+    apply = remap.for_table(ctx, job, table)
+    if apply is None:
+        return texts
+    if texts is None:
+        texts = _stored_rows(db, table)
+    return [json.dumps(apply(json.loads(text))) for text in texts]
 
 
 def _estimate(db: Any, table: catalog.TableDef, filters: dict[str, Any]) -> int:

@@ -259,6 +259,7 @@ def _write_dump(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
         filesize=parse_filesize(files[0].get("filesize")),
         reuse=any(int(f.get("reuse") or 0) == 1 for f in files),
         password=password,
+        folders=[_folder(ctx, f["directory"]) for f in files],
     )
     job.written = [{"name": w.name, "path": str(w.path), "size": w.size} for w in written]
     logfile.dump_file_set(ctx.db, job, moment, [str(w.path) for w in written])

@@ -83,6 +83,7 @@ def write_dump_set(
     filesize: int | None = None,
     reuse: bool = False,
     password: str | None = None,
+    folders: list[Path] | None = None,
 ) -> list[WrittenFile]:
     """Write ``contents`` as a dump file set into ``folder`` and return the members.
 
@@ -93,6 +94,8 @@ def write_dump_set(
     :param reuse: REUSEFILE=1: overwrite existing files; default False (ORA-27038 stack).
     :param password: the ENCRYPTION_PASSWORD, needed for PASSWORD and DUAL modes; it must match
         ``contents.encryption.verifier`` and is never stored.
+    :param folders: one folder per template, for files given each its own directory object
+        (``DUMPFILE=dir1:a%U.dmp,dir2:b%U.dmp``); default None, all in ``folder``.
     :raises DumpFileError: ORA-31641/27038 (file exists), ORA-39095 (space exhausted),
         ORA-39000 (FILESIZE too small), ORA-39124 (bad substitution variable).
     """
@@ -104,7 +107,7 @@ def write_dump_set(
         facts = facts_to_json(contents)
         base = _minimum_files(templates, degree)
         names, pieces, headers = _plan(facts, keys, length, templates, base, limit)
-        paths = [folder / name for name in names]
+        paths = [_folder_of(name, templates, folders) or folder / name for name in names]
         _check_targets(paths, reuse)
         written = []
         for number, (path, (start, size), header) in enumerate(zip(paths, pieces, headers, strict=True), 1):
@@ -115,6 +118,16 @@ def write_dump_set(
                 raise cannot_create(path, str(exc)) from exc
             written.append(WrittenFile(name=path.name, path=path, size=total, file_number=number))
     return written
+
+
+def _folder_of(name: str, templates: list[str], folders: list[Path] | None) -> Path | None:
+    """The path of a member in the folder of the template that named it."""
+    if folders is None:
+        return None
+    for template, place in zip(templates, folders, strict=True):
+        if template == name or member_number(template, name) is not None:
+            return place / name
+    return None
 
 
 def _write_body(sink: BinaryIO, contents: DumpContents, password: str | None) -> tuple[JsonDict | None, int]:

@@ -216,8 +216,26 @@ class AlterSession:
     value: str
 
 
+@dataclass(frozen=True)
+class CreatePackage:
+    """CREATE [OR REPLACE] PACKAGE [BODY] [schema.]name {IS|AS} ... END [name];
+
+    ``source`` is the text between IS/AS and the final END (the declarations, for a body
+    also the subprogram bodies); ``declared`` the subprogram names it declares.
+    """
+
+    pos: Pos
+    schema: str | None
+    name: str
+    body: bool
+    source: str
+    declared: tuple[str, ...]
+    or_replace: bool = False
+
+
 DdlStatement = (
-    CreateUser
+    CreatePackage
+    | CreateUser
     | AlterUser
     | DropUser
     | Grant

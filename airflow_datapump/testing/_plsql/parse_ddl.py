@@ -44,6 +44,8 @@ class DdlParser(SqlParser):
             self.expect_kw("REPLACE", sql_code=922)
             or_replace = True
         public = self.accept_kw("PUBLIC")
+        if self.at_kw("PACKAGE"):
+            return self.create_package(pos, or_replace)
         if self.accept_kw("USER"):
             name = self.ident()
             self.expect_kw("IDENTIFIED", sql_code=924)
@@ -70,6 +72,32 @@ class DdlParser(SqlParser):
         if self.accept_kw("TABLESPACE"):
             return self.create_tablespace(pos, contents, bigfile)
         raise self.error("user", "role", "table", "directory", sql_code=901)
+
+    def create_package(self, pos: Pos, or_replace: bool) -> ddl.CreatePackage:
+        """The package's text is kept as written: the backend compiles it (a body) when called."""
+        self.expect_kw("PACKAGE")
+        body = self.accept_kw("BODY")
+        first = self.ident()
+        schema, name = (first, self.ident()) if self.accept_op(".") else (None, first)
+        if not self.accept_kw("IS"):
+            self.expect_kw("AS", sql_code=905)
+        start = self.i
+        end = len(self.toks) - 1  # EOF
+        if end > start and self.toks[end - 1].is_op(";"):
+            end -= 1
+        if end > start and self.toks[end - 1].kind == "ID" and not self.toks[end - 1].is_kw("END"):
+            end -= 1
+        if end <= start or not self.toks[end - 1].is_kw("END"):
+            raise self.error("end", sql_code=6550)
+        tokens = self.toks[start : end - 1]
+        declared = tuple(
+            str(tokens[k + 1].value)
+            for k in range(len(tokens) - 1)
+            if tokens[k].is_kw("FUNCTION", "PROCEDURE") and tokens[k + 1].kind == "ID"
+        )
+        source = self.text[tokens[0].start : tokens[-1].end] if tokens else ""
+        self.i = len(self.toks) - 1
+        return ddl.CreatePackage(pos, schema, name, body, source, declared, or_replace)
 
     def create_tablespace(self, pos: Pos, contents: str, bigfile: bool) -> ddl.CreateTablespace:
         """The tablespace clauses of the SQL Language Reference that the emulator models;
