@@ -12,47 +12,16 @@ every copy is verified. The members of a set in object storage are found by aski
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import partial
-from typing import Any, Protocol, TypeVar
 
 from airflow_datapump.core import cloud, transfer
 from airflow_datapump.core.calls import Call
 from airflow_datapump.core.transfer import MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
+from airflow_datapump.hooks._moving import Files as _Files
+from airflow_datapump.hooks._moving import run_package_call
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
-
-
-class _Runs(Protocol):
-    def run_call(self, call: Call[Any]) -> Any: ...
-    def _retrying(self, action: Callable[[], Any]) -> Any: ...
-
-
-class _Files(_Runs, Protocol):
-    def dump_file_members(self, directory: str, template: str) -> list[str]: ...
-    def file_size(self, directory: str, file_name: str) -> int | None: ...
-    def delete_file(self, directory: str, file_name: str) -> bool: ...
-    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
-    def rename_file(self, directory: str, file_name: str, new_name: str) -> None: ...
-
-
-def run_package_call(hook: _Runs, call: Call[T], package: str, *, retry: bool = False) -> T:
-    """Run ``call``; a database without ``package`` (its first word) is a TransferError saying so."""
-    try:
-        if retry:
-            result: T = hook._retrying(partial(hook.run_call, call))
-            return result
-        done: T = hook.run_call(call)
-        return done
-    except DatabaseCallError as error:
-        if cloud.package_missing(error, package.split()[0]):
-            raise TransferError(
-                f"{package} is not installed on this database, or this user may not execute it ({error.code})"
-            ) from error
-        raise
 
 
 def _object_size(hook: _Files, credential: str | None, uri: str) -> int | None:

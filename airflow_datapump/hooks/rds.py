@@ -16,27 +16,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol
 
 from airflow_datapump.core import rds
-from airflow_datapump.core.calls import Call
 from airflow_datapump.core.transfer import MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
-from airflow_datapump.hooks.cloud import run_package_call
+from airflow_datapump.hooks._moving import Files as _Files
+from airflow_datapump.hooks._moving import run_package_call
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
-
-
-class _Files(Protocol):
-    def run_call(self, call: Call[Any]) -> Any: ...
-    def _retrying(self, action: Callable[[], Any]) -> Any: ...
-    def dump_file_members(self, directory: str, template: str) -> list[str]: ...
-    def file_size(self, directory: str, file_name: str) -> int | None: ...
-    def delete_file(self, directory: str, file_name: str) -> bool: ...
-    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
 
 
 class RdsS3Mixin:
