@@ -184,6 +184,21 @@ class Manifest:
         expected = list(raw.get("expected") or members)
         return cls(str(raw["template"]), members, complete, expected, raw.get("guid"))
 
+    def upload_problem(self, where: str, found: list[str] | None = None) -> str | None:
+        """Why a download from ``where`` (holding ``found``, when listed) must not start; None if whole."""
+        if not self.complete:
+            missing = [n for n in self.expected if n not in self.members]
+            return (
+                f"the upload of {self.template} to {where} did not finish (its manifest is incomplete); "
+                f"not recorded as uploaded: {', '.join(missing) or 'none, but it was not marked complete'}"
+            )
+        gone = [n for n in self.expected if found is not None and n not in found]
+        if gone:
+            return (
+                f"{', '.join(gone)} of the set {self.template} are not in {where} (its manifest lists them)"
+            )
+        return None
+
     def problems(self, present: list[str], *, where: str) -> list[str]:
         """Why the set in ``where`` (its members ``present``) must not be used; empty if whole.
 

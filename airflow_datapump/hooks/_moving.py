@@ -64,9 +64,14 @@ def read_marker(hook: Files, directory: str, template: str) -> Manifest | None:
 def write_marker(hook: Files, directory: str, manifest: Manifest) -> None:
     """Write the marker with UTL_FILE under ``.part``, then rename: never half a marker."""
     name = transfer.manifest_name(manifest.template)
-    data = manifest.to_json().encode()
-    hook._retrying(partial(hook.run_call, transfer.write_chunk(directory, name + ".part", data, position=0)))
+    write_text(hook, directory, name + ".part", manifest.to_json())
     hook.rename_file(directory, name + ".part", name)
+
+
+def write_text(hook: Files, directory: str, file_name: str, text: str) -> None:
+    """A small file written whole with UTL_FILE (a manifest staged for the database to send)."""
+    call = transfer.write_chunk(directory, file_name, text.encode(), position=0)
+    hook._retrying(partial(hook.run_call, call))
 
 
 class DirectoryMarker:

@@ -142,12 +142,9 @@ class ObjectStoreMixin:
         copied: list[MemberCopy] = []
         for template in dump_files:
             manifest = _read_manifest(origin, template)
-            if manifest is not None and not manifest.complete:
-                missing = [n for n in manifest.expected if n not in manifest.members]
-                raise TransferError(
-                    f"the upload of {template} to {origin} did not finish (its manifest is incomplete); "
-                    f"not uploaded: {', '.join(missing) or 'none, but it was not marked complete'}"
-                )
+            problem = manifest.upload_problem(str(origin)) if manifest else None
+            if problem:
+                raise TransferError(problem)
             names = list(manifest.members) if manifest else _listed(origin, template)
             if not names:
                 raise TransferError(f"no dump files {template} in {origin} to download")
