@@ -158,10 +158,15 @@ class FilesMixin:
             log.info("Deleted %s from %s after %s", name, directory, why)
 
     def delete_dump_files(self, directory: str, template: str) -> list[str]:
-        """Delete the members of a dump file set; each is probed once, by dump_file_members."""
+        """Delete the members of a dump file set; each is probed once, by dump_file_members.
+
+        The set's marker, if a copy left one, goes too: kept, it would speak for the next set
+        of that name.
+        """
         members = self.dump_file_members(directory, template)
         for member in members:
             self._delete(directory, member)
+        self.delete_file(directory, transfer.manifest_name(template))
         return members
 
     def _delete(self, directory: str, file_name: str) -> None:
