@@ -92,11 +92,12 @@ class CloudMixin:
         for template in dump_files:
             manifest = _get_manifest(self, credential, folder, directory, template)
             found = _objects_of(self, credential, folder, template)
-            problem = manifest.upload_problem(folder, [n for n, _ in found]) if manifest else None
+            where = cloud.redacted_uri(folder)
+            problem = manifest.upload_problem(where, [n for n, _ in found]) if manifest else None
             if problem:
                 raise TransferError(problem)
             if not found:
-                raise TransferError(f"no dump files {template} in {folder} to download")
+                raise TransferError(f"no dump files {template} in {cloud.redacted_uri(folder)} to download")
             guid = manifest.guid if manifest else None
             marker = DirectoryMarker(self, directory, template, [n for n, _ in found], guid)
             for name, size in found:
@@ -113,15 +114,16 @@ class CloudMixin:
 def _upload_member(hook: _Files, credential: str | None, directory: str, name: str, uri: str) -> MemberCopy:
     size = hook.file_size(directory, name) or 0
     if _object_size(hook, credential, uri) == size:
-        log.info("%s is already at %s with its %d bytes: kept", name, uri, size)
+        log.info("%s is already at %s with its %d bytes: kept", name, cloud.redacted_uri(uri), size)
         return MemberCopy(name, size, kept=True)
-    log.info("DBMS_CLOUD.PUT_OBJECT %s (%d bytes) to %s", name, size, uri)
+    log.info("DBMS_CLOUD.PUT_OBJECT %s (%d bytes) to %s", name, size, cloud.redacted_uri(uri))
     _cloud(hook, cloud.put_object(credential, uri, directory, name))
     landed = _object_size(hook, credential, uri)
     if landed != size:
         _cloud(hook, cloud.delete_object(credential, uri))
+        where = cloud.redacted_uri(uri)
         raise TransferError(
-            f"{name} arrived at {uri} with {landed} bytes of {size}; the object was removed", file_name=name
+            f"{name} arrived at {where} with {landed} bytes of {size}; the object was removed", file_name=name
         )
     return MemberCopy(name, size)
 
@@ -176,7 +178,7 @@ def _download_member(
     part = transfer.part_name(name)
     hook.delete_file(directory, part)  # an interrupted try's
     uri = cloud.object_uri(folder, name)
-    log.info("DBMS_CLOUD.GET_OBJECT %s (%d bytes) into %s", uri, size, directory)
+    log.info("DBMS_CLOUD.GET_OBJECT %s (%d bytes) into %s", cloud.redacted_uri(uri), size, directory)
     _cloud(hook, cloud.get_object(credential, uri, directory, part))
     landed = hook.file_size(directory, part)
     if landed != size:
