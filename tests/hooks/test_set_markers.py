@@ -183,18 +183,23 @@ def test_rds_upload_and_download_that_fail_halfway(oracle: EmulatedOracle, prod:
     assert prod.precheck_import(IMPORT) == []
 
 
-def test_a_download_through_the_worker_that_fails_halfway(
-    oracle: EmulatedOracle, prod: DatapumpHook, tmp_path: Path
-) -> None:
-    db = oracle.database("PROD")
-    prod.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
+def _download_failing_halfway(db: DatabaseHandle, prod: DatapumpHook, bucket: Path) -> Path:
+    """Upload the set, drop the originals, and download it back failing at member 2."""
+    prod.upload_dump_files("DATA_PUMP_DIR", [SET], bucket.as_uri())
     folder = db.directory_path()
     for name in MEMBERS:
         (folder / name).unlink()
     # UTL_FILE.FOPEN: the marker, member 1, then member 2 fails
     db.fail_subprogram("UTL_FILE.FOPEN", "ORA-29283", after=2)
     with pytest.raises(DatabaseCallError, match="ORA-29283"):
-        prod.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
+        prod.download_dump_files(bucket.as_uri(), [SET], "DATA_PUMP_DIR")
+    return folder
+
+
+def test_a_download_through_the_worker_that_fails_halfway(
+    oracle: EmulatedOracle, prod: DatapumpHook, tmp_path: Path
+) -> None:
+    folder = _download_failing_halfway(oracle.database("PROD"), prod, tmp_path)
     assert (folder / "half_01.dmp").exists()
     assert _marker(folder)["state"] == "incomplete"
     assert _unfinished(prod.precheck_import(IMPORT), "missing: half_02.dmp")
@@ -208,13 +213,7 @@ def test_a_marker_of_another_export_is_stale_and_ignored(
 ) -> None:
     """A set exported again over a downloaded one must not be refused for the old marker."""
     db = oracle.database("PROD")
-    prod.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
-    folder = db.directory_path()
-    for name in MEMBERS:
-        (folder / name).unlink()
-    db.fail_subprogram("UTL_FILE.FOPEN", "ORA-29283", after=2)
-    with pytest.raises(DatabaseCallError):
-        prod.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
+    folder = _download_failing_halfway(db, prod, tmp_path)
     assert _marker(folder)["guid"]
     export = JobSpec(
         "EXPORT",

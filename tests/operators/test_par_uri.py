@@ -7,16 +7,16 @@ XCom, Asset events, task instances) and the tasks' return values are searched fo
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from airflow_datapump.core import cloud
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from tests.operators.conftest import load_dag_file
+from tests.operators.test_password_routes import _metadata_text
 
 DAGS = Path(__file__).parent / "dags"
 TOKEN = "Zq9Xw2Lk7Rt4Vb8Nm3Hs6Jd1Fg5Pc0Ay"
@@ -48,15 +48,6 @@ def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHa
         yield handle
 
 
-def _load_dag() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("par_uri", DAGS / "par_uri.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.dag_test
 def test_a_par_uri_token_appears_nowhere(
     db: DatabaseHandle,
@@ -67,10 +58,8 @@ def test_a_par_uri_token_appears_nowhere(
     import airflow.settings
     from airflow.utils.state import DagRunState
 
-    from tests.operators.test_password_routes import _metadata_text
-
     monkeypatch.setattr(airflow.settings, "DAGS_FOLDER", str(DAGS))
-    run = _load_dag().dag.test()
+    run = load_dag_file(DAGS / "par_uri.py").dag.test()
     assert run.state == DagRunState.SUCCESS
     landed = sorted(p.name for p in db.directory_path().glob("par_*"))
     assert landed == ["par_01.dmp", "par_02.dmp", "par_XX.dmp.manifest.json"]  # up and back by the PAR

@@ -15,21 +15,14 @@ from airflow_datapump.operators import DbmsCloudTransferOperator
 
 URI = "{{ var.value.dump_par_uri }}"
 
+COMMON = {"object_uri": URI, "credential_name": None, "dump_files": ["par_%U.dmp"]}
+
 with DAG("par_uri", schedule=None, start_date=pendulum.datetime(2026, 1, 1, tz="UTC")) as dag:
-    up = DbmsCloudTransferOperator(
-        task_id="upload",
-        direction="upload",
-        object_uri=URI,
-        credential_name=None,
-        dump_files=["par_%U.dmp"],
-        delete_source=True,
-    )
+    up = DbmsCloudTransferOperator(task_id="upload", direction="upload", delete_source=True, **COMMON)
     down = DbmsCloudTransferOperator(
         task_id="download",
         direction="download",
-        object_uri=URI,
-        credential_name=None,
-        dump_files=["par_%U.dmp"],
         outlets=[dump_set_asset("localhost:1521/FREEPDB1", "DATA_PUMP_DIR", "par_%U.dmp")],
+        **COMMON,
     )
     up >> down
