@@ -75,7 +75,11 @@ def write_text(hook: Files, directory: str, file_name: str, text: str) -> None:
 
 
 class DirectoryMarker:
-    """The marker of one set arriving in a directory: incomplete first, complete after the last."""
+    """The marker of one set arriving in a directory: incomplete first, complete after the last.
+
+    Written twice per set (four round trips), not after each member: while it is incomplete
+    every member counts as unverified, and the precheck names the ones not there at all.
+    """
 
     def __init__(
         self, hook: Files, directory: str, template: str, expected: list[str], guid: str | None = None
