@@ -58,7 +58,13 @@ def read_marker(hook: Files, directory: str, template: str) -> Manifest | None:
     name = transfer.manifest_name(template)
     if hook.file_size(directory, name) is None:
         return None
-    return Manifest.from_json(hook.read_file(directory, name)[0])
+    try:
+        return Manifest.from_json(hook.read_file(directory, name)[0])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise TransferError(
+            f"the marker {name} in {directory} cannot be read ({error!r}), so whether the set "
+            f"{template} is whole is unknown; copy the set again, or delete the marker if it is whole"
+        ) from error
 
 
 def write_marker(hook: Files, directory: str, manifest: Manifest) -> None:

@@ -261,3 +261,11 @@ def test_an_upload_from_a_failed_export_is_refused(
     assert not (db.object_store / "dumps").exists()
     assert not list(tmp_path.iterdir())
     assert any("stopped due to a fatal error" in p for p in prod.precheck_import(IMPORT))
+
+
+def test_an_unreadable_marker_is_an_error_naming_it(oracle: EmulatedOracle, prod: DatapumpHook) -> None:
+    (oracle.database("PROD").directory_path() / MARKER).write_text('{"template": "half_%U.dmp", "sta')
+    with pytest.raises(
+        TransferError, match=r"marker half_XX\.dmp\.manifest\.json in DATA_PUMP_DIR cannot be read"
+    ):
+        prod.precheck_import(IMPORT)
