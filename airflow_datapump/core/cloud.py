@@ -33,6 +33,24 @@ def check_folder_uri(value: Any) -> str:
     return value.rstrip("/")
 
 
+# A pre-authenticated request: ``https://objectstorage.<region>.oraclecloud.com/p/<token>/n/...``.
+# Anyone holding the token reads (or writes) the bucket, so it is a secret.
+_PAR = re.compile(r"(?<=/p/)[^/]+(?=/)")
+REDACTED = "***"
+
+
+def par_token(uri: str) -> str | None:
+    """The secret part of a pre-authenticated request URI, or None for an ordinary URI."""
+    match = _PAR.search(uri)
+    return match.group(0) if match else None
+
+
+def redacted_uri(uri: str) -> str:
+    """The URI with a pre-authenticated request's token replaced by ``***``: what logs,
+    errors, XCom and Asset events may show."""
+    return _PAR.sub(REDACTED, uri)
+
+
 def check_credential_name(value: Any) -> str | None:
     """A credential made by DBMS_CLOUD.CREATE_CREDENTIAL, or None for a resource principal."""
     if value is not None and (not isinstance(value, str) or not value.strip()):

@@ -149,23 +149,77 @@ class MemberCopy:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+MARKER_STATES = ("incomplete", "complete")
+
+
 @dataclass
 class Manifest:
-    """What a completed upload wrote beside its members; ``complete`` only after the last one."""
+    """A set's marker: the members it must have, those verified so far, and its state.
+
+    Written as ``incomplete``, with every expected member named, before the first member
+    lands, and made ``complete`` after the last is verified: an object store folder (beside
+    an upload) or a directory object (after a download or copy) holding it says whether the
+    set there is whole. ``members`` holds the verified ones (size, checksum, dump GUID).
+    """
 
     template: str
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     complete: bool = False
+    expected: list[str] = field(default_factory=list)
+    guid: str | None = None  # the set's dump GUID when known: a marker of another set is stale
+
+    @property
+    def state(self) -> str:
+        return MARKER_STATES[self.complete]
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"template": self.template, "complete": self.complete, "members": self.members}, indent=1
-        )
+        raw = {"template": self.template, "state": self.state, "expected": self.expected, "guid": self.guid}
+        return json.dumps({**raw, "members": self.members}, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
         raw = json.loads(text)
-        return cls(str(raw["template"]), dict(raw.get("members") or {}), bool(raw.get("complete")))
+        complete = raw["state"] == "complete" if "state" in raw else bool(raw.get("complete"))
+        members = dict(raw.get("members") or {})
+        expected = list(raw.get("expected") or members)
+        return cls(str(raw["template"]), members, complete, expected, raw.get("guid"))
+
+    def upload_problem(self, where: str, found: list[str] | None = None) -> str | None:
+        """Why a download from ``where`` (holding ``found``, when listed) must not start; None if whole."""
+        if not self.complete:
+            missing = [n for n in self.expected if n not in self.members]
+            return (
+                f"the upload of {self.template} to {where} did not finish (its manifest is incomplete); "
+                f"not recorded as uploaded: {', '.join(missing) or 'none, but it was not marked complete'}"
+            )
+        gone = [n for n in self.expected if found is not None and n not in found]
+        if gone:
+            return (
+                f"{', '.join(gone)} of the set {self.template} are not in {where} (its manifest lists them)"
+            )
+        return None
+
+    def problems(self, present: list[str], *, where: str) -> list[str]:
+        """Why the set in ``where`` (its members ``present``) must not be used; empty if whole.
+
+        An incomplete marker names the members still missing (those present are not verified
+        either); a complete one must list exactly the members found.
+        """
+        marker = manifest_name(self.template)
+        if not self.complete:
+            missing = [n for n in self.expected if n not in present]
+            return [
+                f"the copy of {self.template} into {where} did not finish (its marker {marker} is "
+                + (f"incomplete); missing: {', '.join(missing)}" if missing else "incomplete)")
+            ]
+        missing = [n for n in self.expected if n not in present]
+        extra = [n for n in present if n not in self.expected]
+        problems = [
+            f"dump file {n} is missing from the set {self.template} ({marker} lists it)" for n in missing
+        ]
+        if extra:
+            problems.append(f"{', '.join(extra)} in {where} are not in the set's marker {marker}")
+        return problems
 
 
 class Progress:

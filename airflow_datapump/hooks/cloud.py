@@ -7,52 +7,28 @@ those of the other copies (hooks/files.py, hooks/objectstore.py): every member o
 under ``<name>.part`` until verified, and originals deleted only when asked and only after
 every copy is verified. The members of a set in object storage are found by asking for
 ``01``, ``02`` ... until DBMS_CLOUD answers ORA-20404.
+
+Where a set is whole is said by its marker: in the bucket, the manifest object an upload
+writes (staged as a small file in the directory, sent with PUT_OBJECT) ``incomplete`` before
+the first member and ``complete`` after the last; in the directory, the marker file a download
+writes the same way (hooks/_moving.py). A download refuses a bucket set whose manifest is
+incomplete or lists members that are gone, naming them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import partial
-from typing import Any, Protocol, TypeVar
 
 from airflow_datapump.core import cloud, transfer
 from airflow_datapump.core.calls import Call
-from airflow_datapump.core.transfer import MemberCopy
+from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
+from airflow_datapump.hooks._moving import DirectoryMarker, run_package_call, write_text
+from airflow_datapump.hooks._moving import Files as _Files
+from airflow_datapump.hooks._sets import checked_members, header
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
-
-
-class _Runs(Protocol):
-    def run_call(self, call: Call[Any]) -> Any: ...
-    def _retrying(self, action: Callable[[], Any]) -> Any: ...
-
-
-class _Files(_Runs, Protocol):
-    def dump_file_members(self, directory: str, template: str) -> list[str]: ...
-    def file_size(self, directory: str, file_name: str) -> int | None: ...
-    def delete_file(self, directory: str, file_name: str) -> bool: ...
-    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
-    def rename_file(self, directory: str, file_name: str, new_name: str) -> None: ...
-
-
-def run_package_call(hook: _Runs, call: Call[T], package: str, *, retry: bool = False) -> T:
-    """Run ``call``; a database without ``package`` (its first word) is a TransferError saying so."""
-    try:
-        if retry:
-            result: T = hook._retrying(partial(hook.run_call, call))
-            return result
-        done: T = hook.run_call(call)
-        return done
-    except DatabaseCallError as error:
-        if cloud.package_missing(error, package.split()[0]):
-            raise TransferError(
-                f"{package} is not installed on this database, or this user may not execute it ({error.code})"
-            ) from error
-        raise
 
 
 def _object_size(hook: _Files, credential: str | None, uri: str) -> int | None:
@@ -84,28 +60,18 @@ class CloudMixin:
         """PUT_OBJECT every member of the sets in ``directory`` into the folder ``object_uri``."""
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
+        sets = {t: checked_members(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
-        for template in dump_files:
-            members = self.dump_file_members(directory, template)
-            if not members:
-                raise TransferError(f"no dump files {template} in {directory} to upload")
+        for template, members in sets.items():
+            guid = header(self, directory, members[0])[0]
+            manifest = Manifest(template, expected=members, guid=guid)
+            _put_manifest(self, credential, folder, directory, manifest)  # incomplete, before any member
             for name in members:
-                size = self.file_size(directory, name) or 0
-                uri = cloud.object_uri(folder, name)
-                if _object_size(self, credential, uri) == size:
-                    log.info("%s is already at %s with its %d bytes: kept", name, uri, size)
-                    copied.append(MemberCopy(name, size, kept=True))
-                    continue
-                log.info("DBMS_CLOUD.PUT_OBJECT %s (%d bytes) to %s", name, size, uri)
-                _cloud(self, cloud.put_object(credential, uri, directory, name))
-                landed = _object_size(self, credential, uri)
-                if landed != size:
-                    _cloud(self, cloud.delete_object(credential, uri))
-                    raise TransferError(
-                        f"{name} arrived at {uri} with {landed} bytes of {size}; the object was removed",
-                        file_name=name,
-                    )
-                copied.append(MemberCopy(name, size))
+                member = _upload_member(self, credential, directory, name, cloud.object_uri(folder, name))
+                manifest.members[name] = member.to_dict()
+                copied.append(member)
+            manifest.complete = True
+            _put_manifest(self, credential, folder, directory, manifest)
         if delete_source:
             self.delete_copied(directory, [m.name for m in copied], "its upload was verified")
         return copied
@@ -124,15 +90,71 @@ class CloudMixin:
         credential = cloud.check_credential_name(credential_name)
         copied: list[MemberCopy] = []
         for template in dump_files:
+            manifest = _get_manifest(self, credential, folder, directory, template)
             found = _objects_of(self, credential, folder, template)
+            where = cloud.redacted_uri(folder)
+            problem = manifest.upload_problem(where, [n for n, _ in found]) if manifest else None
+            if problem:
+                raise TransferError(problem)
             if not found:
-                raise TransferError(f"no dump files {template} in {folder} to download")
+                raise TransferError(f"no dump files {template} in {cloud.redacted_uri(folder)} to download")
+            guid = manifest.guid if manifest else None
+            marker = DirectoryMarker(self, directory, template, [n for n, _ in found], guid)
             for name, size in found:
-                copied.append(_download_member(self, credential, folder, name, size, directory))
+                member = _download_member(self, credential, folder, name, size, directory)
+                marker.verified(member)
+                copied.append(member)
+            marker.finish()
         if delete_source:
             for member in copied:
                 _cloud(self, cloud.delete_object(credential, cloud.object_uri(folder, member.name)))
         return copied
+
+
+def _upload_member(hook: _Files, credential: str | None, directory: str, name: str, uri: str) -> MemberCopy:
+    size = hook.file_size(directory, name) or 0
+    if _object_size(hook, credential, uri) == size:
+        log.info("%s is already at %s with its %d bytes: kept", name, cloud.redacted_uri(uri), size)
+        return MemberCopy(name, size, kept=True)
+    log.info("DBMS_CLOUD.PUT_OBJECT %s (%d bytes) to %s", name, size, cloud.redacted_uri(uri))
+    _cloud(hook, cloud.put_object(credential, uri, directory, name))
+    landed = _object_size(hook, credential, uri)
+    if landed != size:
+        _cloud(hook, cloud.delete_object(credential, uri))
+        where = cloud.redacted_uri(uri)
+        raise TransferError(
+            f"{name} arrived at {where} with {landed} bytes of {size}; the object was removed", file_name=name
+        )
+    return MemberCopy(name, size)
+
+
+def _put_manifest(
+    hook: _Files, credential: str | None, folder: str, directory: str, manifest: Manifest
+) -> None:
+    """The set's manifest object in the bucket, staged in ``directory`` (then removed) for PUT_OBJECT."""
+    name = transfer.manifest_name(manifest.template)
+    staged = name + ".out"
+    write_text(hook, directory, staged, manifest.to_json())
+    try:
+        _cloud(hook, cloud.put_object(credential, cloud.object_uri(folder, name), directory, staged))
+    finally:
+        hook.delete_file(directory, staged)
+
+
+def _get_manifest(
+    hook: _Files, credential: str | None, folder: str, directory: str, template: str
+) -> Manifest | None:
+    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read, removed."""
+    name = transfer.manifest_name(template)
+    uri = cloud.object_uri(folder, name)
+    if _object_size(hook, credential, uri) is None:
+        return None
+    staged = name + ".in"
+    try:
+        _cloud(hook, cloud.get_object(credential, uri, directory, staged))
+        return Manifest.from_json(hook.read_file(directory, staged)[0])
+    finally:
+        hook.delete_file(directory, staged)
 
 
 def _objects_of(hook: _Files, credential: str | None, folder: str, template: str) -> list[tuple[str, int]]:
@@ -156,7 +178,7 @@ def _download_member(
     part = transfer.part_name(name)
     hook.delete_file(directory, part)  # an interrupted try's
     uri = cloud.object_uri(folder, name)
-    log.info("DBMS_CLOUD.GET_OBJECT %s (%d bytes) into %s", uri, size, directory)
+    log.info("DBMS_CLOUD.GET_OBJECT %s (%d bytes) into %s", cloud.redacted_uri(uri), size, directory)
     _cloud(hook, cloud.get_object(credential, uri, directory, part))
     landed = hook.file_size(directory, part)
     if landed != size:

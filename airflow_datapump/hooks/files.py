@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal, TypeVar
 
-from airflow_datapump.core import calls, logtail, naming, transfer
+from airflow_datapump.core import calls, logtail, transfer
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
 from airflow_datapump.core.contents import DumpContents, objects_in
 from airflow_datapump.core.events import rows_moved
@@ -24,6 +24,8 @@ from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.transfer import MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, SpecError, TransferError
+from airflow_datapump.hooks import _sets
+from airflow_datapump.hooks._moving import DirectoryMarker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -156,10 +158,15 @@ class FilesMixin:
             log.info("Deleted %s from %s after %s", name, directory, why)
 
     def delete_dump_files(self, directory: str, template: str) -> list[str]:
-        """Delete the members of a dump file set; each is probed once, by dump_file_members."""
+        """Delete the members of a dump file set; each is probed once, by dump_file_members.
+
+        The set's marker, if a copy left one, goes too: kept, it would speak for the next set
+        of that name.
+        """
         members = self.dump_file_members(directory, template)
         for member in members:
             self._delete(directory, member)
+        self.delete_file(directory, transfer.manifest_name(template))
         return members
 
     def _delete(self, directory: str, file_name: str) -> None:
@@ -168,20 +175,18 @@ class FilesMixin:
     def precheck_import(self, spec: JobSpec) -> list[str]:
         """Problems with an import's dump files, named one by one; empty when they look right.
 
-        Checks that each file exists and is a Data Pump dump (not a classic exp file), that a
-        ``%U`` set has no gap, that all files come from one export, and that the dump format is
-        not newer than this database reads.
+        Checks that each file exists and is a Data Pump dump (not a classic exp file), that the
+        set is whole (hooks/_sets.py: no gap, no member its export log lists missing, not from a
+        failed export, not a copy whose marker is incomplete), that all files come from one
+        export, and that the dump format is not newer than this database reads.
         """
         problems: list[str] = []
         guids: dict[str, str] = {}
         readable = format_read_by(self.server_version())
         for directory, template in spec.dump_locations():
             members = self.dump_file_members(directory, template)
-            if not members:
-                problems.append(f"dump file {template} was not found in directory {directory}")
-            gaps = self._gaps(directory, template, len(members))
-            problems.extend(gaps)
-            exported_by = ""
+            first: tuple[str | None, str] = (None, "")
+            member_problems: list[str] = []
             for member in members:
                 try:
                     info = self.dumpfile_info(directory, member)
@@ -190,57 +195,26 @@ class FilesMixin:
                     # answering filetype 0 (§2.17 leaves it open): the same problem either way.
                     if error.code != "ORA-39211":
                         raise
-                    problems.append(f"{member} is not a Data Pump dump file (ORA-39211)")
+                    member_problems.append(f"{member} is not a Data Pump dump file (ORA-39211)")
                     continue
                 if not info.is_datapump:
                     kind = FILE_TYPES.get(info.file_type, "not a Data Pump dump file")
-                    problems.append(f"{member} is {kind}")
+                    member_problems.append(f"{member} is {kind}")
                     continue
                 version = info.get("file_version") or "0"
                 if _version(version) > _version(readable):
-                    problems.append(
+                    member_problems.append(
                         f"{member} has dump format {version}, newer than this database reads ({readable}); "
                         "export it again with version set to this database's release"
                     )
                 guids.setdefault(info.get("guid") or "", member)
-                exported_by = exported_by or info.get("job_name") or ""
-            unlisted = self._unlisted(directory, template, members, exported_by)
-            problems.extend(p for p in unlisted if not any(p.split(" (")[0] in gap for gap in gaps))
+                if member == members[0]:
+                    first = _sets.header_of(info)
+            problems += _sets.set_problems(self, directory, template, members, first=first)
+            problems += member_problems
         if len(guids) > 1:
             problems.append("the dump files belong to different exports: " + ", ".join(guids.values()))
         return problems
-
-    def _gaps(self, directory: str, template: str, found: int) -> list[str]:
-        """Members after the first missing one mean the set has a hole (probe a few further)."""
-        if not _SUBSTITUTION.search(template) or found == 0:
-            return []
-        for number in range(found + 2, found + 5):
-            name = _SUBSTITUTION.sub(f"{number:02d}", template)
-            if self.file_exists(directory, name):
-                missing = _SUBSTITUTION.sub(f"{found + 1:02d}", template)
-                return [f"dump file {missing} is missing from the set {template} (it has {name})"]
-        return []
-
-    def _unlisted(self, directory: str, template: str, members: list[str], job_name: str) -> list[str]:
-        """Members the export's log lists but the directory lacks: a missing LAST member.
-
-        Probing cannot see past the end of what exists, and no dump file header item counts
-        the set's files, so the export log (``<job name>.log``, the name from the dump
-        header, when it is still in ``directory``) is the one list to compare with. Without
-        that log a missing last member goes unnoticed here; Oracle's import refuses the set.
-        """
-        job_name = job_name.split(".")[-1].strip('"')
-        if not _SUBSTITUTION.search(template) or not members or not job_name:
-            return []
-        log_file = naming.default_log_file(job_name)
-        if not self.file_exists(directory, log_file):
-            return []
-        listed = transfer.dump_files_logged(self.read_file(directory, log_file)[0].splitlines())
-        return [
-            f"dump file {name} is missing from the set {template} (the export log {log_file} lists it)"
-            for name in transfer.members_of(template, listed)
-            if name not in members and not self.file_exists(directory, name)
-        ]
 
     def dump_contents(
         self,
@@ -332,38 +306,55 @@ class FilesMixin:
         member is verified.
         """
         source, destination = (remote, self) if direction == "get" else (self, remote)
-        members = [m for t in dump_files for m in source.dump_file_members(source_directory, t)]
-        if not members:
-            raise TransferError(f"no dump files {', '.join(dump_files)} in {source_directory} to copy")
-        copied = []
-        for name in members:
-            size = source.file_size(source_directory, name) or 0
-            if _same_copy(source, destination, (source_directory, destination_directory), name, size):
-                log.info("%s is already in %s with its %d bytes: kept", name, destination_directory, size)
-                copied.append(MemberCopy(name, size, kept=True))
-                continue
-            part = transfer.part_name(name)
-            destination.delete_file(destination_directory, part)  # an interrupted try's
-            self.copy_files(
-                [name],
-                link=link,
-                direction=direction,
-                source_directory=source_directory,
-                destination_directory=destination_directory,
-                destination_suffix=transfer.PART_SUFFIX,
-            )
-            landed = destination.file_size(destination_directory, part)
-            if landed != size:
-                destination.delete_file(destination_directory, part)
-                raise TransferError(
-                    f"{name} arrived with {landed} bytes of {size}; the partial copy was removed",
-                    file_name=name,
+        sets = {t: _sets.checked_members(source, source_directory, t) for t in dump_files}
+        copied: list[MemberCopy] = []
+        for template, members in sets.items():
+            guid = _sets.header(source, source_directory, members[0])[0]
+            marker = DirectoryMarker(destination, destination_directory, template, members, guid)
+            for name in members:
+                member = self._copy_member(
+                    source, destination, name, link, direction, source_directory, destination_directory
                 )
-            destination.rename_file(destination_directory, part, name)
-            copied.append(MemberCopy(name, size))
+                marker.verified(member)
+                copied.append(member)
+            marker.finish()
         if delete_source:
             source.delete_copied(source_directory, [m.name for m in copied], "its copy was verified")
         return copied
+
+    def _copy_member(
+        self,
+        source: FilesMixin,
+        destination: FilesMixin,
+        name: str,
+        link: str,
+        direction: Literal["get", "put"],
+        source_directory: str,
+        destination_directory: str,
+    ) -> MemberCopy:
+        """One member over the link to ``<name>.part``, its size checked, then renamed."""
+        size = source.file_size(source_directory, name) or 0
+        if _same_copy(source, destination, (source_directory, destination_directory), name, size):
+            log.info("%s is already in %s with its %d bytes: kept", name, destination_directory, size)
+            return MemberCopy(name, size, kept=True)
+        part = transfer.part_name(name)
+        destination.delete_file(destination_directory, part)  # an interrupted try's
+        self.copy_files(
+            [name],
+            link=link,
+            direction=direction,
+            source_directory=source_directory,
+            destination_directory=destination_directory,
+            destination_suffix=transfer.PART_SUFFIX,
+        )
+        landed = destination.file_size(destination_directory, part)
+        if landed != size:
+            destination.delete_file(destination_directory, part)
+            raise TransferError(
+                f"{name} arrived with {landed} bytes of {size}; the partial copy was removed", file_name=name
+            )
+        destination.rename_file(destination_directory, part, name)
+        return MemberCopy(name, size)
 
 
 def _same_copy(

@@ -18,15 +18,17 @@ import hashlib
 import logging
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from airflow_datapump.core import transfer
-from airflow_datapump.core.calls import Call, DumpFileInfo
 from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Progress
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
+from airflow_datapump.hooks._moving import DirectoryMarker
+from airflow_datapump.hooks._moving import Files as _Files
+from airflow_datapump.hooks._sets import checked_members
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -35,17 +37,6 @@ LOG_EVERY_SECONDS = 5.0
 # one chunk on every store.
 _MIN_PART_BYTES = 5 * 1024 * 1024
 _READ_OPTIONS: dict[str, Any] = {"block_size": transfer.DEFAULT_CHUNK_BYTES, "cache_type": "none"}
-
-
-class _Files(Protocol):
-    def run_call(self, call: Call[Any]) -> Any: ...
-    def _retrying(self, action: Callable[[], Any]) -> Any: ...
-    def dump_file_members(self, directory: str, template: str) -> list[str]: ...
-    def file_size(self, directory: str, file_name: str) -> int | None: ...
-    def delete_file(self, directory: str, file_name: str) -> bool: ...
-    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
-    def rename_file(self, directory: str, file_name: str, new_name: str) -> None: ...
-    def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo: ...
 
 
 @dataclass(frozen=True)
@@ -101,18 +92,22 @@ class ObjectStoreMixin:
         verify: str = "checksum",
         delete_source: bool = False,
     ) -> list[MemberCopy]:
-        """Copy every member of the sets from ``directory`` into the folder ``destination``."""
+        """Copy every member of the sets from ``directory`` into the folder ``destination``.
+
+        A set that is not whole in ``directory`` (hooks/_sets.py) is refused before anything is
+        written; the manifest says ``incomplete``, listing every member, before the first lands.
+        """
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
         target = storage_location(destination)
         target.fs.makedirs(target.path, exist_ok=True)
+        sets = {t: checked_members(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
-        for template in dump_files:
-            members = self.dump_file_members(directory, template)
-            if not members:
-                raise TransferError(f"no dump files {template} in {directory} to upload")
+        for template, members in sets.items():
             manifest = _read_manifest(target, template) or Manifest(template)
-            manifest.complete = False
+            manifest.complete, manifest.expected = False, members
+            manifest.members = {n: m for n, m in manifest.members.items() if n in members}
+            _write_manifest(target, manifest)  # incomplete, before the first member lands
             for name in members:
                 member = _upload_member(self, directory, name, target, manifest, chunk_bytes, verify)
                 manifest.members[name] = member.to_dict()
@@ -138,6 +133,8 @@ class ObjectStoreMixin:
 
         A set uploaded with a manifest must be complete, and each member must match the
         manifest's size and checksum; a set with no manifest is found by listing the folder.
+        ``directory`` gets the set's marker, incomplete until the last member is verified, so an
+        import precheck refuses a set whose download failed halfway.
         """
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
@@ -145,14 +142,24 @@ class ObjectStoreMixin:
         copied: list[MemberCopy] = []
         for template in dump_files:
             manifest = _read_manifest(origin, template)
-            if manifest is not None and not manifest.complete:
-                raise TransferError(f"the upload of {template} to {origin} did not finish (its manifest)")
+            problem = manifest.upload_problem(str(origin)) if manifest else None
+            if problem:
+                raise TransferError(problem)
             names = list(manifest.members) if manifest else _listed(origin, template)
             if not names:
                 raise TransferError(f"no dump files {template} in {origin} to download")
+            guid = (
+                next((m["guid"] for m in manifest.members.values() if m.get("guid")), None)
+                if manifest
+                else None
+            )
+            marker = DirectoryMarker(self, directory, template, names, guid)
             for name in names:
                 expected = manifest.members[name] if manifest else {}
-                copied.append(_download_member(self, origin, name, directory, expected, chunk_bytes, verify))
+                member = _download_member(self, origin, name, directory, expected, chunk_bytes, verify)
+                marker.verified(member)
+                copied.append(member)
+            marker.finish()
         if delete_source:
             for template in dump_files:
                 for name in [m.name for m in copied] + [transfer.manifest_name(template)]:

@@ -9,7 +9,11 @@ RDS gives no way to read an object's size from SQL, so the S3 side rests on the 
 
 ``download_from_s3`` skips a file that already exists in the directory, so a download refuses
 to start over existing members (they could be stale or half-written) unless
-``replace_existing`` deletes them first.
+``replace_existing`` deletes them first, or the set's marker says an earlier download of ours
+did not finish. An upload sends the set's manifest object first (``incomplete``, every member
+named) and again after the last member (``complete``); a download brings that manifest down
+first, refuses an incomplete one, and leaves the set's marker in the directory incomplete
+until every member the manifest lists has arrived.
 """
 
 from __future__ import annotations
@@ -18,25 +22,23 @@ import logging
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol
 
-from airflow_datapump.core import rds
+from airflow_datapump.core import rds, transfer
 from airflow_datapump.core.calls import Call
-from airflow_datapump.core.transfer import MemberCopy
+from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
-from airflow_datapump.hooks.cloud import run_package_call
+from airflow_datapump.hooks._moving import (
+    DirectoryMarker,
+    read_marker,
+    run_package_call,
+    write_marker,
+    write_text,
+)
+from airflow_datapump.hooks._moving import Files as _Files
+from airflow_datapump.hooks._sets import checked_members, header
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
-
-
-class _Files(Protocol):
-    def run_call(self, call: Call[Any]) -> Any: ...
-    def _retrying(self, action: Callable[[], Any]) -> Any: ...
-    def dump_file_members(self, directory: str, template: str) -> list[str]: ...
-    def file_size(self, directory: str, file_name: str) -> int | None: ...
-    def delete_file(self, directory: str, file_name: str) -> bool: ...
-    def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
 
 
 class RdsS3Mixin:
@@ -55,17 +57,21 @@ class RdsS3Mixin:
     ) -> list[MemberCopy]:
         """Upload every member of the sets in ``directory`` to ``s3://bucket_name/s3_prefix``."""
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
+        sets = {t: checked_members(self, directory, t) for t in dump_files}
+        wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
-        for template in dump_files:
-            members = self.dump_file_members(directory, template)
-            if not members:
-                raise TransferError(f"no dump files {template} in {directory} to upload")
+        for template, members in sets.items():
+            manifest = Manifest(template, expected=members, guid=header(self, directory, members[0])[0])
+            _send_manifest(self, manifest, directory, wait, bucket=bucket, prefix=prefix)  # incomplete
             for name in members:  # one task each: p_prefix matches by name prefix only
-                call = rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory)
-                lines = wait_for_task(self, run_package_call(self, call, _PACKAGE), poll_interval, timeout)
+                lines = wait(rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory))
                 if not rds.names_file(lines, name):
                     raise TransferError(f"the upload task's log does not mention {name}", file_name=name)
-                copied.append(MemberCopy(name, self.file_size(directory, name) or 0))
+                member = MemberCopy(name, self.file_size(directory, name) or 0)
+                manifest.members[name] = member.to_dict()
+                copied.append(member)
+            manifest.complete = True
+            _send_manifest(self, manifest, directory, wait, bucket=bucket, prefix=prefix)
         if delete_source:
             self.delete_copied(directory, [m.name for m in copied], "its upload task succeeded")
         return copied
@@ -83,26 +89,91 @@ class RdsS3Mixin:
     ) -> list[MemberCopy]:
         """Download every member of the sets under ``s3://bucket_name/s3_prefix`` into ``directory``."""
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
+        wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
         for template in dump_files:
-            existing = self.dump_file_members(directory, template)
-            if existing and not replace_existing:
-                raise TransferError(
-                    f"{', '.join(existing)} already in {directory}: download_from_s3 would skip them and "
-                    "keep files it cannot verify; delete them, or set replace_existing=True"
-                )
-            for name in existing:
-                self.delete_file(directory, name)
-            call = rds.download(bucket, s3_prefix=prefix + rds.fixed_prefix(template), directory=directory)
-            lines = wait_for_task(self, run_package_call(self, call, _PACKAGE), poll_interval, timeout)
+            _clear_for_download(self, directory, template, replace_existing)
+            manifest = _fetch_manifest(self, template, directory, wait, bucket=bucket, prefix=prefix)
+            problem = manifest.upload_problem(f"s3://{bucket}/{prefix}") if manifest else None
+            if problem:
+                raise TransferError(problem)
+            expected = manifest.expected if manifest else []
+            marker = DirectoryMarker(self, directory, template, expected, manifest.guid if manifest else None)
+            lines = wait(
+                rds.download(bucket, s3_prefix=prefix + rds.fixed_prefix(template), directory=directory)
+            )
             members = self.dump_file_members(directory, template)
-            if not members:
-                raise TransferError(f"the download task brought no dump files {template} into {directory}")
+            missing = [n for n in expected if n not in members]
+            if not members or missing:
+                what = ", ".join(missing) or template
+                raise TransferError(f"the download task brought no dump files {what} into {directory}")
             for name in members:
                 if not rds.names_file(lines, name):
                     raise TransferError(f"the download task's log does not mention {name}", file_name=name)
-                copied.append(MemberCopy(name, self.file_size(directory, name) or 0))
+                member = MemberCopy(name, self.file_size(directory, name) or 0)
+                marker.verified(member)
+                copied.append(member)
+            marker.finish()
         return copied
+
+
+def _clear_for_download(hook: _Files, directory: str, template: str, replace_existing: bool) -> None:
+    """Delete members already in ``directory`` when asked, or when an unfinished download of ours left them.
+
+    download_from_s3 skips a file that exists, so anything left would be kept unverified.
+    The set's marker goes too, so that the bucket's manifest can come down in its place.
+    """
+    existing = hook.dump_file_members(directory, template)
+    own = read_marker(hook, directory, template)
+    if existing and not replace_existing and (own is None or own.complete):
+        raise TransferError(
+            f"{', '.join(existing)} already in {directory}: download_from_s3 would skip them and "
+            "keep files it cannot verify; delete them, or set replace_existing=True"
+        )
+    for name in existing:
+        hook.delete_file(directory, name)
+    hook.delete_file(directory, transfer.manifest_name(template))
+
+
+def _run_task(hook: _Files, call: Call[str], *, poll_interval: float, timeout: float) -> list[str]:
+    return wait_for_task(hook, run_package_call(hook, call, _PACKAGE), poll_interval, timeout)
+
+
+def _send_manifest(
+    hook: _Files,
+    manifest: Manifest,
+    directory: str,
+    wait: Callable[[Call[str]], list[str]],
+    *,
+    bucket: str,
+    prefix: str,
+) -> None:
+    """The set's manifest object in S3: the file staged in ``directory`` under its own name
+    (upload_to_s3 keys objects by file name) and uploaded; a marker that was there is put back."""
+    name = transfer.manifest_name(manifest.template)
+    there = read_marker(hook, directory, manifest.template)
+    write_text(hook, directory, name, manifest.to_json())
+    try:
+        wait(rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory))
+    finally:
+        if there is None:
+            hook.delete_file(directory, name)
+        else:
+            write_marker(hook, directory, there)
+
+
+def _fetch_manifest(
+    hook: _Files,
+    template: str,
+    directory: str,
+    wait: Callable[[Call[str]], list[str]],
+    *,
+    bucket: str,
+    prefix: str,
+) -> Manifest | None:
+    """The set's manifest object in S3, downloaded as the set's marker in ``directory``; None without one."""
+    wait(rds.download(bucket, s3_prefix=prefix + transfer.manifest_name(template), directory=directory))
+    return read_marker(hook, directory, template)
 
 
 def wait_for_task(hook: _Files, task_id: str, poll_interval: float, timeout: float) -> list[str]:

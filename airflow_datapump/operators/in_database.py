@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_datapump.core import transfer
+from airflow_datapump.core import cloud, transfer
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -54,8 +54,13 @@ class DbmsCloudTransferOperator(_InDatabaseOperator):
     :param object_uri: the https URI of the object storage folder, e.g.
         ``https://objectstorage.<region>.oraclecloud.com/n/<namespace>/b/<bucket>/o/refresh``.
         (templated)
+        A pre-authenticated request URI (``.../p/<token>/n/...``) is a secret: its token is
+        masked in the task log (Airflow's secrets masker) from the moment the URI is given or
+        rendered, and XCom, the rendered fields and Asset events carry ``/p/***/``. Give it
+        through a template (``{{ conn.par.password }}``, a Variable) so that the DAG file and
+        the serialized DAG do not hold it.
     :param credential_name: a DBMS_CLOUD credential of the connecting user (CREATE_CREDENTIAL),
-        or None for a resource principal. (templated)
+        or None for a resource principal or a pre-authenticated request URI. (templated)
     :param dump_files: file names or templates (``hr_%U.dmp``). (templated)
     :param directory: the directory object. (templated) Default DATA_PUMP_DIR.
     :param delete_source: delete the originals after every copy is verified. Default False.
@@ -70,24 +75,45 @@ class DbmsCloudTransferOperator(_InDatabaseOperator):
         self.object_uri = object_uri
         self.credential_name = credential_name
         self.delete_source = delete_source
+        _mask_par(object_uri)
+
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Rendering may bring a pre-authenticated URI in: mask it before the rendered fields
+        are stored, then keep the clear URI apart (for the database call) and show the redacted one."""
+        super().render_template_fields(context, jinja_env)
+        _mask_par(self.object_uri)
+        self._clear_uri = self.object_uri
+        self.object_uri = (
+            cloud.redacted_uri(self.object_uri) if isinstance(self.object_uri, str) else self.object_uri
+        )
 
     def execute(self, context: Any) -> dict[str, Any]:
         files = _file_list("dump_files", self.dump_files)
         hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy())
         try:
+            uri = getattr(self, "_clear_uri", self.object_uri)
             if self.direction == "upload":
                 members = hook.cloud_upload_dump_files(
-                    self.directory, files, self.object_uri,
+                    self.directory, files, uri,
                     credential_name=self.credential_name, delete_source=self.delete_source,
                 )  # fmt: skip
             else:
                 members = hook.cloud_download_dump_files(
-                    self.object_uri, files, self.directory,
+                    uri, files, self.directory,
                     credential_name=self.credential_name, delete_source=self.delete_source,
                 )  # fmt: skip
         finally:
             hook.close()
-        return self._summary(members, self.object_uri, context)
+        return self._summary(members, cloud.redacted_uri(uri), context)
+
+
+def _mask_par(uri: object) -> None:
+    """Register a pre-authenticated request's token with Airflow's secrets masker."""
+    token = cloud.par_token(uri) if isinstance(uri, str) else None
+    if token:
+        from airflow.sdk.log import mask_secret
+
+        mask_secret(token)
 
 
 class RdsS3TransferOperator(_InDatabaseOperator):

@@ -224,11 +224,12 @@ class DatabaseHandle:
         """The next ``call`` does its work, then the connection drops before the reply arrives."""
         faults.add(self._database, {"kind": "reply", "error": error, "call": call, "times": times})
 
-    def fail_subprogram(self, name: str, error: str = "ORA-03113", *, times: int = 1) -> None:
-        """Make calls to a package subprogram (``DBMS_DATAPUMP.GET_STATUS``) fail."""
+    def fail_subprogram(self, name: str, error: str = "ORA-03113", *, times: int = 1, after: int = 0) -> None:
+        """Make calls to a package subprogram (``DBMS_DATAPUMP.GET_STATUS``) fail: the next
+        one, or the one ``after`` more (a copy that fails halfway), ``times`` times."""
         faults.add(
             self._database,
-            {"kind": "subprogram", "name": name.upper(), "error": error, "times": times},
+            {"kind": "subprogram", "name": name.upper(), "error": error, "times": times, "skip": after},
         )
 
     def fail_connect(self, error: str = "DPY-6005", *, times: int = 1) -> None:

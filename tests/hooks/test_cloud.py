@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -32,7 +33,10 @@ def test_a_set_goes_up_and_comes_back_byte_for_byte(hook: DatapumpHook, cloud_db
     up = hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
     assert [(m.name, m.size, m.kept) for m in up] == [(n, len(d), False) for n, d in files.items()]
     bucket = cloud_db.object_store / "dumps" / "refresh" / "hr"
-    assert {p.name: p.read_bytes() for p in bucket.iterdir()} == files
+    manifest = json.loads((bucket / "hr_XX.dmp.manifest.json").read_text())
+    assert (manifest["state"], manifest["expected"]) == ("complete", list(files))
+    assert {p.name: p.read_bytes() for p in bucket.iterdir() if p.name in files} == files
+    assert sorted(p.name for p in bucket.iterdir()) == [*files, "hr_XX.dmp.manifest.json"]
     for name in files:
         (cloud_db.directory_path() / name).unlink()
     down = hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")

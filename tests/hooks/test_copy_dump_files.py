@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,7 +140,8 @@ def test_a_copy_of_the_wrong_size_is_removed_and_refused(
     monkeypatch.setattr(DatapumpHook, "file_size", short_part)
     with pytest.raises(TransferError, match="arrived with 3584 bytes of 4096"):
         target.copy_dump_files(["set_%U.dmp"], remote=source, delete_source=True, **COPY)
-    assert not list(test.iterdir())
+    assert [p.name for p in test.iterdir()] == ["set_XX.dmp.manifest.json"]  # the unfinished copy's marker
+    assert json.loads((test / "set_XX.dmp.manifest.json").read_text())["state"] == "incomplete"
     assert (prod / "set_01.dmp").exists()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from airflow_datapump import JobSpec
 from airflow_datapump.core.transfer import MIN_CHUNK_BYTES
 from airflow_datapump.exceptions import SpecError, TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -39,7 +40,7 @@ def test_a_set_goes_up_and_comes_back_byte_for_byte(
     for name, data in files.items():
         assert (tmp_path / name).read_bytes() == data
     manifest = json.loads((tmp_path / "set_XX.dmp.manifest.json").read_text())
-    assert manifest["complete"] is True
+    assert manifest["state"] == "complete"
     assert sorted(manifest["members"]) == sorted(files)
     for name in files:
         (db.directory_path() / name).unlink()
@@ -89,7 +90,7 @@ def test_an_interrupted_upload_resumes_at_the_member_it_stopped_at(
     db.fail_subprogram("DBMS_LOB.LOADBLOBFROMFILE", "ORA-22288", times=1)
     with pytest.raises(Exception, match="ORA-22288"):
         hook.upload_dump_files("DATA_PUMP_DIR", ["set_%U.dmp"], tmp_path.as_uri())
-    assert json.loads((tmp_path / "set_XX.dmp.manifest.json").read_text())["complete"] is False
+    assert json.loads((tmp_path / "set_XX.dmp.manifest.json").read_text())["state"] == "incomplete"
     kept_at = (tmp_path / "set_01.dmp").stat().st_mtime_ns
     with pytest.raises(TransferError, match="did not finish"):
         hook.download_dump_files(tmp_path.as_uri(), ["set_%U.dmp"], "DATA_PUMP_DIR")
@@ -110,7 +111,9 @@ def test_a_corrupt_object_is_refused_and_never_gets_a_final_name(
     (tmp_path / "one.dmp").write_bytes(bytes(data))  # same size, one byte flipped
     with pytest.raises(TransferError, match="checksum differs from the manifest"):
         hook.download_dump_files(tmp_path.as_uri(), ["one.dmp"], "DATA_PUMP_DIR")
-    assert not list(db.directory_path().glob("one.dmp*"))
+    assert [p.name for p in db.directory_path().glob("one.dmp*")] == ["one.dmp.manifest.json"]
+    problems = hook.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["one.dmp"]))
+    assert any("did not finish" in p and "missing: one.dmp" in p for p in problems), problems
 
 
 def test_a_set_without_a_manifest_is_found_by_listing_and_deleted_only_when_verified(

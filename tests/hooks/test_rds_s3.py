@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -39,7 +40,14 @@ def test_a_percent_u_set_goes_to_s3_and_back(
         (n, len(files[n])) for n in ("hr_01.dmp", "hr_02.dmp", "hr_03.dmp")
     ]
     bucket = rds_db.object_store / "acme-dumps" / "refresh"
-    assert sorted(p.name for p in bucket.iterdir()) == ["hr_01.dmp", "hr_02.dmp", "hr_03.dmp"]
+    assert sorted(p.name for p in bucket.iterdir()) == [
+        "hr_01.dmp",
+        "hr_02.dmp",
+        "hr_03.dmp",
+        "hr_XX.dmp.manifest.json",
+    ]
+    assert json.loads((bucket / "hr_XX.dmp.manifest.json").read_text())["state"] == "complete"
+    assert not (rds_db.directory_path() / "hr_XX.dmp.manifest.json").exists()  # staged, then removed
     assert rds.SUCCEEDED_LINE in caplog.text  # the task log reaches the task's log
     for member in up:
         (rds_db.directory_path() / member.name).unlink()

@@ -4,7 +4,10 @@ way to let a deferred task's trigger run to its event."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -24,6 +27,16 @@ def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
         handle.load_sample_hr()
         handle.set_job_rate(10_000_000)
         yield handle
+
+
+def load_dag_file(path: Path) -> ModuleType:
+    """Import a DAG file as the DAG processor does (dag.test() finds it in the dags folder)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

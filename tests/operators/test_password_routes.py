@@ -12,12 +12,10 @@ proves a templated password was rendered before the dump was encrypted with it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -29,6 +27,7 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from airflow_datapump.triggers.datapump import JobTrigger
+from tests.operators.conftest import load_dag_file
 
 DAGS = Path(__file__).parent / "dags"
 ENCRYPT = {"ENCRYPTION_MODE": "PASSWORD"}
@@ -48,16 +47,6 @@ def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHa
         handle.load_sample_hr()
         handle.set_job_rate(50_000_000)
         yield handle
-
-
-def _load_dag() -> ModuleType:
-    """Import the DAG file as the DAG processor does (dag.test() finds it in the dags folder)."""
-    spec = importlib.util.spec_from_file_location("password_routes", DAGS / "password_routes.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _metadata_text() -> tuple[str, bytes]:
@@ -101,7 +90,7 @@ def test_no_password_route_leaves_the_password_at_rest(
     import airflow.settings
 
     monkeypatch.setattr(airflow.settings, "DAGS_FOLDER", str(DAGS))
-    module = _load_dag()
+    module = load_dag_file(DAGS / "password_routes.py")
     dag, passwords = module.dag, module.PASSWORDS
     run = dag.test()
     assert run.state == DagRunState.SUCCESS

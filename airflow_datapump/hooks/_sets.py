@@ -1,0 +1,122 @@
+"""Is a dump file set in a directory whole? The checks an import precheck and every copy share.
+
+A set may have a hole (``02`` missing, ``03`` there), lack its last member (only the export
+log's list shows that: probing stops at the first missing name), come from an export that
+failed or still runs (its log's last line), or be a copy that never finished (the marker a
+download or copy writes, incomplete until the last member is verified). Each check names the
+members at fault. Without the export's log under its default name a missing last member is
+not seen here; Oracle's import refuses such a set.
+"""
+
+from __future__ import annotations
+
+import re
+
+from airflow_datapump.core import naming, transfer
+from airflow_datapump.core.calls import DumpFileInfo
+from airflow_datapump.core.status import Outcome, read_outcome
+from airflow_datapump.exceptions import DatabaseCallError, TransferError
+from airflow_datapump.hooks._moving import Files, read_marker
+
+_SUBSTITUTION = re.compile(r"%[UuLl]")
+_UNFINISHED = {
+    Outcome.FAILED: "stopped due to a fatal error",
+    Outcome.STOPPED: "was stopped before it finished",
+    Outcome.UNKNOWN: "has not logged how it ended (still running, or killed)",
+}
+
+
+def set_problems(
+    hook: Files,
+    directory: str,
+    template: str,
+    members: list[str],
+    *,
+    first: tuple[str | None, str] | None = None,
+) -> list[str]:
+    """Why the set ``template`` in ``directory`` (its ``members`` found) is not whole; empty if it is.
+
+    ``first`` is the first member's :func:`header` when the caller has read it already.
+    """
+    guid, job_name, problems = None, "", [f"dump file {template} was not found in directory {directory}"]
+    if members:
+        guid, job_name = first or header(hook, directory, members[0])
+        problems = _gaps(hook, directory, template, len(members))
+    log_lines = _export_log(hook, directory, job_name)
+    if log_lines is not None:
+        named = " ".join(problems)
+        unlisted = _unlisted(hook, directory, template, members, log_lines, naming.default_log_file(job_name))
+        problems += [p for p in unlisted if p.split(" (")[0] not in named]
+        outcome = read_outcome(log_lines).outcome
+        if outcome in _UNFINISHED:
+            log_file = naming.default_log_file(job_name)
+            problems.append(f"the export that wrote {template} ({log_file}) {_UNFINISHED[outcome]}")
+    marker = read_marker(hook, directory, template)
+    if marker is not None and not (marker.guid and guid and marker.guid != guid):
+        problems += marker.problems(members, where=directory)
+    return problems
+
+
+def checked_members(hook: Files, directory: str, template: str) -> list[str]:
+    """The members of a set about to be copied or uploaded; TransferError if the set is not whole."""
+    members = hook.dump_file_members(directory, template)
+    if not members:
+        raise TransferError(f"no dump files {template} in {directory}")
+    problems = set_problems(hook, directory, template, members)
+    if problems:
+        raise TransferError(
+            f"the set {template} in {directory} is not whole, so it is not moved: " + "; ".join(problems)
+        )
+    return members
+
+
+def header(hook: Files, directory: str, name: str) -> tuple[str | None, str]:
+    """The first member's dump GUID and exporting job's name; (None, "") for a non-dump file."""
+    try:
+        info = hook.dumpfile_info(directory, name)
+    except DatabaseCallError as error:
+        if error.code != "ORA-39211":
+            raise
+        return None, ""
+    return header_of(info)
+
+
+def header_of(info: DumpFileInfo) -> tuple[str | None, str]:
+    if not info.is_datapump:
+        return None, ""
+    return info.get("guid"), (info.get("job_name") or "").split(".")[-1].strip('"')
+
+
+def _export_log(hook: Files, directory: str, job_name: str) -> list[str] | None:
+    """The export's log lines when it is in ``directory`` under its default name."""
+    if not job_name:
+        return None
+    log_file = naming.default_log_file(job_name)
+    if hook.file_size(directory, log_file) is None:
+        return None
+    return hook.read_file(directory, log_file)[0].splitlines()
+
+
+def _gaps(hook: Files, directory: str, template: str, found: int) -> list[str]:
+    """Members after the first missing one mean the set has a hole (probe a few further)."""
+    if not _SUBSTITUTION.search(template):
+        return []
+    for number in range(found + 2, found + 5):
+        name = _SUBSTITUTION.sub(f"{number:02d}", template)
+        if hook.file_size(directory, name) is not None:
+            missing = _SUBSTITUTION.sub(f"{found + 1:02d}", template)
+            return [f"dump file {missing} is missing from the set {template} (it has {name})"]
+    return []
+
+
+def _unlisted(
+    hook: Files, directory: str, template: str, members: list[str], lines: list[str], log_file: str
+) -> list[str]:
+    """Members the export's log lists but the directory lacks: a missing LAST member."""
+    if not _SUBSTITUTION.search(template):
+        return []
+    return [
+        f"dump file {name} is missing from the set {template} (the export log {log_file} lists it)"
+        for name in transfer.members_of(template, transfer.dump_files_logged(lines))
+        if name not in members and hook.file_size(directory, name) is None
+    ]
