@@ -100,6 +100,8 @@ class WireSession:
         for piggyback in call.piggybacks:
             for cursor_id in piggyback.closed_cursors:
                 self.cursors.pop(cursor_id, None)
+            for locator in piggyback.freed_lobs:
+                self.lobs.free(locator)
             attributes.update(piggyback.attributes)
         if attributes and self.session is not None:
             self.engine.session_update(self.session, SessionUpdate(attributes=attributes))
