@@ -7,11 +7,13 @@ import datetime as dt
 import logging
 from typing import Any
 
+import oracledb
 import pytest
 
 from airflow_datapump import JobSpec, SpecError
 from airflow_datapump.core.status import JobState, JobStatus, Outcome, Verdict
 from airflow_datapump.exceptions import (
+    DatapumpError,
     InvalidArgumentError,
     JobExistsError,
     JobNotFoundError,
@@ -345,10 +347,19 @@ def test_async_status_reuses_pooled_sessions(db: DatabaseHandle, hook: DatapumpH
     assert db.jobs() == []
 
 
-def test_thick_mode_falls_back_to_threads_for_async(db: DatabaseHandle) -> None:
+def test_thick_mode_without_an_oracle_client_is_a_clear_error(db: DatabaseHandle) -> None:
+    """The real driver finds no Oracle Client here (DPI-1047), and once a thin connection
+    exists it refuses thick mode (DPY-2019): either way the error names the setting, on the
+    sync path and on the async one (which runs thick mode in a thread)."""
     thick = DatapumpHook(thick_mode=True)
-    ref = thick.submit(EXPORT_HR)
-    assert asyncio.run(thick.async_status(ref)).state is JobState.EXECUTING
+    with pytest.raises(DatapumpError, match=r"thick_mode: true \(connection 'oracle_default'") as caught:
+        thick.submit(EXPORT_HR)
+    assert "DPI-1047" in str(caught.value) or "DPY-2019" in str(caught.value)
+    assert isinstance(caught.value.__cause__, oracledb.DatabaseError)
+    ref = DatapumpHook().submit(EXPORT_HR)
+    with pytest.raises(DatapumpError, match=r"thick_mode: true .*\(DPY-2019\)"):
+        asyncio.run(thick.async_status(ref))
+    assert db.jobs()[0]["state"] == "EXECUTING"  # nothing reached the database in thick mode
     thick.close()
 
 
