@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from airflow_datapump.testing import _values as v
-from airflow_datapump.testing._driver.engine import (
+from airflow_datapump.testing._engine import (
     ConnectRequest,
     Engine,
     OracleErrorLike,
