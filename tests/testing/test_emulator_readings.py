@@ -106,7 +106,7 @@ def test_an_unknown_reading_is_refused(oracle: EmulatedOracle) -> None:
 
 @pytest.fixture(params=READINGS["REMAP_PRIVILEGES"])
 def remap_reading(request: pytest.FixtureRequest) -> Iterator[tuple[EmulatedOracle, str]]:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         handle = emulator.database("FREEPDB1")
         handle.load_sample_hr()
         handle.set_reading("REMAP_PRIVILEGES", request.param)
