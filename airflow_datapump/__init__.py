@@ -5,7 +5,6 @@ import Airflow. The Airflow pieces live in ``airflow_datapump.hooks``, ``.operat
 ``.sensors`` and ``.triggers``; the Oracle emulator for tests in ``airflow_datapump.testing``.
 """
 
-import os
 from importlib.metadata import PackageNotFoundError, version
 
 from airflow_datapump.core import (
@@ -42,10 +41,3 @@ __all__ = [
     "Transform",
     "__version__",
 ]
-
-# A parent process that runs the Oracle emulator passes it on through the environment, so
-# that an Airflow worker or triggerer it starts talks to the same emulated database.
-if os.environ.get("AIRFLOW_DATAPUMP_EMULATOR"):
-    from airflow_datapump.testing import activate_from_environment
-
-    activate_from_environment()

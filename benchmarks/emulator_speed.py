@@ -27,11 +27,10 @@ from decimal import Decimal
 
 import oracledb
 
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import ADMIN_PASSWORD, DatabaseHandle, EmulatedOracle, emulated_oracle
 from airflow_datapump.testing._backend import tables
 from airflow_datapump.testing._values import LobValue, TypeKind, Value
 
-DSN = "localhost/BENCH"
 COLUMNS = ("ID NUMBER PRIMARY KEY", "NAME VARCHAR2(40)", "AMOUNT NUMBER", "CREATED DATE", "NOTES CLOB")
 
 
@@ -42,8 +41,8 @@ class Measure:
     target: str
 
 
-def _connect() -> oracledb.Connection:
-    return oracledb.connect(user="system", password="x", dsn=DSN)
+def _connect(oracle: EmulatedOracle) -> oracledb.Connection:
+    return oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn("BENCH"))
 
 
 def _row(i: int) -> tuple[object, ...]:
@@ -90,8 +89,8 @@ END;
 """
 
 
-def _datapump(op: str, job: str) -> str:
-    with _connect() as conn, conn.cursor() as cur:
+def _datapump(oracle: EmulatedOracle, op: str, job: str) -> str:
+    with _connect(oracle) as conn, conn.cursor() as cur:
         state = cur.var(str)
         cur.execute(_RUN, op=op, job=job, dmp="bench.dmp", state=state)
         return str(state.getvalue())
@@ -106,9 +105,9 @@ def export_import_child(tables: int, rows: int) -> dict[str, float]:
         for n in range(tables):
             _load(db, "SRC", f"T{n:02d}", rows)
         start, cpu_start = time.perf_counter(), time.process_time()
-        exported = _datapump("EXPORT", "BENCH_EXP")
+        exported = _datapump(oracle, "EXPORT", "BENCH_EXP")
         middle = time.perf_counter()
-        imported = _datapump("IMPORT", "BENCH_IMP")
+        imported = _datapump(oracle, "IMPORT", "BENCH_IMP")
         end, cpu_end = time.perf_counter(), time.process_time()
         loaded = db.execute('SELECT COUNT(*) FROM "DST"."T00"')[0][0]
     assert exported == imported == "COMPLETED", (exported, imported)
@@ -138,7 +137,7 @@ def keyed_insert_cost(total: int, batch: int = 1000) -> tuple[float, float]:
         db.create_user("SRC", "src")
         db.execute(f'CREATE TABLE "SRC"."KEYED" ({", ".join(COLUMNS)})')
         costs: list[float] = []
-        with _connect() as conn, conn.cursor() as cur:
+        with _connect(oracle) as conn, conn.cursor() as cur:
             for start in (0, total):
                 if start:
                     _load(db, "SRC", "KEYED", total - batch, start=batch)
@@ -184,7 +183,7 @@ def poll_cpu(jobs: int, polls: int = 20) -> float:
         db = oracle.database("BENCH")
         db.load_sample_hr()
         db.set_job_rate(1.0)  # a byte per second: every job stays EXECUTING
-        with _connect() as conn, conn.cursor() as cur:
+        with _connect(oracle) as conn, conn.cursor() as cur:
             handle = cur.var(int)
             for n in range(jobs):
                 cur.execute(_START, job=f"RUN_{n:04d}", h=handle)
@@ -206,7 +205,7 @@ def reader_wait(oracle: EmulatedOracle, hold: float = 0.5) -> tuple[float, float
     db.create_user("SRC", "src")
     db.create_table("SRC", "SMALL", ["ID NUMBER"], [(1,)])
     store = db._database.store  # the writer: a long transaction as a long export holds one
-    with _connect() as conn, conn.cursor() as cur:
+    with _connect(oracle) as conn, conn.cursor() as cur:
         query = 'SELECT COUNT(*) FROM "SRC"."SMALL"'
         began = time.perf_counter()
         cur.execute(query).fetchall()

@@ -17,7 +17,6 @@ from _home import airflow_home
 os.environ["AIRFLOW_HOME"] = airflow_home()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
-os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
 
 from airflow_datapump import JobSpec
 from airflow_datapump.hooks import _pool
@@ -54,6 +53,7 @@ def _spec(size: int) -> JobSpec:
 def measure() -> list[Measure]:
     results: list[Measure] = []
     with emulated_oracle() as oracle:
+        os.environ["AIRFLOW_CONN_BENCH"] = oracle.connection_uri("BENCH")
         db = oracle.database("BENCH")
         db.load_sample_hr()
         hook = DatapumpHook(oracle_conn_id="bench")

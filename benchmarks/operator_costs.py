@@ -23,7 +23,6 @@ from _home import airflow_home
 os.environ["AIRFLOW_HOME"] = airflow_home()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
-os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
 
 from hook_costs import Measure, table
 
@@ -117,6 +116,7 @@ def _deferrable_export(db: DatabaseHandle, minutes: int) -> tuple[float, int, in
 def measure() -> list[Measure]:
     results: list[Measure] = []
     with emulated_oracle() as oracle:
+        os.environ["AIRFLOW_CONN_BENCH"] = oracle.connection_uri("BENCH")
         db = oracle.database("BENCH")
         db.load_sample_hr()
         for minutes in (10, 100):

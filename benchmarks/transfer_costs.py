@@ -32,11 +32,10 @@ from _home import airflow_home
 os.environ["AIRFLOW_HOME"] = airflow_home()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
-os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
 
 from airflow_datapump.core.transfer import DEFAULT_CHUNK_BYTES
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import ADMIN_PASSWORD, DatabaseHandle, EmulatedOracle
 
 MB = 1024 * 1024
 
@@ -137,10 +136,26 @@ def _measure_one(
     return results
 
 
+@contextmanager
+def _server_process(state: Path) -> Iterator[str]:
+    """The emulator's Oracle Net server in a process of its own, serving ``state``; yields
+    its address. Apart, so the peak memory measured here is the worker's alone."""
+    command = [sys.executable, "-m", "airflow_datapump.testing", "serve", "--port", "0", "--clock", "manual"]
+    server = subprocess.Popen([*command, "--state", str(state)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()  # "Oracle Net server on HOST:PORT, state in ..."
+        yield first.split(" on ", 1)[1].split(",", 1)[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def measure(megabytes: int = 200, *, s3: bool = True) -> list[Measure]:
     results: list[Measure] = []
-    with emulated_oracle() as oracle, tempfile.TemporaryDirectory() as scratch:
-        db = oracle.database("BENCH")
+    with tempfile.TemporaryDirectory() as scratch, _server_process(Path(scratch, "state")) as address:
+        os.environ["AIRFLOW_CONN_BENCH"] = f"oracle://system:{ADMIN_PASSWORD}@{address}?service_name=BENCH"
+        db = EmulatedOracle(Path(scratch, "state")).database("BENCH")
         source = db.directory_path() / "big.dmp"
         with source.open("wb") as out:
             for _ in range(megabytes):

@@ -36,7 +36,6 @@ from _home import airflow_home
 os.environ["AIRFLOW_HOME"] = airflow_home()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
-os.environ["AIRFLOW_CONN_BENCH"] = "oracle://system:x@bench.example.com:1521?service_name=BENCH"
 
 import oracledb
 import psutil
@@ -60,6 +59,7 @@ CPU_PER_POLL_TARGET = f"< {CPU_PER_POLL_BUDGET_MS:g} (5% of a core, 1,000 trigge
 def record_status_reply() -> dict[str, Any]:
     """The OUT values one status call of a running export gets from the emulator."""
     with emulated_oracle() as oracle:
+        os.environ["AIRFLOW_CONN_BENCH"] = oracle.connection_uri("BENCH")
         db = oracle.database("BENCH")
         db.load_sample_hr()
         hook = DatapumpHook(oracle_conn_id="bench")

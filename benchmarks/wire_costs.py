@@ -36,7 +36,7 @@ def _report(label: str, samples: list[float]) -> None:
 
 
 def main(count: int) -> None:
-    with EmulatedOracle(transport="wire", route_dsns=False) as oracle:
+    with EmulatedOracle() as oracle:
         dsn = oracle.dsn()
         conn = oracledb.connect(user="system", password="oracle", dsn=dsn)
         cursor = conn.cursor()

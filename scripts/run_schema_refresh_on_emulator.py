@@ -45,8 +45,6 @@ def scratch_environment(home: Path) -> dict[str, str]:
         "AIRFLOW__CORE__UNIT_TEST_MODE": "True",
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "example_dags"),
         "AIRFLOW__DATAPUMP__POLL_INTERVAL": "0.1",
-        "AIRFLOW_CONN_ORACLE_SOURCE": f"oracle://system:{PASSWORD}@prod.example.com:1521?service_name=PROD",
-        "AIRFLOW_CONN_ORACLE_TARGET": f"oracle://system:{PASSWORD}@test.example.com:1521?service_name=TEST",
     }
 
 
@@ -59,10 +57,13 @@ def run_refresh() -> tuple[str, list[str]]:
     resetdb()  # the scratch database only: the environment points nowhere else
     with emulated_oracle(clock="wall") as oracle:
         prod, test = oracle.database("PROD"), oracle.database("TEST")
+        for conn_id, service in (("ORACLE_SOURCE", "PROD"), ("ORACLE_TARGET", "TEST")):
+            oracle.database(service).execute(f'ALTER USER system IDENTIFIED BY "{PASSWORD}"')
+            os.environ[f"AIRFLOW_CONN_{conn_id}"] = oracle.connection_uri(service, "system", PASSWORD)
         prod.load_sample_hr()
         test.execute(
             f'CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY "{PASSWORD}" '
-            "USING 'prod.example.com/PROD'"
+            f"USING '{oracle.dsn('PROD')}'"
         )
         run = _load_example().dag.test()
         lines = []

@@ -72,7 +72,7 @@ def wire_oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
     """The emulator behind its Oracle Net server, reached at its real address as SYSTEM, with HR."""
     from airflow_datapump.testing import EmulatedOracle  # after AIRFLOW_HOME is set above
 
-    with EmulatedOracle(transport="wire") as active:
+    with EmulatedOracle() as active:
         monkeypatch.setenv(
             "AIRFLOW_CONN_ORACLE_DEFAULT", active.connection_uri("FREEPDB1", "system", "oracle")
         )

@@ -60,10 +60,11 @@ def test_the_emulator_costs_the_same_per_row_per_job_and_per_reader() -> None:
 
 
 def test_streaming_a_file_moves_megabytes_per_round_trip_in_bounded_memory() -> None:
-    results = {m.what: m.value for m in load("transfer_costs").measure(megabytes=24, s3=False)}
+    results = {m.what: m.value for m in load("transfer_costs").measure(megabytes=64, s3=False)}
     for way in ("upload", "download"):
         assert results[f"file:// {way}: MB per round trip"] >= 1
-        assert results[f"file:// {way}: peak MB in Python"] < 4 * 8  # a few 8 MB chunks, not 24 MB x 2
+        # A few 8 MB chunks (the real driver copies a LOB bind into its packets), not 64 MB.
+        assert results[f"file:// {way}: peak MB in Python"] < 6 * 8
 
 
 def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:

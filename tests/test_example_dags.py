@@ -24,21 +24,17 @@ pytestmark = [
 
 @pytest.fixture
 def databases(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_ORACLE_SOURCE", "oracle://system:x@prod.example.com:1521?service_name=PROD"
-    )
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_ORACLE_TARGET", "oracle://system:x@test.example.com:1521?service_name=TEST"
-    )
     monkeypatch.setenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", "0.05")
     with emulated_oracle(clock="wall") as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", oracle.connection_uri("PROD"))
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", oracle.connection_uri("TEST"))
         prod, test = oracle.database("PROD"), oracle.database("TEST")
         prod.load_sample_hr()
         for db in (prod, test):
             db.set_job_rate(50_000_000)
         test.execute(
-            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY x "
-            "USING 'prod.example.com/PROD'"
+            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY oracle "
+            f"USING '{oracle.dsn('PROD')}'"
         )
         yield oracle
 
@@ -117,7 +113,6 @@ def test_the_quick_start_environment_is_its_own_whatever_was_set(
     """Every way Airflow could be pointed at a real database is replaced or removed, and the
     emulated connections' password is long enough for Airflow to mask it."""
     import runpy
-    from urllib.parse import urlsplit
 
     from airflow_datapump._compat import conf
 
@@ -140,10 +135,10 @@ def test_the_quick_start_environment_is_its_own_whatever_was_set(
     assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD" not in env
     assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET" not in env
     assert "AIRFLOW_VAR_DUMP_PASSWORD" not in env
-    assert "prod:1521" not in env["AIRFLOW_CONN_ORACLE_SOURCE"]
+    # The real connections are gone; the run names the emulator's server once it listens.
+    assert "AIRFLOW_CONN_ORACLE_SOURCE" not in env
     shortest = conf.getint("logging", "min_length_masked_secret", fallback=5)
-    for name in ("AIRFLOW_CONN_ORACLE_SOURCE", "AIRFLOW_CONN_ORACLE_TARGET"):
-        assert len(urlsplit(env[name]).password or "") > shortest
+    assert len(script["PASSWORD"]) > shortest
 
 
 def test_the_readme_quick_start_runs_in_a_scratch_airflow_of_its_own(tmp_path: Path) -> None:

@@ -29,11 +29,9 @@ EXPORT = {
 
 @pytest.fixture
 def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_ORACLE_DEFAULT", "oracle://system:x@db.example.com:1521?service_name=FREEPDB1"
-    )
     monkeypatch.setenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", "0.05")
     with emulated_oracle(clock="wall") as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri())
         handle = oracle.database("FREEPDB1")
         handle.load_sample_hr()
         handle.set_job_rate(50_000_000)

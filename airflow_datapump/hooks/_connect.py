@@ -15,6 +15,8 @@ from typing import Any
 
 import oracledb
 
+from airflow_datapump.exceptions import DatapumpError
+
 DEFAULT_DB_PORT = 1521
 _PASS_THROUGH = (
     "wallet_location",
@@ -80,3 +82,26 @@ def connect_params(conn: Any) -> ConnectParams:
             config[name] = extra.get(name)
     current_schema = schema if schema and service_name else None
     return ConnectParams(config, extra.get("module"), current_schema, bool(extra.get("thick_mode")))
+
+
+_THICK_MODE_REFUSALS = {
+    "DPI-1047": "python-oracledb found no Oracle Client libraries (DPI-1047). Install Oracle "
+    "Instant Client and set thick_mode_lib_dir, or drop thick_mode: thin mode needs no client.",
+    "DPY-2019": "this process already uses thin mode, and python-oracledb cannot switch a "
+    "process to thick mode after that (DPY-2019). Use one mode per process.",
+}
+
+
+def thick_mode_unavailable(error: BaseException, conn_id: str) -> DatapumpError | None:
+    """The provider's own error when thick mode was asked for and cannot be had.
+
+    python-oracledb's error (from ``init_oracle_client``) names a library or a driver mode
+    but not the setting that asked for thick mode; the user's fix is in the connection.
+    """
+    for code, why in _THICK_MODE_REFUSALS.items():
+        if code in str(error):
+            return DatapumpError(
+                f"thick_mode: true (connection {conn_id!r} extra, or the hook's thick_mode) is "
+                f"not usable here: {why}"
+            )
+    return None

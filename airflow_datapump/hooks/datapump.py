@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import oracledb
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
 from airflow_datapump.core import calls, cleanup, stamp
@@ -36,6 +37,7 @@ from airflow_datapump.exceptions import (
     TransientConnectionError,
 )
 from airflow_datapump.hooks import _pool, _runner
+from airflow_datapump.hooks._connect import thick_mode_unavailable
 from airflow_datapump.hooks._marks import MarksMixin, started, submit_call
 from airflow_datapump.hooks.cloud import CloudMixin
 from airflow_datapump.hooks.files import FilesMixin
@@ -66,7 +68,13 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
     def session(self) -> Any:
         """The hook's database session, opened once and reused until it fails or the hook closes."""
         if self._connection is None:
-            self._connection = self.get_conn()
+            try:
+                self._connection = self.get_conn()
+            except oracledb.DatabaseError as error:
+                unavailable = thick_mode_unavailable(error, self.oracle_conn_id)
+                if unavailable is None:
+                    raise
+                raise unavailable from error
         return self._connection
 
     def close(self) -> None:

@@ -1,25 +1,27 @@
-"""An emulated Oracle database under python-oracledb, for testing Data Pump DAGs offline.
+"""An emulated Oracle database served over Oracle Net, for testing Data Pump DAGs offline.
 
-Like moto for AWS: while the emulator is active, ``oracledb.connect``, ``connect_async`` and
-the pool constructors return emulated connections, so unchanged code (Airflow's
-``OracleHook.get_conn`` included) talks to it::
+Like moto for AWS, but at the wire: :class:`EmulatedOracle` starts an Oracle Net server on an
+ephemeral loopback port, and the real, unmodified python-oracledb (thin mode) and Airflow's
+``OracleHook`` connect to it with an ordinary DSN, user and password::
 
     from airflow_datapump.testing import emulated_oracle
 
     with emulated_oracle() as oracle:
         hr = oracle.database("FREEPDB1")
         hr.load_sample_hr()
-        ...  # run the code under test against dsn "localhost/FREEPDB1"
+        conn = oracledb.connect(user="hr", password="hr", dsn=oracle.dsn("FREEPDB1"))
+        ...
         hr.advance(60)  # move the emulated clock; running jobs progress
 
-It works as a decorator (``@emulated_oracle()``) and as the pytest fixture ``emulated_oracle``
-this package registers. The DSN's service name picks a database, created on first use.
-SYSTEM logs on with any password and is a DBA; other users must be created first.
+It works as a decorator (``@emulated_oracle()``, the function gets the emulator as its
+``oracle`` keyword argument) and as the pytest fixture ``emulated_oracle`` this package
+registers. The DSN's service name picks a database, created on first use. SYS and SYSTEM log
+on with :data:`ADMIN_PASSWORD` until a statement changes it; other users must be created first.
 
-State lives on disk, so other processes can share a database: :meth:`EmulatedOracle.env`
-gives the environment variables that activate the same emulator in a child process (for an
-Airflow worker or triggerer); ``airflow_datapump`` activates it on import when
-``AIRFLOW_DATAPUMP_EMULATOR`` names a state folder.
+State lives on disk and every process reaches the server by connecting to it:
+:meth:`EmulatedOracle.env` gives an ``AIRFLOW_CONN_...`` variable for an Airflow worker,
+triggerer or CLI started as a child process. ``python -m airflow_datapump.testing serve`` runs
+the same server on its own.
 
 See ``docs/emulator.md`` for what is emulated, what is not, and every known difference.
 """
@@ -28,31 +30,25 @@ from __future__ import annotations
 
 import atexit
 import functools
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from airflow_datapump.testing._backend.engine import DEFAULT_ADMIN_PASSWORD, Backend
-from airflow_datapump.testing._driver.patching import EmulatorPatch
 from airflow_datapump.testing._net.server import WireServer
-from airflow_datapump.testing._wire_route import DsnRoute
 from airflow_datapump.testing.handle import DatabaseHandle
 
-ENV_STATE = "AIRFLOW_DATAPUMP_EMULATOR"
-ENV_CLOCK = "AIRFLOW_DATAPUMP_EMULATOR_CLOCK"
-ENV_TRANSPORT = "AIRFLOW_DATAPUMP_EMULATOR_TRANSPORT"
-TRANSPORTS = ("patch", "wire")
+#: The password of SYS and SYSTEM in a new emulated database.
+ADMIN_PASSWORD = DEFAULT_ADMIN_PASSWORD
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
-    "ENV_CLOCK",
-    "ENV_STATE",
-    "ENV_TRANSPORT",
+    "ADMIN_PASSWORD",
     "DatabaseHandle",
     "EmulatedOracle",
     "emulated_oracle",
@@ -60,18 +56,14 @@ __all__ = [
 
 
 class EmulatedOracle:
-    """One emulator: a state folder with its databases, and the patch that routes the driver.
+    """One emulator: a state folder with its databases, and the Oracle Net server serving them.
 
     :param state_dir: where the databases live; a new temporary folder (removed on stop)
         when None.
     :param clock: ``manual`` (default): time stands still until a test advances it;
         ``wall``: time follows the real clock, for several processes sharing a database.
-    :param transport: ``patch`` (default; the environment variable
-        ``AIRFLOW_DATAPUMP_EMULATOR_TRANSPORT`` can change the default): python-oracledb's entry
-        points return emulated objects. ``wire``: an Oracle Net server on ``host``:``port``
-        (port 0, the default, picks a free one) serves the real, unmodified driver; while
-        started, DSNs given to ``oracledb.connect`` and friends in this process are routed to
-        it unless ``route_dsns`` is False.
+    :param host: the address the server listens on (default ``127.0.0.1``, loopback only).
+    :param port: the port (default 0: a free one, see :attr:`port` once started).
     """
 
     def __init__(
@@ -79,29 +71,17 @@ class EmulatedOracle:
         state_dir: str | Path | None = None,
         *,
         clock: str = "manual",
-        transport: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        route_dsns: bool = True,
     ) -> None:
-        chosen = transport or os.environ.get(ENV_TRANSPORT) or "patch"
-        if chosen not in TRANSPORTS:
-            raise ValueError(f"transport {chosen!r}: expected one of {', '.join(TRANSPORTS)}")
-        self.transport = chosen
         self._owned = state_dir is None
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="oracle-emulator-"))
         self.backend = Backend(self.state_dir, clock=clock)
-        self._patch = EmulatorPatch(self.backend)
         self._address = (host, port)
-        self._route_dsns = route_dsns
         self.server: WireServer | None = None
-        self._route: DsnRoute | None = None
         _register_packages()
 
     def start(self) -> EmulatedOracle:
-        if self.transport == "patch":
-            self._patch.start()
-            return self
         if self.server is None:
             self.server = WireServer(
                 self.backend,
@@ -114,54 +94,56 @@ class EmulatedOracle:
             # Connections still open when the interpreter exits close themselves during
             # finalisation, when the server's threads can no longer answer: stop it first.
             atexit.register(self.server.stop)
-            if self._route_dsns:
-                self._route = DsnRoute(self.server.host, self.server.port, DEFAULT_ADMIN_PASSWORD)
-                self._route.start()
         return self
 
     def stop(self) -> None:
-        if self.transport == "wire":
-            if self._route is not None:
-                self._route.stop()
-            if self.server is not None:
-                self.server.stop()
-                atexit.unregister(self.server.stop)
-            self.server, self._route = None, None
-        else:
-            self._patch.stop()
-        if not self._patch.active:
-            self.backend.shutdown()
-            if self._owned:
-                shutil.rmtree(self.state_dir, ignore_errors=True)
+        if self.server is not None:
+            self.server.stop()
+            atexit.unregister(self.server.stop)
+            self.server = None
+        self.backend.shutdown()
+        if self._owned:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
 
     @property
     def host(self) -> str:
-        """The server's address (wire transport, once started)."""
+        """The server's address (once started)."""
         return str(self._server().host)
 
     @property
     def port(self) -> int:
+        """The server's port (once started; the one picked when 0 was asked for)."""
         return int(self._server().port)
 
     def dsn(self, service: str = "FREEPDB1") -> str:
-        """An Easy Connect string that reaches ``service`` on the server (wire transport)."""
+        """An Easy Connect string, ``host:port/SERVICE``, that reaches ``service``."""
         return self._server().dsn(service.upper())
 
     def connection_uri(
-        self, service: str = "FREEPDB1", user: str = "system", password: str = "oracle"
+        self, service: str = "FREEPDB1", user: str = "system", password: str = ADMIN_PASSWORD
     ) -> str:
-        """An Airflow ``oracle://`` connection URI for ``user`` on ``service`` (wire transport)."""
-        from urllib.parse import quote
-
+        """An Airflow ``oracle://`` connection URI for ``user`` on ``service``."""
         server = self._server()
         return (
             f"oracle://{quote(user, safe='')}:{quote(password, safe='')}@{server.host}:{server.port}"
             f"?service_name={quote(service.upper(), safe='')}"
         )
 
+    def env(
+        self,
+        conn_id: str = "oracle_default",
+        *,
+        service: str = "FREEPDB1",
+        user: str = "system",
+        password: str = ADMIN_PASSWORD,
+    ) -> dict[str, str]:
+        """The environment variable that gives a child process an Airflow connection to the
+        server (``AIRFLOW_CONN_<CONN_ID>``): the child needs nothing else to share the database."""
+        return {f"AIRFLOW_CONN_{conn_id.upper()}": self.connection_uri(service, user, password)}
+
     def _server(self) -> WireServer:
         if self.server is None:
-            raise RuntimeError("the Oracle Net server runs only with transport='wire', once started")
+            raise RuntimeError("the emulator's Oracle Net server is not running: call start() first")
         return self.server
 
     def __enter__(self) -> EmulatedOracle:
@@ -179,10 +161,6 @@ class EmulatedOracle:
         """The emulated database a DSN naming ``service`` reaches (created on first use)."""
         return DatabaseHandle(self.backend, self.backend.database(service.upper()))
 
-    def env(self) -> dict[str, str]:
-        """Environment variables that activate this emulator in a child process."""
-        return {ENV_STATE: str(self.state_dir), ENV_CLOCK: self.backend.clock}
-
     def reset(self) -> None:
         """Forget every database: the next connection starts from a new one."""
         self.backend.shutdown()
@@ -191,7 +169,7 @@ class EmulatedOracle:
 
 
 def emulated_oracle(state_dir: str | Path | None = None, *, clock: str = "manual") -> _Activation:
-    """Activate an emulator: ``with emulated_oracle() as oracle:`` or ``@emulated_oracle()``."""
+    """Start an emulator: ``with emulated_oracle() as oracle:`` or ``@emulated_oracle()``."""
     return _Activation(state_dir, clock)
 
 
@@ -210,26 +188,14 @@ class _Activation:
         self._oracle = None
 
     def __call__(self, func: F) -> F:
+        """The decorated function runs with a started emulator as its ``oracle`` argument."""
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with EmulatedOracle(self._args[0], clock=self._args[1]):
-                return func(*args, **kwargs)
+            with EmulatedOracle(self._args[0], clock=self._args[1]) as oracle:
+                return func(*args, oracle=oracle, **kwargs)
 
         return wrapper  # type: ignore[return-value]
-
-
-def activate_from_environment() -> EmulatedOracle | None:
-    """Start the emulator a parent process described in the environment, if any."""
-    state = os.environ.get(ENV_STATE)
-    if not state:
-        return None
-    global _FROM_ENVIRONMENT
-    if _FROM_ENVIRONMENT is None:
-        _FROM_ENVIRONMENT = EmulatedOracle(state, clock=os.environ.get(ENV_CLOCK, "wall")).start()
-    return _FROM_ENVIRONMENT
-
-
-_FROM_ENVIRONMENT: EmulatedOracle | None = None
 
 
 def _register_packages() -> None:

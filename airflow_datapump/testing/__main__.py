@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(host: str, port: int, state: Path | None, clock: str) -> int:
     from airflow_datapump.testing import EmulatedOracle
 
-    oracle = EmulatedOracle(state, clock=clock, transport="wire", host=host, port=port, route_dsns=False)
+    if state is not None:
+        state.mkdir(parents=True, exist_ok=True)  # a new folder is a new set of databases
+    oracle = EmulatedOracle(state, clock=clock, host=host, port=port)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with oracle:

@@ -193,7 +193,7 @@ class EmulatorBackend:
     name = "emulator"
 
     def __init__(self) -> None:
-        from airflow_datapump.testing import EmulatedOracle
+        from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle
 
         self.oracle = EmulatedOracle().start()
         self.db = self.oracle.database("FREEPDB1")
@@ -205,13 +205,13 @@ class EmulatorBackend:
         self.link = f"{self.prefix}_LOOP"
         self.poll_interval = 0.05
         self.conn_id = "datapump_emulated"
-        os.environ["AIRFLOW_CONN_DATAPUMP_EMULATED"] = "oracle://system:x@emulated:1521?service_name=FREEPDB1"
+        os.environ["AIRFLOW_CONN_DATAPUMP_EMULATED"] = self.oracle.connection_uri()
         self.db.create_directory(
             self.second_directory, self.db.directory_path().parent / "copy", grant_to=["SYSTEM"]
         )
         self.db.execute(
             f"CREATE PUBLIC DATABASE LINK {self.link} "
-            "CONNECT TO system IDENTIFIED BY x USING 'emulated/FREEPDB1'"
+            f"CONNECT TO system IDENTIFIED BY {ADMIN_PASSWORD} USING '{self.oracle.dsn()}'"
         )
         self.db.create_user(self.schema, "pw")
         for table, (columns, rows) in SAMPLE.items():

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import oracledb
 
-from airflow_datapump.testing import emulated_oracle
+from airflow_datapump.testing import ADMIN_PASSWORD, emulated_oracle
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -32,7 +32,10 @@ def test_the_checked_in_expectation_is_what_the_emulator_enforces() -> None:
 def test_reading_the_dictionary_finds_no_difference_on_the_emulator() -> None:
     """The database-reading path of the script, proved on the emulator's ALL_ARGUMENTS."""
     drift = script()
-    with emulated_oracle(), oracledb.connect(user="system", password="x", dsn="localhost/FREEPDB1") as conn:
+    with (
+        emulated_oracle() as oracle,
+        oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn,
+    ):
         live = drift.live_catalog(conn)
     assert live == drift.emulator_catalog()
     assert drift.differences(live, drift.emulator_catalog()) == []

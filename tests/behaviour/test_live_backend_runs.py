@@ -1,8 +1,8 @@
 """The live run's own machinery (set-up, the disposable check, clean-up), exercised for real.
 
-No Oracle database is reachable here, so the live run is pointed at an emulated database in
-a child process: it activates the emulator through its environment variable, exactly as a
-worker would, and the behaviour tests then run in their "live" form against it.
+No Oracle database is reachable here, so the live run, in a child process, is pointed at the
+emulator's Oracle Net server with an ordinary DSN, exactly as at a real database, and the
+behaviour tests then run in their "live" form against it.
 """
 
 from __future__ import annotations
@@ -10,25 +10,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from airflow_datapump.testing import EmulatedOracle
+from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_live_run_sets_up_runs_and_cleans_up(tmp_path: Path) -> None:
-    oracle = EmulatedOracle(tmp_path / "state", clock="wall")
+@pytest.fixture
+def oracle(tmp_path: Path) -> Iterator[EmulatedOracle]:
+    """The emulator's server, which the child pytest reaches as a live Oracle."""
+    with EmulatedOracle(tmp_path / "state", clock="wall") as server:
+        yield server
+
+
+def test_the_live_run_sets_up_runs_and_cleans_up(oracle: EmulatedOracle, tmp_path: Path) -> None:
     database = oracle.database("CITESTDB")  # a name that looks disposable
     database.set_job_rate(100_000_000)
     copies = tmp_path / "copies"
     copies.mkdir()  # the server folder under the second directory object, made by the DBA
     env = {
         **os.environ,
-        **oracle.env(),
-        "AIRFLOW_DATAPUMP_LIVE_DSN": "system/manager@db.example.com:1521/CITESTDB",
+        "AIRFLOW_DATAPUMP_LIVE_DSN": f"system/{ADMIN_PASSWORD}@{oracle.dsn('CITESTDB')}",
         "AIRFLOW_DATAPUMP_LIVE_SECOND_DIRECTORY_PATH": str(copies),
     }
     done = subprocess.run(
@@ -67,13 +73,11 @@ def test_the_live_run_sets_up_runs_and_cleans_up(tmp_path: Path) -> None:
         assert not [p.name for p in folder.iterdir() if p.name.upper().startswith("DPT")]
 
 
-def test_a_database_that_does_not_look_disposable_is_refused(tmp_path: Path) -> None:
-    oracle = EmulatedOracle(tmp_path / "state", clock="wall")
+def test_a_database_that_does_not_look_disposable_is_refused(oracle: EmulatedOracle) -> None:
     oracle.database("PRODDB")
     env = {
         **os.environ,
-        **oracle.env(),
-        "AIRFLOW_DATAPUMP_LIVE_DSN": "system/manager@db.example.com:1521/PRODDB",
+        "AIRFLOW_DATAPUMP_LIVE_DSN": f"system/{ADMIN_PASSWORD}@{oracle.dsn('PRODDB')}",
     }
     env.pop("AIRFLOW_DATAPUMP_LIVE_FORCE", None)
     test = str(Path(__file__).parent / "test_behaviour_jobs.py") + "::test_a_failed_submit_leaves_no_job"

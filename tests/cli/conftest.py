@@ -13,9 +13,9 @@ import pytest
 import airflow_datapump.cli.actions  # noqa: F401  (Airflow logs its configuration on first import)
 from airflow_datapump.cli.main import main
 from airflow_datapump.testing import DatabaseHandle
-from tests.hooks.conftest import CONN, db, oracle
+from tests.hooks.conftest import PASSWORD, db, oracle
 
-__all__ = ["CONN", "Result", "db", "live_db", "oracle", "run"]
+__all__ = ["PASSWORD", "Result", "db", "live_db", "oracle", "run"]
 
 
 @dataclass

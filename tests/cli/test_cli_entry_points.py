@@ -17,7 +17,7 @@ from airflow_datapump import cli
 from airflow_datapump.cli.commands import ALL, Group
 from airflow_datapump.get_provider_info import get_provider_info
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
-from tests.cli.conftest import CONN, Result
+from tests.cli.conftest import PASSWORD, Result
 
 Run = Callable[..., Result]
 
@@ -141,10 +141,9 @@ def _scripts() -> Path:
 def _env(oracle: EmulatedOracle, tmp_path: Path) -> dict[str, str]:
     return {
         **os.environ,
-        **oracle.env(),
+        **oracle.env(password=PASSWORD),
         "AIRFLOW_HOME": str(tmp_path),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW_CONN_ORACLE_DEFAULT": CONN,
     }
 
 
@@ -152,7 +151,7 @@ def _env(oracle: EmulatedOracle, tmp_path: Path) -> dict[str, str]:
 def test_the_console_script_in_a_subprocess(
     oracle: EmulatedOracle, live_db: DatabaseHandle, tmp_path: Path
 ) -> None:
-    env = {**_env(oracle, tmp_path), "DATAPUMP_PASSWORD": "any"}
+    env = {**_env(oracle, tmp_path), "DATAPUMP_PASSWORD": PASSWORD}
     del env["AIRFLOW_CONN_ORACLE_DEFAULT"]
     command = [
         str(_scripts() / "airflow-datapump"),
@@ -161,7 +160,7 @@ def test_the_console_script_in_a_subprocess(
         "DUMPFILE=sub.dmp",
         "JOB_NAME=EXP_SUB",
         "--dsn",
-        "localhost/FREEPDB1",
+        oracle.dsn(),
         "--user",
         "system",
         "--wait",

@@ -65,7 +65,7 @@ def test_copy_pulls_dump_files_over_a_database_link(
     target.execute(
         "CREATE PUBLIC DATABASE LINK prod CONNECT TO system IDENTIFIED BY x USING 'localhost/FREEPDB1'"
     )
-    monkeypatch.setenv("AIRFLOW_CONN_TARGET", "oracle://system:x@db2.example.com:1521?service_name=TESTPDB")
+    monkeypatch.setenv("AIRFLOW_CONN_TARGET", oracle.connection_uri("TESTPDB"))
     result = run("copy", "hr_01.dmp", "--link", "PROD", "--conn-id", "target")
     assert result.code == 0
     source = exported.directory_path() / "hr_01.dmp"
@@ -116,13 +116,15 @@ def test_request_status_from_stdin_with_its_types(
 
 
 def test_request_uses_its_own_connection_and_never_prints_the_password(
-    db: DatabaseHandle, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    oracle: EmulatedOracle, db: DatabaseHandle, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("AIRFLOW_CONN_ORACLE_DEFAULT")
+    db.execute('ALTER USER system IDENTIFIED BY "Pw-in-file"')
     connection = {
         "username": "system",
         "password": "Pw-in-file",
-        "hostname": "db.example.com",
+        "hostname": oracle.host,
+        "port": oracle.port,
         "database": "FREEPDB1",
     }
     body = {
@@ -157,13 +159,13 @@ def test_a_bad_request_is_bad_usage_before_anything_runs(
     assert db.counters().get("sessions", 0) == 0
 
 
-def test_bad_usage_exits_3(db: DatabaseHandle, run: Run, tmp_path: Path) -> None:
+def test_bad_usage_exits_3(oracle: EmulatedOracle, db: DatabaseHandle, run: Run, tmp_path: Path) -> None:
     assert run("export", "--no-such-option").code == 3
     assert run("no-such-command").code == 3
     spec_error = run("export", "SCHEMAS=HR", "COMPRESSION=SOMETIMES")
     assert (spec_error.code, "COMPRESSION" in spec_error.err) == (3, True)
     assert run("request", str(tmp_path / "missing.json")).code == 3
-    assert run("status", "X", "--conn-id", "a", "--dsn", "localhost/FREEPDB1").code == 3
+    assert run("status", "X", "--conn-id", "a", "--dsn", oracle.dsn()).code == 3
 
 
 def test_cannot_connect_exits_4(db: DatabaseHandle, run: Run) -> None:
@@ -175,17 +177,21 @@ def test_cannot_connect_exits_4(db: DatabaseHandle, run: Run) -> None:
 
 
 def test_connection_options_dsn_and_user_host_database(
-    db: DatabaseHandle, run: Run, monkeypatch: pytest.MonkeyPatch
+    oracle: EmulatedOracle, db: DatabaseHandle, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("AIRFLOW_CONN_ORACLE_DEFAULT")
     monkeypatch.setenv("DATAPUMP_PASSWORD", "from-env")
-    assert run("jobs", "--dsn", "localhost:1521/FREEPDB1", "--user", "system").code == 0
-    assert run("jobs", "--user", "system", "--host", "db.example.com", "--database", "FREEPDB1").code == 0
+    db.execute('ALTER USER system IDENTIFIED BY "from-env"')
+    assert run("jobs", "--dsn", oracle.dsn(), "--user", "system").code == 0
+    address = ("--host", oracle.host, "--port", str(oracle.port), "--database", "FREEPDB1")
+    assert run("jobs", "--user", "system", *address).code == 0
     monkeypatch.delenv("DATAPUMP_PASSWORD")
+    db.execute('ALTER USER system IDENTIFIED BY "typed"')
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "typed")
-    prompted = run("jobs", "--dsn", "localhost/FREEPDB1", "--user", "system")
+    prompted = run("jobs", "--dsn", oracle.dsn(), "--user", "system")
     assert (prompted.code, "warning" in prompted.err) == (0, False)
-    on_line = run("jobs", "--dsn", "localhost/FREEPDB1", "--user", "system", "--password", "visible")
+    db.execute('ALTER USER system IDENTIFIED BY "visible"')
+    on_line = run("jobs", "--dsn", oracle.dsn(), "--user", "system", "--password", "visible")
     assert on_line.code == 0
     assert "warning: a password on the command line can be read by other users" in on_line.err
     assert "visible" not in on_line.out + on_line.err

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from airflow_datapump.testing import EmulatedOracle
+from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -159,29 +159,30 @@ class Postgres:
 class EmulatorAccess:
     """How Airflow's processes reach the emulator: the seam between the stack and the emulator.
 
-    This one activates the emulator inside each process through its environment
-    (``EmulatedOracle.env()``); the DSN's host is never contacted, its service name picks the
-    database.
+    The emulator's Oracle Net server runs in the test process; every Airflow process reaches
+    it as it would reach Oracle, through ordinary connections to its host and port (the real
+    driver, thin mode). Nothing is activated inside those processes.
     """
 
     def __init__(self, state_dir: Path) -> None:
         self.oracle = EmulatedOracle(state_dir, clock="wall")
 
     def start(self, logs: Path) -> None:
-        """Nothing to start: each process activates the emulator when it imports the provider."""
+        """Start the server (the processes' connections name its address)."""
+        self.oracle.start()
 
     def env(self) -> dict[str, str]:
-        return self.oracle.env()
+        return {}
 
     def connection_uri(self, service: str) -> str:
-        return f"oracle://system:e2e_password@{service.lower()}.example.com:1521?service_name={service}"
+        return self.oracle.connection_uri(service, "system", ADMIN_PASSWORD)
 
     def link_using(self, service: str) -> str:
         """The USING string of a database link to ``service``."""
-        return f"{service.lower()}.example.com/{service}"
+        return self.oracle.dsn(service)
 
     def stop(self) -> None:
-        self.oracle.backend.shutdown()
+        self.oracle.stop()
 
 
 class Airflow:
@@ -292,13 +293,15 @@ def stack(workdir: Path, poll_interval: float) -> Iterator[tuple[Airflow, Emulat
     """Start PostgreSQL, the emulator and Airflow; stop them all, whatever happens."""
     postgres = Postgres()
     emulator = EmulatorAccess(workdir / "emulator")
-    airflow = Airflow(workdir / "airflow", postgres.url, emulator, poll_interval)
+    emulator.start(workdir)  # first: the connections Airflow is given name the server's port
+    airflow: Airflow | None = None
     try:
+        airflow = Airflow(workdir / "airflow", postgres.url, emulator, poll_interval)
         postgres.start(airflow.logs)
-        emulator.start(airflow.logs)
         airflow.start_all()
         yield airflow, emulator
     finally:
-        airflow.stop_all()
+        if airflow is not None:
+            airflow.stop_all()
         emulator.stop()
         postgres.stop()

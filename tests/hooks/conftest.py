@@ -11,14 +11,15 @@ from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import Verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from tests.emulator_access import admin_uri
 
-CONN = "oracle://system:system-secret@db.example.com:1521?service_name=FREEPDB1"
+PASSWORD = "system-secret"
 
 
 @pytest.fixture
 def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
     with emulated_oracle() as active:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(active, PASSWORD))
         yield active
 
 

@@ -20,16 +20,12 @@ COPY = {"link": "PROD_LINK", "source_directory": "DATA_PUMP_DIR", "destination_d
 
 @pytest.fixture
 def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_ORACLE_SOURCE", "oracle://system:x@prod.example.com:1521?service_name=PROD"
-    )
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_ORACLE_TARGET", "oracle://system:x@test.example.com:1521?service_name=TEST"
-    )
     with emulated_oracle() as active:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", active.connection_uri("PROD"))
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", active.connection_uri("TEST"))
         active.database("TEST").execute(
-            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY x "
-            "USING 'prod.example.com/PROD'"
+            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY oracle "
+            f"USING '{active.dsn('PROD')}'"
         )
         yield active
 

@@ -7,11 +7,13 @@ import datetime as dt
 import logging
 from typing import Any
 
+import oracledb
 import pytest
 
 from airflow_datapump import JobSpec, SpecError
 from airflow_datapump.core.status import JobState, JobStatus, Outcome, Verdict
 from airflow_datapump.exceptions import (
+    DatapumpError,
     InvalidArgumentError,
     JobExistsError,
     JobNotFoundError,
@@ -153,17 +155,17 @@ def test_orphans_are_listed_first_then_dropped(db: DatabaseHandle, hook: Datapum
     assert hook.list_jobs() == []
 
 
-def _hr_hook(db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch) -> DatapumpHook:
-    monkeypatch.setenv("AIRFLOW_CONN_HR_CONN", "oracle://hr:hr@db.example.com:1521?service_name=FREEPDB1")
+def _hr_hook(oracle: EmulatedOracle, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch) -> DatapumpHook:
+    monkeypatch.setenv("AIRFLOW_CONN_HR_CONN", oracle.connection_uri(user="hr", password="hr"))
     db.execute("GRANT READ, WRITE ON DIRECTORY data_pump_dir TO hr")
     return DatapumpHook(oracle_conn_id="hr_conn")
 
 
 def test_cleanup_on_a_dba_connection_leaves_another_users_stopped_job(
-    db: DatabaseHandle, hook: DatapumpHook, monkeypatch: pytest.MonkeyPatch
+    oracle: EmulatedOracle, db: DatabaseHandle, hook: DatapumpHook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """HR stopped its job on purpose, to restart it: SYSTEM's clean-up must not drop it."""
-    hr = _hr_hook(db, monkeypatch)
+    hr = _hr_hook(oracle, db, monkeypatch)
     own = hr.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["own.dmp"], job_name="OWN"))
     hr.stop(own.job_name, own.owner, immediate=True, keep_master=True)
     mine = hook.submit(EXPORT_HR)
@@ -203,9 +205,9 @@ def test_cleanup_needs_a_threshold_to_drop_anything(hook: DatapumpHook) -> None:
 
 
 def test_cleanup_without_the_catalog_views_drops_nothing(
-    db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+    oracle: EmulatedOracle, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hr = _hr_hook(db, monkeypatch)
+    hr = _hr_hook(oracle, db, monkeypatch)
     own = hr.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["own.dmp"], job_name="OWN"))
     hr.stop(own.job_name, own.owner, immediate=True)
     db.advance(7 * 86400)
@@ -217,9 +219,9 @@ def test_cleanup_without_the_catalog_views_drops_nothing(
 
 
 def test_list_jobs_falls_back_to_user_datapump_jobs(
-    oracle: object, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+    oracle: EmulatedOracle, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_HR_CONN", "oracle://hr:hr@db.example.com:1521?service_name=FREEPDB1")
+    monkeypatch.setenv("AIRFLOW_CONN_HR_CONN", oracle.connection_uri(user="hr", password="hr"))
     db.execute("GRANT READ, WRITE ON DIRECTORY data_pump_dir TO hr")
     hr = DatapumpHook(oracle_conn_id="hr_conn")
     hr.submit(JobSpec("EXPORT", "SCHEMA", dump_files=["own.dmp"], job_name="OWN"))  # HR may export itself
@@ -278,7 +280,7 @@ def test_copy_dump_files_between_databases(
     )
     hook.submit(EXPORT_HR)
     db.advance(3600)
-    monkeypatch.setenv("AIRFLOW_CONN_TARGET", "oracle://system:x@db2.example.com:1521?service_name=TESTPDB")
+    monkeypatch.setenv("AIRFLOW_CONN_TARGET", oracle.connection_uri("TESTPDB"))
     copier = DatapumpHook(oracle_conn_id="target")
     copier.copy_files(
         ["hr_01.dmp"],
@@ -345,10 +347,19 @@ def test_async_status_reuses_pooled_sessions(db: DatabaseHandle, hook: DatapumpH
     assert db.jobs() == []
 
 
-def test_thick_mode_falls_back_to_threads_for_async(db: DatabaseHandle) -> None:
+def test_thick_mode_without_an_oracle_client_is_a_clear_error(db: DatabaseHandle) -> None:
+    """The real driver finds no Oracle Client here (DPI-1047), and once a thin connection
+    exists it refuses thick mode (DPY-2019): either way the error names the setting, on the
+    sync path and on the async one (which runs thick mode in a thread)."""
     thick = DatapumpHook(thick_mode=True)
-    ref = thick.submit(EXPORT_HR)
-    assert asyncio.run(thick.async_status(ref)).state is JobState.EXECUTING
+    with pytest.raises(DatapumpError, match=r"thick_mode: true \(connection 'oracle_default'") as caught:
+        thick.submit(EXPORT_HR)
+    assert "DPI-1047" in str(caught.value) or "DPY-2019" in str(caught.value)
+    assert isinstance(caught.value.__cause__, oracledb.DatabaseError)
+    ref = DatapumpHook().submit(EXPORT_HR)
+    with pytest.raises(DatapumpError, match=r"thick_mode: true .*\(DPY-2019\)"):
+        asyncio.run(thick.async_status(ref))
+    assert db.jobs()[0]["state"] == "EXECUTING"  # nothing reached the database in thick mode
     thick.close()
 
 
@@ -399,7 +410,7 @@ def test_precheck_names_a_dump_too_new_for_the_database(
     (old.directory_path() / "hr_01.dmp").write_bytes((db.directory_path() / "hr_01.dmp").read_bytes())
     import os
 
-    os.environ["AIRFLOW_CONN_OLD"] = "oracle://system:x@old.example.com:1521?service_name=OLDDB"
+    os.environ["AIRFLOW_CONN_OLD"] = oracle.connection_uri("OLDDB")
     on_old = DatapumpHook(oracle_conn_id="old")
     problems = on_old.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["hr_%U.dmp"]))
     assert problems == [

@@ -68,17 +68,28 @@ def test_each_data_round_trip_carries_at_least_a_megabyte(
     assert 24 * MB / db.counters()["round_trips"] >= MB
 
 
+def _upload_peak(hook: DatapumpHook, db: DatabaseHandle, target: Path, size: int) -> int:
+    _put(db, {"big.dmp": size})
+    target.mkdir()
+    tracemalloc.start()
+    try:
+        hook.upload_dump_files("DATA_PUMP_DIR", ["big.dmp"], target.as_uri(), chunk_bytes=2 * MB)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_memory_stays_near_one_chunk_whatever_the_file_size(
     hook: DatapumpHook, db: DatabaseHandle, tmp_path: Path
 ) -> None:
-    _put(db, {"big.dmp": 32 * MB})
-    tracemalloc.start()
-    try:
-        hook.upload_dump_files("DATA_PUMP_DIR", ["big.dmp"], tmp_path.as_uri(), chunk_bytes=2 * MB)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 12 * MB, peak  # a few copies of one 2 MB chunk, not the 32 MB file
+    """A file four times larger needs no more memory: the peak is set by the 2 MB chunk.
+
+    Compared as a ratio because the emulator's server runs in this process and tracemalloc
+    counts its buffers too (a few per chunk, freed once the driver lets the LOB go)."""
+    small = _upload_peak(hook, db, tmp_path / "small", 8 * MB)
+    large = _upload_peak(hook, db, tmp_path / "large", 32 * MB)
+    assert large < small * 1.25 + MB, (small, large)
+    assert large < 16 * MB, large  # a few copies of one chunk on each side, not the 32 MB file
 
 
 def test_an_interrupted_upload_resumes_at_the_member_it_stopped_at(

@@ -28,20 +28,15 @@ FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/
 
 
 def _dsn(oracle: EmulatedOracle, service: str) -> str:
-    """The server's real address; the ``patch`` transport has no server and reads only the service."""
-    return oracle.dsn(service) if oracle.transport == "wire" else f"localhost:1521/{service}"
+    """The server's real address for ``service``."""
+    return oracle.dsn(service)
 
 
 @pytest.fixture
 def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
     with emulated_oracle() as active:
         for service in ("PROD", "TEST"):
-            uri = (
-                active.connection_uri(service)
-                if active.transport == "wire"
-                else f"oracle://system:oracle@localhost:1521?service_name={service}"
-            )
-            monkeypatch.setenv(f"AIRFLOW_CONN_ORACLE_{service}", uri)
+            monkeypatch.setenv(f"AIRFLOW_CONN_ORACLE_{service}", active.connection_uri(service))
         yield active
 
 

@@ -28,7 +28,7 @@ SETUP = (
 
 @pytest.fixture(scope="module")
 def oracle() -> Iterator[EmulatedOracle]:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         yield emulator
 
 

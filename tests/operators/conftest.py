@@ -15,14 +15,15 @@ import pytest
 from airflow_datapump.hooks import _pool
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from airflow_datapump.triggers.datapump import JobTrigger
+from tests.emulator_access import admin_uri
 
-CONN = "oracle://system:op-secret@db.example.com:1521?service_name=FREEPDB1"
+PASSWORD = "op-secret"
 
 
 @pytest.fixture
 def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
     with emulated_oracle() as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(oracle, PASSWORD))
         handle = oracle.database("FREEPDB1")
         handle.load_sample_hr()
         handle.set_job_rate(10_000_000)

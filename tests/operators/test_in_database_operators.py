@@ -14,16 +14,14 @@ from airflow_datapump import SpecError
 from airflow_datapump.operators import DbmsCloudTransferOperator, RdsS3TransferOperator
 from airflow_datapump.testing import EmulatedOracle, emulated_oracle
 
-PROD = "oracle://system:x@prod.example.com:1521?service_name=PROD"
-TEST = "oracle://system:x@test.example.com:1521?service_name=TEST"
 FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/refresh"
 
 
 @pytest.fixture
 def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", PROD)
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", TEST)
     with emulated_oracle() as active:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", active.connection_uri("PROD"))
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", active.connection_uri("TEST"))
         yield active
 
 

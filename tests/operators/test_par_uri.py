@@ -35,12 +35,7 @@ def test_the_token_of_a_par_uri_is_found_and_redacted() -> None:
 def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
     monkeypatch.setenv("AIRFLOW_VAR_DUMP_PAR_URI", PAR)  # from the environment: not in the metadata DB
     with emulated_oracle(clock="wall") as oracle:
-        uri = (
-            oracle.connection_uri("FREEPDB1")
-            if oracle.transport == "wire"
-            else "oracle://system:oracle@localhost:1521?service_name=FREEPDB1"
-        )
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", uri)
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1"))
         handle = oracle.database("FREEPDB1")
         handle.enable_package("DBMS_CLOUD")
         for number in (1, 2):

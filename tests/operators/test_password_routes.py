@@ -27,6 +27,7 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from airflow_datapump.triggers.datapump import JobTrigger
+from tests.emulator_access import admin_uri
 from tests.operators.conftest import load_dag_file
 
 DAGS = Path(__file__).parent / "dags"
@@ -35,14 +36,11 @@ ENCRYPT = {"ENCRYPTION_MODE": "PASSWORD"}
 
 @pytest.fixture
 def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_ORACLE_DEFAULT",
-        "oracle://system:op-Zt5Kq8Wn3Hc@db.example.com:1521?service_name=FREEPDB1",
-    )
     monkeypatch.setenv("AIRFLOW__DATAPUMP__POLL_INTERVAL", "0.05")
     for name in ("kwarg_tpl", "tpl", "var"):  # Variables from the environment: not in the metadata DB
         monkeypatch.setenv(f"AIRFLOW_VAR_DP_PW_{name.upper()}", f"dp-{name}-Qx7Lm2Vr9Tk4")
     with emulated_oracle(clock="wall") as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(oracle, "op-Zt5Kq8Wn3Hc"))
         handle = oracle.database("FREEPDB1")
         handle.load_sample_hr()
         handle.set_job_rate(50_000_000)

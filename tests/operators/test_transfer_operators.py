@@ -22,21 +22,18 @@ from airflow_datapump.operators import (
 )
 from airflow_datapump.testing import EmulatedOracle, emulated_oracle
 
-PROD = "oracle://system:x@prod.example.com:1521?service_name=PROD"
-TEST = "oracle://system:x@test.example.com:1521?service_name=TEST"
-
 
 @pytest.fixture
 def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", PROD)
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", TEST)
     with emulated_oracle() as active:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_SOURCE", active.connection_uri("PROD"))
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_TARGET", active.connection_uri("TEST"))
         prod = active.database("PROD")
         prod.load_sample_hr()
         prod.set_job_rate(10_000_000)
         active.database("TEST").execute(
-            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY x "
-            "USING 'prod.example.com/PROD'"
+            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY oracle "
+            f"USING '{active.dsn('PROD')}'"
         )
         yield active
 

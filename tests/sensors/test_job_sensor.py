@@ -29,8 +29,8 @@ CONTROL = (
 
 @pytest.fixture
 def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", "oracle://system:x@db:1521?service_name=FREEPDB1")
     with emulated_oracle() as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri())
         handle = oracle.database("FREEPDB1")
         handle.load_sample_hr()
         hook = DatapumpHook()

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 import oracledb
 import pytest
 
-from airflow_datapump.testing import EmulatedOracle, emulated_oracle
-
-DSN = "localhost/FREEPDB1"
+from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle, emulated_oracle
 
 
 @pytest.fixture
@@ -22,12 +20,12 @@ def oracle() -> Iterator[EmulatedOracle]:
 @pytest.fixture
 def dba(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
     """A cursor of SYSTEM, a DBA."""
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         yield conn.cursor()
 
 
 @pytest.fixture
 def hr(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
     """A cursor of HR, an ordinary schema owner (CREATE SESSION, CREATE TABLE, UNLIMITED TABLESPACE)."""
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn:
         yield conn.cursor()

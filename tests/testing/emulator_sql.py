@@ -7,8 +7,6 @@ from collections.abc import Mapping
 import oracledb
 import pytest
 
-DSN = "localhost/FREEPDB1"
-
 
 def code_of(cur: oracledb.Cursor, sql: str, binds: Mapping[str, object] | None = None) -> str:
     """The ORA- code a statement fails with (the test fails if it succeeds)."""

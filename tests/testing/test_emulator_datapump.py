@@ -8,9 +8,8 @@ from collections.abc import Iterator
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import ADMIN_PASSWORD, DatabaseHandle, EmulatedOracle, emulated_oracle
 
-DSN = "localhost/FREEPDB1"
 OUTCOME = re.compile(
     r'Job "(?P<owner>[^"]+)"\."(?P<job>[^"]+)" '
     r"(?P<outcome>successfully completed|completed with (?P<n>\d+) error\(s\)"
@@ -56,17 +55,22 @@ END;"""
 
 
 @pytest.fixture
-def db() -> Iterator[DatabaseHandle]:
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        handle.set_job_rate(1024)  # slow enough to watch: about a minute for HR
-        yield handle
+def oracle() -> Iterator[EmulatedOracle]:
+    with emulated_oracle() as active:
+        yield active
 
 
 @pytest.fixture
-def cur(db: DatabaseHandle) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+def db(oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    handle.set_job_rate(1024)  # slow enough to watch: about a minute for HR
+    return handle
+
+
+@pytest.fixture
+def cur(oracle: EmulatedOracle, db: DatabaseHandle) -> Iterator[oracledb.Cursor]:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         yield conn.cursor()
 
 
@@ -128,9 +132,9 @@ def test_kill_drops_the_master_table(db: DatabaseHandle, cur: oracledb.Cursor) -
     assert gone.value.args[0].code == 31626
 
 
-def test_a_defining_job_vanishes_when_its_session_ends(db: DatabaseHandle) -> None:
+def test_a_defining_job_vanishes_when_its_session_ends(oracle: EmulatedOracle, db: DatabaseHandle) -> None:
     """§2.13: if every client detaches while the job is DEFINING, the job is removed."""
-    conn = oracledb.connect(user="system", password="x", dsn=DSN)
+    conn = oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn())
     conn.cursor().execute(
         "DECLARE h NUMBER; BEGIN h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'HALF'); END;"
     )
@@ -139,9 +143,9 @@ def test_a_defining_job_vanishes_when_its_session_ends(db: DatabaseHandle) -> No
     assert db.jobs() == []
 
 
-def test_a_started_job_outlives_its_client(db: DatabaseHandle) -> None:
+def test_a_started_job_outlives_its_client(oracle: EmulatedOracle, db: DatabaseHandle) -> None:
     """§1: a client that disconnects is detached; the job keeps running."""
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         conn.cursor().execute(START_EXPORT, job_name="EXP4")
     db.advance(5)
     assert [(j["name"], j["state"]) for j in db.jobs()] == [("EXP4", "EXECUTING")]

@@ -16,8 +16,6 @@ import pytest
 
 from airflow_datapump.testing import EmulatedOracle
 
-DSN = "localhost/FREEPDB1"
-
 _SETUP = """
 DECLARE f UTL_FILE.FILE_TYPE;
 BEGIN
@@ -108,7 +106,7 @@ def test_a_directory_without_the_grant(oracle: EmulatedOracle, dba: oracledb.Cur
     """ACCESS_DENIED (29289) from UTL_FILE, NOPRIV_DIRECTORY (22286) from DBMS_LOB, for a
     directory object the user has no READ or WRITE on."""
     dba.execute(_SETUP)
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn:
         cur = conn.cursor()
         assert _sqlcode(cur, "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r');") == -29289
         body = "b := BFILENAME('DATA_PUMP_DIR', 'present.txt'); DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY);"

@@ -12,9 +12,8 @@ from pathlib import Path
 import oracledb
 import pytest
 
-from airflow_datapump.testing import EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle, emulated_oracle
 
-DSN = "localhost/FREEPDB1"
 LOG = 'Starting "HR"."SYS_EXPORT_SCHEMA_01"\nProcessing object type SCHEMA_EXPORT\nJob completed\n'
 
 TAIL = """
@@ -94,7 +93,7 @@ def _tail(cur: oracledb.Cursor, pos: int) -> tuple[str | None, int]:
 
 def test_whole_log_as_clob(oracle: EmulatedOracle, logs: Path) -> None:
     """§11.5 (and §7.2 item 2): BFILENAME + DBMS_LOB.LOADCLOBFROMFILE into a CLOB OUT bind."""
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         v = cur.var(oracledb.DB_TYPE_CLOB)
         cur.execute(READ_LOG, dir="LOGS", fname="exp.log", log=v)
         assert v.getvalue().read() == LOG
@@ -103,7 +102,7 @@ def test_whole_log_as_clob(oracle: EmulatedOracle, logs: Path) -> None:
 def test_whole_log_of_an_empty_file_is_an_empty_clob(oracle: EmulatedOracle, logs: Path) -> None:
     """§11.5 on a log that has no text yet: the temporary CLOB stays empty, not NULL."""
     (logs / "empty.log").write_bytes(b"")
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         v = cur.var(oracledb.DB_TYPE_CLOB)
         cur.execute(READ_LOG, dir="LOGS", fname="empty.log", log=v)
         value = v.getvalue()
@@ -114,7 +113,7 @@ def test_whole_log_of_an_empty_file_is_an_empty_clob(oracle: EmulatedOracle, log
 def test_incremental_tail_from_a_byte_offset(oracle: EmulatedOracle, logs: Path) -> None:
     """§11.4 (and §7.2 item 1): UTL_FILE.FOPEN/FSEEK/GET_LINE/FGETPOS resume at the byte
     offset the previous call returned, and pick up lines appended in between."""
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         chunk, pos = _tail(cur, 0)
         assert chunk == LOG
         assert pos == len(LOG.encode())
@@ -130,7 +129,7 @@ def test_incremental_tail_from_a_byte_offset(oracle: EmulatedOracle, logs: Path)
 
 def test_fgetattr_converted_to_numbers(oracle: EmulatedOracle, logs: Path) -> None:
     """§11.6 / §7.3: FGETATTR's BOOLEAN becomes 0/1 inside PL/SQL; the length is in bytes."""
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         exists, length = cur.var(int), cur.var(int)
         cur.execute(ATTR, dir="LOGS", fname="exp.log", exists=exists, len=length)
         assert (exists.getvalue(), length.getvalue()) == (1, len(LOG.encode()))
@@ -152,7 +151,7 @@ def test_sys_qualified_names_and_fileexists_in_sql(oracle: EmulatedOracle, logs:
       :big := CASE WHEN SYS.DBMS_LOB.LOBMAXSIZE > 4294967295 THEN 1 ELSE 0 END;
     END;"""
     exists = "SELECT DBMS_LOB.FILEEXISTS(BFILENAME('LOGS', :f)) FROM dual"
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         first, big = cur.var(str, 32767), cur.var(int)
         cur.execute(block, first=first, big=big)
         assert (first.getvalue(), big.getvalue()) == (LOG.splitlines()[0], 1)
@@ -164,7 +163,7 @@ def test_fremove_deletes_the_file(oracle: EmulatedOracle, logs: Path) -> None:
     """§7.3: UTL_FILE.FREMOVE deletes a file (WRITE on the directory); removing it again
     is ORA-29283, as for any file that is not there."""
     block = "BEGIN UTL_FILE.FREMOVE(:dir, :fname); END;"
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         cur.execute(block, dir="LOGS", fname="exp.log")
         assert not (logs / "exp.log").exists()
         with pytest.raises(oracledb.DatabaseError) as again:
@@ -175,7 +174,7 @@ def test_fremove_deletes_the_file(oracle: EmulatedOracle, logs: Path) -> None:
 def test_directory_names_are_case_sensitive(oracle: EmulatedOracle, logs: Path) -> None:
     """§7.2 item 2: the directory name is case-sensitive; 'logs' is not the directory LOGS
     (ORA-29280 from UTL_FILE, ORA-22285 from DBMS_LOB)."""
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         with pytest.raises(oracledb.DatabaseError) as utl:
             _tail_in(cur, "logs")
         assert utl.value.args[0].code == 29280
@@ -200,7 +199,7 @@ def test_user_without_read_on_the_directory_is_refused(oracle: EmulatedOracle, l
     UTL_FILE raises ORA-29289 (ACCESS_DENIED) and DBMS_LOB ORA-22286. The file is untouched."""
     db = oracle.database("FREEPDB1")
     db.create_user("SCOTT", "tiger")
-    with oracledb.connect(user="scott", password="tiger", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="scott", password="tiger", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         with pytest.raises(oracledb.DatabaseError) as tail:
             _tail_in(cur, "LOGS")
         assert tail.value.args[0].code == 29289
@@ -230,7 +229,7 @@ def test_directory_access_through_a_role(oracle: EmulatedOracle, logs: Path) -> 
     db.execute("CREATE ROLE log_readers")
     db.execute('GRANT READ ON DIRECTORY "LOGS" TO log_readers')
     db.execute("GRANT log_readers TO scott")
-    with oracledb.connect(user="scott", password="tiger", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="scott", password="tiger", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         v = cur.var(oracledb.DB_TYPE_CLOB)
         cur.execute(READ_LOG, dir="LOGS", fname="exp.log", log=v)
         assert v.getvalue().read() == LOG
@@ -247,7 +246,7 @@ def test_get_file_over_a_database_link(oracle: EmulatedOracle, tmp_path: Path) -
     (src_folder / "exp_hr_01.dmp").write_bytes(payload)
     (src_folder / "exp_hr.log").write_bytes(b"not a block multiple\n")
     dest = oracle.database("FREEPDB1").create_directory("IMPORTS", tmp_path / "dst", grant_to=["HR"])
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         conn.cursor().execute(
             "CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY x USING 'localhost/SRCDB'"
         )
@@ -259,7 +258,7 @@ def test_get_file_over_a_database_link(oracle: EmulatedOracle, tmp_path: Path) -
         destination_directory_object => 'IMPORTS',
         destination_file_name        => :dest_name);
     END;"""
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         cur.execute(get, src_dir="DUMPS", src_name="exp_hr_01.dmp", dest_name="exp_hr_01.dmp")
         assert (dest / "exp_hr_01.dmp").read_bytes() == payload
 
@@ -289,12 +288,12 @@ def test_get_file_needs_read_for_the_links_user(oracle: EmulatedOracle, tmp_path
     src_folder = source.create_directory("DUMPS", tmp_path / "src")
     (src_folder / "exp_hr_01.dmp").write_bytes(b"\0" * 1024)
     dest = oracle.database("FREEPDB1").create_directory("IMPORTS", tmp_path / "dst", grant_to=["HR"])
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         conn.cursor().execute(
             "CREATE PUBLIC DATABASE LINK src CONNECT TO feeder IDENTIFIED BY feeder USING 'localhost/SRCDB'"
         )
     get = "BEGIN DBMS_FILE_TRANSFER.GET_FILE('DUMPS', 'exp_hr_01.dmp', 'src', 'IMPORTS', 'x.dmp'); END;"
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn, conn.cursor() as cur:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn, conn.cursor() as cur:
         with pytest.raises(oracledb.DatabaseError) as denied:
             cur.execute(get)
         assert denied.value.args[0].code == 22286

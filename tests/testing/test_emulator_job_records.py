@@ -12,9 +12,8 @@ from collections.abc import Iterator
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import ADMIN_PASSWORD, DatabaseHandle, EmulatedOracle, emulated_oracle
 
-DSN = "localhost/FREEPDB1"
 START = """
 DECLARE
   h NUMBER;
@@ -28,11 +27,16 @@ END;"""
 
 
 @pytest.fixture
-def db() -> Iterator[DatabaseHandle]:
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.create_user("APP", "app")
-        yield handle
+def oracle() -> Iterator[EmulatedOracle]:
+    with emulated_oracle() as active:
+        yield active
+
+
+@pytest.fixture
+def db(oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = oracle.database("FREEPDB1")
+    handle.create_user("APP", "app")
+    return handle
 
 
 def _record(db: DatabaseHandle, job: str) -> str:
@@ -46,10 +50,12 @@ def _staged(db: DatabaseHandle) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM job_rows").fetchone()[0])
 
 
-def test_a_job_record_does_not_grow_with_the_rows_it_moves(db: DatabaseHandle) -> None:
+def test_a_job_record_does_not_grow_with_the_rows_it_moves(
+    oracle: EmulatedOracle, db: DatabaseHandle
+) -> None:
     db.create_table("APP", "T", ["ID NUMBER", "NAME VARCHAR2(20)"], [(1, "one")])
     db.set_job_rate(1000)  # slow: both jobs stay EXECUTING
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         conn.cursor().execute(START, job="SMALL")
         rows = [(i, f"row {i}") for i in range(2, 3002)]
         conn.cursor().executemany("insert into app.t values (:1, :2)", rows)
@@ -64,10 +70,10 @@ def test_a_job_record_does_not_grow_with_the_rows_it_moves(db: DatabaseHandle) -
     assert _staged(db) == 0  # their staged rows with them
 
 
-def test_a_call_leaves_jobs_that_are_not_due_alone(db: DatabaseHandle) -> None:
+def test_a_call_leaves_jobs_that_are_not_due_alone(oracle: EmulatedOracle, db: DatabaseHandle) -> None:
     db.create_table("APP", "T", ["ID NUMBER"], [(1,)])
     db.set_job_rate(1)  # a byte a second: the first item takes hours
-    with oracledb.connect(user="system", password="x", dsn=DSN) as conn:
+    with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         conn.cursor().execute(START, job="IDLE")
         before = _record(db, "IDLE")
         db.advance(30)

@@ -12,27 +12,30 @@ from collections.abc import Iterator
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
-
-DSN = "localhost/FREEPDB1"
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 
 
 @pytest.fixture
-def db() -> Iterator[DatabaseHandle]:
-    with emulated_oracle() as oracle:
-        handle = oracle.database("FREEPDB1")
-        handle.create_user("APP", "app")
-        handle.create_table(
-            "APP",
-            "T",
-            ["ID NUMBER PRIMARY KEY", "A VARCHAR2(5)", "B NUMBER", "CONSTRAINT T_AB UNIQUE (A, B)"],
-        )
-        yield handle
+def oracle() -> Iterator[EmulatedOracle]:
+    with emulated_oracle() as active:
+        yield active
 
 
 @pytest.fixture
-def cur(db: DatabaseHandle) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="app", password="app", dsn=DSN) as conn:
+def db(oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = oracle.database("FREEPDB1")
+    handle.create_user("APP", "app")
+    handle.create_table(
+        "APP",
+        "T",
+        ["ID NUMBER PRIMARY KEY", "A VARCHAR2(5)", "B NUMBER", "CONSTRAINT T_AB UNIQUE (A, B)"],
+    )
+    return handle
+
+
+@pytest.fixture
+def cur(oracle: EmulatedOracle, db: DatabaseHandle) -> Iterator[oracledb.Cursor]:
+    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as conn:
         yield conn.cursor()
 
 
@@ -73,9 +76,11 @@ def test_null_parts_of_a_composite_key(cur: oracledb.Cursor) -> None:
     _refused(cur, "insert into t values (4, 'x', null)")  # the non-NULL parts are equal
 
 
-def test_other_sessions_see_committed_keys_only(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+def test_other_sessions_see_committed_keys_only(
+    oracle: EmulatedOracle, db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
     cur.execute("insert into t values (1, 'x', 1)")
-    with oracledb.connect(user="app", password="app", dsn=DSN) as other:
+    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as other:
         other.cursor().execute("insert into t values (1, 'y', 2)")  # not yet visible to it
         other.rollback()
         cur.connection.commit()

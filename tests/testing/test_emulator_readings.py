@@ -18,14 +18,13 @@ from airflow_datapump.exceptions import InvalidArgumentError, PrivilegeError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 from airflow_datapump.testing._datapump.rules import READINGS
-
-CONN = "oracle://system:system-secret@db.example.com:1521?service_name=FREEPDB1"
+from tests.emulator_access import admin_uri
 
 
 @pytest.fixture
 def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
     with emulated_oracle() as active:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(active, "system-secret"))
         yield active
 
 
@@ -67,9 +66,11 @@ def test_the_hook_refuses_a_missing_import_dump_under_either_reading(
     assert db.jobs() == []
 
 
-def test_which_call_refuses_follows_the_reading(request: pytest.FixtureRequest, db: DatabaseHandle) -> None:
+def test_which_call_refuses_follows_the_reading(
+    oracle: EmulatedOracle, request: pytest.FixtureRequest, db: DatabaseHandle
+) -> None:
     (db.directory_path() / "taken.dmp").write_bytes(b"already here")
-    with oracledb.connect(user="system", password="x", dsn="localhost/FREEPDB1") as conn:
+    with oracledb.connect(user="system", password="system-secret", dsn=oracle.dsn()) as conn:
         cur = conn.cursor()
         refused_by, code = _refusing_call(
             cur,
@@ -105,7 +106,7 @@ def test_an_unknown_reading_is_refused(oracle: EmulatedOracle) -> None:
 
 @pytest.fixture(params=READINGS["REMAP_PRIVILEGES"])
 def remap_reading(request: pytest.FixtureRequest) -> Iterator[tuple[EmulatedOracle, str]]:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         handle = emulator.database("FREEPDB1")
         handle.load_sample_hr()
         handle.set_reading("REMAP_PRIVILEGES", request.param)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import oracledb
 import pytest
-from emulator_sql import DSN, code_of
+from emulator_sql import code_of
 
 from airflow_datapump.testing import EmulatedOracle
 
@@ -120,7 +120,7 @@ def test_a_table_without_a_tablespace_clause_goes_to_the_owners_default(dba: ora
 
 
 def test_user_views_show_only_the_users_own_storage(oracle: EmulatedOracle) -> None:
-    with oracledb.connect(user="hr", password="hr", dsn=DSN) as conn:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn:
         cur = conn.cursor()
         cur.execute("select distinct tablespace_name from user_segments")
         assert cur.fetchall() == [("USERS",)]
@@ -146,7 +146,7 @@ def _owner_without_unlimited_tablespace(dba: oracledb.Cursor, quota: str) -> ora
     dba.execute(f"CREATE USER app IDENTIFIED BY pw {quota}")
     dba.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
     dba.execute("CREATE TABLE app.t (id NUMBER, pad VARCHAR2(4000))")
-    return oracledb.connect(user="app", password="pw", dsn=DSN).cursor()
+    return oracledb.connect(user="app", password="pw", dsn=dba.connection.dsn).cursor()
 
 
 def test_an_insert_without_quota_gets_ora_01950(dba: oracledb.Cursor) -> None:

@@ -33,7 +33,7 @@ END mask_pkg;"""
 
 @pytest.fixture
 def oracle() -> Iterator[EmulatedOracle]:
-    with EmulatedOracle(transport="wire") as active:
+    with EmulatedOracle() as active:
         active.database("FREEPDB1").load_sample_hr()
         yield active
 

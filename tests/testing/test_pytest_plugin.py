@@ -9,7 +9,7 @@ from airflow_datapump.testing import EmulatedOracle
 
 def test_fixture_activates_a_fresh_emulator(emulated_oracle: EmulatedOracle) -> None:
     emulated_oracle.database("FREEPDB1").create_user("APP", "pw")
-    with oracledb.connect(user="app", password="pw", dsn="localhost/FREEPDB1") as conn:
+    with oracledb.connect(user="app", password="pw", dsn=emulated_oracle.dsn()) as conn:
         assert conn.cursor().execute("select user from dual").fetchone() == ("APP",)
 
 

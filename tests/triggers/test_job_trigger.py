@@ -20,14 +20,15 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
+from tests.emulator_access import admin_uri
 
-CONN = "oracle://system:trigger-secret@db.example.com:1521?service_name=FREEPDB1"
+PASSWORD = "trigger-secret"
 
 
 @pytest.fixture
 def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", CONN)
     with emulated_oracle() as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(oracle, PASSWORD))
         handle = oracle.database("FREEPDB1")
         handle.load_sample_hr()
         yield handle

@@ -33,19 +33,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 CONN_ID = "oracle_ui"
 PASSWORD = "ui-page-secret-8c41"
-URI = f"oracle://system:{PASSWORD}@db.example.com:1521?service_name=FREEPDB1"
 USERS = {"admin": "admin", "viewer": "viewer", "op": "op"}
 
 
-@pytest.fixture
-def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatedOracle]:
+    """One server per module, as the api-server app (built once per module) holds its address."""
     with emulated_oracle() as active:
         yield active
 
 
 @pytest.fixture
+def oracle(server: EmulatedOracle) -> EmulatedOracle:
+    """The module's server with every database forgotten: each test starts from new ones."""
+    server.reset()
+    return server
+
+
+@pytest.fixture
 def db(oracle: EmulatedOracle) -> DatabaseHandle:
     handle = oracle.database("FREEPDB1")
+    handle.execute(f'ALTER USER system IDENTIFIED BY "{PASSWORD}"')
     handle.load_sample_hr()
     handle.set_job_rate(10_000)
     return handle
@@ -59,16 +67,16 @@ def api(api_app: Any, db: DatabaseHandle) -> Any:
 
 
 @pytest.fixture(scope="module")
-def api_app(airflow_db: None) -> Iterator[Any]:
+def api_app(airflow_db: None, server: EmulatedOracle) -> Iterator[Any]:
     """A TestClient on the api-server, and a way to act as each SimpleAuthManager user.
 
     Built once per module: creating Airflow's app (plugins, auth manager) is the slow part.
     """
     with pytest.MonkeyPatch.context() as monkeypatch:
-        yield from _api_app(monkeypatch)
+        yield from _api_app(monkeypatch, server)
 
 
-def _api_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def _api_app(monkeypatch: pytest.MonkeyPatch, server: EmulatedOracle) -> Iterator[Any]:
     from airflow.api_fastapi.app import create_app, get_auth_manager, purge_cached_app
     from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
     from airflow.models.connection import Connection
@@ -87,15 +95,15 @@ def _api_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # The api-server reads connections from the metadata DB (airflow.api_fastapi.main marks its
     # process as a server); this test process keeps whichever secrets chain it loaded first, so the
     # hook is given the same connection through the environment as well.
-    monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", URI)
+    monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", server.connection_uri(password=PASSWORD))
     with create_session() as session:
         session.query(Connection).filter(Connection.conn_id == CONN_ID).delete()
         session.add(
             Connection(
                 conn_id=CONN_ID,
                 conn_type="oracle",
-                host="db.example.com",
-                port=1521,
+                host=server.host,
+                port=server.port,
                 login="system",
                 password=PASSWORD,
                 extra='{"service_name": "FREEPDB1"}',

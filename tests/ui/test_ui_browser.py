@@ -39,7 +39,7 @@ WAIT = 30
 @pytest.fixture(scope="module")
 def oracle() -> Iterator[EmulatedOracle]:
     """The emulator as an Oracle Net server: the api-server reaches it as it would reach Oracle."""
-    with EmulatedOracle(transport="wire", route_dsns=False) as server:
+    with EmulatedOracle() as server:
         yield server
 
 

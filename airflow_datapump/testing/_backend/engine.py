@@ -21,7 +21,7 @@ from airflow_datapump.testing._backend import catalog, faults, tables
 from airflow_datapump.testing._backend.database import Database, process_alive
 from airflow_datapump.testing._backend.runtime import PACKAGES, SessionRuntime
 from airflow_datapump.testing._backend.session import Session
-from airflow_datapump.testing._driver.engine import (
+from airflow_datapump.testing._engine import (
     ColumnDescription,
     ConnectRequest,
     EngineError,

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
-from airflow_datapump.testing._driver.engine import EngineError
+from airflow_datapump.testing._engine import EngineError
 from airflow_datapump.testing._plsql.errors import OracleError
 
 if TYPE_CHECKING:

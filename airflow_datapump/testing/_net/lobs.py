@@ -103,6 +103,13 @@ class LobTable:
             raise ProtocolError("LOB locator this connection never handed out")
         return found
 
+    def free(self, locator: bytes) -> None:
+        """Forget a temporary LOB the client has let go of (an unknown locator is ignored)."""
+        if len(locator) >= 16:
+            handle = struct.unpack_from(">Q", locator, 8)[0]
+            self._values.pop(handle, None)
+            self._open.discard(handle)
+
     def column_image(self, value: v.Value) -> bytes:
         """A LOB in row data or an OUT bind: indicator, size, chunk size, locator."""
         if value is None:
@@ -111,7 +118,10 @@ class LobTable:
             return Writer().ub4(1).bytes_(self.locator(value)).getvalue()
         if not isinstance(value, v.LobValue):
             raise ValueError(f"a {type(value).__name__} is not a LOB")
-        return Writer().ub4(1).ub8(len(value.data)).ub4(CHUNK_SIZE).bytes_(self.locator(value)).getvalue()
+        # Flagged temporary: the value is this connection's copy (rows live in the store), so
+        # the driver frees it once unused and the table does not grow with every LOB fetched.
+        locator = self.locator(value, temporary=True)
+        return Writer().ub4(1).ub8(len(value.data)).ub4(CHUNK_SIZE).bytes_(locator).getvalue()
 
     def perform(self, op: LobOp) -> bytes:
         """Carry out one operation; the reply up to (not including) the end-of-call message."""
@@ -145,7 +155,7 @@ class LobTable:
         elif op.operation == FILE_EXISTS:
             flag = isinstance(target, v.BFileValue) and self._read_file(target) is not None
         elif op.operation == FREE_TEMP:
-            self._values.pop(handle, None)
+            self.free(op.locator)
         else:
             raise ProtocolError(f"LOB operation {op.operation:#x} is not supported")
         out.u8(MSG_PARAMETER).raw(op.locator)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from airflow_datapump.testing._net import cursors, objects, oratypes
 from airflow_datapump.testing._net.buffer import ProtocolError, Reader
+from airflow_datapump.testing._net.lobs import LOCATOR_SIZE
 
 MSG_FUNCTION, MSG_PIGGYBACK, MSG_ONEWAY = 3, 17, 26
 MSG_ROW_DATA = 7
@@ -47,6 +48,7 @@ class BindMeta:
 class Piggyback:
     function: int
     closed_cursors: list[int] = field(default_factory=list)
+    freed_lobs: list[bytes] = field(default_factory=list)
     attributes: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -112,7 +114,7 @@ def _piggyback(body: Reader, function: int) -> Piggyback:
     elif function == FN_END_TO_END:
         found.attributes = _end_to_end(body)
     elif function == FN_LOB_OP:
-        _free_temp_lobs(body)
+        found.freed_lobs = _free_temp_lobs(body)
     else:
         raise ProtocolError(f"piggyback function {function} is not supported")
     return found
@@ -137,8 +139,9 @@ def _end_to_end(body: Reader) -> dict[str, str | None]:
     return values
 
 
-def _free_temp_lobs(body: Reader) -> None:
-    """Temporary LOBs the client no longer uses; this server frees them with the connection."""
+def _free_temp_lobs(body: Reader) -> list[bytes]:
+    """The locators of temporary LOBs the client no longer uses, sent one after another
+    (this server's CLOB and BLOB locators are all LOCATOR_SIZE bytes long)."""
     body.u8()
     total = body.ub4()
     body.u8(), body.ub4(), body.ub4(), body.ub4()  # dest and source locators (none)
@@ -147,7 +150,8 @@ def _free_temp_lobs(body: Reader) -> None:
     body.u8(), body.ub4(), body.ub8(), body.ub8(), body.u8()  # SCN fields
     for _ in range(3):
         body.u8(), body.ub4()  # array LOB fields
-    body.raw(total)
+    data = body.raw(total)
+    return [data[i : i + LOCATOR_SIZE] for i in range(0, len(data), LOCATOR_SIZE)]
 
 
 def _execute(body: Reader, call: Call, known: Known) -> None:

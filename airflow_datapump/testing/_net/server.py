@@ -16,7 +16,7 @@ import socket
 import threading
 from collections.abc import Callable
 
-from airflow_datapump.testing._driver.engine import Engine
+from airflow_datapump.testing._engine import Engine
 from airflow_datapump.testing._net import packets, replies
 from airflow_datapump.testing._net.buffer import ProtocolError
 from airflow_datapump.testing._net.packets import Packet, PeerClosedError

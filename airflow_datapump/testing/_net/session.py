@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from airflow_datapump.testing import _values as v
-from airflow_datapump.testing._driver.engine import (
+from airflow_datapump.testing._engine import (
     ConnectRequest,
     Engine,
     OracleErrorLike,
@@ -100,6 +100,8 @@ class WireSession:
         for piggyback in call.piggybacks:
             for cursor_id in piggyback.closed_cursors:
                 self.cursors.pop(cursor_id, None)
+            for locator in piggyback.freed_lobs:
+                self.lobs.free(locator)
             attributes.update(piggyback.attributes)
         if attributes and self.session is not None:
             self.engine.session_update(self.session, SessionUpdate(attributes=attributes))

@@ -24,7 +24,7 @@ def db(oracle: EmulatedOracle) -> DatabaseHandle:
 
 @pytest.fixture
 def conn(oracle: EmulatedOracle) -> Iterator[oracledb.Connection]:
-    with connect() as connection:
+    with connect(oracle) as connection:
         yield connection
 
 

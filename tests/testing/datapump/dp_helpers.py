@@ -12,9 +12,8 @@ from typing import Any
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.testing import ADMIN_PASSWORD, DatabaseHandle, EmulatedOracle
 
-DSN = "localhost/FREEPDB1"
 DIR = "DATA_PUMP_DIR"
 HR_TABLE_NAMES = ("COUNTRIES", "DEPARTMENTS", "EMPLOYEES", "REGIONS")
 
@@ -92,8 +91,10 @@ END;
 ATTACH = "BEGIN :h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner); END;"
 
 
-def connect(user: str = "system", password: str = "any", dsn: str = DSN) -> oracledb.Connection:
-    return oracledb.connect(user=user, password=password, dsn=dsn)
+def connect(
+    oracle: EmulatedOracle, user: str = "system", password: str = ADMIN_PASSWORD
+) -> oracledb.Connection:
+    return oracledb.connect(user=user, password=password, dsn=oracle.dsn("FREEPDB1"))
 
 
 def call(cur: oracledb.Cursor, statement: str, **binds: Any) -> None:

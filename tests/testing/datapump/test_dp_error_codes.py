@@ -16,7 +16,7 @@ import oracledb
 import pytest
 from dp_helpers import DIR, add_dump, call, error_lines, open_job, ora, start
 
-from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 Step = Callable[[oracledb.Cursor, int], None]
 
@@ -192,8 +192,8 @@ def test_open_with_a_name_in_use(cur: oracledb.Cursor) -> None:
     assert (code, "ORA-31634" in lines) == (31634, True)
 
 
-def test_open_full_without_the_export_role(db: DatabaseHandle) -> None:
-    with oracledb.connect(user="hr", password="hr", dsn="localhost/FREEPDB1") as conn:
+def test_open_full_without_the_export_role(oracle: EmulatedOracle, db: DatabaseHandle) -> None:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn:
         code, lines = _open_fails(conn.cursor(), "EXPORT", "FULL")
     assert (code, "ORA-39161" in lines) == (31631, True)
 
@@ -205,13 +205,15 @@ def test_attach_to_a_job_that_does_not_exist(cur: oracledb.Cursor) -> None:
     assert "ORA-31626" in error_lines(cur, None)
 
 
-def test_attach_to_another_users_job_without_the_roles(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+def test_attach_to_another_users_job_without_the_roles(
+    oracle: EmulatedOracle, db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
     db.set_job_rate(1)
     h = open_job(cur, "EXPORT", "SCHEMA", "RUNNING_JOB")
     add_dump(cur, h, "running.dmp")
     call(cur, "DBMS_DATAPUMP.METADATA_FILTER(:h, 'SCHEMA_LIST', '''HR''')", h=h)
     start(cur, h)
-    with oracledb.connect(user="hr", password="hr", dsn="localhost/FREEPDB1") as conn:
+    with oracledb.connect(user="hr", password="hr", dsn=oracle.dsn()) as conn:
         other = conn.cursor()
         with pytest.raises(oracledb.DatabaseError) as caught:
             other.execute("BEGIN :h := DBMS_DATAPUMP.ATTACH('RUNNING_JOB', 'SYSTEM'); END;", h=other.var(int))

@@ -28,7 +28,7 @@ from dp_helpers import (
     start,
 )
 
-from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 # §11.7, copied unchanged from the reference.
 DUMPFILE_INFO = """
@@ -150,11 +150,13 @@ def test_percent_u_with_parallel_4_writes_several_files(
     _same_tables(db, "HR", "HR2")
 
 
-def test_filesize_too_small_fails_the_job_with_ora_39095(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+def test_filesize_too_small_fails_the_job_with_ora_39095(
+    oracle: EmulatedOracle, db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
     """§2.2 / §7.1: a single dump file (no %U) limited by FILESIZE below the data's size: the
     dump file space is exhausted (ORA-39095) and the job stops."""
     db.execute("CREATE TABLE hr.big (id NUMBER, pad VARCHAR2(4000))")
-    with connect("hr", "hr") as hr:
+    with connect(oracle, "hr", "hr") as hr:
         hr.cursor().executemany("INSERT INTO big VALUES (:1, :2)", [(i, "x" * 2000) for i in range(300)])
         hr.commit()
     h = open_job(cur, "EXPORT", "SCHEMA", "EXP_SMALL")

@@ -23,7 +23,7 @@ from dp_helpers import (
     start,
 )
 
-from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 STATES = "SELECT job_name, state, attached_sessions FROM dba_datapump_jobs WHERE job_name = :n"
 WAIT = """
@@ -165,17 +165,21 @@ def test_defining_job_vanishes_when_its_only_session_detaches(
     )
 
 
-def test_defining_job_vanishes_when_its_session_disconnects(db: DatabaseHandle) -> None:
+def test_defining_job_vanishes_when_its_session_disconnects(
+    oracle: EmulatedOracle, db: DatabaseHandle
+) -> None:
     """§2.13: a session that ends detaches implicitly; a DEFINING job is then removed."""
-    with connect() as other:
+    with connect(oracle) as other:
         _defined_export(other.cursor(), "ABANDONED")
     assert "ABANDONED" not in job_names(db)
 
 
-def test_started_job_keeps_running_after_the_client_disconnects(db: DatabaseHandle) -> None:
+def test_started_job_keeps_running_after_the_client_disconnects(
+    oracle: EmulatedOracle, db: DatabaseHandle
+) -> None:
     """§1 / §2.13: when a client disconnects it is detached and the job keeps running."""
     db.set_job_rate(4096)
-    with connect() as other:
+    with connect(oracle) as other:
         _started_export(other.cursor(), "ORPHANED")
     assert {j["name"]: j["state"] for j in db.jobs()}["ORPHANED"] == "EXECUTING"
     db.set_job_rate(10_000_000)
@@ -184,15 +188,17 @@ def test_started_job_keeps_running_after_the_client_disconnects(db: DatabaseHand
     assert outcome(db, "orphaned.log")["outcome"] == "successfully completed"
 
 
-def test_handle_from_another_session_is_invalid(cur: oracledb.Cursor) -> None:
+def test_handle_from_another_session_is_invalid(oracle: EmulatedOracle, cur: oracledb.Cursor) -> None:
     """§1 / §2.19: a handle is valid only in the session that got it: INVALID_HANDLE (ORA-31623)."""
     h = _defined_export(cur, "MINE")
-    with connect() as other, pytest.raises(oracledb.DatabaseError) as caught:
+    with connect(oracle) as other, pytest.raises(oracledb.DatabaseError) as caught:
         job_status(other.cursor(), h)
     assert ora(caught) == 31623
 
 
-def test_a_session_attaches_to_a_job_only_once(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+def test_a_session_attaches_to_a_job_only_once(
+    oracle: EmulatedOracle, db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
     """§1: a session can attach to a given job only once; a second one needs another session.
     [U: the code; we expect an error from the second ATTACH, and success from a new session.]"""
     db.set_job_rate(16)
@@ -200,7 +206,7 @@ def test_a_session_attaches_to_a_job_only_once(db: DatabaseHandle, cur: oracledb
     attach(cur, "ONCE")
     with pytest.raises(oracledb.DatabaseError):
         attach(cur, "ONCE")
-    with connect() as other:
+    with connect(oracle) as other:
         attach(other.cursor(), "ONCE")
 
 

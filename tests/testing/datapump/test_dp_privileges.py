@@ -22,16 +22,16 @@ from dp_helpers import (
     start,
 )
 
-from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 
 @pytest.fixture
-def scott(db: DatabaseHandle) -> oracledb.Cursor:
+def scott(oracle: EmulatedOracle, db: DatabaseHandle) -> oracledb.Cursor:
     """SCOTT: CREATE SESSION, CREATE TABLE, quota, READ/WRITE on DATA_PUMP_DIR, no DATAPUMP role."""
     db.create_user("SCOTT", "tiger")
     db.execute(f'GRANT READ, WRITE ON DIRECTORY "{DIR}" TO "SCOTT"')
     db.create_table("SCOTT", "BONUS", ["ENAME VARCHAR2(10)", "SAL NUMBER"], [("KING", 100)])
-    with connect("scott", "tiger") as conn:
+    with connect(oracle, "scott", "tiger") as conn:
         yield conn.cursor()
 
 

@@ -23,7 +23,7 @@ from dp_helpers import (
     wip_lines,
 )
 
-from airflow_datapump.testing import DatabaseHandle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
 # §11.1, copied unchanged from the reference.
 START_EXPORT = """
@@ -159,14 +159,16 @@ def test_mask_4_gives_the_job_status_fields(db: DatabaseHandle, cur: oracledb.Cu
     assert not any("%U" in f for f in files), files
 
 
-def test_wip_lines_start_at_attach_and_are_not_repeated(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+def test_wip_lines_start_at_attach_and_are_not_repeated(
+    oracle: EmulatedOracle, db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
     """§2.3 / §2.15 / §2.16: WIP (mask 1) returns messages since the previous call; messages from
     before the attach are not replayed; LOG_ENTRY (log_file_only 0) reaches attached clients."""
     db.set_job_rate(16)
     h = _start_export(cur, "WIP")
     call(cur, "DBMS_DATAPUMP.LOG_ENTRY(handle => :h, message => 'marker one')", h=h)
     detach(cur, h)
-    with connect() as other:
+    with connect(oracle) as other:
         watcher = other.cursor()
         hw = attach(watcher, "WIP")
         first = wip_lines(watcher, hw)

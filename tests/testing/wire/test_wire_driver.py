@@ -13,7 +13,7 @@ from airflow_datapump.testing import EmulatedOracle
 
 @pytest.fixture(scope="module")
 def oracle() -> Iterator[EmulatedOracle]:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         admin = oracledb.connect(user="system", password="oracle", dsn=emulator.dsn())
         with admin.cursor() as cursor:
             cursor.execute("create user scott identified by tiger")
@@ -57,7 +57,7 @@ def test_state_keeps_a_verifier_not_the_password(oracle: EmulatedOracle) -> None
 
 
 def test_unknown_service_is_refused_by_the_listener() -> None:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         assert emulator.server is not None
         emulator.server._known = lambda service: service == "FREEPDB1"
         with pytest.raises(oracledb.OperationalError, match="DPY-6001"):

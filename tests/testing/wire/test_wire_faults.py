@@ -13,7 +13,7 @@ from airflow_datapump.testing import EmulatedOracle
 
 @pytest.fixture
 def oracle() -> Iterator[EmulatedOracle]:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         yield emulator
 
 

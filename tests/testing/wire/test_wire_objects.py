@@ -15,7 +15,7 @@ from airflow_datapump.testing._values import CollectionType, ObjectType
 
 @pytest.fixture(scope="module")
 def oracle() -> Iterator[EmulatedOracle]:
-    with EmulatedOracle(transport="wire") as emulator:
+    with EmulatedOracle() as emulator:
         yield emulator
 
 

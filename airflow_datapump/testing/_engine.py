@@ -1,16 +1,14 @@
-"""The seam between the emulated driver and the emulated database.
+"""The seam between the Oracle Net server and the emulated database.
 
-The driver (this package) knows python-oracledb's API and nothing about SQL or PL/SQL; the
-engine knows SQL and PL/SQL and nothing about python-oracledb. They meet here, in the
-:class:`Engine` protocol and the plain data classes it exchanges, all built on the value model
-of :mod:`airflow_datapump.testing._values`.
+The server (``_net``) knows Oracle's network protocol and nothing about SQL or PL/SQL; the
+engine knows SQL and PL/SQL and nothing about packets. They meet here, in the :class:`Engine`
+protocol and the plain data classes it exchanges, all built on the value model of
+:mod:`airflow_datapump.testing._values`.
 
 Round trips. The engine counts one round trip for every call it receives, except the two
 *local* methods :meth:`Engine.session_update` and :meth:`Engine.server_version`, which the
-driver uses to hand over information that python-oracledb thin mode carries on another round
-trip (piggy-backed settings) or learnt during logon (the server version). The driver makes
-exactly one counted call for each public method that is a round trip in thin mode, and none for
-the others (``cursor()``, ``var()``, ``description``, fetching already buffered rows).
+server uses to hand over what a client sent piggy-backed on another call or learnt during
+logon; so the counters count the calls that crossed the wire.
 """
 
 from __future__ import annotations
@@ -27,10 +25,10 @@ from airflow_datapump.testing._values import (
     Value,
 )
 
-#: What the engine returned from :meth:`Engine.connect`; the driver never looks inside it.
+#: What the engine returned from :meth:`Engine.connect`; the server never looks inside it.
 SessionRef = Hashable
 
-#: A hint the driver gives when it built the statement text itself (callproc, callfunc).
+#: A hint given when the client built the statement text itself (callproc, callfunc).
 StatementKind = Literal["query", "dml", "plsql", "ddl"]
 
 
@@ -62,7 +60,7 @@ class ConnectRequest:
 class SessionUpdate:
     """Session settings changed on the client since the last engine call.
 
-    Thin mode sends these piggy-backed on the next round trip, so the driver passes them with
+    Thin mode sends these piggy-backed on the next round trip, so the server passes them with
     :meth:`Engine.session_update` right before its next counted call, in the same thread.
     ``attributes`` uses the names ``CURRENT_SCHEMA``, ``MODULE``, ``ACTION``,
     ``CLIENT_IDENTIFIER``, ``CLIENT_INFO`` and ``DBOP``; ``None`` values clear them.
@@ -91,7 +89,7 @@ class ColumnDescription:
 class StatementResult:
     """The outcome of one execute or executemany call.
 
-    Queries return every row at once; the driver releases them in python-oracledb's batches
+    Queries return every row at once; the server sends them in the client's fetch batches
     and reports each further batch with :meth:`Engine.fetch_round_trip`.
     ``transaction_in_progress`` is the server's view after the call (thin mode reads it from
     the end-of-call status).
@@ -141,12 +139,12 @@ class OracleErrorLike(Protocol):
 
 
 class Engine(Protocol):
-    """What the emulated database offers the driver.
+    """What the emulated database offers the Oracle Net server.
 
-    Implementations must be thread-safe: the async driver classes run every engine call in a
-    worker thread (``asyncio.to_thread``) so a call that blocks on disk or on a lock does not
-    stall the event loop. Errors are raised as :class:`EngineError` (or any
-    :class:`OracleErrorLike`); the driver turns them into python-oracledb exceptions.
+    Implementations must be thread-safe: the server runs each connection's calls on a worker
+    thread of its own, so a call that blocks on disk or on a lock does not stall the other
+    clients. Errors are raised as :class:`EngineError` (or any :class:`OracleErrorLike`); the
+    server sends them as Oracle error replies, which the driver raises as its exceptions.
     Bind names are upper case; a positional bind list maps onto the placeholders in order of
     first appearance. The engine writes OUT values into the :class:`Bind` objects it receives
     and sets ``Bind.assigned``.
