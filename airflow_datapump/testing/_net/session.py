@@ -51,6 +51,7 @@ class OpenCursor:
     delivered: int = 0
     plsql: bool = False
     defines: list[int] | None = None  # the types the client asked columns in, if it did
+    ref_cursor: bool = False  # opened by PL/SQL and handed to the client as a REF CURSOR
 
 
 class WireSession:
@@ -183,10 +184,12 @@ class WireSession:
             cursor.binds, cursor.plsql = call.binds, call.plsql
         if call.defines:
             cursor.defines = [d.type_number for d in call.defines]
+            if cursor.ref_cursor:  # the client fetches a REF CURSOR with LOBs by define calls
+                return self._batch(cursor, cursor_id, call.iterations)
             return replies.call_end(cursor_id=cursor_id)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
-            if call.options & requests.OPT_FETCH and call.sql is None and cursor.columns is not None:
-                self.engine.fetch_round_trip(session)  # a REF CURSOR's first fetch
+            if cursor.ref_cursor:  # the driver fetches a REF CURSOR by executes without EXECUTE
+                self.engine.fetch_round_trip(session)
                 return self._batch(cursor, cursor_id, call.iterations)
             if call.options & requests.OPT_DESCRIBE:
                 return self._describe_only(session, cursor, cursor_id)
@@ -251,7 +254,7 @@ class WireSession:
             opened = bind.value.payload if isinstance(bind.value, v.OpaqueValue) else None
             result = opened if isinstance(opened, v.CursorRows) else v.CursorRows((), [])
             cursor_id = next(self._ids)
-            cursor = OpenCursor("")
+            cursor = OpenCursor("", ref_cursor=True)
             self._load_rows(cursor, [_Described(n, dt) for n, dt in result.columns], result.rows)
             self.cursors[cursor_id] = cursor
             return cursors.out_image(cursor.columns or [], cursor_id)

@@ -37,7 +37,8 @@ Supported
       found is reported, each as a pair of ORA-06550 lines.
 
 Deliberately not supported (fail loudly): GOTO, MERGE (ORA-03001 / PLS-00999), explicit
-cursors (CURSOR, OPEN, FETCH, CLOSE), FORALL, SAVEPOINT, SUBTYPE, set operators (UNION ...),
+cursors (CURSOR, OPEN, FETCH, CLOSE; OPEN ... FOR of a SYS_REFCURSOR is supported), FORALL,
+SAVEPOINT, SUBTYPE, set operators (UNION ...),
 WITH, CONNECT BY, analytic functions, ROWNUM, forward declarations, subscripting a bind
 directly (``:arr(1)``: PLS-00103, because Oracle's behaviour there is not documented),
 declaring TIMESTAMP WITH TIME ZONE (SYSTIMESTAMP, CURRENT_TIMESTAMP and TO_TIMESTAMP_TZ

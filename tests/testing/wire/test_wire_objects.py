@@ -69,6 +69,20 @@ def test_a_sys_refcursor_function_result_is_a_cursor(conn: oracledb.Connection) 
     assert opened.fetchall() == [(2,)]
 
 
+def test_a_ref_cursor_with_lob_columns_fetches_through_define_calls(conn: oracledb.Connection) -> None:
+    cursor = conn.cursor()
+    out = cursor.var(oracledb.DB_TYPE_CURSOR)
+    cursor.execute(
+        "begin open :c for select to_clob(username) body, user_id from all_users order by username; end;",
+        c=out,
+    )
+    rows = out.getvalue().fetchall()
+    expected = cursor.execute("select username, user_id from all_users order by username").fetchall()
+    assert len(expected) > 2  # more rows than one define call's prefetch of two
+    assert all(type(body) is oracledb.LOB for body, _ in rows)
+    assert [(body.read(), number) for body, number in rows] == expected
+
+
 def test_open_for_needs_a_cursor_variable(conn: oracledb.Connection) -> None:
     with pytest.raises(oracledb.DatabaseError, match="PLS-00382"):
         conn.cursor().execute("declare n number; begin open n for select 1 from dual; end;")
