@@ -16,6 +16,8 @@ import pytest
 if TYPE_CHECKING:
     from airflow_datapump.testing import EmulatedOracle
 
+from tests.processes import Postgres
+
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="airflow-datapump-tests-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
@@ -78,3 +80,16 @@ def wire_oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
         )
         active.database("FREEPDB1").load_sample_hr()
         yield active
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    """A private PostgreSQL cluster on loopback, Airflow's metadata database for the suites
+    that run Airflow as separate processes (end to end, browser); each takes a database."""
+    logs = tmp_path_factory.mktemp("postgres-logs")
+    cluster = Postgres()
+    try:
+        cluster.start(logs)
+        yield cluster
+    finally:
+        cluster.stop()

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy
-from e2e_stack import Airflow, EmulatorAccess, Process, wait_for
+from e2e_stack import Airflow, EmulatorAccess
 
 from airflow_datapump.testing import DatabaseHandle
+from tests.processes import Process, wait_for
 
 DAG_ID = "datapump_schema_refresh"
 POLL_INTERVAL = 3.0  # [datapump] poll_interval for every deferred task in the stack
@@ -21,6 +22,7 @@ POLL_INTERVAL = 3.0  # [datapump] poll_interval for every deferred task in the s
 # jobs take minutes.
 PROD_JOB_RATE = 4096.0
 TEST_JOB_RATE = 8192.0
+REQUEST_JOB_RATE = 1_000_000.0  # the request DAG's SUBMIT waits in its task: no deferral to catch
 TERMINAL = {"success", "failed"}
 
 
@@ -33,6 +35,7 @@ class E2E:
     metadata: sqlalchemy.Engine
     prod: DatabaseHandle
     test: DatabaseHandle
+    requests: DatabaseHandle  # what the request DAG's connection, oracle_default, reaches
 
     # -- Airflow ---------------------------------------------------------------------------
 
