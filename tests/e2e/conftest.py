@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy
-from e2e_stack import ADMIN_PASSWORD, Airflow, stack
+from e2e_stack import ADMIN_PASSWORD, stack
 from e2e_views import DAG_ID, E2E, POLL_INTERVAL, PROD_JOB_RATE, REQUEST_JOB_RATE, TEST_JOB_RATE
 
 from tests.processes import Postgres, wait_for
@@ -30,8 +30,7 @@ def e2e(tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Postgres) ->
         )
         metadata = sqlalchemy.create_engine(airflow.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
         try:
-            wait_for(f"the dag-processor to parse {DAG_ID}", lambda: _parsed(airflow), 180)
-            airflow.api("PATCH", f"/dags/{DAG_ID}", json={"is_paused": False})
+            airflow.unpause_once_parsed(DAG_ID)
             # Unpaused, the scheduler starts the latest interval's run: the first test checks it.
             wait_for(
                 "the scheduled run", lambda: airflow.api("GET", f"/dags/{DAG_ID}/dagRuns")["dag_runs"], 120
@@ -39,13 +38,6 @@ def e2e(tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Postgres) ->
             yield E2E(airflow, emulator, metadata, prod, test, requests)
         finally:
             metadata.dispose()
-
-
-def _parsed(airflow: Airflow) -> bool:
-    try:
-        return bool(airflow.api("GET", f"/dags/{DAG_ID}"))
-    except AssertionError:  # 404 until the dag-processor has written it
-        return False
 
 
 @pytest.fixture

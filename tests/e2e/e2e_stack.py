@@ -177,6 +177,18 @@ class Airflow:
             self._token = str(reply.json()["access_token"])
         return self._token
 
+    def unpause_once_parsed(self, dag_id: str) -> None:
+        """Wait for the dag-processor to have written ``dag_id``, then unpause it."""
+
+        def parsed() -> bool:
+            try:
+                return bool(self.api("GET", f"/dags/{dag_id}"))
+            except AssertionError:  # 404 until the dag-processor has written it
+                return False
+
+        wait_for(f"the dag-processor to parse {dag_id}", parsed, 180)
+        self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
+
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token()}"}
         reply = httpx.request(method, f"{self.base_url}/api/v2{path}", headers=headers, timeout=60, **kwargs)

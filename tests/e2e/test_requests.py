@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_stack import USER, Airflow
+from e2e_stack import USER
 from e2e_views import E2E, TERMINAL
 
 from tests.processes import wait_for
@@ -41,16 +41,8 @@ def token(e2e: E2E) -> str:
         timeout=30,
     )
     assert reply.status_code in (200, 201), reply.text
-    wait_for(f"the dag-processor to parse {REQUEST_DAG}", lambda: _parsed(airflow), 180)
-    airflow.api("PATCH", f"/dags/{REQUEST_DAG}", json={"is_paused": False})
+    airflow.unpause_once_parsed(REQUEST_DAG)
     return str(reply.json()["access_token"])
-
-
-def _parsed(airflow: Airflow) -> bool:
-    try:
-        return bool(airflow.api("GET", f"/dags/{REQUEST_DAG}"))
-    except AssertionError:  # 404 until the dag-processor has written it
-        return False
 
 
 def _call(e2e: E2E, token: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
