@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.processes import Postgres
+
 if TYPE_CHECKING:
     from airflow_datapump.testing import EmulatedOracle
-
-from tests.processes import Postgres
 
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="airflow-datapump-tests-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
