@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.processes import Postgres
+
 if TYPE_CHECKING:
     from airflow_datapump.testing import EmulatedOracle
 
@@ -78,3 +80,16 @@ def wire_oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
         )
         active.database("FREEPDB1").load_sample_hr()
         yield active
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    """A private PostgreSQL cluster on loopback, Airflow's metadata database for the suites
+    that run Airflow as separate processes (end to end, browser); each takes a database."""
+    logs = tmp_path_factory.mktemp("postgres-logs")
+    cluster = Postgres()
+    try:
+        cluster.start(logs)
+        yield cluster
+    finally:
+        cluster.stop()

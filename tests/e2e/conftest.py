@@ -6,40 +6,38 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy
-from e2e_stack import Airflow, stack, wait_for
-from e2e_views import DAG_ID, E2E, POLL_INTERVAL, PROD_JOB_RATE, TEST_JOB_RATE
+from e2e_stack import ADMIN_PASSWORD, stack
+from e2e_views import DAG_ID, E2E, POLL_INTERVAL, PROD_JOB_RATE, REQUEST_JOB_RATE, TEST_JOB_RATE
+
+from tests.processes import Postgres, wait_for
 
 
 @pytest.fixture(scope="session")
-def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
+def e2e(tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Postgres) -> Iterator[E2E]:
     workdir = tmp_path_factory.mktemp("e2e")
-    with stack(workdir, POLL_INTERVAL) as (airflow, emulator):
+    database_url = postgres_cluster.create_database("airflow_e2e")
+    with stack(workdir, database_url, POLL_INTERVAL) as (airflow, emulator):
         prod, test = emulator.oracle.database("PROD"), emulator.oracle.database("TEST")
-        prod.load_sample_hr()
+        requests = emulator.oracle.database("REQUESTS")
+        for handle in (prod, requests):
+            handle.load_sample_hr()
         prod.set_job_rate(PROD_JOB_RATE)
         test.set_job_rate(TEST_JOB_RATE)
+        requests.set_job_rate(REQUEST_JOB_RATE)
         test.execute(
-            "CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY e2e_password "
+            f"CREATE PUBLIC DATABASE LINK prod_link CONNECT TO system IDENTIFIED BY {ADMIN_PASSWORD} "
             f"USING '{emulator.link_using('PROD')}'"
         )
         metadata = sqlalchemy.create_engine(airflow.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
         try:
-            wait_for(f"the dag-processor to parse {DAG_ID}", lambda: _parsed(airflow), 180)
-            airflow.api("PATCH", f"/dags/{DAG_ID}", json={"is_paused": False})
+            airflow.unpause_once_parsed(DAG_ID)
             # Unpaused, the scheduler starts the latest interval's run: the first test checks it.
             wait_for(
                 "the scheduled run", lambda: airflow.api("GET", f"/dags/{DAG_ID}/dagRuns")["dag_runs"], 120
             )
-            yield E2E(airflow, emulator, metadata, prod, test)
+            yield E2E(airflow, emulator, metadata, prod, test, requests)
         finally:
             metadata.dispose()
-
-
-def _parsed(airflow: Airflow) -> bool:
-    try:
-        return bool(airflow.api("GET", f"/dags/{DAG_ID}"))
-    except AssertionError:  # 404 until the dag-processor has written it
-        return False
 
 
 @pytest.fixture

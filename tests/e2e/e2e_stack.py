@@ -6,183 +6,83 @@ emulator. Everything it starts is stopped by its own process id, also when a tes
 each child leads a process group of its own, so stopping it reaches the task and trigger
 processes it forked and nothing else.
 
-How the Airflow processes reach the emulator is one seam, :class:`EmulatorAccess`: it gives
-the environment they start with and the Airflow connection URI for a database. Today the
-emulator is activated in each process by an environment variable; an emulator that listens
-on a port needs only another ``EmulatorAccess`` (start the server, hand out host:port URIs).
+The Airflow processes reach the emulator as a deployment reaches Oracle (:class:`EmulatorAccess`):
+the emulator's Oracle Net server runs as a process of its own on a loopback port, and Airflow
+has ordinary connections to that host and port. No process of Airflow's has the emulator in
+its environment; the tests check that.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import secrets
-import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
-from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle
+from airflow_datapump.testing import EmulatedOracle
+from tests.processes import Process, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-T = TypeVar("T")
-
-
-def free_port() -> int:
-    """An ephemeral loopback port (the kernel picks it; the child binds it right after)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float, interval: float = 0.25) -> T:
-    """Poll ``probe`` until it returns something truthy; fail naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
-
-
-class Process:
-    """One child process in a process group of its own, stopped by its id."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path, **popen: Any) -> None:
-        self.name = name
-        self.log_path = logs / f"{name}.log"
-        with self.log_path.open("ab") as out:
-            self.popen = subprocess.Popen(
-                argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **popen
-            )
-        self.pid = self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def kill9(self) -> None:
-        """A crash: SIGKILL to the process and every process it forked."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGKILL)
-        self.popen.wait(30)
-
-    def stop(self, grace: float = 10.0) -> None:
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.popen.wait(grace)
-        # Whatever of the group is left (a task process, a trigger runner) goes too.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(10)
-
-    def tail(self, lines: int = 40) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def postgres_bin() -> Path:
-    """PostgreSQL's server programs: where Debian's packages put them, or on PATH."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    found = candidates[-1] if candidates else shutil.which("initdb")
-    if not found:
-        raise RuntimeError("PostgreSQL is not installed (apt-get install -y postgresql)")
-    return Path(found).parent
-
-
-class Postgres:
-    """A private cluster: its own folder, loopback port and socket folder, trust auth."""
-
-    def __init__(self) -> None:
-        # Its own folder in the system temp dir: pytest's are private to this user, and the
-        # server may run as another.
-        self.home = Path(tempfile.mkdtemp(prefix="airflow-datapump-e2e-pg-"))
-        self.port = free_port()
-        self.process: Process | None = None
-        # initdb and postgres refuse to run as root; Debian's package adds a postgres user.
-        self._as = {"user": "postgres", "group": "postgres"} if os.geteuid() == 0 else {}
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg2://airflow@127.0.0.1:{self.port}/airflow"
-
-    def start(self, logs: Path) -> None:
-        data, sockets = self.home / "data", self.home / "sockets"
-        for folder in (data, sockets):
-            folder.mkdir(exist_ok=True)
-            if self._as:
-                shutil.chown(folder, "postgres", "postgres")
-        self.home.chmod(0o755)
-        binaries = postgres_bin()
-        subprocess.run(
-            [binaries / "initdb", "-D", data, "-U", "airflow", "--auth=trust", "--no-sync"],
-            check=True,
-            capture_output=True,
-            **self._as,  # type: ignore[call-overload]
-        )
-        argv = [str(binaries / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port)]
-        argv += ["-k", str(sockets), "-c", "fsync=off", "-c", "max_connections=200"]
-        self.process = Process("postgres", argv, dict(os.environ), logs, **self._as)
-        wait_for("PostgreSQL to accept connections", self._ready, 60)
-        subprocess.run(
-            [binaries / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "airflow", "airflow"],
-            check=True,
-            capture_output=True,
-        )
-
-    def _ready(self) -> bool:
-        assert self.process is not None
-        if not self.process.alive():
-            raise RuntimeError(f"PostgreSQL exited:\n{self.process.tail()}")
-        probe = [postgres_bin() / "pg_isready", "-h", "127.0.0.1", "-p", str(self.port), "-U", "airflow"]
-        return subprocess.run(probe, capture_output=True).returncode == 0
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()  # SIGTERM: PostgreSQL's "smart" shutdown, then SIGKILL
-        shutil.rmtree(self.home, ignore_errors=True)
+ADMIN_PASSWORD = "oracle"  # the emulator's SYS and SYSTEM password until a statement changes it
+EMULATOR_ENV_PREFIX = "AIRFLOW_DATAPUMP_EMULATOR"  # what activates the emulator in a process
+USER = "admin"  # the simple auth manager's one user, an admin, with a password in a file
+# The Airflow connections the example DAGs use, and the emulated database each reaches.
+CONNECTIONS = {"oracle_source": "PROD", "oracle_target": "TEST", "oracle_default": "REQUESTS"}
 
 
 class EmulatorAccess:
-    """How Airflow's processes reach the emulator: the seam between the stack and the emulator.
+    """How Airflow's processes reach the emulator: its Oracle Net server, as they would reach Oracle.
 
-    The emulator's Oracle Net server runs in the test process; every Airflow process reaches
-    it as it would reach Oracle, through ordinary connections to its host and port (the real
-    driver, thin mode). Nothing is activated inside those processes.
+    The server is ``python -m airflow_datapump.testing serve``, a process of its own on a
+    loopback port; Airflow gets ordinary ``oracle://`` connections to that host and port, and
+    nothing of the emulator in its environment. The test process opens the same state folder
+    (``oracle``) to prepare databases and look at their jobs, as a DBA's own session would.
     """
 
     def __init__(self, state_dir: Path) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_dir = state_dir
         self.oracle = EmulatedOracle(state_dir, clock="wall")
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.process: Process | None = None
 
     def start(self, logs: Path) -> None:
-        """Start the server (the processes' connections name its address)."""
-        self.oracle.start()
+        argv = [sys.executable, "-m", "airflow_datapump.testing", "serve", "--host", self.host]
+        argv += ["--port", str(self.port), "--state", str(self.state_dir), "--clock", "wall"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+        self.process = Process("emulator-server", argv, env, logs)
+        wait_for("the emulator's Oracle Net server", self._listening, 60)
 
-    def env(self) -> dict[str, str]:
-        return {}
+    def _listening(self) -> bool:
+        assert self.process is not None
+        if not self.process.alive():
+            raise RuntimeError(f"the emulator server exited:\n{self.process.tail()}")
+        with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=1):
+            return True
+        return False
 
     def connection_uri(self, service: str) -> str:
-        return self.oracle.connection_uri(service, "system", ADMIN_PASSWORD)
+        """An ordinary Airflow connection: SYSTEM with its real password, on the server's port."""
+        return f"oracle://system:{ADMIN_PASSWORD}@{self.host}:{self.port}?service_name={service}"
 
     def link_using(self, service: str) -> str:
-        """The USING string of a database link to ``service``."""
-        return self.oracle.dsn(service)
+        """The USING string of a database link to ``service`` (Easy Connect, like Oracle's)."""
+        return f"{self.host}:{self.port}/{service}"
 
     def stop(self) -> None:
-        self.oracle.stop()
+        if self.process is not None:
+            self.process.stop()
+        self.oracle.backend.shutdown()
 
 
 class Airflow:
@@ -195,6 +95,7 @@ class Airflow:
         self.api_port = free_port()
         self.base_url = f"http://127.0.0.1:{self.api_port}"
         self.processes: list[Process] = []
+        self.password = secrets.token_urlsafe(16)
         self.env = self._environment(database_url, emulator, poll_interval)
         self._token: str | None = None
 
@@ -207,7 +108,8 @@ class Airflow:
             "CORE__DAGS_FOLDER": str(ROOT / "example_dags"),
             "CORE__LOAD_EXAMPLES": "False",
             "CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
-            "CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+            "CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
+            "CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self._passwords_file()),
             "CORE__FERNET_KEY": "",
             "API__BASE_URL": self.base_url,
             "API_AUTH__JWT_SECRET": secrets.token_hex(32),
@@ -219,10 +121,15 @@ class Airflow:
             "DATAPUMP__POLL_INTERVAL": str(poll),
         }
         env.update({f"AIRFLOW_{k}" if k == "HOME" else f"AIRFLOW__{k}": v for k, v in settings.items()})
-        for conn_id, service in (("ORACLE_SOURCE", "PROD"), ("ORACLE_TARGET", "TEST")):
-            env[f"AIRFLOW_CONN_{conn_id}"] = emulator.connection_uri(service)
-        env.update(emulator.env())
+        for conn_id, service in CONNECTIONS.items():
+            env[f"AIRFLOW_CONN_{conn_id.upper()}"] = emulator.connection_uri(service)
         return env
+
+    def _passwords_file(self) -> Path:
+        path = self.home / "simple_auth_manager_passwords.json"
+        path.write_text(json.dumps({USER: self.password}))
+        path.chmod(0o600)
+        return path
 
     def cli(self, *args: str) -> None:
         airflow = str(Path(sys.executable).parent / "airflow")
@@ -262,12 +169,25 @@ class Airflow:
     # -- the REST API ----------------------------------------------------------------------
 
     def token(self) -> str:
-        """A JWT from the simple auth manager (every user an admin: no password to keep)."""
+        """A JWT for the admin user, asked for as the README's curl line asks."""
         if self._token is None:
-            reply = httpx.get(f"{self.base_url}/auth/token", timeout=30)
+            body = {"username": USER, "password": self.password}
+            reply = httpx.post(f"{self.base_url}/auth/token", json=body, timeout=30)
             reply.raise_for_status()
             self._token = str(reply.json()["access_token"])
         return self._token
+
+    def unpause_once_parsed(self, dag_id: str) -> None:
+        """Wait for the dag-processor to have written ``dag_id``, then unpause it."""
+
+        def parsed() -> bool:
+            try:
+                return bool(self.api("GET", f"/dags/{dag_id}"))
+            except AssertionError:  # 404 until the dag-processor has written it
+                return False
+
+        wait_for(f"the dag-processor to parse {dag_id}", parsed, 180)
+        self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token()}"}
@@ -275,6 +195,25 @@ class Airflow:
         if reply.status_code >= 400:
             raise AssertionError(f"{method} {path}: {reply.status_code} {reply.text}")
         return reply.json() if reply.content else None
+
+
+def process_group(leader: int) -> list[int]:
+    """Every live process in the group ``leader`` leads (a component and what it forked)."""
+    members = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # Field 5 is the process group; the command name before it may hold spaces.
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == leader:
+                members.append(int(stat.split("/")[2]))
+    return members
+
+
+def process_environment(pid: int) -> dict[str, str]:
+    """A live process's environment, as the kernel keeps it."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    pairs = (item.decode(errors="replace").partition("=") for item in raw.split(b"\0") if item)
+    return {key: value for key, _, value in pairs}
 
 
 def running_task_processes(ti_id: str) -> list[int]:
@@ -289,19 +228,14 @@ def running_task_processes(ti_id: str) -> list[int]:
 
 
 @contextlib.contextmanager
-def stack(workdir: Path, poll_interval: float) -> Iterator[tuple[Airflow, EmulatorAccess]]:
-    """Start PostgreSQL, the emulator and Airflow; stop them all, whatever happens."""
-    postgres = Postgres()
+def stack(workdir: Path, database_url: str, poll_interval: float) -> Iterator[tuple[Airflow, EmulatorAccess]]:
+    """Start the emulator's server and Airflow on ``database_url``; stop them, whatever happens."""
     emulator = EmulatorAccess(workdir / "emulator")
-    emulator.start(workdir)  # first: the connections Airflow is given name the server's port
-    airflow: Airflow | None = None
+    airflow = Airflow(workdir / "airflow", database_url, emulator, poll_interval)
     try:
-        airflow = Airflow(workdir / "airflow", postgres.url, emulator, poll_interval)
-        postgres.start(airflow.logs)
+        emulator.start(airflow.logs)
         airflow.start_all()
         yield airflow, emulator
     finally:
-        if airflow is not None:
-            airflow.stop_all()
+        airflow.stop_all()
         emulator.stop()
-        postgres.stop()

@@ -8,19 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy
-from e2e_stack import Airflow, EmulatorAccess, Process, wait_for
+from e2e_stack import Airflow, EmulatorAccess
 
 from airflow_datapump.testing import DatabaseHandle
+from tests.processes import Process, wait_for
 
 DAG_ID = "datapump_schema_refresh"
 POLL_INTERVAL = 3.0  # [datapump] poll_interval for every deferred task in the stack
-# HR's export does ~70 KB of work (metadata and data): ~18 s on PROD; the import ~9 s on
+# HR's export does ~256 KB of work (its BLOCKS estimate): ~18 s on PROD; the import ~9 s on
 # TEST, so each can be caught running. A job that ends before the scheduler has handled the
 # deferral meets an Airflow race (the executor's "success" for the deferring try arrives after
 # the trigger fired, and the scheduler fails the task: apache/airflow#67287); real Data Pump
 # jobs take minutes.
-PROD_JOB_RATE = 4096.0
-TEST_JOB_RATE = 8192.0
+PROD_JOB_RATE = 16384.0
+TEST_JOB_RATE = 32768.0
+REQUEST_JOB_RATE = 1_000_000.0  # the request DAG's SUBMIT waits in its task: no deferral to catch
 TERMINAL = {"success", "failed"}
 
 
@@ -33,6 +35,7 @@ class E2E:
     metadata: sqlalchemy.Engine
     prod: DatabaseHandle
     test: DatabaseHandle
+    requests: DatabaseHandle  # what the request DAG's connection, oracle_default, reaches
 
     # -- Airflow ---------------------------------------------------------------------------
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from e2e_stack import running_task_processes, wait_for
+from e2e_stack import EMULATOR_ENV_PREFIX, process_environment, process_group, running_task_processes
 from e2e_views import DAG_ID, E2E, POLL_INTERVAL, TERMINAL, elapsed_since, progress_lines, triggerer
+
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -25,14 +27,31 @@ def assert_same_rows(e2e: E2E, target_schema: str) -> None:
         assert e2e.test.rows(target_schema, table) == source, f"TEST.{target_schema}.{table}"
 
 
-# After this wave's last merges these three failed: the moved trigger got DPY-4011 on every poll.
-# Cause: the emulator's store reused a parent's SQLite connection in Airflow's forked trigger
-# runner; fixed (connections keyed by process). The killed-triggerer and clear tests then passed
-# on the final main; the markers stay, not strict, only until CI has run them green: remove them
-# then (issue 12).
-_MOVED_TRIGGER = pytest.mark.xfail(
-    reason="until CI confirms the fork fix for DPY-4011 after a triggerer move (issue 12)", strict=False
-)
+def test_airflow_reaches_the_emulator_only_through_ordinary_connections(e2e: E2E) -> None:
+    """No Airflow process (nor anything it forked) has the emulator in its environment: they
+    reach its Oracle Net server through ``oracle://`` connections to its host and port.
+
+    The kernel's copy of an environment is read where it is intact; a process that retitles
+    itself (setproctitle, as the api-server and the task supervisors do) overwrites it, and
+    has what its parent had: the environment the stack started the component with."""
+    uri = e2e.emulator.connection_uri("PROD")
+    assert f"@127.0.0.1:{e2e.emulator.port}?" in uri
+    assert not [k for k in e2e.airflow.env if k.startswith(EMULATOR_ENV_PREFIX)]
+    readable = {}
+    for component in e2e.airflow.processes:
+        for pid in process_group(component.pid):
+            try:
+                environment = process_environment(pid)
+            except OSError:  # ended meanwhile
+                continue
+            if environment:
+                readable[pid] = environment
+    started_with = {p.name for p in e2e.airflow.processes if p.pid in readable}
+    assert {"scheduler", "dag-processor"} <= started_with
+    for pid, environment in readable.items():
+        activating = sorted(k for k in environment if k.startswith(EMULATOR_ENV_PREFIX))
+        assert activating == [], f"process {pid} has {activating}"
+        assert environment["AIRFLOW_CONN_ORACLE_SOURCE"] == uri, f"process {pid}"
 
 
 def test_the_scheduled_schema_refresh_copies_the_schema(e2e_quiet: E2E) -> None:
@@ -67,7 +86,6 @@ def test_an_api_run_with_a_conf_and_no_logical_date_defers_with_no_worker(e2e_qu
     assert e2e_quiet.jobs_opened() == opened + 1  # the export; the import ran on TEST
 
 
-@_MOVED_TRIGGER
 def test_a_killed_triggerer_is_replaced_and_the_job_runs_once(e2e_quiet: E2E) -> None:
     opened = e2e_quiet.jobs_opened()
     run_id = e2e_quiet.trigger()
@@ -78,7 +96,6 @@ def test_a_killed_triggerer_is_replaced_and_the_job_runs_once(e2e_quiet: E2E) ->
     assert e2e_quiet.jobs_opened() == opened + 1
 
 
-@_MOVED_TRIGGER
 def test_a_second_triggerer_takes_over_from_a_killed_one(e2e_quiet: E2E) -> None:
     opened = e2e_quiet.jobs_opened()
     run_id = e2e_quiet.trigger()
@@ -125,7 +142,6 @@ def test_marking_a_deferred_task_failed_stops_its_job(e2e_quiet: E2E) -> None:
     wait_for("no process for the failed task", lambda: not running_task_processes(ti["id"]), 30)
 
 
-@_MOVED_TRIGGER
 def test_clearing_a_deferred_task_leaves_one_job_for_the_new_try(e2e_quiet: E2E) -> None:
     """What clear means (README, "Clearing a task"): the old try's on_kill and the new try's
     claim race, and their order in the job's log decides: the new try keeps the job, or the

@@ -24,6 +24,7 @@ from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from airflow_datapump.ui.links import page_url
+from tests.processes import Postgres
 from tests.ui.browser_stack import api_server, artifacts_dir, browser_missing, chromium
 
 pytestmark = [
@@ -50,9 +51,12 @@ def uri(oracle: EmulatedOracle) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def stack(
+    uri: str, tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Postgres
+) -> Iterator[tuple[str, Any]]:
     home = tmp_path_factory.mktemp("airflow-home")
-    with api_server(home, {f"AIRFLOW_CONN_{CONN_ID.upper()}": uri}) as running:
+    database_url = postgres_cluster.create_database("airflow_ui_browser")
+    with api_server(home, database_url, {f"AIRFLOW_CONN_{CONN_ID.upper()}": uri}) as running:
         yield running
 
 
