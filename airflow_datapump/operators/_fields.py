@@ -30,7 +30,7 @@ TEMPLATED = (
     *_expdp_args.NAMES,
 )  # fmt: skip
 JOB_ARGUMENTS = (
-    *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "version",
+    *TEMPLATED, "mode", "credential", "file_size", "reuse_dump_files", "log_directory", "version",
     "transforms", "encryption_password", "delete_dump_files",
 )  # fmt: skip
 _JINJA = ("{{", "{%")
