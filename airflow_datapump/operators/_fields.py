@@ -117,7 +117,8 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
 _RELATED = {
     "dump_files": {"parallel", "network_link"},
     "parallel": {"dump_files"},
-    "delete_dump_files": {"network_link"},
+    "delete_dump_files": {"network_link", "dump_files"},
+    "credential": {"dump_files"},
     "data_filters": {"network_link"},
     "parameters": {"network_link"},
 }
