@@ -12,8 +12,7 @@ import pytest
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
-from tests.operators.conftest import load_dag_file
-from tests.operators.test_password_routes import _metadata_text
+from tests.operators.test_par_uri import run_and_search
 
 DAGS = Path(__file__).parent / "dags"
 TOKEN = "Hy7Tq2Wm9Lc4Xs8Bn3Kd6Pf1Rg5Vz0Je"
@@ -24,12 +23,7 @@ PAR = f"https://objectstorage.eu-frankfurt-1.oraclecloud.com/p/{TOKEN}/n/acme/b/
 def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
     monkeypatch.setenv("AIRFLOW_VAR_DUMP_PAR_URI", PAR)  # from the environment: not in the metadata DB
     with emulated_oracle(clock="wall") as oracle:
-        uri = (
-            oracle.connection_uri("FREEPDB1")
-            if oracle.transport == "wire"
-            else "oracle://system:oracle@localhost:1521?service_name=FREEPDB1"
-        )
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", uri)
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri("FREEPDB1"))
         handle = oracle.database("FREEPDB1")
         handle.load_sample_hr()
         handle.set_job_rate(10_000_000)
@@ -45,27 +39,14 @@ def test_an_export_to_a_par_uri_imports_back_and_the_token_appears_nowhere(
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    import airflow.settings
-    from airflow.utils.state import DagRunState
-
-    monkeypatch.setattr(airflow.settings, "DAGS_FOLDER", str(DAGS))
-    run = load_dag_file(DAGS / "uri_dump.py").dag.test()
-    assert run.state == DagRunState.SUCCESS
+    places = run_and_search(DAGS / "uri_dump.py", monkeypatch, caplog, capfd)
     assert db.rows("HR2", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
     assert sorted(p.name for p in (db.object_store / "dumps" / "hr").iterdir()) == ["hr01.dmp"]
-
-    output = capfd.readouterr()
-    task_logs = "\n".join((caplog.text, output.out, output.err))
-    assert "precheck (through BFILE, in a directory) is skipped" in task_logs  # the logs are searched
-    rows, raw = _metadata_text()
+    assert "precheck (through BFILE, in a directory) is skipped" in places["task logs"]  # searched
     for table in ("rendered_task_instance_fields", "xcom"):
-        assert f"{table}: " in rows  # the places searched hold rows of this run
-    assert "/p/***/n/acme" in rows
-    for place, text in {
-        "task logs": task_logs,
-        "metadata rows": rows,
-        "metadata file": raw.decode("latin-1"),
-    }.items():
+        assert f"{table}: " in places["metadata rows"]  # the places searched hold rows of this run
+    assert "/p/***/n/acme" in places["metadata rows"]
+    for place, text in places.items():
         assert TOKEN not in text, f"the PAR token is in the {place}"
 
 
