@@ -57,6 +57,8 @@ class Call(Generic[T]):
 def submit(
     spec: JobSpec, *, job_name: str | None, consistent: bool, log_entry: str | None
 ) -> Call[submission.JobRef]:
+    from airflow_datapump.core.cloud import redacted_uri  # cloud builds on this module
+
     built = submission.build(spec, job_name=job_name, consistent=consistent, log_entry=log_entry)
 
     def parse(values: Values, rows: Rows) -> submission.JobRef:
@@ -66,7 +68,7 @@ def submit(
             owner=str(values["owner"]),
             operation=spec.operation.value,
             dump_directory=spec.directory,
-            dump_files=built.dump_files,
+            dump_files=tuple(redacted_uri(f) for f in built.dump_files),  # XCom: no PAR token
             log_directory=None if built.log_file is None else spec.effective_log_directory,
             log_file=built.log_file,
             flashback_scn=int(scn) if scn is not None else None,

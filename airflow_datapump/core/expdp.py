@@ -187,6 +187,7 @@ def _password_given(job: Collected, given: str | Secret | None) -> Secret | None
 
 _FIELD_NAMES = {
     "dump_files": "DUMPFILE",
+    "credential": "CREDENTIAL",
     "file_size": "FILESIZE",
     "reuse_dump_files": "REUSE_DUMPFILES",
     "log_file": "LOGFILE",

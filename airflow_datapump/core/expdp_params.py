@@ -21,7 +21,9 @@ from airflow_datapump.core.expdp_values import (
     pair,
     scalar,
     transform,
+    unquote,
 )
+from airflow_datapump.core.names import is_uri
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.exceptions import SpecError
 
@@ -52,7 +54,6 @@ REFUSED: dict[str, str] = {
     "PARFILE": "nested parameter files are not allowed (as in expdp)",
     "ABORT_STEP": "a debugging aid of Oracle Support, not available through this provider",
     "TRACE": "a debugging aid of Oracle Support, not available through this provider",
-    "CREDENTIAL": "object store dump files are not supported by this provider",
     "ENABLE_SECURE_ROLES": "not supported by this provider (a client logon option)",
     "PARALLEL_THRESHOLD": "not supported by this provider",
     "SERVICE_NAME": "not supported by this provider (START_JOB's service_name is not passed)",
@@ -146,7 +147,9 @@ def _list_field(name: str) -> str:
 
 
 def _dumpfile(job: Collected, name: str, values: tuple[str, ...]) -> None:
-    job.add("dump_entries", *[directory_file(name, value) for value in values])
+    """``[directory:]file``, or an object storage URI read with CREDENTIAL (19.9+, 21c)."""
+    entries = [(None, unquote(v)) if is_uri(unquote(v)) else directory_file(name, v) for v in values]
+    job.add("dump_entries", *entries)
 
 
 def _logfile(job: Collected, name: str, values: tuple[str, ...]) -> None:
@@ -285,6 +288,7 @@ MAPPED: dict[str, Callable[[Collected, str, tuple[str, ...]], None]] = {
     **dict.fromkeys(("REMAP_SCHEMA", "REMAP_TABLE", "REMAP_TABLESPACE", "REMAP_DATAFILE"), _remap),
     "DIRECTORY": _field("directory", keep_quotes=True),
     "DUMPFILE": _dumpfile,
+    "CREDENTIAL": _field("credential"),
     "FILESIZE": _field("file_size"),
     "REUSE_DUMPFILES": _flag_field("reuse_dump_files"),
     "LOGFILE": _logfile,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from airflow_datapump.core import catalog
 from airflow_datapump.core.catalog import Kind
 from airflow_datapump.core.expdp_values import DATA_OPTION_WORDS
-from airflow_datapump.core.names import display_identifier, dump_location
+from airflow_datapump.core.names import display_identifier, dump_location, is_uri
 from airflow_datapump.core.parts import DataFilter, Parameter
 from airflow_datapump.exceptions import SpecError
 
@@ -89,7 +89,10 @@ def _mode(spec: JobSpec) -> list[str]:
 
 
 def _dump_file(prefix: str, entry: str) -> str:
-    """An entry with its own directory (``DIR:file``) keeps it; a plain one gets ``prefix``."""
+    """An entry with its own directory (``DIR:file``) keeps it; a plain one gets ``prefix``;
+    an object URI is written as it is (quoted only around a separator), as the ADB examples do."""
+    if is_uri(entry):
+        return f"'{entry}'" if any(ch in entry for ch in ",'\"()") else entry
     directory, name = dump_location(entry, "")
     if directory:
         return f"{display_identifier(directory)}:{_quoted_file(name)}"
@@ -107,6 +110,8 @@ def _files(spec: JobSpec) -> list[str]:
         prefix = directory + ":"
         directory = display_identifier(spec.log_directory)
     out = [f"DIRECTORY={directory}"]
+    if spec.credential is not None:
+        out.append(f"CREDENTIAL={display_identifier(spec.credential)}")
     if spec.dump_files:
         out.append("DUMPFILE=" + ",".join(_dump_file(prefix, f) for f in spec.dump_files))
     if spec.file_size is not None:

@@ -15,6 +15,7 @@ Unquoted names are limited to ASCII letters here; write other names in double qu
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterable
 
 from airflow_datapump.exceptions import SpecError
@@ -164,8 +165,44 @@ def dump_location(entry: str, default_directory: str) -> tuple[str, str]:
     return (directory.upper(), name) if sep else (default_directory, entry)
 
 
+def is_uri(entry: str) -> bool:
+    """Whether a dump file entry is an object storage URI (KU$_FILE_TYPE_URIDUMP_FILE)."""
+    return entry[:8].lower() == "https://"
+
+
+def dump_uri(value: str, field: str) -> str:
+    """A checked object storage URI for a dump file: https, a host, and an object name that
+    may carry %U/%L as a file name may. Query strings are refused: Data Pump appends its own
+    substitutions to the name, and a signed query would not survive them."""
+    from airflow_datapump.core.cloud import redacted_uri  # a PAR token never reaches an error
+
+    parts = urllib.parse.urlsplit(value)
+    object_name = parts.path.rsplit("/", 1)[-1]
+    shown = redacted_uri(value)
+    allowed = "an https:// object URI, e.g. https://objectstorage.<region>.oraclecloud.com/n/<ns>/b/<bucket>/o/hr%U.dmp"
+    if (
+        not parts.netloc
+        or not object_name
+        or parts.query
+        or parts.fragment
+        or any(ord(ch) <= 32 for ch in value)
+        or (encoded_length(value) or 4001) > 4000
+    ):
+        raise SpecError(field, shown, allowed)
+    try:
+        file_name(urllib.parse.unquote(object_name), field, substitution=True)
+    except SpecError as error:
+        raise SpecError(field, shown, error.allowed) from None
+    if re.search(r"%[UuLl]", value[: len(value) - len(object_name)]):
+        raise SpecError(field, shown, "substitution variables (%U, %L) only in the object name")
+    return value
+
+
 def dump_entry(value: object, field: str, directory: str) -> str:
-    """A checked dump file entry, ``file`` or ``DIR:file``; DIR is dropped when it is ``directory``."""
+    """A checked dump file entry, ``file``, ``DIR:file`` or an https:// object URI; DIR is
+    dropped when it is ``directory``."""
+    if isinstance(value, str) and is_uri(value):
+        return dump_uri(value, field)
     if not isinstance(value, str) or (":" not in value):
         return file_name(value, field, substitution=True)
     if value.startswith('"'):

@@ -31,6 +31,7 @@ def fail(field: str, value: object, allowed: str) -> NoReturn:
 def check(spec: JobSpec) -> None:
     """Raise :class:`SpecError` for the first rule the spec breaks."""
     _check_files(spec)
+    _check_uris(spec)
     if spec.job_name is not None:
         check_derived_files(spec, spec.job_name)
     _check_mode(spec)
@@ -38,6 +39,23 @@ def check(spec: JobSpec) -> None:
     _check_remaps_and_transforms(spec)
     _check_parameters(spec)
     _check_encryption(spec)
+
+
+def _check_uris(spec: JobSpec) -> None:
+    """URI dump files (KU$_FILE_TYPE_URIDUMP_FILE): ADD_FILE takes the credential in place of
+    the directory, so a job's dump files are either all URIs with a credential, or none."""
+    uris = spec.dump_uris
+    if spec.credential is None and uris:
+        fail("credential", None, "a DBMS_CLOUD credential name for dump files given as URIs")
+    if spec.credential is None:
+        return
+    if not spec.dump_files:
+        fail("dump_files", [], "the object storage URIs the credential reads or writes")
+    if len(uris) != len(spec.dump_files):
+        local = next(f for f in spec.dump_files if f not in uris)
+        fail("dump_files", local, "only https:// object URIs with a credential (no directory files)")
+    if spec.delete_dump_files:
+        fail("delete_dump_files", True, "dump files in a directory; delete objects with DBMS_CLOUD")
 
 
 def _check_files(spec: JobSpec) -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from airflow_datapump.core.spec import JobSpec
 
 FORMAT = 1
-_IDENTIFIER_FIELDS = ("directory", "log_directory", "job_name")
+_IDENTIFIER_FIELDS = ("directory", "credential", "log_directory", "job_name")
 
 
 def _name(value: str | None) -> str | None:

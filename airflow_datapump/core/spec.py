@@ -17,7 +17,7 @@ from typing import Any
 
 from airflow_datapump.core import build, filters, rules
 from airflow_datapump.core.coerce import as_choice, as_integer
-from airflow_datapump.core.names import db_link, dump_entry, dump_location, file_name, identifier
+from airflow_datapump.core.names import db_link, dump_entry, dump_location, file_name, identifier, is_uri
 from airflow_datapump.core.parts import (
     DataFilter,
     DataRemap,
@@ -61,7 +61,10 @@ class JobSpec:
     :param dump_files: dump file names, with ``%U``/``%L`` to spread over several files; an
         entry ``DIR:file`` lies in directory object DIR instead of ``directory``.
         Required for a file-based import or SQL_FILE; an export without them gets names
-        derived from the job name when it is submitted.
+        derived from the job name when it is submitted. With ``credential``, every entry is
+        instead an https:// object storage URI (Data Pump's URI dump files).
+    :param credential: the DBMS_CLOUD credential (CREATE_CREDENTIAL) that reads and writes
+        dump files given as object storage URIs, expdp's CREDENTIAL. Default None.
     :param file_size: largest size of one dump file (bytes, or ``500M``, ``2G`` ...).
     :param reuse_dump_files: overwrite existing dump files (export). Default False.
     :param log_file: log file name; the hook derives one from the job name when None.
@@ -96,6 +99,7 @@ class JobSpec:
     mode: Mode
     directory: str = "DATA_PUMP_DIR"
     dump_files: tuple[str, ...] = ()
+    credential: str | None = None
     file_size: str | None = None
     reuse_dump_files: bool = False
     log_file: str | None = None
@@ -127,6 +131,7 @@ class JobSpec:
         *,
         directory: str = "DATA_PUMP_DIR",
         dump_files: object = (),
+        credential: str | None = None,
         file_size: int | str | None = None,
         reuse_dump_files: bool = False,
         log_file: str | None = None,
@@ -170,6 +175,7 @@ class JobSpec:
             "mode": Mode(as_choice(mode, "mode", Mode)),
             "directory": identifier(directory, "directory"),
             "dump_files": _dump_files(dump_files, identifier(directory, "directory")),
+            "credential": None if credential is None else identifier(credential, "credential"),
             "file_size": _file_size(file_size),
             "reuse_dump_files": _bool(reuse_dump_files, "reuse_dump_files"),
             "log_file": _optional_file(log_file, "log_file"),
@@ -213,8 +219,13 @@ class JobSpec:
 
     def dump_locations(self) -> tuple[tuple[str, str], ...]:
         """(directory object, file name) of each dump file: ``directory`` unless the entry
-        names its own (``DIR:file``)."""
-        return tuple(dump_location(entry, self.directory) for entry in self.dump_files)
+        names its own (``DIR:file``). Object storage URIs lie in no directory: see :attr:`dump_uris`."""
+        return tuple(dump_location(entry, self.directory) for entry in self.dump_files if not is_uri(entry))
+
+    @property
+    def dump_uris(self) -> tuple[str, ...]:
+        """The dump files given as object storage URIs (read and written with ``credential``)."""
+        return tuple(entry for entry in self.dump_files if is_uri(entry))
 
     @property
     def effective_log_directory(self) -> str:

@@ -14,14 +14,14 @@ from typing import Any
 
 from airflow_datapump.core import filters, naming, rules
 from airflow_datapump.core.coerce import FLASHBACK_KEYWORDS
-from airflow_datapump.core.names import dump_location, quote_literal
+from airflow_datapump.core.names import dump_location, is_uri, quote_literal
 from airflow_datapump.core.plsql import FIELD, RECORD
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.exceptions import SpecError
 
 MAX_STREAM_BYTES = 32767
-_FILE_TYPES = {"dump": 1, "log": 3, "sql": 4}
+_FILE_TYPES = {"dump": 1, "log": 3, "sql": 4, "uri": 5}
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class JobRef:
 
     def dump_locations(self) -> tuple[tuple[str, str], ...]:
         """(directory object, file name) of each dump file, as :meth:`JobSpec.dump_locations`."""
-        return tuple(dump_location(entry, self.dump_directory) for entry in self.dump_files)
+        return tuple(dump_location(e, self.dump_directory) for e in self.dump_files if not is_uri(e))
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -110,8 +110,10 @@ def build(
     reuse = 1 if spec.reuse_dump_files else None
     files: list[tuple[object, ...]] = [
         (f, directory, spec.file_size, _FILE_TYPES["dump"], reuse)
-        for directory, f in (dump_location(entry, spec.directory) for entry in dumps)
+        for directory, f in (dump_location(entry, spec.directory) for entry in dumps if not is_uri(entry))
     ]
+    # A URI dump file takes the credential where a directory would go (ADD_FILE, §2.2).
+    files += [(uri, spec.credential, spec.file_size, _FILE_TYPES["uri"], reuse) for uri in spec.dump_uris]
     if log_file is not None:  # NOLOGFILE=YES: no log file is added, so none is written
         files.append((log_file, spec.effective_log_directory, None, _FILE_TYPES["log"], None))
     if spec.operation.value == "SQL_FILE":

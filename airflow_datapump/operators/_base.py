@@ -137,6 +137,7 @@ class DatapumpOperator(BaseOperator):
             self, self._encryption_password, self.encryption_password_variable, context
         )
         spec = _fields.spec_of(self, self.operation, password=password)
+        _password.mask_pars(spec.dump_uris)
         if spec.job_name is None:
             spec = _fields.with_job_name(spec, self.default_job_name(context))
         given = spec.encryption_password
@@ -151,6 +152,7 @@ class DatapumpOperator(BaseOperator):
     def render_template_fields(self, context: Context, jinja_env: jinja2.Environment | None = None) -> None:
         """Render, then keep a password that rendering put into ``parameters`` out of them."""
         super().render_template_fields(context, jinja_env)
+        _password.mask_pars(getattr(self, "dump_files", None))  # before Airflow stores them
         self._encryption_password = _password.after_rendering(self, self._encryption_password)
 
     def default_job_name(self, context: Mapping[str, Any] | None) -> str:

@@ -30,7 +30,7 @@ TEMPLATED = (
     *_expdp_args.NAMES,
 )  # fmt: skip
 JOB_ARGUMENTS = (
-    *TEMPLATED, "mode", "file_size", "reuse_dump_files", "log_directory", "version",
+    *TEMPLATED, "mode", "credential", "file_size", "reuse_dump_files", "log_directory", "version",
     "transforms", "encryption_password", "delete_dump_files",
 )  # fmt: skip
 _JINJA = ("{{", "{%")
@@ -117,7 +117,8 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
 _RELATED = {
     "dump_files": {"parallel", "network_link"},
     "parallel": {"dump_files"},
-    "delete_dump_files": {"network_link"},
+    "delete_dump_files": {"network_link", "dump_files"},
+    "credential": {"dump_files"},
     "data_filters": {"network_link"},
     "parameters": {"network_link"},
 }

@@ -117,3 +117,21 @@ def _text(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise SpecError("encryption_password", MASK, "a template or Variable that gives a non-empty string")
     return value
+
+
+def mask_par(uri: object) -> None:
+    """Register a pre-authenticated request's token with Airflow's secrets masker: whoever
+    holds it reads (or writes) the bucket, so it is a secret wherever the URI shows."""
+    from airflow_datapump.core import cloud
+
+    token = cloud.par_token(uri) if isinstance(uri, str) else None
+    if token:
+        from airflow.sdk.log import mask_secret
+
+        mask_secret(token)
+
+
+def mask_pars(value: object) -> None:
+    """Mask the tokens of every URI in a dump file list (a list, or one string)."""
+    for item in [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else ():
+        mask_par(item)

@@ -51,6 +51,9 @@ class ExportOperator(DatapumpOperator):
         return result
 
     def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+        if spec.dump_uris:
+            self._check_uri_export(spec)
+            return
         directories = sorted({directory for directory, _ in spec.dump_locations()})
         if self.outlets and len(directories) > 1:
             raise SpecError(
@@ -70,6 +73,20 @@ class ExportOperator(DatapumpOperator):
                     f"a file that does not exist yet ({existing[0]} is in {directory}); "
                     "set reuse_dump_files=True to overwrite it",
                 )
+
+    def _check_uri_export(self, spec: JobSpec) -> None:
+        """URI dump files lie in no directory: the dump set Asset and the overwrite check,
+        which read a directory, cannot follow them."""
+        if self.outlets:
+            raise SpecError(
+                "outlets",
+                "Asset outlets",
+                "no Asset outlets with object storage dump files (a dump set Asset names a directory)",
+            )
+        self.log.info(
+            "Dump files are object storage URIs: the check that they do not exist yet is skipped "
+            "(it reads a directory); Data Pump itself refuses an existing object unless reused"
+        )
 
 
 class ImportOperator(DatapumpOperator):
@@ -98,7 +115,12 @@ class ImportOperator(DatapumpOperator):
                 forbidden[0],
                 "a target schema that is neither Oracle-maintained nor in protected_schemas",
             )
-        if not spec.is_network:
+        if spec.dump_uris:
+            self.log.info(
+                "Dump files are object storage URIs: the dump file precheck (through BFILE, in a "
+                "directory) is skipped; Data Pump checks the files when the job starts"
+            )
+        elif not spec.is_network:
             problems = hook.precheck_import(spec)
             if problems:
                 raise DatapumpError("The dump files cannot be imported: " + "; ".join(problems))

@@ -18,6 +18,7 @@ from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators._fields import check_choice
+from airflow_datapump.operators._password import mask_par
 from airflow_datapump.operators.transfer import _file_list, _TransferOperator
 
 DIRECTIONS = ("upload", "download")
@@ -75,13 +76,13 @@ class DbmsCloudTransferOperator(_InDatabaseOperator):
         self.object_uri = object_uri
         self.credential_name = credential_name
         self.delete_source = delete_source
-        _mask_par(object_uri)
+        mask_par(object_uri)
 
     def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
         """Rendering may bring a pre-authenticated URI in: mask it before the rendered fields
         are stored, then keep the clear URI apart (for the database call) and show the redacted one."""
         super().render_template_fields(context, jinja_env)
-        _mask_par(self.object_uri)
+        mask_par(self.object_uri)
         self._clear_uri = self.object_uri
         self.object_uri = (
             cloud.redacted_uri(self.object_uri) if isinstance(self.object_uri, str) else self.object_uri
@@ -105,15 +106,6 @@ class DbmsCloudTransferOperator(_InDatabaseOperator):
         finally:
             hook.close()
         return self._summary(members, cloud.redacted_uri(uri), context)
-
-
-def _mask_par(uri: object) -> None:
-    """Register a pre-authenticated request's token with Airflow's secrets masker."""
-    token = cloud.par_token(uri) if isinstance(uri, str) else None
-    if token:
-        from airflow.sdk.log import mask_secret
-
-        mask_secret(token)
 
 
 class RdsS3TransferOperator(_InDatabaseOperator):

@@ -43,6 +43,29 @@ def db(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHa
         yield handle
 
 
+def run_and_search(
+    dag_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> dict[str, str]:
+    """Run a DAG file with ``dag.test()`` (it must succeed) and return the text of every place a
+    secret could be left: the task logs, every metadata row, the metadata database's file."""
+    import airflow.settings
+    from airflow.utils.state import DagRunState
+
+    monkeypatch.setattr(airflow.settings, "DAGS_FOLDER", str(dag_file.parent))
+    run = load_dag_file(dag_file).dag.test()
+    assert run.state == DagRunState.SUCCESS
+    output = capfd.readouterr()
+    rows, raw = _metadata_text()
+    return {
+        "task logs": "\n".join((caplog.text, output.out, output.err)),
+        "metadata rows": rows,
+        "metadata file": raw.decode("latin-1"),
+    }
+
+
 @pytest.mark.dag_test
 def test_a_par_uri_token_appears_nowhere(
     db: DatabaseHandle,
@@ -50,25 +73,13 @@ def test_a_par_uri_token_appears_nowhere(
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    import airflow.settings
-    from airflow.utils.state import DagRunState
-
-    monkeypatch.setattr(airflow.settings, "DAGS_FOLDER", str(DAGS))
-    run = load_dag_file(DAGS / "par_uri.py").dag.test()
-    assert run.state == DagRunState.SUCCESS
+    places = run_and_search(DAGS / "par_uri.py", monkeypatch, caplog, capfd)
     landed = sorted(p.name for p in db.directory_path().glob("par_*"))
     assert landed == ["par_01.dmp", "par_02.dmp", "par_XX.dmp.manifest.json"]  # up and back by the PAR
-
-    output = capfd.readouterr()
-    task_logs = "\n".join((caplog.text, output.out, output.err))
-    assert "DBMS_CLOUD.PUT_OBJECT" in task_logs  # the task logs are in what is searched
-    rows, raw = _metadata_text()
+    assert "DBMS_CLOUD.PUT_OBJECT" in places["task logs"]  # the task logs are in what is searched
+    rows = places["metadata rows"]
     for table in ("rendered_task_instance_fields", "xcom", "asset_event"):
         assert f"{table}: " in rows  # the places searched hold rows of this run
     assert "/p/***/n/acme" in rows  # XCom, rendered fields and the Asset event show the redacted URI
-    for place, text in {
-        "task logs": task_logs,
-        "metadata rows": rows,
-        "metadata file": raw.decode("latin-1"),
-    }.items():
+    for place, text in places.items():
         assert TOKEN not in text, f"the PAR token is in the {place}"

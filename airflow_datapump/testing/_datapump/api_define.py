@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import common, logfile, model, rules
+from airflow_datapump.testing._datapump import common, locations, logfile, model, rules
 from airflow_datapump.testing._datapump.api_options import Options
 from airflow_datapump.testing._datapump.common import (
     Failer,
@@ -151,10 +150,6 @@ class Define(Options):
             fail = Failer("ADD_FILE", session, handle)
             if kind not in (1, 2, 3, 4, 5):
                 raise fail(39001, f"Invalid file type: {kind}")
-            if kind == model.FILE_URI:
-                raise fail(
-                    39002, "Dump files in object storage (KU$_FILE_TYPE_URIDUMP_FILE) are not emulated"
-                )
             running_export = (
                 job.operation == "EXPORT" and job.state in (EXECUTING, IDLING) and kind == model.FILE_DUMP
             )
@@ -163,10 +158,14 @@ class Define(Options):
             name, directory = args["FILENAME"], args["DIRECTORY"]
             if name is None:
                 raise fail(39001, "ORA-39144: file name parameter must be specified and non-null")
-            if "/" in str(name) or "\\" in str(name):
+            if kind != model.FILE_URI and ("/" in str(name) or "\\" in str(name)):
                 raise fail(39001, "ORA-39088: file name cannot contain a path specification")
             if directory is None:
                 raise fail(39001, "ORA-39145: directory object parameter must be specified and non-null")
+            if kind == model.FILE_URI:
+                refused = locations.uri_refusal(w, str(directory), str(name))
+                if refused:
+                    raise fail(39001, *refused)
             spec = {
                 "name": str(name),
                 "directory": str(directory),
@@ -187,11 +186,13 @@ class Define(Options):
         sess = session_of_any(session)
         kind, name, directory = spec["type"], str(spec["name"]), str(spec["directory"])
         read_only = kind == model.FILE_DUMP and job.operation != "EXPORT"
-        found = catalog.directory(w.db, directory)
         privilege = "READ" if read_only else "WRITE"
-        if found is None or not catalog.directory_access(w.db, sess.user, directory, privilege):
+        if kind != model.FILE_URI and not (
+            catalog.directory(w.db, directory) is not None
+            and catalog.directory_access(w.db, sess.user, directory, privilege)
+        ):
             raise fail(39001, f"ORA-39087: directory name {directory} is invalid")
-        if kind != model.FILE_DUMP:
+        if kind not in (model.FILE_DUMP, model.FILE_URI):
             if _SUBSTITUTION.search(name):
                 raise fail(39001, f'ORA-39124: invalid substitution variable in file name "{name}"')
             return
@@ -199,7 +200,8 @@ class Define(Options):
             raise fail(39002, "Dump files cannot be added to a network import")
         if job.param("ESTIMATE_ONLY") == 1:
             raise fail(39002, "Dump files cannot be added to an ESTIMATE_ONLY job")
-        if any(v.upper() not in ("U", "L") for v in _SUBSTITUTION.findall(name)):
+        base = name.rsplit("/", 1)[-1] if kind == model.FILE_URI else name  # the object's name
+        if any(v.upper() not in ("U", "L") for v in _SUBSTITUTION.findall(base)):
             raise fail(39001, f'ORA-39124: invalid substitution variable in file name "{name}"')
         try:
             parse_filesize(spec["filesize"])
@@ -227,10 +229,8 @@ def session_of_any(session: object) -> Session:
 def check_dump_file(w: WorkContext, job: Job, spec: dict[str, Any], fail: Failer) -> None:
     """An export's dump file must not exist (unless reused); an import's must be a dump file.
     ADD_FILE or START_JOB checks it, by the FILE_CHECKS reading."""
-    found = catalog.directory(w.db, str(spec["directory"]))
-    assert found is not None  # ADD_FILE checked the directory
-    name = str(spec["name"])
-    first = Path(found.path) / (expand_name(name, 1) if _SUBSTITUTION.search(name) else name)
+    folder, name = locations.file_place(w, spec)
+    first = folder / (expand_name(name, 1) if _SUBSTITUTION.search(name) else name)
     if job.operation == "EXPORT":
         if first.exists() and spec["reuse"] != 1:
             raise fail(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import plan_export, secrets, staging
+from airflow_datapump.testing._datapump import locations, plan_export, secrets, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts
@@ -35,9 +35,8 @@ class PlanError(Exception):
 def dump_paths(ctx: WorkContext, job: Job) -> list[Path]:
     paths: list[Path] = []
     for spec in job.dump_files:
-        directory = catalog.directory(ctx.db, spec["directory"])
-        assert directory is not None  # checked by ADD_FILE
-        paths.extend(expand_templates(Path(directory.path), [spec["name"]]))
+        folder, name = locations.file_place(ctx, spec)  # a directory, or the object store
+        paths.extend(expand_templates(folder, [name]))
     return paths
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import logfile, model, secrets, staging
+from airflow_datapump.testing._datapump import locations, logfile, model, secrets, staging
 from airflow_datapump.testing._datapump.apply import apply
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import script
@@ -251,15 +251,19 @@ def _write_dump(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
         objects=[{k: v for k, v in i.items() if k not in ("done", "rows_id")} for i in job.plan],
         rows=lambda index: staging.staged(ctx.db, job, job.plan[index]["rows_id"]),
     )
+    places = [locations.file_place(ctx, f) for f in files]  # a directory, or the object store
+    for spec, (folder, _) in zip(files, places, strict=True):
+        if spec["type"] == model.FILE_URI:  # an object store has no folders to create first
+            folder.mkdir(parents=True, exist_ok=True)
     written = write_dump_set(
         contents,
-        _folder(ctx, files[0]["directory"]),
-        [f["name"] for f in files],
+        places[0][0],
+        [name for _, name in places],
         degree=job.degree,
         filesize=parse_filesize(files[0].get("filesize")),
         reuse=any(int(f.get("reuse") or 0) == 1 for f in files),
         password=password,
-        folders=[_folder(ctx, f["directory"]) for f in files],
+        folders=[folder for folder, _ in places],
     )
     job.written = [{"name": w.name, "path": str(w.path), "size": w.size} for w in written]
     logfile.dump_file_set(ctx.db, job, moment, [str(w.path) for w in written])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import logfile, model, progress, types
+from airflow_datapump.testing._datapump import locations, logfile, model, progress, types
 from airflow_datapump.testing._datapump.common import LAST_ERROR, error, number, resolve, session_of, work
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import COMPLETED, Handle, Job
@@ -174,11 +174,10 @@ class Status:
             names = [(str(p), p.stat().st_size) for p in dump_paths(w, job) if p.exists()]
         if not names:
             for spec in job.files:
-                if spec["type"] != model.FILE_DUMP:
+                if spec["type"] not in (model.FILE_DUMP, model.FILE_URI):
                     continue
-                directory = catalog.directory(w.db, spec["directory"])
-                folder = Path(directory.path) if directory else Path()
-                name = expand_name(spec["name"], 1) if "%" in spec["name"] else spec["name"]
+                folder, name = locations.file_place(w, spec)
+                name = expand_name(name, 1) if "%" in name else name
                 names.append((str(folder / name), int(written.get(name, {}).get("size", 0))))
         for path, size in names:
             entries[len(entries) + 1] = _object(
