@@ -163,7 +163,10 @@ class Backend:
             tables.commit(session)
         columns = None
         if result.columns is not None:
-            columns = [ColumnDescription(name, data_type) for name, data_type in result.columns]
+            columns = [
+                ColumnDescription(name, data_type, null_ok=i not in result.not_null)
+                for i, (name, data_type) in enumerate(result.columns)
+            ]
         return StatementResult(
             columns=columns,
             rows=result.rows,

@@ -40,6 +40,7 @@ class ExecutionResult:
     columns: list[tuple[str, DataType]] | None = None
     rows: list[tuple[Value, ...]] = field(default_factory=list)
     rowcount: int = 0
+    not_null: frozenset[int] = frozenset()  # positions of columns that cannot be null
 
 
 def _pls_103(token: Token, expected: tuple[str, ...]) -> OracleError:
@@ -177,7 +178,7 @@ def _dispatch(parsed: ParsedStatement, m: Machine) -> ExecutionResult:
         if isinstance(node, s.Query):
             query = compiler.query(node, scope)
             rows = query.run(Env(m, None))
-            return ExecutionResult("SELECT", query.columns, rows, len(rows))
+            return ExecutionResult("SELECT", query.columns, rows, len(rows), query.not_null)
         if isinstance(node, s.Insert | s.Update | s.Delete | s.Truncate):
             count = compiler.dml(node, scope)(Env(m, None))
             return ExecutionResult("DML", rowcount=count)
