@@ -57,3 +57,38 @@ def test_an_out_of_line_primary_key_makes_its_columns_not_null(conn: oracledb.Co
             cursor.execute("insert into bins values (null, 'right')")
         cursor.execute("select nullable from user_tab_columns where table_name = 'BINS' order by column_id")
         assert cursor.fetchall() == [("N",), ("N",)]
+
+
+def test_a_sql_bind_named_twice_is_two_placeholders(conn: oracledb.Connection) -> None:
+    """SQL binds by position: the driver repeats a value bound by name, and positional values
+    reach each occurrence in turn."""
+    with conn.cursor() as cursor:
+        assert cursor.execute("select :a, :a from dual", {"a": 7}).fetchone() == (7, 7)
+    with conn.cursor() as cursor:  # a new cursor: the driver keeps one kind of binds per cursor
+        assert cursor.execute("select :a, :a from dual", [1, 2]).fetchone() == (1, 2)
+        found = cursor.execute("select id from parts where name = :w or note = :w", w="bolt").fetchall()
+        assert found == [(1,)]
+
+
+def test_a_plsql_bind_named_twice_is_one_placeholder(conn: oracledb.Connection) -> None:
+    with conn.cursor() as cursor:
+        total = cursor.var(int)
+        cursor.execute("begin :t := :x + :x; :t := :t * 10; end;", t=total, x=2)
+        assert total.getvalue() == 40
+    with conn.cursor() as cursor:
+        total = cursor.var(int)
+        cursor.execute("begin :t := :x * 3; :t := :t + :x; end;", [total, 5])
+        assert total.getvalue() == 20
+
+
+def test_dynamic_sql_binds_each_occurrence_by_position(conn: oracledb.Connection) -> None:
+    with conn.cursor() as cursor:
+        out = cursor.var(str)
+        cursor.execute(
+            "begin execute immediate 'select :a || :a from dual' into :o using 'x', 'y'; end;", o=out
+        )
+        assert out.getvalue() == "xy"
+        with pytest.raises(oracledb.DatabaseError, match="ORA-01008"):
+            cursor.execute(
+                "begin execute immediate 'select :a || :a from dual' into :o using 'x'; end;", o=out
+            )
