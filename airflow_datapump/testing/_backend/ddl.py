@@ -10,7 +10,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 
-from airflow_datapump.testing._backend import catalog, environment, storage, stored_code, tables
+from airflow_datapump.testing._backend import catalog, environment, link_secret, storage, stored_code, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import ddl as nodes
@@ -298,7 +298,7 @@ def _create_link(session: Session, db: sqlite3.Connection, st: nodes.CreateDatab
         raise ora_text(2011, "duplicate database link name")
     db.execute(
         "INSERT INTO db_links VALUES (?, ?, ?, ?, ?)",
-        (owner, st.name, st.user, st.password, st.using),
+        (owner, st.name, st.user, link_secret.seal(db, st.password), st.using),
     )
 
 
