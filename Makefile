@@ -10,7 +10,7 @@ CONSTRAINTS ?= constraints/airflow-$(AIRFLOW_VERSION)-python$(PY_VERSION).txt
 BIN := $(VENV)/bin
 EXTRAS ?= dev
 
-.PHONY: setup env quickstart test test-unit test-e2e lint wheel constraints
+.PHONY: setup env quickstart test test-unit test-e2e test-oldest-driver lint wheel constraints
 
 ## Create the environment from the constraints file, then run the quick start on the emulator.
 setup: env quickstart
@@ -33,6 +33,19 @@ test-unit:
 
 test-e2e:
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+## The emulator's server and the driver-facing tests with the oldest python-oracledb pyproject
+## allows (the constraints file with only oracledb's pin lowered), in a venv of its own.
+OLDEST_ORACLEDB := $(shell sed -n 's/^ *"oracledb>=\([0-9.]*\)".*/\1/p' pyproject.toml)
+OLD_DRIVER_VENV ?= .venv-oracledb-$(OLDEST_ORACLEDB)
+test-oldest-driver:
+	@test -n "$(OLDEST_ORACLEDB)" || { echo "no oracledb>= lower bound in pyproject.toml" >&2; exit 1; }
+	$(PYTHON) -m venv $(OLD_DRIVER_VENV)
+	sed 's/^oracledb==.*/oracledb==$(OLDEST_ORACLEDB)/' "$(CONSTRAINTS)" > $(OLD_DRIVER_VENV)/constraints.txt
+	$(OLD_DRIVER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLD_DRIVER_VENV)/bin/python -m pip install --quiet -c $(OLD_DRIVER_VENV)/constraints.txt -e ".[tests]"
+	$(OLD_DRIVER_VENV)/bin/python -c "import oracledb; print('python-oracledb', oracledb.__version__)"
+	$(OLD_DRIVER_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/testing tests/independent_client
 
 lint:
 	$(BIN)/ruff check airflow_datapump tests example_dags benchmarks scripts

@@ -6,10 +6,11 @@ and each statement checks the privilege Oracle's SQL Language Reference names fo
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable
 
-from airflow_datapump.testing._backend import catalog, environment, storage, stored_code, tables
+from airflow_datapump.testing._backend import catalog, environment, link_secret, storage, stored_code, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import ddl as nodes
@@ -274,7 +275,10 @@ def _create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTabl
     # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
     # TABLESPACE clause, else the owner's default at creation time.
     tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, st.columns, st.constraints)
+    # A primary key makes its columns NOT NULL, also when declared out of line.
+    keyed = {col for k in st.constraints if k.kind == "PRIMARY KEY" for col in k.columns}
+    columns = tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in st.columns)
+    definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, st.constraints)
     catalog.create_table(db, definition, session.database.now().isoformat())
     if st.rows:
         tables.insert_rows(db, owner, st.name, st.rows)
@@ -294,7 +298,7 @@ def _create_link(session: Session, db: sqlite3.Connection, st: nodes.CreateDatab
         raise ora_text(2011, "duplicate database link name")
     db.execute(
         "INSERT INTO db_links VALUES (?, ?, ?, ?, ?)",
-        (owner, st.name, st.user, st.password, st.using),
+        (owner, st.name, st.user, link_secret.seal(db, st.password), st.using),
     )
 
 

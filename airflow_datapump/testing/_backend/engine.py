@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from airflow_datapump.testing._backend import catalog, faults, tables
+from airflow_datapump.testing._backend import catalog, faults, link_secret, tables
 from airflow_datapump.testing._backend.database import Database, process_alive
 from airflow_datapump.testing._backend.runtime import PACKAGES, SessionRuntime
 from airflow_datapump.testing._backend.session import Session
@@ -113,9 +113,10 @@ class Backend:
                 "ORDER BY owner = 'PUBLIC'",
                 (link, session.user),
             ).fetchone()
+            password = link_secret.unseal(db, row[1]) if row is not None else None
         if row is None:
             raise ora_text(2019, "connection description for remote database not found")
-        request = ConnectRequest(service_name=_service_of(row[2]), user=row[0], password=row[1])
+        request = ConnectRequest(service_name=_service_of(row[2]), user=row[0], password=password)
         remote = self.connect(request)
         assert isinstance(remote, Session)
         opened[link] = remote
@@ -163,7 +164,10 @@ class Backend:
             tables.commit(session)
         columns = None
         if result.columns is not None:
-            columns = [ColumnDescription(name, data_type) for name, data_type in result.columns]
+            columns = [
+                ColumnDescription(name, data_type, null_ok=i not in result.not_null)
+                for i, (name, data_type) in enumerate(result.columns)
+            ]
         return StatementResult(
             columns=columns,
             rows=result.rows,

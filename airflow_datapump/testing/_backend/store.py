@@ -100,6 +100,10 @@ def _upgrade(conn: sqlite3.Connection) -> str:
     )
 
 
+class StoreClosedError(RuntimeError):
+    """A store was used after the emulator closed it (a straggling thread as it stops)."""
+
+
 class Store:
     """The SQLite file behind one emulated database."""
 
@@ -110,6 +114,7 @@ class Store:
         # wait for a long transaction on the database's state to do it.
         self.counter_path = path.with_name(f"{path.stem}-counters{path.suffix}")
         self._lock = threading.Lock()
+        self._closed = False
         self._connections: dict[tuple[int, int, Path], sqlite3.Connection] = {}
         self._connection().executescript(f"BEGIN IMMEDIATE;{_upgrade(self._connection())}{SCHEMA}COMMIT;")
         self._connection(self.counter_path).executescript(f"BEGIN IMMEDIATE;{_COUNTERS}COMMIT;")
@@ -121,6 +126,8 @@ class Store:
         forks its trigger runner) must open its own connection, never use its parent's, which
         SQLite does not allow across a fork.
         """
+        if self._closed:
+            raise StoreClosedError(f"the emulated database in {self.path.parent} is closed")
         key = (os.getpid(), threading.get_ident(), path or self.path)
         conn = self._connections.get(key)
         if conn is None:
@@ -184,7 +191,9 @@ class Store:
             )
 
     def close(self) -> None:
+        """Close every thread's connection; later use raises :class:`StoreClosedError`."""
         with self._lock:
+            self._closed = True
             for conn in self._connections.values():
                 conn.close()
             self._connections.clear()

@@ -129,7 +129,10 @@ class LobTable:
             kind = v.TypeKind.CLOB if op.dest_offset == 112 else v.TypeKind.BLOB
             created = self.locator(v.LobValue(kind, "" if kind is v.TypeKind.CLOB else b""), temporary=True)
             params = Writer().u8(MSG_PARAMETER).raw(created[: len(op.locator)].ljust(len(op.locator), b"\0"))
-            return params.ub2(873).u8(0).getvalue()
+            params.ub2(873).u8(0)  # character set, flags
+            if op.amount is not None:  # drivers before 3.1 send the duration as the amount: it comes back
+                params.universal(op.amount)
+            return params.getvalue()
         target = self.value(op.locator)
         handle = struct.unpack_from(">Q", op.locator, 8)[0]
         out = Writer()

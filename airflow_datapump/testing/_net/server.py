@@ -14,8 +14,10 @@ import re
 import select
 import socket
 import threading
+import time
 from collections.abc import Callable
 
+from airflow_datapump.testing._backend.store import StoreClosedError
 from airflow_datapump.testing._engine import Engine
 from airflow_datapump.testing._net import packets, replies
 from airflow_datapump.testing._net.buffer import ProtocolError
@@ -29,6 +31,10 @@ _SERVICE = re.compile(r"\((?:SERVICE_NAME|SID)\s*=\s*([^)]*)\)", re.IGNORECASE)
 TNS_INVALID_SERVICE = 12514
 BANNER = "Oracle Database 19c (emulated)"
 CANCELLED = "ORA-01013: user requested cancel of current operation"
+#: How long :meth:`WireServer.stop` waits for the connections' threads, and a connection for
+#: its running engine call, before leaving them behind (seconds).
+STOP_WAIT = 10.0
+CALL_WAIT = 3.0
 
 
 def service_of(descriptor: str) -> str | None:
@@ -60,7 +66,7 @@ class WireServer:
         self.host, self.port = self._listener.getsockname()[:2]
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._connections: set[socket.socket] = set()
+        self._connections: dict[socket.socket, threading.Thread] = {}
         self._lock = threading.Lock()
 
     def dsn(self, service: str) -> str:
@@ -71,19 +77,46 @@ class WireServer:
         self._thread.start()
         return self
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
     def stop(self) -> None:
-        """Stop listening and close every connection (safe to call more than once)."""
+        """Stop accepting, end every connection, and wait (boundedly) for their threads.
+
+        The order matters to whoever closes the databases' stores next: a connection thread
+        still running would end its session on a store being closed under it. Shutting the
+        sockets down makes every blocked read return, so idle connections end at once; a
+        connection in the middle of an engine call waits :data:`CALL_WAIT` for it. Safe to
+        call more than once.
+        """
         if self._stopping.is_set():
             return
         self._stopping.set()
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
-        with self._lock:
-            for conn in list(self._connections):
-                _close(conn)
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=STOP_WAIT)
+        with self._lock:
+            serving = dict(self._connections)
+        for conn in serving:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + STOP_WAIT
+        for thread in serving.values():
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        left = self.threads()
+        if left:
+            log.warning("threads still running after the server stopped: %s", [t.name for t in left])
+
+    def threads(self) -> list[threading.Thread]:
+        """The server's threads still alive: the listener's and one per open connection."""
+        with self._lock:
+            found = [t for t in self._connections.values() if t.is_alive()]
+        if self._thread is not None and self._thread.is_alive():
+            found.append(self._thread)
+        return found
 
     def serve_forever(self) -> None:
         self._accept_loop()
@@ -95,11 +128,15 @@ class WireServer:
             except OSError:
                 return
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self._lock:
-                self._connections.add(conn)
-            threading.Thread(
+            thread = threading.Thread(
                 target=self._serve, args=(conn, peer), name=f"oracle-wire-{peer[1]}", daemon=True
-            ).start()
+            )
+            with self._lock:
+                if self._stopping.is_set():
+                    _close(conn)
+                    return
+                self._connections[conn] = thread
+            thread.start()
 
     def _serve(self, conn: socket.socket, peer: object) -> None:
         try:
@@ -110,12 +147,17 @@ class WireServer:
             log.debug("client %s went away: %s", peer, exc)
         except DisconnectError as exc:
             log.debug("connection from %s ended: %s", peer, exc)
+        except (OSError, StoreClosedError) as exc:
+            if self._stopping.is_set():
+                log.debug("connection from %s ended as the server stopped: %s", peer, exc)
+            else:
+                log.exception("dropping connection from %s after an internal error", peer)
         except Exception:
             log.exception("dropping connection from %s after an internal error", peer)
         finally:
-            with self._lock:
-                self._connections.discard(conn)
             _close(conn)
+            with self._lock:
+                self._connections.pop(conn, None)
 
 
 class Connection:
@@ -135,8 +177,11 @@ class Connection:
         try:
             self._loop()
         finally:
-            self.worker.close()
-            self._release()
+            self.worker.close(CALL_WAIT if self.server.stopping else 5.0)
+            if self.worker.alive:  # its call still runs: ending the session now would race it
+                log.warning("a call on %s outlived its connection", threading.current_thread().name)
+            else:
+                self._release()
 
     def _listen(self) -> str | None:
         request = packets.parse_connect(packets.read_packet(self.sock, large=False))
@@ -206,8 +251,11 @@ class Connection:
 
     def _read_request(self) -> Packet | None:
         """Gather one request, which may span several DATA packets; None when the client ends."""
-        if self.worker.busy:
-            self.worker.result()  # a broken-off call still running: its reply is not wanted
+        if self.worker.busy:  # a broken-off call still running: its reply is not wanted
+            while not self.worker.finished(0.5):
+                if self.server.stopping:
+                    raise DisconnectError("the server is stopping")
+            self.worker.result()
         chunks: list[bytes] = []
         while True:
             packet = packets.read_packet(self.sock, large=True)

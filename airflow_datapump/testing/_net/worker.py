@@ -9,7 +9,9 @@ waits on both the socket and this worker's wake-up socket.
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import select
 import socket
 import threading
 from collections.abc import Callable
@@ -42,14 +44,27 @@ class CallWorker:
         self._busy = False
         return self._outcome
 
-    def close(self) -> None:
-        """Let a running call finish, then stop the thread."""
-        if self._busy:
+    def finished(self, timeout: float) -> bool:
+        """Whether the submitted call finishes within ``timeout`` seconds (its outcome is then
+        ready for :meth:`result`). Lets the connection thread notice that the server stops."""
+        readable, _, _ = select.select([self.wake], [], [], timeout)
+        return bool(readable)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Let a running call finish (for ``timeout`` seconds at most), then stop the thread.
+
+        A call still running after that is left to end on its own (the thread is a daemon):
+        a stopping server must not wait without bound on an engine call."""
+        if self._busy and self.finished(timeout):
             self.result()
         self._tasks.put(None)
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=0 if self._busy else timeout)
         self.wake.close()
         self._signal.close()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def _loop(self) -> None:
         while True:
@@ -60,4 +75,5 @@ class CallWorker:
                 self._outcome = (call(), None)
             except BaseException as exc:
                 self._outcome = (None, exc)
-            self._signal.send(b"\x01")
+            with contextlib.suppress(OSError):  # closed: the connection gave up waiting
+                self._signal.send(b"\x01")

@@ -10,6 +10,7 @@ from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import OracleError, ora
 from airflow_datapump.testing._plsql.runtime import TableSource
 from airflow_datapump.testing._plsql.scope import CExpr, Env, Scope
+from airflow_datapump.testing._plsql.sqlcolumns import SourceColumn
 from airflow_datapump.testing._plsql.typesys import convert, text_length
 from airflow_datapump.testing._values import ScalarType, Value
 
@@ -46,7 +47,7 @@ class DmlCompiler(SqlCompiler):
 
             return truncate
         qualifier = stmt.table.alias or stmt.table.name
-        rscope = self.row_scope(scope, [(qualifier, c.name, c.type) for c in table.columns])
+        rscope = self.row_scope(scope, [SourceColumn(qualifier, c.name, c.type) for c in table.columns])
         where = self.condition(stmt.where, rscope).fn if stmt.where is not None else None
         if isinstance(stmt, s.Delete):
             return self.delete(table, where)

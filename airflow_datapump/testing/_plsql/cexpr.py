@@ -37,6 +37,9 @@ class CQuery:
 
     columns: list[tuple[str, DataType]]
     run: Callable[[Env], list[tuple[Value, ...]]]
+    # Positions of the columns that cannot be null (a NOT NULL or primary key table column
+    # selected as such): describe information reports them, as Oracle's does.
+    not_null: frozenset[int] = frozenset()
 
 
 def _wrong_args(pos: n.Pos, op: str) -> Exception:

@@ -28,6 +28,7 @@ from airflow_datapump.testing._plsql.scope import (
     Scope,
 )
 from airflow_datapump.testing._plsql.sqlagg import aggregate_fn
+from airflow_datapump.testing._plsql.sqlcolumns import SourceColumn, selects_not_null_column
 from airflow_datapump.testing._plsql.typesys import to_number
 from airflow_datapump.testing._values import (
     BOOLEAN,
@@ -42,7 +43,9 @@ from airflow_datapump.testing._values import (
 )
 
 Rows = Callable[[Env], list[tuple[Value, ...]]]
-Source = tuple[list[tuple[str | None, str, DataType]], Rows]
+
+
+Source = tuple[list[SourceColumn], Rows]
 
 
 def sql_error(pos: n.Pos, code: int, arg: str | None = None) -> CompileError:
@@ -121,7 +124,10 @@ class SqlCompiler(ChainCompiler):
     def source(self, item: s.FromItem, scope: Scope) -> Source:
         if isinstance(item, s.SubqueryRef):
             sub = self.query(item.query, scope)
-            cols = [(item.alias, name, t) for name, t in sub.columns]
+            cols = [
+                SourceColumn(item.alias, name, t, i in sub.not_null)
+                for i, (name, t) in enumerate(sub.columns)
+            ]
             return cols, sub.run
         if isinstance(item, s.Join):
             return self.join(item, scope)
@@ -129,9 +135,9 @@ class SqlCompiler(ChainCompiler):
             return self.collection(item, scope)
         qualifier = item.alias or item.name
         if item.name == "DUAL" and item.schema in (None, "SYS") and item.dblink is None:
-            return [(qualifier, "DUMMY", VARCHAR2)], lambda env: [("X",)]
+            return [SourceColumn(qualifier, "DUMMY", VARCHAR2)], lambda env: [("X",)]
         table = self.runtime.table(item.name, item.schema, item.dblink)
-        cols = [(qualifier, c.name, c.type) for c in table.columns]
+        cols = [SourceColumn(qualifier, c.name, c.type, c.not_null or c.primary_key) for c in table.columns]
         return cols, lambda env: [values for _rowid, values in table.rows()]
 
     def collection(self, item: s.CollectionRef, scope: Scope) -> Source:
@@ -143,7 +149,7 @@ class SqlCompiler(ChainCompiler):
             raise sql_error(item.pos, 22905)
         element = kind.element
         attributes = element.attributes if isinstance(element, ObjectType) else (("COLUMN_VALUE", element),)
-        cols = [(item.alias, name, t) for name, t in attributes]
+        cols = [SourceColumn(item.alias, name, t) for name, t in attributes]
 
         def rows(env: Env) -> list[tuple[Value, ...]]:
             value = compiled.fn(env)
@@ -164,12 +170,14 @@ class SqlCompiler(ChainCompiler):
     def join(self, item: s.Join, scope: Scope) -> Source:
         left_cols, left_rows = self.source(item.left, scope)
         right_cols, right_rows = self.source(item.right, scope)
+        outer = item.kind == "LEFT"
+        if outer:  # the right side's columns are null where no row matched
+            right_cols = [c._replace(not_null=False) for c in right_cols]
         cols = left_cols + right_cols
         on = None
         if item.on is not None:
             on = self.condition(item.on, self.row_scope(scope, cols)).fn
         pad = (None,) * len(right_cols)
-        outer = item.kind == "LEFT"
 
         def rows(env: Env) -> list[tuple[Value, ...]]:
             out: list[tuple[Value, ...]] = []
@@ -187,8 +195,8 @@ class SqlCompiler(ChainCompiler):
 
         return cols, rows
 
-    def row_scope(self, scope: Scope, cols: list[tuple[str | None, str, DataType]]) -> Scope:
-        columns = [Column(q, name, t, i) for i, (q, name, t) in enumerate(cols)]
+    def row_scope(self, scope: Scope, cols: list[SourceColumn]) -> Scope:
+        columns = [Column(c.qualifier, c.name, c.type, i) for i, c in enumerate(cols)]
         return Scope(scope, scope.level + 1, FrameLayout(), columns)
 
     # --- SELECT ------------------------------------------------------------------------
@@ -206,7 +214,7 @@ class SqlCompiler(ChainCompiler):
         saved = self.agg_scope
         self.agg_scope = rscope if aggregated else None
         try:
-            names, items = self.select_list(q, rscope, cols)
+            names, items, not_null = self.select_list(q, rscope, cols)
             having = self.condition(q.having, rscope).fn if q.having is not None else None
             order = self.order_keys(q, rscope, names)
         finally:
@@ -228,7 +236,7 @@ class SqlCompiler(ChainCompiler):
             out = _sort(out, order)
             return _limit([row for _, row in out], limits, env)
 
-        return CQuery([(name, t) for name, (t, _) in zip(names, items, strict=True)], run)
+        return CQuery([(name, t) for name, (t, _) in zip(names, items, strict=True)], run, not_null)
 
     def compound_query(self, q: s.Query, scope: Scope) -> CQuery:
         """UNION / INTERSECT / MINUS: branches left to right, then ORDER BY and FETCH."""
@@ -264,24 +272,28 @@ class SqlCompiler(ChainCompiler):
         return CQuery(first.columns, run)
 
     def select_list(
-        self, q: s.Query, rscope: Scope, cols: list[tuple[str | None, str, DataType]]
-    ) -> tuple[list[str], list[tuple[DataType, Callable[[Env], Value]]]]:
+        self, q: s.Query, rscope: Scope, cols: list[SourceColumn]
+    ) -> tuple[list[str], list[tuple[DataType, Callable[[Env], Value]]], frozenset[int]]:
+        """The select list's names and compiled items, and which of them cannot be null."""
         names: list[str] = []
         items: list[tuple[DataType, Callable[[Env], Value]]] = []
+        not_null: set[int] = set()
         for item in q.items:
             if isinstance(item.expr, n.Star):
                 qual = item.expr.qualifier[-1] if item.expr.qualifier else None
-                picked = [(i, c) for i, c in enumerate(cols) if qual is None or c[0] == qual]
+                picked = [(i, c) for i, c in enumerate(cols) if qual is None or c.qualifier == qual]
                 if not picked:
                     raise sql_error(item.pos, 904, f'"{qual}"')
-                for i, (_, name, t) in picked:
-                    names.append(name)
-                    items.append((t, functools.partial(_nth, i)))
+                for i, c in picked:
+                    not_null.update([len(names)] if c.not_null else [])
+                    names.append(c.name)
+                    items.append((c.type, functools.partial(_nth, i)))
                 continue
             compiled = self.expr(item.expr, rscope)
+            not_null.update([len(names)] if selects_not_null_column(item.expr, cols) else [])
             names.append(item.alias or _default_name(item))
             items.append((compiled.type or VARCHAR2, compiled.fn))
-        return names, items
+        return names, items, frozenset(not_null)
 
     def order_keys(
         self, q: s.Query, rscope: Scope, names: list[str]

@@ -40,6 +40,7 @@ class ExecutionResult:
     columns: list[tuple[str, DataType]] | None = None
     rows: list[tuple[Value, ...]] = field(default_factory=list)
     rowcount: int = 0
+    not_null: frozenset[int] = frozenset()  # positions of columns that cannot be null
 
 
 def _pls_103(token: Token, expected: tuple[str, ...]) -> OracleError:
@@ -85,6 +86,9 @@ def parse(text: str) -> ParsedStatement:
         except ParseError as err:
             raise _pls_103(err.token, err.expected) from err
         return ParsedStatement(text, "PLSQL", block, names)
+    tokens = _occurrences_apart(tokens)
+    names = tuple(str(t.value) for t in tokens if t.kind == "BIND")
+    parser = PlsqlParser(tokens, text)
     parser.in_plsql = False
     try:
         kind, node = _sql_statement(parser, first)
@@ -93,6 +97,30 @@ def parse(text: str) -> ParsedStatement:
     except ParseError as err:
         raise _sql_parse_error(err) from err
     return ParsedStatement(text, kind, node, names)
+
+
+#: Joins a bind name to the number of its occurrence in a SQL statement (never in a name).
+OCCURRENCE = "\x1f"
+
+
+def _occurrences_apart(tokens: list[Token]) -> list[Token]:
+    """Give each repeated placeholder of a SQL statement a name of its own.
+
+    In SQL, Oracle binds by position: every occurrence is a placeholder of its own
+    (``select :a, :a from dual`` takes two values), and python-oracledb sends one value per
+    occurrence, repeating a named one. In PL/SQL one name is one placeholder. The second ``:A``
+    becomes ``A<US>2``; a value bound by name reaches every occurrence (see _normalise_binds).
+    """
+    seen: dict[str, int] = {}
+    out: list[Token] = []
+    for token in tokens:
+        if token.kind == "BIND":
+            name = str(token.value)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                token = dataclasses.replace(token, value=f"{name}{OCCURRENCE}{seen[name]}")
+        out.append(token)
+    return out
 
 
 def _sql_statement(parser: PlsqlParser, first: Token) -> tuple[str, s.SqlStatement]:
@@ -114,6 +142,10 @@ def _sql_statement(parser: PlsqlParser, first: Token) -> tuple[str, s.SqlStateme
 def _normalise_binds(parsed: ParsedStatement, binds: dict[str, Bind]) -> dict[str, Bind]:
     wanted = set(parsed.bind_names)
     normalised = {(k if k in wanted else k.upper()): v for k, v in binds.items()}
+    for name in parsed.bind_names:  # a later occurrence in SQL takes the value bound by name
+        base = name.partition(OCCURRENCE)[0]
+        if name not in normalised and base != name and base in normalised:
+            normalised[name] = normalised[base]
     if any(name not in normalised for name in parsed.bind_names):
         raise ora(1008)
     if any(name not in wanted for name in normalised):
@@ -177,7 +209,7 @@ def _dispatch(parsed: ParsedStatement, m: Machine) -> ExecutionResult:
         if isinstance(node, s.Query):
             query = compiler.query(node, scope)
             rows = query.run(Env(m, None))
-            return ExecutionResult("SELECT", query.columns, rows, len(rows))
+            return ExecutionResult("SELECT", query.columns, rows, len(rows), query.not_null)
         if isinstance(node, s.Insert | s.Update | s.Delete | s.Truncate):
             count = compiler.dml(node, scope)(Env(m, None))
             return ExecutionResult("DML", rowcount=count)

@@ -9,6 +9,7 @@ import oracledb
 import pytest
 
 from airflow_datapump.testing import EmulatedOracle
+from tests.driver_features import HAS_PROGRAM_PARAMETER
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +263,7 @@ def test_autocommit_holds_for_re_executed_statements(
     conn.autocommit = False
 
 
+@pytest.mark.skipif(not HAS_PROGRAM_PARAMETER, reason="python-oracledb added connect(program=) in 2.5")
 def test_the_logon_carries_the_program_name(oracle: EmulatedOracle) -> None:
     conn = oracledb.connect(user="system", password="oracle", dsn=oracle.dsn(), program="wire-check")
     programs = [row[0] for row in conn.cursor().execute("select program from v$session")]

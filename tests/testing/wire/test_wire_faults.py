@@ -9,6 +9,7 @@ import oracledb
 import pytest
 
 from airflow_datapump.testing import EmulatedOracle
+from tests.driver_features import NOTICES_A_DROPPED_CONNECTION
 
 
 @pytest.fixture
@@ -55,8 +56,12 @@ def test_lost_reply_does_the_work_then_drops_the_connection(oracle: EmulatedOrac
     with pytest.raises(oracledb.DatabaseError) as raised:
         conn.cursor().execute("insert into f values (7)")
     assert raised.value.args[0].full_code == "DPY-4011"
-    with pytest.raises(oracledb.InterfaceError, match="DPY-1001"):
-        conn.ping()
+    if NOTICES_A_DROPPED_CONNECTION:
+        with pytest.raises(oracledb.InterfaceError, match="DPY-1001"):
+            conn.ping()
+    else:  # the driver's own bug before 3.3, the same against Oracle
+        with pytest.raises(AttributeError):
+            conn.ping()
     other = _connect(oracle)
     assert other.cursor().execute("select count(*) from f").fetchone() == (0,)  # never committed
     other.close()
