@@ -19,7 +19,7 @@ from airflow_datapump.testing._backend import catalog, quotas, storage, tables
 from airflow_datapump.testing._backend.codec import decode_type
 from airflow_datapump.testing._datapump import logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
-from airflow_datapump.testing._datapump.ddltext import table_sql, user_sql
+from airflow_datapump.testing._datapump.ddltext import quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
 from airflow_datapump.testing._plsql.errors import OracleError
@@ -81,8 +81,17 @@ def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
         for privilege in ddl.get("privileges", []):
             db.execute("INSERT OR IGNORE INTO sys_privs VALUES (?, ?, 0)", (name, privilege))
         for tablespace, size in ddl.get("quotas", []):
-            if storage.contents_of(db, tablespace) is not None:
-                db.execute("INSERT OR REPLACE INTO ts_quotas VALUES (?, ?, ?)", (name, tablespace, size))
+            _quota(ctx, job, moment, name, tablespace, size)
+
+
+def _quota(ctx: WorkContext, job: Job, moment: dt.datetime, user: str, tablespace: str, size: int) -> None:
+    """A TABLESPACE_QUOTA object: its ALTER USER ... QUOTA fails like any DDL when the
+    tablespace is missing (ORA-39083 over ORA-00959), counting as an error, never dropped."""
+    missing = _missing_tablespace(ctx.db, tablespace)
+    if missing:
+        _failed(ctx, job, moment, f'TABLESPACE_QUOTA:"{user}"', missing, quota_sql(user, tablespace, size))
+        return
+    ctx.db.execute("INSERT OR REPLACE INTO ts_quotas VALUES (?, ?, ?)", (user, tablespace, size))
 
 
 def _missing_tablespace(db: Any, name: str | None) -> str | None:

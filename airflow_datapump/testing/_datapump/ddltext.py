@@ -21,6 +21,18 @@ def user_sql(name: str, ddl: dict[str, Any]) -> str:
     return f' CREATE USER "{name}" IDENTIFIED BY VALUES \'{values}\'\n      DEFAULT TABLESPACE "{tablespace}"'
 
 
+def quota_sql(user: str, tablespace: str, size: int) -> str:
+    """The block DBMS_METADATA generates for a TABLESPACE_QUOTA object: the ALTER USER,
+    retried with TEMPORARY when the tablespace turns out to be a temporary one (ORA-30041)."""
+    amount = "UNLIMITED" if size < 0 else str(size)
+    return (
+        "DECLARE   TEMP_COUNT NUMBER;   SQLSTR VARCHAR2(200); BEGIN   SQLSTR := "
+        f'\'ALTER USER "{user}" QUOTA {amount} ON "{tablespace}"\';  EXECUTE IMMEDIATE SQLSTR;'
+        "EXCEPTION   WHEN OTHERS THEN    IF SQLCODE = -30041 THEN       SQLSTR := SQLSTR || ' TEMPORARY';"
+        "      EXECUTE IMMEDIATE SQLSTR;     ELSE       RAISE;    END IF; END;"
+    )
+
+
 def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
     lines = []
     for column in ddl["columns"]:

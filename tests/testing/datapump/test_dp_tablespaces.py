@@ -213,3 +213,30 @@ def test_remap_tablespace_remaps_the_users_quota_too(db: DatabaseHandle, cur: or
     cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
     assert cur.fetchall() == [("APP_COPY", -1)]
     assert _segment_tablespaces(cur, "APP2") == {"APP_COPY"}
+
+
+def test_a_quota_on_a_missing_tablespace_fails_to_create_and_counts_as_an_error(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    # The quota is a TABLESPACE_QUOTA object of its own: its DDL fails with ORA-00959 under
+    # ORA-39083 like any other object's, and the job completes with errors, rather than the
+    # quota silently vanishing.
+    cur.execute("CREATE TABLESPACE app_gone DATAFILE 'app_gone01.dbf' SIZE 20M")
+    cur.execute("CREATE USER app IDENTIFIED BY pw QUOTA UNLIMITED ON users QUOTA 5M ON app_gone")
+    cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
+    h = open_job(cur, "EXPORT", "SCHEMA", "EXP_APPQ")
+    add_dump(cur, h, "appq.dmp")
+    schema_list(cur, h, "APP")
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    cur.execute("DROP TABLESPACE app_gone INCLUDING CONTENTS AND DATAFILES")
+    log = _import(
+        db, cur, "appq.dmp", "IMP_APPQ", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
+    )
+    assert re.search(r'ORA-39083: Object type TABLESPACE_QUOTA:"APP2" failed to create with error:\n'
+                     r"ORA-00959: tablespace 'APP_GONE' does not exist\n\nFailing sql is:\n"
+                     r'.*ALTER USER "APP2" QUOTA 5242880 ON "APP_GONE"', log)  # fmt: skip
+    assert outcome(db, "imp_appq.log")["outcome"] == "completed with 1 error(s)"
+    cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
+    assert cur.fetchall() == [("USERS", -1)]
