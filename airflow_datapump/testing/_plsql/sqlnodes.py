@@ -76,6 +76,9 @@ class Query:
     # UNION / UNION ALL / INTERSECT / MINUS branches after this first one; when present,
     # ``order_by``, ``offset`` and ``fetch`` apply to the compound result.
     compound: tuple[tuple[str, Query], ...] = ()
+    # CONNECT BY condition (PRIOR marks the parent row's side) and START WITH condition.
+    connect_by: Expr | None = None
+    start_with: Expr | None = None
 
 
 @dataclass(frozen=True)
