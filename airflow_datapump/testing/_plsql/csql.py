@@ -51,15 +51,11 @@ def sql_error(pos: n.Pos, code: int, arg: str | None = None) -> CompileError:
 
 def has_aggregate(node: object) -> bool:
     """Whether an aggregate call appears in ``node`` outside any nested query."""
-    if isinstance(node, s.Query):
-        return False
-    if isinstance(node, n.Apply) and isinstance(node.base, n.Name) and node.base.name in AGGREGATES:
-        return True
-    if isinstance(node, tuple | list):
-        return any(has_aggregate(x) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return any(has_aggregate(getattr(node, f.name)) for f in dataclasses.fields(node))
-    return False
+    return s.any_node(node, _is_aggregate)
+
+
+def _is_aggregate(node: object) -> bool:
+    return isinstance(node, n.Apply) and isinstance(node.base, n.Name) and node.base.name in AGGREGATES
 
 
 class SqlCompiler(ChainCompiler):

@@ -15,13 +15,13 @@ stops with ORA-30009 where Oracle would run out of memory.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._plsql.scope import Env
+from airflow_datapump.testing._plsql.sqlnodes import any_node
 from airflow_datapump.testing._values import Value
 
 Row = tuple[Value, ...]
@@ -39,19 +39,13 @@ def numbered(outer: Env, rows: list[Row], where: Cond | None) -> list[Env]:
     return kept
 
 
-def uses_prior(node: object) -> bool:
-    if isinstance(node, n.Unary) and node.op == "PRIOR":
-        return True
-    if isinstance(node, tuple | list):
-        return any(uses_prior(x) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return any(uses_prior(getattr(node, f.name)) for f in dataclasses.fields(node))
-    return False
+def _is_prior(node: object) -> bool:
+    return isinstance(node, n.Unary) and node.op == "PRIOR"
 
 
 def hierarchy(connect: Cond, start: Cond | None, condition: n.Expr) -> Callable[[Env, list[Row]], list[Row]]:
     """The hierarchy over a FROM clause's rows, each row with its LEVEL appended."""
-    check_loops = uses_prior(condition)
+    check_loops = any_node(condition, _is_prior)
 
     def run(outer: Env, rows: list[Row]) -> list[Row]:
         out: list[Row] = []

@@ -174,9 +174,9 @@ def test_an_import_past_the_users_quota_logs_ora_01536(
     assert "ORA-01536: space quota exceeded for tablespace 'USERS'" in log
 
 
-def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quota: str) -> None:
-    """A user APP with ``quota`` on USERS and a one-row table, exported to app.dmp."""
-    cur.execute(f"CREATE USER app IDENTIFIED BY pw QUOTA {quota} ON users")
+def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quotas: str) -> None:
+    """A user APP with ``quotas`` (QUOTA clauses) and a one-row table, exported to app.dmp."""
+    cur.execute(f"CREATE USER app IDENTIFIED BY pw {quotas}")
     cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
     cur.execute("CREATE TABLE app.t (id NUMBER)")
     cur.execute("INSERT INTO app.t VALUES (1)")
@@ -190,7 +190,7 @@ def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quota: str) -> None:
 
 
 def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
-    _export_app(db, cur, "10M")
+    _export_app(db, cur, "QUOTA 10M ON users")
     log = _import(
         db, cur, "app.dmp", "IMP_APP", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
     )
@@ -203,7 +203,7 @@ def test_remap_tablespace_remaps_the_users_quota_too(db: DatabaseHandle, cur: or
     # TABLESPACE_QUOTA is an object with tablespace references; REMAP_TABLESPACE rewrites them,
     # so the remapped user can load its rows into the new tablespace.
     cur.execute("CREATE TABLESPACE app_copy DATAFILE 'app_copy01.dbf' SIZE 20M")
-    _export_app(db, cur, "UNLIMITED")
+    _export_app(db, cur, "QUOTA UNLIMITED ON users")
     log = _import(
         db,
         cur,
@@ -225,17 +225,10 @@ def test_a_quota_on_a_missing_tablespace_fails_to_create_and_counts_as_an_error(
     # ORA-39083 like any other object's, and the job completes with errors, rather than the
     # quota silently vanishing.
     cur.execute("CREATE TABLESPACE app_gone DATAFILE 'app_gone01.dbf' SIZE 20M")
-    cur.execute("CREATE USER app IDENTIFIED BY pw QUOTA UNLIMITED ON users QUOTA 5M ON app_gone")
-    cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
-    h = open_job(cur, "EXPORT", "SCHEMA", "EXP_APPQ")
-    add_dump(cur, h, "appq.dmp")
-    schema_list(cur, h, "APP")
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
+    _export_app(db, cur, "QUOTA UNLIMITED ON users QUOTA 5M ON app_gone")
     cur.execute("DROP TABLESPACE app_gone INCLUDING CONTENTS AND DATAFILES")
     log = _import(
-        db, cur, "appq.dmp", "IMP_APPQ", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
+        db, cur, "app.dmp", "IMP_APPQ", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
     )
     assert re.search(r'ORA-39083: Object type TABLESPACE_QUOTA:"APP2" failed to create with error:\n'
                      r"ORA-00959: tablespace 'APP_GONE' does not exist\n\nFailing sql is:\n"

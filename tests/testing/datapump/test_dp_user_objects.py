@@ -47,6 +47,17 @@ def _export(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *calls: str) -> 
     return read_file(db, f"{job.lower()}.log")
 
 
+def _import_as_app2(db: DatabaseHandle, cur: oracledb.Cursor, dump: str, job: str) -> str:
+    h = open_job(cur, "IMPORT", "SCHEMA", job)
+    add_dump(cur, h, dump)
+    add_log(cur, h, f"{job.lower()}.log")
+    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')", h=h)
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    return read_file(db, f"{job.lower()}.log")
+
+
 def _object_types(log: str) -> list[str]:
     return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
 
@@ -85,14 +96,7 @@ def test_exclude_acts_on_each_user_object_path(db: DatabaseHandle, cur: oracledb
 def test_import_applies_each_user_object_and_logs_its_type(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
     _app(cur)
     _export(db, cur, "EXP_UI")
-    h = open_job(cur, "IMPORT", "SCHEMA", "IMP_UI")
-    add_dump(cur, h, "exp_ui.dmp")
-    add_log(cur, h, "imp_ui.log")
-    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')", h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    log = read_file(db, "imp_ui.log")
+    log = _import_as_app2(db, cur, "exp_ui.dmp", "IMP_UI")
     assert [t for t in _object_types(log) if t in USER_LINES] == USER_LINES
     assert outcome(db, "imp_ui.log")["outcome"] == "successfully completed", log
     cur.execute("select privilege from dba_sys_privs where grantee = 'APP2' order by 1")
@@ -107,14 +111,7 @@ def test_a_role_missing_at_import_fails_its_role_grant(db: DatabaseHandle, cur: 
     _app(cur)
     _export(db, cur, "EXP_UR")
     cur.execute("DROP ROLE app_reader")
-    h = open_job(cur, "IMPORT", "SCHEMA", "IMP_UR")
-    add_dump(cur, h, "exp_ur.dmp")
-    add_log(cur, h, "imp_ur.log")
-    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')", h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    log = read_file(db, "imp_ur.log")
+    log = _import_as_app2(db, cur, "exp_ur.dmp", "IMP_UR")
     assert re.search(r'ORA-39083: Object type ROLE_GRANT:"APP2" failed to create with error:\n'
                      r"ORA-01919: role 'APP_READER' does not exist\n\nFailing sql is:\n"
                      r'GRANT APP_READER TO "APP2"', log), log  # fmt: skip
