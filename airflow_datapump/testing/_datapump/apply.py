@@ -19,7 +19,7 @@ from airflow_datapump.testing._backend import catalog, quotas, storage, tables
 from airflow_datapump.testing._backend.codec import decode_type
 from airflow_datapump.testing._datapump import logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
-from airflow_datapump.testing._datapump.ddltext import table_sql, user_sql
+from airflow_datapump.testing._datapump.ddltext import grants_sql, quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
 from airflow_datapump.testing._plsql.errors import OracleError
@@ -35,9 +35,15 @@ def apply(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
             _data_line(ctx, job, moment, "exported", item, item["row_count"])
         return
     if job.operation == "IMPORT":
-        {"USER": _user, "TABLE": _table, "TABLE_DATA": _data, "OBJECT_GRANT": _grant}[item["kind"]](
-            ctx, job, item, moment
-        )
+        {
+            "USER": _user,
+            "SYSTEM_GRANT": _user_grants,
+            "ROLE_GRANT": _user_grants,
+            "TABLESPACE_QUOTA": _user_grants,
+            "TABLE": _table,
+            "TABLE_DATA": _data,
+            "OBJECT_GRANT": _grant,
+        }[item["kind"]](ctx, job, item, moment)
 
 
 def _data_line(
@@ -81,8 +87,41 @@ def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
         for privilege in ddl.get("privileges", []):
             db.execute("INSERT OR IGNORE INTO sys_privs VALUES (?, ?, 0)", (name, privilege))
         for tablespace, size in ddl.get("quotas", []):
-            if storage.contents_of(db, tablespace) is not None:
-                db.execute("INSERT OR REPLACE INTO ts_quotas VALUES (?, ?, ?)", (name, tablespace, size))
+            _quota(ctx, job, moment, name, tablespace, size)
+
+
+def _user_grants(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:
+    """SYSTEM_GRANT, ROLE_GRANT and TABLESPACE_QUOTA objects: each fails on its own (the user
+    missing, a role or tablespace missing) with ORA-39083, as Oracle's DDL for them does."""
+    name, kind, ddl = item["name"], item["kind"], item["ddl"]
+    if not catalog.user_exists(ctx.db, name):
+        code = (
+            "ORA-01918: user '{}' does not exist"
+            if kind == "TABLESPACE_QUOTA"
+            else ("ORA-01917: user or role '{}' does not exist")
+        )
+        _failed(ctx, job, moment, f'{kind}:"{name}"', code.format(name), grants_sql(name, ddl))
+        return
+    for privilege in ddl.get("privileges", []):
+        if kind == "ROLE_GRANT" and not catalog.role_exists(ctx.db, privilege):
+            error = f"ORA-01919: role '{privilege}' does not exist"
+            _failed(
+                ctx, job, moment, f'{kind}:"{name}"', error, grants_sql(name, {"privileges": [privilege]})
+            )
+            continue
+        ctx.db.execute("INSERT OR IGNORE INTO sys_privs VALUES (?, ?, 0)", (name, privilege))
+    for tablespace, size in ddl.get("quotas", []):
+        _quota(ctx, job, moment, name, tablespace, size)
+
+
+def _quota(ctx: WorkContext, job: Job, moment: dt.datetime, user: str, tablespace: str, size: int) -> None:
+    """A TABLESPACE_QUOTA object: its ALTER USER ... QUOTA fails like any DDL when the
+    tablespace is missing (ORA-39083 over ORA-00959), counting as an error, never dropped."""
+    missing = _missing_tablespace(ctx.db, tablespace)
+    if missing:
+        _failed(ctx, job, moment, f'TABLESPACE_QUOTA:"{user}"', missing, quota_sql(user, tablespace, size))
+        return
+    ctx.db.execute("INSERT OR REPLACE INTO ts_quotas VALUES (?, ?, ?)", (user, tablespace, size))
 
 
 def _missing_tablespace(db: Any, name: str | None) -> str | None:

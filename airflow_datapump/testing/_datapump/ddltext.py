@@ -21,6 +21,25 @@ def user_sql(name: str, ddl: dict[str, Any]) -> str:
     return f' CREATE USER "{name}" IDENTIFIED BY VALUES \'{values}\'\n      DEFAULT TABLESPACE "{tablespace}"'
 
 
+def grants_sql(user: str, ddl: dict[str, Any]) -> str:
+    """A SYSTEM_GRANT, ROLE_GRANT or TABLESPACE_QUOTA object's DDL, one statement a line."""
+    lines = [f'GRANT {privilege} TO "{user}"' for privilege in ddl.get("privileges", [])]
+    lines += [quota_sql(user, tablespace, size) for tablespace, size in ddl.get("quotas", [])]
+    return "\n".join(lines)
+
+
+def quota_sql(user: str, tablespace: str, size: int) -> str:
+    """The block DBMS_METADATA generates for a TABLESPACE_QUOTA object: the ALTER USER,
+    retried with TEMPORARY when the tablespace turns out to be a temporary one (ORA-30041)."""
+    amount = "UNLIMITED" if size < 0 else str(size)
+    return (
+        "DECLARE   TEMP_COUNT NUMBER;   SQLSTR VARCHAR2(200); BEGIN   SQLSTR := "
+        f'\'ALTER USER "{user}" QUOTA {amount} ON "{tablespace}"\';  EXECUTE IMMEDIATE SQLSTR;'
+        "EXCEPTION   WHEN OTHERS THEN    IF SQLCODE = -30041 THEN       SQLSTR := SQLSTR || ' TEMPORARY';"
+        "      EXECUTE IMMEDIATE SQLSTR;     ELSE       RAISE;    END IF; END;"
+    )
+
+
 def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
     lines = []
     for column in ddl["columns"]:
@@ -70,6 +89,9 @@ def script(items: list[dict[str, Any]], owner: str) -> str:
             out.append(f"-- new object type path: {current}")
         if item["kind"] == "USER":
             out.append(user_sql(item["name"], item["ddl"]) + ";")
+        elif item["kind"] in ("SYSTEM_GRANT", "ROLE_GRANT", "TABLESPACE_QUOTA"):
+            text = grants_sql(item["name"], item["ddl"])  # a quota's PL/SQL block ends itself
+            out.append(text if item["kind"] == "TABLESPACE_QUOTA" else text.replace("\n", ";\n") + ";")
         elif item["kind"] == "TABLE":
             out.append(table_sql(item["schema"], item["name"], item["ddl"]))
         else:

@@ -26,7 +26,7 @@ from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
 from airflow_datapump.testing._plsql.errors import OracleError, ora_text
 
-_ORDER = ("USER", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
+_ORDER = ("USER", "SYSTEM_GRANT", "ROLE_GRANT", "TABLESPACE_QUOTA", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
 METADATA_COST = 8192
 _PREFIX = {
     "FULL": "DATABASE_EXPORT/SCHEMA/",
@@ -36,6 +36,9 @@ _PREFIX = {
 }
 _RELATIVE = {
     "USER": "USER",
+    "SYSTEM_GRANT": "SYSTEM_GRANT",
+    "ROLE_GRANT": "ROLE_GRANT",
+    "TABLESPACE_QUOTA": "TABLESPACE_QUOTA",
     "TABLE": "TABLE/TABLE",
     "TABLE_DATA": "TABLE/TABLE_DATA",
     "OBJECT_GRANT": "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT",
@@ -128,6 +131,10 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
         and accepts(ctx, job.metadata_filters, Candidate("USER", schema, schema))
     ):
         items.append(_item("USER", schema, schema, prefix, ddl=_user_ddl(db, schema)))
+    if job.mode in ("SCHEMA", "FULL") and exporter_privileged:
+        for kind, ddl in _user_objects(db, schema):
+            if accepts(ctx, job.metadata_filters, Candidate(kind, schema, schema)):
+                items.append(_item(kind, schema, schema, prefix, ddl=ddl))
     for table in catalog.tables_of(db, schema):
         if table.kind != "TABLE":
             continue
@@ -167,22 +174,29 @@ def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
     password, tablespace = db.execute(
         "SELECT password, default_tablespace FROM users WHERE name = ?", (schema,)
     ).fetchone()
-    privileges = [
+    return {"password": password, "default_tablespace": tablespace}
+
+
+def _user_objects(db: Any, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects that go with a user, each its own object type as in Oracle's schema
+    export (SYSTEM_GRANT, ROLE_GRANT, TABLESPACE_QUOTA): only those the user holds."""
+    granted = [
         p for (p,) in db.execute("SELECT privilege FROM sys_privs WHERE grantee = ? ORDER BY 1", (schema,))
     ]
-    # The user's quotas travel with it, as Oracle's TABLESPACE_QUOTA objects do.
+    privileges = [p for p in granted if not catalog.role_exists(db, p)]
+    roles = [p for p in granted if catalog.role_exists(db, p)]
     quotas = [
         [ts, size]
         for ts, size in db.execute(
             "SELECT tablespace, max_bytes FROM ts_quotas WHERE username = ? ORDER BY 1", (schema,)
         )
     ]
-    return {
-        "password": password,
-        "default_tablespace": tablespace,
-        "privileges": privileges,
-        "quotas": quotas,
-    }
+    if privileges:
+        yield "SYSTEM_GRANT", {"privileges": privileges}
+    if roles:
+        yield "ROLE_GRANT", {"privileges": roles}
+    if quotas:
+        yield "TABLESPACE_QUOTA", {"quotas": quotas}
 
 
 def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, Any]:

@@ -89,6 +89,9 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     return planned
 
 
+USER_OBJECTS = ("USER", "SYSTEM_GRANT", "ROLE_GRANT", "TABLESPACE_QUOTA")
+
+
 def _include_rows(job: Job) -> bool:
     return all(
         int(f["value"]) != 0 for f in job.data_filters if f["name"] == "INCLUDE_ROWS" and f["table"] is None
@@ -111,13 +114,14 @@ def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
     source_schema = item["schema"]
     item["source_schema"], item["source_name"] = source_schema, item["name"]
     item["schema"] = _remapped(job, "REMAP_SCHEMA", source_schema)
-    if item["kind"] == "USER":
+    if item["kind"] in USER_OBJECTS:
         item["name"] = item["schema"]
         ddl = item.setdefault("ddl", {})
-        ddl["default_tablespace"] = _remapped(
-            job, "REMAP_TABLESPACE", ddl.get("default_tablespace") or "USERS"
-        )
-        # Quotas are TABLESPACE_QUOTA objects in Oracle's dump: their DDL is remapped too.
+        if item["kind"] == "USER":
+            ddl["default_tablespace"] = _remapped(
+                job, "REMAP_TABLESPACE", ddl.get("default_tablespace") or "USERS"
+            )
+        # TABLESPACE_QUOTA objects name tablespaces: their DDL is remapped too.
         ddl["quotas"] = [[_remapped(job, "REMAP_TABLESPACE", ts), size] for ts, size in ddl.get("quotas", [])]
         return item
     qualified = _remapped(job, "REMAP_TABLE", f"{source_schema}.{item['name']}")

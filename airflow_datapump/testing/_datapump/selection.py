@@ -18,6 +18,9 @@ _PREFIXES = ("DATABASE_EXPORT/SCHEMA/", "DATABASE_EXPORT/", "SCHEMA_EXPORT/", "T
 # The relative paths of the objects the emulator moves, and their ancestors.
 PATHS = {
     "USER": ("USER",),
+    "SYSTEM_GRANT": ("SYSTEM_GRANT", "GRANT"),
+    "ROLE_GRANT": ("ROLE_GRANT", "GRANT"),
+    "TABLESPACE_QUOTA": ("TABLESPACE_QUOTA",),
     "TABLE": ("TABLE",),
     "TABLE_DATA": ("TABLE", "TABLE/TABLE_DATA", "TABLE_DATA"),
     "OBJECT_GRANT": ("TABLE", "TABLE/GRANT", "GRANT", "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT", "OBJECT_GRANT"),

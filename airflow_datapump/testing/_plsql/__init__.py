@@ -29,7 +29,8 @@ Supported
     * SQL: SELECT [DISTINCT] with joins (comma, [INNER] JOIN, LEFT [OUTER] JOIN, CROSS JOIN),
       inline views, DUAL, WHERE, GROUP BY, HAVING, COUNT/SUM/MIN/MAX/AVG [DISTINCT], ORDER BY
       (expressions, aliases, positions, NULLS FIRST/LAST with Oracle's defaults), OFFSET,
-      FETCH FIRST; scalar, IN and EXISTS subqueries (correlated too); INSERT VALUES/SELECT,
+      FETCH FIRST; ROWNUM and hierarchical queries (CONNECT BY with PRIOR, START WITH, LEVEL;
+      see :mod:`.sqlhier`); scalar, IN and EXISTS subqueries (correlated too); INSERT VALUES/SELECT,
       UPDATE, DELETE, TRUNCATE; DDL/DCL parsed into :mod:`.ddl` nodes for the Runtime.
     * Compile errors before execution: PLS-00201, 00302, 00306, 00307, 00363, 00221, 00222,
       00382, 00204 (DECODE and aggregates outside SQL), 00103 syntax errors, 00999 for
@@ -39,7 +40,9 @@ Supported
 Deliberately not supported (fail loudly): GOTO, MERGE (ORA-03001 / PLS-00999), explicit
 cursors (CURSOR, OPEN, FETCH, CLOSE; OPEN ... FOR of a SYS_REFCURSOR is supported), FORALL,
 SAVEPOINT, SUBTYPE, set operators (UNION ...),
-WITH, CONNECT BY, analytic functions, ROWNUM, forward declarations, subscripting a bind
+WITH, CONNECT BY NOCYCLE and over a comma join (ORA-03001), SYS_CONNECT_BY_PATH,
+CONNECT_BY_ROOT/ISLEAF and ORDER SIBLINGS BY, ROWNUM outside SELECT, analytic functions,
+forward declarations, subscripting a bind
 directly (``:arr(1)``: PLS-00103, because Oracle's behaviour there is not documented),
 declaring TIMESTAMP WITH TIME ZONE (SYSTIMESTAMP, CURRENT_TIMESTAMP and TO_TIMESTAMP_TZ
 return that type) and INTERVAL types.

@@ -109,6 +109,10 @@ class ExprCompiler:
         return CExpr(result_type, lambda env: ops.arithmetic(op, lf(env), rf(env), sql=sql))
 
     def unary(self, e: n.Unary, scope: Scope) -> CExpr:
+        if e.op == "PRIOR":  # the operand, evaluated on the parent row of a CONNECT BY step
+            prior = self.expr(e.operand, scope)
+            pfn = prior.fn
+            return CExpr(prior.type, lambda env: pfn(env.prior) if env.prior is not None else None)
         if e.op == "NOT":
             inner = self.condition(e.operand, scope)
             fn = inner.fn

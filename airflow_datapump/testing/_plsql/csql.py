@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 
 from airflow_datapump.testing._plsql import nodes as n
-from airflow_datapump.testing._plsql import ops, setops
+from airflow_datapump.testing._plsql import ops, setops, sqlhier
 from airflow_datapump.testing._plsql import sqlnodes as s
 from airflow_datapump.testing._plsql.builtins import AGGREGATES
 from airflow_datapump.testing._plsql.cexpr import CQuery
@@ -54,15 +54,11 @@ def sql_error(pos: n.Pos, code: int, arg: str | None = None) -> CompileError:
 
 def has_aggregate(node: object) -> bool:
     """Whether an aggregate call appears in ``node`` outside any nested query."""
-    if isinstance(node, s.Query):
-        return False
-    if isinstance(node, n.Apply) and isinstance(node.base, n.Name) and node.base.name in AGGREGATES:
-        return True
-    if isinstance(node, tuple | list):
-        return any(has_aggregate(x) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return any(has_aggregate(getattr(node, f.name)) for f in dataclasses.fields(node))
-    return False
+    return s.any_node(node, _is_aggregate)
+
+
+def _is_aggregate(node: object) -> bool:
+    return isinstance(node, n.Apply) and isinstance(node.base, n.Name) and node.base.name in AGGREGATES
 
 
 class SqlCompiler(ChainCompiler):
@@ -90,6 +86,11 @@ class SqlCompiler(ChainCompiler):
         if len(hits) > 1:
             raise sql_error(steps[0].pos if steps else (0, 0), 918)
         return (_column_place(hits[0], hops), 0) if hits else None
+
+    def global_name(self, head: n.Name, steps: list[Step], scope: Scope) -> tuple[Ref, int]:
+        if head.name == "LEVEL" and scope.in_sql and not steps:
+            raise sql_error(head.pos, 1788)
+        return super().global_name(head, steps, scope)
 
     def cursor_attr(self, e: n.CursorAttr) -> CExpr:
         attr = e.attr
@@ -207,25 +208,36 @@ class SqlCompiler(ChainCompiler):
         sources = [self.source(item, scope) for item in q.from_]
         cols = [c for cols, _ in sources for c in cols]
         rows_fns = [fn for _, fn in sources]
-        rscope = self.row_scope(scope, cols)
+        real = list(cols)  # what * expands to: no pseudocolumn
+        tree = None
+        if q.connect_by is not None:
+            if len(q.from_) > 1:  # which WHERE terms join before CONNECT BY: not implemented
+                raise sql_error(q.pos, 3001, "CONNECT BY over a comma join")
+            cols = [*cols, SourceColumn(None, "LEVEL", NUMBER)]
+        pseudo = [*cols, SourceColumn(None, "ROWNUM", NUMBER)]
+        rscope = self.row_scope(scope, pseudo)
+        if q.connect_by is not None:
+            start = self.condition(q.start_with, rscope).fn if q.start_with is not None else None
+            tree = sqlhier.hierarchy(self.condition(q.connect_by, rscope).fn, start, q.connect_by)
         where = self.condition(q.where, rscope).fn if q.where is not None else None
         aggregated = bool(q.group_by) or has_aggregate((q.items, q.having, q.order_by))
         keys = [self.expr(g, rscope).fn for g in q.group_by]
         saved = self.agg_scope
         self.agg_scope = rscope if aggregated else None
         try:
-            names, items, not_null = self.select_list(q, rscope, cols)
+            names, items, not_null = self.select_list(q, rscope, real)
             having = self.condition(q.having, rscope).fn if q.having is not None else None
             order = self.order_keys(q, rscope, names)
         finally:
             self.agg_scope = saved
         limits = [self.expr(x, scope).fn if x is not None else None for x in (q.offset, q.fetch)]
-        width = len(cols)
+        width = len(pseudo)
 
         def run(env: Env) -> list[tuple[Value, ...]]:
-            envs = [Env(env.m, env, row) for row in _product(rows_fns, env)]
-            if where is not None:
-                envs = [e for e in envs if where(e) is True]
+            rows = _product(rows_fns, env)
+            if tree is not None:
+                rows = tree(env, rows)
+            envs = sqlhier.numbered(env, rows, where)
             if aggregated:
                 envs = _groups(envs, keys, env, width)
                 if having is not None:

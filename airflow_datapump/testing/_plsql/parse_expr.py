@@ -38,6 +38,7 @@ class ExprParser(Tokens):
     """Operator precedence as in Oracle: OR < AND < NOT < comparison < + - || < * / < ** < sign."""
 
     in_plsql = False
+    in_hierarchy = False  # PRIOR is an operator only inside a CONNECT BY condition
 
     def query(self) -> Query:  # pragma: no cover - provided by the SQL parser subclass
         raise NotImplementedError
@@ -120,6 +121,10 @@ class ExprParser(Tokens):
         return left
 
     def signed(self) -> Expr:
+        if self.in_hierarchy and self.at_kw("PRIOR"):
+            pos = self.pos
+            self.next()
+            return Unary(pos, "PRIOR", self.signed())
         if self.at_op("-", "+"):
             pos = self.pos
             op = str(self.next().value)

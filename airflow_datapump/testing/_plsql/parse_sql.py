@@ -73,6 +73,7 @@ class SqlParser(ExprParser):
         while self.accept_op(","):
             from_.append(self.from_item())
         where = self.expr() if self.accept_kw("WHERE") else None
+        connect_by, start_with = self.hierarchical()
         group_by: list[Expr] = []
         if self.accept_kw("GROUP"):
             self.expect_kw("BY", sql_code=924)
@@ -80,7 +81,30 @@ class SqlParser(ExprParser):
             while self.accept_op(","):
                 group_by.append(self.expr())
         having = self.expr() if self.accept_kw("HAVING") else None
-        return Query(pos, distinct, items, tuple(from_), where, tuple(group_by), having)
+        query = Query(pos, distinct, items, tuple(from_), where, tuple(group_by), having)
+        return dataclasses.replace(query, connect_by=connect_by, start_with=start_with)
+
+    def hierarchical(self) -> tuple[Expr | None, Expr | None]:
+        """``CONNECT BY cond [START WITH cond]`` or ``START WITH cond CONNECT BY cond``
+        (SQL Language Reference, hierarchical_query_clause); NOCYCLE is not implemented."""
+        connect: Expr | None = None
+        start: Expr | None = None
+        for _ in range(2):
+            if start is None and self.accept_kw("START"):
+                self.expect_kw("WITH")
+                start = self.expr()
+            elif connect is None and self.accept_kw("CONNECT"):
+                self.expect_kw("BY", sql_code=924)
+                if self.at_kw("NOCYCLE"):
+                    raise ParseError(self.cur, ("PRIOR",), sql_code=3001)
+                self.in_hierarchy = True
+                try:
+                    connect = self.expr()
+                finally:
+                    self.in_hierarchy = False
+        if start is not None and connect is None:
+            raise ParseError(self.cur, ("CONNECT",), sql_code=1788)
+        return connect, start
 
     def target(self) -> Expr:
         """An assignment target; the PL/SQL parser narrows what is accepted."""

@@ -34,7 +34,7 @@ class Machine:
 class Env:
     """A frame (``vals`` by slot) or a SQL row (``row``, plus ``group`` when aggregating)."""
 
-    __slots__ = ("group", "line", "m", "parent", "row", "vals")
+    __slots__ = ("group", "line", "m", "parent", "prior", "row", "vals")
 
     def __init__(
         self,
@@ -48,6 +48,7 @@ class Env:
         self.vals: dict[int, Value] = {}
         self.row = row
         self.group = group
+        self.prior: Env | None = None  # the parent row's Env while a CONNECT BY condition runs
         self.line: int = parent.line if parent is not None else 0
 
     def up(self, levels: int) -> Env:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from airflow_datapump.testing._plsql.ddl import DdlStatement
@@ -76,6 +78,9 @@ class Query:
     # UNION / UNION ALL / INTERSECT / MINUS branches after this first one; when present,
     # ``order_by``, ``offset`` and ``fetch`` apply to the compound result.
     compound: tuple[tuple[str, Query], ...] = ()
+    # CONNECT BY condition (PRIOR marks the parent row's side) and START WITH condition.
+    connect_by: Expr | None = None
+    start_with: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -116,3 +121,17 @@ class TransactionSql:
 
 DmlStatement = Insert | Update | Delete | Truncate
 SqlStatement = Query | DmlStatement | TransactionSql | DdlStatement
+
+
+def any_node(node: object, hit: Callable[[object], bool]) -> bool:
+    """Whether ``hit`` holds for ``node`` or a node inside it, outside any nested query
+    (aggregates and PRIOR belong to the query block they are written in)."""
+    if isinstance(node, Query):
+        return False
+    if hit(node):
+        return True
+    if isinstance(node, tuple | list):
+        return any(any_node(x, hit) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return any(any_node(getattr(node, f.name), hit) for f in dataclasses.fields(node))
+    return False

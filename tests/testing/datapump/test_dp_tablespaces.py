@@ -21,6 +21,9 @@ from dp_helpers import (
 
 from airflow_datapump.testing import DatabaseHandle
 
+# HR's SYSTEM_GRANT objects (UNLIMITED TABLESPACE among them) are imported onto an existing
+# user too, as in Oracle; tests of quotas leave them out.
+NO_SYSTEM_GRANTS = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'EXCLUDE_PATH_EXPR', 'IN (''SYSTEM_GRANT'')')"
 TO_NOSUCH = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'NOSUCH')"
 
 
@@ -150,7 +153,7 @@ def test_an_import_into_a_user_without_quota_logs_ora_31693_with_ora_01950(
     # The tables are created (no segment is allocated yet), then each table's data fails to
     # load, as the Utilities guide's ORA-31693 lines show, with the quota error beneath.
     cur.execute("CREATE USER hr2 IDENTIFIED BY pw")
-    log = _import(db, cur, hr_dump, "IMP_NOQ")
+    log = _import(db, cur, hr_dump, "IMP_NOQ", NO_SYSTEM_GRANTS)
     assert re.search(
         r'ORA-31693: Table data object "HR2"\."EMPLOYEES" failed to load/unload and is being skipped '
         r"due to error:\nORA-01950: no privileges on tablespace 'USERS'",
@@ -166,14 +169,14 @@ def test_an_import_past_the_users_quota_logs_ora_01536(
     db: DatabaseHandle, cur: oracledb.Cursor, hr_dump: str
 ) -> None:
     cur.execute("CREATE USER hr2 IDENTIFIED BY pw QUOTA 64K ON users")  # one extent: one table
-    log = _import(db, cur, hr_dump, "IMP_Q64")
+    log = _import(db, cur, hr_dump, "IMP_Q64", NO_SYSTEM_GRANTS)
     assert len(re.findall(r"\. \. imported", log)) == 1, log
     assert "ORA-01536: space quota exceeded for tablespace 'USERS'" in log
 
 
-def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quota: str) -> None:
-    """A user APP with ``quota`` on USERS and a one-row table, exported to app.dmp."""
-    cur.execute(f"CREATE USER app IDENTIFIED BY pw QUOTA {quota} ON users")
+def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quotas: str) -> None:
+    """A user APP with ``quotas`` (QUOTA clauses) and a one-row table, exported to app.dmp."""
+    cur.execute(f"CREATE USER app IDENTIFIED BY pw {quotas}")
     cur.execute("GRANT CREATE SESSION, CREATE TABLE TO app")
     cur.execute("CREATE TABLE app.t (id NUMBER)")
     cur.execute("INSERT INTO app.t VALUES (1)")
@@ -187,7 +190,7 @@ def _export_app(db: DatabaseHandle, cur: oracledb.Cursor, quota: str) -> None:
 
 
 def test_a_users_quotas_travel_with_it(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
-    _export_app(db, cur, "10M")
+    _export_app(db, cur, "QUOTA 10M ON users")
     log = _import(
         db, cur, "app.dmp", "IMP_APP", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
     )
@@ -200,7 +203,7 @@ def test_remap_tablespace_remaps_the_users_quota_too(db: DatabaseHandle, cur: or
     # TABLESPACE_QUOTA is an object with tablespace references; REMAP_TABLESPACE rewrites them,
     # so the remapped user can load its rows into the new tablespace.
     cur.execute("CREATE TABLESPACE app_copy DATAFILE 'app_copy01.dbf' SIZE 20M")
-    _export_app(db, cur, "UNLIMITED")
+    _export_app(db, cur, "QUOTA UNLIMITED ON users")
     log = _import(
         db,
         cur,
@@ -213,3 +216,23 @@ def test_remap_tablespace_remaps_the_users_quota_too(db: DatabaseHandle, cur: or
     cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
     assert cur.fetchall() == [("APP_COPY", -1)]
     assert _segment_tablespaces(cur, "APP2") == {"APP_COPY"}
+
+
+def test_a_quota_on_a_missing_tablespace_fails_to_create_and_counts_as_an_error(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    # The quota is a TABLESPACE_QUOTA object of its own: its DDL fails with ORA-00959 under
+    # ORA-39083 like any other object's, and the job completes with errors, rather than the
+    # quota silently vanishing.
+    cur.execute("CREATE TABLESPACE app_gone DATAFILE 'app_gone01.dbf' SIZE 20M")
+    _export_app(db, cur, "QUOTA UNLIMITED ON users QUOTA 5M ON app_gone")
+    cur.execute("DROP TABLESPACE app_gone INCLUDING CONTENTS AND DATAFILES")
+    log = _import(
+        db, cur, "app.dmp", "IMP_APPQ", "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
+    )
+    assert re.search(r'ORA-39083: Object type TABLESPACE_QUOTA:"APP2" failed to create with error:\n'
+                     r"ORA-00959: tablespace 'APP_GONE' does not exist\n\nFailing sql is:\n"
+                     r'.*ALTER USER "APP2" QUOTA 5242880 ON "APP_GONE"', log)  # fmt: skip
+    assert outcome(db, "imp_appq.log")["outcome"] == "completed with 1 error(s)"
+    cur.execute("select tablespace_name, max_bytes from dba_ts_quotas where username = 'APP2'")
+    assert cur.fetchall() == [("USERS", -1)]
