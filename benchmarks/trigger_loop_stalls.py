@@ -47,13 +47,13 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import EmulatedOracle, emulated_oracle
 from airflow_datapump.triggers.datapump import RUNTIME_MODULES, JobTrigger
 
-# In a fresh interpreter with the triggerer's modules: the loop's import, then the thread's.
+# In a fresh interpreter with the triggerer's modules: the import Airflow makes (import_string,
+# the same as importing the module), then the one made in a thread.
 _IMPORTS = """
 import importlib, sys, time
 import airflow.jobs.triggerer_job_runner
-from airflow._shared.module_loading import import_string
 cpu = time.thread_time()
-import_string("airflow_datapump.triggers.datapump.JobTrigger")
+importlib.import_module("airflow_datapump.triggers.datapump").JobTrigger
 on_loop = time.thread_time() - cpu
 cpu = time.thread_time()
 for name in sys.argv[1:]:

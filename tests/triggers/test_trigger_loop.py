@@ -26,7 +26,7 @@ HEAVY = ("oracledb", "airflow.providers.oracle.hooks.oracle", "airflow_datapump.
 
 # Runs in the child: import as the triggerer does, then run one trigger to its event.
 CHILD = """
-import asyncio, json, sys, threading
+import asyncio, importlib, json, sys, threading
 
 heavy = set(sys.argv[2:])
 importers = {}
@@ -37,9 +37,8 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 import airflow.jobs.triggerer_job_runner
-from airflow._shared.module_loading import import_string
 
-trigger_class = import_string("airflow_datapump.triggers.datapump.JobTrigger")
+trigger_class = importlib.import_module("airflow_datapump.triggers.datapump").JobTrigger
 after_class_import = sorted(name for name in heavy if name in sys.modules)
 
 async def main():
@@ -94,7 +93,6 @@ def test_the_driver_and_hook_are_imported_off_the_event_loop(db: DatabaseHandle)
 def test_the_modules_imported_off_the_loop_are_the_ones_the_trigger_uses() -> None:
     """A module the trigger's code imports but RUNTIME_MODULES lacks would be imported on the loop."""
     import ast
-    import importlib.util
     from pathlib import Path
 
     import airflow_datapump.triggers.datapump as module
@@ -108,9 +106,7 @@ def test_the_modules_imported_off_the_loop_are_the_ones_the_trigger_uses() -> No
             if isinstance(node, ast.ImportFrom) and node.module:
                 for alias in node.names:  # ``from package import module`` imports the module
                     name = f"{node.module}.{alias.name}"
-                    imported.add(
-                        name if importlib.util.find_spec(node.module) and _is_module(name) else node.module
-                    )
+                    imported.add(name if _is_module(name) else node.module)
     assert imported, "the trigger imports its runtime modules inside its methods"
     assert imported <= set(RUNTIME_MODULES)
 
