@@ -39,9 +39,8 @@ os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
 
 import oracledb
 from hook_costs import Measure, table
-from triggerer_scale import LoopWatch
+from triggerer_scale import LoopWatch, running_export
 
-from airflow_datapump import JobSpec
 from airflow_datapump.hooks import _pool, _runner
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import EmulatedOracle, emulated_oracle
@@ -179,22 +178,12 @@ async def triggers_on_one_loop(job: dict[str, Any], n: int, poll: float) -> dict
     }
 
 
-def running_export(oracle: EmulatedOracle) -> dict[str, Any]:
-    os.environ["AIRFLOW_CONN_BENCH"] = oracle.connection_uri("BENCH")
-    db = oracle.database("BENCH")
-    db.load_sample_hr()
-    hook = DatapumpHook(oracle_conn_id="bench")
-    ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["stalls.dmp"]))
-    db.set_job_speed(ref.owner, ref.job_name, rate=1.0, size=10**9)  # runs for ever
-    db.advance(5)
-    hook.close()
-    return ref.to_dict()
-
-
 def measure(triggers: int = 200, poll_interval: float = 2.0, connects: int = 20) -> list[Measure]:
     on_loop, in_thread, late = import_costs()
     with emulated_oracle() as oracle:
-        job = running_export(oracle)
+        hook, ref = running_export(oracle, "stalls.dmp")
+        hook.close()
+        job = ref.to_dict()
         connect = asyncio.run(connect_costs(oracle, connects))
         pooled, fresh = asyncio.run(poll_costs(oracle, job, connects))
         run = asyncio.run(triggers_on_one_loop(job, triggers, poll_interval))
