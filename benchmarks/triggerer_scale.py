@@ -298,6 +298,9 @@ async def scenario(n: int, poll: float, reply: dict[str, Any], latency: float) -
         await asyncio.sleep(poll)
         while not pools or len(pools[0].first_polls) < n:  # a busy machine makes some late
             await asyncio.sleep(0.05)
+        deadline = time.monotonic() + poll  # the last first polls' replies are still on their way
+        while lines.lines < n and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         start_wall, start_cpu, start_gc = watch.reset()
         pool = pools[0]
         first_polls = [t - started for t in pool.first_polls.values()]
