@@ -44,6 +44,7 @@ from hook_costs import Measure, table
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core import calls
+from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import emulated_oracle
@@ -56,16 +57,22 @@ CPU_PER_POLL_BUDGET_MS = 0.05 * 30 / 1000 * 1000
 CPU_PER_POLL_TARGET = f"< {CPU_PER_POLL_BUDGET_MS:g} (5% of a core, 1,000 triggers, 30 s polls)"
 
 
+def running_export(oracle: Any, dump_file: str) -> tuple[DatapumpHook, JobRef]:
+    """An export on the emulator's BENCH database that runs for ever, and the hook that started it."""
+    os.environ["AIRFLOW_CONN_BENCH"] = oracle.connection_uri("BENCH")
+    db = oracle.database("BENCH")
+    db.load_sample_hr()
+    hook = DatapumpHook(oracle_conn_id="bench")
+    ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[dump_file]))
+    db.set_job_speed(ref.owner, ref.job_name, rate=1.0, size=10**9)
+    db.advance(5)
+    return hook, ref
+
+
 def record_status_reply() -> dict[str, Any]:
     """The OUT values one status call of a running export gets from the emulator."""
     with emulated_oracle() as oracle:
-        os.environ["AIRFLOW_CONN_BENCH"] = oracle.connection_uri("BENCH")
-        db = oracle.database("BENCH")
-        db.load_sample_hr()
-        hook = DatapumpHook(oracle_conn_id="bench")
-        ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["scale.dmp"]))
-        db.set_job_speed(ref.owner, ref.job_name, rate=1.0, size=10**9)  # runs for ever
-        db.advance(5)
+        hook, ref = running_export(oracle, "scale.dmp")
         first = calls.status(ref.job_name, ref.owner, log_file=ref.log_file, log_directory=ref.log_directory)
         position = hook.run_call(first).log_position
         recorded: dict[str, Any] = {}
@@ -291,6 +298,9 @@ async def scenario(n: int, poll: float, reply: dict[str, Any], latency: float) -
         await asyncio.sleep(poll)
         while not pools or len(pools[0].first_polls) < n:  # a busy machine makes some late
             await asyncio.sleep(0.05)
+        deadline = time.monotonic() + poll  # the last first polls' replies are still on their way
+        while lines.lines < n and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         start_wall, start_cpu, start_gc = watch.reset()
         pool = pools[0]
         first_polls = [t - started for t in pool.first_polls.values()]

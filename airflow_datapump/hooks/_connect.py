@@ -42,9 +42,14 @@ class ConnectParams:
         )
 
 
-def connect_params(conn: Any) -> ConnectParams:
-    """``conn`` is an Airflow Connection; see OracleHook.get_conn for each rule."""
-    extra = conn.extra_dejson
+def connect_params(conn: Any, extra: dict[str, Any] | None = None) -> ConnectParams:
+    """``conn`` is an Airflow Connection; see OracleHook.get_conn for each rule.
+
+    ``extra`` is the connection's extra when the caller has read it already: on an event loop
+    it must be read with ``aextra_dejson``, because ``extra_dejson`` masks its values with a
+    synchronous message to the process's supervisor (see ``_pool.params_of``).
+    """
+    extra = conn.extra_dejson if extra is None else extra
     config: dict[str, Any] = {"user": conn.login, "password": conn.password}
     sid = extra.get("sid")
     schema = conn.schema

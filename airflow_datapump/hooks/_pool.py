@@ -5,7 +5,8 @@ that after warm-up a status poll opens no session. The pool opens a session only
 open one is busy, up to ``[datapump] pool_max_sessions``, and closes sessions left idle, so
 its size follows the demand: polls spread over the interval (see the trigger) need about
 one. The Airflow connection is fetched once per hook, with ``aget_connection``, never with
-the blocking call on the event loop (that also tells whether the hook runs in thick mode).
+the blocking call on the event loop (that also tells whether the hook runs in thick mode),
+and its extra read with ``aextra_dejson``.
 """
 
 from __future__ import annotations
@@ -32,13 +33,30 @@ _POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...
 async def params_of(hook: Any) -> ConnectParams:
     cached: ConnectParams | None = getattr(hook, "_async_params", None)
     if cached is None:
+        conn_id = hook.get_conn_id()
         lookup = getattr(hook, "aget_connection", None)
         if lookup is None:  # Airflow 3.0 has no async lookup: the sync one, off the event loop
-            lookup = sync_to_async(hook.get_connection)
-        connection = await lookup(hook.get_conn_id())
-        cached = connect_params(connection)
+            cached = await sync_to_async(lambda: connect_params(hook.get_connection(conn_id)))()
+        else:
+            connection = await lookup(conn_id)
+            cached = connect_params(connection, await _extra(connection))
         hook._async_params = cached
     return cached
+
+
+async def _extra(connection: Any) -> dict[str, Any]:
+    """The connection's extra, read without a synchronous call on the event loop.
+
+    ``extra_dejson`` registers the extra's values as secrets to mask, and in a task or the
+    triggerer it also tells the supervisor, with a synchronous request; ``aextra_dejson``
+    (newer task SDKs; 3.3 has it) sends the same request awaited. Without it, the sync property
+    is read in a thread.
+    """
+    aextra = getattr(connection, "aextra_dejson", None)
+    if aextra is not None:
+        extra: dict[str, Any] = await aextra()
+        return extra
+    return await sync_to_async(lambda: dict(connection.extra_dejson))()
 
 
 async def get_pool(hook: Any) -> Any:

@@ -3,10 +3,12 @@
 It carries only names, positions and settings (never a secret: the connection is fetched by
 id), so a triggerer restart rebuilds it from ``serialize()``; it then shows only the log lines
 its earlier incarnation had not (see ``_shown``). It only awaits: status polls go through the
-async hook's pooled sessions. Transient database failures are retried with backoff before it
-gives up; it yields exactly one event. Cancellation because the triggerer restarts leaves the
-job alone; only ``on_kill`` (Airflow 3.3+, a user killing or clearing the task) stops it, and
-not when a later try of the task has taken the job over (core/stamp.py).
+async hook's pooled sessions, and the hook and driver are imported in a thread, not by
+Airflow's import of this module on the event loop (``_offloop``). Transient database failures
+are retried with backoff before it gives up; it yields exactly one event. Cancellation because
+the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow 3.3+, a user killing or
+clearing the task) stops it, and not when a later try of the task has taken the job over
+(core/stamp.py).
 """
 
 from __future__ import annotations
@@ -14,20 +16,28 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_datapump.core import stamp
 from airflow_datapump.core.coerce import as_seconds
-from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
-from airflow_datapump.core.retry import RetryPolicy
-from airflow_datapump.core.stamp import RunStamp
-from airflow_datapump.core.submission import JobRef
-from airflow_datapump.core.waiting import Waiter
-from airflow_datapump.exceptions import DatapumpError, JobNotFoundError
-from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.triggers import _shown
+from airflow_datapump.triggers import _offloop
+
+if TYPE_CHECKING:
+    from airflow_datapump.hooks.datapump import DatapumpHook
+
+# What run() and on_kill() need beyond building the trigger: imported off the event loop the
+# first time (see _offloop), because Airflow imports this module on the triggerer's loop.
+RUNTIME_MODULES = (
+    "airflow_datapump.core.events",
+    "airflow_datapump.core.retry",
+    "airflow_datapump.core.stamp",
+    "airflow_datapump.core.submission",
+    "airflow_datapump.core.waiting",
+    "airflow_datapump.exceptions",
+    "airflow_datapump.hooks.datapump",
+    "airflow_datapump.triggers._shown",
+)
 
 ON_KILL_ACTIONS = ("kill", "stop", "none")
 
@@ -90,6 +100,9 @@ class JobTrigger(BaseTrigger):
         )
 
     def _hook(self) -> DatapumpHook:
+        from airflow_datapump.core.retry import RetryPolicy
+        from airflow_datapump.hooks.datapump import DatapumpHook
+
         return DatapumpHook(
             oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy(attempts=self.retry_attempts)
         )
@@ -98,6 +111,13 @@ class JobTrigger(BaseTrigger):
         # A triggerer (re)start brings every trigger back at once; a random first delay
         # within one interval keeps them from building hooks and polling in lock-step.
         await asyncio.sleep(random.uniform(0, self.poll_interval))
+        await _offloop.imported(RUNTIME_MODULES)
+        from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
+        from airflow_datapump.core.submission import JobRef
+        from airflow_datapump.core.waiting import Waiter
+        from airflow_datapump.exceptions import DatapumpError
+        from airflow_datapump.triggers import _shown
+
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)
@@ -132,6 +152,12 @@ class JobTrigger(BaseTrigger):
         """The task was killed by a user (not a triggerer restart): stop the job as configured."""
         if self.on_kill_action == "none":
             return
+        await _offloop.imported(RUNTIME_MODULES)
+        from airflow_datapump.core import stamp
+        from airflow_datapump.core.stamp import RunStamp
+        from airflow_datapump.core.submission import JobRef
+        from airflow_datapump.exceptions import JobNotFoundError
+
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         if self.try_number is not None and ref.log_file:

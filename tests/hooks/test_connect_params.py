@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from typing import Any
 from unittest import mock
 
@@ -97,3 +99,48 @@ def test_a_pool_ceiling_below_one_session_is_refused(monkeypatch: pytest.MonkeyP
         ValueError, match=rf"\[datapump\] pool_max_sessions: {value} is not allowed; at least 1"
     ):
         pool_max_sessions()
+
+
+class _LoopAwareConnection:
+    """An SDK Connection that records on which thread its extra was read, and how."""
+
+    def __init__(self, extra: dict[str, Any], *, has_async: bool) -> None:
+        self.conn_id, self.host, self.port, self.schema = "c", "db", 1521, None
+        self.login, self.password, self._extra = "system", "pw", extra
+        self.reads: list[tuple[str, int]] = []
+        if has_async:
+            self.aextra_dejson = self._aextra
+
+    @property
+    def extra_dejson(self) -> dict[str, Any]:
+        self.reads.append(("sync", threading.get_ident()))
+        return dict(self._extra)
+
+    async def _aextra(self) -> dict[str, Any]:
+        self.reads.append(("async", threading.get_ident()))
+        return dict(self._extra)
+
+
+@pytest.mark.parametrize("has_async", [True, False])
+def test_the_async_side_reads_the_extra_without_a_sync_call_on_the_event_loop(has_async: bool) -> None:
+    """``extra_dejson`` masks its values with a synchronous request to the supervisor: never on the loop."""
+    from airflow_datapump.hooks._pool import params_of
+
+    connection = _LoopAwareConnection({"service_name": "S", "module": "etl"}, has_async=has_async)
+
+    class Hook:
+        def get_conn_id(self) -> str:
+            return "c"
+
+        async def aget_connection(self, conn_id: str) -> _LoopAwareConnection:
+            return connection
+
+    async def run() -> tuple[Any, int]:
+        return await params_of(Hook()), threading.get_ident()
+
+    params, loop_thread = asyncio.run(run())
+    assert params.module == "etl"  # the extra was read ...
+    assert params.kwargs["dsn"] == oracledb.makedsn("db", 1521, service_name="S")
+    assert connection.reads  # ... once, and never with the sync property on the loop's thread
+    assert ("sync", loop_thread) not in connection.reads
+    assert [how for how, _ in connection.reads] == (["async"] if has_async else ["sync"])
