@@ -15,7 +15,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from airflow_datapump.core.status import JobStatus, LogOutcome, Outcome, Verdict, classify, read_outcome
+from airflow_datapump.core.status import (
+    JobState,
+    JobStatus,
+    LogOutcome,
+    Outcome,
+    Verdict,
+    classify,
+    read_outcome,
+)
 from airflow_datapump.core.submission import JobRef
 
 GONE_GRACE_POLLS = 3
@@ -60,13 +68,15 @@ class Waiter:
         if status.bytes_processed is not None:
             self.bytes_processed = status.bytes_processed
         self.error_count = max(self.error_count, status.error_count or 0)
+        if self.job.log_file is None and (status.is_gone or status.state is JobState.COMPLETED):
+            # No log to read the end from: a job seen COMPLETED on its way out of the dictionary,
+            # or already gone, ended as its status counted (§5: failed ones linger NOT RUNNING).
+            return self._completed_without_log(status)
         outcome = read_outcome(self.lines, self.job.job_name)
         final = dataclasses.replace(status, outcome=outcome)
         verdict = classify(status.state, outcome)
         if verdict is not Verdict.RUNNING:
             return JobResult(final, verdict, tuple(self.lines), self.bytes_processed)
-        if status.is_gone and self.job.log_file is None:
-            return self._completed_without_log(status)
         if status.is_gone:
             self.gone_polls += 1
             if self.gone_polls > GONE_GRACE_POLLS or self.job.log_file is None:

@@ -160,6 +160,24 @@ def test_waiter_gives_a_gone_job_a_few_polls_for_its_last_line() -> None:
     assert (result.verdict, result.outcome.outcome) == (Verdict.FAILED, Outcome.UNKNOWN)
 
 
+@pytest.mark.parametrize("state", [JobState.COMPLETED, JobState.UNDEFINED])
+def test_a_job_without_a_log_that_ends_completed_or_gone_completed_as_its_status_counted(
+    state: JobState,
+) -> None:
+    # A poll can catch the job COMPLETED just before it leaves the dictionary: with no log
+    # to read, the outcome comes from the status, never "unknown".
+    waiter = Waiter(JobRef("E1", "HR", "EXPORT", "D"))
+    assert waiter.observe(JobStatus("E1", "HR", JobState.EXECUTING), now=0) is None
+    result = waiter.observe(JobStatus("E1", "HR", state), now=1)
+    assert result is not None
+    assert (result.verdict, result.outcome.outcome) == (Verdict.SUCCEEDED, Outcome.SUCCEEDED)
+    with_errors = Waiter(JobRef("E1", "HR", "EXPORT", "D")).observe(
+        JobStatus("E1", "HR", state, error_count=2), now=1
+    )
+    assert with_errors is not None
+    assert with_errors.outcome.outcome is Outcome.COMPLETED_WITH_ERRORS
+
+
 def test_waiter_times_out() -> None:
     waiter = Waiter(JobRef("E1", "HR", "EXPORT", "D"), timeout=5)
     running = JobStatus("E1", "HR", JobState.EXECUTING)
