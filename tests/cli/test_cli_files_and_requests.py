@@ -11,6 +11,7 @@ import pytest
 
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from tests.cli.conftest import Result
+from tests.hooks.conftest import PASSWORD
 
 Run = Callable[..., Result]
 FAST = ("--wait", "--poll-interval", "0.05", "--no-progress")
@@ -63,7 +64,8 @@ def test_copy_pulls_dump_files_over_a_database_link(
 ) -> None:
     target = oracle.database("TESTPDB")
     target.execute(
-        "CREATE PUBLIC DATABASE LINK prod CONNECT TO system IDENTIFIED BY x USING 'localhost/FREEPDB1'"
+        f'CREATE PUBLIC DATABASE LINK prod CONNECT TO system IDENTIFIED BY "{PASSWORD}" '
+        f"USING '{oracle.dsn()}'"
     )
     monkeypatch.setenv("AIRFLOW_CONN_TARGET", oracle.connection_uri("TESTPDB"))
     result = run("copy", "hr_01.dmp", "--link", "PROD", "--conn-id", "target")

@@ -146,7 +146,7 @@ def test_put_pushes_from_the_source_and_a_missing_set_is_an_error(
 ) -> None:
     source, target = hooks
     oracle.database("PROD").execute(
-        "CREATE PUBLIC DATABASE LINK test_link CONNECT TO system IDENTIFIED BY x "
+        "CREATE PUBLIC DATABASE LINK test_link CONNECT TO system IDENTIFIED BY oracle "
         "USING 'test.example.com/TEST'"
     )
     prod, test = _folders(oracle)

@@ -22,6 +22,7 @@ from airflow_datapump.exceptions import (
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+from tests.hooks.conftest import PASSWORD
 
 EXPORT_HR = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], job_name="EXP_HR")
 
@@ -276,7 +277,8 @@ def test_copy_dump_files_between_databases(
     """§7.5: DBMS_FILE_TRANSFER.GET_FILE pulls the dump over a database link."""
     target = oracle.database("TESTPDB")
     target.execute(
-        "CREATE PUBLIC DATABASE LINK prod CONNECT TO system IDENTIFIED BY x USING 'localhost/FREEPDB1'"
+        f'CREATE PUBLIC DATABASE LINK prod CONNECT TO system IDENTIFIED BY "{PASSWORD}" '
+        f"USING '{oracle.dsn()}'"
     )
     hook.submit(EXPORT_HR)
     db.advance(3600)

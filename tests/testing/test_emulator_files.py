@@ -248,7 +248,7 @@ def test_get_file_over_a_database_link(oracle: EmulatedOracle, tmp_path: Path) -
     dest = oracle.database("FREEPDB1").create_directory("IMPORTS", tmp_path / "dst", grant_to=["HR"])
     with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         conn.cursor().execute(
-            "CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY x USING 'localhost/SRCDB'"
+            "CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY oracle USING 'localhost/SRCDB'"
         )
     get = """BEGIN
       DBMS_FILE_TRANSFER.GET_FILE(

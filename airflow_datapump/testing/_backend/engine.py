@@ -342,11 +342,11 @@ def _canonical_user(user: str | None) -> str:
 
 
 def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba: bool) -> None:
-    """Oracle's logon rules, with the emulator's one shortcut: SYS and SYSTEM take any password.
+    """Oracle's logon rules.
 
-    Passwords are kept only as 12c verifiers (see :mod:`..._net.o5logon`). Over Oracle Net the
-    shortcut cannot apply (the logon proves the password cryptographically), so there SYS and
-    SYSTEM use :data:`DEFAULT_ADMIN_PASSWORD` until a statement changes it.
+    Passwords are kept only as 12c verifiers (see :mod:`..._net.o5logon`); SYS and SYSTEM use
+    :data:`DEFAULT_ADMIN_PASSWORD` until a statement changes it. The server has proven the
+    password by O5LOGON already; this check is what a database link's logon meets.
     """
     denied = ora_text(1017, "invalid username/password; logon denied")
     exists, stored = catalog.password_of(db, user)
@@ -354,9 +354,9 @@ def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba
         raise denied
     if user == "SYS" and not sysdba:
         raise ora_text(28009, "connection as SYS should be as SYSDBA or SYSOPER")
-    if user not in ("SYS", "SYSTEM") and (
-        stored is None or not o5logon.check_password(stored, password or "")
-    ):
+    if stored is None and user in ("SYS", "SYSTEM"):
+        stored = _default_admin_verifier()
+    if stored is None or not o5logon.check_password(stored, password or ""):
         raise denied
     if sysdba and not catalog.has_privilege(db, user, "SYSDBA") and user != "SYS":
         raise denied

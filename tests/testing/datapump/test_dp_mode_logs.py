@@ -87,7 +87,9 @@ def test_a_network_import_estimates_and_loads_no_master_table(
     oracle: EmulatedOracle, db: DatabaseHandle, cur: oracledb.Cursor
 ) -> None:
     oracle.database("SRCDB").load_sample_hr()
-    db.execute("CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY x USING 'localhost/SRCDB'")
+    db.execute(
+        "CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY oracle USING 'localhost/SRCDB'"
+    )
     h = open_job(cur, "IMPORT", "SCHEMA", "NET_LOG", link="SRC")
     add_log(cur, h, "net_log.log")
     schema_list(cur, h, "HR")

@@ -21,7 +21,7 @@ from dp_helpers import (
 
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
-LINK = "CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY x USING 'localhost/SRCDB'"
+LINK = "CREATE PUBLIC DATABASE LINK src CONNECT TO system IDENTIFIED BY oracle USING 'localhost/SRCDB'"
 
 
 @pytest.fixture
