@@ -7,17 +7,25 @@ refused by ADD_FILE or by START_JOB; the codes and lines are the same either way
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import oracledb
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump._compat import AirflowException
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.status import Verdict
+from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import InvalidArgumentError, PrivilegeError
+from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.sensors import JobSensor
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 from airflow_datapump.testing._datapump.rules import READINGS
+from airflow_datapump.triggers.datapump import JobTrigger
 from tests.emulator_access import admin_uri
 
 
@@ -153,3 +161,79 @@ def test_which_call_refuses_the_remap_follows_the_reading(remap_reading: tuple[E
         )
     assert code == 31631
     assert refused_by == expected
+
+
+# KILL_FINAL_LINE: a STOP_JOB with keep_master 0 (a kill) ends the log with "stopped by user
+# request", or leaves the log without a final line. Either way the job leaves the dictionary
+# like a completed one, so only the log can tell them apart.
+
+
+@pytest.fixture(params=READINGS["KILL_FINAL_LINE"])
+def killed(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> tuple[DatabaseHandle, JobRef, str]:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    handle.set_job_rate(10)
+    handle.set_reading("KILL_FINAL_LINE", request.param)
+    hook = DatapumpHook(retry=RetryPolicy(initial=0))
+    try:
+        ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["k.dmp"], job_name="EXP_K"))
+        handle.advance(5)  # the job is under way
+        assert hook.kill(ref.job_name, ref.owner) is True
+    finally:
+        hook.close()
+    return handle, ref, request.param
+
+
+def test_the_kill_reading_changes_only_the_last_line(killed: tuple[DatabaseHandle, JobRef, str]) -> None:
+    db, ref, kill_reading = killed
+    assert db.jobs() == []
+    assert ref.log_file is not None
+    last = (db.directory_path() / ref.log_file).read_text().splitlines()[-1]
+    written = "stopped by user request" in last
+    assert written is (kill_reading == "WRITTEN")
+
+
+def test_a_killed_job_never_reads_as_succeeded_under_either_reading(
+    killed: tuple[DatabaseHandle, JobRef, str],
+) -> None:
+    _, ref, _ = killed
+    hook = DatapumpHook(retry=RetryPolicy(initial=0))
+    try:
+        result = hook.wait(ref, poll_interval=0)
+    finally:
+        hook.close()
+    assert result.verdict is Verdict.STOPPED
+
+
+def test_a_sensor_on_a_killed_job_fails_under_either_reading(
+    killed: tuple[DatabaseHandle, JobRef, str],
+) -> None:
+    _, ref, _ = killed
+    watching = JobSensor(
+        task_id="wait",
+        job_name=ref.job_name,
+        job_owner=ref.owner,
+        log_directory="DATA_PUMP_DIR",
+        log_file=ref.log_file,
+    )
+    with pytest.raises(AirflowException, match="without success"):
+        watching.poke({})
+
+
+def test_a_deferred_sensor_on_a_killed_job_fails_under_either_reading(
+    killed: tuple[DatabaseHandle, JobRef, str],
+) -> None:
+    _, ref, _ = killed
+    trigger = JobTrigger(
+        oracle_conn_id="oracle_default", job=ref.to_dict(), poll_interval=0.01, gone_means_success=True
+    )
+
+    async def first_event() -> dict[str, Any]:
+        try:
+            async for event in trigger.run():
+                return dict(event.payload)
+            raise AssertionError("no event")
+        finally:
+            await _pool.close_pools()
+
+    assert asyncio.run(first_event())["status"] == "stopped"  # never "success"

@@ -104,6 +104,9 @@ READINGS: dict[str, tuple[str, ...]] = {
     # Which call refuses a REMAP_SCHEMA into another schema by a user without
     # DATAPUMP_IMP_FULL_DATABASE: METADATA_REMAP, or START_JOB (ORA-31631 either way).
     "REMAP_PRIVILEGES": ("METADATA_REMAP", "START_JOB"),
+    # Whether a STOP_JOB with keep_master 0 (a kill) ends the log with the ``stopped by user
+    # request`` line, or leaves the log without a final line (the master table is dropped).
+    "KILL_FINAL_LINE": ("WRITTEN", "NONE"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")
