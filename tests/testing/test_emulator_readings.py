@@ -17,7 +17,7 @@ import pytest
 from airflow_datapump import JobSpec
 from airflow_datapump._compat import AirflowException
 from airflow_datapump.core.retry import RetryPolicy
-from airflow_datapump.core.status import Verdict
+from airflow_datapump.core.status import JobState, Verdict
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import InvalidArgumentError, PrivilegeError
 from airflow_datapump.hooks import _pool
@@ -237,3 +237,53 @@ def test_a_deferred_sensor_on_a_killed_job_fails_under_either_reading(
             await _pool.close_pools()
 
     assert asyncio.run(first_event())["status"] == "stopped"  # never "success"
+
+
+# SECOND_ATTACH: a second ATTACH to the same job from one session is refused (ORA-39002) or
+# given another handle. The provider never attaches twice: every block that attaches lets its
+# handle go when a later call fails, so a pooled session holds nothing between calls.
+
+
+@pytest.fixture(params=READINGS["SECOND_ATTACH"])
+def attach_reading(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> DatabaseHandle:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    handle.set_job_rate(10)
+    handle.set_reading("SECOND_ATTACH", request.param)
+    return handle
+
+
+def test_a_failed_call_leaves_no_handle_behind_under_either_reading(attach_reading: DatabaseHandle) -> None:
+    db = attach_reading
+    hook = DatapumpHook(retry=RetryPolicy(initial=0))
+    try:
+        ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["a.dmp"], job_name="EXP_A"))
+        db.advance(5)
+        with pytest.raises(Exception, match="ORA-"):
+            hook.restart(ref.job_name, ref.owner)  # START_JOB on an executing job fails after ATTACH
+        assert [j["attached_sessions"] for j in db.jobs()] == [0]
+        for _ in range(2):  # the same session attaches again, once per call
+            assert hook.status(ref).state is JobState.EXECUTING
+        hook.stop(ref.job_name, ref.owner, immediate=True)
+        hook.restart(ref.job_name, ref.owner)
+        assert hook.status(ref).state is JobState.EXECUTING
+    finally:
+        hook.close()
+
+
+def test_which_second_attach_follows_the_reading(
+    oracle: EmulatedOracle, request: pytest.FixtureRequest, attach_reading: DatabaseHandle
+) -> None:
+    with oracledb.connect(user="system", password="system-secret", dsn=oracle.dsn()) as conn:
+        cur = conn.cursor()
+        h = cur.var(int)
+        cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'TWICE'); END;", h=h)
+        cur.execute("BEGIN DBMS_DATAPUMP.ADD_FILE(:h, 'twice.dmp', 'DATA_PUMP_DIR'); END;", h=h.getvalue())
+        cur.execute("BEGIN DBMS_DATAPUMP.START_JOB(:h); END;", h=h.getvalue())
+        second = cur.var(int)
+        try:
+            cur.execute("BEGIN :h := DBMS_DATAPUMP.ATTACH('TWICE', 'SYSTEM'); END;", h=second)
+            outcome = "NEW_HANDLE" if second.getvalue() != h.getvalue() else "SAME"
+        except oracledb.DatabaseError as error:
+            outcome = "REFUSED" if error.args[0].code == 39002 else str(error)
+    assert outcome == request.node.callspec.params["attach_reading"]

@@ -140,7 +140,7 @@ class Control:
                 or catalog.has_privilege(w.db, session.user, "IMP_FULL_DATABASE")
             ):
                 raise error(31631, "ATTACH", session=session)
-            if any(
+            if reading(w.db, "SECOND_ATTACH") == "REFUSED" and any(
                 h.owner == job.owner and h.name == job.name for h in model.handles(session.state).values()
             ):
                 raise error(39002, "ATTACH", ["This session is already attached to the job"], session=session)

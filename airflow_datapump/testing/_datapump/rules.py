@@ -107,6 +107,9 @@ READINGS: dict[str, tuple[str, ...]] = {
     # Whether a STOP_JOB with keep_master 0 (a kill) ends the log with the ``stopped by user
     # request`` line, or leaves the log without a final line (the master table is dropped).
     "KILL_FINAL_LINE": ("WRITTEN", "NONE"),
+    # A second ATTACH to the same job from one session: refused (ORA-39002), or given a
+    # second handle as another session would be.
+    "SECOND_ATTACH": ("REFUSED", "NEW_HANDLE"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")
