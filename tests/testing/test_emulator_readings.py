@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import oracledb
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump._compat import AirflowException
+from airflow_datapump._compat import AirflowException, TaskDeferred
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import JobState, Verdict
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import InvalidArgumentError, PrivilegeError
+from airflow_datapump.exceptions import InvalidArgumentError, JobExistsError, PrivilegeError
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators import ExportOperator
 from airflow_datapump.sensors import JobSensor
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 from airflow_datapump.testing._datapump.rules import READINGS
@@ -287,3 +289,74 @@ def test_which_second_attach_follows_the_reading(
         except oracledb.DatabaseError as error:
             outcome = "REFUSED" if error.args[0].code == 39002 else str(error)
     assert outcome == request.node.callspec.params["attach_reading"]
+
+
+# LOG_OPENED: a log file is opened at ADD_FILE, so the run stamp the provider writes with
+# LOG_ENTRY before START_JOB goes straight in; or at START_JOB, with that line written first;
+# or at START_JOB with it lost. Without its stamp a job cannot be proved a task run's own, so a
+# retry must refuse it rather than take it over or start a second job.
+
+
+@pytest.fixture(params=READINGS["LOG_OPENED"])
+def log_reading(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> tuple[DatabaseHandle, str]:
+    handle = oracle.database("FREEPDB1")
+    handle.load_sample_hr()
+    handle.set_job_rate(10_000_000)
+    handle.set_reading("LOG_OPENED", request.param)
+    (handle.directory_path() / "NIGHTLY_EXP.log").write_text("an old run's log\n")
+    return handle, request.param
+
+
+def _nightly_export() -> ExportOperator:
+    return ExportOperator(
+        task_id="export_hr",
+        schemas=["HR"],
+        job_name="NIGHTLY_EXP",
+        reuse_dump_files=True,
+        deferrable=True,
+        poll_interval=0.001,
+    )
+
+
+def _context(run_id: str, try_number: int = 1) -> dict[str, Any]:
+    return {"ti": SimpleNamespace(map_index=-1, try_number=try_number, start_date=None), "run_id": run_id}
+
+
+def _deferred(op: ExportOperator, ctx: dict[str, Any]) -> JobTrigger:
+    with pytest.raises(TaskDeferred) as caught:
+        op.execute(ctx)
+    trigger = caught.value.trigger
+    assert isinstance(trigger, JobTrigger)
+    return trigger
+
+
+def test_the_run_stamp_is_at_the_top_of_the_log_or_lost(log_reading: tuple[DatabaseHandle, str]) -> None:
+    db, opened = log_reading
+    _deferred(_nightly_export(), _context("manual__a"))
+    lines = (db.directory_path() / "NIGHTLY_EXP.log").read_text().splitlines()
+    assert "an old run's log" not in lines  # overwritten either way
+    stamped = "airflow-datapump start" in lines[0]
+    assert stamped is (opened != "START_JOB_DROPS")
+    assert any(line.startswith('Starting "SYSTEM"."NIGHTLY_EXP"') for line in lines)
+
+
+def test_a_retry_takes_over_its_own_job_only_when_the_log_proves_it(
+    log_reading: tuple[DatabaseHandle, str],
+) -> None:
+    db, opened = log_reading
+    first = _deferred(_nightly_export(), _context("manual__a"))
+    if opened == "START_JOB_DROPS":
+        with pytest.raises(JobExistsError, match="does not say which task run started it"):
+            _nightly_export().execute(_context("manual__a", try_number=2))
+    else:
+        again = _deferred(_nightly_export(), _context("manual__a", try_number=2))
+        assert again.job["job_name"] == first.job["job_name"]
+    assert [j["name"] for j in db.jobs()] == ["NIGHTLY_EXP"]  # never a second job
+
+
+def test_another_run_is_refused_under_every_reading(log_reading: tuple[DatabaseHandle, str]) -> None:
+    db, _ = log_reading
+    _deferred(_nightly_export(), _context("manual__a"))
+    with pytest.raises(JobExistsError):
+        _nightly_export().execute(_context("manual__b"))
+    assert [j["name"] for j in db.jobs()] == ["NIGHTLY_EXP"]

@@ -83,6 +83,7 @@ class Control:
                 f"ORA-39137: cannot specify a TABLE_EXISTS_ACTION of {action} for a job with no metadata",
             )
         try:
+            logfile.open_held(w.db, job)
             logfile.start(w.db, job, w.now)
         except OSError:
             raise fail(39002, "ORA-39070: Unable to open the log file.") from None

@@ -110,6 +110,9 @@ READINGS: dict[str, tuple[str, ...]] = {
     # A second ATTACH to the same job from one session: refused (ORA-39002), or given a
     # second handle as another session would be.
     "SECOND_ATTACH": ("REFUSED", "NEW_HANDLE"),
+    # When a log file is opened: at ADD_FILE (LOG_ENTRY lines of a DEFINING job go straight
+    # in), or at START_JOB with those lines written first, or at START_JOB with them lost.
+    "LOG_OPENED": ("ADD_FILE", "START_JOB", "START_JOB_DROPS"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")
