@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import oracledb
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump._compat import AirflowException, TaskDeferred
+from airflow_datapump._compat import AirflowException
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import JobState, Verdict
 from airflow_datapump.core.submission import JobRef
@@ -29,6 +28,7 @@ from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_or
 from airflow_datapump.testing._datapump.rules import READINGS
 from airflow_datapump.triggers.datapump import JobTrigger
 from tests.emulator_access import admin_uri
+from tests.operators.test_job_identity import context, deferred
 
 
 @pytest.fixture
@@ -318,21 +318,9 @@ def _nightly_export() -> ExportOperator:
     )
 
 
-def _context(run_id: str, try_number: int = 1) -> dict[str, Any]:
-    return {"ti": SimpleNamespace(map_index=-1, try_number=try_number, start_date=None), "run_id": run_id}
-
-
-def _deferred(op: ExportOperator, ctx: dict[str, Any]) -> JobTrigger:
-    with pytest.raises(TaskDeferred) as caught:
-        op.execute(ctx)
-    trigger = caught.value.trigger
-    assert isinstance(trigger, JobTrigger)
-    return trigger
-
-
 def test_the_run_stamp_is_at_the_top_of_the_log_or_lost(log_reading: tuple[DatabaseHandle, str]) -> None:
     db, opened = log_reading
-    _deferred(_nightly_export(), _context("manual__a"))
+    deferred(_nightly_export(), context("manual__a"))
     lines = (db.directory_path() / "NIGHTLY_EXP.log").read_text().splitlines()
     assert "an old run's log" not in lines  # overwritten either way
     stamped = "airflow-datapump start" in lines[0]
@@ -344,19 +332,19 @@ def test_a_retry_takes_over_its_own_job_only_when_the_log_proves_it(
     log_reading: tuple[DatabaseHandle, str],
 ) -> None:
     db, opened = log_reading
-    first = _deferred(_nightly_export(), _context("manual__a"))
+    first = deferred(_nightly_export(), context("manual__a"))
     if opened == "START_JOB_DROPS":
         with pytest.raises(JobExistsError, match="does not say which task run started it"):
-            _nightly_export().execute(_context("manual__a", try_number=2))
+            _nightly_export().execute(context("manual__a", try_number=2))
     else:
-        again = _deferred(_nightly_export(), _context("manual__a", try_number=2))
+        again = deferred(_nightly_export(), context("manual__a", try_number=2))
         assert again.job["job_name"] == first.job["job_name"]
     assert [j["name"] for j in db.jobs()] == ["NIGHTLY_EXP"]  # never a second job
 
 
 def test_another_run_is_refused_under_every_reading(log_reading: tuple[DatabaseHandle, str]) -> None:
     db, _ = log_reading
-    _deferred(_nightly_export(), _context("manual__a"))
+    deferred(_nightly_export(), context("manual__a"))
     with pytest.raises(JobExistsError):
-        _nightly_export().execute(_context("manual__b"))
+        _nightly_export().execute(context("manual__b"))
     assert [j["name"] for j in db.jobs()] == ["NIGHTLY_EXP"]
