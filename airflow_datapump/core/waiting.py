@@ -29,6 +29,19 @@ from airflow_datapump.core.submission import JobRef
 GONE_GRACE_POLLS = 3
 
 
+def gone_verdict(log_read: bool, *, gone_means_success: bool) -> Verdict:
+    """The verdict on a job that left the dictionary without a final line in its log.
+
+    A completed job always ends its log with a final line, so a log that was read but has
+    none belongs to a killed job: Oracle does not document that a kill (STOP_JOB with
+    keep_master 0) writes one (docs/emulator.md, reading KILL_FINAL_LINE). Only when no log
+    could be read does leaving the dictionary mean what ``gone_means_success`` says.
+    """
+    if log_read:
+        return Verdict.STOPPED
+    return Verdict.SUCCEEDED if gone_means_success else Verdict.FAILED
+
+
 @dataclass(frozen=True)
 class JobResult:
     """How a job ended: its last status, the verdict, and every log line read while waiting."""
@@ -83,7 +96,8 @@ class Waiter:
                 # Completed jobs leave the dictionary; failed and stopped ones linger as NOT
                 # RUNNING (§5). Without a log to read, that is all there is to go on.
                 unknown = dataclasses.replace(status, outcome=LogOutcome(Outcome.UNKNOWN))
-                verdict = Verdict.SUCCEEDED if self.gone_means_success else Verdict.FAILED
+                read = self.job.log_file is not None and bool(self.lines or self.position)
+                verdict = gone_verdict(read, gone_means_success=self.gone_means_success)
                 return JobResult(unknown, verdict, tuple(self.lines), self.bytes_processed)
         if self.timeout is not None and now - self.started > self.timeout:
             raise TimeoutError(

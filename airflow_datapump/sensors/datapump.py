@@ -16,8 +16,9 @@ from airflow.sdk import BaseSensorOperator
 from airflow_datapump._compat import AirflowException, AirflowSkipException, conf
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.names import file_name, identifier
-from airflow_datapump.core.status import JobState, Outcome, Verdict, classify
+from airflow_datapump.core.status import JobState, Verdict, classify
 from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import gone_verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators._fields import templated
 from airflow_datapump.triggers import _shown
@@ -79,12 +80,10 @@ class JobSensor(BaseSensorOperator):
         for line in status.log_lines[-20:]:
             self.log.info("%s", line)
         verdict = classify(status.state, status.outcome)
-        if (
-            verdict is Verdict.RUNNING
-            and status.is_gone
-            and (self.log_file is None or status.outcome.outcome is Outcome.UNKNOWN)
-        ):
-            verdict = Verdict.SUCCEEDED  # completed jobs leave the dictionary (§5)
+        if verdict is Verdict.RUNNING and status.is_gone:
+            # Completed jobs leave the dictionary (§5), but so do killed ones: their log tells.
+            read = self.log_file is not None and bool(status.log_lines)
+            verdict = gone_verdict(read, gone_means_success=True)
         self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict.value)
         return self._judge(verdict.value, f"{ref.owner}.{ref.job_name} {status.state.value}")
 

@@ -4,9 +4,11 @@ their exceptions, seen from a client as any PL/SQL caller sees them (SQLCODE in 
 One case per row of the UTL_FILE / DBMS_LOB part of the situations table in docs/emulator.md.
 Codes from the reference's exception tables (UTL_FILE: INVALID_PATH 29280, INVALID_MODE 29281,
 INVALID_FILEHANDLE 29282, INVALID_OPERATION 29283, READ_ERROR 29284, WRITE_ERROR 29285,
-INVALID_MAXLINESIZE 29287, INVALID_FILENAME 29288, ACCESS_DENIED 29289, INVALID_OFFSET 29290;
+INVALID_MAXLINESIZE 29287, INVALID_FILENAME 29288, ACCESS_DENIED 29289, INVALID_OFFSET 29290,
+RENAME_FAILED 29292;
 DBMS_LOB: INVALID_ARGVAL 21560, NOEXIST_DIRECTORY 22285, NOPRIV_DIRECTORY 22286,
-OPERATION_FAILED 22288, UNOPENED_FILE 22289).
+OPERATION_FAILED 22288, UNOPENED_FILE 22289), and Database Error Messages' ORA-22994 for a
+LOADFROMFILE source offset past the end.
 """
 
 from __future__ import annotations
@@ -59,6 +61,29 @@ CASES = [
         29290,
     ),
     (
+        "fseek_negative_offset",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); UTL_FILE.FSEEK(f, -1);",
+        29290,
+    ),
+    (
+        "fseek_no_offset",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'present.txt', 'r'); UTL_FILE.FSEEK(f, NULL, NULL);",
+        29290,
+    ),
+    ("fremove_missing_file", "UTL_FILE.FREMOVE('DATA_PUMP_DIR', 'absent.txt');", 29283),
+    (
+        "frename_onto_an_existing_file",
+        "f := UTL_FILE.FOPEN('DATA_PUMP_DIR', 'other.txt', 'w'); UTL_FILE.FCLOSE(f); "
+        "UTL_FILE.FRENAME('DATA_PUMP_DIR', 'present.txt', 'DATA_PUMP_DIR', 'other.txt', FALSE);",
+        29292,
+    ),
+    (
+        "lob_load_from_past_the_end",
+        "b := BFILENAME('DATA_PUMP_DIR', 'present.txt'); DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY); "
+        "DBMS_LOB.CREATETEMPORARY(l, TRUE); DBMS_LOB.LOADBLOBFROMFILE(l, b, 1, d, o);",
+        22994,
+    ),
+    (
         "lob_fileopen_missing_directory",
         "b := BFILENAME('NOSUCH', 'present.txt'); DBMS_LOB.FILEOPEN(b, DBMS_LOB.FILE_READONLY);",
         22285,
@@ -82,7 +107,7 @@ CASES = [
 
 _BLOCK = """
 DECLARE f UTL_FILE.FILE_TYPE; g UTL_FILE.FILE_TYPE; s VARCHAR2(32767); b BFILE;
-  buf RAW(100); n INTEGER := 10;
+  buf RAW(100); n INTEGER := 10; l BLOB; d INTEGER := 1; o INTEGER := 100;
 BEGIN
   {body}
   :code := 0;

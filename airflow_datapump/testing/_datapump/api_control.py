@@ -83,6 +83,7 @@ class Control:
                 f"ORA-39137: cannot specify a TABLE_EXISTS_ACTION of {action} for a job with no metadata",
             )
         try:
+            logfile.open_held(w.db, job)
             logfile.start(w.db, job, w.now)
         except OSError:
             raise fail(39002, "ORA-39070: Unable to open the log file.") from None
@@ -140,7 +141,7 @@ class Control:
                 or catalog.has_privilege(w.db, session.user, "IMP_FULL_DATABASE")
             ):
                 raise error(31631, "ATTACH", session=session)
-            if any(
+            if reading(w.db, "SECOND_ATTACH") == "REFUSED" and any(
                 h.owner == job.owner and h.name == job.name for h in model.handles(session.state).values()
             ):
                 raise error(39002, "ATTACH", ["This session is already attached to the job"], session=session)

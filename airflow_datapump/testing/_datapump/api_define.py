@@ -176,7 +176,8 @@ class Define(Options):
             self._check_file(w, session, job, spec, fail)
             job.files.append(spec)
             if kind == model.FILE_LOG:
-                logfile.create(w.db, job)  # opened (and overwritten) when added, see docs/emulator.md
+                # opened (and overwritten) when added, or at START_JOB: see docs/emulator.md
+                logfile.create(w.db, job, defining=job.state == model.DEFINING)
             model.save(w.db, job)
         return None
 

@@ -52,8 +52,12 @@ def write(
     path = log_path(db, job)
     if path is not None:
         prefix = _stamp(moment) if logtime in ("LOGFILE", "ALL") else ""
-        with path.open("a", encoding="utf-8") as handle:
-            handle.writelines(f"{prefix}{line}\n" for line in lines)
+        if job.log_held is not None:  # not opened yet: held, or lost, by the reading
+            if _reading(db) == "START_JOB":
+                job.log_held.extend(f"{prefix}{line}" for line in lines)
+        else:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.writelines(f"{prefix}{line}\n" for line in lines)
     if not file_only:
         prefix = _stamp(moment) if logtime in ("STATUS", "ALL") else ""
         job.messages.extend(prefix + line for line in lines)
@@ -67,12 +71,33 @@ def error(db: sqlite3.Connection, job: Job, moment: dt.datetime, *lines: str, co
         job.error_count += 1
 
 
-def create(db: sqlite3.Connection, job: Job) -> None:
+def _reading(db: sqlite3.Connection) -> str:
+    from airflow_datapump.testing._datapump.common import reading  # common imports this module
+
+    return reading(db, "LOG_OPENED")
+
+
+def create(db: sqlite3.Connection, job: Job, *, defining: bool) -> None:
     """A log file is opened when ADD_FILE names it, overwriting an old one (reference §2.2), so
-    lines written with LOG_ENTRY before START_JOB stay in it."""
+    lines written with LOG_ENTRY before START_JOB stay in it. Under the readings that open it
+    at START_JOB, a DEFINING job's lines wait for that (``open_held``), kept or lost."""
     path = log_path(db, job)
-    if path is not None:
-        path.write_text("", encoding="utf-8")
+    if path is None:
+        return
+    if defining and _reading(db) != "ADD_FILE":
+        job.log_held = []
+        return
+    path.write_text("", encoding="utf-8")
+
+
+def open_held(db: sqlite3.Connection, job: Job) -> None:
+    """START_JOB opens a log file ADD_FILE left unopened, overwriting an old one, and writes
+    the LOG_ENTRY lines held for it first (an OSError is the caller's ORA-39070)."""
+    path = log_path(db, job)
+    if job.log_held is None or path is None:
+        return
+    path.write_text("".join(f"{line}\n" for line in job.log_held), encoding="utf-8")
+    job.log_held = None
 
 
 def start(db: sqlite3.Connection, job: Job, moment: dt.datetime) -> None:

@@ -84,6 +84,8 @@ class Job:
     written: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[list[str]] = field(default_factory=list)
     scn: int | None = None
+    # Lines for a log file not opened yet (reading LOG_OPENED=START_JOB*); None once it is open.
+    log_held: list[str] | None = None
 
     # -- parameters ------------------------------------------------------------------------
 

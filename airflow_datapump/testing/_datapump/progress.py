@@ -187,8 +187,11 @@ def fail(ctx: WorkContext, job: Job, moment: dt.datetime, lines: list[str]) -> N
 
 
 def stop(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
+    from airflow_datapump.testing._datapump.common import reading  # common imports this module
+
     keep = (job.stop_requested or {}).get("keep_master", True)
-    logfile.finish(ctx.db, job, moment, "stopped by user request")
+    if keep or reading(ctx.db, "KILL_FINAL_LINE") == "WRITTEN":
+        logfile.finish(ctx.db, job, moment, "stopped by user request")
     job.state, job.term_reason, job.finished_at = STOPPED, 3, moment.isoformat()
     if not keep:
         model.remove(ctx.db, job)

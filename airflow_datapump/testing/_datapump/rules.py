@@ -104,6 +104,15 @@ READINGS: dict[str, tuple[str, ...]] = {
     # Which call refuses a REMAP_SCHEMA into another schema by a user without
     # DATAPUMP_IMP_FULL_DATABASE: METADATA_REMAP, or START_JOB (ORA-31631 either way).
     "REMAP_PRIVILEGES": ("METADATA_REMAP", "START_JOB"),
+    # Whether a STOP_JOB with keep_master 0 (a kill) ends the log with the ``stopped by user
+    # request`` line, or leaves the log without a final line (the master table is dropped).
+    "KILL_FINAL_LINE": ("WRITTEN", "NONE"),
+    # A second ATTACH to the same job from one session: refused (ORA-39002), or given a
+    # second handle as another session would be.
+    "SECOND_ATTACH": ("REFUSED", "NEW_HANDLE"),
+    # When a log file is opened: at ADD_FILE (LOG_ENTRY lines of a DEFINING job go straight
+    # in), or at START_JOB with those lines written first, or at START_JOB with them lost.
+    "LOG_OPENED": ("ADD_FILE", "START_JOB", "START_JOB_DROPS"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")

@@ -130,13 +130,17 @@ def load_range(size: int, amount: int | None, src_offset: int | None) -> tuple[i
     """The (start, stop) byte range LOAD*FROMFILE reads from a BFILE of ``size`` bytes.
 
     AMOUNT = LOBMAXSIZE loads to the end of the file (documented). Otherwise an AMOUNT past
-    the end is ORA-22993 [U: 19c documents this for LOADBLOBFROMFILE/LOADCLOBFROMFILE].
+    the end is ORA-22993 [U: 19c documents this for LOADBLOBFROMFILE/LOADCLOBFROMFILE]. A
+    SRC_OFFSET past the end is ORA-22994, whose Cause in Database Error Messages names LOB
+    LOADFROMFILE (offset 1 of an empty file is left open [U] and loads nothing).
     """
     if src_offset is None or src_offset < 1:
         raise invalid_argval(5)
     if amount is None or amount < 0:
         raise invalid_argval(3)
     start = src_offset - 1
+    if start > 0 and start >= size:
+        raise lob_error(22994, "source offset is beyond the end of the source LOB")
     if amount == LOBMAXSIZE:
         return start, max(size, start)
     if start + amount > size:
