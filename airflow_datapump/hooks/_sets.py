@@ -57,17 +57,19 @@ def set_problems(
     return problems
 
 
-def checked_members(hook: Files, directory: str, template: str) -> list[str]:
-    """The members of a set about to be copied or uploaded; TransferError if the set is not whole."""
+def checked_members(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
+    """The members of a set about to be copied or uploaded, and its dump GUID (read once, for the
+    marker the copy writes); TransferError if the set is not whole."""
     members = hook.dump_file_members(directory, template)
     if not members:
         raise TransferError(f"no dump files {template} in {directory}")
-    problems = set_problems(hook, directory, template, members)
+    first = header(hook, directory, members[0])
+    problems = set_problems(hook, directory, template, members, first=first)
     if problems:
         raise TransferError(
             f"the set {template} in {directory} is not whole, so it is not moved: " + "; ".join(problems)
         )
-    return members
+    return members, first[0]
 
 
 def header(hook: Files, directory: str, name: str) -> tuple[str | None, str]:

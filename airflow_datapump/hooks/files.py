@@ -308,8 +308,7 @@ class FilesMixin:
         source, destination = (remote, self) if direction == "get" else (self, remote)
         sets = {t: _sets.checked_members(source, source_directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
-        for template, members in sets.items():
-            guid = _sets.header(source, source_directory, members[0])[0]
+        for template, (members, guid) in sets.items():
             marker = DirectoryMarker(destination, destination_directory, template, members, guid)
             for name in members:
                 member = self._copy_member(

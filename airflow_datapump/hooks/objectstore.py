@@ -103,7 +103,7 @@ class ObjectStoreMixin:
         target.fs.makedirs(target.path, exist_ok=True)
         sets = {t: checked_members(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
-        for template, members in sets.items():
+        for template, (members, _guid) in sets.items():
             manifest = _read_manifest(target, template) or Manifest(template)
             manifest.complete, manifest.expected = False, members
             manifest.members = {n: m for n, m in manifest.members.items() if n in members}

@@ -35,7 +35,7 @@ from airflow_datapump.hooks._moving import (
     write_text,
 )
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members, header
+from airflow_datapump.hooks._sets import checked_members
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
@@ -60,8 +60,8 @@ class RdsS3Mixin:
         sets = {t: checked_members(self, directory, t) for t in dump_files}
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
-        for template, members in sets.items():
-            manifest = Manifest(template, expected=members, guid=header(self, directory, members[0])[0])
+        for template, (members, guid) in sets.items():
+            manifest = Manifest(template, expected=members, guid=guid)
             _send_manifest(self, manifest, directory, wait, bucket=bucket, prefix=prefix)  # incomplete
             for name in members:  # one task each: p_prefix matches by name prefix only
                 lines = wait(rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory))
