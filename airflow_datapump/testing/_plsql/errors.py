@@ -234,7 +234,7 @@ MESSAGES: dict[int, str] = {
     39205: "Transforms are not supported in transportable jobs.",
     39207: "Value %s for parameter %s is invalid.",
     39208: "Parameter %s is invalid for %s jobs.",
-    39211: "Unable to retrieve dumpfile information as specified",
+    39211: "unable to retrieve dumpfile information as specified",
     39232: "invalid remap function: %s",
     39246: "cannot locate master table within provided dump files",
     39358: "Export dump file version %s not compatible with target version %s",
@@ -269,16 +269,19 @@ VERIFIED: dict[int, str] = {
     31626: "23ai",
     31631: "23ai",
     31634: "23ai",
+    39000: "19c+23ai",
     39001: "23ai",
     39002: "23ai",
     39005: "23ai",
     39019: "19c+23ai",
     39023: "19c",
     39083: "19c+23ai",
+    39087: "19c",
     39088: "19c",
     39137: "19c+23ai",
     39166: "19c+23ai",
     39208: "19c+23ai",
+    39211: "19c+23ai",
 }
 
 # Predefined exceptions of package STANDARD: name -> ORA code (positive, as the driver shows it).
