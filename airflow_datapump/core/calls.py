@@ -355,6 +355,20 @@ _CLASSES: dict[str, type[DatabaseCallError]] = {
     "ORA-39005": InvalidArgumentError,
 }
 
+# What to do about each code the provider maps, after the Action that Oracle's Database Error
+# Messages give it, so the error a DAG author reads says what to change, not only what broke.
+ACTIONS: dict[str, str] = {
+    "ORA-31626": "the job has ended or never existed; start a new job, or attach to one whose "
+    "master table still exists",
+    "ORA-31634": "choose another job_name, or stop the job that holds this name (a master table "
+    "left with that name must be dropped)",
+    "ORA-31631": "ask a database administrator for the privileges this job needs",
+    "ORA-01031": "ask a database administrator for the privileges this job needs",
+    "ORA-39001": "correct the argument that the lines above name",
+    "ORA-39002": "make the request consistent with the job's definition (see the lines above)",
+    "ORA-39005": "make the arguments consistent with one another (see the lines above)",
+}
+
 
 def translate(
     full_code: str, message: str, *, job_name: str | None = None, owner: str | None = None
@@ -382,4 +396,6 @@ def translate(
         cls = _CLASSES.get(code, DatabaseCallError)
     about = f" (job {owner + '.' if owner else ''}{job_name})" if job_name else ""
     text = f"{code}{about}: " + "; ".join(dict.fromkeys(detail or tuple(lines[:1])))
+    if code in ACTIONS:
+        text = f"{text}. To fix: {ACTIONS[code]}."
     return cls(text, code=code, job_name=job_name, owner=owner, lines=detail)

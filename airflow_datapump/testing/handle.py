@@ -17,6 +17,7 @@ from airflow_datapump.testing._backend.engine import Backend
 from airflow_datapump.testing._backend.runtime import SessionRuntime
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql import engine as language
+from airflow_datapump.testing._plsql.errors import ora_line
 from airflow_datapump.testing._values import Bind, Value, normalize
 from airflow_datapump.testing.sample import HR_TABLES
 
@@ -163,7 +164,10 @@ class DatabaseHandle:
             model.save(db, job)
 
     def fail_next_job(
-        self, *, at_percent: int = 50, lines: Sequence[str] = ("ORA-39126: Worker unexpected fatal error",)
+        self,
+        *,
+        at_percent: int = 50,
+        lines: Sequence[str] = (ora_line(39126, "KUPW$WORKER.MAIN", "TABLE_DATA"),),
     ) -> None:
         """The next job started fails when its data reaches ``at_percent``, logging ``lines``."""
         self._queue_job_fault({"kind": "fatal", "at_percent": at_percent, "lines": list(lines)})

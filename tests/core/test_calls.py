@@ -223,3 +223,26 @@ def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
     event = event_from_result(ref, result)
     assert event["bytes"] == 4096
     assert summary(event, started=None, finished=None)["bytes"] == 4096
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"),
+    [
+        ("ORA-31634", "choose another job_name"),
+        ("ORA-31626", "start a new job"),
+        ("ORA-31631", "ask a database administrator"),
+        ("ORA-39001", "correct the argument"),
+        ("ORA-39005", "consistent with one another"),
+    ],
+)
+def test_a_mapped_error_says_what_oracle_advises(code: str, advice: str) -> None:
+    # Each code's advice follows the Action of Database Error Messages, after Data Pump's lines.
+    error = calls.translate(code, f"{code}: text\nORA-39088: file name cannot contain a path specification")
+    assert str(error).startswith(f"{code}: ")
+    assert str(error).endswith(f"To fix: {calls.ACTIONS[code]}.")
+    assert advice in str(error)
+
+
+def test_advice_is_given_only_for_codes_the_provider_maps() -> None:
+    assert set(calls.ACTIONS) <= set(calls._CLASSES)
+    assert "To fix" not in str(calls.translate("ORA-00600", "ORA-00600: internal error code"))

@@ -427,7 +427,7 @@ def test_precheck_reads_no_dumpfile_info_as_not_a_dump(db: DatabaseHandle, hook:
     """§2.17 allows either answer for a file that is not a dump: filetype 0 or ORA-39211."""
     (db.directory_path() / "plain.dmp").write_text("text")
     db.fail_subprogram(
-        "DBMS_DATAPUMP.GET_DUMPFILE_INFO", "ORA-39211: Unable to retrieve dumpfile information"
+        "DBMS_DATAPUMP.GET_DUMPFILE_INFO", "ORA-39211: unable to retrieve dumpfile information as specified"
     )
     problems = hook.precheck_import(JobSpec("IMPORT", "FULL", dump_files=["plain.dmp"]))
     assert problems == ["plain.dmp is not a Data Pump dump file (ORA-39211)"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from airflow_datapump.testing._backend.codec import decode_type, encode_type
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
-from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora
 
 ALL_PRIVILEGES = "*"
 
@@ -127,7 +127,7 @@ def has_object_privilege(db: sqlite3.Connection, user: str, owner: str, name: st
 
 def require(db: sqlite3.Connection, user: str, privilege: str) -> None:
     if not has_privilege(db, user, privilege):
-        raise ora_text(1031, "insufficient privileges")
+        raise ora(1031)
 
 
 # -- directories ------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def create_table(
     if db.execute(
         "SELECT 1 FROM tables WHERE owner = ? AND name = ?", (definition.owner, definition.name)
     ).fetchone():
-        raise ora_text(955, "name is already used by an existing object")
+        raise ora(955)
     db.execute(
         "INSERT INTO tables (owner, name, kind, tablespace, definition, created) VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -241,7 +241,7 @@ def create_table(
 
 def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
     if db.execute("DELETE FROM tables WHERE owner = ? AND name = ?", (owner, name)).rowcount == 0:
-        raise ora_text(942, "table or view does not exist")
+        raise ora(942)
     db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", (owner, name))
     db.execute("DELETE FROM segment_extents WHERE owner = ? AND table_name = ?", (owner, name))
     db.execute("DELETE FROM obj_privs WHERE owner = ? AND object = ?", (owner, name))
@@ -260,9 +260,4 @@ def tables_of(db: sqlite3.Connection, owner: str | None = None) -> list[TableDef
 
 
 def not_found(what: str, name: str) -> OracleError:
-    codes = {
-        "user": (1918, f"user '{name}' does not exist"),
-        "role": (1919, f"role '{name}' does not exist"),
-    }
-    code, text = codes[what]
-    return ora_text(code, text)
+    return ora({"user": 1918, "role": 1919}[what], name)

@@ -14,7 +14,7 @@ from airflow_datapump.testing._backend import catalog, environment, link_secret,
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import ddl as nodes
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 
 SYSTEM_PRIVILEGES = frozenset(
     """
@@ -59,7 +59,7 @@ def execute(session: Session, statement: nodes.DdlStatement) -> None:
 def _create_user(session: Session, db: sqlite3.Connection, st: nodes.CreateUser) -> None:
     catalog.require(db, session.user, "CREATE USER")
     if catalog.user_exists(db, st.name) or catalog.role_exists(db, st.name):
-        raise ora_text(1920, f"user name '{st.name}' conflicts with another user or role name")
+        raise ora(1920, st.name)
     if st.default_tablespace:
         storage.require(db, st.default_tablespace)
     db.execute(
@@ -119,7 +119,7 @@ def _drop_user(session: Session, db: sqlite3.Connection, st: nodes.DropUser) -> 
         raise catalog.not_found("user", st.name)
     owned = catalog.tables_of(db, st.name)
     if owned and not st.cascade:
-        raise ora_text(1922, f"CASCADE must be specified to drop '{st.name}'")
+        raise ora(1922, st.name)
     for table in owned:
         catalog.drop_table(db, table.owner, table.name)
     for statement in (
@@ -136,7 +136,7 @@ def _drop_user(session: Session, db: sqlite3.Connection, st: nodes.DropUser) -> 
 def _check_grantees(db: sqlite3.Connection, grantees: tuple[str, ...]) -> None:
     for grantee in grantees:
         if grantee != "PUBLIC" and not (catalog.user_exists(db, grantee) or catalog.role_exists(db, grantee)):
-            raise ora_text(1917, f"user or role '{grantee}' does not exist")
+            raise ora(1917, grantee)
 
 
 def _grant(session: Session, db: sqlite3.Connection, st: nodes.Grant) -> None:
@@ -145,7 +145,7 @@ def _grant(session: Session, db: sqlite3.Connection, st: nodes.Grant) -> None:
         for privilege in st.privileges:
             is_role = catalog.role_exists(db, privilege)
             if not is_role and privilege not in SYSTEM_PRIVILEGES:
-                raise ora_text(990, "missing or invalid privilege")
+                raise ora(990)
             needed = "GRANT ANY ROLE" if is_role else "GRANT ANY PRIVILEGE"
             if not _admin_of(db, session.user, privilege):
                 catalog.require(db, session.user, needed)
@@ -160,7 +160,7 @@ def _grant(session: Session, db: sqlite3.Connection, st: nodes.Grant) -> None:
         if not (
             session.user == owner or catalog.has_privilege(db, session.user, "GRANT ANY OBJECT PRIVILEGE")
         ):
-            raise ora_text(1031, "insufficient privileges")
+            raise ora(1031)
         for grantee in st.grantees:
             db.execute(
                 "INSERT OR IGNORE INTO obj_privs VALUES (?, ?, ?, ?)",
@@ -180,17 +180,17 @@ def _object_owner(
 ) -> tuple[str, str]:
     if directory:
         if catalog.directory(db, on.name) is None:
-            raise ora_text(942, "table or view does not exist")
+            raise ora(942)
         # Directories belong to SYS; their creator and DBAs may grant on them.
         if not (
             catalog.has_privilege(db, session.user, "CREATE ANY DIRECTORY")
             or catalog.directory_access(db, session.user, on.name, "READ")
         ):
-            raise ora_text(1031, "insufficient privileges")
+            raise ora(1031)
         return "SYS", on.name
     owner = on.schema or session.current_schema
     if catalog.table(db, owner, on.name) is None:
-        raise ora_text(942, "table or view does not exist")
+        raise ora(942)
     return (owner if owner != session.user else session.user), on.name
 
 
@@ -199,7 +199,7 @@ def _object_privileges(privileges: tuple[str, ...], directory: bool) -> list[str
         return list(_DIRECTORY_PRIVILEGES if directory else ("SELECT", "INSERT", "UPDATE", "DELETE"))
     for privilege in privileges:
         if privilege not in OBJECT_PRIVILEGES:
-            raise ora_text(990, "missing or invalid privilege")
+            raise ora(990)
     return list(privileges)
 
 
@@ -215,7 +215,7 @@ def _revoke(session: Session, db: sqlite3.Connection, st: nodes.Revoke) -> None:
                     ).rowcount
                     == 0
                 ):
-                    raise ora_text(1952, f"system privileges not granted to '{grantee}'")
+                    raise ora(1952, grantee)
         else:
             owner, name = _object_owner(session, db, st.on, st.on_directory)
             for privilege in _object_privileges(st.privileges, st.on_directory):
@@ -228,7 +228,7 @@ def _revoke(session: Session, db: sqlite3.Connection, st: nodes.Revoke) -> None:
 def _create_role(session: Session, db: sqlite3.Connection, st: nodes.CreateRole) -> None:
     catalog.require(db, session.user, "CREATE ROLE")
     if catalog.user_exists(db, st.name) or catalog.role_exists(db, st.name):
-        raise ora_text(1921, f"role name '{st.name}' conflicts with another user or role name")
+        raise ora(1921, st.name)
     db.execute("INSERT INTO roles (name) VALUES (?)", (st.name,))
     db.execute("INSERT INTO sys_privs VALUES (?, ?, 1)", (session.user, st.name))
 
@@ -245,7 +245,7 @@ def _drop_role(session: Session, db: sqlite3.Connection, st: nodes.DropRole) -> 
 def _create_directory(session: Session, db: sqlite3.Connection, st: nodes.CreateDirectory) -> None:
     catalog.require(db, session.user, "CREATE ANY DIRECTORY")
     if catalog.directory(db, st.name) is not None and not st.or_replace:
-        raise ora_text(955, "name is already used by an existing object")
+        raise ora(955)
     # The path is not checked: Oracle does not check it either until a file is opened.
     db.execute("INSERT OR REPLACE INTO directories VALUES (?, ?)", (st.name, st.path))
     for privilege in ("READ", "WRITE"):  # the creator gets READ and WRITE (SQL Reference)
@@ -258,7 +258,7 @@ def _create_directory(session: Session, db: sqlite3.Connection, st: nodes.Create
 def _drop_directory(session: Session, db: sqlite3.Connection, st: nodes.DropDirectory) -> None:
     catalog.require(db, session.user, "DROP ANY DIRECTORY")
     if db.execute("DELETE FROM directories WHERE name = ?", (st.name,)).rowcount == 0:
-        raise ora_text(4043, f"object {st.name} does not exist")
+        raise ora(4043, st.name)
     db.execute("DELETE FROM obj_privs WHERE owner = 'SYS' AND object = ?", (st.name,))
 
 
@@ -295,7 +295,7 @@ def _create_link(session: Session, db: sqlite3.Connection, st: nodes.CreateDatab
     catalog.require(db, session.user, "CREATE PUBLIC DATABASE LINK" if st.public else "CREATE DATABASE LINK")
     owner = "PUBLIC" if st.public else session.user
     if db.execute("SELECT 1 FROM db_links WHERE owner = ? AND name = ?", (owner, st.name)).fetchone():
-        raise ora_text(2011, "duplicate database link name")
+        raise ora(2011)
     db.execute(
         "INSERT INTO db_links VALUES (?, ?, ?, ?, ?)",
         (owner, st.name, st.user, link_secret.seal(db, st.password), st.using),
@@ -307,14 +307,14 @@ def _drop_link(session: Session, db: sqlite3.Connection, st: nodes.DropDatabaseL
     if st.public:
         catalog.require(db, session.user, "DROP PUBLIC DATABASE LINK")
     if db.execute("DELETE FROM db_links WHERE owner = ? AND name = ?", (owner, st.name)).rowcount == 0:
-        raise ora_text(2024, "database link not found")
+        raise ora(2024)
 
 
 def _create_tablespace(session: Session, db: sqlite3.Connection, st: nodes.CreateTablespace) -> None:
     catalog.require(db, session.user, "CREATE TABLESPACE")
     if not st.files:
         # Without Oracle Managed Files (DB_CREATE_FILE_DEST unset here) the clause is required.
-        raise ora_text(2199, "missing DATAFILE/TEMPFILE clause")
+        raise ora(2199)
     storage.add_tablespace(db, st.name, st.contents, list(st.files), bigfile=st.bigfile)
 
 
@@ -327,14 +327,14 @@ def _alter_session(session: Session, st: nodes.AlterSession) -> None:
     if st.parameter == "CURRENT_SCHEMA":
         with session.database.store.read() as db:
             if not catalog.user_exists(db, st.value):
-                raise ora_text(1435, "user does not exist")
+                raise ora(1435)
         session.current_schema = st.value
     elif st.parameter == "TIME_ZONE":
         session.attributes[st.parameter] = environment.check_time_zone(st.value)
     elif st.parameter.startswith("NLS_") or st.parameter == "EDITION":
         session.attributes[st.parameter] = st.value
     else:
-        raise ora_text(2248, "invalid option for ALTER SESSION")
+        raise ora(2248)
 
 
 _HANDLERS: dict[type, Callable[[Session, sqlite3.Connection, nodes.DdlStatement], None]] = {

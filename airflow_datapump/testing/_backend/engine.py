@@ -32,7 +32,7 @@ from airflow_datapump.testing._engine import (
 )
 from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import engine as language
-from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec
 from airflow_datapump.testing._values import Bind, CollectionType, ObjectType, RecordType, Value
 
@@ -115,7 +115,7 @@ class Backend:
             ).fetchone()
             password = link_secret.unseal(db, row[1]) if row is not None else None
         if row is None:
-            raise ora_text(2019, "connection description for remote database not found")
+            raise ora(2019)
         request = ConnectRequest(service_name=_service_of(row[2]), user=row[0], password=password)
         remote = self.connect(request)
         assert isinstance(remote, Session)
@@ -155,7 +155,7 @@ class Backend:
         parsed = language.parse(statement)
         if isinstance(binds, list):
             if len(binds) != len(parsed.bind_names):
-                raise ora_text(1008, "not all variables bound")
+                raise ora(1008)
             named = dict(zip(parsed.bind_names, binds, strict=True))
         else:
             named = {name.upper(): bind for name, bind in binds.items()}
@@ -335,7 +335,7 @@ def _session(ref: SessionRef) -> Session:
 
 def _canonical_user(user: str | None) -> str:
     if not user:
-        raise ora_text(1017, "invalid username/password; logon denied")
+        raise ora(1017)
     if len(user) > 1 and user[0] == user[-1] == '"':
         return user[1:-1]
     return user.upper()
@@ -348,12 +348,12 @@ def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba
     :data:`DEFAULT_ADMIN_PASSWORD` until a statement changes it. The server has proven the
     password by O5LOGON already; this check is what a database link's logon meets.
     """
-    denied = ora_text(1017, "invalid username/password; logon denied")
+    denied = ora(1017)
     exists, stored = catalog.password_of(db, user)
     if not exists:
         raise denied
     if user == "SYS" and not sysdba:
-        raise ora_text(28009, "connection as SYS should be as SYSDBA or SYSOPER")
+        raise ora(28009)
     if stored is None and user in ("SYS", "SYSTEM"):
         stored = _default_admin_verifier()
     if stored is None or not o5logon.check_password(stored, password or ""):
@@ -362,9 +362,9 @@ def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba
         raise denied
     status = db.execute("SELECT account_status FROM users WHERE name = ?", (user,)).fetchone()[0]
     if status == "LOCKED":
-        raise ora_text(28000, "The account is locked.")
+        raise ora(28000)
     if not sysdba and not catalog.has_privilege(db, user, "CREATE SESSION"):
-        raise ora_text(1045, f"user {user} lacks CREATE SESSION privilege; logon denied")
+        raise ora(1045, user)
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 from airflow_datapump.testing._plsql.typesys import to_number, to_text
 from airflow_datapump.testing._values import Value
 
@@ -75,14 +75,14 @@ def check_time_zone(value: str) -> str:
     if match:
         sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3))
         if hours > 14 or (hours == 14 and minutes):
-            raise ora_text(1874, "time zone hour must be between -15 and 15")
+            raise ora(1874)
         if minutes > 59:
-            raise ora_text(1875, "time zone minute must be between -59 and 59")
+            raise ora(1875)
         return f"{sign}{hours:02d}:{minutes:02d}"
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ora_text(1882, "timezone region not found") from None
+        raise ora(1882) from None
     return value
 
 
@@ -92,7 +92,7 @@ def _naive_local(moment: dt.datetime) -> dt.datetime:
 
 
 def _with_stack(error: OracleError, function: str) -> OracleError:
-    error.add_line(f'ORA-06512: at "SYS.{function}", line 1')
+    error.add_line(ora_line(6512, f'"SYS.{function}", ', 1))
     return error
 
 
@@ -103,7 +103,7 @@ def timestamp_to_scn(session: Session, moment: dt.datetime) -> int:
             "SELECT scn FROM scn_times WHERE moment <= ? ORDER BY scn DESC LIMIT 1", (wanted.isoformat(),)
         ).fetchone()
     if row is None or wanted > session.database.now():
-        raise _with_stack(ora_text(8180, "no snapshot found based on specified time"), "TIMESTAMP_TO_SCN")
+        raise _with_stack(ora(8180), "TIMESTAMP_TO_SCN")
     return int(row[0])
 
 
@@ -113,7 +113,7 @@ def scn_to_timestamp(session: Session, scn: int) -> dt.datetime:
             "SELECT moment FROM scn_times WHERE scn <= ? ORDER BY scn DESC LIMIT 1", (scn,)
         ).fetchone()
     if row is None or scn > session.database.current_scn():
-        error = ora_text(8181, "specified number is not a valid system change number")
+        error = ora(8181)
         raise _with_stack(error, "SCN_TO_TIMESTAMP")
     return dt.datetime.fromisoformat(str(row[0]))
 
@@ -167,7 +167,7 @@ def sys_context(session: Session, namespace: str, parameter: str) -> str | None:
         return None
     found = _userenv(session).get(parameter.upper())
     if found is None:
-        raise ora_text(2003, "invalid USERENV parameter")
+        raise ora(2003)
     return found()
 
 
@@ -184,8 +184,8 @@ def call(session: Session, name: str, args: Sequence[Value]) -> Value:
     if name == "TIMESTAMP_TO_SCN":
         moment = args[0]
         if not isinstance(moment, dt.datetime):
-            raise ora_text(932, "inconsistent datatypes: expected TIMESTAMP got NUMBER")
+            raise ora(932, "TIMESTAMP", "NUMBER")
         return Decimal(timestamp_to_scn(session, moment))
     if name == "SCN_TO_TIMESTAMP":
         return scn_to_timestamp(session, int(to_number(args[0], sql=True) or 0))
-    raise ora_text(904, f'"{name}": invalid identifier')
+    raise ora(904, f'"{name}"')

@@ -16,19 +16,16 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from airflow_datapump.testing._engine import EngineError
+from airflow_datapump.testing._plsql.errors import MESSAGES as ERRORS
 from airflow_datapump.testing._plsql.errors import OracleError
 
 if TYPE_CHECKING:
     from airflow_datapump.testing._backend.database import Database
     from airflow_datapump.testing._backend.session import Session
 
-MESSAGES = {
-    "ORA-00028": "your session has been killed",
-    "ORA-03113": "end-of-file on communication channel",
-    "ORA-03114": "not connected to ORACLE",
-    "ORA-03135": "connection lost contact",
-    "ORA-12514": "TNS:listener does not currently know of service requested in connect descriptor",
-    "ORA-12541": "TNS:no listener",
+# The driver's own texts for the DPY faults; ORA faults take theirs from the emulator's one
+# catalogue of Oracle messages.
+DPY_MESSAGES = {
     "DPY-4011": "the database or network closed the connection",
     "DPY-6005": "cannot connect to database",
 }
@@ -40,7 +37,8 @@ def error(spec: str, text: str | None = None) -> EngineError:
     prefix, _, number = code_part.strip().partition("-")
     if prefix not in ("ORA", "DPY") or not number.isdigit():
         raise ValueError(f"fault error {spec!r}: expected e.g. 'ORA-03113' or 'DPY-4011'")
-    message = text or given.strip() or MESSAGES.get(code_part.strip(), "injected fault")
+    known = ERRORS.get(int(number)) if prefix == "ORA" else DPY_MESSAGES.get(code_part.strip())
+    message = text or given.strip() or known or "injected fault"
     return EngineError(int(number), prefix, f"{code_part.strip()}: {message}")
 
 

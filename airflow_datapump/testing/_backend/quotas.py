@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 from airflow_datapump.testing._backend import catalog, storage
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 
 
 def quota_of(db: sqlite3.Connection, user: str, tablespace: str) -> int | None:
@@ -79,8 +79,8 @@ class SpaceCheck:
                     self._pending += row_bytes
                     return
             if self._limit == 0:
-                raise ora_text(1950, f"no privileges on tablespace '{self._tablespace}'")
+                raise ora(1950, self._tablespace)
             if self._others + need > self._limit:
-                raise ora_text(1536, f"space quota exceeded for tablespace '{self._tablespace}'")
+                raise ora(1536, self._tablespace)
             self._segment = need  # the extent is the transaction's now
         self._pending += row_bytes

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from airflow_datapump.testing._backend import catalog, ddl, environment, stored_code, tables, views
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import DdlStatement
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._plsql.packages import PackageSpec
 from airflow_datapump.testing._plsql.runtime import TableSource
 from airflow_datapump.testing._values import DataType, Value
@@ -107,7 +107,7 @@ class SessionRuntime:
                 )
             )
         if definition is None or not visible:
-            raise ora_text(942, "table or view does not exist")
+            raise ora(942)
         return tables.StoredTable(session, definition)
 
     def execute_ddl(self, statement: DdlStatement) -> None:

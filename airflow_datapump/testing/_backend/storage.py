@@ -29,7 +29,7 @@ from pathlib import Path
 
 from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._plsql.ddl import FileSpec
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._values import TypeKind
 
 BLOCK_SIZE = 8192
@@ -113,11 +113,11 @@ def require(db: sqlite3.Connection, name: str, *, temporary: bool = False) -> No
     """
     contents = contents_of(db, name)
     if contents is None:
-        raise ora_text(959, f"tablespace '{name}' does not exist")
+        raise ora(959, name)
     if temporary and contents != "TEMPORARY":
-        raise ora_text(12911, "permanent tablespace cannot be temporary tablespace")
+        raise ora(12911)
     if not temporary and contents == "TEMPORARY":
-        raise ora_text(12910, "cannot specify temporary tablespace as default tablespace")
+        raise ora(12910)
 
 
 def add_tablespace(
@@ -125,9 +125,9 @@ def add_tablespace(
 ) -> None:
     """CREATE [BIGFILE] [TEMPORARY | UNDO] TABLESPACE with its DATAFILE/TEMPFILE clauses."""
     if contents_of(db, name) is not None:
-        raise ora_text(1543, f"tablespace '{name}' already exists")
+        raise ora(1543, name)
     if bigfile and len(files) > 1:
-        raise ora_text(32774, f"more than one file was specified for bigfile tablespace {name}")
+        raise ora(32774, name)
     for spec in files:
         _check_file(db, spec, bigfile)
     db.execute("INSERT INTO ts (name, contents, bigfile) VALUES (?, ?, ?)", (name, contents, int(bigfile)))
@@ -153,15 +153,15 @@ def _check_file(db: sqlite3.Connection, spec: FileSpec, bigfile: bool) -> None:
     if spec.name is None:
         # Without Oracle Managed Files a file name is required (SQL Language Reference,
         # file_specification); the emulator does not set DB_CREATE_FILE_DEST.
-        raise ora_text(2236, "invalid file name")
+        raise ora(2236)
     if spec.size is None:
-        raise ora_text(1119, f"error in creating database file '{spec.name}'")
+        raise ora(1119, spec.name)
     if db.execute("SELECT 1 FROM ts_files WHERE file_name = ?", (spec.name,)).fetchone():
-        raise ora_text(1537, f"cannot add file '{spec.name}' - file already part of database")
+        raise ora(1537, spec.name)
     limit = MAX_SMALLFILE_BLOCKS * BLOCK_SIZE
     if not bigfile and (spec.size > limit or (spec.maxsize or 0) > limit):
         blocks = max(spec.size, spec.maxsize or 0) // BLOCK_SIZE
-        raise ora_text(1144, f"File size ({blocks} blocks) exceeds maximum of 4194303 blocks")
+        raise ora(1144, blocks, 4194303)
 
 
 def drop_tablespace(db: sqlite3.Connection, name: str, *, including_contents: bool) -> None:
@@ -173,16 +173,16 @@ def drop_tablespace(db: sqlite3.Connection, name: str, *, including_contents: bo
     """
     contents = contents_of(db, name)
     if contents is None:
-        raise ora_text(959, f"tablespace '{name}' does not exist")
+        raise ora(959, name)
     if name in ("SYSTEM", "SYSAUX", DATABASE_DEFAULT):
-        raise ora_text(12919, "Can not drop the default permanent tablespace")
+        raise ora(12919)
     if name == "TEMP":
-        raise ora_text(12906, "cannot drop default temporary tablespace")
+        raise ora(12906)
     if contents == "UNDO":
-        raise ora_text(30013, f"undo tablespace '{name}' is currently in use")
+        raise ora(30013, name)
     owned = [t for t in catalog.tables_of(db) if tablespace_of(db, t) == name]
     if owned and not including_contents:
-        raise ora_text(1549, "tablespace not empty, use INCLUDING CONTENTS option")
+        raise ora(1549)
     for table in owned:
         catalog.drop_table(db, table.owner, table.name)
     db.execute(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql import nodes as n
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec, Param, Subprogram
 from airflow_datapump.testing._plsql.typesys import TypeArgError, scalar_type
 from airflow_datapump.testing._values import VARCHAR2, Bind, DataType, Value
@@ -35,7 +35,7 @@ def create(session: Session, db: sqlite3.Connection, st: nodes.CreatePackage) ->
         "SELECT 1 FROM plsql_packages WHERE owner = ? AND name = ? AND part = ?", (owner, st.name, part)
     ).fetchone()
     if exists and not st.or_replace:
-        raise ora_text(955, "name is already used by an existing object")
+        raise ora(955)
     if st.body:
         _parse_body(st.source)
     db.execute(

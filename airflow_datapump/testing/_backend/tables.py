@@ -25,7 +25,7 @@ from airflow_datapump.testing._backend import catalog, quotas, storage
 from airflow_datapump.testing._backend.codec import decode_row, encode_row, encode_value
 from airflow_datapump.testing._backend.session import Session, TableKey
 from airflow_datapump.testing._plsql.ddl import ColumnDef
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._values import Value
 
 _WIDE = decimal.Context(prec=200)  # normalising a key's number never rounds it
@@ -143,7 +143,7 @@ class StoredTable:
             key = key_text([values[p] for p in positions])
             if key is not None and self._taken(key_id, key, positions, exclude):
                 label = name or f"SYS_C00{zlib.crc32(self.name.encode()) % 10000:04d}"
-                raise ora_text(1, f"unique constraint ({self.schema}.{label}) violated")
+                raise ora(1, self.schema, label)
 
     def _taken(self, key_id: str, key: str, positions: list[int], exclude: int | None) -> bool:
         """Whether a row this session sees, other than ``exclude``, already has the key."""

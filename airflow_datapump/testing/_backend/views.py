@@ -16,7 +16,7 @@ from decimal import Decimal
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import ColumnDef
-from airflow_datapump.testing._plsql.errors import ora_text
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._values import DATE, NUMBER, ScalarType, TypeKind, Value
 
 Row = tuple[Value, ...]
@@ -79,7 +79,7 @@ class ViewSource:
         yield from enumerate(self._rows)
 
     def _read_only(self, *_: object) -> None:
-        raise ora_text(1732, "data manipulation operation not legal on this view")
+        raise ora(1732)
 
     insert = update = delete = truncate = _read_only
 
@@ -92,7 +92,7 @@ def open_view(session: Session, name: str) -> ViewSource | None:
         with session.database.store.read() as db:
             allowed = catalog.has_privilege(db, session.user, "SELECT_CATALOG_ROLE")
         if not allowed:
-            raise ora_text(942, "table or view does not exist")
+            raise ora(942)
     return ViewSource(session, view)
 
 

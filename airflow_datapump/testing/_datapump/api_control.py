@@ -32,7 +32,7 @@ from airflow_datapump.testing._datapump.model import (
     STOPPED,
     Job,
 )
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import CallContext
 from airflow_datapump.testing._values import Value
 
@@ -80,13 +80,13 @@ class Control:
         if data_only and action in ("SKIP", "REPLACE"):
             raise fail(
                 39002,
-                f"ORA-39137: cannot specify a TABLE_EXISTS_ACTION of {action} for a job with no metadata",
+                ora_line(39137, action),
             )
         try:
             logfile.open_held(w.db, job)
             logfile.start(w.db, job, w.now)
         except OSError:
-            raise fail(39002, "ORA-39070: Unable to open the log file.") from None
+            raise fail(39002, ora_line(39070)) from None
         try:
             job.plan = plan_export.build(w, job) if job.operation == "EXPORT" else plan_import.build(w, job)
         except plan_import.PlanError as bad:

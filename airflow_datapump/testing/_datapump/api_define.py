@@ -33,6 +33,7 @@ from airflow_datapump.testing._dumpfile import (
     parse_filesize,
     read_member,
 )
+from airflow_datapump.testing._plsql.errors import ora_line
 from airflow_datapump.testing._plsql.packages import CallContext
 from airflow_datapump.testing._values import Value
 
@@ -57,11 +58,11 @@ class Define(Options):
             raise error(
                 39001,
                 "OPEN",
-                ["ORA-39001: invalid argument value", f"ORA-39019: invalid operation type {operation}"],
+                [ora_line(39001), ora_line(39019, operation)],
                 session=session,
             )
         if not mode and operation == "EXPORT":
-            detail = "ORA-31665: mode can only be defaulted for IMPORT and SQL_FILE operations"
+            detail = ora_line(31665)
             raise error(39001, "OPEN", [detail], session=session)
         if mode not in rules.MODES:
             # A defaulted import mode is not emulated: Oracle derives it, and the emulator
@@ -70,19 +71,19 @@ class Define(Options):
         version = str(args["VERSION"] or "COMPATIBLE").upper()
         if version not in ("COMPATIBLE", "LATEST") and not _VERSION.match(version):
             raise error(39001, "OPEN", [f"Invalid version: {version}"], session=session)
+        if _VERSION.match(version) and tuple(int(p) for p in version.split(".")[:2]) < (9, 2):
+            raise error(39001, "OPEN", [ora_line(39023, version)], session=session)  # before 9.2
         with work(self.backend, session) as w:
             if mode == "FULL" and not catalog.has_privilege(
                 w.db, session.user, "EXP_FULL_DATABASE" if operation == "EXPORT" else "IMP_FULL_DATABASE"
             ):
-                raise error(
-                    31631, "OPEN", ["ORA-39161: Full database jobs require privileges"], session=session
-                )
+                raise error(31631, "OPEN", [ora_line(39161)], session=session)
             link = args["REMOTE_LINK"]
             if link is not None and not _link_exists(w.db, session.user, str(link).upper()):
                 raise error(
                     39001,
                     "OPEN",
-                    ["ORA-02019: connection description for remote database not found"],
+                    [ora_line(2019)],
                     session=session,
                 )
             name = self._job_name(w.db, session, args["JOB_NAME"], operation, mode)
@@ -123,8 +124,8 @@ class Define(Options):
                 31634,
                 "OPEN",
                 [
-                    f'ORA-31633: unable to create master table "{sess.user}.{name}"',
-                    "ORA-00955: name is already used by an existing object",
+                    ora_line(31633, sess.user, name),
+                    ora_line(955),
                 ],
                 session=sess,
             )
@@ -133,8 +134,8 @@ class Define(Options):
                 31631,
                 "OPEN",
                 [
-                    f'ORA-31633: unable to create master table "{sess.user}.{name}"',
-                    "ORA-01031: insufficient privileges",
+                    ora_line(31633, sess.user, name),
+                    ora_line(1031),
                 ],
                 session=sess,
             )
@@ -157,11 +158,11 @@ class Define(Options):
                 raise fail(39004)
             name, directory = args["FILENAME"], args["DIRECTORY"]
             if name is None:
-                raise fail(39001, "ORA-39144: file name parameter must be specified and non-null")
+                raise fail(39001, ora_line(39144))
             if kind != model.FILE_URI and ("/" in str(name) or "\\" in str(name)):
-                raise fail(39001, "ORA-39088: file name cannot contain a path specification")
+                raise fail(39001, ora_line(39088))
             if directory is None:
-                raise fail(39001, "ORA-39145: directory object parameter must be specified and non-null")
+                raise fail(39001, ora_line(39145))
             if kind == model.FILE_URI:
                 refused = locations.uri_refusal(w, str(directory), str(name))
                 if refused:
@@ -192,10 +193,10 @@ class Define(Options):
             catalog.directory(w.db, directory) is not None
             and catalog.directory_access(w.db, sess.user, directory, privilege)
         ):
-            raise fail(39001, f"ORA-39087: directory name {directory} is invalid")
+            raise fail(39001, ora_line(39087, directory))
         if kind not in (model.FILE_DUMP, model.FILE_URI):
             if _SUBSTITUTION.search(name):
-                raise fail(39001, f'ORA-39124: invalid substitution variable in file name "{name}"')
+                raise fail(39001, ora_line(39124, name))
             return
         if job.is_network and job.operation != "EXPORT":
             raise fail(39002, "Dump files cannot be added to a network import")
@@ -203,7 +204,7 @@ class Define(Options):
             raise fail(39002, "Dump files cannot be added to an ESTIMATE_ONLY job")
         base = name.rsplit("/", 1)[-1] if kind == model.FILE_URI else name  # the object's name
         if any(v.upper() not in ("U", "L") for v in _SUBSTITUTION.findall(base)):
-            raise fail(39001, f'ORA-39124: invalid substitution variable in file name "{name}"')
+            raise fail(39001, ora_line(39124, name))
         try:
             parse_filesize(spec["filesize"])
         except DumpFileError as bad:
@@ -236,9 +237,9 @@ def check_dump_file(w: WorkContext, job: Job, spec: dict[str, Any], fail: Failer
         if first.exists() and spec["reuse"] != 1:
             raise fail(
                 39001,
-                "ORA-39000: bad dump file specification",
-                f'ORA-31641: unable to create dump file "{first}"',
-                "ORA-27038: created file already exists",
+                ora_line(39000),
+                ora_line(31641, first),
+                ora_line(27038),
             )
         return
     try:

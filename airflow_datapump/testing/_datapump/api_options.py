@@ -25,7 +25,7 @@ from airflow_datapump.testing._datapump.common import (
     work,
 )
 from airflow_datapump.testing._datapump.model import DEFINING, EXECUTING, IDLING, Job
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import CallContext
 from airflow_datapump.testing._values import LobValue, Value
 
@@ -48,7 +48,7 @@ class Options:
             if job.state != DEFINING:
                 raise fail(39004)
             if name not in rules.METADATA_FILTERS:
-                raise fail(39001, f"ORA-39036: invalid metadata filter name {name}")
+                raise fail(39001, ora_line(39036, name))
             if value is None:
                 raise fail(39001, f"A value must be given for filter {name}")
             if name in rules.PATH_FILTERS and path is not None:
@@ -94,7 +94,7 @@ class Options:
                 if any(
                     (f["name"], f["table"], f["schema"]) == (name, table, schema) for f in job.data_filters
                 ):
-                    raise fail(39001, f"ORA-39035: Data filter {name} has already been specified.")
+                    raise fail(39001, ora_line(39035, name))
                 job.data_filters.append(entry)
                 model.save(w.db, job)
             return None
@@ -112,11 +112,11 @@ class Options:
             if job.operation == "EXPORT":
                 raise fail(39002, "Remaps are valid for IMPORT and SQL_FILE jobs only")
             if name not in rules.REMAPS:
-                raise fail(39001, f"ORA-39045: invalid metadata remap name {name}")
+                raise fail(39001, ora_line(39045, name))
             if old is None or new is None:
                 raise fail(39001, "old_value and value must be given")
             if any(r["name"] == name and r["old_value"] == old for r in job.remaps):
-                raise fail(39001, f"ORA-39046: Metadata remap {name} has already been specified.")
+                raise fail(39001, ora_line(39046, name))
             if reading(w.db, "REMAP_PRIVILEGES") == "METADATA_REMAP" and remaps_unprivileged(
                 w.db, session.user, name, str(new)
             ):
@@ -153,7 +153,7 @@ class Options:
             if sum((r["schema"], r["table"]) == key for r in job.data_remaps) >= 10:
                 raise fail(39001, "At most 10 columns of one table can be remapped")
             if function is None or not remap.function_exists(ctx.runtime, function):
-                raise fail(39001, f"ORA-39232: invalid remap function: {function}")
+                raise fail(39001, ora_line(39232, function))
             job.data_remaps.append({"schema": schema, "table": table, "column": column, "function": function})
             model.save(w.db, job)
         return None
@@ -170,15 +170,15 @@ class Options:
                 if job.operation == "EXPORT":
                     raise fail(39002, "Transforms are valid for IMPORT and SQL_FILE jobs only")
                 if job.mode == "TRANSPORTABLE":
-                    raise fail(39002, "ORA-39205: Transforms are not supported in transportable jobs.")
+                    raise fail(39002, ora_line(39205))
                 if name not in rules.TRANSFORMS:
-                    raise fail(39001, f"ORA-39042: invalid transform name {name}")
+                    raise fail(39001, ora_line(39042, name))
                 kind, allowed = rules.TRANSFORMS[name]
                 if kind != value_type:
                     raise fail(39005, f"Transform {name} takes a {kind} value")
                 text = _text(value)
                 if allowed is not None and (text or "").upper() not in allowed:
-                    raise fail(39001, f"ORA-39207: Value {text} for parameter {name} is invalid.")
+                    raise fail(39001, ora_line(39207, text, name))
                 job.transforms.append({"name": name, "value": text, "object_type": args["OBJECT_TYPE"]})
                 model.save(w.db, job)
             return None
@@ -200,7 +200,7 @@ class Options:
                 if kind != value_type:
                     raise fail(39005, f"Parameter {name} takes a {kind} value")
                 if not rules.applies(operations, job.operation, job.is_network):
-                    raise fail(39002, f"ORA-39208: Parameter {name} is invalid for {job.operation} jobs.")
+                    raise fail(39002, ora_line(39208, name, job.operation))
                 self._store_parameter(w, job, name, value, allowed, fail)
                 model.save(w.db, job)
             return None
@@ -220,12 +220,12 @@ class Options:
         if text is None:
             raise fail(39001, f"A value must be given for parameter {name}")
         if allowed is not None and text.upper() not in allowed:
-            raise fail(39001, f"ORA-39207: Value {text} for parameter {name} is invalid.")
+            raise fail(39001, ora_line(39207, text, name))
         if name == "DATA_OPTIONS" and int(text) & ~rules.DATA_OPTION_BITS:
-            raise fail(39001, f"ORA-39207: Value {text} for parameter {name} is invalid.")
+            raise fail(39001, ora_line(39207, text, name))
         other = {"FLASHBACK_SCN": "FLASHBACK_TIME", "FLASHBACK_TIME": "FLASHBACK_SCN"}.get(name)
         if other and job.param(other) is not None:
-            raise fail(39005, f"ORA-39050: parameter {name} is incompatible with parameter {other}")
+            raise fail(39005, ora_line(39050, name, other))
         if name == "FLASHBACK_TIME":
             try:
                 w.query(f"SELECT {text} FROM DUAL")
@@ -268,12 +268,12 @@ class Options:
 
 def _check_data_filter(job: Job, name: str, value: Value, fail: Failer) -> None:
     if name == "INCLUDE_ROWS" and _text(value) not in ("0", "1"):
-        raise fail(39001, f"ORA-39207: Value {_text(value)} for parameter INCLUDE_ROWS is invalid.")
+        raise fail(39001, ora_line(39207, _text(value), "INCLUDE_ROWS"))
     if name == "SAMPLE":
         if job.operation != "EXPORT":
             raise fail(39002, "SAMPLE is valid for export jobs only")
         if value is None or not 0 < float(_text(value) or 0) <= 100:
-            raise fail(39001, f"ORA-39207: Value {_text(value)} for parameter SAMPLE is invalid.")
+            raise fail(39001, ora_line(39207, _text(value), "SAMPLE"))
     if name == "PARTITION_EXPR" and job.is_network:
         raise fail(39002, "PARTITION_EXPR is not supported over a network link")
 

@@ -22,7 +22,7 @@ from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import grants_sql, quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 
 SKIP_CONST_ERR = 1
 
@@ -62,7 +62,7 @@ def _failed(ctx: WorkContext, job: Job, moment: dt.datetime, what: str, error: s
         ctx.db,
         job,
         moment,
-        f"ORA-39083: Object type {what} failed to create with error:",
+        ora_line(39083, what),
         error,
         "",
         "Failing sql is:",
@@ -74,9 +74,9 @@ def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
     db, name, ddl = ctx.db, item["name"], item["ddl"]
     missing = _missing_tablespace(db, ddl.get("default_tablespace"))
     if catalog.user_exists(db, name):
-        logfile.error(db, job, moment, f'ORA-31684: Object type USER:"{name}" already exists')
+        logfile.error(db, job, moment, ora_line(31684, f'USER:"{name}"'))
     elif not catalog.has_privilege(db, job.owner, "IMP_FULL_DATABASE"):
-        _failed(ctx, job, moment, f'USER:"{name}"', "ORA-01031: insufficient privileges", user_sql(name, ddl))
+        _failed(ctx, job, moment, f'USER:"{name}"', ora_line(1031), user_sql(name, ddl))
     elif missing:
         _failed(ctx, job, moment, f'USER:"{name}"', missing, user_sql(name, ddl))
     else:
@@ -95,16 +95,12 @@ def _user_grants(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.da
     missing, a role or tablespace missing) with ORA-39083, as Oracle's DDL for them does."""
     name, kind, ddl = item["name"], item["kind"], item["ddl"]
     if not catalog.user_exists(ctx.db, name):
-        code = (
-            "ORA-01918: user '{}' does not exist"
-            if kind == "TABLESPACE_QUOTA"
-            else ("ORA-01917: user or role '{}' does not exist")
-        )
-        _failed(ctx, job, moment, f'{kind}:"{name}"', code.format(name), grants_sql(name, ddl))
+        error = ora_line(1918 if kind == "TABLESPACE_QUOTA" else 1917, name)
+        _failed(ctx, job, moment, f'{kind}:"{name}"', error, grants_sql(name, ddl))
         return
     for privilege in ddl.get("privileges", []):
         if kind == "ROLE_GRANT" and not catalog.role_exists(ctx.db, privilege):
-            error = f"ORA-01919: role '{privilege}' does not exist"
+            error = ora_line(1919, privilege)
             _failed(
                 ctx, job, moment, f'{kind}:"{name}"', error, grants_sql(name, {"privileges": [privilege]})
             )
@@ -127,7 +123,7 @@ def _quota(ctx: WorkContext, job: Job, moment: dt.datetime, user: str, tablespac
 def _missing_tablespace(db: Any, name: str | None) -> str | None:
     """The ORA-00959 line a CREATE naming a missing tablespace fails with, if it does."""
     if name and storage.contents_of(db, name) is None:
-        return f"ORA-00959: tablespace '{name}' does not exist"
+        return ora_line(959, name)
     return None
 
 
@@ -144,7 +140,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
             job,
             moment,
             f"TABLE:{qualified}",
-            f"ORA-01918: user '{schema}' does not exist",
+            ora_line(1918, schema),
             table_sql(schema, name, ddl),
         )
         _skipped(job).append([schema, name])
@@ -162,8 +158,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
                 db,
                 job,
                 moment,
-                f"ORA-39151: Table {qualified} exists. All dependent metadata and data will be skipped "
-                "due to table_exists_action of skip",
+                ora_line(39151, qualified, "skip"),
             )
             _skipped(job).append([schema, name])
             return
@@ -172,8 +167,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
                 db,
                 job,
                 moment,
-                f"ORA-39152: Table {qualified} exists. Data will be appended to existing table but all "
-                "dependent metadata will be skipped due to table_exists_action of append",
+                ora_line(39152, qualified, "append"),
             )
             return
         if action == "TRUNCATE":
@@ -183,8 +177,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
                 db,
                 job,
                 moment,
-                f"ORA-39153: Table {qualified} exists and has been truncated. Data will be loaded but all "
-                "dependent metadata will be skipped due to table_exists_action of truncate",
+                ora_line(39153, qualified, "truncate"),
             )
             return
         catalog.drop_table(db, schema, name)  # REPLACE
@@ -208,17 +201,15 @@ def _data(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
     if [schema, name] in _skipped(job):
         return
     qualified = f'"{schema}"."{name}"'
-    head = (
-        f"ORA-31693: Table data object {qualified} failed to load/unload and is being skipped due to error:"
-    )
+    head = ora_line(31693, qualified)
     target = catalog.table(db, schema, name)
     if target is None:
-        logfile.error(db, job, moment, head, "ORA-00942: table or view does not exist")
+        logfile.error(db, job, moment, head, ora_line(942))
         return
     positions = {c.name: i for i, c in enumerate(target.columns)}
     missing = [c for c in item["columns"] if c not in positions]
     if missing:
-        logfile.error(db, job, moment, head, f'ORA-00904: "{missing[0]}": invalid identifier')
+        logfile.error(db, job, moment, head, ora_line(904, f'"{missing[0]}"'))
         return
     skip = bool(int(job.param("DATA_OPTIONS") or 0) & SKIP_CONST_ERR)
     mapping = [positions[c] for c in item["columns"]]
@@ -308,7 +299,7 @@ class _RowCheck:
         self.loaded = self.rejected = 0
         self.problem: str | None = None
         label = f"SYS_C00{zlib.crc32(target.name.encode()) % 10000:04d}"
-        self._duplicate = f"ORA-00001: unique constraint ({target.owner}.{label}) violated"
+        self._duplicate = ora_line(1, target.owner, label)
 
     @property
     def pending(self) -> int:
@@ -319,7 +310,7 @@ class _RowCheck:
         target = self._target
         for position, name in self._required:
             if row[position] is None:
-                null = f'ORA-01400: cannot insert NULL into ("{target.owner}"."{target.name}"."{name}")'
+                null = ora_line(1400, f'"{target.owner}"."{target.name}"."{name}"')
                 self._rows.append((text, [], null))
                 return True
         entries = []
@@ -356,7 +347,7 @@ def _grant(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
     db, grantee = ctx.db, item["ddl"]["grantee"]
     if grantee != "PUBLIC" and not (catalog.user_exists(db, grantee) or catalog.role_exists(db, grantee)):
         sql = f'GRANT {item["ddl"]["privilege"]} ON "{item["schema"]}"."{item["name"]}" TO "{grantee}"'
-        _failed(ctx, job, moment, "OBJECT_GRANT", f"ORA-01917: user or role '{grantee}' does not exist", sql)
+        _failed(ctx, job, moment, "OBJECT_GRANT", ora_line(1917, grantee), sql)
         return
     db.execute(
         "INSERT OR IGNORE INTO obj_privs VALUES (?, ?, ?, ?)",

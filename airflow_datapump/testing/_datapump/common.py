@@ -23,7 +23,7 @@ from airflow_datapump.testing._datapump import model
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Handle, Job
 from airflow_datapump.testing._datapump.progress import RUNNING, database_rate, tick
-from airflow_datapump.testing._plsql.errors import MESSAGES, OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import CallContext, Impl
 from airflow_datapump.testing._values import Value
 
@@ -53,15 +53,15 @@ def error(
     handle: Handle | None = None,
 ) -> OracleError:
     """Raise-ready package error; its details wait for GET_STATUS on the handle (or NULL)."""
-    first = f"ORA-{code:05d}: {MESSAGES[code]}"
+    first = ora_line(code)
     stream = [first, *[d for d in details if d != first]]
     if handle is not None:
         handle.pending_errors.extend(stream)
     else:
         session.state[LAST_ERROR] = stream
     frames = [
-        'ORA-06512: at "SYS.DBMS_SYS_ERROR", line 79',
-        f'ORA-06512: at "SYS.DBMS_DATAPUMP", line {_LINES.get(where, 1000)}',
+        ora_line(6512, '"SYS.DBMS_SYS_ERROR", ', 79),
+        ora_line(6512, '"SYS.DBMS_DATAPUMP", ', _LINES.get(where, 1000)),
     ]
     return OracleError(code, "\n".join([first, *frames]))
 

@@ -19,6 +19,7 @@ from airflow_datapump.testing._backend.runtime import package_setting
 from airflow_datapump.testing._datapump.common import WorkContext
 from airflow_datapump.testing._datapump.model import FILE_URI
 from airflow_datapump.testing._packages.dbms_cloud import object_path
+from airflow_datapump.testing._plsql.errors import ora_line
 
 # The URI filetype needs Data Pump with object store support: 19c with DBMS_CLOUD installed
 # (19.9+ in Oracle's notes; the emulator does not model update levels), 21c and later.
@@ -34,16 +35,13 @@ def uri_refusal(ctx: WorkContext, credential: str, uri: str) -> list[str] | None
     """Why ADD_FILE refuses a URI dump file here (the error lines), or None when it may."""
     release = int(str(ctx.database.version).split(".")[0])
     if release < URI_MIN_RELEASE or _setting(ctx.db, package_setting("DBMS_CLOUD")) != "enabled":
-        return ["ORA-39001: invalid argument value", "Invalid file type: 5 (no object store support)"]
+        return [ora_line(39001), "Invalid file type: 5 (no object store support)"]
     if _setting(ctx.db, f"dbms_cloud credential {credential.upper()}") is None:
-        return [
-            "ORA-39000: bad dump file specification",
-            f"ORA-20000: Credential {credential.upper()} does not exist",
-        ]
+        return [ora_line(39000), ora_line(20000, f"Credential {credential.upper()} does not exist")]
     try:
         object_path(ctx.backend.root / "object-store", uri)
     except Exception:  # the package's ORA-20000 for a URI naming no object
-        return ["ORA-39000: bad dump file specification", f"Invalid object URI - {uri}"]
+        return [ora_line(39000), f"Invalid object URI - {uri}"]
     return None
 
 

@@ -24,7 +24,7 @@ from airflow_datapump.testing._datapump import logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
-from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 
 _ORDER = ("USER", "SYSTEM_GRANT", "ROLE_GRANT", "TABLESPACE_QUOTA", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
 METADATA_COST = 8192
@@ -58,7 +58,7 @@ def source_database(ctx: WorkContext, job: Job) -> Database:
         (job.remote_link, job.owner),
     ).fetchone()
     if row is None:
-        raise ora_text(2019, "connection description for remote database not found")
+        raise ora(2019)
     from airflow_datapump.testing._backend.engine import _service_of
 
     return ctx.backend.database(_service_of(row[0]))
@@ -80,10 +80,10 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
             ctx.db,
             job,
             ctx.now,
-            f"ORA-39166: Object {missing} was not found or could not be exported or imported.",
+            ora_line(39166, missing),
         )
     if not items:
-        logfile.error(ctx.db, job, ctx.now, "ORA-31655: no data or metadata objects selected for job")
+        logfile.error(ctx.db, job, ctx.now, ora_line(31655))
     return items
 
 
@@ -111,14 +111,14 @@ def _schemas(ctx: WorkContext, job: Job, db: Any) -> list[str]:
         )
     ]
     for missing in sorted(set(named_in_lists(job.metadata_filters, "SCHEMA")) - set(users)):
-        logfile.error(ctx.db, job, ctx.now, f"ORA-39165: Schema {missing} was not found.")
+        logfile.error(ctx.db, job, ctx.now, ora_line(39165, missing))
     return chosen
 
 
 def require_privileges(ctx: WorkContext, job: Job, schemas: list[str]) -> None:
     others = [s for s in schemas if s != job.owner]
     if others and not privileged(ctx.db, job.owner, "EXP_FULL_DATABASE"):
-        raise ora_text(31631, "privileges are required")
+        raise ora(31631)
 
 
 def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict[str, Any]]:
@@ -240,8 +240,7 @@ def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) ->
             ctx.db,
             job,
             ctx.now,
-            f'ORA-31693: Table data object "{table.owner}"."{table.name}" failed to load/unload '
-            "and is being skipped due to error:",
+            ora_line(31693, f'"{table.owner}"."{table.name}"'),
             *error.lines,
         )
         return None

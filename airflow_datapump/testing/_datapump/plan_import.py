@@ -20,7 +20,7 @@ from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts
 from airflow_datapump.testing._dumpfile import DumpFileError, expand_templates, read_dump_set
-from airflow_datapump.testing._plsql.errors import OracleError, ora_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 
 
 class PlanError(Exception):
@@ -72,9 +72,7 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     items = source_items(ctx, job)
     include_rows = _include_rows(job)
     if any(f["name"] == "SUBQUERY" for f in job.data_filters) and not job.is_network:
-        raise PlanError(
-            39002, ["ORA-39002: invalid operation", "SUBQUERY data filters on a file import are not emulated"]
-        )
+        raise PlanError(39002, [ora_line(39002), "SUBQUERY data filters on a file import are not emulated"])
     planned = []
     for item in items:
         if item["kind"] == "TABLE_DATA" and not include_rows:
@@ -85,7 +83,7 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     if any(t != job.owner for t in targets) and not catalog.has_privilege(
         ctx.db, job.owner, "IMP_FULL_DATABASE"
     ):
-        raise ora_text(31631, "privileges are required")
+        raise ora(31631)
     return planned
 
 

@@ -19,7 +19,7 @@ from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._plsql import engine as language
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.runtime import Runtime
 from airflow_datapump.testing._values import Bind, ScalarType, Value
 
@@ -42,7 +42,7 @@ def for_table(ctx: WorkContext, job: Job, table: catalog.TableDef) -> RowMap | N
     for remap in wanted:
         position = positions.get(remap["column"])
         if position is None:
-            raise OracleError(904, f'ORA-00904: "{remap["column"]}": invalid identifier')
+            raise OracleError(904, ora_line(904, f'"{remap["column"]}"'))
         steps.append((position, *_checked(runtime, remap["function"], table.columns[position].type)))
 
     def apply(row: list[Any]) -> list[Any]:
@@ -92,7 +92,7 @@ def _checked(runtime: SessionRuntime, function: str, column_type: object) -> tup
             sub.returns.kind
         ):
             return ".".join(f'"{part}"' for part in parts), sub.returns  # parts hold no '"'
-    raise OracleError(39232, f"ORA-39232: invalid remap function: {function}")
+    raise OracleError(39232, ora_line(39232, function))
 
 
 def _family(kind: object) -> str:

@@ -20,6 +20,7 @@ from airflow_datapump.testing._datapump.common import LAST_ERROR, error, number,
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import COMPLETED, Handle, Job
 from airflow_datapump.testing._dumpfile import DumpFileError, dumpfile_info, expand_name
+from airflow_datapump.testing._plsql.errors import ora_line
 from airflow_datapump.testing._plsql.packages import CallContext
 from airflow_datapump.testing._values import CollectionValue, ObjectType, ObjectValue, Value
 
@@ -250,7 +251,7 @@ class Status:
             raise error(
                 39211,
                 "GET_DUMPFILE_INFO",
-                [f"ORA-39087: directory name {directory} is invalid"],
+                [ora_line(39087, directory)],
                 session=session,
             )
         try:

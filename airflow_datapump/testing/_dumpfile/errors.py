@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-INVALID_ARGVAL = "ORA-39001: invalid argument value"
-INVALID_OPERATION = "ORA-39002: invalid operation"
-BAD_DUMP_SPEC = "ORA-39000: bad dump file specification"
+from airflow_datapump.testing._plsql.errors import ora_line
+
+INVALID_ARGVAL = ora_line(39001)
+INVALID_OPERATION = ora_line(39002)
+BAD_DUMP_SPEC = ora_line(39000)
 
 
 class DumpFileError(Exception):
@@ -31,13 +33,13 @@ class DumpFileError(Exception):
     @property
     def code(self) -> int:
         """The number of the first (outermost) line, e.g. 39001 for ``ORA-39001: ...``."""
-        head = self.lines[0].split(":", 1)[0]
-        return int(head.rsplit("-", 1)[1])
+        return self.codes[0]
 
     @property
     def codes(self) -> tuple[int, ...]:
-        """Every line's number, so callers can test for an inner cause such as 27038."""
-        return tuple(int(line.split(":", 1)[0].rsplit("-", 1)[1]) for line in self.lines)
+        """Every ORA line's number, so callers can test for an inner cause such as 27038 (a
+        detail line without a code, where Oracle documents none, has no number)."""
+        return tuple(int(line[4:9]) for line in self.lines if line.startswith("ORA-"))
 
 
 def file_exists(path: Path) -> DumpFileError:
@@ -49,8 +51,8 @@ def file_exists(path: Path) -> DumpFileError:
     return DumpFileError(
         INVALID_ARGVAL,
         BAD_DUMP_SPEC,
-        f'ORA-31641: unable to create dump file "{path}"',
-        "ORA-27038: created file already exists",
+        ora_line(31641, path),
+        ora_line(27038),
     )
 
 
@@ -61,7 +63,7 @@ def cannot_create(path: Path, reason: str) -> DumpFileError:
     no ORA-27xxx line and keeps the Python reason out of the stack **[U]**.
     """
     del reason  # kept for debugging via __cause__; Oracle shows an OS-specific line here
-    return DumpFileError(INVALID_ARGVAL, BAD_DUMP_SPEC, f'ORA-31641: unable to create dump file "{path}"')
+    return DumpFileError(INVALID_ARGVAL, BAD_DUMP_SPEC, ora_line(31641, path))
 
 
 def space_exhausted(needed: int = 8192) -> DumpFileError:
@@ -70,26 +72,24 @@ def space_exhausted(needed: int = 8192) -> DumpFileError:
     Wording from the Utilities guide (FILESIZE). Oracle reports the size of the object being
     written; the emulator reports a fixed 8192 by default **[U for the number]**.
     """
-    return DumpFileError(f"ORA-39095: Dump file space has been exhausted: Unable to allocate {needed} bytes")
+    return DumpFileError(ora_line(39095, needed))
 
 
 def filesize_too_small(filesize: int, minimum: int) -> DumpFileError:
     """FILESIZE below the documented minimum of ten 4 KB blocks.
 
     The minimum is documented (Utilities guide, FILESIZE); the error stack is not, so the
-    emulator reports ORA-39001/ORA-39000 and a third line of its own wording under ORA-39000's
-    number **[U]**.
+    emulator reports ORA-39001/ORA-39000 and a third line in its own words, with no code, since
+    none is documented for it **[U]**.
     """
     return DumpFileError(
-        INVALID_ARGVAL,
-        BAD_DUMP_SPEC,
-        f"ORA-39000: dump file size {filesize} is below the minimum of {minimum} bytes",
+        INVALID_ARGVAL, BAD_DUMP_SPEC, f"dump file size {filesize} is below the minimum of {minimum} bytes"
     )
 
 
 def invalid_filesize(text: str) -> DumpFileError:
     """A FILESIZE value that is not a number with an optional B/K/M/G/T unit **[U stack]**."""
-    return DumpFileError(INVALID_ARGVAL, f"ORA-39001: invalid FILESIZE value {text!r}")
+    return DumpFileError(INVALID_ARGVAL, f"invalid FILESIZE value {text!r}")
 
 
 def bad_substitution(template: str) -> DumpFileError:
@@ -97,9 +97,7 @@ def bad_substitution(template: str) -> DumpFileError:
 
     ORA-39124 is in §5.1 (V); the exact wording "invalid substitution variable" is **[U]**.
     """
-    return DumpFileError(
-        INVALID_ARGVAL, f'ORA-39124: invalid substitution variable in file name "{template}"'
-    )
+    return DumpFileError(INVALID_ARGVAL, ora_line(39124, template))
 
 
 def cannot_open(path: Path) -> DumpFileError:
@@ -112,14 +110,14 @@ def cannot_open(path: Path) -> DumpFileError:
     return DumpFileError(
         INVALID_ARGVAL,
         BAD_DUMP_SPEC,
-        f'ORA-31640: unable to open dump file "{path}" for read',
-        "ORA-27037: unable to obtain file status",
+        ora_line(31640, path),
+        ora_line(27037),
     )
 
 
 def invalid_dump(path: Path) -> DumpFileError:
     """Not a dump file of this set (or not a dump file at all) **[P stack]**."""
-    return DumpFileError(INVALID_ARGVAL, BAD_DUMP_SPEC, f'ORA-31619: invalid dump file "{path}"')
+    return DumpFileError(INVALID_ARGVAL, BAD_DUMP_SPEC, ora_line(31619, path))
 
 
 def classic_export(path: Path) -> DumpFileError:
@@ -127,7 +125,7 @@ def classic_export(path: Path) -> DumpFileError:
     return DumpFileError(
         INVALID_ARGVAL,
         BAD_DUMP_SPEC,
-        f'ORA-39143: dump file "{path}" may be an original export dump file',
+        ora_line(39143, path),
     )
 
 
@@ -140,7 +138,7 @@ def version_too_new(path: Path, file_version: str) -> DumpFileError:
     return DumpFileError(
         INVALID_ARGVAL,
         BAD_DUMP_SPEC,
-        f'ORA-39142: incompatible version number {file_version} in dump file "{path}"',
+        ora_line(39142, file_version, path),
     )
 
 
@@ -152,16 +150,13 @@ def compat_too_new(dump_version: str, target_version: str) -> DumpFileError:
     """
     return DumpFileError(
         INVALID_OPERATION,
-        f"ORA-39358: Export dump file version {dump_version} not compatible with target "
-        f"version {target_version}",
+        ora_line(39358, dump_version, target_version),
     )
 
 
 def master_missing() -> DumpFileError:
     """No file of the set holds the master table (file 1 was not named) **[U stack]**."""
-    return DumpFileError(
-        INVALID_OPERATION, "ORA-39246: cannot locate master table within provided dump files"
-    )
+    return DumpFileError(INVALID_OPERATION, ora_line(39246))
 
 
 def set_incomplete() -> DumpFileError:
@@ -170,17 +165,17 @@ def set_incomplete() -> DumpFileError:
     Oracle requires the DUMPFILE specification to "encompass the entire set" (Utilities guide,
     import DUMPFILE); the error number and wording here are the emulator's best recollection.
     """
-    return DumpFileError(INVALID_ARGVAL, BAD_DUMP_SPEC, "ORA-39059: dump file set is incomplete")
+    return DumpFileError(INVALID_ARGVAL, BAD_DUMP_SPEC, ora_line(39059))
 
 
 def password_required() -> DumpFileError:
     """A password-encrypted dump imported without ENCRYPTION_PASSWORD **[P wording]**."""
-    return DumpFileError(INVALID_OPERATION, "ORA-39174: Encryption password must be supplied.")
+    return DumpFileError(INVALID_OPERATION, ora_line(39174))
 
 
 def password_incorrect() -> DumpFileError:
     """ENCRYPTION_PASSWORD does not match the export's **[P wording]**."""
-    return DumpFileError(INVALID_OPERATION, "ORA-39176: Encryption password is incorrect.")
+    return DumpFileError(INVALID_OPERATION, ora_line(39176))
 
 
 def no_dumpfile_info() -> DumpFileError:
@@ -188,4 +183,4 @@ def no_dumpfile_info() -> DumpFileError:
 
     The code is documented (V); the wording is Oracle's message text as remembered **[U]**.
     """
-    return DumpFileError("ORA-39211: Unable to retrieve dumpfile information as specified")
+    return DumpFileError(ora_line(39211))

@@ -51,7 +51,7 @@ def new_guid() -> str:
 def version_tuple(version: str) -> tuple[int, ...]:
     """``"19.0.0"`` → ``(19, 0, 0)``; refuses anything that is not dotted digits."""
     if not _VERSION_RE.match(version):
-        raise DumpFileError(INVALID_ARGVAL, f"ORA-39001: invalid version string {version!r}")
+        raise DumpFileError(INVALID_ARGVAL, f"invalid version string {version!r}")
     return tuple(int(part) for part in version.split("."))
 
 

@@ -24,13 +24,14 @@ from airflow_datapump.testing._net.buffer import ProtocolError
 from airflow_datapump.testing._net.packets import Packet, PeerClosedError
 from airflow_datapump.testing._net.session import DisconnectError, VerifierLookup, WireSession
 from airflow_datapump.testing._net.worker import CallWorker
+from airflow_datapump.testing._plsql.errors import ora_line
 
 log = logging.getLogger(__name__)
 
 _SERVICE = re.compile(r"\((?:SERVICE_NAME|SID)\s*=\s*([^)]*)\)", re.IGNORECASE)
 TNS_INVALID_SERVICE = 12514
 BANNER = "Oracle Database 19c (emulated)"
-CANCELLED = "ORA-01013: user requested cancel of current operation"
+CANCELLED = ora_line(1013)
 #: How long :meth:`WireServer.stop` waits for the connections' threads, and a connection for
 #: its running engine call, before leaving them behind (seconds).
 STOP_WAIT = 10.0

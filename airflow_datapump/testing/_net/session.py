@@ -27,6 +27,7 @@ from airflow_datapump.testing._net.buffer import ProtocolError, Writer
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
 from airflow_datapump.testing._net.values import bind_in, column, image
+from airflow_datapump.testing._plsql.errors import ora_line
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class WireSession:
             )
         except o5logon.LogonRefusedError as exc:
             log.info("logon of %s refused: %s", call.auth_user, exc)
-            return replies.call_end(error=1017, message="ORA-01017: invalid username/password; logon denied")
+            return replies.call_end(error=1017, message=ora_line(1017))
         mode = 2 if call.auth_mode & AUTH_SYSDBA else 4 if call.auth_mode & AUTH_SYSOPER else 0
         request = ConnectRequest(
             service_name=self.service,
@@ -179,7 +180,7 @@ class WireSession:
             self.cursors[cursor_id] = OpenCursor(call.sql)
         cursor = self.cursors.get(cursor_id)
         if cursor is None:
-            return replies.call_end(error=1001, message="ORA-01001: invalid cursor")
+            return replies.call_end(error=1001, message=ora_line(1001))
         if call.binds:
             cursor.binds, cursor.plsql = call.binds, call.plsql
         if call.defines:
@@ -274,7 +275,7 @@ class WireSession:
         session = self._require_session()
         cursor = self.cursors.get(call.cursor_id)
         if cursor is None or cursor.columns is None:
-            return replies.call_end(error=1001, message="ORA-01001: invalid cursor")
+            return replies.call_end(error=1001, message=ora_line(1001))
         self.engine.fetch_round_trip(session)
         return self._batch(cursor, call.cursor_id, call.iterations)
 
@@ -289,7 +290,7 @@ class WireSession:
             for values in batch:
                 out += replies.row([image(x, n, self.lobs) for x, n in zip(values, types, strict=True)])
         more = bool(cursor.rows) or count == 0
-        error, message = (0, "") if more else (1403, "ORA-01403: no data found")
+        error, message = (0, "") if more else (1403, ora_line(1403))
         return out + replies.call_end(
             error=error,
             message=message,
@@ -330,7 +331,7 @@ class _Described:
 
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
 _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
-_FILE_MISSING = "ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory"
+_FILE_MISSING = f"{ora_line(22288, 'FILEOPEN')}\nNo such file or directory"
 
 
 def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:

@@ -31,7 +31,7 @@ from airflow_datapump.testing._packages.files_api import (
     param,
     text_arg,
 )
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec, Subprogram, package_error
 from airflow_datapump.testing._values import BOOLEAN, CLOB, NUMBER, VARCHAR2, LobValue, TypeKind, Value
 
@@ -41,7 +41,7 @@ Settings = Callable[[object], tuple[Callable[[str], str | None], Callable[[str, 
 
 
 def _error(code: int, text: str) -> OracleError:
-    return package_error(code, text, frame("DBMS_CLOUD", _LINE))
+    return package_error(code, frame("DBMS_CLOUD", _LINE), args=(text,))
 
 
 def object_path(root: Path, uri: str | None) -> Path:
@@ -66,7 +66,7 @@ def _directory(files: FileAccess, session: object, name: str | None, privilege: 
     except DirectoryError as exc:
         if exc.reason == "missing":
             raise _error(20000, f"Directory {name} does not exist") from exc
-        raise _error(20000, f"ORA-01031: insufficient privileges on directory {name}") from exc
+        raise _error(20000, f"{ora_line(1031)} on directory {name}") from exc
 
 
 def build(files: FileAccess, root: Path, settings: Settings) -> PackageSpec:

@@ -22,7 +22,7 @@ from airflow_datapump.testing._packages.files_api import (
     param,
     text_arg,
 )
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import (
     CallContext,
     PackageSpec,
@@ -44,8 +44,8 @@ def canonical(name: str | None) -> str:
     return name.upper()
 
 
-def _error(code: int, text: str, *more: str) -> OracleError:
-    return package_error(code, text, *more, frame("DBMS_FILE_TRANSFER", _LINE))
+def _error(code: int, *args: object, more: tuple[str, ...] = ()) -> OracleError:
+    return package_error(code, *more, frame("DBMS_FILE_TRANSFER", _LINE), args=args)
 
 
 def _directory(files: FileAccess, session: object, name: str | None, priv: Privilege, op: str) -> Path:
@@ -54,10 +54,8 @@ def _directory(files: FileAccess, session: object, name: str | None, priv: Privi
         return files.directory_path(session, canonical(name), priv)
     except DirectoryError as exc:
         if exc.reason == "missing":
-            raise _error(22285, f"non-existent directory or file for {op} operation") from exc
-        raise _error(
-            22286, f"insufficient privileges on file or directory to perform {op} operation"
-        ) from exc
+            raise _error(22285, op) from exc
+        raise _error(22286, op) from exc
 
 
 def _read_source(path: Path, filename: str | None) -> bytes:
@@ -66,19 +64,16 @@ def _read_source(path: Path, filename: str | None) -> bytes:
     if not filename or has_separator(filename) or not (path / filename).is_file():
         raise _error(
             19505,
-            f'failed to identify file "{shown}"',
-            "ORA-27037: unable to obtain file status",
-            "Linux-x86_64 Error: 2: No such file or directory",
-            "Additional information: 7",
+            shown,
+            more=(
+                ora_line(27037),
+                "Linux-x86_64 Error: 2: No such file or directory",
+                "Additional information: 7",
+            ),
         )
     data = (path / filename).read_bytes()
     if len(data) % BLOCK:
-        raise _error(
-            19505,
-            f'failed to identify file "{shown}"',
-            "ORA-27046: file size is not a multiple of logical block size",
-            "Additional information: 1",
-        )
+        raise _error(19505, shown, more=(ora_line(27046), "Additional information: 1"))
     return data
 
 
@@ -86,28 +81,15 @@ def _write_destination(path: Path, filename: str | None, data: bytes) -> None:
     """Create the destination; an existing file is ORA-19504 / ORA-27038 (no overwrite)."""
     shown = str(path / (filename or ""))
     if not filename or has_separator(filename):
-        raise _error(
-            19504,
-            f'failed to create file "{shown}"',
-            "ORA-27040: file create error, unable to create file",
-        )
+        raise _error(19504, shown, more=(ora_line(27040),))
     try:
         with (path / filename).open("xb") as out:
             out.write(data)
     except FileExistsError as exc:
-        raise _error(
-            19504,
-            f'failed to create file "{shown}"',
-            "ORA-27038: created file already exists",
-            "Additional information: 1",
-        ) from exc
+        raise _error(19504, shown, more=(ora_line(27038), "Additional information: 1")) from exc
     except OSError as exc:
-        raise _error(
-            19504,
-            f'failed to create file "{shown}"',
-            "ORA-27040: file create error, unable to create file",
-            f"Linux-x86_64 Error: {exc.errno or 0}: {exc.strerror or 'error'}",
-        ) from exc
+        os_line = f"Linux-x86_64 Error: {exc.errno or 0}: {exc.strerror or 'error'}"
+        raise _error(19504, shown, more=(ora_line(27040), os_line)) from exc
 
 
 def _transfer(

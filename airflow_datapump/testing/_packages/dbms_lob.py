@@ -74,14 +74,14 @@ class DbmsLob:
         except DirectoryError as exc:
             raise _directory_error(exc, op) from exc
         if has_separator(bfile.filename):
-            raise ops.lob_error(22285, f"non-existent directory or file for {op} operation")
+            raise ops.lob_error(22285, op)
         return base / bfile.filename
 
     def file_bytes(self, ctx: CallContext, bfile: BFileValue, op: str = "FILEREAD") -> bytes:
         """A BFILE's contents; it must have been opened (ORA-22289, UNOPENED_FILE)."""
         key = (bfile.directory, bfile.filename)
         if key not in self.sessions.of(ctx.session).open_files:
-            raise ops.lob_error(22289, f"cannot perform {op} operation on an unopened file or LOB")
+            raise ops.lob_error(22289, op)
         try:
             return self.path(ctx, bfile, op).read_bytes()
         except OSError as exc:
@@ -106,11 +106,11 @@ class DbmsLob:
             raise ops.invalid_argval(2)
         path = self.path(ctx, bfile, "FILEOPEN")
         if not path.is_file():
-            raise ops.lob_error(22288, "file or LOB operation FILEOPEN failed", "No such file or directory")
+            raise ops.lob_error(22288, "FILEOPEN", more=("No such file or directory",))
         opened = self.sessions.of(ctx.session).open_files
         key = (bfile.directory, bfile.filename)
         if key not in opened and len(opened) >= SESSION_MAX_OPEN_FILES:
-            raise ops.lob_error(22290, "operation would exceed the maximum number of opened files or LOBs")
+            raise ops.lob_error(22290)
         opened.add(key)
         return None
 
@@ -119,7 +119,7 @@ class DbmsLob:
         opened = self.sessions.of(ctx.session).open_files
         key = (bfile.directory, bfile.filename)
         if key not in opened:
-            raise ops.lob_error(22289, "cannot perform FILECLOSE operation on an unopened file or LOB")
+            raise ops.lob_error(22289, "FILECLOSE")
         opened.discard(key)
         return None
 
@@ -196,7 +196,7 @@ class DbmsLob:
         bfile = _bfile(args, src_name)
         key = (bfile.directory, bfile.filename)
         if key not in self.sessions.of(ctx.session).open_files:
-            raise ops.lob_error(22289, "cannot perform FILEREAD operation on an unopened file or LOB")
+            raise ops.lob_error(22289, "FILEREAD")
         path = self.path(ctx, bfile, "FILEREAD")
         try:
             with path.open("rb") as stream:
@@ -340,14 +340,14 @@ def _write(data: str | bytes, amount: int | None, offset: int | None, buffer: Va
 
 def _directory_error(exc: DirectoryError, op: str) -> OracleError:
     if exc.reason == "missing":
-        return ops.lob_error(22285, f"non-existent directory or file for {op} operation")
-    return ops.lob_error(22286, f"insufficient privileges on file or directory to perform {op} operation")
+        return ops.lob_error(22285, op)
+    return ops.lob_error(22286, op)
 
 
 def _os_failure(op: str, exc: OSError) -> OracleError:
     """ORA-22288 with the OS error text on its own line, as Oracle prints it."""
     detail = exc.strerror or "No such file or directory"
-    return ops.lob_error(22288, f"file or LOB operation {op} failed", detail)
+    return ops.lob_error(22288, op, more=(detail,))
 
 
 def build(files: FileAccess) -> PackageSpec:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Generic, Literal, Protocol, TypeVar
 
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import Param, ParamMode, package_error
 from airflow_datapump.testing._values import DataType, ScalarType, TypeKind, Value
 
@@ -124,7 +124,7 @@ def frame(package: str, line: int) -> str:
     The line numbers are plausible values, not Oracle's (they differ between releases), so no
     client should match on them; they are there so error stacks have Oracle's shape.
     """
-    return f'ORA-06512: at "SYS.{package}", line {line}'
+    return ora_line(6512, f'"SYS.{package}", ', line)
 
 
 def has_separator(filename: str) -> bool:
@@ -157,5 +157,4 @@ def bool_arg(args: dict[str, Value], name: str) -> bool | None:
 
 def value_error(package: str, line: int, detail: str | None = None) -> OracleError:
     """ORA-06502, which several documented NULL-argument cases raise."""
-    text = "PL/SQL: numeric or value error" + (f": {detail}" if detail else "")
-    return package_error(6502, text, frame(package, line))
+    return package_error(6502, frame(package, line), args=(detail,) if detail else ())

@@ -30,20 +30,20 @@ EXCEPTIONS: dict[str, int] = {
 }
 
 
-def lob_error(code: int, text: str, *more: str) -> OracleError:
+def lob_error(code: int, *args: object, more: tuple[str, ...] = ()) -> OracleError:
     """An error as DBMS_LOB raises it (extra lines such as the OS detail come before the
     package frame, as in Oracle's stacks)."""
-    return package_error(code, text, *more, frame("DBMS_LOB", 1014))
+    return package_error(code, *more, frame("DBMS_LOB", 1014), args=args)
 
 
 def invalid_argval(position: int) -> OracleError:
     """ORA-21560 (INVALID_ARGVAL), naming the offending argument's position as Oracle does."""
-    return lob_error(21560, f"argument {position} is null, invalid, or out of range")
+    return lob_error(21560, position)
 
 
 def invalid_locator() -> OracleError:
     """ORA-22275, what DBMS_LOB gives for a NULL (uninitialised) CLOB or BLOB locator."""
-    return lob_error(22275, "invalid LOB locator specified")
+    return lob_error(22275)
 
 
 def filler(data: Data) -> Data:
@@ -83,7 +83,7 @@ def read(data: Data, amount: int | None, offset: int | None) -> Data:
         raise invalid_argval(3)
     piece = data[offset - 1 : offset - 1 + amount]
     if not piece:
-        raise package_error(1403, "no data found", frame("DBMS_LOB", 1089))
+        raise package_error(1403, frame("DBMS_LOB", 1089))
     return piece
 
 
@@ -109,7 +109,7 @@ def trim(data: Data, newlen: int | None) -> Data:
     if newlen is None or newlen < 0:
         raise invalid_argval(2)
     if newlen > len(data):
-        raise lob_error(22926, "specified trim length is greater than current LOB value's length")
+        raise lob_error(22926)
     return data[:newlen]
 
 
@@ -140,9 +140,9 @@ def load_range(size: int, amount: int | None, src_offset: int | None) -> tuple[i
         raise invalid_argval(3)
     start = src_offset - 1
     if start > 0 and start >= size:
-        raise lob_error(22994, "source offset is beyond the end of the source LOB")
+        raise lob_error(22994)
     if amount == LOBMAXSIZE:
         return start, max(size, start)
     if start + amount > size:
-        raise lob_error(22993, "specified input amount is greater than actual source amount")
+        raise lob_error(22993)
     return start, start + amount

@@ -52,8 +52,8 @@ class Site:
     next_task_id: Callable[[], str]
 
 
-def _error(package: str, code: int, text: str) -> OracleError:
-    return package_error(code, text, frame(package, 1))
+def _error(package: str, code: int, *args: object) -> OracleError:
+    return package_error(code, frame(package, 1), args=args)
 
 
 class _Task:
@@ -176,7 +176,7 @@ def build_file_util(files: FileAccess, site: Callable[[object], Site]) -> Packag
             raise _error("RDSADMIN.RDS_FILE_UTIL", 20003, f"Directory {directory} is not valid") from exc
         path = base / name
         if "/" in name or not path.is_file():
-            raise _error("RDSADMIN.RDS_FILE_UTIL", 29283, "invalid file operation")
+            raise _error("RDSADMIN.RDS_FILE_UTIL", 29283)
         lines = path.read_text().splitlines()
         elements: dict[int | str, Value] = {
             i: ObjectValue(TEXT_LINE, {"TEXT": line}) for i, line in enumerate(lines, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from airflow_datapump.testing._packages.files_api import value_error
+from airflow_datapump.testing._packages.files_api import frame, value_error
 from airflow_datapump.testing._packages.utl_file_ops import utl_error
 from airflow_datapump.testing._plsql.errors import OracleError
 from airflow_datapump.testing._plsql.packages import package_error
@@ -113,7 +113,7 @@ class Handle:
 
 
 def no_data_found() -> OracleError:
-    return package_error(1403, "no data found", 'ORA-06512: at "SYS.UTL_FILE", line 106')
+    return package_error(1403, frame("UTL_FILE", 106))
 
 
 def read_line(handle: Handle, length: int | None) -> str | None:

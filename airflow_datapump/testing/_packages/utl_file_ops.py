@@ -26,8 +26,8 @@ from airflow_datapump.testing._plsql.errors import OracleError
 from airflow_datapump.testing._plsql.packages import CallContext, Subprogram, package_error
 from airflow_datapump.testing._values import BOOLEAN, NUMBER, VARCHAR2, Value
 
-# Package exceptions and the texts Oracle 19c gives them (ORA-29280's wording changed from
-# "invalid directory path" to "invalid directory object" in 18c).
+# Package exceptions and their codes; the texts are the catalogue's (ORA-29280's wording
+# changed from "invalid directory path" to "invalid directory object" in 18c).
 EXCEPTIONS: dict[str, int] = {
     "INVALID_PATH": 29280,
     "INVALID_MODE": 29281,
@@ -44,22 +44,6 @@ EXCEPTIONS: dict[str, int] = {
     "RENAME_FAILED": 29292,
     "CHARSETMISMATCH": 29298,
 }
-_TEXTS = {
-    29280: "invalid directory object",
-    29281: "invalid mode",
-    29282: "invalid file ID",
-    29283: "invalid file operation",
-    29284: "file read error",
-    29285: "file write error",
-    29286: "internal error",
-    29287: "invalid maximum line size",
-    29288: "invalid file name",
-    29289: "directory access denied",
-    29290: "invalid offset specified for seek",
-    29291: "file remove operation failed",
-    29292: "file rename operation failed",
-    29298: "Character set mismatch",
-}
 # 18c+ append an LFI detail to ORA-29283 for a file that cannot be opened [U exact text].
 NO_SUCH_FILE = "nonexistent file or path [29434]"
 CANNOT_OPEN = "cannot open file [29435]"
@@ -67,8 +51,7 @@ CANNOT_OPEN = "cannot open file [29435]"
 
 def utl_error(code: int, detail: str | None = None, *, line: int = 41) -> OracleError:
     """An error as UTL_FILE raises it: the ORA line, then the package frame."""
-    text = _TEXTS[code] + (f": {detail}" if detail else "")
-    return package_error(code, text, frame("UTL_FILE", line))
+    return package_error(code, frame("UTL_FILE", line), args=(detail,) if detail else ())
 
 
 def resolve(files: FileAccess, ctx: CallContext, location: str | None, priv: Privilege) -> Path:

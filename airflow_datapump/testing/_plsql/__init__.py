@@ -68,7 +68,7 @@ from airflow_datapump.testing._plsql.engine import (
     parse,
     run,
 )
-from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 from airflow_datapump.testing._plsql.lexer import bind_names
 from airflow_datapump.testing._plsql.packages import (
     CallContext,
@@ -92,7 +92,7 @@ __all__ = [
     "bind_names",
     "execute",
     "ora",
-    "ora_text",
+    "ora_line",
     "package_error",
     "parse",
     "run",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from airflow_datapump.testing._plsql.errors import OracleError, internal_error
+from airflow_datapump.testing._plsql.errors import OracleError, internal_error, ora_line
 from airflow_datapump.testing._plsql.nodes import Arg, Pos
 from airflow_datapump.testing._plsql.packages import CallContext, Param, Subprogram
 from airflow_datapump.testing._plsql.scope import CExpr, Env, Getter, Place, pls
@@ -55,7 +55,7 @@ def package_callee(sub: Subprogram) -> Callee:
             stack = tuple(err.lines)
             trace = tuple(line for line in stack if line.startswith("ORA-06512"))
             if err.raise_line is not None:
-                trace = (f"ORA-06512: at line {err.raise_line}", *trace)
+                trace = (ora_line(6512, "", err.raise_line), *trace)
         ctx = CallContext(m.runtime.session(), m.runtime, stack, env.line, trace)
         try:
             return sub.impl(ctx, args)

@@ -6,7 +6,7 @@ from airflow_datapump.testing._plsql import calls, places
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.cdml import DmlCompiler
 from airflow_datapump.testing._plsql.control import ReturnFrom
-from airflow_datapump.testing._plsql.errors import OracleError, ora
+from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 from airflow_datapump.testing._plsql.packages import Param
 from airflow_datapump.testing._plsql.scope import (
     CExpr,
@@ -205,7 +205,7 @@ def _local_invoke(holder: list[Exec], syms: list[VarSym], returns: DataType | No
         except OracleError as err:
             if err.raise_line is None:
                 err.raise_line = env.line
-            err.add_line(f"ORA-06512: at line {env.line}")
+            err.add_line(ora_line(6512, "", env.line))
             raise
         for sym in syms:
             args[sym.name] = env.vals.get(sym.slot)

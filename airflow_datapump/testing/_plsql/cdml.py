@@ -25,7 +25,7 @@ def _column_value(table: TableSource, col: ColumnDef, value: Value, verb: str) -
     except OracleError as err:
         if err.code == 6502 and isinstance(value, str) and isinstance(col.type, ScalarType):
             actual = text_length(value, col.type)
-            raise ora(12899, f"{qualified} (actual: {actual}, maximum: {col.type.size})") from err
+            raise ora(12899, qualified, actual, col.type.size) from err
         raise
     if converted is None and col.not_null:
         if verb == "INSERT":

@@ -13,7 +13,7 @@ from airflow_datapump.testing._plsql import calls, methods, places
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.builtins import AGGREGATES, BUILTINS, compile_builtin
 from airflow_datapump.testing._plsql.cexpr import ExprCompiler
-from airflow_datapump.testing._plsql.errors import PREDEFINED, ora
+from airflow_datapump.testing._plsql.errors import PREDEFINED, ora, ora_line
 from airflow_datapump.testing._plsql.packages import PackageSpec, Param
 from airflow_datapump.testing._plsql.runtime import Runtime
 from airflow_datapump.testing._plsql.scope import (
@@ -221,7 +221,7 @@ class ChainCompiler(ExprCompiler):
         if name in PREDEFINED:
             return ExcRef(PREDEFINED[name], None, name), 0
         if scope.in_sql:
-            raise CompileError(head.pos, f'ORA-00904: "{name}": invalid identifier', sql=True)
+            raise CompileError(head.pos, ora_line(904, f'"{name}"'), sql=True)
         raise pls(head.pos, 201, f"identifier '{_dotted(head, steps)}' must be declared")
 
     def step(self, ref: Ref, step: Step, scope: Scope, mode: str) -> Ref:

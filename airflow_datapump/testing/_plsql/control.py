@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airflow_datapump.testing._plsql.errors import OracleError, message_text
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line, sqlerrm
 from airflow_datapump.testing._values import Value
 
 
@@ -26,9 +26,10 @@ class ReturnFrom(Exception):  # noqa: N818 - a signal, not an error
 def exception_error(code: int | None, ident: object | None, line: int) -> OracleError:
     """The error RAISE name produces: a code-less user exception is ORA-06510 when unhandled."""
     if code is None:
-        err = OracleError(6510, "ORA-06510: PL/SQL: unhandled user-defined exception", ident=ident)
+        err = OracleError(6510, ora_line(6510), ident=ident)
     else:
-        err = OracleError(code, f"ORA-{code:05d}: {message_text(code)}", ident=ident)
+        # a code the program chose (PRAGMA EXCEPTION_INIT): Oracle's text, or its "not found"
+        err = OracleError(code, sqlerrm(-code), ident=ident)
     err.raise_line = line
     return err
 

@@ -17,7 +17,7 @@ from airflow_datapump.testing._plsql import sqlnodes as s
 from airflow_datapump.testing._plsql.builtins import AGGREGATES
 from airflow_datapump.testing._plsql.cexpr import CQuery
 from airflow_datapump.testing._plsql.chains import ChainCompiler, Ref, Step
-from airflow_datapump.testing._plsql.errors import ora
+from airflow_datapump.testing._plsql.errors import ora_line
 from airflow_datapump.testing._plsql.scope import (
     CExpr,
     Column,
@@ -48,8 +48,8 @@ Rows = Callable[[Env], list[tuple[Value, ...]]]
 Source = tuple[list[SourceColumn], Rows]
 
 
-def sql_error(pos: n.Pos, code: int, arg: str | None = None) -> CompileError:
-    return CompileError(pos, ora(code, arg).lines[0], sql=True)
+def sql_error(pos: n.Pos, code: int, *args: object) -> CompileError:
+    return CompileError(pos, ora_line(code, *args), sql=True)
 
 
 def has_aggregate(node: object) -> bool:

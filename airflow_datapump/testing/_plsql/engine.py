@@ -11,7 +11,7 @@ from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql import sqlnodes as s
 from airflow_datapump.testing._plsql.control import ReturnFrom
 from airflow_datapump.testing._plsql.cstmt import StmtCompiler
-from airflow_datapump.testing._plsql.errors import MESSAGES, OracleError, internal_error, ora
+from airflow_datapump.testing._plsql.errors import MESSAGES, OracleError, internal_error, ora, ora_line
 from airflow_datapump.testing._plsql.lexer import LexError, Token, tokenize
 from airflow_datapump.testing._plsql.parse_plsql import PlsqlParser
 from airflow_datapump.testing._plsql.places import bind_type
@@ -46,7 +46,7 @@ class ExecutionResult:
 def _pls_103(token: Token, expected: tuple[str, ...]) -> OracleError:
     symbol = token.text if token.kind != "STR" else f"'{token.value}'"
     lines = [
-        f"ORA-06550: line {token.line}, column {token.col}:",
+        ora_line(6550, token.line, token.col),
         f'PLS-00103: Encountered the symbol "{symbol.upper() if token.kind == "ID" else symbol}" '
         "when expecting one of the following:",
         "",
@@ -182,7 +182,7 @@ def execute(text: str, binds: dict[str, Bind], runtime: Runtime) -> ExecutionRes
 def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
     lines: list[str] = []
     for (line, col), text in errors:
-        lines += [f"ORA-06550: line {line}, column {col}:", text]
+        lines += [ora_line(6550, line, col), text]
     return OracleError(6550, "\n".join(lines))
 
 
@@ -228,7 +228,7 @@ def _run_block(program: object, m: Machine) -> ExecutionResult:
     except OracleError as err:
         if err.raise_line is None:
             err.raise_line = env.line
-        err.add_line(f"ORA-06512: at line {env.line}")
+        err.add_line(ora_line(6512, "", env.line))
         raise
     return ExecutionResult("PLSQL")
 

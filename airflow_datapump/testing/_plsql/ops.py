@@ -68,7 +68,7 @@ def _date_arithmetic(op: str, left: Value, right: Value, *, sql: bool) -> Value:
         return left + delta if op == "+" else left - delta
     if isinstance(right, dt.datetime) and op == "+":
         return _date_arithmetic("+", right, left, sql=sql)
-    raise ora(932, "expected NUMBER got DATE")
+    raise ora(932, "NUMBER", "DATE")
 
 
 def negate(value: Value, *, sql: bool = False) -> Value:
@@ -94,7 +94,7 @@ def compare(left: Value, right: Value, *, sql: bool = False) -> int | None:
     left, right = _lob_text(left), _lob_text(right)
     if isinstance(left, bool) or isinstance(right, bool):
         if not (isinstance(left, bool) and isinstance(right, bool)):
-            raise ora(932)
+            raise ora(932, "-", "-")
         return (left > right) - (left < right)
     if isinstance(left, Decimal) or isinstance(right, Decimal):
         a, b = to_number(left, sql=sql), to_number(right, sql=sql)
@@ -107,7 +107,7 @@ def compare(left: Value, right: Value, *, sql: bool = False) -> int | None:
     else:
         if left == right:
             return 0
-        raise ora(932)
+        raise ora(932, "-", "-")
     assert a is not None
     assert b is not None
     return (a > b) - (a < b)

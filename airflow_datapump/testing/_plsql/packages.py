@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from airflow_datapump.testing._plsql.errors import OracleError
+from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._values import DataType, Value
 
 if TYPE_CHECKING:
@@ -76,9 +76,10 @@ class PackageSpec:
     types: dict[str, DataType] = field(default_factory=dict)
 
 
-def package_error(code: int, text: str, *extra_lines: str) -> OracleError:
-    """An error as a package raises it, e.g. ``package_error(31626, "job does not exist",
-    'ORA-06512: at "SYS.DBMS_DATAPUMP", line 4929')``; ``code`` positive."""
+def package_error(code: int, *extra_lines: str, args: tuple[object, ...] = ()) -> OracleError:
+    """An error as a package raises it: its catalogue line, then ``extra_lines`` (an OS detail,
+    the package's ORA-06512 frame), e.g. ``package_error(31626, frame("DBMS_DATAPUMP", 4929))``;
+    ``args`` fill the text's slots; ``code`` positive."""
     code = abs(code)
-    message = "\n".join((f"ORA-{code:05d}: {text}", *extra_lines))
+    message = "\n".join((ora_line(code, *args), *extra_lines))
     return OracleError(code, message)

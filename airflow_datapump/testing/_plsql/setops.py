@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from airflow_datapump.testing._plsql.cexpr import CQuery
-from airflow_datapump.testing._plsql.errors import ora
+from airflow_datapump.testing._plsql.errors import ora_line
 from airflow_datapump.testing._plsql.nodes import Pos
 from airflow_datapump.testing._plsql.scope import CompileError, Env
 from airflow_datapump.testing._plsql.typesys import family
@@ -21,8 +21,8 @@ from airflow_datapump.testing._values import Value
 Rows = list[tuple[Value, ...]]
 
 
-def _error(pos: Pos, code: int, arg: str | None = None) -> CompileError:
-    return CompileError(pos, ora(code, arg).lines[0], sql=True)
+def _error(pos: Pos, code: int, *args: object) -> CompileError:
+    return CompileError(pos, ora_line(code, *args), sql=True)
 
 
 def check_branch(pos: Pos, first: CQuery, other: CQuery) -> None:
@@ -31,7 +31,8 @@ def check_branch(pos: Pos, first: CQuery, other: CQuery) -> None:
     for (_, a), (_, b) in zip(first.columns, other.columns, strict=True):
         fa, fb = family(a), family(b)
         if "L" in (fa, fb) or (fa == "R" and a.kind.name == "BLOB"):
-            raise _error(pos, 932)
+            lob = a if fa == "L" or a.kind.name == "BLOB" else b
+            raise _error(pos, 932, "-", lob.kind.name)
         if "NULL" not in (fa, fb) and fa != fb:
             raise _error(pos, 1790)
 

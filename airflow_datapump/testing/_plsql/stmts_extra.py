@@ -6,7 +6,7 @@ from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql import sqlnodes as s
 from airflow_datapump.testing._plsql.cdecl import DeclCompiler
 from airflow_datapump.testing._plsql.control import ExitLoop
-from airflow_datapump.testing._plsql.errors import OracleError, ora
+from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 from airflow_datapump.testing._plsql.places import bind_type
 from airflow_datapump.testing._plsql.scope import Env, Exec, Place, Scope, pls
 from airflow_datapump.testing._plsql.typesys import convert, match_rank, to_number, to_text
@@ -217,7 +217,7 @@ class ExtraStatements(DeclCompiler):
                 raise ora(21000, str(code))
             text = (to_text(fns[1](env)) or "").encode()[:2048].decode(errors="ignore")
             keep = len(fns) > 2 and fns[2](env) is True
-            message = f"ORA-{-code:05d}: {text}"
+            message = ora_line(-code, text)
             if keep and env.m.handling:
                 message = f"{message}\n{env.m.handling[-1].message}"
             err = OracleError(-code, message)

@@ -181,6 +181,20 @@ def test_open_with_an_unknown_operation(cur: oracledb.Cursor) -> None:
     assert (code, "ORA-39019: invalid operation type BACKUP" in lines) == (39001, True)
 
 
+def test_open_with_a_version_before_9_2(cur: oracledb.Cursor) -> None:
+    binds = {"h": cur.var(int)}
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, NULL, '8.1'); END;", binds)
+    lines = error_lines(cur, None)
+    assert (ora(caught), "ORA-39023: Version 8.1 is not supported." in lines) == (39001, True)
+
+
+def test_open_with_version_9_2_is_accepted(cur: oracledb.Cursor) -> None:
+    h = cur.var(int)
+    cur.execute("BEGIN :h := DBMS_DATAPUMP.OPEN('EXPORT', 'SCHEMA', NULL, 'OLD_FORMAT', '9.2'); END;", h=h)
+    assert h.getvalue() is not None
+
+
 def test_open_an_export_without_a_mode(cur: oracledb.Cursor) -> None:
     code, lines = _open_fails(cur, "EXPORT", None)
     assert (code, "ORA-31665" in lines) == (39001, True)

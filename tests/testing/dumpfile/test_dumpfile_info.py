@@ -91,4 +91,4 @@ def test_missing_file_is_ora_39211(tmp_path: Path) -> None:
         with pytest.raises(DumpFileError) as info:
             dumpfile_info(target)
         assert info.value.code == 39211
-        assert info.value.lines == ("ORA-39211: Unable to retrieve dumpfile information as specified",)
+        assert info.value.lines == ("ORA-39211: unable to retrieve dumpfile information as specified",)

@@ -48,7 +48,7 @@ class FakeFiles:
 
     def remote(self, session: object, db_link: str) -> tuple[FileAccess, object]:
         if db_link not in self.links:
-            raise package_error(2019, "connection description for remote database not found")
+            raise package_error(2019)
         return self.links[db_link], Session()
 
 

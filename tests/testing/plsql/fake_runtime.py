@@ -145,9 +145,9 @@ def _record(runtime: FakeRuntime, name: str, returns: Value = None) -> object:
     def impl(ctx: CallContext, args: dict[str, Value]) -> Value:
         runtime.calls.append((name, dict(args)))
         if name == "START_JOB" and args.get("HANDLE") == Decimal(99):
-            raise package_error(31627, "API call succeeded but more information is available")
+            raise package_error(31627)
         if name == "ATTACH" and args.get("JOB_NAME") == "GONE":
-            raise package_error(31626, "job does not exist", 'ORA-06512: at "SYS.DBMS_DATAPUMP", line 4929')
+            raise package_error(31626, 'ORA-06512: at "SYS.DBMS_DATAPUMP", line 4929')
         if name == "GET_STATUS":
             lines: dict[int | str, Value] = {1: ObjectValue(LOG_LINE, {"LOGTEXT": "ORA-39001: bad"})}
             files: dict[int | str, Value] = {

@@ -83,5 +83,5 @@ def test_public_surface_is_pinned() -> None:
     assert sorted(engine.__all__) == [
         "CallContext", "ExecutionResult", "OracleError", "PackageSpec", "Param",
         "ParsedStatement", "Runtime", "Subprogram", "TableSource", "bind_names", "execute",
-        "ora", "ora_text", "package_error", "parse", "run",
+        "ora", "ora_line", "package_error", "parse", "run",
     ]  # fmt: skip
