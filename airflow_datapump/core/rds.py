@@ -71,6 +71,25 @@ def task_log(task_id: str) -> Call[list[str]]:
     return Call(plsql.RDS_TASK_LOG, {"log_file": log_file(task_id)}, parse, query=True)
 
 
+def listing(directory: str) -> Call[list[str]]:
+    """The names of the files in ``directory`` (its subdirectories left out)."""
+
+    def parse(values: Values, rows: Rows) -> list[str]:
+        return [str(name) for name, kind in rows if str(kind).lower() != "directory"]
+
+    return Call(plsql.RDS_LISTDIR, {"directory": directory}, parse, query=True)
+
+
+def beside(names: list[str], files: list[str]) -> dict[str, list[str]]:
+    """The other files a task started with ``p_prefix`` = name would take, for each name.
+
+    upload_to_s3 selects by name prefix only, so ``hr_01.dmp`` also takes ``hr_01.dmp.part``;
+    a download by key prefix brings such objects in the same way.
+    """
+    found = {name: sorted(f for f in files if f != name and f.startswith(name)) for name in names}
+    return {name: others for name, others in found.items() if others}
+
+
 def _task_id(values: Values, rows: Rows) -> str:
     return str(rows[0][0])
 
