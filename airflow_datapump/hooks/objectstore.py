@@ -25,10 +25,10 @@ from typing import Any
 
 from airflow_datapump.core import transfer
 from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Progress
-from airflow_datapump.exceptions import DatabaseCallError, TransferError
+from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members
+from airflow_datapump.hooks._sets import checked_members, header
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -181,7 +181,7 @@ def _member_guids(
     """
     guids = {members[0]: guid}
     for name in members[1:]:
-        guids[name] = _guid(hook, directory, name)
+        guids[name] = header(hook, directory, name)[0]
         if guid is not None and guids[name] != guid:
             raise TransferError(
                 f"{name} in {directory} is not a member of the set {template}: its dump GUID "
@@ -260,7 +260,7 @@ def _download_member(
     if size is None or ("size" in expected and expected["size"] != size):
         raise TransferError(f"{source} has {size} bytes, not the {expected.get('size')} its manifest lists")
     if hook.file_size(directory, name) == size and (
-        "guid" not in expected or _guid(hook, directory, name) == expected["guid"]
+        "guid" not in expected or header(hook, directory, name)[0] == expected["guid"]
     ):
         log.info("%s is already in %s with its %d bytes: kept", name, directory, size)
         return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=expected.get("guid"))
@@ -312,14 +312,6 @@ def _check_landed(
 
 
 # -- object store helpers -----------------------------------------------------------------------
-
-
-def _guid(hook: _Files, directory: str, name: str) -> str | None:
-    try:
-        info = hook.dumpfile_info(directory, name)
-    except DatabaseCallError:
-        return None
-    return info.get("guid") if info.is_datapump else None
 
 
 def _manifest_guid(manifest: Manifest | None) -> str | None:
