@@ -14,12 +14,12 @@ from typing import Any
 
 from airflow_datapump.core import plsql
 from airflow_datapump.core.calls import Call, Rows, Values
+from airflow_datapump.core.transfer import SUBSTITUTION
 from airflow_datapump.exceptions import SpecError
 
 SUCCEEDED_LINE = "The task finished successfully."
 FAILED_LINE = "The task failed."
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")  # S3's bucket naming rules
-_SUBSTITUTION = re.compile(r"%[UuLl]")
 
 
 class TaskVerdict(Enum):
@@ -45,7 +45,7 @@ def check_s3_prefix(value: Any) -> str:
 
 def fixed_prefix(template: str) -> str:
     """The part of a dump file template before its first substitution: what every member starts with."""
-    return _SUBSTITUTION.split(template, 1)[0]
+    return SUBSTITUTION.split(template, 1)[0]
 
 
 def log_file(task_id: str) -> str:
