@@ -18,7 +18,6 @@ from airflow_datapump.core.calls import Call, Out, Rows, Values
 from airflow_datapump.exceptions import SpecError
 
 NOT_FOUND = "ORA-20404"  # DBMS_CLOUD's error for an object that does not exist (HTTP 404)
-_SUBSTITUTION = re.compile(r"%[UuLl]")
 
 
 def check_folder_uri(value: Any) -> str:
@@ -70,11 +69,6 @@ def package_missing(error: BaseException, name: str) -> bool:
 def object_uri(folder: str, name: str) -> str:
     """The URI of member ``name`` in ``folder`` (the name percent-encoded)."""
     return f"{folder}/{urllib.parse.quote(name)}"
-
-
-def member_name(template: str, number: int) -> str:
-    """The ``number``-th member a template stands for: itself when it has no substitution."""
-    return _SUBSTITUTION.sub(f"{number:02d}", template)
 
 
 def put_object(credential: str | None, uri: str, directory: str, file_name: str) -> Call[None]:

@@ -157,6 +157,8 @@ def _directories(job: Collected) -> dict[str, Any]:
     base = identifier(fields.pop("directory", "DATA_PUMP_DIR"), "DIRECTORY")
     sql_directory = fields.pop("sql_directory", None)
     sql = None if sql_directory is None else identifier(sql_directory, "SQLFILE")
+    if sql is None and job.operation == "SQL_FILE":
+        sql = base  # a plain SQLFILE=file is written in DIRECTORY, wherever the dump files are
     dumps = [
         (base if d is None else identifier(d, "DUMPFILE"), f) for d, f in job.lists.get("dump_entries", [])
     ]

@@ -101,11 +101,13 @@ def _dump_file(prefix: str, entry: str) -> str:
 
 def _files(spec: JobSpec) -> list[str]:
     """DIRECTORY and the files; a log directory of its own but no log name is expdp's
-    ``DIRECTORY=logdir DUMPFILE=dumpdir:file``."""
+    ``DIRECTORY=logdir DUMPFILE=dumpdir:file`` (and ``SQLFILE=dumpdir:file``: the SQL file
+    is written in the job's directory, which DIRECTORY then no longer names)."""
     directory = display_identifier(spec.directory)
+    sql_file = spec.operation.value == "SQL_FILE"
     prefix = ""
     if spec.log_directory is not None and spec.log_file is None:
-        if not spec.dump_files or spec.operation.value == "SQL_FILE":
+        if not spec.dump_files and not sql_file:
             raise _fail("log_directory", spec.log_directory, "LOGFILE=directory:file needs the file name too")
         prefix = directory + ":"
         directory = display_identifier(spec.log_directory)
@@ -119,14 +121,14 @@ def _files(spec: JobSpec) -> list[str]:
     if spec.reuse_dump_files:
         out.append("REUSE_DUMPFILES=YES")
     if spec.log_file is not None:
-        prefix = "" if spec.log_directory is None else display_identifier(spec.log_directory) + ":"
-        out.append(f"LOGFILE={prefix}{_quoted_file(spec.log_file)}")
+        log_prefix = "" if spec.log_directory is None else display_identifier(spec.log_directory) + ":"
+        out.append(f"LOGFILE={log_prefix}{_quoted_file(spec.log_file)}")
     if spec.no_log_file:
         out.append("NOLOGFILE=YES")
-    if spec.operation.value == "SQL_FILE":
+    if sql_file:
         if spec.sql_file is None:
             raise _fail("sql_file", None, "SQLFILE=file is what makes impdp write SQL")
-        out.append(f"SQLFILE={_quoted_file(spec.sql_file)}")
+        out.append(f"SQLFILE={prefix}{_quoted_file(spec.sql_file)}")  # the job's directory, as DUMPFILE
     return out
 
 

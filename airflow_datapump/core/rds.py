@@ -14,12 +14,12 @@ from typing import Any
 
 from airflow_datapump.core import plsql
 from airflow_datapump.core.calls import Call, Rows, Values
+from airflow_datapump.core.transfer import SUBSTITUTION
 from airflow_datapump.exceptions import SpecError
 
 SUCCEEDED_LINE = "The task finished successfully."
 FAILED_LINE = "The task failed."
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")  # S3's bucket naming rules
-_SUBSTITUTION = re.compile(r"%[UuLl]")
 
 
 class TaskVerdict(Enum):
@@ -45,7 +45,7 @@ def check_s3_prefix(value: Any) -> str:
 
 def fixed_prefix(template: str) -> str:
     """The part of a dump file template before its first substitution: what every member starts with."""
-    return _SUBSTITUTION.split(template, 1)[0]
+    return SUBSTITUTION.split(template, 1)[0]
 
 
 def log_file(task_id: str) -> str:
@@ -69,6 +69,25 @@ def task_log(task_id: str) -> Call[list[str]]:
         return [str(row[0]) if row[0] is not None else "" for row in rows]
 
     return Call(plsql.RDS_TASK_LOG, {"log_file": log_file(task_id)}, parse, query=True)
+
+
+def listing(directory: str) -> Call[list[str]]:
+    """The names of the files in ``directory`` (its subdirectories left out)."""
+
+    def parse(values: Values, rows: Rows) -> list[str]:
+        return [str(name) for name, kind in rows if str(kind).lower() != "directory"]
+
+    return Call(plsql.RDS_LISTDIR, {"directory": directory}, parse, query=True)
+
+
+def beside(names: list[str], files: list[str]) -> dict[str, list[str]]:
+    """The other files a task started with ``p_prefix`` = name would take, for each name.
+
+    upload_to_s3 selects by name prefix only, so ``hr_01.dmp`` also takes ``hr_01.dmp.part``;
+    a download by key prefix brings such objects in the same way.
+    """
+    found = {name: sorted(f for f in files if f != name and f.startswith(name)) for name in names}
+    return {name: others for name, others in found.items() if others}
 
 
 def _task_id(values: Values, rows: Rows) -> str:

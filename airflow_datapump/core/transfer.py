@@ -23,7 +23,17 @@ DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024  # per round trip; memory held is about on
 MIN_CHUNK_BYTES = 1024 * 1024
 MAX_CHUNK_BYTES = 256 * 1024 * 1024
 VERIFY_CHOICES = ("checksum", "size")
-_SUBSTITUTION = re.compile(r"%[UuLl]")
+SUBSTITUTION = re.compile(r"%[UuLl]")  # what numbers the members of a dump file set
+
+
+def is_set_template(template: str) -> bool:
+    """Whether ``template`` stands for several members (holds ``%U`` or ``%L``)."""
+    return SUBSTITUTION.search(template) is not None
+
+
+def member_name(template: str, number: int) -> str:
+    """The ``number``-th member a template stands for: itself when it has no substitution."""
+    return SUBSTITUTION.sub(f"{number:02d}", template)
 
 
 def part_name(member: str) -> str:
@@ -33,14 +43,14 @@ def part_name(member: str) -> str:
 
 def manifest_name(template: str) -> str:
     """The manifest of a set, named after its template (``hr_%U.dmp.manifest.json``)."""
-    return _SUBSTITUTION.sub("XX", template) + MANIFEST_SUFFIX
+    return SUBSTITUTION.sub("XX", template) + MANIFEST_SUFFIX
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
     """The member names a template stands for: ``%U`` two digits, ``%L`` two or more."""
     pieces = re.split(r"(%[UuLl])", template)
     regex = "".join(
-        (r"\d{2}" if p.upper() == "%U" else r"\d{2,}") if _SUBSTITUTION.fullmatch(p) else re.escape(p)
+        (r"\d{2}" if p.upper() == "%U" else r"\d{2,}") if SUBSTITUTION.fullmatch(p) else re.escape(p)
         for p in pieces
     )
     return re.compile(regex + r"\Z")

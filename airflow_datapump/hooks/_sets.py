@@ -10,15 +10,12 @@ not seen here; Oracle's import refuses such a set.
 
 from __future__ import annotations
 
-import re
-
 from airflow_datapump.core import naming, transfer
 from airflow_datapump.core.calls import DumpFileInfo
 from airflow_datapump.core.status import Outcome, read_outcome
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import Files, read_marker
 
-_SUBSTITUTION = re.compile(r"%[UuLl]")
 _UNFINISHED = {
     Outcome.FAILED: "stopped due to a fatal error",
     Outcome.STOPPED: "was stopped before it finished",
@@ -101,12 +98,12 @@ def _export_log(hook: Files, directory: str, job_name: str) -> list[str] | None:
 
 def _gaps(hook: Files, directory: str, template: str, found: int) -> list[str]:
     """Members after the first missing one mean the set has a hole (probe a few further)."""
-    if not _SUBSTITUTION.search(template):
+    if not transfer.is_set_template(template):
         return []
     for number in range(found + 2, found + 5):
-        name = _SUBSTITUTION.sub(f"{number:02d}", template)
+        name = transfer.member_name(template, number)
         if hook.file_size(directory, name) is not None:
-            missing = _SUBSTITUTION.sub(f"{found + 1:02d}", template)
+            missing = transfer.member_name(template, found + 1)
             return [f"dump file {missing} is missing from the set {template} (it has {name})"]
     return []
 
@@ -115,7 +112,7 @@ def _unlisted(
     hook: Files, directory: str, template: str, members: list[str], lines: list[str], log_file: str
 ) -> list[str]:
     """Members the export's log lists but the directory lacks: a missing LAST member."""
-    if not _SUBSTITUTION.search(template):
+    if not transfer.is_set_template(template):
         return []
     return [
         f"dump file {name} is missing from the set {template} (the export log {log_file} lists it)"

@@ -160,7 +160,7 @@ def _objects_of(hook: _Files, credential: str | None, folder: str, template: str
     """The set's members in ``folder`` with their sizes: ``01``, ``02`` ... up to the first missing."""
     found: list[tuple[str, int]] = []
     for number in range(1, _MAX_MEMBERS + 1):
-        name = cloud.member_name(template, number)
+        name = transfer.member_name(template, number)
         size = _object_size(hook, credential, cloud.object_uri(folder, name))
         if size is None or (found and name == found[-1][0]):
             break

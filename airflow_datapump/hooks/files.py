@@ -29,7 +29,6 @@ from airflow_datapump.hooks._moving import DirectoryMarker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_SUBSTITUTION = re.compile(r"%[UuLl]")
 # Dump file format each release reads (public code and Oracle's notes; see docs/emulator.md).
 _FORMATS = (
     ((12, 2), "5.1"),
@@ -139,11 +138,11 @@ class FilesMixin:
 
     def dump_file_members(self, directory: str, template: str) -> list[str]:
         """The files a dump file name stands for: itself, or the ``%U``/``%L`` members that exist."""
-        if not _SUBSTITUTION.search(template):
+        if not transfer.is_set_template(template):
             return [template] if self.file_exists(directory, template) else []
         members = []
         for number in range(1, 10000):
-            name = _SUBSTITUTION.sub(f"{number:02d}", template)
+            name = transfer.member_name(template, number)
             if number > 99 and "%U" in template.upper():
                 break
             if not self.file_exists(directory, name):

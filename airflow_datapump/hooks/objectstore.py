@@ -25,10 +25,10 @@ from typing import Any
 
 from airflow_datapump.core import transfer
 from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Progress
-from airflow_datapump.exceptions import DatabaseCallError, TransferError
+from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members
+from airflow_datapump.hooks._sets import checked_members, header
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -102,14 +102,17 @@ class ObjectStoreMixin:
         target = storage_location(destination)
         target.fs.makedirs(target.path, exist_ok=True)
         sets = {t: checked_members(self, directory, t) for t in dump_files}
+        guids = {t: _member_guids(self, directory, t, *found) for t, found in sets.items()}
         copied: list[MemberCopy] = []
-        for template, (members, _guid) in sets.items():
+        for template, (members, guid) in sets.items():
             manifest = _read_manifest(target, template) or Manifest(template)
-            manifest.complete, manifest.expected = False, members
+            manifest.complete, manifest.expected, manifest.guid = False, members, guid
             manifest.members = {n: m for n, m in manifest.members.items() if n in members}
             _write_manifest(target, manifest)  # incomplete, before the first member lands
             for name in members:
-                member = _upload_member(self, directory, name, target, manifest, chunk_bytes, verify)
+                member = _upload_member(
+                    self, directory, name, guids[template][name], target, manifest, chunk_bytes, verify
+                )
                 manifest.members[name] = member.to_dict()
                 _write_manifest(target, manifest)
                 copied.append(member)
@@ -148,11 +151,7 @@ class ObjectStoreMixin:
             names = list(manifest.members) if manifest else _listed(origin, template)
             if not names:
                 raise TransferError(f"no dump files {template} in {origin} to download")
-            guid = (
-                next((m["guid"] for m in manifest.members.values() if m.get("guid")), None)
-                if manifest
-                else None
-            )
+            guid = _manifest_guid(manifest)
             marker = DirectoryMarker(self, directory, template, names, guid)
             for name in names:
                 expected = manifest.members[name] if manifest else {}
@@ -171,11 +170,38 @@ class ObjectStoreMixin:
 # -- upload -------------------------------------------------------------------------------------
 
 
+def _member_guids(
+    hook: _Files, directory: str, template: str, members: list[str], guid: str | None
+) -> dict[str, str | None]:
+    """Each member's dump GUID, refusing a member of another set that has the set's name.
+
+    The first member's is ``guid`` (read by the wholeness check); the others are read here,
+    before anything is written, since a dump file from another export can carry the name of
+    a missing member without leaving a gap.
+    """
+    guids = {members[0]: guid}
+    for name in members[1:]:
+        guids[name] = header(hook, directory, name)[0]
+        if guid is not None and guids[name] != guid:
+            raise TransferError(
+                f"{name} in {directory} is not a member of the set {template}: its dump GUID "
+                f"{guids[name]} is not {guid}, that of {members[0]}; nothing is uploaded",
+                file_name=name,
+            )
+    return guids
+
+
 def _upload_member(
-    hook: _Files, directory: str, name: str, target: Any, manifest: Manifest, chunk: int, verify: str
+    hook: _Files,
+    directory: str,
+    name: str,
+    guid: str | None,
+    target: Any,
+    manifest: Manifest,
+    chunk: int,
+    verify: str,
 ) -> MemberCopy:
     size = hook.file_size(directory, name) or 0
-    guid = _guid(hook, directory, name)
     entry = manifest.members.get(name) or {}
     final = target / name
     if entry.get("size") == size and entry.get("guid") == guid and _object_size(final) == size:
@@ -234,7 +260,7 @@ def _download_member(
     if size is None or ("size" in expected and expected["size"] != size):
         raise TransferError(f"{source} has {size} bytes, not the {expected.get('size')} its manifest lists")
     if hook.file_size(directory, name) == size and (
-        "guid" not in expected or _guid(hook, directory, name) == expected["guid"]
+        "guid" not in expected or header(hook, directory, name)[0] == expected["guid"]
     ):
         log.info("%s is already in %s with its %d bytes: kept", name, directory, size)
         return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=expected.get("guid"))
@@ -288,12 +314,11 @@ def _check_landed(
 # -- object store helpers -----------------------------------------------------------------------
 
 
-def _guid(hook: _Files, directory: str, name: str) -> str | None:
-    try:
-        info = hook.dumpfile_info(directory, name)
-    except DatabaseCallError:
+def _manifest_guid(manifest: Manifest | None) -> str | None:
+    """The set's GUID by its manifest; a manifest written before it held one names it per member."""
+    if manifest is None:
         return None
-    return info.get("guid") if info.is_datapump else None
+    return manifest.guid or next((m["guid"] for m in manifest.members.values() if m.get("guid")), None)
 
 
 def _object_size(path: Any) -> int | None:

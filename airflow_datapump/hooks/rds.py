@@ -14,6 +14,12 @@ did not finish. An upload sends the set's manifest object first (``incomplete``,
 named) and again after the last member (``complete``); a download brings that manifest down
 first, refuses an incomplete one, and leaves the set's marker in the directory incomplete
 until every member the manifest lists has arrived.
+
+RDS selects by prefix only (a file whose name starts with ``p_prefix``, an object whose key
+starts with ``p_s3_prefix``). Each member goes in a task of its own with its whole name as
+the prefix, so only files named longer could go along: an upload refuses, before any task,
+to start beside such files (``rds_file_util.listdir`` lists the directory); a download asks
+for each member its manifest lists and deletes what else the prefix brought.
 """
 
 from __future__ import annotations
@@ -58,12 +64,14 @@ class RdsS3Mixin:
         """Upload every member of the sets in ``directory`` to ``s3://bucket_name/s3_prefix``."""
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
         sets = {t: checked_members(self, directory, t) for t in dump_files}
+        sent = [n for t, (members, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
+        _refuse_strays(self, directory, sent)
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
         for template, (members, guid) in sets.items():
             manifest = Manifest(template, expected=members, guid=guid)
             _send_manifest(self, manifest, directory, wait, bucket=bucket, prefix=prefix)  # incomplete
-            for name in members:  # one task each: p_prefix matches by name prefix only
+            for name in members:  # one task each, p_prefix the whole name: no other file starts so
                 lines = wait(rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory))
                 if not rds.names_file(lines, name):
                     raise TransferError(f"the upload task's log does not mention {name}", file_name=name)
@@ -93,16 +101,21 @@ class RdsS3Mixin:
         copied: list[MemberCopy] = []
         for template in dump_files:
             _clear_for_download(self, directory, template, replace_existing)
+            there = set(_listing(self, directory))
             manifest = _fetch_manifest(self, template, directory, wait, bucket=bucket, prefix=prefix)
             problem = manifest.upload_problem(f"s3://{bucket}/{prefix}") if manifest else None
             if problem:
                 raise TransferError(problem)
             expected = manifest.expected if manifest else []
             marker = DirectoryMarker(self, directory, template, expected, manifest.guid if manifest else None)
-            lines = wait(
-                rds.download(bucket, s3_prefix=prefix + rds.fixed_prefix(template), directory=directory)
-            )
+            keys = [prefix + n for n in expected] or [prefix + rds.fixed_prefix(template)]
+            lines = [
+                line
+                for key in keys
+                for line in wait(rds.download(bucket, s3_prefix=key, directory=directory))
+            ]
             members = self.dump_file_members(directory, template)
+            _drop_strays(self, directory, there | {*members, transfer.manifest_name(template)})
             missing = [n for n in expected if n not in members]
             if not members or missing:
                 what = ", ".join(missing) or template
@@ -133,6 +146,36 @@ def _clear_for_download(hook: _Files, directory: str, template: str, replace_exi
     for name in existing:
         hook.delete_file(directory, name)
     hook.delete_file(directory, transfer.manifest_name(template))
+
+
+def _listing(hook: _Files, directory: str) -> list[str]:
+    listed: list[str] = run_package_call(hook, rds.listing(directory), _PACKAGE, retry=True)
+    return listed
+
+
+def _refuse_strays(hook: _Files, directory: str, names: list[str]) -> None:
+    """Refuse, before any task starts, to upload beside files that share a name's start.
+
+    upload_to_s3 takes every file whose name starts with ``p_prefix``; with the whole name
+    as the prefix, only files named longer (``hr_01.dmp.part``) would go with it.
+    """
+    strays = rds.beside(names, _listing(hook, directory))
+    if strays:
+        listed = "; ".join(f"{', '.join(others)} (beside {name})" for name, others in strays.items())
+        raise TransferError(
+            f"upload_to_s3 selects files by name prefix, so it would also upload {listed} from "
+            f"{directory}; move or delete them first"
+        )
+
+
+def _drop_strays(hook: _Files, directory: str, kept: set[str]) -> None:
+    """Delete what a download by key prefix brought besides the set: files that were not there
+    before it (download_from_s3 skips a file that exists) and are not the set's."""
+    for name in sorted(set(_listing(hook, directory)) - kept):
+        log.info(
+            "Deleted %s from %s: the download's key prefix brought it, it is not of the set", name, directory
+        )
+        hook.delete_file(directory, name)
 
 
 def _run_task(hook: _Files, call: Call[str], *, poll_interval: float, timeout: float) -> list[str]:

@@ -101,11 +101,7 @@ class DatapumpOperator(BaseOperator):
         _fields.optional_name("encryption_password_variable", encryption_password_variable)
         self.oracle_conn_id = oracle_conn_id
         self.spec = spec
-        self.deferrable = (
-            conf.getboolean("operators", "default_deferrable", fallback=False)
-            if deferrable is None
-            else deferrable
-        )
+        self.deferrable = _fields.deferrable_or_default(deferrable)
         self.poll_interval = as_seconds(
             conf.getfloat("datapump", "poll_interval", fallback=DEFAULT_POLL_INTERVAL)
             if poll_interval is None

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_datapump._compat import conf
 from airflow_datapump.core import calls
 from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.names import identifier
@@ -46,6 +47,13 @@ def take_job_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
 def check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise SpecError(field, value, "one of " + ", ".join(allowed))
+
+
+def deferrable_or_default(value: bool | None) -> bool:
+    """``deferrable`` as given, else Airflow's ``[operators] default_deferrable`` (False unset)."""
+    if value is None:
+        return conf.getboolean("operators", "default_deferrable", fallback=False)
+    return value
 
 
 def templated(value: Any) -> bool:

@@ -13,14 +13,14 @@ from typing import Any
 
 from airflow.sdk import BaseSensorOperator
 
-from airflow_datapump._compat import AirflowException, AirflowSkipException, conf
+from airflow_datapump._compat import AirflowException, AirflowSkipException
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.status import JobState, Verdict, classify
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import gone_verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators._fields import templated
+from airflow_datapump.operators._fields import deferrable_or_default, templated
 from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
@@ -58,11 +58,7 @@ class JobSensor(BaseSensorOperator):
         self.oracle_conn_id = oracle_conn_id
         self.log_directory = log_directory
         self.log_file = log_file
-        self.deferrable = (
-            conf.getboolean("operators", "default_deferrable", fallback=False)
-            if deferrable is None
-            else deferrable
-        )
+        self.deferrable = deferrable_or_default(deferrable)
 
     def _ref(self, hook: DatapumpHook) -> JobRef:
         owner = self.job_owner.upper() if self.job_owner else hook._user()

@@ -115,3 +115,47 @@ def test_the_verdict_reads_the_closing_line() -> None:
     assert rds.names_file(["key refresh/hr_01.dmp."], "hr_01.dmp")
     assert not rds.names_file(["key refresh/hr_01.dmp.part."], "hr_01.dmp")
     assert rds.fixed_prefix("hr_%U.dmp") == "hr_"
+
+
+def test_an_upload_refuses_files_that_share_a_members_name_before_any_task(
+    hook: DatapumpHook, rds_db: DatabaseHandle
+) -> None:
+    """upload_to_s3 selects by name prefix: ``hr_01.dmp`` would take ``hr_01.dmp.part`` along."""
+    _put(rds_db, {"hr_01.dmp": 2048, "hr_02.dmp": 1024, "hr_01.dmp.part": 100, "hr_02.dmp.old": 5})
+    with pytest.raises(
+        TransferError,
+        match=r"also upload hr_01\.dmp\.part \(beside hr_01\.dmp\); hr_02\.dmp\.old \(beside hr_02\.dmp\)",
+    ):
+        hook.rds_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], "acme-dumps", poll_interval=0)
+    assert not list((rds_db.object_store / "acme-dumps").iterdir())  # no task ran
+    (rds_db.directory_path() / "hr_01.dmp.part").unlink()
+    (rds_db.directory_path() / "hr_02.dmp.old").unlink()
+    up = hook.rds_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], "acme-dumps", poll_interval=0)
+    assert [m.name for m in up] == ["hr_01.dmp", "hr_02.dmp"]
+
+
+def test_a_download_brings_only_the_sets_members(hook: DatapumpHook, rds_db: DatabaseHandle) -> None:
+    """Objects sharing the set's key prefix (another set ``hr_full_*``, a stray ``.part``) stay
+    out of the directory, and files that were there before are left alone."""
+    files = _put(rds_db, {"hr_01.dmp": 2048, "hr_02.dmp": 1024})
+    hook.rds_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], "acme-dumps", poll_interval=0)
+    bucket = rds_db.object_store / "acme-dumps"
+    (bucket / "hr_full_01.dmp").write_bytes(b"another set")
+    (bucket / "hr_01.dmp.part").write_bytes(b"a stray")
+    folder = rds_db.directory_path()
+    for name in files:
+        (folder / name).unlink()
+    (folder / "hr_notes.txt").write_text("kept")
+    down = hook.rds_download_dump_files("acme-dumps", ["hr_%U.dmp"], "DATA_PUMP_DIR", poll_interval=0)
+    assert [m.name for m in down] == ["hr_01.dmp", "hr_02.dmp"]
+    here = sorted(p.name for p in folder.iterdir() if p.name.startswith("hr_"))
+    assert here == ["hr_01.dmp", "hr_02.dmp", "hr_XX.dmp.manifest.json", "hr_notes.txt"]
+    assert all((folder / n).read_bytes() == data for n, data in files.items())
+
+
+def test_the_listing_keeps_files_and_finds_names_that_share_a_start() -> None:
+    parse = rds.listing("DATA_PUMP_DIR").parse
+    assert parse({}, [("a.dmp", "file"), ("sub/", "directory"), ("b.dmp", "FILE")]) == ["a.dmp", "b.dmp"]
+    assert rds.beside(["a.dmp", "b.dmp"], ["a.dmp", "a.dmp.part", "b.dmp", "ab.dmp"]) == {
+        "a.dmp": ["a.dmp.part"]
+    }

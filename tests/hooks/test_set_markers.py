@@ -236,6 +236,26 @@ def test_an_upload_from_a_set_missing_its_last_member_is_refused(
     assert not list(tmp_path.iterdir())  # no manifest, complete or not
 
 
+def test_an_upload_refuses_a_member_of_another_set_with_the_same_name(
+    oracle: EmulatedOracle, prod: DatapumpHook, tmp_path: Path
+) -> None:
+    """A second member from another export, renamed into the set, leaves no gap to see:
+    only its dump GUID, unlike the first member's, shows it is not of this set."""
+    db = oracle.database("PROD")
+    other = JobSpec(
+        "EXPORT", "SCHEMA", schemas=["HR"], dump_files=["other_%U.dmp"], parallel=2, job_name="EXP_OTHER"
+    )
+    prod.submit(other)
+    db.advance(3600)
+    folder = db.directory_path()
+    (folder / "half_02.dmp").write_bytes((folder / "other_02.dmp").read_bytes())
+    with pytest.raises(
+        TransferError, match=r"half_02\.dmp in DATA_PUMP_DIR is not a member of the set half_%U"
+    ):
+        prod.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
+    assert not list(tmp_path.iterdir())  # refused before the manifest is written
+
+
 def test_an_upload_from_a_failed_export_is_refused(
     oracle: EmulatedOracle, prod: DatapumpHook, tmp_path: Path
 ) -> None:

@@ -90,3 +90,14 @@ def test_a_sensor_checks_names_that_are_not_templated(kwargs: dict[str, Any], fi
 def test_a_sensor_leaves_templated_names_to_run_time() -> None:
     sensor = JobSensor(task_id="wait", job_name="{{ params.job }}", job_owner="{{ params.owner }}")
     assert sensor.job_name == "{{ params.job }}"
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_deferrable_defaults_to_airflows_setting_for_operators_and_sensors(
+    monkeypatch: pytest.MonkeyPatch, configured: bool
+) -> None:
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(configured))
+    sensor = JobSensor(task_id="wait", job_name="EXP_HR")
+    assert (exp().deferrable, sensor.deferrable) == (configured, configured)
+    explicit = JobSensor(task_id="wait2", job_name="EXP_HR", deferrable=not configured)
+    assert (exp(deferrable=not configured).deferrable, explicit.deferrable) == (not configured,) * 2

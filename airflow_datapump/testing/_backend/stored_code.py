@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._plsql import ddl as nodes
+from airflow_datapump.testing._plsql import declnodes as dn
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec, Param, Subprogram
@@ -69,12 +70,12 @@ def package(session: Session, name: str) -> PackageSpec | None:
     body = rows.get("BODY", "").split("\0", 1)[0]
     subprograms: dict[str, list[Subprogram]] = {}
     for decl in _parse_body(body).decls if body else ():
-        if isinstance(decl, n.SubprogramDecl) and decl.returns is not None and decl.name in declared:
+        if isinstance(decl, dn.SubprogramDecl) and decl.returns is not None and decl.name in declared:
             subprograms.setdefault(decl.name, []).append(_function(body, decl))
     return PackageSpec(f"{owner}.{bare}", subprograms=subprograms)
 
 
-def _type(ref: n.TypeRef) -> DataType:
+def _type(ref: dn.TypeRef) -> DataType:
     try:
         found = scalar_type(ref.name[-1], (), ref.char_semantics) if len(ref.name) == 1 else None
     except TypeArgError:
@@ -82,7 +83,7 @@ def _type(ref: n.TypeRef) -> DataType:
     return found or VARCHAR2
 
 
-def _function(body: str, decl: n.SubprogramDecl) -> Subprogram:
+def _function(body: str, decl: dn.SubprogramDecl) -> Subprogram:
     assert decl.returns is not None
     params = tuple(Param(p.name, _type(p.type), p.mode, None, p.default is not None) for p in decl.params)  # type: ignore[arg-type]
     names = [p.name for p in params]

@@ -4,10 +4,12 @@ From the RDS User Guide ("Transferring files between RDS for Oracle and an Amazo
 bucket"): UPLOAD_TO_S3 and DOWNLOAD_FROM_S3 are functions that return a task id at once and
 run the transfer as a background task, whose log is ``dbtask-<task id>.log`` in the BDUMP
 directory, read with ``SELECT text FROM TABLE(rdsadmin.rds_file_util.read_text_file('BDUMP',
-'dbtask-<id>.log'))``. Upload takes the files of ``p_directory_name`` whose names start with
-``p_prefix`` to keys ``p_s3_prefix`` + file name; download takes the objects whose keys start
-with ``p_s3_prefix`` into the directory under the key's last part, and skips a file that
-already exists there. Only one directory level is moved (no subdirectories).
+'dbtask-<id>.log'))``; ``rds_file_util.listdir(p_directory)`` lists a directory (FILENAME,
+TYPE, FILESIZE, MTIME; "Listing files in a DB instance directory"). Upload takes the files
+of ``p_directory_name`` whose names start with ``p_prefix`` to keys ``p_s3_prefix`` + file
+name; download takes the objects whose keys start with ``p_s3_prefix`` into the directory
+under the key's last part, and skips a file that already exists there. Only one directory
+level is moved (no subdirectories).
 
 Emulated: the bucket is the folder ``<state>/object-store/<bucket>`` (shared with DBMS_CLOUD);
 the task runs to its end inside the call that starts it (on RDS it runs in the background, so
@@ -21,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from airflow_datapump.testing._packages.files_api import DirectoryError, FileAccess, frame, param, text_arg
 from airflow_datapump.testing._plsql.errors import OracleError
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec, Subprogram, package_error
 from airflow_datapump.testing._values import (
+    DATE,
     NUMBER,
     VARCHAR2,
     CollectionKind,
@@ -39,6 +43,12 @@ from airflow_datapump.testing._values import (
 
 TEXT_LINE = ObjectType("RDSADMIN", "RDS_TEXT_FILE_LINE", (("TEXT", VARCHAR2),))  # [U] the type names
 TEXT_FILE = CollectionType("RDSADMIN", "RDS_TEXT_FILE_TAB", TEXT_LINE, CollectionKind.NESTED_TABLE)
+DIR_ENTRY = ObjectType(  # [U] the type names and TYPE's case ("file" / "directory" as the Guide shows)
+    "RDSADMIN",
+    "RDS_DIR_ENTRY",
+    (("FILENAME", VARCHAR2), ("TYPE", VARCHAR2), ("FILESIZE", NUMBER), ("MTIME", DATE)),
+)
+DIR_LISTING = CollectionType("RDSADMIN", "RDS_DIR_TAB", DIR_ENTRY, CollectionKind.NESTED_TABLE)
 SUCCEEDED = "The task finished successfully."
 FAILED = "The task failed."
 
@@ -161,7 +171,28 @@ def build_s3_tasks(files: FileAccess, store: Path, site: Callable[[object], Site
 
 
 def build_file_util(files: FileAccess, site: Callable[[object], Site]) -> PackageSpec:
-    """RDS_FILE_UTIL.READ_TEXT_FILE: a text file's lines, for SELECT ... FROM TABLE(...)."""
+    """RDS_FILE_UTIL.READ_TEXT_FILE (a text file's lines) and LISTDIR (a directory's entries),
+    each for SELECT ... FROM TABLE(...)."""
+
+    def listdir(ctx: CallContext, args: dict[str, Value]) -> Value:
+        directory = (text_arg(args, "P_DIRECTORY") or "").upper()
+        try:
+            base = files.directory_path(ctx.session, directory, "READ")
+        except DirectoryError as exc:
+            raise _error("RDSADMIN.RDS_FILE_UTIL", 20003, f"Directory {directory} is not valid") from exc
+        elements: dict[int | str, Value] = {}
+        for number, path in enumerate(sorted(base.iterdir()), 1):
+            stat = path.stat()
+            elements[number] = ObjectValue(
+                DIR_ENTRY,
+                {
+                    "FILENAME": path.name + ("/" if path.is_dir() else ""),
+                    "TYPE": "directory" if path.is_dir() else "file",
+                    "FILESIZE": Decimal(stat.st_size),
+                    "MTIME": dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
+                },
+            )
+        return CollectionValue(DIR_LISTING, elements)
 
     def read_text_file(ctx: CallContext, args: dict[str, Value]) -> Value:
         directory = (text_arg(args, "P_DIRECTORY") or "").upper()
@@ -189,4 +220,5 @@ def build_file_util(files: FileAccess, site: Callable[[object], Site]) -> Packag
         TEXT_FILE,
         read_text_file,
     )
-    return PackageSpec("RDSADMIN.RDS_FILE_UTIL", subprograms={sub.name: [sub]})
+    listing = Subprogram("LISTDIR", (param("P_DIRECTORY", VARCHAR2),), DIR_LISTING, listdir)
+    return PackageSpec("RDSADMIN.RDS_FILE_UTIL", subprograms={sub.name: [sub], listing.name: [listing]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from airflow_datapump.testing._plsql import calls, places
+from airflow_datapump.testing._plsql import declnodes as dn
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.cdml import DmlCompiler
 from airflow_datapump.testing._plsql.control import ReturnFrom
@@ -41,7 +42,7 @@ class DeclCompiler(DmlCompiler):
     def block(self, block: n.Block, scope: Scope) -> Exec:  # pragma: no cover - subclass
         raise NotImplementedError
 
-    def resolve_type(self, ref: n.TypeRef, scope: Scope, param: bool = False) -> DataType:
+    def resolve_type(self, ref: dn.TypeRef, scope: Scope, param: bool = False) -> DataType:
         if ref.attribute is not None:
             return self.anchored_type(ref, scope)
         dotted = ".".join(ref.name)
@@ -66,7 +67,7 @@ class DeclCompiler(DmlCompiler):
             raise pls(ref.pos, 201, f"identifier '{dotted}' must be declared")
         return found
 
-    def anchored_type(self, ref: n.TypeRef, scope: Scope) -> DataType:
+    def anchored_type(self, ref: dn.TypeRef, scope: Scope) -> DataType:
         """``x%TYPE``, ``rec.field%TYPE``, ``table.column%TYPE`` and ``table%ROWTYPE``."""
         if ref.attribute == "TYPE":
             head: n.Expr = n.Name(ref.pos, ref.name[0])
@@ -85,25 +86,25 @@ class DeclCompiler(DmlCompiler):
         table = self.runtime.table(ref.name[-1], schema, None)
         return RecordType(ref.name[-1], tuple((c.name, c.type) for c in table.columns))
 
-    def decl(self, d: n.Decl, scope: Scope) -> Exec | None:
-        if isinstance(d, n.VarDecl):
+    def decl(self, d: dn.Decl, scope: Scope) -> Exec | None:
+        if isinstance(d, dn.VarDecl):
             return self.var_decl(d, scope)
-        if isinstance(d, n.ExceptionDecl):
+        if isinstance(d, dn.ExceptionDecl):
             scope.declare(d.pos, d.name, ExcSym(d.name, None))
-        elif isinstance(d, n.PragmaExceptionInit):
+        elif isinstance(d, dn.PragmaExceptionInit):
             sym = scope.symbols.get(d.name)
             if not isinstance(sym, ExcSym):
                 raise pls(d.pos, 109, f"unknown exception name '{d.name}' in PRAGMA EXCEPTION_INIT")
             sym.code = abs(d.code) if d.code != 100 else 1403
-        elif isinstance(d, n.CollectionTypeDecl):
+        elif isinstance(d, dn.CollectionTypeDecl):
             self.collection_type(d, scope)
-        elif isinstance(d, n.RecordTypeDecl):
+        elif isinstance(d, dn.RecordTypeDecl):
             fields = tuple((f.name, self.resolve_type(f.type, scope)) for f in d.fields)
             record = RecordType(d.name, fields)
             defaults = [(f.name, self.expr(f.init, scope)) for f in d.fields if f.init is not None]
             self.record_defaults[record] = defaults
             scope.declare(d.pos, d.name, TypeSym(record))
-        elif isinstance(d, n.SubprogramDecl):
+        elif isinstance(d, dn.SubprogramDecl):
             self.subprogram(d, scope)
         else:
             raise pls(
@@ -114,7 +115,7 @@ class DeclCompiler(DmlCompiler):
             )
         return None
 
-    def collection_type(self, d: n.CollectionTypeDecl, scope: Scope) -> None:
+    def collection_type(self, d: dn.CollectionTypeDecl, scope: Scope) -> None:
         element = self.resolve_type(d.element, scope)
         index_type = None
         kind = CollectionKind.NESTED_TABLE
@@ -131,7 +132,7 @@ class DeclCompiler(DmlCompiler):
     def initializer(self, t: DataType) -> list[tuple[str, CExpr]]:
         return self.record_defaults.get(t, []) if isinstance(t, RecordType) else []
 
-    def var_decl(self, d: n.VarDecl, scope: Scope) -> Exec:
+    def var_decl(self, d: dn.VarDecl, scope: Scope) -> Exec:
         t = self.resolve_type(d.type, scope)
         init = self.expr(d.init, scope) if d.init is not None else None
         if init is not None and match_rank(init.type, t) is None:
@@ -155,7 +156,7 @@ class DeclCompiler(DmlCompiler):
 
         return run
 
-    def subprogram(self, d: n.SubprogramDecl, scope: Scope) -> None:
+    def subprogram(self, d: dn.SubprogramDecl, scope: Scope) -> None:
         body_scope = Scope(scope, scope.level + 1, FrameLayout())
         params: list[Param] = []
         syms: list[VarSym] = []

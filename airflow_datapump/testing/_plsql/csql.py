@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 
 from airflow_datapump.testing._plsql import nodes as n
-from airflow_datapump.testing._plsql import ops, setops, sqlhier
+from airflow_datapump.testing._plsql import setops, sqlhier
 from airflow_datapump.testing._plsql import sqlnodes as s
 from airflow_datapump.testing._plsql.builtins import AGGREGATES
 from airflow_datapump.testing._plsql.cexpr import CQuery
@@ -29,6 +29,7 @@ from airflow_datapump.testing._plsql.scope import (
 )
 from airflow_datapump.testing._plsql.sqlagg import aggregate_fn
 from airflow_datapump.testing._plsql.sqlcolumns import SourceColumn, selects_not_null_column
+from airflow_datapump.testing._plsql.sqlrows import Rows, groups, limit, product, sort_rows
 from airflow_datapump.testing._plsql.typesys import to_number
 from airflow_datapump.testing._values import (
     BOOLEAN,
@@ -41,9 +42,6 @@ from airflow_datapump.testing._values import (
     ObjectValue,
     Value,
 )
-
-Rows = Callable[[Env], list[tuple[Value, ...]]]
-
 
 Source = tuple[list[SourceColumn], Rows]
 
@@ -234,19 +232,19 @@ class SqlCompiler(ChainCompiler):
         width = len(pseudo)
 
         def run(env: Env) -> list[tuple[Value, ...]]:
-            rows = _product(rows_fns, env)
+            rows = product(rows_fns, env)
             if tree is not None:
                 rows = tree(env, rows)
             envs = sqlhier.numbered(env, rows, where)
             if aggregated:
-                envs = _groups(envs, keys, env, width)
+                envs = groups(envs, keys, env, width)
                 if having is not None:
                     envs = [e for e in envs if having(e) is True]
             out = [(e, tuple(fn(e) for _, fn in items)) for e in envs]
             if q.distinct:
                 out = list({row: (e, row) for e, row in reversed(out)}.values())[::-1]
-            out = _sort(out, order)
-            return _limit([row for _, row in out], limits, env)
+            out = sort_rows(out, order)
+            return limit([row for _, row in out], limits, env)
 
         return CQuery([(name, t) for name, (t, _) in zip(names, items, strict=True)], run, not_null)
 
@@ -278,8 +276,8 @@ class SqlCompiler(ChainCompiler):
         limits = [self.expr(x, scope).fn if x is not None else None for x in (q.offset, q.fetch)]
 
         def run(env: Env) -> list[tuple[Value, ...]]:
-            out = _sort([(env, row) for row in combined(env)], order)
-            return _limit([row for _, row in out], limits, env)
+            out = sort_rows([(env, row) for row in combined(env)], order)
+            return limit([row for _, row in out], limits, env)
 
         return CQuery(first.columns, run)
 
@@ -356,57 +354,3 @@ def _default_name(item: s.SelectItem) -> str:
     if isinstance(e, n.Attr) and isinstance(e.base, n.Name):
         return e.name
     return item.text
-
-
-def _product(rows_fns: list[Rows], env: Env) -> list[tuple[Value, ...]]:
-    result: list[tuple[Value, ...]] = [()]
-    for fn in rows_fns:
-        rows = fn(env)
-        result = [left + right for left in result for right in rows]
-    return result
-
-
-def _groups(envs: list[Env], keys: list[Callable[[Env], Value]], outer: Env, width: int) -> list[Env]:
-    groups: dict[tuple[Value, ...], list[tuple[Value, ...]]] = {}
-    for e in envs:
-        groups.setdefault(tuple(k(e) for k in keys), []).append(e.row)
-    if not keys and not groups:
-        return [Env(outer.m, outer, (None,) * width, [])]
-    return [Env(outer.m, outer, rows[0], rows) for rows in groups.values()]
-
-
-Keyed = list[tuple[Env, tuple[Value, ...]]]
-
-
-def _sort(out: Keyed, order: list[tuple[Callable[[Env, tuple[Value, ...]], Value], bool, bool]]) -> Keyed:
-    if not order:
-        return out
-    keyed = [([fn(e, row) for fn, _, _ in order], e, row) for e, row in out]
-
-    def cmp(
-        a: tuple[list[Value], Env, tuple[Value, ...]], b: tuple[list[Value], Env, tuple[Value, ...]]
-    ) -> int:
-        for (_, descending, nulls_first), x, y in zip(order, a[0], b[0], strict=True):
-            if x is None or y is None:
-                if x is None and y is None:
-                    continue
-                return (-1 if nulls_first else 1) * (1 if x is None else -1)
-            c = ops.compare(x, y, sql=True) or 0
-            if c:
-                return -c if descending else c
-        return 0
-
-    keyed.sort(key=functools.cmp_to_key(cmp))
-    return [(e, row) for _, e, row in keyed]
-
-
-def _limit(
-    rows: list[tuple[Value, ...]], limits: list[Callable[[Env], Value] | None], env: Env
-) -> list[tuple[Value, ...]]:
-    offset_fn, fetch_fn = limits
-    start = int(to_number(offset_fn(env)) or 0) if offset_fn else 0
-    rows = rows[max(start, 0) :]
-    if fetch_fn is not None:
-        count = to_number(fetch_fn(env))
-        rows = rows[: max(int(count), 0)] if count is not None else []
-    return rows

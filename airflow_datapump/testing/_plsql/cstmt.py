@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from airflow_datapump.testing._plsql import declnodes as dn
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.chains import ExcRef, _flatten
 from airflow_datapump.testing._plsql.control import (
@@ -98,7 +99,7 @@ class StmtCompiler(ExtraStatements):
 
         return run
 
-    def declaration(self, d: n.Decl, scope: Scope) -> Exec:
+    def declaration(self, d: dn.Decl, scope: Scope) -> Exec:
         return self.guarded(d.pos, functools.partial(self.decl, d, scope), item=True)
 
     def handler(self, h: n.Handler, scope: Scope) -> tuple[Callable[[OracleError], bool], Exec]:

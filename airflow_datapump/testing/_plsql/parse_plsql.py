@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from airflow_datapump.testing._plsql import declnodes as dn
 from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.parse_ddl import DdlParser
 from airflow_datapump.testing._plsql.tokens import ParseError
@@ -15,12 +16,12 @@ class PlsqlParser(DdlParser):
 
     def block(self, label: str | None = None) -> n.Block:
         pos = self.pos
-        decls: tuple[n.Decl, ...] = ()
+        decls: tuple[dn.Decl, ...] = ()
         if self.accept_kw("DECLARE"):
             decls = self.declarations()
         return self.block_body(pos, label, decls)
 
-    def block_body(self, pos: n.Pos, label: str | None, decls: tuple[n.Decl, ...]) -> n.Block:
+    def block_body(self, pos: n.Pos, label: str | None, decls: tuple[dn.Decl, ...]) -> n.Block:
         self.expect_kw("BEGIN")
         body = self.statements()
         handlers: list[n.Handler] = []
@@ -56,13 +57,13 @@ class PlsqlParser(DdlParser):
 
     # --- declarations ------------------------------------------------------------------
 
-    def declarations(self) -> tuple[n.Decl, ...]:
-        decls: list[n.Decl] = []
+    def declarations(self) -> tuple[dn.Decl, ...]:
+        decls: list[dn.Decl] = []
         while not self.at_kw("BEGIN"):
             decls.append(self.declaration())
         return tuple(decls)
 
-    def declaration(self) -> n.Decl:
+    def declaration(self) -> dn.Decl:
         pos = self.pos
         if self.at_kw("PROCEDURE", "FUNCTION"):
             return self.subprogram()
@@ -75,20 +76,20 @@ class PlsqlParser(DdlParser):
             code = self.int_literal()
             self.expect_op(")")
             self.expect_op(";")
-            return n.PragmaExceptionInit(pos, name, -code if negative else code)
+            return dn.PragmaExceptionInit(pos, name, -code if negative else code)
         if self.accept_kw("TYPE"):
             return self.type_decl(pos)
         if self.at_kw("CURSOR", "SUBTYPE"):
-            return n.UnsupportedDecl(pos, self.skip_statement())
+            return dn.UnsupportedDecl(pos, self.skip_statement())
         name = self.ident()
         if self.accept_kw("EXCEPTION"):
             self.expect_op(";")
-            return n.ExceptionDecl(pos, name)
+            return dn.ExceptionDecl(pos, name)
         decl = self.var_decl(pos, name)
         self.expect_op(";")
         return decl
 
-    def var_decl(self, pos: n.Pos, name: str) -> n.VarDecl:
+    def var_decl(self, pos: n.Pos, name: str) -> dn.VarDecl:
         constant = self.accept_kw("CONSTANT")
         type_ref = self.type_ref()
         not_null = False
@@ -100,9 +101,9 @@ class PlsqlParser(DdlParser):
             init = self.expr()
         elif constant:
             raise self.error(":=")
-        return n.VarDecl(pos, name, type_ref, constant, not_null, init)
+        return dn.VarDecl(pos, name, type_ref, constant, not_null, init)
 
-    def type_ref(self) -> n.TypeRef:
+    def type_ref(self) -> dn.TypeRef:
         pos = self.pos
         parts = [self.any_word()]
         while self.accept_op("."):
@@ -125,9 +126,9 @@ class PlsqlParser(DdlParser):
             if not self.at_kw("TYPE", "ROWTYPE"):
                 raise self.error("type", "rowtype")
             attribute = str(self.next().value)
-        return n.TypeRef(pos, tuple(parts), tuple(args), char_semantics, attribute, star)
+        return dn.TypeRef(pos, tuple(parts), tuple(args), char_semantics, attribute, star)
 
-    def type_decl(self, pos: n.Pos) -> n.Decl:
+    def type_decl(self, pos: n.Pos) -> dn.Decl:
         name = self.ident()
         self.expect_kw("IS")
         if self.accept_kw("RECORD"):
@@ -137,7 +138,7 @@ class PlsqlParser(DdlParser):
                 fields.append(self.var_decl(self.pos, self.ident()))
             self.expect_op(")")
             self.expect_op(";")
-            return n.RecordTypeDecl(pos, name, tuple(fields))
+            return dn.RecordTypeDecl(pos, name, tuple(fields))
         limit = None
         if self.accept_kw("VARRAY", "VARYING"):
             if self.toks[self.i - 1].is_kw("VARYING"):
@@ -146,7 +147,7 @@ class PlsqlParser(DdlParser):
             limit = self.int_literal()
             self.expect_op(")")
         elif not self.accept_kw("TABLE"):
-            return n.UnsupportedDecl(pos, self.skip_statement())
+            return dn.UnsupportedDecl(pos, self.skip_statement())
         self.expect_kw("OF")
         element = self.type_ref()
         if self.accept_kw("NOT"):
@@ -156,13 +157,13 @@ class PlsqlParser(DdlParser):
             self.expect_kw("BY")
             index_by = self.type_ref()
         self.expect_op(";")
-        return n.CollectionTypeDecl(pos, name, element, limit, index_by)
+        return dn.CollectionTypeDecl(pos, name, element, limit, index_by)
 
-    def subprogram(self) -> n.SubprogramDecl:
+    def subprogram(self) -> dn.SubprogramDecl:
         pos = self.pos
         is_function = self.next().is_kw("FUNCTION")
         name = self.ident()
-        params: list[n.ParamDecl] = []
+        params: list[dn.ParamDecl] = []
         if self.accept_op("("):
             params.append(self.param())
             while self.accept_op(","):
@@ -176,9 +177,9 @@ class PlsqlParser(DdlParser):
             self.expect_kw("AS")
         decls = self.declarations()
         body = self.block_body(pos, None, decls)
-        return n.SubprogramDecl(pos, name, tuple(params), returns, body)
+        return dn.SubprogramDecl(pos, name, tuple(params), returns, body)
 
-    def param(self) -> n.ParamDecl:
+    def param(self) -> dn.ParamDecl:
         pos = self.pos
         name = self.ident()
         mode = "IN"
@@ -191,7 +192,7 @@ class PlsqlParser(DdlParser):
         default = None
         if self.accept_op(":=") or self.accept_kw("DEFAULT"):
             default = self.expr()
-        return n.ParamDecl(pos, name, mode, type_ref, default)
+        return dn.ParamDecl(pos, name, mode, type_ref, default)
 
     def skip_statement(self) -> str:
         """Skip to the ';' ending an unsupported construct; return its first word."""
