@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Iterator
 
 import oracledb
 import pytest
@@ -14,17 +13,11 @@ from airflow_datapump.testing import EmulatedOracle
 from airflow_datapump.testing._backend import type_dictionary
 
 
-@pytest.fixture(scope="module")
-def oracle() -> Iterator[EmulatedOracle]:
-    with EmulatedOracle() as emulator:
-        yield emulator
-
-
 @pytest.fixture
-def conn(oracle: EmulatedOracle) -> Iterator[oracledb.Connection]:
-    connection = oracledb.connect(user="system", password="oracle", dsn=oracle.dsn("FREEPDB1"))
-    yield connection
-    connection.close()
+def conn(dba: oracledb.Cursor) -> oracledb.Connection:
+    """SYSTEM's connection to a database of its own (the emulator tests' ``dba`` fixture)."""
+    connection: oracledb.Connection = dba.connection
+    return connection
 
 
 def _still_serves(conn: oracledb.Connection) -> None:
