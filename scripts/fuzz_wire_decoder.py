@@ -1,22 +1,36 @@
-"""Feed random and mutated requests to the Oracle Net decoders; any non-ProtocolError is a bug.
+"""Fuzz the Oracle Net server: its decoders, and a logged-on session answering whole requests.
 
-Usage: ``python scripts/fuzz_wire_decoder.py [COUNT]`` (default 100000). Inputs are random
-bytes and single-byte mutations of real requests (a logon, an execute with binds, an execute
-with an object bind and a REF CURSOR bind) and of pickled object images (a whole ku$_Status
-with collections and embedded objects), so most reach deep into the decoders rather than
-failing on the first byte.
+Usage: ``python scripts/fuzz_wire_decoder.py [COUNT] [SESSION_COUNT]`` (defaults 100000, 5000).
+
+Part one feeds random bytes and single-byte mutations of real requests and of pickled object
+images to the decoders; any exception but ProtocolError is a bug. Part two hands mutated
+requests to a logged-on session exactly as the server does and counts the inputs that would
+end in a dropped connection (the session raising instead of answering), which the client can
+only report as DPY-4011: Oracle answers a request it cannot take with an error (ORA-03137 for
+a malformed one), so the target is 0. The seeds of both parts include requests recorded from
+the real python-oracledb (a query with binds, object and collection columns, an object bind,
+a REF CURSOR handed out, fetched and passed back IN, a CLOB read, commit, rollback, ping, and
+the close-cursor piggybacks riding before them), so most inputs reach deep into the server.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from airflow_datapump.testing import _values as v
 from airflow_datapump.testing._datapump import types
 from airflow_datapump.testing._net import objects, requests
 from airflow_datapump.testing._net.buffer import ProtocolError
 from airflow_datapump.testing._net.packets import parse_connect, parse_header_and_body
+
+if TYPE_CHECKING:
+    from airflow_datapump.testing._net.session import WireSession
 
 SEEDS = [
     bytes.fromhex("035e0101" + "0" * 8),
@@ -37,6 +51,7 @@ SEEDS = [
         "432ba38e63575e00000000000000000000000000010001000000010d01010d8401fe0000000d02c104ff01"
         "780100"
     ),
+    bytes([requests.MSG_ONEWAY, requests.FN_SESSION_RELEASE, 1, 0, 0]),
 ]
 STATUS_TYPE = types.TYPES["KU$_STATUS1220"]
 assert isinstance(STATUS_TYPE, v.ObjectType)
@@ -64,22 +79,25 @@ def _status_image() -> bytes:
 IMAGES = [_status_image()]
 
 
-def main(count: int) -> int:
+def _mutate(rng: random.Random, seed: bytes) -> bytes:
+    """One to three bytes changed, then cut at a random length (often the whole)."""
+    data = bytearray(seed)
+    for _ in range(rng.randrange(1, 4)):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    return bytes(data[: len(data) if rng.random() < 0.7 else rng.randrange(len(data) + 1)])
+
+
+def fuzz_decoders(count: int, seeds: list[bytes]) -> int:
+    """Feed ``count`` inputs to the decoders; return how many raised anything but ProtocolError."""
     rng = random.Random(20261202)
     failures = 0
     for index in range(count):
-        if index % 2:
+        if index % 3 == 2:
+            data = _mutate(rng, rng.choice(IMAGES))
+        elif index % 2:
             data = bytes(rng.randrange(256) for _ in range(rng.randrange(64)))
         else:
-            seed = bytearray(rng.choice(SEEDS))
-            for _ in range(rng.randrange(1, 4)):
-                seed[rng.randrange(len(seed))] = rng.randrange(256)
-            data = bytes(seed[: rng.randrange(len(seed) + 1)])
-        if index % 3 == 2:
-            image = bytearray(rng.choice(IMAGES))
-            for _ in range(rng.randrange(1, 4)):
-                image[rng.randrange(len(image))] = rng.randrange(256)
-            data = bytes(image[: rng.randrange(len(image) + 1)])
+            data = _mutate(rng, rng.choice(seeds))
         for decode in (_request, _packet, _image):
             try:
                 decode(data)
@@ -88,8 +106,7 @@ def main(count: int) -> int:
             except Exception as exc:
                 failures += 1
                 print(f"{decode.__name__} {data.hex()}: {type(exc).__name__}: {exc}")
-    print(f"{count} inputs, {failures} unexpected exceptions")
-    return 1 if failures else 0
+    return failures
 
 
 def _request(data: bytes) -> None:
@@ -107,5 +124,117 @@ def _packet(data: bytes) -> None:
         parse_connect(packet)
 
 
+# -- requests recorded from the real driver, and a session to answer them ---------------------
+
+
+@contextmanager
+def recording() -> Iterator[list[bytes]]:
+    """Every request payload the server's sessions answer while this is active."""
+    from airflow_datapump.testing._net.session import WireSession
+
+    recorded: list[bytes] = []
+    original = WireSession.handle
+
+    def handle(self: WireSession, data: bytes) -> bytes:
+        recorded.append(data)
+        return original(self, data)
+
+    WireSession.handle = handle  # type: ignore[method-assign]
+    try:
+        yield recorded
+    finally:
+        WireSession.handle = original  # type: ignore[method-assign]
+
+
+def _workload(dsn: str) -> None:
+    """What a client does that reaches every message kind the server answers after logon."""
+    import oracledb
+
+    with oracledb.connect(user="system", password="oracle", dsn=dsn) as conn:
+        cursor = conn.cursor()
+        cursor.execute("select :a from dual", a="text")
+        cursor.execute(
+            "select sys.ku$_logline1010(1, null, 'x'), sys.ku$_logentry1010() from dual"
+        ).fetchall()
+        line = conn.gettype("SYS.KU$_LOGLINE1010").newobject()
+        line.LOGTEXT = "bound"
+        cursor.execute("declare l sys.ku$_logline1010 := :l; begin null; end;", l=line)
+        handed = cursor.var(oracledb.DB_TYPE_CURSOR)
+        cursor.execute("begin open :c for select username from all_users order by 1; end;", c=handed)
+        opened = handed.getvalue()
+        opened.arraysize = 1
+        opened.fetchone()
+        cursor.execute("begin :o := :i; end;", o=cursor.var(oracledb.DB_TYPE_CURSOR), i=opened)
+        cursor.execute("select to_clob('text') from dual")
+        cursor.fetchone()[0].read()
+        conn.commit()
+        conn.rollback()
+        conn.ping()
+
+
+def recorded_requests(dsn: str) -> list[bytes]:
+    """The requests :func:`_workload` sends, as the server received them (logon excluded)."""
+    with recording() as recorded:
+        _workload(dsn)
+    auth = (requests.FN_AUTH_ONE, requests.FN_AUTH_TWO)
+    return [r for r in recorded if len(r) > 1 and not (r[0] == requests.MSG_FUNCTION and r[1] in auth)]
+
+
+def fuzz_session(engine: object, seeds: list[bytes], count: int, seed: int = 20261202) -> Counter[str]:
+    """Hand ``count`` mutations of recorded requests to a logged-on session; count the outcomes:
+    ``answered``, or ``dropped: <exception>`` for each input that would end the connection.
+    A dropped connection, or a mutated LOGOFF, is followed by a fresh logged-on session."""
+    rng = random.Random(seed)
+    outcomes: Counter[str] = Counter()
+    session = _logged_on(engine, seeds)
+    for _ in range(count):
+        outcome = _answer(session.handle, _mutate(rng, rng.choice(seeds)))
+        outcomes[outcome] += 1
+        if outcome != "answered" or session.session is None:
+            session = _logged_on(engine, seeds)
+    return outcomes
+
+
+def _logged_on(engine: object, seeds: list[bytes]) -> WireSession:
+    """A session as the server has it after logon, with the recorded session's cursors (the
+    same statements under the same ids) so that mutated fetches and re-executes find them."""
+    from airflow_datapump.testing._engine import ConnectRequest
+    from airflow_datapump.testing._net.session import WireSession
+
+    session = WireSession(engine, "FREEPDB1", lambda service, user: None)  # type: ignore[arg-type]
+    session.session = session.engine.connect(ConnectRequest("FREEPDB1", "SYSTEM", "oracle"))
+    for data in seeds:
+        if requests.parse(data).function != requests.FN_LOGOFF:
+            _answer(session.handle, data)
+    return session
+
+
+def _answer(handle: Callable[[bytes], bytes], data: bytes) -> str:
+    try:
+        handle(data)
+    except Exception as exc:
+        return f"dropped: {type(exc).__name__}: {str(exc)[:80]}"
+    return "answered"
+
+
+def main(count: int, session_count: int) -> int:
+    from airflow_datapump.testing import EmulatedOracle
+
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("airflow_datapump.testing._net").setLevel(logging.ERROR)  # refusals are expected
+    with EmulatedOracle() as oracle:
+        seeds = SEEDS + recorded_requests(oracle.dsn())
+        failures = fuzz_decoders(count, seeds)
+        print(f"decoders: {count} inputs, {failures} unexpected exceptions")
+        outcomes = fuzz_session(oracle.backend, recorded_requests(oracle.dsn()), session_count)
+    drops = session_count - outcomes["answered"]
+    print(f"session: {session_count} inputs, {drops} end in a dropped connection")
+    for outcome, times in outcomes.most_common():
+        if outcome != "answered":
+            print(f"  {times:6d}  {outcome}")
+    return 1 if failures or drops else 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
+    args = [int(a) for a in sys.argv[1:3]]
+    sys.exit(main(*(args + [100_000, 5_000][len(args) :])))

@@ -137,3 +137,35 @@ def test_v_session_shows_data_pump_processes_joined_by_saddr(
     assert ("oracle@localhost (DM00)", "MASTER") in rows
     assert ("oracle@localhost (DW00)", "WORKER") in rows
     assert any(kind == "DBMS_DATAPUMP" for _, kind in rows)  # this session, attached
+
+
+def test_type_attrs_list_every_object_type_with_documented_columns(hr: oracledb.Cursor) -> None:
+    assert columns(hr, "all_type_attrs") == [
+        "OWNER", "TYPE_NAME", "ATTR_NAME", "ATTR_TYPE_MOD", "ATTR_TYPE_OWNER", "ATTR_TYPE_NAME", "LENGTH",
+        "PRECISION", "SCALE", "CHARACTER_SET_NAME", "ATTR_NO", "INHERITED", "CHAR_USED",
+    ]  # fmt: skip
+    hr.execute(
+        "select count(*) from all_types t where typecode = 'OBJECT' and not exists "
+        "(select 1 from all_type_attrs a where a.owner = t.owner and a.type_name = t.type_name)"
+    )
+    assert hr.fetchone() == (0,)
+    hr.execute(
+        "select attr_no, attr_name, attr_type_owner, attr_type_name, length, character_set_name, char_used "
+        "from all_type_attrs where owner = 'SYS' and type_name = 'KU$_STATUS1220' or "
+        "type_name = 'KU$_LOGLINE1010' and attr_name = 'LOGTEXT' order by type_name, attr_no"
+    )
+    rows = hr.fetchall()
+    assert rows[0] == (3, "LOGTEXT", None, "VARCHAR2", 2000, "CHAR_CS", "B")
+    assert (2, "WIP", "SYS", "KU$_LOGENTRY1010", None, None, None) in rows
+
+
+def test_plsql_type_attrs_list_package_record_fields(hr: oracledb.Cursor) -> None:
+    hr.execute(
+        "select attr_no, attr_name, attr_type_name from all_plsql_type_attrs "
+        "where owner = 'SYS' and package_name = 'UTL_FILE' and type_name = 'FILE_TYPE' order by attr_no"
+    )
+    assert hr.fetchall() == [
+        (1, "ID", "PL/SQL BINARY INTEGER"),
+        (2, "DATATYPE", "PL/SQL BINARY INTEGER"),
+        (3, "BYTE_MODE", "PL/SQL BOOLEAN"),
+    ]

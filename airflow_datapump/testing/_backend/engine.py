@@ -34,7 +34,7 @@ from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import engine as language
 from airflow_datapump.testing._plsql.errors import OracleError, ora
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec
-from airflow_datapump.testing._values import Bind, CollectionType, ObjectType, RecordType, Value
+from airflow_datapump.testing._values import Bind, CollectionType, DataType, ObjectType, RecordType, Value
 
 SYSDBA = 2
 #: The password of SYS and SYSTEM over Oracle Net until changed (documented in docs/emulator.md).
@@ -235,6 +235,16 @@ class Backend:
         entry = by_oid(_session(session), oid)
         found = entry.type if entry is not None else None
         return found if isinstance(found, ObjectType | CollectionType | RecordType) else None
+
+    def type_identity(
+        self, session: SessionRef, data_type: DataType
+    ) -> tuple[str, str | None, str, bytes] | None:
+        """Owner, package, name and OID of a named type; None for a type the dictionary does
+        not list (how the Oracle Net server describes an object column)."""
+        from airflow_datapump.testing._backend.type_dictionary import entry_of
+
+        entry = entry_of(_session(session), data_type)
+        return None if entry is None else (entry.owner, entry.package, entry.name, entry.oid)
 
     def session_update(self, session: SessionRef, update: SessionUpdate) -> None:
         current = _session(session)

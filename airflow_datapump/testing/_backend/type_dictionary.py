@@ -241,3 +241,69 @@ def _all_coll_types(session: Session, db: sqlite3.Connection) -> list[Row]:
 @register_view("ALL_PLSQL_COLL_TYPES", _COLL_COLUMNS, catalog_role=False)
 def _all_plsql_coll_types(session: Session, db: sqlite3.Connection) -> list[Row]:
     return _colls(session, True)
+
+
+# -- attributes: ALL_TYPE_ATTRS (object types), ALL_PLSQL_TYPE_ATTRS (package records) --------
+
+_CHARACTER = (TypeKind.VARCHAR2, TypeKind.CHAR)
+
+
+def _attr_columns(session: Session, attr_type: DataType) -> tuple[Row, Row]:
+    """(ATTR_TYPE_OWNER, ATTR_TYPE_NAME, ATTR_TYPE_PACKAGE) and (LENGTH, PRECISION, SCALE,
+    CHARACTER_SET_NAME, CHAR_USED) of one attribute, as the Database Reference defines them."""
+    if not isinstance(attr_type, ScalarType):
+        named = entry_of(session, attr_type)
+        owner = named.owner if named else getattr(attr_type, "schema", None)
+        return (owner, type_name_of(attr_type), named.package if named else None), (None,) * 5
+    character = attr_type.kind in _CHARACTER
+    return (None, type_name_of(attr_type), None), (
+        Decimal(attr_type.size) if attr_type.size else None,
+        Decimal(attr_type.precision) if attr_type.precision is not None else None,
+        Decimal(attr_type.scale) if attr_type.scale is not None else None,
+        "CHAR_CS" if character else None,
+        "B" if character else None,
+    )
+
+
+def _attribute_rows(session: Session, packaged: bool) -> list[tuple[TypeEntry, int, str, Row, Row]]:
+    rows = []
+    for entry in entries(session):
+        if (entry.package is not None) != packaged or isinstance(entry.type, CollectionType):
+            continue
+        for number, (name, attr_type) in enumerate(_fields(entry.type), 1):
+            kind, size = _attr_columns(session, attr_type)
+            rows.append((entry, number, name, kind, size))
+    return rows
+
+
+@register_view(
+    "ALL_TYPE_ATTRS",
+    [("OWNER", text()), ("TYPE_NAME", text()), ("ATTR_NAME", text()), ("ATTR_TYPE_MOD", text(7)),
+     ("ATTR_TYPE_OWNER", text()), ("ATTR_TYPE_NAME", text()), ("LENGTH", NUMBER), ("PRECISION", NUMBER),
+     ("SCALE", NUMBER), ("CHARACTER_SET_NAME", text(44)), ("ATTR_NO", NUMBER), ("INHERITED", text(3)),
+     ("CHAR_USED", text(1))],
+    catalog_role=False,
+)  # fmt: skip
+def _all_type_attrs(session: Session, db: sqlite3.Connection) -> list[Row]:
+    """Every attribute of every object type the dictionary lists (none is inherited: the
+    emulator's types have no supertypes)."""
+    return [
+        (e.owner, e.name, name, None, kind[0], kind[1], *size[:4], Decimal(number), "NO", size[4])
+        for e, number, name, kind, size in _attribute_rows(session, packaged=False)
+    ]
+
+
+@register_view(
+    "ALL_PLSQL_TYPE_ATTRS",
+    [("OWNER", text()), ("TYPE_NAME", text()), ("PACKAGE_NAME", text()), ("ATTR_NAME", text()),
+     ("ATTR_TYPE_MOD", text(7)), ("ATTR_TYPE_OWNER", text()), ("ATTR_TYPE_NAME", text()),
+     ("ATTR_TYPE_PACKAGE", text()), ("LENGTH", NUMBER), ("PRECISION", NUMBER), ("SCALE", NUMBER),
+     ("CHARACTER_SET_NAME", text(44)), ("ATTR_NO", NUMBER), ("CHAR_USED", text(1))],
+    catalog_role=False,
+)  # fmt: skip
+def _all_plsql_type_attrs(session: Session, db: sqlite3.Connection) -> list[Row]:
+    """The fields of the record types package specifications declare (UTL_FILE.FILE_TYPE)."""
+    return [
+        (e.owner, e.name, e.package, name, None, *kind, *size[:4], Decimal(number), size[4])
+        for e, number, name, kind, size in _attribute_rows(session, packaged=True)
+    ]

@@ -212,26 +212,3 @@ def _all_arguments(session: Session, db: sqlite3.Connection) -> list[Row]:
                     )
                 )
     return rows
-
-
-@register_view(
-    "ALL_TYPE_ATTRS",
-    [
-        ("OWNER", text()),
-        ("TYPE_NAME", text()),
-        ("ATTR_NO", NUMBER),
-        ("ATTR_NAME", text()),
-        ("ATTR_TYPE_NAME", text()),
-    ],
-    catalog_role=False,
-)
-def _all_type_attrs(session: Session, db: sqlite3.Connection) -> list[Row]:
-    from airflow_datapump.testing._datapump import types
-    from airflow_datapump.testing._values import ObjectType
-
-    rows: list[Row] = []
-    for name, data_type in types.TYPES.items():
-        if isinstance(data_type, ObjectType) and data_type.name == name:
-            for number, (attr, attr_type) in enumerate(data_type.attributes, 1):
-                rows.append(("SYS", name, Decimal(number), attr, str(getattr(attr_type, "name", attr_type))))
-    return rows

@@ -16,8 +16,24 @@ MAX_SHORT = 252
 CHUNK = 32767
 
 
+#: ORA-03137, what Oracle answers a malformed request with (the session stays usable).
+MALFORMED = 3137
+#: ORA-03001 and ORA-03115: well-formed requests for what this server does not implement.
+UNIMPLEMENTED, UNSUPPORTED_TYPE = 3001, 3115
+
+
 class ProtocolError(Exception):
-    """The peer sent bytes that do not form the message expected; the connection is dropped."""
+    """The peer sent bytes that do not form the message expected (``code`` MALFORMED), or asks
+    for something this server does not implement (UNIMPLEMENTED, UNSUPPORTED_TYPE).
+
+    Within a call the session answers it as an Oracle error with that code, as Oracle rejects a
+    malformed request without ending the session; before the session exists (the listener step,
+    negotiation) there is no error message to send and the connection is dropped.
+    """
+
+    def __init__(self, message: str, *, code: int = MALFORMED) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Reader:

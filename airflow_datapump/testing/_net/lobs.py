@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from airflow_datapump.testing import _values as v
-from airflow_datapump.testing._net.buffer import ProtocolError, Reader, Writer
+from airflow_datapump.testing._net.buffer import UNIMPLEMENTED, ProtocolError, Reader, Writer
 
 MSG_LOB_DATA, MSG_PARAMETER = 14, 8
 GET_LENGTH, READ, TRIM, WRITE = 0x1, 0x2, 0x20, 0x40
@@ -160,7 +160,7 @@ class LobTable:
         elif op.operation == FREE_TEMP:
             self.free(op.locator)
         else:
-            raise ProtocolError(f"LOB operation {op.operation:#x} is not supported")
+            raise ProtocolError(f"LOB operation {op.operation:#x} is not supported", code=UNIMPLEMENTED)
         out.u8(MSG_PARAMETER).raw(op.locator)
         if op.amount is not None:
             out.universal(amount or 0)

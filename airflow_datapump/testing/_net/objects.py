@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
-from collections.abc import Callable
 from decimal import Decimal
 
 from airflow_datapump.testing import _values as v
 from airflow_datapump.testing._net import oratypes as t
-from airflow_datapump.testing._net.buffer import ProtocolError, Reader, Writer
+from airflow_datapump.testing._net.buffer import UNSUPPORTED_TYPE, ProtocolError, Reader, Writer
 
 IMAGE_V81, IMAGE_COLLECTION, IMAGE_NO_PREFIX, IMAGE_DEGENERATE, IMAGE_VERSION = 0x80, 0x08, 0x04, 0x10, 1
 MAX_SHORT, LONG, ATOMIC_NULL, NULL = 245, 254, 253, 255
@@ -47,11 +46,8 @@ def read_in(body: Reader) -> bytes | None:
     return body.bytes_()
 
 
-def bind(meta_oid: bytes | None, image: bytes | None, find: Callable[[bytes], v.DataType | None]) -> v.Bind:
-    """The engine's Bind for an object bind, its type found by the OID the client described."""
-    data_type = find(meta_oid) if meta_oid else None
-    if not isinstance(data_type, v.ObjectType | v.RecordType | v.CollectionType):
-        raise ProtocolError("an object bind of a type this database does not have")
+def bind(image: bytes | None, data_type: Composite) -> v.Bind:
+    """The engine's Bind for an object bind of the type the client described by its OID."""
     return v.Bind(None if image is None else decode(image, data_type), data_type)
 
 
@@ -62,12 +58,17 @@ def toid(oid: bytes) -> bytes:
 
 def out_image(value: v.Value, data_type: Composite, oid: bytes) -> bytes:
     """An object as an OUT bind in ROW_DATA, with its trailing actual length."""
+    return column_image(value, data_type, oid) + Writer().sb4(0).getvalue()
+
+
+def column_image(value: v.Value, data_type: Composite, oid: bytes) -> bytes:
+    """An object as a fetched column value in ROW_DATA (packet.pyx ``read_dbobject``)."""
     out = Writer()
     if value is None:
-        return out.ub4(0).ub4(0).ub4(0).ub2(0).ub4(0).ub2(TOP_LEVEL).sb4(0).getvalue()
+        return out.ub4(0).ub4(0).ub4(0).ub2(0).ub4(0).ub2(TOP_LEVEL).getvalue()
     image = encode(value, data_type)
     out.bytes2(toid(oid)).ub4(0).ub4(0).ub2(0).ub4(len(image)).ub2(TOP_LEVEL).bytes_(image)
-    return out.sb4(0).getvalue()
+    return out.getvalue()
 
 
 # -- encoding -------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def decode(image: bytes, data_type: Composite, depth: int = 0) -> v.Value:
     if body.u8() == LONG:
         body.raw(4)
     if flags & IMAGE_DEGENERATE:
-        raise ProtocolError("objects stored in a LOB are not supported")
+        raise ProtocolError("objects stored in a LOB are not supported", code=UNSUPPORTED_TYPE)
     if not flags & IMAGE_NO_PREFIX:
         body.raw(_read_length(body))
     if isinstance(data_type, v.CollectionType):

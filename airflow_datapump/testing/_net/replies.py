@@ -18,6 +18,9 @@ MSG_PROTOCOL, MSG_DATA_TYPES, MSG_ERROR, MSG_ROW_HEADER, MSG_ROW_DATA = 1, 2, 4,
 MSG_PARAMETER, MSG_STATUS, MSG_IO_VECTOR, MSG_DESCRIBE_INFO = 8, 9, 11, 16
 CALL_STATUS_IN_TRANSACTION = 0x2
 BIND_IN, BIND_OUT, BIND_IN_OUT = 32, 16, 48
+#: OPEN_CURSORS, Oracle's default (Database Reference). The thin driver sizes its list of
+#: cursors to close by it (statement_cache.pyx); without it the list holds one cursor only.
+MAX_OPEN_CURSORS = 300
 
 
 def protocol_reply(banner: str) -> bytes:
@@ -44,6 +47,21 @@ def parameters(pairs: list[tuple[str, str, int]]) -> bytes:
     for key, value, flags in pairs:
         out.str2(key).str2(value or None).ub4(flags)
     return out.getvalue()
+
+
+def logon_parameters(sid: int, serial: int, version: str, response: str) -> list[tuple[str, str, int]]:
+    """What a successful logon's second phase answers: the server's proof, its release as a
+    number, the session's id and serial number, and its limits."""
+    parts = [int(p) for p in (version.split(".") + ["0"] * 5)[:5]]
+    number = parts[0] << 24 | parts[1] << 16 | parts[2] << 12 | parts[3] << 4 | parts[4]
+    return [
+        ("AUTH_SVR_RESPONSE", response, 0),
+        ("AUTH_VERSION_NO", str(number), 0),
+        ("AUTH_SESSION_ID", str(sid), 0),
+        ("AUTH_SERIAL_NUM", str(serial), 0),
+        ("AUTH_MAX_IDEN_LENGTH", "128", 0),
+        ("AUTH_MAX_OPEN_CURSORS", str(MAX_OPEN_CURSORS), 0),
+    ]
 
 
 def call_end(
@@ -82,6 +100,9 @@ class Column:
     scale: int = 0
     nullable: bool = True
     cs_form: int = 0
+    type_oid: bytes | None = None  # an object column's type: its OID, owner and name
+    type_owner: str | None = None
+    type_name: str | None = None
 
 
 def describe(columns: list[Column]) -> bytes:
@@ -92,10 +113,10 @@ def describe(columns: list[Column]) -> bytes:
     for position, column in enumerate(columns, start=1):
         out.u8(column.type_number).u8(0)
         out.raw(struct.pack(">bb", column.precision, column.scale))
-        out.ub4(column.buffer_size).ub4(0).ub8(0).ub4(0).ub2(0)  # no OID, version 0
+        out.ub4(column.buffer_size).ub4(0).ub8(0).bytes2(column.type_oid).ub2(0)  # type OID, version
         out.ub2(CHARSET_AL32UTF8 if column.cs_form else 0).u8(column.cs_form)
         out.ub4(column.max_size).ub4(0).u8(1 if column.nullable else 0).u8(0)
-        out.str2(column.name).str2(None).str2(None).ub2(position).ub4(0)
+        out.str2(column.name).str2(column.type_owner).str2(column.type_name).ub2(position).ub4(0)
     out.ub4(0).ub4(0).ub4(0).ub4(0).ub4(0).ub4(0)  # current date, dcb fields
     return out.getvalue()
 

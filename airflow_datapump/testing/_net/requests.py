@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from airflow_datapump.testing._net import cursors, objects, oratypes
-from airflow_datapump.testing._net.buffer import ProtocolError, Reader
+from airflow_datapump.testing._net.buffer import UNIMPLEMENTED, ProtocolError, Reader
 from airflow_datapump.testing._net.lobs import LOCATOR_SIZE
 
 MSG_FUNCTION, MSG_PIGGYBACK, MSG_ONEWAY = 3, 17, 26
@@ -72,6 +72,7 @@ class Call:
     auth_mode: int = 0
     auth_pairs: dict[str, str] = field(default_factory=dict)
     raw: Reader | None = None  # the rest of a call decoded elsewhere (LOB operations)
+    one_way: bool = False  # a message the client expects no reply to
 
 
 #: Per open cursor id: its bind descriptions and whether it is PL/SQL (for re-executes).
@@ -90,7 +91,7 @@ def parse(data: bytes, known_binds: Known | None = None) -> Call:
             continue
         if kind not in (MSG_FUNCTION, MSG_ONEWAY):
             raise ProtocolError(f"message type {kind} where a function call was expected")
-        call = Call(function, sequence, piggybacks)
+        call = Call(function, sequence, piggybacks, one_way=kind == MSG_ONEWAY)
         _DECODERS.get(function, _rest)(body, call, known_binds or {})
         return call
 
@@ -116,7 +117,7 @@ def _piggyback(body: Reader, function: int) -> Piggyback:
     elif function == FN_LOB_OP:
         found.freed_lobs = _free_temp_lobs(body)
     else:
-        raise ProtocolError(f"piggyback function {function} is not supported")
+        raise ProtocolError(f"piggyback function {function} is not supported", code=UNIMPLEMENTED)
     return found
 
 

@@ -216,7 +216,7 @@ class Connection:
                 reply = replies.data_types_reply()
             else:
                 answered = self._call(self.session, data)
-                if answered is None:
+                if not answered:  # a break was answered, or a one-way message needs no reply
                     continue
                 reply = answered
             self._send(reply)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from airflow_datapump.testing import _values as v
+from airflow_datapump.testing._backend.store import StoreClosedError
 from airflow_datapump.testing._engine import (
     ConnectRequest,
     Engine,
@@ -23,36 +24,28 @@ from airflow_datapump.testing._engine import (
 )
 from airflow_datapump.testing._net import cursors, lobs, o5logon, objects, replies, requests
 from airflow_datapump.testing._net import oratypes as t
-from airflow_datapump.testing._net.buffer import ProtocolError, Writer
+from airflow_datapump.testing._net.buffer import (
+    MALFORMED,
+    UNIMPLEMENTED,
+    UNSUPPORTED_TYPE,
+    ProtocolError,
+    Writer,
+)
+from airflow_datapump.testing._net.open_cursors import Described, OpenCursor
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
 from airflow_datapump.testing._net.values import bind_in, column, image
-from airflow_datapump.testing._plsql.errors import ora_line
+from airflow_datapump.testing._plsql.errors import ora, ora_line
 
 log = logging.getLogger(__name__)
 
 AUTH_SYSDBA, AUTH_SYSOPER = 0x20, 0x40
-#: OPEN_CURSORS, Oracle's default (Database Reference). The thin driver sizes its list of
-#: cursors to close by it (statement_cache.pyx); without it the list holds one cursor only.
-MAX_OPEN_CURSORS = 300
 #: Looks up a user's stored verifier in a service's database; None for unknown users.
 VerifierLookup = Callable[[str, str], str | None]
 
 
 class DisconnectError(Exception):
     """The client logged off or must be dropped; the connection ends after any reply."""
-
-
-@dataclass
-class OpenCursor:
-    sql: str
-    binds: list[BindMeta] = field(default_factory=list)
-    columns: list[Column] | None = None
-    rows: list[tuple[v.Value, ...]] = field(default_factory=list)
-    delivered: int = 0
-    plsql: bool = False
-    defines: list[int] | None = None  # the types the client asked columns in, if it did
-    ref_cursor: bool = False  # opened by PL/SQL and handed to the client as a REF CURSOR
 
 
 class WireSession:
@@ -73,18 +66,44 @@ class WireSession:
     # -- dispatch -------------------------------------------------------------------------
 
     def handle(self, data: bytes) -> bytes:
-        """Answer one request payload with one reply payload."""
-        call = requests.parse(data, {k: (c.binds, c.plsql) for k, c in self.cursors.items()})
-        self._piggybacks(call)
-        handler = _HANDLERS.get(call.function)
-        if handler is None:
-            raise ProtocolError(f"function code {call.function} is not supported")
+        """Answer one request payload with one reply payload (empty for a one-way message).
+
+        Whatever goes wrong inside a call is answered as an Oracle error, never by dropping
+        the connection, so a client can tell a refusal from a crash: a malformed request gets
+        ORA-03137 and one this server does not implement ORA-03001 or ORA-03115 (as Oracle
+        rejects such requests and keeps the session), an emulator bug ORA-00600 with its
+        traceback in the server's log. Only a DPY-4011 fault and the server stopping (its
+        stores closing) end the connection.
+        """
         try:
+            call = requests.parse(data, {k: (c.binds, c.plsql) for k, c in self.cursors.items()})
+        except ProtocolError as exc:
+            return self._refuse(exc.code, str(exc))
+        try:
+            self._piggybacks(call)
+            handler = _HANDLERS.get(call.function)
+            if handler is None and call.one_way:
+                log.info("one-way function %d ignored", call.function)
+                return b""
+            if handler is None:
+                raise ProtocolError(f"function code {call.function} is not supported", code=UNIMPLEMENTED)
             return handler(self, call)
+        except (DisconnectError, StoreClosedError):
+            raise
+        except ProtocolError as exc:
+            return self._refuse(exc.code, str(exc))
         except Exception as exc:
             if isinstance(exc, OracleErrorLike):
                 return self._error(exc)
-            raise
+            log.exception("call %d failed inside the emulator; answered with ORA-00600", call.function)
+            return self._refuse(INTERNAL_ERROR, _where(exc))
+
+    def _refuse(self, code: int, reason: str) -> bytes:
+        """A request this server cannot carry out, answered as the Oracle error it amounts to."""
+        if code != INTERNAL_ERROR:
+            log.warning("request refused with ORA-%05d: %s", code, reason)
+        message = ora_line(code, *_arguments(code, reason))
+        return replies.call_end(error=code, message=message, in_transaction=self._in_transaction)
 
     def _error(self, exc: OracleErrorLike) -> bytes:
         code = exc.code
@@ -144,7 +163,10 @@ class WireSession:
                 raise DisconnectError(f"logon refused by the database: {exc.message}") from exc
             raise
         version = self.engine.server_version(self.session)
-        return replies.parameters(_session_parameters(self.session, version, response)) + replies.call_end()
+        sid, serial = getattr(self.session, "sid", 1), getattr(self.session, "serial", 1)
+        return (
+            replies.parameters(replies.logon_parameters(sid, serial, version, response)) + replies.call_end()
+        )
 
     # -- simple calls -------------------------------------------------------------------
 
@@ -186,12 +208,12 @@ class WireSession:
         if call.defines:
             cursor.defines = [d.type_number for d in call.defines]
             if cursor.ref_cursor:  # the client fetches a REF CURSOR with LOBs by define calls
-                return self._batch(cursor, cursor_id, call.iterations)
+                return self._rows(cursor, cursor_id, call.iterations)
             return replies.call_end(cursor_id=cursor_id)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
             if cursor.ref_cursor:  # the driver fetches a REF CURSOR by executes without EXECUTE
                 self.engine.fetch_round_trip(session)
-                return self._batch(cursor, cursor_id, call.iterations)
+                return self._rows(cursor, cursor_id, call.iterations)
             if call.options & requests.OPT_DESCRIBE:
                 return self._describe_only(session, cursor, cursor_id)
             return replies.call_end(cursor_id=cursor_id)  # parse only
@@ -199,7 +221,8 @@ class WireSession:
 
     def _describe_only(self, session: SessionRef, cursor: OpenCursor, cursor_id: int) -> bytes:
         result = self.engine.execute(session, cursor.sql, [])
-        self._load_rows(cursor, result.columns, [])
+        if result.columns is not None:
+            cursor.load(result.columns, [], self._column)
         out = replies.describe(cursor.columns) if cursor.columns is not None else b""
         return out + replies.call_end(cursor_id=cursor_id)
 
@@ -216,11 +239,11 @@ class WireSession:
             self.engine.commit(session)
             self._in_transaction = False
         if result.columns is not None:
-            self._load_rows(cursor, result.columns, result.rows)
+            cursor.load(result.columns, result.rows, self._column)
             fetching = call.function == requests.FN_REEXECUTE_AND_FETCH or call.options & requests.OPT_FETCH
             has_lobs = any(c.type_number in _LOB_COLUMNS for c in cursor.columns or [])
             count = call.iterations if fetching and not has_lobs else 0
-            return replies.describe(cursor.columns or []) + self._batch(cursor, cursor_id, count)
+            return replies.describe(cursor.columns or []) + self._rows(cursor, cursor_id, count)
         out = b""
         if result.is_plsql and rows:
             out = self._out_binds(cursor.binds, rows[-1])
@@ -229,14 +252,28 @@ class WireSession:
         )
 
     def _bind(self, meta: BindMeta, value: bytes | list[bytes | None] | None) -> v.Bind:
+        if meta.type_number not in (t.CURSOR, t.OBJECT):
+            return bind_in(meta, value, self.lobs)
+        if isinstance(value, list):
+            raise ProtocolError(f"an array bind of Oracle type {meta.type_number}", code=UNSUPPORTED_TYPE)
         if meta.type_number == t.CURSOR:
-            return v.Bind(None, v.REF_CURSOR)
-        if meta.type_number == t.OBJECT:
-            assert not isinstance(value, list)
-            return objects.bind(meta.type_oid, value, self._type_by_oid)
-        return bind_in(meta, value, self.lobs)
+            return v.Bind(self._cursor_in(value), v.REF_CURSOR)
+        data_type = self._type_by_oid(meta.type_oid) if meta.type_oid else None
+        if data_type is None:  # a type dropped (or never known) since the client described it
+            raise ora(OBJECT_MISSING)
+        return objects.bind(value, data_type)
 
-    def _type_by_oid(self, oid: bytes) -> v.DataType | None:
+    def _cursor_in(self, cursor_id: bytes | None) -> v.Value:
+        """A cursor the client passes IN (one it opened, or was handed OUT earlier): an opened
+        SYS_REFCURSOR holding the rows it has not fetched yet; an unknown id is ORA-01001."""
+        if cursor_id is None:
+            return None
+        cursor = self.cursors.get(int.from_bytes(cursor_id, "big"))
+        if cursor is None or cursor.columns is None:
+            raise ora(1001)
+        return cursor.as_ref_cursor()
+
+    def _type_by_oid(self, oid: bytes) -> objects.Composite | None:
         finder = getattr(self.engine, "type_by_oid", None)
         found = finder(self._require_session(), oid) if finder is not None else None
         return found if isinstance(found, v.ObjectType | v.RecordType | v.CollectionType) else None
@@ -256,7 +293,7 @@ class WireSession:
             result = opened if isinstance(opened, v.CursorRows) else v.CursorRows((), [])
             cursor_id = next(self._ids)
             cursor = OpenCursor("", ref_cursor=True)
-            self._load_rows(cursor, [_Described(n, dt) for n, dt in result.columns], result.rows)
+            cursor.load([Described(n, dt) for n, dt in result.columns], result.rows, self._column)
             self.cursors[cursor_id] = cursor
             return cursors.out_image(cursor.columns or [], cursor_id)
         if meta.type_number == t.OBJECT and isinstance(
@@ -265,11 +302,21 @@ class WireSession:
             return objects.out_image(bind.value, bind.type, meta.type_oid or b"")
         return _out_image(meta, bind.value, self.lobs)
 
-    def _load_rows(self, cursor: OpenCursor, columns: object, rows: list[tuple[v.Value, ...]]) -> None:
-        assert isinstance(columns, list)
-        cursor.columns = [column(c.name, c.type, c.null_ok) for c in columns]
-        cursor.rows = list(rows)
-        cursor.delivered = 0
+    def _column(self, name: str, data_type: v.DataType, null_ok: bool) -> Column:
+        """A column's describe information; an object or collection column names its type by
+        owner, name and OID, which the driver then looks up as ``gettype()`` does."""
+        if not isinstance(data_type, v.ObjectType | v.RecordType | v.CollectionType):
+            return column(name, data_type, null_ok)
+        finder = getattr(self.engine, "type_identity", None)
+        found = finder(self._require_session(), data_type) if finder is not None else None
+        if found is None or found[1] is not None:  # anonymous, or a package type SQL cannot use
+            raise ora(932, "-", data_type.name)
+        owner, _, type_name, oid = found
+        return Column(name, t.OBJECT, OBJECT_BUFFER, nullable=null_ok, type_oid=oid, type_owner=owner,
+                      type_name=type_name)  # fmt: skip
+
+    def _rows(self, cursor: OpenCursor, cursor_id: int, count: int) -> bytes:
+        return cursor.batch(cursor_id, count, self.lobs, in_transaction=self._in_transaction)
 
     def _fetch(self, call: Call) -> bytes:
         session = self._require_session()
@@ -277,27 +324,7 @@ class WireSession:
         if cursor is None or cursor.columns is None:
             return replies.call_end(error=1001, message=ora_line(1001))
         self.engine.fetch_round_trip(session)
-        return self._batch(cursor, call.cursor_id, call.iterations)
-
-    def _batch(self, cursor: OpenCursor, cursor_id: int, count: int) -> bytes:
-        """Up to ``count`` rows; ORA-01403 when these are the last (nothing more to fetch)."""
-        batch, cursor.rows = cursor.rows[:count], cursor.rows[count:]
-        cursor.delivered += len(batch)
-        types = cursor.defines or [c.type_number for c in cursor.columns or []]
-        out = b""
-        if batch:
-            out += replies.row_header()
-            for values in batch:
-                out += replies.row([image(x, n, self.lobs) for x, n in zip(values, types, strict=True)])
-        more = bool(cursor.rows) or count == 0
-        error, message = (0, "") if more else (1403, ora_line(1403))
-        return out + replies.call_end(
-            error=error,
-            message=message,
-            cursor_id=cursor_id,
-            rowcount=cursor.delivered,
-            in_transaction=self._in_transaction,
-        )
+        return self._rows(cursor, call.cursor_id, call.iterations)
 
     # -- LOBs -----------------------------------------------------------------------------
 
@@ -320,18 +347,27 @@ class WireSession:
         return data if isinstance(data, bytes) else None
 
 
-@dataclass
-class _Described:
-    """A REF CURSOR column in the shape :meth:`WireSession._load_rows` reads."""
-
-    name: str
-    type: v.DataType
-    null_ok: bool = True
-
-
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
+INTERNAL_ERROR, OBJECT_MISSING = 600, 21700
+OBJECT_BUFFER = 2000  # an object column's buffer size in its describe information [U]
 _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
 _FILE_MISSING = f"{ora_line(22288, 'FILEOPEN')}\nNo such file or directory"
+
+
+def _arguments(code: int, reason: str) -> tuple[str, ...]:
+    """The slots a refusal's text has: ORA-03137's eight bracketed ones take the reason in the
+    first (Oracle leaves unused ones empty), ORA-00600's the location; the others have none."""
+    if code == MALFORMED:
+        return (reason,) + ("",) * 7
+    return (reason,) if code == INTERNAL_ERROR else ()
+
+
+def _where(exc: Exception) -> str:
+    """ORA-00600's arguments for an emulator bug: the exception's class and the function it
+    was raised in, as Oracle's name an internal location; never its message, which might
+    hold a bound value (the traceback, in the server's log, has it)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{type(exc).__name__}] [{frames[-1].name if frames else '?'}"
 
 
 def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:
@@ -340,21 +376,6 @@ def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> byte
         head = Writer().ub4(len(elements)).getvalue()
         return head + b"".join(image(e, meta.type_number, lob_table, out_bind=True) for e in elements)
     return image(value, meta.type_number, lob_table, out_bind=True)
-
-
-def _session_parameters(session: SessionRef, version: str, response: str) -> list[tuple[str, str, int]]:
-    parts = [int(p) for p in (version.split(".") + ["0"] * 5)[:5]]
-    number = parts[0] << 24 | parts[1] << 16 | parts[2] << 12 | parts[3] << 4 | parts[4]
-    sid = getattr(session, "sid", 1)
-    serial = getattr(session, "serial", 1)
-    return [
-        ("AUTH_SVR_RESPONSE", response, 0),
-        ("AUTH_VERSION_NO", str(number), 0),
-        ("AUTH_SESSION_ID", str(sid), 0),
-        ("AUTH_SERIAL_NUM", str(serial), 0),
-        ("AUTH_MAX_IDEN_LENGTH", "128", 0),
-        ("AUTH_MAX_OPEN_CURSORS", str(MAX_OPEN_CURSORS), 0),
-    ]
 
 
 def _canonical(user: str) -> str:

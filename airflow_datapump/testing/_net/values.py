@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from airflow_datapump.testing import _values as v
 from airflow_datapump.testing._net import oratypes as t
-from airflow_datapump.testing._net.buffer import ProtocolError, Writer
+from airflow_datapump.testing._net.buffer import UNSUPPORTED_TYPE, ProtocolError, Writer
 from airflow_datapump.testing._net.lobs import LobTable
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta
@@ -49,7 +49,9 @@ def bind_in(meta: BindMeta, data: bytes | list[bytes | None] | None, lobs: LobTa
 
 def _decode(meta: BindMeta, data: bytes | None) -> v.Value:
     if meta.type_number not in _SUPPORTED_BINDS:
-        raise ProtocolError(f"binds of Oracle type {meta.type_number} are not supported")
+        raise ProtocolError(
+            f"binds of Oracle type {meta.type_number} are not supported", code=UNSUPPORTED_TYPE
+        )
     value = t.decode_scalar(data, meta.type_number, nchar=meta.cs_form == 2)
     return v.normalize(value) if isinstance(value, str) else value
 

@@ -111,6 +111,8 @@ MESSAGES: dict[int, str] = {
     3113: "end-of-file on communication channel",
     3114: "not connected to ORACLE",
     3135: "connection lost contact",
+    3115: "unsupported network datatype or representation",
+    3137: "malformed TTC packet from client rejected: [%s] [%s] [%s] [%s] [%s] [%s] [%s] [%s]",
     3290: "Invalid truncate command - missing CLUSTER or TABLE keyword",
     4043: "object %s does not exist",
     6500: "PL/SQL: storage error",
@@ -141,6 +143,7 @@ MESSAGES: dict[int, str] = {
     19505: 'failed to identify file "%s"',
     21000: "error number argument to raise_application_error of %s is out of range",
     21560: "argument %s is null, invalid, or out of range",
+    21700: "object does not exist or is marked for delete",
     22275: "invalid LOB locator specified",
     22285: "non-existent directory or file for %s operation",
     22286: "insufficient privileges on file or directory to perform %s operation",
@@ -282,6 +285,8 @@ VERIFIED: dict[int, str] = {
     39166: "19c+23ai",
     39208: "19c+23ai",
     39211: "19c+23ai",
+    # checked when the Oracle Net server began answering malformed requests
+    3137: "23ai",
 }
 
 # Predefined exceptions of package STANDARD: name -> ORA code (positive, as the driver shows it).
