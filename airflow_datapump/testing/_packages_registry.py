@@ -12,7 +12,14 @@ from airflow_datapump.testing._backend.files import BackendFiles
 from airflow_datapump.testing._backend.runtime import OPTIONAL_PACKAGES, PACKAGES
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._datapump import register as register_datapump
-from airflow_datapump.testing._packages import dbms_cloud, dbms_file_transfer, dbms_lob, rdsadmin, utl_file
+from airflow_datapump.testing._packages import (
+    dbms_cloud,
+    dbms_file_transfer,
+    dbms_lob,
+    dbms_stats,
+    rdsadmin,
+    utl_file,
+)
 
 PACKAGES["UTL_FILE"] = lambda backend: utl_file.build(BackendFiles(backend))
 PACKAGES["DBMS_LOB"] = lambda backend: dbms_lob.build(BackendFiles(backend))
@@ -55,6 +62,9 @@ PACKAGES["RDSADMIN.RDS_FILE_UTIL"] = lambda backend: rdsadmin.build_file_util(
 OPTIONAL_PACKAGES["RDSADMIN.RDSADMIN_S3_TASKS"] = "RDSADMIN"
 OPTIONAL_PACKAGES["RDSADMIN.RDS_FILE_UTIL"] = "RDSADMIN"
 # -- end of file packages -----------------------------------------------------------------
+
+# -- DBMS_STATS: the statistics Data Pump exports and imports ------------------------------
+PACKAGES["DBMS_STATS"] = lambda backend: dbms_stats.build()
 
 # -- DBMS_DATAPUMP, its ku$ types, its views and its session-end clean-up ------------------
 register_datapump()

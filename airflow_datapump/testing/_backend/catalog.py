@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from airflow_datapump.testing._backend.codec import decode_type, encode_type
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
@@ -185,10 +186,30 @@ def _encode_table(columns: Iterable[ColumnDef], constraints: Iterable[TableConst
                 }
                 for c in columns
             ],
-            "constraints": [
-                {"name": k.name, "kind": k.kind, "columns": list(k.columns)} for k in constraints
-            ],
+            "constraints": [encode_constraint(k) for k in constraints],
         }
+    )
+
+
+def encode_constraint(k: TableConstraint) -> dict[str, object]:
+    """A constraint as JSON (the table's stored definition, a dump file's DDL)."""
+    data: dict[str, object] = {"name": k.name, "kind": k.kind, "columns": list(k.columns)}
+    if k.condition is not None:
+        data["condition"] = k.condition
+    if k.references is not None:
+        schema, parent, columns = k.references
+        data["references"] = [schema, parent, list(columns)]
+    return data
+
+
+def decode_constraint(data: dict[str, Any]) -> TableConstraint:
+    references = data.get("references")
+    return TableConstraint(
+        data["name"],
+        data["kind"],
+        tuple(data["columns"]),
+        condition=data.get("condition"),
+        references=(references[0], references[1], tuple(references[2])) if references else None,
     )
 
 
@@ -211,9 +232,7 @@ def table(db: sqlite3.Connection, owner: str, name: str) -> TableDef | None:
         )
         for c in data["columns"]
     )
-    constraints = tuple(
-        TableConstraint(k["name"], k["kind"], tuple(k["columns"])) for k in data["constraints"]
-    )
+    constraints = tuple(decode_constraint(k) for k in data["constraints"])
     return TableDef(owner, name, row[0], row[1], columns, constraints)
 
 
@@ -243,10 +262,80 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
     if db.execute("DELETE FROM tables WHERE owner = ? AND name = ?", (owner, name)).rowcount == 0:
         raise ora(942)
     db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", (owner, name))
+    db.execute(
+        "DELETE FROM statistics WHERE kind = 'INDEX' AND (owner, name) IN "
+        "(SELECT owner, name FROM indexes WHERE table_owner = ? AND table_name = ?)",
+        (owner, name),
+    )
+    db.execute("DELETE FROM statistics WHERE kind = 'TABLE' AND owner = ? AND name = ?", (owner, name))
+    db.execute("DELETE FROM indexes WHERE table_owner = ? AND table_name = ?", (owner, name))
     db.execute("DELETE FROM segment_extents WHERE owner = ? AND table_name = ?", (owner, name))
     db.execute("DELETE FROM obj_privs WHERE owner = ? AND object = ?", (owner, name))
     # A job whose master table is dropped is gone (MOS 336014.1 clean-up, §5 "Orphans").
     db.execute("DELETE FROM jobs WHERE owner = ? AND name = ?", (owner, name))
+
+
+def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:
+    """Store a table's new list of constraints (ALTER TABLE ... ADD CONSTRAINT)."""
+    db.execute(
+        "UPDATE tables SET definition = ? WHERE owner = ? AND name = ?",
+        (_encode_table(definition.columns, definition.constraints), definition.owner, definition.name),
+    )
+
+
+# -- indexes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexDef:
+    """An index created by CREATE INDEX (the indexes of keys belong to their constraints)."""
+
+    owner: str
+    name: str
+    table_owner: str
+    table_name: str
+    columns: tuple[str, ...]
+    tablespace: str
+
+
+def create_index(db: sqlite3.Connection, index: IndexDef) -> None:
+    """Indexes share the schema's namespace with tables (ORA-00955)."""
+    taken = db.execute(
+        "SELECT 1 FROM tables WHERE owner = ? AND name = ? UNION ALL "
+        "SELECT 1 FROM indexes WHERE owner = ? AND name = ?",
+        (index.owner, index.name, index.owner, index.name),
+    ).fetchone()
+    if taken:
+        raise ora(955)
+    db.execute(
+        "INSERT INTO indexes VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            index.owner,
+            index.name,
+            index.table_owner,
+            index.table_name,
+            json.dumps(index.columns),
+            index.tablespace,
+        ),
+    )
+
+
+def indexes_of(
+    db: sqlite3.Connection, table_owner: str | None = None, table: str | None = None
+) -> list[IndexDef]:
+    query = "SELECT owner, name, table_owner, table_name, columns, tablespace FROM indexes"
+    args: tuple[str, ...] = ()
+    if table_owner is not None and table is not None:
+        query += " WHERE table_owner = ? AND table_name = ?"
+        args = (table_owner, table)
+    rows = db.execute(query + " ORDER BY owner, name", args).fetchall()
+    return [IndexDef(o, n, to, tn, tuple(json.loads(c)), ts) for o, n, to, tn, c, ts in rows]
+
+
+def drop_index(db: sqlite3.Connection, owner: str, name: str) -> None:
+    if db.execute("DELETE FROM indexes WHERE owner = ? AND name = ?", (owner, name)).rowcount == 0:
+        raise ora(1418)
+    db.execute("DELETE FROM statistics WHERE kind = 'INDEX' AND owner = ? AND name = ?", (owner, name))
 
 
 def tables_of(db: sqlite3.Connection, owner: str | None = None) -> list[TableDef]:

@@ -10,7 +10,15 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 
-from airflow_datapump.testing._backend import catalog, environment, link_secret, storage, stored_code, tables
+from airflow_datapump.testing._backend import (
+    catalog,
+    constraints,
+    environment,
+    link_secret,
+    storage,
+    stored_code,
+    tables,
+)
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import ddl as nodes
@@ -25,7 +33,8 @@ SYSTEM_PRIVILEGES = frozenset(
     GRANT ANY ROLE; GRANT ANY PRIVILEGE; GRANT ANY OBJECT PRIVILEGE; CREATE ANY DIRECTORY;
     DROP ANY DIRECTORY; CREATE DATABASE LINK; CREATE PUBLIC DATABASE LINK;
     DROP PUBLIC DATABASE LINK; CREATE TABLESPACE; DROP TABLESPACE; UNLIMITED TABLESPACE;
-    SELECT ANY DICTIONARY; EXEMPT ACCESS POLICY; EXP_FULL_DATABASE; IMP_FULL_DATABASE
+    SELECT ANY DICTIONARY; EXEMPT ACCESS POLICY; EXP_FULL_DATABASE; IMP_FULL_DATABASE;
+    CREATE ANY INDEX; DROP ANY INDEX; ANALYZE ANY
     """.replace("\n", " ").split(";")
 )
 SYSTEM_PRIVILEGES = frozenset(p.strip() for p in SYSTEM_PRIVILEGES if p.strip())
@@ -278,7 +287,11 @@ def _create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTabl
     # A primary key makes its columns NOT NULL, also when declared out of line.
     keyed = {col for k in st.constraints if k.kind == "PRIMARY KEY" for col in k.columns}
     columns = tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in st.columns)
-    definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, st.constraints)
+    checked = tuple(
+        constraints.resolve_foreign_key(db, owner, k) if k.kind == "FOREIGN KEY" else k
+        for k in st.constraints
+    )
+    definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, checked)
     catalog.create_table(db, definition, session.database.now().isoformat())
     if st.rows:
         tables.insert_rows(db, owner, st.name, st.rows)
@@ -288,7 +301,33 @@ def _drop_table(session: Session, db: sqlite3.Connection, st: nodes.DropTable) -
     owner = st.schema or session.current_schema
     if owner != session.user:
         catalog.require(db, session.user, "DROP ANY TABLE")
+    constraints.release_parent(db, owner, st.name, cascade=st.cascade_constraints)
     catalog.drop_table(db, owner, st.name)
+
+
+def _create_index(session: Session, db: sqlite3.Connection, st: nodes.CreateIndex) -> None:
+    owner = st.schema or session.current_schema
+    table_owner = st.table_schema or session.current_schema
+    if owner != session.user or table_owner != session.user:
+        catalog.require(db, session.user, "CREATE ANY INDEX")
+    table = catalog.table(db, table_owner, st.table)
+    if table is None or table.kind != "TABLE":
+        raise ora(942)
+    names = [c.name for c in table.columns]
+    for column in st.columns:
+        if column not in names:
+            raise ora(904, f'"{column}"')
+    if st.tablespace:
+        storage.require(db, st.tablespace)
+    tablespace = st.tablespace or storage.default_tablespace(db, owner)
+    catalog.create_index(db, catalog.IndexDef(owner, st.name, table_owner, st.table, st.columns, tablespace))
+
+
+def _drop_index(session: Session, db: sqlite3.Connection, st: nodes.DropIndex) -> None:
+    owner = st.schema or session.current_schema
+    if owner != session.user:
+        catalog.require(db, session.user, "DROP ANY INDEX")
+    catalog.drop_index(db, owner, st.name)
 
 
 def _create_link(session: Session, db: sqlite3.Connection, st: nodes.CreateDatabaseLink) -> None:
@@ -350,6 +389,8 @@ _HANDLERS: dict[type, Callable[[Session, sqlite3.Connection, nodes.DdlStatement]
     nodes.DropDirectory: _drop_directory,  # type: ignore[dict-item]
     nodes.CreateTable: _create_table,  # type: ignore[dict-item]
     nodes.DropTable: _drop_table,  # type: ignore[dict-item]
+    nodes.CreateIndex: _create_index,  # type: ignore[dict-item]
+    nodes.DropIndex: _drop_index,  # type: ignore[dict-item]
     nodes.CreateDatabaseLink: _create_link,  # type: ignore[dict-item]
     nodes.DropDatabaseLink: _drop_link,  # type: ignore[dict-item]
     nodes.CreateTablespace: _create_tablespace,  # type: ignore[dict-item]

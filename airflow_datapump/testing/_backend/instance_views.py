@@ -214,6 +214,7 @@ _SCHEMA_PATHS = (
     ("TABLE/CONSTRAINT", "Constraints on the selected tables", "Y"),
     ("CONSTRAINT", "Constraints (including referential constraints)", "Y"),
     ("TABLE/CONSTRAINT/REF_CONSTRAINT", "Referential constraints on the selected tables", "Y"),
+    ("CONSTRAINT/REF_CONSTRAINT", "Referential constraints", "Y"),
     ("REF_CONSTRAINT", "Referential constraints", "Y"),
     ("TABLE/COMMENT", "Comments on the selected tables", "N"),
     ("COMMENT", "Comments on the selected objects", "N"),

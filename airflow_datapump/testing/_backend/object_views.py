@@ -16,10 +16,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from airflow_datapump.testing._backend import catalog, storage
+from airflow_datapump.testing._backend import catalog, statistics, storage
 from airflow_datapump.testing._backend.session import Session
-from airflow_datapump.testing._backend.views import Row, register_view, text
-from airflow_datapump.testing._values import DATE, NUMBER, ScalarType, TypeKind
+from airflow_datapump.testing._backend.views import Row, register_view, stats_values, text
+from airflow_datapump.testing._values import DATE, NUMBER, ScalarType, TypeKind, Value
 
 Columns = list[tuple[str, ScalarType]]
 
@@ -82,6 +82,12 @@ def _objects(db: sqlite3.Connection) -> list[Row]:
             if column.type.kind in (TypeKind.CLOB, TypeKind.BLOB):
                 lob = storage.lob_segment_name(int(table_id), position)
                 result.append(_object_row(table.owner, lob, "LOB", table_id + position, when))
+    for index in catalog.indexes_of(db):
+        table_id = Decimal(storage.object_id(db, index.table_owner, index.table_name))
+        when = dt.datetime.fromisoformat(created[f"{index.table_owner}.{index.table_name}"]).replace(
+            microsecond=0
+        )
+        result.append(_object_row(index.owner, index.name, "INDEX", table_id + 900000 + len(result), when))
     for owner, name in db.execute("SELECT owner, name FROM db_links ORDER BY 1, 2").fetchall():
         result.append(_object_row(owner, name, "DATABASE LINK", None, None))
     for (name,) in db.execute("SELECT name FROM directories ORDER BY 1").fetchall():
@@ -197,6 +203,9 @@ _INDEX_COLUMNS: Columns = [
     ("TABLESPACE_NAME", text(30)),
     ("STATUS", text(8)),
     ("GENERATED", text(1)),
+    ("NUM_ROWS", NUMBER),
+    ("DISTINCT_KEYS", NUMBER),
+    ("LAST_ANALYZED", DATE),
 ]
 
 
@@ -206,21 +215,17 @@ def _indexes(db: sqlite3.Connection) -> list[Row]:
         tablespace = storage.tablespace_of(db, table)
         for index_name, _ in storage.table_keys(table):
             generated = "Y" if index_name.startswith("SYS_") else "N"
-            result.append(
-                (
-                    table.owner,
-                    index_name,
-                    "NORMAL",
-                    table.owner,
-                    table.name,
-                    "TABLE",
-                    "UNIQUE",
-                    tablespace,
-                    "VALID",
-                    generated,
-                )
-            )
+            row = (table.owner, index_name, "NORMAL", table.owner, table.name, "TABLE", "UNIQUE", tablespace)
+            result.append((*row, "VALID", generated, *_index_stats(db, table.owner, index_name)))
+    for index in catalog.indexes_of(db):  # CREATE INDEX: NONUNIQUE, named by its creator
+        head = (index.owner, index.name, "NORMAL", index.table_owner, index.table_name, "TABLE")
+        stats = _index_stats(db, index.owner, index.name)
+        result.append((*head, "NONUNIQUE", index.tablespace, "VALID", "N", *stats))
     return result
+
+
+def _index_stats(db: sqlite3.Connection, owner: str, name: str) -> tuple[Value, ...]:
+    return stats_values(statistics.index_stats(db, owner, name), "num_rows", "distinct_keys")
 
 
 _CONSTRAINT_COLUMNS: Columns = [
@@ -256,6 +261,13 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
                     index_name,
                 )
             )
+        for k in table.constraints:
+            if k.kind in ("CHECK", "FOREIGN KEY"):
+                name = storage.constraint_index_name(table.name, k.name)
+                generated = "GENERATED NAME" if name.startswith("SYS_") else "USER NAME"
+                kind = "C" if k.kind == "CHECK" else "R"
+                row = (table.owner, name, kind, table.name, k.condition, "ENABLED", "VALIDATED", generated)
+                result.append((*row, None, None))
         for column in table.columns:
             if column.not_null and not column.primary_key:
                 name = storage.constraint_index_name(f"{table.name}.{column.name}", None)

@@ -313,6 +313,11 @@ def segments(db: sqlite3.Connection, owner: str | None = None) -> list[Segment]:
         for index_name, width in table_keys(table):
             index_bytes = allocated(rows * (width + 10))  # key plus a 10-byte rowid per entry
             found.append(Segment(table.owner, index_name, "INDEX", tablespace, index_bytes))
+        widths = {c.name: (getattr(c.type, "size", None) or 22) for c in table.columns}
+        for made in catalog.indexes_of(db, table.owner, table.name):  # CREATE INDEX, in its tablespace
+            width = sum(widths.get(c, 22) for c in made.columns)
+            index_bytes = allocated(rows * (width + 10))
+            found.append(Segment(made.owner, made.name, "INDEX", made.tablespace, index_bytes))
         table_id = object_id(db, table.owner, table.name)
         for position, column in enumerate(table.columns, start=1):
             if column.type.kind in (TypeKind.CLOB, TypeKind.BLOB):

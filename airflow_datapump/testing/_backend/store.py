@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS tables (
     owner TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'TABLE',
     tablespace TEXT, definition TEXT NOT NULL, created TEXT NOT NULL,
     PRIMARY KEY (owner, name));
+CREATE TABLE IF NOT EXISTS indexes (
+    owner TEXT NOT NULL, name TEXT NOT NULL, table_owner TEXT NOT NULL, table_name TEXT NOT NULL,
+    columns TEXT NOT NULL, tablespace TEXT, PRIMARY KEY (owner, name));
+CREATE TABLE IF NOT EXISTS statistics (
+    owner TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (owner, name, kind));
 CREATE TABLE IF NOT EXISTS rows (
     rid INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, table_name TEXT NOT NULL,
     data TEXT NOT NULL);

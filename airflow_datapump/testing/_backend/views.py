@@ -8,12 +8,13 @@ Other modules register their views here (Data Pump adds DBA_DATAPUMP_JOBS and fr
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from airflow_datapump.testing._backend import catalog, storage
+from airflow_datapump.testing._backend import catalog, statistics, storage
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import ora
@@ -174,17 +175,26 @@ _TABLE_COLUMNS = [
     ("TABLE_NAME", text()),
     ("TABLESPACE_NAME", text(30)),
     ("NUM_ROWS", NUMBER),
+    ("BLOCKS", NUMBER),
+    ("AVG_ROW_LEN", NUMBER),
+    ("LAST_ANALYZED", DATE),
 ]
+
+
+def stats_values(found: dict[str, object] | None, *names: str) -> tuple[Value, ...]:
+    """Statistics columns as the views show them: NULL until gathered (Database Reference)."""
+    if found is None:
+        return (None,) * (len(names) + 1)
+    numbers = tuple(Decimal(str(found[n])) for n in names)
+    return (*numbers, dt.datetime.fromisoformat(str(found["last_analyzed"])).replace(microsecond=0))
 
 
 def _tables(db: sqlite3.Connection, owner: str | None) -> list[Row]:
     result: list[Row] = []
     for table in catalog.tables_of(db, owner):
-        (count,) = db.execute(
-            "SELECT COUNT(*) FROM rows WHERE owner = ? AND table_name = ?",
-            (table.owner, table.name),
-        ).fetchone()
-        result.append((table.owner, table.name, storage.tablespace_of(db, table), Decimal(count)))
+        gathered = statistics.table_stats(db, table.owner, table.name)
+        values = stats_values(gathered, "num_rows", "blocks", "avg_row_len")
+        result.append((table.owner, table.name, storage.tablespace_of(db, table), *values))
     return result
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from airflow_datapump.testing._backend import catalog, quotas, storage, tables
 from airflow_datapump.testing._backend.codec import decode_type
-from airflow_datapump.testing._datapump import logfile, remap, staging
+from airflow_datapump.testing._datapump import apply_dependents, logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import grants_sql, quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
@@ -43,6 +43,14 @@ def apply(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
             "TABLE": _table,
             "TABLE_DATA": _data,
             "OBJECT_GRANT": _grant,
+            "DEFAULT_ROLE": apply_dependents.default_role,
+            "PROCACT_SCHEMA": apply_dependents.procact_schema,
+            "INDEX": apply_dependents.dependent,
+            "CONSTRAINT": apply_dependents.dependent,
+            "REF_CONSTRAINT": apply_dependents.dependent,
+            "INDEX_STATISTICS": apply_dependents.restore_statistics,
+            "TABLE_STATISTICS": apply_dependents.restore_statistics,
+            "MARKER": apply_dependents.marker,
         }[item["kind"]](ctx, job, item, moment)
 
 
@@ -58,16 +66,7 @@ def _data_line(
 
 
 def _failed(ctx: WorkContext, job: Job, moment: dt.datetime, what: str, error: str, sql: str) -> None:
-    logfile.error(
-        ctx.db,
-        job,
-        moment,
-        ora_line(39083, what),
-        error,
-        "",
-        "Failing sql is:",
-        sql,
-    )
+    logfile.failed_to_create(ctx.db, job, moment, what, [error], sql)
 
 
 def _user(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:
@@ -169,6 +168,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
                 moment,
                 ora_line(39152, qualified, "append"),
             )
+            job.kept_tables.append([schema, name])
             return
         if action == "TRUNCATE":
             storage.truncated(db, schema, name)
@@ -179,6 +179,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
                 moment,
                 ora_line(39153, qualified, "truncate"),
             )
+            job.kept_tables.append([schema, name])
             return
         catalog.drop_table(db, schema, name)  # REPLACE
     columns = tuple(

@@ -77,6 +77,48 @@ def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
     return f'CREATE TABLE "{schema}"."{name}" \n   (\t{body.lstrip()}\n   ){segment_sql(ddl)} ;'
 
 
+def default_role_sql(user: str) -> str:
+    return f'ALTER USER "{user}" DEFAULT ROLE ALL'
+
+
+def procact_schema_sql(database: str, scn: int) -> str:
+    """The block a PROCACT_SCHEMA object runs: it records the export's SCN for logical
+    replication (DBMS_LOGREP_IMP, not documented; the statement as public traces show it)."""
+    return (
+        "BEGIN \nsys.dbms_logrep_imp.instantiate_schema("
+        "schema_name=>SYS_CONTEXT('USERENV','CURRENT_SCHEMA'), "
+        f"export_db_name=>'{database}', inst_scn=>'{scn}');\nCOMMIT; \nEND; \n"
+    )
+
+
+def _names(columns: list[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def index_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
+    where = f'\n  TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
+    head = f'CREATE INDEX "{ddl["index_schema"]}"."{ddl["index"]}" ON "{schema}"."{table}"'
+    return f"{head} ({_names(ddl['columns'])}) {where} PARALLEL 1"
+
+
+def constraint_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
+    """ALTER TABLE ... ADD CONSTRAINT: a key with the index created with it, or a check."""
+    head = f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{ddl["constraint"]}"'
+    if ddl["kind"] == "CHECK":
+        return f"{head} CHECK ({ddl['condition']}) ENABLE"
+    using = f' TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
+    return f"{head} {ddl['kind']} ({_names(ddl['columns'])})\n  USING INDEX{using}  ENABLE"
+
+
+def ref_constraint_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
+    parent_schema, parent, parent_columns = ddl["references"]
+    head = f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{ddl["constraint"]}"'
+    return (
+        f"{head} FOREIGN KEY ({_names(ddl['columns'])})"
+        f' REFERENCES "{parent_schema}"."{parent}" ({_names(parent_columns)}) ENABLE'
+    )
+
+
 def segment_sql(ddl: dict[str, Any]) -> str:
     """A table's segment attributes laid out as DBMS_METADATA prints them, each part only
     while the DDL still holds it: TRANSFORM=SEGMENT_ATTRIBUTES:N removes them all,
@@ -96,6 +138,28 @@ def segment_sql(ddl: dict[str, Any]) -> str:
     return text
 
 
+def statistics_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
+    """A statistics object as a call of DBMS_STATS's documented SET_ procedures [U: Oracle's
+    SQL file writes its own internal import calls here]."""
+    stats = ddl["stats"]
+    if "index" in ddl:
+        return (
+            f"BEGIN DBMS_STATS.SET_INDEX_STATS('\"{ddl['index_schema']}\"', '\"{ddl['index']}\"', "
+            f"NUMROWS=>{stats['num_rows']}, NUMDIST=>{stats['distinct_keys']}); END;\n/"
+        )
+    return (
+        f"BEGIN DBMS_STATS.SET_TABLE_STATS('\"{schema}\"', '\"{table}\"', NUMROWS=>{stats['num_rows']}, "
+        f"NUMBLKS=>{stats['blocks']}, AVGRLEN=>{stats['avg_row_len']}); END;\n/"
+    )
+
+
+_DEPENDENT_SQL = {
+    "INDEX": index_sql,
+    "CONSTRAINT": constraint_sql,
+    "REF_CONSTRAINT": ref_constraint_sql,
+}
+
+
 def script(items: list[dict[str, Any]], owner: str) -> str:
     """The SQL file a SQL_FILE job writes: the DDL it would have run (reference §2.1)."""
     out = [f"-- CONNECT {owner}", "ALTER SESSION SET EVENTS '10150 TRACE NAME CONTEXT FOREVER, LEVEL 1';"]
@@ -113,6 +177,17 @@ def script(items: list[dict[str, Any]], owner: str) -> str:
             out.append(text if item["kind"] == "TABLESPACE_QUOTA" else text.replace("\n", ";\n") + ";")
         elif item["kind"] == "TABLE":
             out.append(table_sql(item["schema"], item["name"], item["ddl"]))
+        elif item["kind"] in _DEPENDENT_SQL:
+            out.append(_DEPENDENT_SQL[item["kind"]](item["schema"], item["name"], item["ddl"]) + ";")
+        elif item["kind"] in ("INDEX_STATISTICS", "TABLE_STATISTICS"):
+            out.append(statistics_sql(item["schema"], item["name"], item["ddl"]))
+        elif item["kind"] == "MARKER":
+            continue
+        elif item["kind"] == "DEFAULT_ROLE":
+            out.append(default_role_sql(item["name"]) + ";")
+        elif item["kind"] == "PROCACT_SCHEMA":
+            out.append(f"-- CONNECT {item['name']}")
+            out.append(procact_schema_sql(item["ddl"].get("database", ""), item["ddl"].get("scn", 0)) + "/")
         else:
             ddl = item["ddl"]
             out.append(

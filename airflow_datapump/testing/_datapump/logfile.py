@@ -15,6 +15,7 @@ from pathlib import Path
 
 from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._datapump.model import Job
+from airflow_datapump.testing._plsql.errors import ora_line
 
 _RULE = "*" * 78
 
@@ -69,6 +70,14 @@ def error(db: sqlite3.Connection, job: Job, moment: dt.datetime, *lines: str, co
     job.errors.extend(lines)
     if counted:
         job.error_count += 1
+
+
+def failed_to_create(
+    db: sqlite3.Connection, job: Job, moment: dt.datetime, what: str, errors: list[str], sql: str
+) -> None:
+    """ORA-39083: an object whose DDL failed, with Oracle's errors and the failing statement."""
+    lines = [ora_line(39083, what), *errors]
+    error(db, job, moment, *lines, "", "Failing sql is:", sql)
 
 
 def _reading(db: sqlite3.Connection) -> str:

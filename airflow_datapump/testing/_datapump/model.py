@@ -83,6 +83,9 @@ class Job:
     term_reason: int | None = None
     written: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[list[str]] = field(default_factory=list)
+    # Tables kept by TABLE_EXISTS_ACTION APPEND or TRUNCATE: their rows load, their
+    # dependent objects (indexes, constraints) are skipped.
+    kept_tables: list[list[str]] = field(default_factory=list)
     scn: int | None = None
     # Lines for a log file not opened yet (reading LOG_OPENED=START_JOB*); None once it is open.
     log_held: list[str] | None = None

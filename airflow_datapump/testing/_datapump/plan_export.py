@@ -20,19 +20,30 @@ from typing import Any
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import encode_row, encode_type
 from airflow_datapump.testing._backend.database import Database
-from airflow_datapump.testing._datapump import logfile, remap, staging
+from airflow_datapump.testing._datapump import dependents, logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
 from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 
-_ORDER = ("USER", "SYSTEM_GRANT", "ROLE_GRANT", "TABLESPACE_QUOTA", "TABLE", "TABLE_DATA", "OBJECT_GRANT")
+# Oracle's order of object types (docs/emulator.md "Object paths and their order").
+_ORDER = (
+    "USER", "SYSTEM_GRANT", "ROLE_GRANT", "DEFAULT_ROLE", "TABLESPACE_QUOTA", "PROCACT_SCHEMA",
+    "TABLE", "TABLE_DATA", "OBJECT_GRANT", "INDEX", "CONSTRAINT", "INDEX_STATISTICS",
+    "REF_CONSTRAINT", "TABLE_STATISTICS", "MARKER",
+)  # fmt: skip
 METADATA_COST = 8192
 _PREFIX = {
     "FULL": "DATABASE_EXPORT/SCHEMA/",
     "SCHEMA": "SCHEMA_EXPORT/",
     "TABLE": "TABLE_EXPORT/",
     "TABLESPACE": "TABLE_EXPORT/",
+}
+# Where the statistics marker sits: under the job's root, or under TABLE in a table export.
+_MARKER_PREFIX = {
+    "FULL": "DATABASE_EXPORT/",
+    "TABLE": "TABLE_EXPORT/TABLE/",
+    "TABLESPACE": "TABLE_EXPORT/TABLE/",
 }
 _RELATIVE = {
     "USER": "USER",
@@ -42,6 +53,14 @@ _RELATIVE = {
     "TABLE": "TABLE/TABLE",
     "TABLE_DATA": "TABLE/TABLE_DATA",
     "OBJECT_GRANT": "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT",
+    "DEFAULT_ROLE": "DEFAULT_ROLE",
+    "PROCACT_SCHEMA": "PRE_SCHEMA/PROCACT_SCHEMA",
+    "INDEX": "TABLE/INDEX/INDEX",
+    "CONSTRAINT": "TABLE/CONSTRAINT/CONSTRAINT",
+    "REF_CONSTRAINT": "TABLE/CONSTRAINT/REF_CONSTRAINT",
+    "INDEX_STATISTICS": "TABLE/INDEX/STATISTICS/INDEX_STATISTICS",
+    "TABLE_STATISTICS": "TABLE/STATISTICS/TABLE_STATISTICS",
+    "MARKER": "STATISTICS/MARKER",
 }
 
 
@@ -73,6 +92,14 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         for schema in schemas:
             items.extend(_schema_items(ctx, job, db, schema))
+    # The statistics' closing marker, one for the job [U]: only path filters name it.
+    path_filters = [f for f in job.metadata_filters if f["name"].startswith(("INCLUDE_PATH", "EXCLUDE_PATH"))]
+    if any(i["kind"].endswith("_STATISTICS") for i in items) and accepts(
+        ctx, path_filters, Candidate("MARKER", job.owner, "MARKER")
+    ):
+        items.append(
+            _item("MARKER", job.owner, "MARKER", _MARKER_PREFIX.get(job.mode, "SCHEMA_EXPORT/"), ddl={})
+        )
     items.sort(key=lambda item: _ORDER.index(item["kind"]))  # one object type after another
     found = {item["name"] for item in items if item["kind"] == "TABLE"}
     for missing in sorted(set(named_in_lists(job.metadata_filters, "NAME")) - found):
@@ -133,6 +160,8 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
         items.append(_item("USER", schema, schema, prefix, ddl=_user_ddl(db, schema)))
     if job.mode in ("SCHEMA", "FULL") and exporter_privileged:
         for kind, ddl in _user_objects(db, schema):
+            if kind == "PROCACT_SCHEMA":
+                ddl = {"database": source_database(ctx, job).service, "scn": job.scn or 0}
             if accepts(ctx, job.metadata_filters, Candidate(kind, schema, schema)):
                 items.append(_item(kind, schema, schema, prefix, ddl=ddl))
     for table in catalog.tables_of(db, schema):
@@ -142,6 +171,10 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
         if not accepts(ctx, job.metadata_filters, Candidate("TABLE", schema, table.name, tablespace)):
             continue
         items.append(_item("TABLE", schema, table.name, prefix, ddl=_table_ddl(db, table, tablespace)))
+        found = [*dependents.of_table(db, table, tablespace), *dependents.statistics_of(db, table)]
+        for kind, own_name, ddl in found:
+            if accepts(ctx, job.metadata_filters, Candidate(kind, schema, table.name, tablespace, own_name)):
+                items.append(_item(kind, schema, table.name, prefix, ddl=ddl))
         if accepts(ctx, job.metadata_filters, Candidate("TABLE_DATA", schema, table.name, tablespace)):
             data = _table_data(ctx, job, db, table)
             if data is not None:
@@ -164,7 +197,10 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
 
 
 def _item(kind: str, schema: str, name: str, prefix: str, **extra: Any) -> dict[str, Any]:
-    item = {"kind": kind, "schema": schema, "name": name, "path": prefix + _RELATIVE[kind], "done": False}
+    relative = _RELATIVE[kind]
+    if kind == "PROCACT_SCHEMA" and prefix.startswith("DATABASE_EXPORT"):
+        relative = "PROCACT_SCHEMA"  # a full export has it right under SCHEMA
+    item = {"kind": kind, "schema": schema, "name": name, "path": prefix + relative, "done": False}
     item.setdefault("bytes", 0)
     item.update(extra)
     return item
@@ -179,7 +215,8 @@ def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
 
 def _user_objects(db: Any, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """The objects that go with a user, each its own object type as in Oracle's schema
-    export (SYSTEM_GRANT, ROLE_GRANT, TABLESPACE_QUOTA): only those the user holds."""
+    export (SYSTEM_GRANT, ROLE_GRANT, DEFAULT_ROLE, TABLESPACE_QUOTA): only those the user
+    holds; and the schema's procedural actions (PROCACT_SCHEMA), written with the user."""
     granted = [
         p for (p,) in db.execute("SELECT privilege FROM sys_privs WHERE grantee = ? ORDER BY 1", (schema,))
     ]
@@ -195,8 +232,10 @@ def _user_objects(db: Any, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "SYSTEM_GRANT", {"privileges": privileges}
     if roles:
         yield "ROLE_GRANT", {"privileges": roles}
+        yield "DEFAULT_ROLE", {}  # ALTER USER ... DEFAULT ROLE ALL: every role granted is default
     if quotas:
         yield "TABLESPACE_QUOTA", {"quotas": quotas}
+    yield "PROCACT_SCHEMA", {}
 
 
 def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, Any]:
@@ -214,14 +253,13 @@ def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, A
                 "name": c.name,
                 "type": encode_type(c.type),  # type: ignore[arg-type]
                 "not_null": c.not_null,
-                "primary_key": c.primary_key,
-                "unique": c.unique,
+                # keys and checks are CONSTRAINT and REF_CONSTRAINT objects of their own
+                "primary_key": False,
+                "unique": False,
             }
             for c in table.columns
         ],
-        "constraints": [
-            {"name": k.name, "kind": k.kind, "columns": list(k.columns)} for k in table.constraints
-        ],
+        "constraints": [],
     }
 
 

@@ -61,11 +61,13 @@ def source_items(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     for index, item in enumerate(items):
         if "row_count" in item:
             item["rows_id"] = str(index)
-    return [
-        i
-        for i in items
-        if accepts(ctx, job.metadata_filters, Candidate(i["kind"], i["schema"], i["name"], _tablespace(i)))
-    ]
+    return [i for i in items if accepts(ctx, job.metadata_filters, _candidate(i))]
+
+
+def _candidate(item: dict[str, Any]) -> Candidate:
+    ddl = item.get("ddl") or {}
+    own = ddl.get("index") or ddl.get("constraint")  # an index's or a constraint's own name
+    return Candidate(item["kind"], item["schema"], item["name"], _tablespace(item), own)
 
 
 def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
@@ -87,7 +89,7 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
     return planned
 
 
-USER_OBJECTS = ("USER", "SYSTEM_GRANT", "ROLE_GRANT", "TABLESPACE_QUOTA")
+USER_OBJECTS = ("USER", "SYSTEM_GRANT", "ROLE_GRANT", "DEFAULT_ROLE", "TABLESPACE_QUOTA", "PROCACT_SCHEMA")
 
 
 def _include_rows(job: Job) -> bool:
@@ -128,6 +130,8 @@ def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
         if qualified == f"{source_schema}.{item['name']}"
         else qualified
     )
+    if item["kind"] in ("INDEX", "CONSTRAINT", "REF_CONSTRAINT", "INDEX_STATISTICS"):
+        _remap_dependent(job, item["ddl"])
     if item["kind"] == "TABLE":
         ddl = item["ddl"]
         if ddl.get("tablespace"):
@@ -138,6 +142,23 @@ def _remap(job: Job, item: dict[str, Any]) -> dict[str, Any]:
         elif _turned_off(job, "STORAGE"):
             ddl["storage"] = None
     return item
+
+
+def _remap_dependent(job: Job, ddl: dict[str, Any]) -> None:
+    """An index's owner, a key index's tablespace and a foreign key's parent follow the remaps."""
+    if "index_schema" in ddl:
+        ddl["index_schema"] = _remapped(job, "REMAP_SCHEMA", ddl["index_schema"])
+    if ddl.get("tablespace"):
+        ddl["tablespace"] = _remapped(job, "REMAP_TABLESPACE", ddl["tablespace"])
+        if _turned_off(job, "SEGMENT_ATTRIBUTES"):
+            ddl["tablespace"] = None  # the owner's default tablespace applies (§2.7)
+    if ddl.get("references"):
+        schema, parent, columns = ddl["references"]
+        ddl["references"] = [
+            _remapped(job, "REMAP_SCHEMA", schema),
+            _remapped(job, "REMAP_TABLE", parent),
+            columns,
+        ]
 
 
 def _turned_off(job: Job, transform: str) -> bool:

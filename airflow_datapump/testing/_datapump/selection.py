@@ -24,6 +24,45 @@ PATHS = {
     "TABLE": ("TABLE",),
     "TABLE_DATA": ("TABLE", "TABLE/TABLE_DATA", "TABLE_DATA"),
     "OBJECT_GRANT": ("TABLE", "TABLE/GRANT", "GRANT", "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT", "OBJECT_GRANT"),
+    "DEFAULT_ROLE": ("DEFAULT_ROLE",),
+    "PROCACT_SCHEMA": ("PRE_SCHEMA", "PRE_SCHEMA/PROCACT_SCHEMA", "PROCACT_SCHEMA"),
+    "INDEX": ("TABLE", "TABLE/INDEX", "TABLE/INDEX/INDEX", "INDEX"),
+    "CONSTRAINT": ("TABLE", "TABLE/CONSTRAINT", "TABLE/CONSTRAINT/CONSTRAINT", "CONSTRAINT"),
+    # CONSTRAINT covers referential constraints too (SCHEMA_EXPORT_OBJECTS: "Constraints
+    # (including referential constraints)").
+    "REF_CONSTRAINT": (
+        "TABLE",
+        "TABLE/CONSTRAINT",
+        "CONSTRAINT",
+        "TABLE/CONSTRAINT/REF_CONSTRAINT",
+        "CONSTRAINT/REF_CONSTRAINT",
+        "REF_CONSTRAINT",
+    ),
+    "INDEX_STATISTICS": (
+        "TABLE",
+        "TABLE/INDEX",
+        "INDEX",
+        "TABLE/INDEX/STATISTICS",
+        "INDEX/STATISTICS",
+        "STATISTICS",
+        "TABLE/INDEX/STATISTICS/INDEX_STATISTICS",
+        "INDEX_STATISTICS",
+    ),
+    "TABLE_STATISTICS": (
+        "TABLE",
+        "TABLE/STATISTICS",
+        "STATISTICS",
+        "TABLE/STATISTICS/TABLE_STATISTICS",
+        "TABLE_STATISTICS",
+    ),
+    "MARKER": ("STATISTICS", "STATISTICS/MARKER", "MARKER", "TABLE/STATISTICS", "TABLE/STATISTICS/MARKER"),
+}
+# The object types whose own name a name filter on their own path compares (an index's or
+# a constraint's name); on the TABLE path the same filter compares their table's name.
+_OWN_NAMES = {
+    "INDEX": ("INDEX",),
+    "CONSTRAINT": ("CONSTRAINT",),
+    "REF_CONSTRAINT": ("CONSTRAINT", "REF_CONSTRAINT"),
 }
 
 
@@ -41,6 +80,7 @@ class Candidate:
     schema: str
     name: str  # the table's name for its data and grants; the user's name for USER
     tablespace: str | None = None
+    object_name: str | None = None  # an index's or constraint's own name
 
 
 def _path_hit(ctx: WorkContext, paths: tuple[str, ...], value: str, is_list: bool) -> bool:
@@ -51,6 +91,18 @@ def _name_applies(filter_path: str | None, kind: str) -> bool:
     if filter_path is None:
         return True
     return relative(filter_path) in PATHS[kind]
+
+
+def _filtered_name(filter_path: str | None, item: Candidate) -> str:
+    """The name a name filter compares: the object's own on its own path, else its table's."""
+    own = _OWN_NAMES.get(item.kind, ())
+    if (
+        filter_path is not None
+        and item.object_name is not None
+        and relative(filter_path).split("/")[-1] in own
+    ):
+        return item.object_name
+    return item.name
 
 
 def accepts(
@@ -64,10 +116,14 @@ def accepts(
             if not ctx.matches(item.schema, value, is_list=is_list):
                 return False
         elif name in ("NAME_EXPR", "NAME_LIST"):
-            if _name_applies(path, item.kind) and not ctx.matches(item.name, value, is_list=is_list):
+            if _name_applies(path, item.kind) and not ctx.matches(
+                _filtered_name(path, item), value, is_list=is_list
+            ):
                 return False
         elif name in ("EXCLUDE_NAME_EXPR", "EXCLUDE_NAME_LIST"):
-            if _name_applies(path, item.kind) and ctx.matches(item.name, value, is_list=is_list):
+            if _name_applies(path, item.kind) and ctx.matches(
+                _filtered_name(path, item), value, is_list=is_list
+            ):
                 return False
         elif name.startswith("TABLESPACE_"):
             if item.tablespace is not None and not ctx.matches(item.tablespace, value, is_list=is_list):

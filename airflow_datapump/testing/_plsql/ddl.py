@@ -128,11 +128,15 @@ class ColumnDef:
 
 @dataclass(frozen=True)
 class TableConstraint:
-    """An out-of-line constraint: ``kind`` is "PRIMARY KEY" or "UNIQUE"."""
+    """An out-of-line constraint: ``kind`` is "PRIMARY KEY", "UNIQUE", "CHECK" (``condition``
+    its text as written) or "FOREIGN KEY" (``references``: the parent's schema, table and
+    columns; the schema None until the engine resolves it)."""
 
     name: str | None
     kind: str
     columns: tuple[str, ...]
+    condition: str | None = None
+    references: tuple[str | None, str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,26 @@ class CreateTable:
     tablespace: str | None = None
     as_query: Query | None = None
     rows: tuple[tuple[Value, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class CreateIndex:
+    """CREATE INDEX (a non-unique B-tree index on columns of one table)."""
+
+    pos: Pos
+    schema: str | None
+    name: str
+    table_schema: str | None
+    table: str
+    columns: tuple[str, ...]
+    tablespace: str | None = None
+
+
+@dataclass(frozen=True)
+class DropIndex:
+    pos: Pos
+    schema: str | None
+    name: str
 
 
 @dataclass(frozen=True)
@@ -246,6 +270,8 @@ DdlStatement = (
     | DropDirectory
     | CreateTable
     | DropTable
+    | CreateIndex
+    | DropIndex
     | CreateDatabaseLink
     | DropDatabaseLink
     | CreateTablespace

@@ -61,6 +61,8 @@ class DdlParser(SqlParser):
             return ddl.CreateDirectory(pos, name, self.string_literal(), or_replace)
         if self.accept_kw("TABLE"):
             return self.create_table(pos)
+        if self.accept_kw("INDEX"):
+            return self.create_index(pos)
         if self.accept_kw("DATABASE"):
             self.expect_kw("LINK", sql_code=901)
             return self.create_link(pos, public)
@@ -190,7 +192,7 @@ class DdlParser(SqlParser):
         columns: list[ddl.ColumnDef] = []
         constraints: list[ddl.TableConstraint] = []
         while True:
-            if self.at_kw("CONSTRAINT", "PRIMARY", "UNIQUE"):
+            if self.at_kw("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"):
                 constraints.append(self.table_constraint())
             else:
                 columns.append(self.column_def())
@@ -202,18 +204,44 @@ class DdlParser(SqlParser):
 
     def table_constraint(self) -> ddl.TableConstraint:
         name = self.ident() if self.accept_kw("CONSTRAINT") else None
+        if self.accept_kw("CHECK"):
+            self.expect_op("(")
+            start = self.i
+            self.expr()  # the condition is checked for syntax; its text is what is kept
+            condition = self.span_text(start, self.i)
+            self.expect_op(")")
+            return ddl.TableConstraint(name, "CHECK", (), condition=condition)
+        if self.accept_kw("FOREIGN"):
+            self.expect_kw("KEY", sql_code=905)
+            cols = self.column_list()
+            self.expect_kw("REFERENCES", sql_code=905)
+            parent = self.table_name()
+            parent_cols = self.column_list() if self.at_op("(") else ()
+            references = (parent.schema, parent.name, parent_cols)
+            return ddl.TableConstraint(name, "FOREIGN KEY", cols, references=references)
         if self.accept_kw("PRIMARY"):
             self.expect_kw("KEY", sql_code=905)
             kind = "PRIMARY KEY"
         else:
             self.expect_kw("UNIQUE", sql_code=902)
             kind = "UNIQUE"
+        return ddl.TableConstraint(name, kind, self.column_list())
+
+    def column_list(self) -> tuple[str, ...]:
         self.expect_op("(")
         cols = [self.ident()]
         while self.accept_op(","):
             cols.append(self.ident())
         self.expect_op(")")
-        return ddl.TableConstraint(name, kind, tuple(cols))
+        return tuple(cols)
+
+    def create_index(self, pos: Pos) -> ddl.CreateIndex:
+        index = self.table_name()
+        self.expect_kw("ON", sql_code=969)
+        table = self.table_name()
+        columns = self.column_list()
+        tablespace = self.ident() if self.accept_kw("TABLESPACE") else None
+        return ddl.CreateIndex(pos, index.schema, index.name, table.schema, table.name, columns, tablespace)
 
     def column_def(self) -> ddl.ColumnDef:
         name = self.ident()
@@ -286,6 +314,9 @@ class DdlParser(SqlParser):
             if cascade:
                 self.expect_kw("CONSTRAINTS", sql_code=933)
             return ddl.DropTable(pos, ref.schema, ref.name, cascade, self.accept_kw("PURGE"))
+        if self.accept_kw("INDEX"):
+            ref = self.table_name()
+            return ddl.DropIndex(pos, ref.schema, ref.name)
         if self.accept_kw("TABLESPACE"):
             name = self.ident()
             including = self.accept_kw("INCLUDING")

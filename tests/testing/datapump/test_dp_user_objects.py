@@ -68,7 +68,8 @@ def test_grants_roles_and_quotas_are_object_types_of_their_own(
     _app(cur)
     types = _object_types(_export(db, cur, "EXP_UO"))
     assert [t for t in types if t in USER_LINES] == USER_LINES
-    # A user without grants or quotas has no such objects, and so no line for them.
+    # A user without grants or quotas has no such objects, and so no line for them; the
+    # schema's procedural actions go with every user (PRE_SCHEMA/PROCACT_SCHEMA).
     cur.execute("CREATE USER bare IDENTIFIED BY pw")
     h = open_job(cur, "EXPORT", "SCHEMA", "EXP_BARE")
     add_log(cur, h, "exp_bare.log")
@@ -77,7 +78,7 @@ def test_grants_roles_and_quotas_are_object_types_of_their_own(
     start(cur, h)
     detach(cur, h)
     finish(db)
-    assert _object_types(read_file(db, "exp_bare.log")) == ["USER"]
+    assert _object_types(read_file(db, "exp_bare.log")) == ["USER", "PRE_SCHEMA/PROCACT_SCHEMA"]
 
 
 def test_exclude_acts_on_each_user_object_path(db: DatabaseHandle, cur: oracledb.Cursor) -> None:

@@ -1,0 +1,88 @@
+"""CHECK and FOREIGN KEY constraints and CREATE INDEX in the emulated database: what CREATE
+TABLE and CREATE INDEX refuse (SQL Language Reference, constraint clause and CREATE INDEX;
+the codes of Database Error Messages), and how the dictionary lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import oracledb
+import pytest
+
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+
+
+@pytest.fixture
+def oracle() -> Iterator[EmulatedOracle]:
+    with emulated_oracle() as active:
+        yield active
+
+
+@pytest.fixture
+def cur(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
+    handle: DatabaseHandle = oracle.database("FREEPDB1")
+    handle.create_user("APP", "app")
+    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as conn:
+        cursor = conn.cursor()
+        cursor.execute("CREATE TABLE parent (id NUMBER PRIMARY KEY, code VARCHAR2(5))")
+        yield cursor
+
+
+@pytest.mark.parametrize(
+    ("statement", "code"),
+    [
+        ("CREATE TABLE c1 (p NUMBER, CONSTRAINT c1_fk FOREIGN KEY (p) REFERENCES nosuch (id))", 942),
+        ("CREATE TABLE c2 (p VARCHAR2(5), CONSTRAINT c2_fk FOREIGN KEY (p) REFERENCES parent (code))", 2270),
+        ("CREATE TABLE c3 (p NUMBER, q NUMBER, CONSTRAINT c3_fk FOREIGN KEY (p, q) REFERENCES parent)", 2256),
+        ("CREATE INDEX parent_ix ON parent (nosuch)", 904),
+        ("CREATE INDEX parent ON parent (code)", 955),
+        ("CREATE INDEX parent_ix ON nosuch (code)", 942),
+        ("DROP INDEX nosuch_ix", 1418),
+    ],
+)
+def test_what_oracle_refuses(cur: oracledb.Cursor, statement: str, code: int) -> None:
+    with pytest.raises(oracledb.DatabaseError) as exc:
+        cur.execute(statement)
+    assert exc.value.args[0].code == code
+
+
+def test_the_dictionary_lists_checks_foreign_keys_and_indexes(cur: oracledb.Cursor) -> None:
+    cur.execute(
+        "CREATE TABLE child (id NUMBER, p NUMBER, qty NUMBER, CONSTRAINT child_qty CHECK (qty > 0), "
+        "CONSTRAINT child_fk FOREIGN KEY (p) REFERENCES parent)"
+    )
+    cur.execute("CREATE INDEX child_p_ix ON child (p)")
+    cur.execute(
+        "SELECT constraint_name, constraint_type, search_condition FROM user_constraints "
+        "WHERE table_name = 'CHILD' ORDER BY 1"
+    )
+    assert cur.fetchall() == [("CHILD_FK", "R", None), ("CHILD_QTY", "C", "qty > 0")]
+    cur.execute("SELECT index_name, uniqueness FROM user_indexes WHERE table_name = 'CHILD'")
+    assert cur.fetchall() == [("CHILD_P_IX", "NONUNIQUE")]
+    cur.execute("SELECT object_type FROM user_objects WHERE object_name = 'CHILD_P_IX'")
+    assert cur.fetchall() == [("INDEX",)]
+    cur.execute("DROP INDEX child_p_ix")
+    cur.execute("DROP TABLE child")
+    cur.execute("SELECT count(*) FROM user_indexes WHERE table_name = 'CHILD'")
+    assert cur.fetchone() == (0,)
+
+
+def test_an_index_has_its_segment_in_its_tablespace(cur: oracledb.Cursor) -> None:
+    cur.execute("CREATE INDEX parent_code_ix ON parent (code) TABLESPACE sysaux")
+    cur.execute("SELECT count(*) FROM user_segments WHERE segment_name = 'PARENT_CODE_IX'")
+    assert cur.fetchone() == (0,)  # no segment before the table's first row (deferred)
+    cur.execute("INSERT INTO parent VALUES (1, 'a')")
+    cur.connection.commit()
+    cur.execute(
+        "SELECT segment_type, tablespace_name FROM user_segments WHERE segment_name = 'PARENT_CODE_IX'"
+    )
+    assert cur.fetchall() == [("INDEX", "SYSAUX")]
+
+
+def test_a_parent_table_drops_only_with_cascade_constraints(cur: oracledb.Cursor) -> None:
+    cur.execute("CREATE TABLE child (p NUMBER, CONSTRAINT child_fk FOREIGN KEY (p) REFERENCES parent)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-02449"):
+        cur.execute("DROP TABLE parent")
+    cur.execute("DROP TABLE parent CASCADE CONSTRAINTS")
+    cur.execute("SELECT count(*) FROM user_constraints WHERE constraint_type = 'R'")
+    assert cur.fetchone() == (0,)
