@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.sdk import BaseOperator
 
 from airflow_datapump._compat import AirflowException, conf
-from airflow_datapump.core import naming, stamp
+from airflow_datapump.core import cloud, naming, stamp
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
@@ -276,7 +276,7 @@ class DatapumpOperator(BaseOperator):
         read = hook.read_job_log(ref)
         if read is None:
             return None
-        lines = read[0].splitlines()
+        lines = cloud.redacted_uri(read[0]).splitlines()  # its lines may reach XCom and errors
         start = stamp.started_by(lines)
         if start is None or start.run != run:
             return None
@@ -341,7 +341,7 @@ class DatapumpOperator(BaseOperator):
         except DatapumpError as error:
             self.log.warning("Could not read the Data Pump log: %s", error)
             return
-        lines = text.splitlines()
+        lines = cloud.redacted_uri(text).splitlines()  # a URI dump file's PAR token: not shown
         if self.log_tail_lines is not None:
             lines = lines[-self.log_tail_lines :] if self.log_tail_lines else []
         if lines:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from airflow_datapump.testing._datapump import locations, logfile, model, secrets, staging
 from airflow_datapump.testing._datapump.context import WorkContext
@@ -30,6 +31,10 @@ from airflow_datapump.testing._dumpfile import (
     resolve_version,
     write_dump_set,
 )
+from airflow_datapump.testing._dumpfile.names import member_number
+
+# ku$_DumpFile.file_type, the device (KU$_DUMPFILE_TYPE_DISK, KU$_DUMPFILE_TYPE_URIDISK).
+DUMPFILE_TYPE_DISK, DUMPFILE_TYPE_URIDISK = 0, 4
 
 
 def writes_dump(job: Job) -> bool:
@@ -48,7 +53,7 @@ def begin(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
         reuse=_reuse(job),
         folders=[folder for folder, _ in places],
     )
-    job.written = [{"name": w.name, "path": str(w.path), "size": w.size, "header": w.size} for w in written]
+    job.written = [{**_entry(job, places, w.path), "size": w.size, "header": w.size} for w in written]
 
 
 def grow(job: Job, done: float) -> None:
@@ -87,8 +92,8 @@ def finish(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
     )
     kept = {w.path for w in written}
     remove_unfinished([Path(f["path"]) for f in job.written if Path(f["path"]) not in kept], job.guid)
-    job.written = [{"name": w.name, "path": str(w.path), "size": w.size} for w in written]
-    logfile.dump_file_set(ctx.db, job, moment, [str(w.path) for w in written])
+    job.written = [{**_entry(job, places, w.path), "size": w.size} for w in written]
+    logfile.dump_file_set(ctx.db, job, moment, [str(f["shown"]) for f in job.written])
 
 
 def _places(ctx: WorkContext, job: Job) -> list[tuple[Path, str]]:
@@ -98,6 +103,21 @@ def _places(ctx: WorkContext, job: Job) -> list[tuple[Path, str]]:
         if spec["type"] == model.FILE_URI:  # an object store has no folders to create first
             folder.mkdir(parents=True, exist_ok=True)
     return places
+
+
+def _entry(job: Job, places: list[tuple[Path, str]], path: Path) -> dict[str, Any]:
+    """A member as the job records it: where it lies, and the name and device type its status
+    and log show. A URI member is shown as its URI (the template's with the member's last
+    segment) with device KU$_DUMPFILE_TYPE_URIDISK (4); a directory's as its path, device 0."""
+    for spec, (folder, template) in zip(job.dump_files, places, strict=True):
+        if (
+            spec["type"] == model.FILE_URI
+            and folder == path.parent
+            and member_number(template, path.name) is not None
+        ):
+            shown = str(spec["name"]).rsplit("/", 1)[0] + "/" + path.name
+            return {"name": path.name, "path": str(path), "shown": shown, "device": DUMPFILE_TYPE_URIDISK}
+    return {"name": path.name, "path": str(path), "shown": str(path), "device": DUMPFILE_TYPE_DISK}
 
 
 def _reuse(job: Job) -> bool:
