@@ -127,3 +127,25 @@ def test_another_runs_unfinished_files_are_refused_and_kept(backend: Backend) ->
         export(backend, name, deferrable=False).execute(context("runB"))
     assert "run runA" in str(refused.value)
     assert members(backend, name) == left
+
+
+@pytest.mark.emulator_only(reason="a fatal error is injected")
+@pytest.mark.parametrize("reading", ["DELETED", "KEPT"])
+def test_a_retry_after_the_cleanup_dropped_the_failed_job_succeeds(backend: Backend, reading: str) -> None:
+    """The orphan cleanup (``cleanup`` in the CLI) drops a failed export with keep_master 0: its
+    files go with it, or stay (by the reading) and the retry deletes them as its own."""
+    emulator_reading(backend, "KILLED_DUMP_FILES", reading)
+    backend.db.fail_next_job(at_percent=1)  # type: ignore[attr-defined]
+    backend.let_jobs_run()
+    name = f"{backend.prefix}_ORPHAN"
+    with pytest.raises(JobFailedError):
+        export(backend, name, deferrable=False).execute(context("runO"))
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    backend.db.advance(120)  # type: ignore[attr-defined]
+    report = hook.cleanup_orphans(dry_run=False, older_than=60)
+    hook.close()
+    assert [job.job_name for job in report.orphans] == [name]
+    assert members(backend, name) == ([f"{name.lower()}_01.dmp"] if reading == "KEPT" else [])
+    summary = export(backend, name, deferrable=False).execute(context("runO", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert jobs_named(backend, name) == []

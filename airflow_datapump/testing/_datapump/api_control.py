@@ -120,6 +120,8 @@ class Control:
             if job.state == IDLING:
                 job.state = STOPPED
                 drop_handle(w, session, number_, job)
+                if not keep_master:
+                    unload.killed(w, job)  # its unfinished dump files, by the reading
                 model.remove(w.db, job) if not keep_master else model.save(w.db, job)
                 return None
             job.stop_requested = {"immediate": bool(number(args["IMMEDIATE"])), "keep_master": keep_master}

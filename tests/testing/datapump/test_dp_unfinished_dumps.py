@@ -150,3 +150,16 @@ def test_reuse_overwrites_an_existing_file_at_start(
     schema_list(cur, h, "HR")
     start(cur, h)
     assert read_member(dump_dir / "old.dmp").contents.job_name == "REUSED"
+
+
+def test_killing_a_failed_export_after_attaching_deletes_its_files(
+    db: DatabaseHandle, cur: oracledb.Cursor, dump_dir: Path
+) -> None:
+    """The orphan clean-up's way: ATTACH (IDLING), then STOP_JOB with keep_master 0."""
+    db.fail_next_job(at_percent=1)
+    detach(cur, _export(cur, "ORPHAN", "orphan.dmp"))
+    finish(db)
+    assert (dump_dir / "orphan.dmp").is_file()
+    h = attach(cur, "ORPHAN")
+    call(cur, "DBMS_DATAPUMP.STOP_JOB(handle => :h, immediate => 1, keep_master => 0)", h=h)
+    assert not (dump_dir / "orphan.dmp").exists()
