@@ -65,7 +65,7 @@ def grow(job: Job, done: float) -> None:
     for entry in unfinished:
         target = int(entry["header"]) + -(-share // BLOCK_SIZE) * BLOCK_SIZE
         if target > int(entry["size"]):
-            entry["size"] = grow_member(Path(entry["path"]), target) or entry["size"]
+            entry["size"] = grow_member(Path(entry["path"]), target, int(entry["size"]))
 
 
 def killed(ctx: WorkContext, job: Job) -> None:

@@ -75,20 +75,21 @@ def _header(facts: JsonDict, number: int, count: int) -> JsonDict:
     }
 
 
-def grow_member(path: Path, size: int) -> int:
-    """Lengthen an unfinished member to ``size`` bytes (never shorten it); its size after.
+def grow_member(path: Path, size: int, was: int) -> int:
+    """Lengthen an unfinished member from ``was`` to ``size`` bytes; its size after.
 
-    A member that is gone (deleted by hand while the job ran) stays gone: the job notices
-    only when it completes, as it would on a disk whose file was removed under it.
+    A member that is gone, or not the size the job left it (someone replaced it while the job
+    ran), is left alone: the job notices only when it completes, as it would on a disk.
     """
     try:
-        current = path.stat().st_size
-        if size > current:
+        if path.stat().st_size != was:
+            return was
+        if size > was:
             os.truncate(path, size)
             return size
-        return current
+        return was
     except OSError:
-        return 0
+        return was
 
 
 def remove_unfinished(paths: list[Path], guid: str) -> list[Path]:

@@ -163,3 +163,25 @@ def test_killing_a_failed_export_after_attaching_deletes_its_files(
     h = attach(cur, "ORPHAN")
     call(cur, "DBMS_DATAPUMP.STOP_JOB(handle => :h, immediate => 1, keep_master => 0)", h=h)
     assert not (dump_dir / "orphan.dmp").exists()
+
+
+def test_a_running_uri_export_takes_another_uri_file(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    """ADD_FILE of a filetype 5 file while the export runs, as for filetype 1 [U]."""
+    folder = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/more"
+    db.enable_package("DBMS_CLOUD")
+    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
+    db.set_job_rate(16)
+    h = open_job(cur, "EXPORT", "SCHEMA", "MORE")
+    add = (
+        "BEGIN DBMS_DATAPUMP.ADD_FILE(handle => :h, filename => :f, directory => 'OCI_CRED', "
+        "filetype => DBMS_DATAPUMP.KU$_FILE_TYPE_URIDUMP_FILE); END;"
+    )
+    cur.execute(add, h=h, f=f"{folder}/a.dmp")
+    schema_list(cur, h, "HR")
+    start(cur, h)
+    cur.execute(add, h=h, f=f"{folder}/b%U.dmp")
+    assert (db.object_store / "dumps" / "more" / "a.dmp").is_file()  # opened at START_JOB
+    detach(cur, h)
+    db.set_job_rate(10_000_000)
+    finish(db)
+    assert read_member(db.object_store / "dumps" / "more" / "a.dmp").master_present
