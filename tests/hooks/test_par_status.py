@@ -9,18 +9,15 @@ the logs it reads show ``/p/***/``.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import oracledb
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from airflow_datapump.triggers.datapump import JobTrigger
 from tests.hooks.conftest import PASSWORD
+from tests.triggers.test_job_trigger import _Shown, first_event
 
 TOKEN = "Pq4Rs7Tu1Vw9Xy3Za6Bc8De2Fg5Hj0Km"
 PAR = f"https://objectstorage.eu-frankfurt-1.oraclecloud.com/p/{TOKEN}/n/acme/b/dumps/o/par"
@@ -89,36 +86,12 @@ def test_the_token_reaches_no_status_line_event_or_log_read(
     second = hook.submit(_export("PARTRIG"))
     cloud_db.set_clock("wall")
     cloud_db.set_job_rate(100_000_000)
-    trigger_log = _Lines()
-    event = _trigger_event(second.to_dict(), trigger_log)
+    trigger_log = _Shown()
+    trigger = trigger_log.watch(
+        JobTrigger(oracle_conn_id="oracle_default", job=second.to_dict(), poll_interval=0.01)
+    )
+    event = first_event(trigger)
     assert event["status"] == "success"
     _no_token("trigger event", repr(event))
     _no_token("trigger's log", "\n".join(trigger_log.lines))
     assert any("/p/***/n/acme" in line for line in trigger_log.lines)  # streamed, redacted
-
-
-class _Lines:
-    """What a trigger writes to its task log (Airflow's structlog is not pytest's caplog)."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def info(self, message: str, *args: Any) -> None:
-        self.lines.append(message % args)
-
-    debug = warning = info
-
-
-def _trigger_event(job: dict[str, Any], log: _Lines) -> dict[str, Any]:
-    trigger = JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01)
-    trigger._log = log  # type: ignore[assignment]
-
-    async def run() -> dict[str, Any]:
-        try:
-            async for event in trigger.run():
-                return dict(event.payload)
-            raise AssertionError("no event")
-        finally:
-            await _pool.close_pools()
-
-    return asyncio.run(run())

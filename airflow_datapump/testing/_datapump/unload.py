@@ -45,14 +45,7 @@ def writes_dump(job: Job) -> bool:
 def begin(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
     """Create the members the export opens first (DumpFileError if one may not be created)."""
     places = _places(ctx, job)
-    written = begin_dump_set(
-        contents(ctx, job, moment),
-        places[0][0],
-        [name for _, name in places],
-        degree=job.degree,
-        reuse=_reuse(job),
-        folders=[folder for folder, _ in places],
-    )
+    written = begin_dump_set(contents(ctx, job, moment), *_set_args(job, places))
     job.written = [{**_entry(job, places, w.path), "size": w.size, "header": w.size} for w in written]
 
 
@@ -79,15 +72,16 @@ def killed(ctx: WorkContext, job: Job) -> None:
 def finish(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
     """Write the finished set over the job's own unfinished members (DumpFileError if it cannot)."""
     places = _places(ctx, job)
+    folder, templates, degree, reuse, folders = _set_args(job, places)
     written = write_dump_set(
         contents(ctx, job, moment),
-        places[0][0],
-        [name for _, name in places],
-        degree=job.degree,
+        folder,
+        templates,
+        degree=degree,
+        reuse=reuse,
+        folders=folders,
         filesize=parse_filesize(job.dump_files[0].get("filesize")),
-        reuse=_reuse(job),
         password=secrets.reveal(job),
-        folders=[folder for folder, _ in places],
         own_guid=job.guid,
     )
     kept = {w.path for w in written}
@@ -120,8 +114,10 @@ def _entry(job: Job, places: list[tuple[Path, str]], path: Path) -> dict[str, An
     return {"name": path.name, "path": str(path), "shown": str(path), "device": DUMPFILE_TYPE_DISK}
 
 
-def _reuse(job: Job) -> bool:
-    return any(int(f.get("reuse") or 0) == 1 for f in job.dump_files)
+def _set_args(job: Job, places: list[tuple[Path, str]]) -> tuple[Path, list[str], int, bool, list[Path]]:
+    """(folder, templates, degree, reuse, folders): what both set writers are told of the files."""
+    reuse = any(int(f.get("reuse") or 0) == 1 for f in job.dump_files)
+    return places[0][0], [name for _, name in places], job.degree, reuse, [folder for folder, _ in places]
 
 
 def contents(ctx: WorkContext, job: Job, moment: dt.datetime) -> DumpContents:

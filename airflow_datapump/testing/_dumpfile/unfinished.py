@@ -32,7 +32,6 @@ def begin_dump_set(
     contents: DumpContents,
     folder: Path,
     templates: list[str],
-    *,
     degree: int = 1,
     reuse: bool = False,
     folders: list[Path] | None = None,
