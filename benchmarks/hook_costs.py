@@ -42,7 +42,7 @@ def _spec(size: int) -> JobSpec:
         "EXPORT",
         "SCHEMA",
         schemas=["HR"],
-        dump_files=[f"f{i}_%U.dmp" for i in range(size)],
+        dump_files=[f"b{size}_f{i}_%U.dmp" for i in range(size)],  # each job's own: created at start
         parallel=max(1, size),
         exclude=[f"INDEX:LIKE 'X{i}%'" for i in range(size)],
         parameters={"METRICS": 1, "LOGTIME": "ALL", "COMPRESSION": "ALL"} if size else {},

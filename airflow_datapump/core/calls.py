@@ -142,8 +142,13 @@ def take_lines(text: str | None, position: int, *, final: bool) -> tuple[list[st
 
 
 def parse_status(job_name: str, owner: str, position: int, values: Values) -> JobStatus:
+    from airflow_datapump.core.cloud import redacted_uri  # cloud builds on this module
+
     state = JobState.parse(values.get("state"))
-    lines, new_position = take_lines(values.get("log_text"), position, final=state is JobState.UNDEFINED)
+    read, new_position = take_lines(values.get("log_text"), position, final=state is JobState.UNDEFINED)
+    # A URI dump file's log line may show a pre-authenticated request's token, and these lines
+    # reach the task log, trigger events and errors (the triggerer has no secrets masker for it).
+    lines = [redacted_uri(line) for line in read]
     workers: tuple[Worker, ...] = ()
     if values.get("worker_state"):
         workers = (

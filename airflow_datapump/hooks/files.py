@@ -8,6 +8,7 @@ of up to 8 MB, plus the LOB read that fetches it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal, TypeVar
 
-from airflow_datapump.core import calls, logtail, transfer
+from airflow_datapump.core import calls, cloud, logtail, transfer
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, FileChunk
 from airflow_datapump.core.contents import DumpContents, objects_in
 from airflow_datapump.core.events import rows_moved
@@ -94,6 +95,7 @@ class FilesMixin:
         self, directory: str, file_name: str, *, lines: int, before: int | None = None
     ) -> LogPage | None:
         """The last ``lines`` lines before byte ``before`` (the end when None); None if no file.
+        A pre-authenticated request's token in a line (a URI dump file's) is shown as ``***``.
 
         Read backwards in bounded chunks (:mod:`airflow_datapump.core.logtail`): the cost of a
         page follows the lines asked for, not the size of the log.
@@ -104,7 +106,8 @@ class FilesMixin:
         reader = logtail.TailReader(attributes.length, lines, before)
         while (span := reader.next_range()) is not None:
             reader.feed(self.read_range(directory, file_name, *span))
-        return reader.page()
+        page = reader.page()
+        return dataclasses.replace(page, lines=tuple(cloud.redacted_uri(line) for line in page.lines))
 
     def read_log(self, job: JobRef, *, tail_lines: int | None = None) -> str:
         """The job's whole log, or its last ``tail_lines`` lines (none for 0)."""
@@ -120,7 +123,7 @@ class FilesMixin:
             page = self.read_log_page(job.log_directory, job.log_file, lines=tail_lines)
             if page is not None:  # a missing log fails below, as reading the whole one does
                 return "\n".join(page.lines)
-        return self.read_file(job.log_directory, job.log_file)[0]
+        return cloud.redacted_uri(self.read_file(job.log_directory, job.log_file)[0])
 
     def file_exists(self, directory: str, file_name: str) -> bool:
         return self.file_attributes(directory, file_name).exists

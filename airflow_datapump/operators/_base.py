@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.sdk import BaseOperator
 
 from airflow_datapump._compat import AirflowException, conf
-from airflow_datapump.core import naming, stamp
+from airflow_datapump.core import cloud, naming, stamp
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
 from airflow_datapump.core.retry import RetryPolicy
@@ -183,8 +183,9 @@ class DatapumpOperator(BaseOperator):
             }
         return super().render_template(content, context, jinja_env, seen_oids)
 
-    def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
-        """Refusals before anything starts; subclasses add theirs."""
+    def check_safety(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp | None = None) -> None:
+        """Refusals before anything starts (``run`` is the task run about to submit); subclasses
+        add theirs."""
 
     # -- running -----------------------------------------------------------------------------
 
@@ -265,7 +266,7 @@ class DatapumpOperator(BaseOperator):
                 return ref
             self.log.info("Replacing stopped job %s.%s", existing.owner, name)
             hook.kill(name, existing.owner)
-        self.check_safety(spec, hook)
+        self.check_safety(spec, hook, run)
         return hook.submit(spec, run=run, try_number=tries)
 
     def _previous_outcome(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp) -> dict[str, Any] | None:
@@ -275,7 +276,7 @@ class DatapumpOperator(BaseOperator):
         read = hook.read_job_log(ref)
         if read is None:
             return None
-        lines = read[0].splitlines()
+        lines = cloud.redacted_uri(read[0]).splitlines()  # its lines may reach XCom and errors
         start = stamp.started_by(lines)
         if start is None or start.run != run:
             return None
@@ -285,9 +286,7 @@ class DatapumpOperator(BaseOperator):
             owner = outcome.line.split('"')[1] if outcome.line else ""
             # Nothing of it has been shown by this try: position 0 has the whole log shown.
             return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
-        if not spec.dump_files and spec.operation.value == "EXPORT" and ref.dump_files:
-            hook.delete_dump_files(*ref.dump_locations()[0])  # the failed try's partial set
-        return None
+        return None  # what the failed try left is check_safety's to judge (by identity, not name)
 
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:
@@ -342,7 +341,7 @@ class DatapumpOperator(BaseOperator):
         except DatapumpError as error:
             self.log.warning("Could not read the Data Pump log: %s", error)
             return
-        lines = text.splitlines()
+        lines = cloud.redacted_uri(text).splitlines()  # a URI dump file's PAR token: not shown
         if self.log_tail_lines is not None:
             lines = lines[-self.log_tail_lines :] if self.log_tail_lines else []
         if lines:

@@ -9,14 +9,16 @@ has just taken over (README "Clearing a task").
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 from airflow_datapump.core import stamp
 from airflow_datapump.core.stamp import RunStamp
-from airflow_datapump.core.status import JobState
+from airflow_datapump.core.status import JobState, Outcome, read_outcome
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import JobExistsError, JobNotFoundError
+from airflow_datapump.exceptions import DatabaseCallError, JobExistsError, JobNotFoundError
+from airflow_datapump.hooks import _sets
 from airflow_datapump.hooks.datapump import DatapumpHook
 
 # How long a try whose claim came too late waits for the clearing try's kill to land before
@@ -102,3 +104,42 @@ def may_stop(hook: DatapumpHook, job: JobRef, run: RunStamp | None, try_number: 
         return hook.mark(job, stamp.new_mark("kill", run, try_number))
     except JobNotFoundError:
         return False  # already gone
+
+
+def leftover_owner(
+    hook: DatapumpHook, job: JobRef, directory: str, members: list[str], run: RunStamp
+) -> str | None:
+    """None when ``members`` are what this run's own job left unfinished; else whose they are.
+
+    A file name proves nothing (another run, another job or a user may have made a file of
+    that name), so the files must say it: every member's dump header names this job and one
+    export (one GUID), and the job's log, which outlives it, was started by this task run
+    (its start mark), shows the job started writing (the ``Starting`` line Oracle logs as it
+    creates the dump files) and did not succeed. An export refuses to create a file that
+    exists, so a job that started under this run's mark made the files its header names.
+    """
+    guids: set[str | None] = set()
+    for member in members:
+        try:
+            guid, name = _sets.header(hook, directory, member)
+        except DatabaseCallError as error:
+            return f"{member} cannot be read as a dump file ({error.code})"
+        if guid is None:
+            return f"{member} is not a Data Pump dump file"
+        if name != job.job_name:
+            return f"{member} was written by the Data Pump job {name or '(unnamed)'}"
+        guids.add(guid)
+    if len(guids) > 1:
+        return f"the files {', '.join(members)} come from different exports"
+    read = hook.read_job_log(job)
+    lines = read[0].splitlines() if read else []
+    start = stamp.started_by(lines)
+    if start is None or start.run != run:
+        whose = start.run.describe() if start is not None and start.run else "no task run it names"
+        return f"they were written by job {job.job_name} of {whose}, not this task run ({run.describe()})"
+    started = re.compile(rf'Starting "[^"]+"\."{re.escape(job.job_name)}"')
+    if not any(started.search(line) for line in lines):
+        return f"the log of job {job.job_name} does not show that it started writing them"
+    if read_outcome(lines, job.job_name).outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
+        return f"job {job.job_name} of this task run completed them"
+    return None

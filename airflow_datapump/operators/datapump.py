@@ -8,10 +8,11 @@ from typing import Any
 from airflow_datapump import assets
 from airflow_datapump.core.names import dump_location
 from airflow_datapump.core.spec import JobSpec
+from airflow_datapump.core.stamp import RunStamp
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators import _fields
+from airflow_datapump.operators import _fields, _identity
 from airflow_datapump.operators._base import DatapumpOperator
 
 # Accounts Oracle creates and maintains: never the target of an import.
@@ -29,7 +30,9 @@ ORACLE_MAINTAINED = frozenset(
 class ExportOperator(DatapumpOperator):
     """Export with Data Pump (expdp). Consistent as of submit unless a flashback is given.
 
-    An existing dump file is never overwritten unless ``reuse_dump_files=True``. Asset
+    An existing dump file is never overwritten unless ``reuse_dump_files=True``, except the
+    unfinished files this task run's own failed or killed try left (proved by their dump
+    headers and the job's log, not by their names), which a retry deletes before it starts. Asset
     outlets (``outlets=[dump_set_asset(...)]``, see :mod:`airflow_datapump.assets`) get an
     event whose extra names the job, its SCN, the files with their sizes and the rows per table.
     """
@@ -50,7 +53,7 @@ class ExportOperator(DatapumpOperator):
             assets.emit(context, self.outlets, assets.export_extra(result, sizes, scn))
         return result
 
-    def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+    def check_safety(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp | None = None) -> None:
         if spec.dump_uris:
             self._check_uri_export(spec)
             return
@@ -64,15 +67,42 @@ class ExportOperator(DatapumpOperator):
             )
         if spec.reuse_dump_files:
             return
-        for directory, template in spec.dump_locations():
+        ref = _fields.ref_for(spec, "")
+        for directory, template in ref.dump_locations():  # the default names too
             existing = hook.dump_file_members(directory, template)
             if existing:
-                raise SpecError(
-                    "dump_files",
-                    template,
-                    f"a file that does not exist yet ({existing[0]} is in {directory}); "
-                    "set reuse_dump_files=True to overwrite it",
-                )
+                self._clear_leftovers(hook, ref, directory, template, existing, run)
+
+    def _clear_leftovers(
+        self, hook: DatapumpHook, ref: JobRef, directory: str, template: str, existing: list[str],
+        run: RunStamp | None,
+    ) -> None:  # fmt: skip
+        """Delete what this run's own failed or killed try left; refuse anyone else's files.
+
+        Decided by what the files and the job's log record (``_identity.leftover_owner``),
+        never by the file name: another run's set, a foreign job's or a user's file of the same
+        name is refused, named, and left as it is.
+        """
+        whose = (
+            _identity.leftover_owner(hook, ref, directory, existing, run)
+            if run is not None
+            else "no task run to compare with"
+        )
+        if whose is not None:
+            raise SpecError(
+                "dump_files",
+                template,
+                f"a file that does not exist yet ({existing[0]} is in {directory}, and is not a file "
+                f"this task run's own earlier try left: {whose}); set reuse_dump_files=True to "
+                "overwrite it",
+            )
+        deleted = hook.delete_dump_files(directory, template)
+        self.log.info(
+            "Deleted %s from %s: the unfinished dump files this task run's earlier try of job %s left",
+            ", ".join(deleted),
+            directory,
+            ref.job_name,
+        )
 
     def _check_uri_export(self, spec: JobSpec) -> None:
         """URI dump files lie in no directory: the dump set Asset and the overwrite check,
@@ -103,7 +133,7 @@ class ImportOperator(DatapumpOperator):
         self.protected_schemas = _fields.schema_names("protected_schemas", protected_schemas)
         super().__init__(**kwargs)
 
-    def check_safety(self, spec: JobSpec, hook: DatapumpHook) -> None:
+    def check_safety(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp | None = None) -> None:
         remapped = {r.old_value: r.value for r in spec.remaps if r.name == "REMAP_SCHEMA"}
         targets = set(remapped.values()) | {s for s in spec.schemas if s not in remapped}
         if spec.mode.value == "TABLE":

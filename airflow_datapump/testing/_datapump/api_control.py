@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import logfile, model, plan_export, plan_import, progress
+from airflow_datapump.testing._datapump import logfile, model, plan_export, plan_import, progress, unload
 from airflow_datapump.testing._datapump.common import (
     Decimal,
     Failer,
@@ -32,6 +32,7 @@ from airflow_datapump.testing._datapump.model import (
     STOPPED,
     Job,
 )
+from airflow_datapump.testing._dumpfile import DumpFileError
 from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 from airflow_datapump.testing._plsql.packages import CallContext
 from airflow_datapump.testing._values import Value
@@ -97,6 +98,7 @@ class Control:
             job.plan = [i for i in job.plan if i["kind"] == "TABLE_DATA"]
         if job.operation == "SQL_FILE":
             job.plan = [i for i in job.plan if i["kind"] != "TABLE_DATA"]  # it writes DDL only
+        _open_dump_files(w, job, fail)
         job.fault = _take_job_fault(w)
         job.total_bytes = progress.reported_total(job)
         job.state, job.phase, job.creator_sid = EXECUTING, 1, None
@@ -118,6 +120,8 @@ class Control:
             if job.state == IDLING:
                 job.state = STOPPED
                 drop_handle(w, session, number_, job)
+                if not keep_master:
+                    unload.killed(w, job)  # its unfinished dump files, by the reading
                 model.remove(w.db, job) if not keep_master else model.save(w.db, job)
                 return None
             job.stop_requested = {"immediate": bool(number(args["IMMEDIATE"])), "keep_master": keep_master}
@@ -210,6 +214,17 @@ def _restart(w: WorkContext, job: Job, skip_current: bool) -> None:
     job.state, job.stop_requested = EXECUTING, None
     job.running_since = w.now.isoformat()
     logfile.start(w.db, job, w.now)
+
+
+def _open_dump_files(w: WorkContext, job: Job, fail: Failer) -> None:
+    """An export creates its first dump files as it starts (unload.py): one that exists now
+    (made since ADD_FILE looked) is refused with the ADD_FILE check's lines."""
+    if not unload.writes_dump(job):
+        return
+    try:
+        unload.begin(w, job, w.now)
+    except DumpFileError as bad:
+        raise fail(39001, *(line for line in bad.lines if not line.startswith("ORA-39001"))) from None
 
 
 def _start_lines(w: WorkContext, job: Job) -> None:

@@ -151,8 +151,11 @@ class Define(Options):
             fail = Failer("ADD_FILE", session, handle)
             if kind not in (1, 2, 3, 4, 5):
                 raise fail(39001, f"Invalid file type: {kind}")
+            # A running export takes more dump files (§2.1); a URI one too [U: not documented].
             running_export = (
-                job.operation == "EXPORT" and job.state in (EXECUTING, IDLING) and kind == model.FILE_DUMP
+                job.operation == "EXPORT"
+                and job.state in (EXECUTING, IDLING)
+                and kind in (model.FILE_DUMP, model.FILE_URI)
             )
             if job.state != DEFINING and not running_export:
                 raise fail(39004)

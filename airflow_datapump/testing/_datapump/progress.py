@@ -18,21 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog
-from airflow_datapump.testing._datapump import locations, logfile, model, secrets, staging
+from airflow_datapump.testing._datapump import logfile, model, staging, unload
 from airflow_datapump.testing._datapump.apply import apply
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import script
 from airflow_datapump.testing._datapump.model import COMPLETED, EXECUTING, STOP_PENDING, STOPPED, Job
 from airflow_datapump.testing._datapump.plan_export import METADATA_COST
-from airflow_datapump.testing._dumpfile import (
-    Compression,
-    DumpContents,
-    DumpFileError,
-    Encryption,
-    parse_filesize,
-    resolve_version,
-    write_dump_set,
-)
+from airflow_datapump.testing._dumpfile import DumpFileError
 
 DEFAULT_RATE = 10 * 1024 * 1024  # bytes of work per second of the database's clock
 RUNNING = (EXECUTING, STOP_PENDING)
@@ -87,6 +79,7 @@ def rate(ctx: WorkContext, job: Job) -> float:
 def tick(ctx: WorkContext, job: Job) -> None:
     if job.state in RUNNING:
         _advance(ctx, job)
+        unload.grow(job, job.done_bytes)
     if job.state == COMPLETED and job.param("KEEP_MASTER") != 1 and not model.attached_sids(ctx.db, job):
         model.remove(ctx.db, job)
         return
@@ -194,13 +187,14 @@ def stop(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
         logfile.finish(ctx.db, job, moment, "stopped by user request")
     job.state, job.term_reason, job.finished_at = STOPPED, 3, moment.isoformat()
     if not keep:
+        unload.killed(ctx, job)
         model.remove(ctx.db, job)
 
 
 def complete(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
     try:
-        if job.operation == "EXPORT" and job.dump_files:
-            _write_dump(ctx, job, moment)
+        if unload.writes_dump(job):
+            unload.finish(ctx, job, moment)
         if job.operation == "SQL_FILE":
             _write_sql_file(ctx, job)
     except DumpFileError as error:
@@ -219,57 +213,6 @@ def _folder(ctx: WorkContext, directory: str) -> Path:
     found = catalog.directory(ctx.db, directory)
     assert found is not None
     return Path(found.path)
-
-
-def _write_dump(ctx: WorkContext, job: Job, moment: dt.datetime) -> None:
-    files = job.dump_files
-    mode = job.param("ENCRYPTION_MODE") or ("PASSWORD" if secrets.reveal(job) else None)
-    scope = job.param("ENCRYPTION") or ("ALL" if mode else "NONE")
-    password = secrets.reveal(job)
-    if mode in ("PASSWORD", "DUAL") and password:
-        encryption = Encryption.with_password(
-            mode, password, metadata=scope in ("ALL", "METADATA_ONLY"), data=scope in ("ALL", "DATA_ONLY")
-        )
-    elif mode == "TRANSPARENT":
-        encryption = Encryption(
-            "TRANSPARENT", metadata=scope in ("ALL", "METADATA_ONLY"), data=scope in ("ALL", "DATA_ONLY")
-        )
-    else:
-        encryption = Encryption()
-    compression = job.param("COMPRESSION") or "METADATA_ONLY"
-    contents = DumpContents(
-        job_name=job.name,
-        job_owner=job.owner,
-        job_mode=job.mode,
-        creation_time=moment,
-        guid=job.guid,
-        db_version=ctx.database.version,
-        version=resolve_version(job.version, ctx.database.version),
-        compression=Compression(
-            metadata=compression in ("METADATA_ONLY", "ALL"),
-            data=compression in ("DATA_ONLY", "ALL"),
-            algorithm=job.param("COMPRESSION_ALGORITHM"),
-        ),
-        encryption=encryption,
-        objects=[{k: v for k, v in i.items() if k not in ("done", "rows_id")} for i in job.plan],
-        rows=lambda index: staging.staged(ctx.db, job, job.plan[index]["rows_id"]),
-    )
-    places = [locations.file_place(ctx, f) for f in files]  # a directory, or the object store
-    for spec, (folder, _) in zip(files, places, strict=True):
-        if spec["type"] == model.FILE_URI:  # an object store has no folders to create first
-            folder.mkdir(parents=True, exist_ok=True)
-    written = write_dump_set(
-        contents,
-        places[0][0],
-        [name for _, name in places],
-        degree=job.degree,
-        filesize=parse_filesize(files[0].get("filesize")),
-        reuse=any(int(f.get("reuse") or 0) == 1 for f in files),
-        password=password,
-        folders=[folder for folder, _ in places],
-    )
-    job.written = [{"name": w.name, "path": str(w.path), "size": w.size} for w in written]
-    logfile.dump_file_set(ctx.db, job, moment, [str(w.path) for w in written])
 
 
 def _write_sql_file(ctx: WorkContext, job: Job) -> None:

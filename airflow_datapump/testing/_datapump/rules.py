@@ -107,6 +107,9 @@ READINGS: dict[str, tuple[str, ...]] = {
     # Whether a STOP_JOB with keep_master 0 (a kill) ends the log with the ``stopped by user
     # request`` line, or leaves the log without a final line (the master table is dropped).
     "KILL_FINAL_LINE": ("WRITTEN", "NONE"),
+    # What a kill does to an export's dump files: deleted (the Utilities guide's Export
+    # KILL_JOB), or kept as a failure keeps them (the PL/SQL reference's STOP_JOB is silent).
+    "KILLED_DUMP_FILES": ("DELETED", "KEPT"),
     # A second ATTACH to the same job from one session: refused (ORA-39002), or given a
     # second handle as another session would be.
     "SECOND_ATTACH": ("REFUSED", "NEW_HANDLE"),

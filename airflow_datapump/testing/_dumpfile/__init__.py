@@ -1,8 +1,9 @@
 """The emulator's Data Pump dump file set format.
 
-An emulated export writes real files into the directory object's folder with
-:func:`write_dump_set`; an emulated import reads them back with :func:`read_dump_set`
-(members found by :func:`expand_templates`); DBMS_DATAPUMP.GET_DUMPFILE_INFO is
+An emulated export creates its first members, header only, when it starts
+(:func:`begin_dump_set`) and writes the whole set into the directory object's folder with
+:func:`write_dump_set` when it completes; an emulated import reads them back with
+:func:`read_dump_set` (members found by :func:`expand_templates`); DBMS_DATAPUMP.GET_DUMPFILE_INFO is
 :func:`dumpfile_info`. The format is the emulator's own and is documented in
 :mod:`.format`; it is deliberately not Oracle's.
 
@@ -29,6 +30,7 @@ from .model import (
     resolve_version,
 )
 from .names import BLOCK_SIZE, MIN_FILESIZE, check_filesize, expand_name, parse_filesize
+from .unfinished import begin_dump_set, grow_member, remove_unfinished, unfinished_of
 
 __all__ = [
     "BLOCK_SIZE",
@@ -44,16 +46,20 @@ __all__ = [
     "MemberInfo",
     "PasswordVerifier",
     "WrittenFile",
+    "begin_dump_set",
     "check_filesize",
     "dumpfile_info",
     "expand_name",
     "expand_templates",
     "file_format_version",
+    "grow_member",
     "new_guid",
     "oracle_date",
     "parse_filesize",
     "read_dump_set",
     "read_member",
+    "remove_unfinished",
     "resolve_version",
+    "unfinished_of",
     "write_dump_set",
 ]

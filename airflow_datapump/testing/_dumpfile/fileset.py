@@ -11,9 +11,12 @@ Export (:func:`write_dump_set`):
   is self-describing (GET_DUMPFILE_INFO works on any member).
 - Without FILESIZE the body is cut into equal consecutive pieces, one per file; with FILESIZE
   it fills file 1, then file 2 ... and files beyond the data stay header-only.
-- Nothing is written until the whole set is known to fit and no member would be overwritten
+- The members a job opens first are created, header only, when it starts (:mod:`.unfinished`)
+  and are left behind if it fails or stops; the finished set replaces them when it completes.
+  The finished set is written once it is known to fit and no other file would be overwritten
   without REUSEFILE. Oracle writes until it runs out of space; the emulator fails before
-  writing so a failed export leaves no half set behind **[U simplification]**.
+  writing the body, so a failure there leaves the unfinished members, as Oracle leaves a
+  partly written set **[U simplification]**.
 
 Import (:func:`read_dump_set`): every named file must be a member of one set (same GUID), the
 master (file 1) must be among them, and the numbers 1..file_count must all be present; the
@@ -84,6 +87,7 @@ def write_dump_set(
     reuse: bool = False,
     password: str | None = None,
     folders: list[Path] | None = None,
+    own_guid: str | None = None,
 ) -> list[WrittenFile]:
     """Write ``contents`` as a dump file set into ``folder`` and return the members.
 
@@ -96,6 +100,8 @@ def write_dump_set(
         ``contents.encryption.verifier`` and is never stored.
     :param folders: one folder per template, for files given each its own directory object
         (``DUMPFILE=dir1:a%U.dmp,dir2:b%U.dmp``); default None, all in ``folder``.
+    :param own_guid: the writing job's GUID: its own unfinished members (written when it
+        started, :mod:`.unfinished`) are replaced whatever ``reuse`` says; default None.
     :raises DumpFileError: ORA-31641/27038 (file exists), ORA-39095 (space exhausted),
         ORA-39000 (FILESIZE too small), ORA-39124 (bad substitution variable).
     """
@@ -105,10 +111,10 @@ def write_dump_set(
     with tempfile.TemporaryFile() as body:  # the body is staged on disk, never held whole
         keys, length = _write_body(body, contents, password)
         facts = facts_to_json(contents)
-        base = _minimum_files(templates, degree)
+        base = minimum_files(templates, degree)
         names, pieces, headers = _plan(facts, keys, length, templates, base, limit)
-        paths = [_folder_of(name, templates, folders) or folder / name for name in names]
-        _check_targets(paths, reuse)
+        paths = [folder_of(name, templates, folders) or folder / name for name in names]
+        check_targets(paths, reuse, own_guid)
         written = []
         for number, (path, (start, size), header) in enumerate(zip(paths, pieces, headers, strict=True), 1):
             try:
@@ -120,7 +126,7 @@ def write_dump_set(
     return written
 
 
-def _folder_of(name: str, templates: list[str], folders: list[Path] | None) -> Path | None:
+def folder_of(name: str, templates: list[str], folders: list[Path] | None) -> Path | None:
     """The path of a member in the folder of the template that named it."""
     if folders is None:
         return None
@@ -156,7 +162,7 @@ def _write_body(sink: BinaryIO, contents: DumpContents, password: str | None) ->
     return writer.keys, writer.length
 
 
-def _minimum_files(templates: list[str], degree: int) -> int:
+def minimum_files(templates: list[str], degree: int) -> int:
     """One file per distinct template name, and at least ``degree`` if the templates allow."""
     initial = {expand_name(t, 1) if substitution_limit(t) > 1 else t for t in templates}
     wanted = max(len(initial), degree)
@@ -220,14 +226,26 @@ def _sequential_pieces(length: int, capacities: list[int]) -> list[Piece]:
     return pieces
 
 
-def _check_targets(paths: list[Path], reuse: bool) -> None:
-    """Refuse to overwrite without REUSEFILE, and anything that is not a regular file."""
+def check_targets(paths: list[Path], reuse: bool, own_guid: str | None = None) -> None:
+    """Refuse to overwrite without REUSEFILE (the job's own unfinished members aside), and
+    anything that is not a regular file."""
     for path in paths:
         if path.exists() or path.is_symlink():
-            if not reuse:
+            if not reuse and not (own_guid and unfinished_of(path, own_guid)):
                 raise file_exists(path)
             if not path.is_file():
                 raise cannot_create(path, "not a regular file")
+
+
+def unfinished_of(path: Path, guid: str) -> bool:
+    """Whether ``path`` is an unfinished member (:mod:`.unfinished`) of the export with this GUID."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        member = read_member(path)
+    except DumpFileError:
+        return False
+    return member.contents.guid == guid and bool(member.raw.header.get("unfinished"))
 
 
 def read_dump_set(

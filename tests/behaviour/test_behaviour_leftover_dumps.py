@@ -1,0 +1,151 @@
+"""What a retry does with the dump files an earlier try left, written once for every backend.
+
+An export creates its dump files as it starts, and a failed or killed one leaves them (a kill
+may delete them: the Utilities guide's KILL_JOB says so, DBMS_DATAPUMP's STOP_JOB does not, so
+the emulator is run under both readings). A retry of the same task run must succeed with one
+job and no ``reuse_dump_files``; files that are not that run's own are refused and kept.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from behaviour_backends import Backend
+
+from airflow_datapump._compat import TaskDeferred
+from airflow_datapump.exceptions import JobFailedError, SpecError
+from airflow_datapump.hooks._moving import write_text
+from airflow_datapump.hooks.datapump import DatapumpHook
+from airflow_datapump.operators import ExportOperator
+
+
+def context(run_id: str, try_number: int = 1) -> dict[str, Any]:
+    return {"ti": SimpleNamespace(map_index=-1, try_number=try_number, start_date=None), "run_id": run_id}
+
+
+def export(backend: Backend, name: str, **extra: Any) -> ExportOperator:
+    for made in (f"{name.lower()}.log", f"{name.lower()}_01.dmp", f"{name.lower()}_02.dmp"):
+        backend.remember_file(backend.directory, made)
+    return ExportOperator(
+        task_id="export",
+        oracle_conn_id=backend.conn_id,
+        schemas=[backend.schema],
+        directory=backend.directory,
+        job_name=name,
+        dump_files=[f"{name.lower()}_%U.dmp"],
+        log_file=f"{name.lower()}.log",
+        poll_interval=backend.poll_interval,
+        **extra,
+    )
+
+
+def members(backend: Backend, name: str) -> list[str]:
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    try:
+        return hook.dump_file_members(backend.directory, f"{name.lower()}_%U.dmp")
+    finally:
+        hook.close()
+
+
+def jobs_named(backend: Backend, prefix: str) -> list[str]:
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    try:
+        return [j.job_name for j in hook.list_jobs() if j.job_name.startswith(prefix)]
+    finally:
+        hook.close()
+
+
+def emulator_reading(backend: Backend, name: str, value: str) -> None:
+    if backend.name == "emulator":
+        backend.db.set_reading(name, value)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("reading", ["DELETED", "KEPT"])
+def test_a_retry_after_a_killed_export_succeeds_with_one_job(backend: Backend, reading: str) -> None:
+    emulator_reading(backend, "KILLED_DUMP_FILES", reading)
+    name = f"{backend.prefix}_KILLED"
+    first = export(backend, name, deferrable=True)
+    with pytest.raises(TaskDeferred):
+        first.execute(context("runK"))
+    first.on_kill()  # the task was killed: its job goes (on_kill="kill")
+    if backend.name == "emulator" and reading == "KEPT":
+        assert members(backend, name) == [f"{name.lower()}_01.dmp"]  # the killed try's file
+    backend.let_jobs_run()
+    summary = export(backend, name, deferrable=False).execute(context("runK", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert jobs_named(backend, name) == []
+    assert members(backend, name) == [f"{name.lower()}_01.dmp"]
+
+
+@pytest.mark.emulator_only(reason="a fatal error is injected")
+@pytest.mark.parametrize("if_exists", ["restart", "replace"])
+def test_a_retry_after_a_failed_export_succeeds_with_one_job(backend: Backend, if_exists: str) -> None:
+    """restart continues the failed job into its files; replace kills it and starts afresh,
+    deleting what it left (under the reading that keeps a killed job's files)."""
+    emulator_reading(backend, "KILLED_DUMP_FILES", "KEPT")
+    backend.db.fail_next_job(at_percent=1)  # type: ignore[attr-defined]
+    backend.let_jobs_run()
+    name = f"{backend.prefix}_FAILED"
+    with pytest.raises(JobFailedError):
+        export(backend, name, deferrable=False, if_exists=if_exists).execute(context("runF"))
+    assert members(backend, name) == [f"{name.lower()}_01.dmp"]
+    retry = export(backend, name, deferrable=False, if_exists=if_exists)
+    summary = retry.execute(context("runF", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert jobs_named(backend, name) == []
+
+
+def test_a_users_file_of_the_same_name_is_refused_and_kept(backend: Backend) -> None:
+    name = f"{backend.prefix}_FOREIGN"
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    write_text(hook, backend.directory, f"{name.lower()}_01.dmp", "a user's notes\n")
+    with pytest.raises(SpecError) as refused:
+        export(backend, name, deferrable=False).execute(context("runU"))
+    text = str(refused.value)
+    assert f"{name.lower()}_01.dmp" in text
+    assert "not a Data Pump dump file" in text
+    assert "reuse_dump_files" in text
+    assert hook.read_file(backend.directory, f"{name.lower()}_01.dmp")[0] == "a user's notes\n"
+    assert jobs_named(backend, name) == []
+    hook.close()
+
+
+def test_another_runs_unfinished_files_are_refused_and_kept(backend: Backend) -> None:
+    """A fixed job_name: run A's killed export left its files; run B may not take them."""
+    emulator_reading(backend, "KILLED_DUMP_FILES", "KEPT")
+    name = f"{backend.prefix}_NIGHTLY2"
+    first = export(backend, name, deferrable=True)
+    with pytest.raises(TaskDeferred):
+        first.execute(context("runA"))
+    first.on_kill()
+    left = members(backend, name)
+    if not left:
+        pytest.skip("this database deleted the killed job's dump files (KILL_JOB's documented reading)")
+    with pytest.raises(SpecError) as refused:
+        export(backend, name, deferrable=False).execute(context("runB"))
+    assert "run runA" in str(refused.value)
+    assert members(backend, name) == left
+
+
+@pytest.mark.emulator_only(reason="a fatal error is injected")
+@pytest.mark.parametrize("reading", ["DELETED", "KEPT"])
+def test_a_retry_after_the_cleanup_dropped_the_failed_job_succeeds(backend: Backend, reading: str) -> None:
+    """The orphan cleanup (``cleanup`` in the CLI) drops a failed export with keep_master 0: its
+    files go with it, or stay (by the reading) and the retry deletes them as its own."""
+    emulator_reading(backend, "KILLED_DUMP_FILES", reading)
+    backend.db.fail_next_job(at_percent=1)  # type: ignore[attr-defined]
+    backend.let_jobs_run()
+    name = f"{backend.prefix}_ORPHAN"
+    with pytest.raises(JobFailedError):
+        export(backend, name, deferrable=False).execute(context("runO"))
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    backend.db.advance(120)  # type: ignore[attr-defined]
+    report = hook.cleanup_orphans(dry_run=False, older_than=60)
+    hook.close()
+    assert [job.job_name for job in report.orphans] == [name]
+    assert members(backend, name) == ([f"{name.lower()}_01.dmp"] if reading == "KEPT" else [])
+    summary = export(backend, name, deferrable=False).execute(context("runO", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert jobs_named(backend, name) == []
