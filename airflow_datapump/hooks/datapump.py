@@ -33,6 +33,7 @@ from airflow_datapump.exceptions import (
     DatabaseCallError,
     InvalidArgumentError,
     JobNotFoundError,
+    PrivilegeError,
     SpecError,
     TransientConnectionError,
 )
@@ -46,6 +47,8 @@ from airflow_datapump.hooks.rds import RdsS3Mixin
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# What a job that was not running can be after a kill it outlived (see DatapumpHook.kill).
+_OUTLIVED_STATES = frozenset({JobState.NOT_RUNNING, JobState.IDLING})
 
 
 class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mixin, OracleHook):
@@ -226,11 +229,32 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
         )
 
     def kill(self, job_name: str, owner: str) -> bool:
-        """Stop now and drop the master table; False when the job had already left (ORA-31626)."""
+        """Stop now and drop the master table; False when the job had already left (ORA-31626).
+
+        A job that was not running may outlive its STOP_JOB, or refuse the ATTACH before it,
+        where Oracle's documentation leaves that open (docs/emulator.md: STOP_IDLING,
+        KEPT_COMPLETED, OTHER_OWNER_STOPPED). When such a job is still there, not running and
+        with nobody attached, its master table is dropped: Oracle's own orphan clean-up.
+        """
         try:
-            self.stop(job_name, owner, immediate=True, keep_master=False)
-        except JobNotFoundError:
+            left = self._retrying(lambda: self.run_call(calls.kill(job_name, owner)))
+        except (JobNotFoundError, PrivilegeError) as refused:
+            if self._drop_if_stopped(job_name, owner):
+                return True
+            if isinstance(refused, JobNotFoundError):
+                return False
+            raise
+        if left:
+            self._drop_if_stopped(job_name, owner)
+        return True
+
+    def _drop_if_stopped(self, job_name: str, owner: str) -> bool:
+        found = self.find_job(job_name, owner)
+        if found is None or found.attached_sessions or found.state not in _OUTLIVED_STATES:
             return False
+        log.info("Job %s.%s is still %s after the kill: dropping its master table", owner, job_name,
+                 found.state.value)  # fmt: skip
+        self._retrying(lambda: self.run_call(calls.drop_master(job_name, owner)))
         return True
 
     async def async_stop(

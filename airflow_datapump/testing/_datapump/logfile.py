@@ -15,8 +15,13 @@ from pathlib import Path
 
 from airflow_datapump.testing._backend import catalog
 from airflow_datapump.testing._datapump.model import Job
+from airflow_datapump.testing._plsql.errors import ora_line
 
 _RULE = "*" * 78
+
+# The detail lines of a log file the OS will not let Data Pump create, as real expdp/impdp
+# output shows them under ORA-39002 [P]: ORA-39070, then UTL_FILE's ORA-29283.
+CANNOT_OPEN = (ora_line(39070), ora_line(29283))
 
 
 def oracle_time(moment: dt.datetime) -> str:
