@@ -345,8 +345,8 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
         by the database's clock, are orphans; see :mod:`airflow_datapump.core.cleanup` for
         what counts as activity. Every other job is left alone and reported with the reason.
 
-        :param dry_run: only report (default True); otherwise each orphan is attached to and
-            stopped with keep_master 0, which drops its master table.
+        :param dry_run: only report (default True); otherwise each orphan is killed (see
+            :meth:`kill`), and one the user may not drop moves to ``skipped`` with the reason.
         :param owner: whose jobs; default the connection's own user, ``"*"`` for every owner.
         :param older_than: how long (seconds or timedelta) a job must have been idle; required
             to drop anything, since a job stopped on purpose to be restarted looks the same.
@@ -366,12 +366,18 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
             log.info(
                 "Leaving Data Pump job %s.%s: %s", skipped.job.owner, skipped.job.job_name, skipped.reason
             )
-        for job in report.orphans:
+        for job in list(report.orphans):
             log.info(
                 "%s orphaned Data Pump job %s.%s", "Found" if dry_run else "Dropping", job.owner, job.job_name
             )
-            if not dry_run:
+            if dry_run:
+                continue
+            try:
                 self.kill(job.job_name, job.owner)
+            except PrivilegeError as refused:  # one job this user may not drop leaves the rest to do
+                log.warning("Could not drop Data Pump job %s.%s: %s", job.owner, job.job_name, refused)
+                report.orphans.remove(job)
+                report.skipped.append(cleanup.Skipped(job, f"could not be dropped: {refused}"))
         return report
 
     # -- files (more in FilesMixin) -------------------------------------------------------------

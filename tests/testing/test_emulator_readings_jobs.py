@@ -253,3 +253,29 @@ def test_restarting_another_users_job_is_refused_under_either_reading(
     with pytest.raises(PrivilegeError):
         hook.restart("HR_EXP", "HR")  # §2.3: such users "cannot restart" it
     assert [j["state"] for j in db.jobs()] in (["NOT RUNNING"], ["IDLING"])
+
+
+def test_cleanup_skips_an_orphan_it_may_not_drop_under_either_reading(
+    oracle: EmulatedOracle, others: tuple[DatabaseHandle, str], hook: DatapumpHook
+) -> None:
+    db, value = others
+    db.execute("CREATE USER ops IDENTIFIED BY ops")
+    db.execute("GRANT CREATE SESSION, CREATE TABLE, UNLIMITED TABLESPACE TO ops")
+    db.execute("GRANT DATAPUMP_EXP_FULL_DATABASE, DATAPUMP_IMP_FULL_DATABASE, SELECT_CATALOG_ROLE TO ops")
+    db.execute("GRANT READ, WRITE ON DIRECTORY data_pump_dir TO ops")
+    db.advance(3600)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW_CONN_OPS", oracle.connection_uri("FREEPDB1", "ops", "ops"))
+        ops = DatapumpHook(oracle_conn_id="ops", retry=RetryPolicy(initial=0))
+        try:
+            report = ops.cleanup_orphans(dry_run=False, owner="*", older_than=60)
+        finally:
+            ops.close()
+    if value == "ATTACHES":  # the roles let it attach and kill, as §2.3 says
+        assert [j.job_name for j in report.orphans] == ["HR_EXP"]
+        assert db.jobs() == []
+    else:  # ATTACH refused, and DROP TABLE needs DROP ANY TABLE: left, with the reason
+        assert report.orphans == []
+        assert [s.job.job_name for s in report.skipped] == ["HR_EXP"]
+        assert "could not be dropped" in report.skipped[0].reason
+        assert [j["name"] for j in db.jobs()] == ["HR_EXP"]
