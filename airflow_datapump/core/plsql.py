@@ -345,10 +345,16 @@ END;"""
 # the job in its owner's schema, past the recycle bin (§5 "Orphans"; My Oracle Support note
 # 336014.1, "How To Cleanup Orphaned DataPump Jobs In DBA_DATAPUMP_JOBS"). The names are binds
 # quoted as identifiers here; calls.drop_master refuses one holding a double quote, which no
-# Oracle name can, so each stays the one name it is.
+# Oracle name can, so each stays the one name it is. A table already gone (ORA-00942: the
+# job's own end dropped it meanwhile) is what the drop was for.
 DROP_MASTER = """
 BEGIN
   EXECUTE IMMEDIATE 'DROP TABLE "' || :owner || '"."' || :job_name || '" PURGE';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE != -942 THEN
+      RAISE;
+    END IF;
 END;"""
 
 # Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5); the

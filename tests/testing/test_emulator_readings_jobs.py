@@ -17,10 +17,11 @@ import oracledb
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump.core import calls
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import JobState
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import PrivilegeError
+from airflow_datapump.exceptions import PrivilegeError, SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
@@ -279,3 +280,9 @@ def test_cleanup_skips_an_orphan_it_may_not_drop_under_either_reading(
         assert [s.job.job_name for s in report.skipped] == ["HR_EXP"]
         assert "could not be dropped" in report.skipped[0].reason
         assert [j["name"] for j in db.jobs()] == ["HR_EXP"]
+
+
+def test_dropping_a_master_table_already_gone_is_quiet(oracle: EmulatedOracle, hook: DatapumpHook) -> None:
+    hook.run_call(calls.drop_master("NO_SUCH_JOB", "SYSTEM"))  # the job's own end got there first
+    with pytest.raises(SpecError, match="job_name"):
+        calls.drop_master('BAD"NAME', "SYSTEM")  # refused before any database call
