@@ -22,6 +22,7 @@ from airflow_datapump.exceptions import (
     JobExistsError,
     JobNotFoundError,
     PrivilegeError,
+    SpecError,
     TransientConnectionError,
 )
 
@@ -191,6 +192,25 @@ def stop(job_name: str, owner: str, *, immediate: bool, keep_master: bool, delay
         "delay": delay,
     }
     return Call(plsql.STOP, binds, lambda values, rows: None, job_name=job_name, owner=owner)
+
+
+def kill(job_name: str, owner: str) -> Call[bool]:
+    """Stop now and drop the master table; True when the job may have outlived the call
+    (see :data:`.plsql.KILL`)."""
+    binds = {"job_name": job_name, "owner": owner}
+    return Call(
+        plsql.KILL, binds, lambda values, rows: bool(values["left"]), {"left": Out("number")},
+        job_name=job_name, owner=owner,
+    )  # fmt: skip
+
+
+def drop_master(job_name: str, owner: str) -> Call[None]:
+    """Drop a job's master table (:data:`.plsql.DROP_MASTER`); names come from the dictionary."""
+    for field_name, value in (("job_name", job_name), ("owner", owner)):
+        if not value or '"' in value or "\x00" in value:
+            raise SpecError(field_name, value, 'an Oracle name as stored: non-empty, without " or NUL')
+    binds = {"job_name": job_name, "owner": owner}
+    return Call(plsql.DROP_MASTER, binds, lambda values, rows: None, job_name=job_name, owner=owner)
 
 
 def restart(

@@ -319,6 +319,44 @@ EXCEPTION
     {_LET_GO}
 END;"""
 
+# Kill: stop now and drop the master table (§2.12, §11.3). What STOP_JOB does to a job that
+# is IDLING (a stopped job this ATTACH restarted, §2.3) or COMPLETED (kept by KEEP_MASTER=1)
+# is left open: §2.12 says it behaves like DETACH, §5 and §11.3 that it ends the job (see
+# docs/emulator.md, STOP_IDLING). :left says the job may have outlived it, for the hook to look.
+KILL = f"""
+DECLARE
+  h        NUMBER;
+  l_state  VARCHAR2(30);
+  l_status ku$_Status;
+BEGIN
+  h := DBMS_DATAPUMP.ATTACH(job_name => :job_name, job_owner => :owner);
+  DBMS_DATAPUMP.GET_STATUS(h, DBMS_DATAPUMP.KU$_STATUS_JOB_STATUS, 0, l_state, l_status);
+  DBMS_DATAPUMP.STOP_JOB(handle => h, immediate => 1, keep_master => 0, delay => 0);
+  :left := 0;
+  IF l_state IN ('IDLING', 'COMPLETED', 'COMPLETING') THEN
+    :left := 1;
+  END IF;
+EXCEPTION
+  WHEN OTHERS THEN
+    {_LET_GO}
+END;"""
+
+# Oracle's clean-up of a job that is not running: drop its master table, the table named after
+# the job in its owner's schema, past the recycle bin (§5 "Orphans"; My Oracle Support note
+# 336014.1, "How To Cleanup Orphaned DataPump Jobs In DBA_DATAPUMP_JOBS"). The names are binds
+# quoted as identifiers here; calls.drop_master refuses one holding a double quote, which no
+# Oracle name can, so each stays the one name it is. A table already gone (ORA-00942: the
+# job's own end dropped it meanwhile) is what the drop was for.
+DROP_MASTER = """
+BEGIN
+  EXECUTE IMMEDIATE 'DROP TABLE "' || :owner || '"."' || :job_name || '" PURGE';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE != -942 THEN
+      RAISE;
+    END IF;
+END;"""
+
 # Restart a stopped job: ATTACH puts it in IDLING, START_JOB resumes it (§2.11, §5); the
 # restarting task run's mark goes into the log with it (see core/stamp.py).
 RESTART = f"""

@@ -143,14 +143,20 @@ class JobStatus:
 def classify(state: JobState, outcome: LogOutcome) -> Verdict:
     """Running, succeeded, failed or stopped, from the state or (when gone) the log.
 
+    A NOT RUNNING job whose log says it completed is a success: a job kept by KEEP_MASTER=1
+    leaves its master table behind, which the dictionary shows as NOT RUNNING.
+
     A job that is gone and whose log has no final line is reported as FAILED with an unknown
     outcome only by the caller's choice; here it is still RUNNING if the log is silent, since
     a job whose row vanished may be completing its last line (§5 COMPLETING).
     """
+    completed = outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS)
+    if state is JobState.NOT_RUNNING and completed:
+        return Verdict.SUCCEEDED  # its master table kept by KEEP_MASTER=1 (docs/emulator.md)
     if state in (JobState.NOT_RUNNING, JobState.STOPPED, JobState.IDLING):
         return Verdict.FAILED if outcome.outcome is Outcome.FAILED else Verdict.STOPPED
     if state is JobState.COMPLETED or state is JobState.UNDEFINED:
-        if outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
+        if completed:
             return Verdict.SUCCEEDED
         if outcome.outcome is Outcome.FAILED:
             return Verdict.FAILED

@@ -33,6 +33,7 @@ from airflow_datapump.exceptions import (
     DatabaseCallError,
     InvalidArgumentError,
     JobNotFoundError,
+    PrivilegeError,
     SpecError,
     TransientConnectionError,
 )
@@ -46,6 +47,8 @@ from airflow_datapump.hooks.rds import RdsS3Mixin
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# What a job that was not running can be after a kill it outlived (see DatapumpHook.kill).
+_OUTLIVED_STATES = frozenset({JobState.NOT_RUNNING, JobState.IDLING})
 
 
 class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mixin, OracleHook):
@@ -226,11 +229,32 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
         )
 
     def kill(self, job_name: str, owner: str) -> bool:
-        """Stop now and drop the master table; False when the job had already left (ORA-31626)."""
+        """Stop now and drop the master table; False when the job had already left (ORA-31626).
+
+        A job that was not running may outlive its STOP_JOB, or refuse the ATTACH before it,
+        where Oracle's documentation leaves that open (docs/emulator.md: STOP_IDLING,
+        KEPT_COMPLETED, OTHER_OWNER_STOPPED). When such a job is still there, not running and
+        with nobody attached, its master table is dropped: Oracle's own orphan clean-up.
+        """
         try:
-            self.stop(job_name, owner, immediate=True, keep_master=False)
-        except JobNotFoundError:
+            left = self._retrying(lambda: self.run_call(calls.kill(job_name, owner)))
+        except (JobNotFoundError, PrivilegeError) as refused:
+            if self._drop_if_stopped(job_name, owner):
+                return True
+            if isinstance(refused, JobNotFoundError):
+                return False
+            raise
+        if left:
+            self._drop_if_stopped(job_name, owner)
+        return True
+
+    def _drop_if_stopped(self, job_name: str, owner: str) -> bool:
+        found = self.find_job(job_name, owner)
+        if found is None or found.attached_sessions or found.state not in _OUTLIVED_STATES:
             return False
+        log.info("Job %s.%s is still %s after the kill: dropping its master table", owner, job_name,
+                 found.state.value)  # fmt: skip
+        self._retrying(lambda: self.run_call(calls.drop_master(job_name, owner)))
         return True
 
     async def async_stop(
@@ -321,8 +345,8 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
         by the database's clock, are orphans; see :mod:`airflow_datapump.core.cleanup` for
         what counts as activity. Every other job is left alone and reported with the reason.
 
-        :param dry_run: only report (default True); otherwise each orphan is attached to and
-            stopped with keep_master 0, which drops its master table.
+        :param dry_run: only report (default True); otherwise each orphan is killed (see
+            :meth:`kill`), and one the user may not drop moves to ``skipped`` with the reason.
         :param owner: whose jobs; default the connection's own user, ``"*"`` for every owner.
         :param older_than: how long (seconds or timedelta) a job must have been idle; required
             to drop anything, since a job stopped on purpose to be restarted looks the same.
@@ -342,12 +366,18 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
             log.info(
                 "Leaving Data Pump job %s.%s: %s", skipped.job.owner, skipped.job.job_name, skipped.reason
             )
-        for job in report.orphans:
+        for job in list(report.orphans):
             log.info(
                 "%s orphaned Data Pump job %s.%s", "Found" if dry_run else "Dropping", job.owner, job.job_name
             )
-            if not dry_run:
+            if dry_run:
+                continue
+            try:
                 self.kill(job.job_name, job.owner)
+            except PrivilegeError as refused:  # one job this user may not drop leaves the rest to do
+                log.warning("Could not drop Data Pump job %s.%s: %s", job.owner, job.job_name, refused)
+                report.orphans.remove(job)
+                report.skipped.append(cleanup.Skipped(job, f"could not be dropped: {refused}"))
         return report
 
     # -- files (more in FilesMixin) -------------------------------------------------------------

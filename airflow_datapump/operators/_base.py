@@ -251,11 +251,15 @@ class DatapumpOperator(BaseOperator):
                 return previous
         else:
             ref = _fields.ref_for(spec, existing.owner)
-            _identity.check_ours(ref, existing.state, hook.read_job_log(ref), run)
+            read = hook.read_job_log(ref)
+            _identity.check_ours(ref, existing.state, read, run)
             if existing.state.is_active or existing.state is JobState.IDLING:
                 if _identity.claim(self.log, ref, hook, run, tries, self.poll_interval):
                     return ref
                 return self._find_or_submit(context, spec, hook)  # it was stopped: decide again
+            kept = self._completed(spec, read[0].splitlines() if read else [])
+            if kept is not None:  # completed, its master table kept (KEEP_MASTER=1): not restartable
+                return kept
             if self.if_exists == "fail":
                 raise JobExistsError(
                     f"Job {existing.owner}.{name} exists and is {existing.state.value}", job_name=name
@@ -280,13 +284,18 @@ class DatapumpOperator(BaseOperator):
         start = stamp.started_by(lines)
         if start is None or start.run != run:
             return None
-        outcome = read_outcome(lines, ref.job_name)
-        if outcome.outcome in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
-            self.log.info("A previous try's job %s already completed: %s", ref.job_name, outcome.line)
-            owner = outcome.line.split('"')[1] if outcome.line else ""
-            # Nothing of it has been shown by this try: position 0 has the whole log shown.
-            return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
-        return None  # what the failed try left is check_safety's to judge (by identity, not name)
+        # A job that did not complete: what its try left is check_safety's to judge (by identity).
+        return self._completed(spec, lines)
+
+    def _completed(self, spec: JobSpec, lines: list[str]) -> dict[str, Any] | None:
+        """The finished event of this run's job whose log says it completed, else None."""
+        outcome = read_outcome(lines, str(spec.job_name))
+        if outcome.outcome not in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
+            return None
+        self.log.info("A previous try's job %s already completed: %s", spec.job_name, outcome.line)
+        owner = outcome.line.split('"')[1] if outcome.line else ""
+        # Nothing of it has been shown by this try: position 0 has the whole log shown.
+        return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
 
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:

@@ -136,6 +136,10 @@ def test_outcome_is_read_from_the_last_job_line_with_or_without_logtime() -> Non
         (JobState.UNDEFINED, Outcome.UNKNOWN, Verdict.RUNNING),
         (JobState.NOT_RUNNING, Outcome.FAILED, Verdict.FAILED),
         (JobState.NOT_RUNNING, Outcome.STOPPED, Verdict.STOPPED),
+        (JobState.NOT_RUNNING, Outcome.UNKNOWN, Verdict.STOPPED),
+        (JobState.NOT_RUNNING, Outcome.SUCCEEDED, Verdict.SUCCEEDED),  # kept by KEEP_MASTER=1
+        (JobState.NOT_RUNNING, Outcome.COMPLETED_WITH_ERRORS, Verdict.SUCCEEDED),
+        (JobState.IDLING, Outcome.SUCCEEDED, Verdict.STOPPED),
         (JobState.STOP_PENDING, Outcome.UNKNOWN, Verdict.RUNNING),
     ],
 )

@@ -348,3 +348,21 @@ def test_another_run_is_refused_under_every_reading(log_reading: tuple[DatabaseH
     with pytest.raises(JobExistsError):
         _nightly_export().execute(context("manual__b"))
     assert [j["name"] for j in db.jobs()] == ["NIGHTLY_EXP"]
+
+
+def test_a_log_that_cannot_be_created_starts_no_job_under_every_reading(
+    log_reading: tuple[DatabaseHandle, str],
+) -> None:
+    db, _ = log_reading
+    (db.directory_path() / "EXP_NOLOG.log").mkdir()  # the OS refuses to create that file
+    hook = DatapumpHook(retry=RetryPolicy(initial=0))
+    try:
+        with pytest.raises(InvalidArgumentError) as caught:
+            hook.submit(
+                JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["n.dmp"], job_name="EXP_NOLOG")
+            )
+    finally:
+        hook.close()
+    assert caught.value.code == "ORA-39002"
+    assert any("ORA-39070" in line for line in caught.value.lines)
+    assert db.jobs() == []  # ADD_FILE or START_JOB refused it: the half-defined job is gone

@@ -87,7 +87,7 @@ class Control:
             logfile.open_held(w.db, job)
             logfile.start(w.db, job, w.now)
         except OSError:
-            raise fail(39002, ora_line(39070)) from None
+            raise fail(39002, *logfile.CANNOT_OPEN) from None
         try:
             job.plan = plan_export.build(w, job) if job.operation == "EXPORT" else plan_import.build(w, job)
         except plan_import.PlanError as bad:
@@ -117,6 +117,9 @@ class Control:
                 drop_handle(w, session, number_, job)  # behaves like DETACH (§2.12)
                 return None
             keep_master = keep != 0 if keep is not None else job.mode != "TRANSPORTABLE"
+            if job.state == IDLING and reading(w.db, "STOP_IDLING") == "DETACHES":
+                drop_handle(w, session, number_, job)  # §2.12: behaves like DETACH
+                return None
             if job.state == IDLING:
                 job.state = STOPPED
                 drop_handle(w, session, number_, job)
@@ -145,6 +148,12 @@ class Control:
                 or catalog.has_privilege(w.db, session.user, "IMP_FULL_DATABASE")
             ):
                 raise error(31631, "ATTACH", session=session)
+            if (
+                owner != session.user
+                and job.state == STOPPED
+                and reading(w.db, "OTHER_OWNER_STOPPED") == "REFUSED"
+            ):
+                raise error(31631, "ATTACH", session=session)  # "unless it is already running"
             if reading(w.db, "SECOND_ATTACH") == "REFUSED" and any(
                 h.owner == job.owner and h.name == job.name for h in model.handles(session.state).values()
             ):
@@ -167,6 +176,9 @@ class Control:
             job = found
         if job.state == DEFINING and job.creator_sid != session.sid:
             raise error(31626, "ATTACH", session=session)  # only its creator sees a DEFINING job
+        kept = job.state == COMPLETED and job.param("KEEP_MASTER") == 1
+        if kept and reading(w.db, "KEPT_COMPLETED") == "NO_SUCH_JOB":
+            raise error(31626, "ATTACH", session=session)  # completed, as §2.3 says of any
         return job
 
     def detach(self, ctx: CallContext, args: dict[str, Value]) -> Value:

@@ -181,7 +181,10 @@ class Define(Options):
             job.files.append(spec)
             if kind == model.FILE_LOG:
                 # opened (and overwritten) when added, or at START_JOB: see docs/emulator.md
-                logfile.create(w.db, job, defining=job.state == model.DEFINING)
+                try:
+                    logfile.create(w.db, job, defining=job.state == model.DEFINING)
+                except OSError:
+                    raise fail(39002, *logfile.CANNOT_OPEN) from None
             model.save(w.db, job)
         return None
 

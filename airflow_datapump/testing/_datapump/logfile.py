@@ -19,6 +19,10 @@ from airflow_datapump.testing._plsql.errors import ora_line
 
 _RULE = "*" * 78
 
+# The detail lines of a log file the OS will not let Data Pump create, as real expdp/impdp
+# output shows them under ORA-39002 [P]: ORA-39070, then UTL_FILE's ORA-29283.
+CANNOT_OPEN = (ora_line(39070), ora_line(29283))
+
 
 def oracle_time(moment: dt.datetime) -> str:
     """``Sun Nov 22 10:00:00 2026``, as Data Pump writes completion times."""

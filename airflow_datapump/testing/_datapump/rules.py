@@ -116,6 +116,15 @@ READINGS: dict[str, tuple[str, ...]] = {
     # When a log file is opened: at ADD_FILE (LOG_ENTRY lines of a DEFINING job go straight
     # in), or at START_JOB with those lines written first, or at START_JOB with them lost.
     "LOG_OPENED": ("ADD_FILE", "START_JOB", "START_JOB_DROPS"),
+    # STOP_JOB on an IDLING job (a stopped job just attached to): it stops the job again, and
+    # with keep_master 0 drops it; or it behaves like DETACH and the job stays as it was.
+    "STOP_IDLING": ("STOPS", "DETACHES"),
+    # ATTACH to a completed job whose master table KEEP_MASTER=1 kept: a handle on the
+    # COMPLETED job (START_JOB then gives ORA-39004), or ORA-31626 as for any completed job.
+    "KEPT_COMPLETED": ("ATTACHES", "NO_SUCH_JOB"),
+    # A privileged ATTACH to another user's stopped job: it restarts the master (IDLING), or
+    # it is refused with ORA-31631, the job being in another schema and not running.
+    "OTHER_OWNER_STOPPED": ("ATTACHES", "REFUSED"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")
