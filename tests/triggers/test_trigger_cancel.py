@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import selectors
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 from unittest.mock import patch
 
@@ -30,9 +30,8 @@ from airflow_datapump import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.hooks import _pool, _runner
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers.datapump import JobTrigger
-from tests.emulator_access import admin_uri
 
 LATENCY = 0.3  # seconds the server holds each reply back
 BOUND = 30.0  # generous: only a hang reaches it
@@ -67,15 +66,6 @@ class ArrivalLoop(asyncio.SelectorEventLoop):
         ):
             self.cancel_on_read = None
             task.cancel()
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    with emulated_oracle() as oracle:
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(oracle, "cancel-secret"))
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        yield handle
 
 
 def submitted() -> dict[str, Any]:
