@@ -16,6 +16,7 @@ The driver's own ``call_timeout`` breaks off a call the same way, so it is no re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -165,7 +166,8 @@ async def _wind_down(task: asyncio.Future[Any], using: list[Any]) -> None:
         return
     log.warning("A cancelled call is still running after %.0f s; breaking it off", CANCEL_GRACE_SECONDS)
     if using:
-        using[0].cancel()
+        with contextlib.suppress(oracledb.Error):  # already closed: nothing left to break
+            using[0].cancel()
     else:
         task.cancel()
     await asyncio.wait({task}, timeout=CANCEL_GRACE_SECONDS)
