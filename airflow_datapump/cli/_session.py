@@ -79,19 +79,39 @@ def run(action: Callable[[argparse.Namespace], int], args: argparse.Namespace) -
         return _report(args, "gave up waiting", error, cli.FAILED)
 
 
+class _Stderr:
+    """Standard error as it is when a line is written, not when the handler was pointed at it.
+
+    The ``sys.stderr`` of the moment can be short-lived: a caller running a command in its
+    own process (a test's capture, ``contextlib.redirect_stderr``) closes or drops it when
+    the command returns, and every later log line of the process, a command or not, would
+    fail with "I/O operation on closed file".
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+STDERR = _Stderr()
+
+
 def logs_to_stderr() -> None:
     """Log lines go to standard error, so standard output holds only the answer.
 
     Airflow's own CLI does the same for commands with ``--output``; the standalone program
     sets up Airflow's logging on import and needs it too. Airflow 3.0's console handler is a
     ``RedirectStdHandler`` that looks ``sys.stdout`` up on every line (its ``_use_stderr`` flag
-    picks the stream); later versions hold whatever ``sys.stdout`` was at set-up.
+    picks the stream); later versions hold whatever ``sys.stdout`` was at set-up, so theirs is
+    given :data:`STDERR`, which looks standard error up on every line the same way.
     """
     for handler in logging.getLogger().handlers:
         if hasattr(handler, "_use_stderr"):  # Airflow 3.0's RedirectStdHandler
             handler._use_stderr = True
-        elif type(handler) is logging.StreamHandler and handler.stream is not sys.stderr:
-            handler.stream = sys.stderr  # not setStream: it flushes the old stream, maybe closed
+        elif type(handler) is logging.StreamHandler and handler.stream is not STDERR:
+            handler.stream = STDERR  # not setStream: it flushes the old stream, maybe closed
 
 
 def _report(args: argparse.Namespace, what: str, error: BaseException, code: int) -> int:

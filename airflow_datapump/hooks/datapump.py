@@ -112,9 +112,7 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
         if self.thick_mode or params.thick:
             return await asyncio.to_thread(self.run_call, call)  # asyncio needs thin mode
         pool = await _pool.get_pool(self)
-        async with _runner.acquired(pool, call) as connection:
-            await _pool.prepare(self, connection)
-            return await _runner.arun(connection, call)
+        return await _runner.apooled(pool, call, lambda connection: _pool.prepare(self, connection))
 
     async def _aretrying(self, action: Callable[[], Any]) -> Any:
         delays = self.retry.delays()

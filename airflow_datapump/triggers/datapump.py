@@ -8,7 +8,8 @@ Airflow's import of this module on the event loop (``_offloop``). Transient data
 are retried with backoff before it gives up; it yields exactly one event. Cancellation because
 the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow 3.3+, a user killing or
 clearing the task) stops it, and not when a later try of the task has taken the job over
-(core/stamp.py).
+(core/stamp.py). A poll cancelled mid round trip finishes it first, so the driver's connection
+survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@ console script runs them alone; help texts; one real subprocess per entry point.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from airflow_datapump import cli
+from airflow_datapump.cli._session import logs_to_stderr
 from airflow_datapump.cli.commands import ALL, Group
 from airflow_datapump.get_provider_info import get_provider_info
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
@@ -189,3 +193,17 @@ def test_airflow_datapump_in_a_subprocess(oracle: EmulatedOracle, db: DatabaseHa
                          env=env, capture_output=True, text=True, timeout=180, check=False)  # fmt: skip
     assert bad.returncode == cli.BAD_USAGE
     assert "secret" not in bad.stdout + bad.stderr
+
+
+def test_log_lines_outlive_the_stderr_a_command_ran_with(capsys: pytest.CaptureFixture[str]) -> None:
+    """A command run in-process points logging at standard error; a caller that had it
+    redirected (a test's capture) closes that stream afterwards, and later log lines of the
+    process must still be written, not fail with "I/O operation on closed file"."""
+    temporary = io.StringIO()
+    with contextlib.redirect_stderr(temporary):
+        logs_to_stderr()
+    temporary.close()
+    logging.getLogger("airflow_datapump").warning("a line after the command")
+    err = capsys.readouterr().err
+    assert "a line after the command" in err
+    assert "Logging error" not in err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
@@ -17,21 +17,9 @@ from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
-from tests.emulator_access import admin_uri
-
-PASSWORD = "trigger-secret"
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    with emulated_oracle() as oracle:
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(oracle, PASSWORD))
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        yield handle
 
 
 def submitted(name: str = "EXP_T") -> dict[str, Any]:

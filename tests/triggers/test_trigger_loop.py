@@ -12,15 +12,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-
-import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers.datapump import RUNTIME_MODULES
-from tests.emulator_access import admin_uri
 
 HEAVY = ("oracledb", "airflow.providers.oracle.hooks.oracle", "airflow_datapump.hooks.datapump")
 
@@ -55,15 +51,6 @@ print(json.dumps({
     "status": status,
 }))
 """
-
-
-@pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
-    with emulated_oracle() as oracle:
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(oracle, "loop-secret"))
-        handle = oracle.database("FREEPDB1")
-        handle.load_sample_hr()
-        yield handle
 
 
 def test_the_driver_and_hook_are_imported_off_the_event_loop(db: DatabaseHandle) -> None:
