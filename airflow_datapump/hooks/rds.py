@@ -41,7 +41,7 @@ from airflow_datapump.hooks._moving import (
     write_text,
 )
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members
+from airflow_datapump.hooks._sets import checked_set
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
@@ -63,7 +63,7 @@ class RdsS3Mixin:
     ) -> list[MemberCopy]:
         """Upload every member of the sets in ``directory`` to ``s3://bucket_name/s3_prefix``."""
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
-        sets = {t: checked_members(self, directory, t) for t in dump_files}
+        sets = {t: checked_set(self, directory, t) for t in dump_files}
         sent = [n for t, (members, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
         _refuse_strays(self, directory, sent)
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
