@@ -152,9 +152,9 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
         )
     listing, marker = _listing(hook, directory), transfer.manifest_name(template)
     ours = set(existing)
-    if own is not None and unfinished and own.preexisting is not None:
+    if own is not None and unfinished and own.preexisting is not None:  # what was there is not ours
         asked = own.expected or [rds.fixed_prefix(template)]
-        ours |= set(rds.could_bring(asked, listing)) - set(own.preexisting) - {marker}
+        ours = (ours | set(rds.could_bring(asked, listing))) - set(own.preexisting) - {marker}
     for name in sorted(ours):
         log.info("Deleted %s from %s: an unfinished download of %s left it", name, directory, template)
         hook.delete_file(directory, name)
@@ -188,10 +188,12 @@ def _proved(
             f"download_from_s3 skipped them: not ours, they were left untouched; move or delete them "
             f"and run the download again"
         )
-    guid = (manifest.guid if manifest else None) or header(hook, directory, members[0])[0]
+    guid, compared = (manifest.guid if manifest else None), members
+    if guid is None:  # no GUID recorded: the first member's is the set's
+        guid, compared = header(hook, directory, members[0])[0], members[1:]
     recorded = manifest.members if manifest else {}
     sizes = {name: hook.file_size(directory, name) or 0 for name in members}
-    wrong = {n: f"dump GUID {g}" for n, g in strangers(hook, directory, members, guid).items()}
+    wrong = {n: f"dump GUID {g}" for n, g in strangers(hook, directory, compared, guid).items()}
     wrong |= {
         n: f"{sizes[n]} bytes" for n in members if recorded.get(n, {}).get("size", sizes[n]) != sizes[n]
     }
