@@ -563,6 +563,7 @@ END;"""
 RDS_UPLOAD_TO_S3 = """SELECT rdsadmin.rdsadmin_s3_tasks.upload_to_s3(p_bucket_name => :bucket_name,
   p_prefix => :prefix, p_s3_prefix => :s3_prefix, p_directory_name => :directory) FROM dual"""
 RDS_DOWNLOAD_FROM_S3 = """SELECT rdsadmin.rdsadmin_s3_tasks.download_from_s3(p_bucket_name => :bucket_name,
-  p_directory_name => :directory, p_s3_prefix => :s3_prefix, p_error_on_zero_downloads => 'TRUE') FROM dual"""
+  p_directory_name => :directory, p_s3_prefix => :s3_prefix,
+  p_error_on_zero_downloads => :error_on_zero) FROM dual"""
 RDS_TASK_LOG = "SELECT text FROM TABLE(rdsadmin.rds_file_util.read_text_file('BDUMP', :log_file))"
 RDS_LISTDIR = "SELECT filename, type FROM TABLE(rdsadmin.rds_file_util.listdir(:directory))"

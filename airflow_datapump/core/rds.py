@@ -58,9 +58,14 @@ def upload(bucket: str, *, prefix: str, s3_prefix: str, directory: str) -> Call[
     return Call(plsql.RDS_UPLOAD_TO_S3, binds, _task_id, query=True)
 
 
-def download(bucket: str, *, s3_prefix: str, directory: str) -> Call[str]:
-    """Start a download of the objects whose keys start with ``s3_prefix`` into ``directory``."""
-    binds = {"bucket_name": bucket, "s3_prefix": s3_prefix, "directory": directory}
+def download(bucket: str, *, s3_prefix: str, directory: str, error_on_zero: bool = True) -> Call[str]:
+    """Start a download of the objects whose keys start with ``s3_prefix`` into ``directory``.
+
+    With ``error_on_zero`` the task fails when no key starts so; without it, finding none is
+    a success that brings nothing (how an optional object, such as a manifest, is asked for).
+    """
+    zero = "TRUE" if error_on_zero else "FALSE"
+    binds = {"bucket_name": bucket, "s3_prefix": s3_prefix, "directory": directory, "error_on_zero": zero}
     return Call(plsql.RDS_DOWNLOAD_FROM_S3, binds, _task_id, query=True)
 
 
@@ -88,6 +93,15 @@ def beside(names: list[str], files: list[str]) -> dict[str, list[str]]:
     """
     found = {name: sorted(f for f in files if f != name and f.startswith(name)) for name in names}
     return {name: others for name, others in found.items() if others}
+
+
+def could_bring(names: list[str], files: list[str]) -> list[str]:
+    """The ``files`` a download asking for keys ``<s3_prefix><name>`` may have written.
+
+    download_from_s3 takes every key that starts with the prefix and names the file after
+    the key, so only files whose names start with one of ``names`` can have come from it.
+    """
+    return sorted(f for f in files if any(f.startswith(name) for name in names))
 
 
 def _task_id(values: Values, rows: Rows) -> str:

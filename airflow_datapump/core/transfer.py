@@ -177,6 +177,9 @@ class Manifest:
     complete: bool = False
     expected: list[str] = field(default_factory=list)
     guid: str | None = None  # the set's dump GUID when known: a marker of another set is stale
+    # A download's record of the files it found beside the set before its first task: not its
+    # own, so a retry leaves them alone and removes only what the download itself brought.
+    preexisting: list[str] | None = None
 
     @property
     def state(self) -> str:
@@ -184,6 +187,8 @@ class Manifest:
 
     def to_json(self) -> str:
         raw = {"template": self.template, "state": self.state, "expected": self.expected, "guid": self.guid}
+        if self.preexisting is not None:
+            raw["preexisting"] = self.preexisting
         return json.dumps({**raw, "members": self.members}, indent=1)
 
     @classmethod
@@ -192,7 +197,9 @@ class Manifest:
         complete = raw["state"] == "complete" if "state" in raw else bool(raw.get("complete"))
         members = dict(raw.get("members") or {})
         expected = list(raw.get("expected") or members)
-        return cls(str(raw["template"]), members, complete, expected, raw.get("guid"))
+        before = raw.get("preexisting")
+        preexisting = None if before is None else [str(name) for name in before]
+        return cls(str(raw["template"]), members, complete, expected, raw.get("guid"), preexisting)
 
     def upload_problem(self, where: str, found: list[str] | None = None) -> str | None:
         """Why a download from ``where`` (holding ``found``, when listed) must not start; None if whole."""

@@ -88,10 +88,17 @@ class DirectoryMarker:
     """
 
     def __init__(
-        self, hook: Files, directory: str, template: str, expected: list[str], guid: str | None = None
+        self,
+        hook: Files,
+        directory: str,
+        template: str,
+        expected: list[str],
+        guid: str | None = None,
+        *,
+        preexisting: list[str] | None = None,
     ) -> None:
         self.hook, self.directory = hook, directory
-        self.manifest = Manifest(template, expected=list(expected), guid=guid)
+        self.manifest = Manifest(template, expected=list(expected), guid=guid, preexisting=preexisting)
         write_marker(hook, directory, self.manifest)
 
     def verified(self, member: MemberCopy) -> None:

@@ -69,6 +69,31 @@ def checked_members(hook: Files, directory: str, template: str) -> tuple[list[st
     return members, first[0]
 
 
+def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
+    """:func:`checked_members`, and every member's dump GUID checked against the first's.
+
+    A dump file of another export renamed into the set leaves no gap to see; only its dump
+    header shows it. One GET_DUMPFILE_INFO per member besides the first (read already).
+    """
+    members, guid = checked_members(hook, directory, template)
+    strange = strangers(hook, directory, members[1:], guid)
+    if strange:
+        name, theirs = next(iter(strange.items()))
+        raise TransferError(
+            f"{name} in {directory} is not a member of the set {template}: its dump GUID "
+            f"{theirs} is not {guid}, that of {members[0]}; nothing is moved",
+            file_name=name,
+        )
+    return members, guid
+
+
+def strangers(hook: Files, directory: str, names: list[str], guid: str | None) -> dict[str, str | None]:
+    """The files among ``names`` whose dump GUID is not the set's ``guid``, with the one each has
+    (None: not a dump file). A name says nothing about which export wrote a file; this does."""
+    found = {name: header(hook, directory, name)[0] for name in names}
+    return {name: theirs for name, theirs in found.items() if theirs != guid}
+
+
 def header(hook: Files, directory: str, name: str) -> tuple[str | None, str]:
     """The first member's dump GUID and exporting job's name; (None, "") for a non-dump file."""
     try:

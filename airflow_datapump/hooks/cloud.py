@@ -25,7 +25,7 @@ from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker, run_package_call, write_text
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members
+from airflow_datapump.hooks._sets import checked_set
 
 log = logging.getLogger(__name__)
 _MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
@@ -60,7 +60,7 @@ class CloudMixin:
         """PUT_OBJECT every member of the sets in ``directory`` into the folder ``object_uri``."""
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
-        sets = {t: checked_members(self, directory, t) for t in dump_files}
+        sets = {t: checked_set(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
         for template, (members, guid) in sets.items():
             manifest = Manifest(template, expected=members, guid=guid)

@@ -28,7 +28,7 @@ from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Prog
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members, header
+from airflow_datapump.hooks._sets import checked_set, header
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -101,8 +101,7 @@ class ObjectStoreMixin:
         transfer.check_verify(verify)
         target = storage_location(destination)
         target.fs.makedirs(target.path, exist_ok=True)
-        sets = {t: checked_members(self, directory, t) for t in dump_files}
-        guids = {t: _member_guids(self, directory, t, *found) for t, found in sets.items()}
+        sets = {t: checked_set(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
         for template, (members, guid) in sets.items():
             manifest = _read_manifest(target, template) or Manifest(template)
@@ -110,9 +109,7 @@ class ObjectStoreMixin:
             manifest.members = {n: m for n, m in manifest.members.items() if n in members}
             _write_manifest(target, manifest)  # incomplete, before the first member lands
             for name in members:
-                member = _upload_member(
-                    self, directory, name, guids[template][name], target, manifest, chunk_bytes, verify
-                )
+                member = _upload_member(self, directory, name, guid, target, manifest, chunk_bytes, verify)
                 manifest.members[name] = member.to_dict()
                 _write_manifest(target, manifest)
                 copied.append(member)
@@ -168,27 +165,6 @@ class ObjectStoreMixin:
 
 
 # -- upload -------------------------------------------------------------------------------------
-
-
-def _member_guids(
-    hook: _Files, directory: str, template: str, members: list[str], guid: str | None
-) -> dict[str, str | None]:
-    """Each member's dump GUID, refusing a member of another set that has the set's name.
-
-    The first member's is ``guid`` (read by the wholeness check); the others are read here,
-    before anything is written, since a dump file from another export can carry the name of
-    a missing member without leaving a gap.
-    """
-    guids = {members[0]: guid}
-    for name in members[1:]:
-        guids[name] = header(hook, directory, name)[0]
-        if guid is not None and guids[name] != guid:
-            raise TransferError(
-                f"{name} in {directory} is not a member of the set {template}: its dump GUID "
-                f"{guids[name]} is not {guid}, that of {members[0]}; nothing is uploaded",
-                file_name=name,
-            )
-    return guids
 
 
 def _upload_member(

@@ -19,7 +19,13 @@ RDS selects by prefix only (a file whose name starts with ``p_prefix``, an objec
 starts with ``p_s3_prefix``). Each member goes in a task of its own with its whole name as
 the prefix, so only files named longer could go along: an upload refuses, before any task,
 to start beside such files (``rds_file_util.listdir`` lists the directory); a download asks
-for each member its manifest lists and deletes what else the prefix brought.
+for each member its manifest lists and deletes what else the prefix brought. A bucket set with
+no manifest (uploaded by hand or before manifests) is asked for by its fixed prefix.
+
+Whose a file is, and which export a member comes from, is decided by what was recorded, not
+by names: the marker lists the files sharing the set's prefix that were there before the
+first task (not ours; a retry deletes only what an unfinished try brought), and each member
+must carry the set's dump GUID and the size its manifest records.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ from airflow_datapump.hooks._moving import (
     write_text,
 )
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_members
+from airflow_datapump.hooks._sets import checked_set, header, strangers
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
@@ -63,7 +69,7 @@ class RdsS3Mixin:
     ) -> list[MemberCopy]:
         """Upload every member of the sets in ``directory`` to ``s3://bucket_name/s3_prefix``."""
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
-        sets = {t: checked_members(self, directory, t) for t in dump_files}
+        sets = {t: checked_set(self, directory, t) for t in dump_files}
         sent = [n for t, (members, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
         _refuse_strays(self, directory, sent)
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
@@ -100,52 +106,106 @@ class RdsS3Mixin:
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
         for template in dump_files:
-            _clear_for_download(self, directory, template, replace_existing)
-            there = set(_listing(self, directory))
+            preexisting = _make_way(self, directory, template, replace_existing)
             manifest = _fetch_manifest(self, template, directory, wait, bucket=bucket, prefix=prefix)
             problem = manifest.upload_problem(f"s3://{bucket}/{prefix}") if manifest else None
             if problem:
                 raise TransferError(problem)
             expected = manifest.expected if manifest else []
-            marker = DirectoryMarker(self, directory, template, expected, manifest.guid if manifest else None)
-            keys = [prefix + n for n in expected] or [prefix + rds.fixed_prefix(template)]
+            guid = manifest.guid if manifest else None
+            marker = DirectoryMarker(self, directory, template, expected, guid, preexisting=preexisting)
+            names = expected or [rds.fixed_prefix(template)]  # no manifest: every key of the set's start
             lines = [
                 line
-                for key in keys
-                for line in wait(rds.download(bucket, s3_prefix=key, directory=directory))
+                for name in names
+                for line in wait(rds.download(bucket, s3_prefix=prefix + name, directory=directory))
             ]
             members = self.dump_file_members(directory, template)
-            _drop_strays(self, directory, there | {*members, transfer.manifest_name(template)})
-            missing = [n for n in expected if n not in members]
-            if not members or missing:
-                what = ", ".join(missing) or template
-                raise TransferError(f"the download task brought no dump files {what} into {directory}")
-            for name in members:
-                if not rds.names_file(lines, name):
-                    raise TransferError(f"the download task's log does not mention {name}", file_name=name)
-                member = MemberCopy(name, self.file_size(directory, name) or 0)
+            _drop_strays(self, directory, template, names, {*preexisting, *members})
+            for member in _proved(self, directory, template, members, manifest, preexisting):
+                if not rds.names_file(lines, member.name):
+                    raise TransferError(
+                        f"the download task's log does not mention {member.name}", file_name=member.name
+                    )
                 marker.verified(member)
+                marker.manifest.guid = marker.manifest.guid or member.guid  # a set with no manifest
                 copied.append(member)
             marker.finish()
         return copied
 
 
-def _clear_for_download(hook: _Files, directory: str, template: str, replace_existing: bool) -> None:
-    """Delete members already in ``directory`` when asked, or when an unfinished download of ours left them.
+def _make_way(hook: _Files, directory: str, template: str, replace_existing: bool) -> list[str]:
+    """Clear the set's way; the files beside it that are not ours, which the download must keep.
 
-    download_from_s3 skips a file that exists, so anything left would be kept unverified.
-    The set's marker goes too, so that the bucket's manifest can come down in its place.
+    Members already there are deleted when asked, or when an unfinished download of ours
+    left them (download_from_s3 skips a file that exists, so it would keep them unverified),
+    and so is everything else that download brought: what its marker did not record as there
+    before its first task. The marker goes too, so the bucket's manifest can come down.
     """
     existing = hook.dump_file_members(directory, template)
     own = read_marker(hook, directory, template)
-    if existing and not replace_existing and (own is None or own.complete):
+    unfinished = own is not None and not own.complete
+    if existing and not replace_existing and not unfinished:
         raise TransferError(
             f"{', '.join(existing)} already in {directory}: download_from_s3 would skip them and "
             "keep files it cannot verify; delete them, or set replace_existing=True"
         )
-    for name in existing:
+    listing, marker = _listing(hook, directory), transfer.manifest_name(template)
+    ours = set(existing)
+    if own is not None and unfinished and own.preexisting is not None:  # what was there is not ours
+        asked = own.expected or [rds.fixed_prefix(template)]
+        ours = (ours | set(rds.could_bring(asked, listing))) - set(own.preexisting) - {marker}
+    for name in sorted(ours):
+        log.info("Deleted %s from %s: an unfinished download of %s left it", name, directory, template)
         hook.delete_file(directory, name)
-    hook.delete_file(directory, transfer.manifest_name(template))
+    hook.delete_file(directory, marker)
+    return [n for n in rds.could_bring([rds.fixed_prefix(template)], listing) if n not in ours | {marker}]
+
+
+def _proved(
+    hook: _Files,
+    directory: str,
+    template: str,
+    members: list[str],
+    manifest: Manifest | None,
+    preexisting: list[str],
+) -> list[MemberCopy]:
+    """The members the download brought, each proved by its dump header to be of the set.
+
+    The set's GUID is the manifest's, else the first member's; a size the manifest records
+    must match too. A member that fails is the download's (removed) unless it was there
+    before (not ours: download_from_s3 skipped it, and it is left alone); either way, refused.
+    """
+    expected = manifest.expected if manifest else []
+    missing = [n for n in expected if n not in members]
+    if not members or missing:
+        what = ", ".join(missing) or template
+        raise TransferError(f"the download task brought no dump files {what} into {directory}")
+    theirs = [n for n in members if n in preexisting]
+    if theirs:
+        raise TransferError(
+            f"{', '.join(theirs)} in {directory} were there before the download began, so "
+            f"download_from_s3 skipped them: not ours, they were left untouched; move or delete them "
+            f"and run the download again"
+        )
+    guid, compared = (manifest.guid if manifest else None), members
+    if guid is None:  # no GUID recorded: the first member's is the set's
+        guid, compared = header(hook, directory, members[0])[0], members[1:]
+    recorded = manifest.members if manifest else {}
+    sizes = {name: hook.file_size(directory, name) or 0 for name in members}
+    wrong = {n: f"dump GUID {g}" for n, g in strangers(hook, directory, compared, guid).items()}
+    wrong |= {
+        n: f"{sizes[n]} bytes" for n in members if recorded.get(n, {}).get("size", sizes[n]) != sizes[n]
+    }
+    if wrong:
+        for name in wrong:
+            hook.delete_file(directory, name)
+        listed = "; ".join(f"{name} ({why})" for name, why in sorted(wrong.items()))
+        raise TransferError(
+            f"the download brought files that are not members of the set {template} (dump GUID "
+            f"{guid}, sizes as its manifest records) into {directory}: {listed}; they were removed"
+        )
+    return [MemberCopy(name, sizes[name], guid=guid) for name in members]
 
 
 def _listing(hook: _Files, directory: str) -> list[str]:
@@ -168,10 +228,11 @@ def _refuse_strays(hook: _Files, directory: str, names: list[str]) -> None:
         )
 
 
-def _drop_strays(hook: _Files, directory: str, kept: set[str]) -> None:
-    """Delete what a download by key prefix brought besides the set: files that were not there
-    before it (download_from_s3 skips a file that exists) and are not the set's."""
-    for name in sorted(set(_listing(hook, directory)) - kept):
+def _drop_strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> None:
+    """Delete what the download by key prefixes ``names`` brought besides the set: files that
+    were not there before it (download_from_s3 skips a file that exists) and are not members."""
+    kept = kept | {transfer.manifest_name(template)}
+    for name in sorted(set(rds.could_bring(names, _listing(hook, directory))) - kept):
         log.info(
             "Deleted %s from %s: the download's key prefix brought it, it is not of the set", name, directory
         )
@@ -214,8 +275,13 @@ def _fetch_manifest(
     bucket: str,
     prefix: str,
 ) -> Manifest | None:
-    """The set's manifest object in S3, downloaded as the set's marker in ``directory``; None without one."""
-    wait(rds.download(bucket, s3_prefix=prefix + transfer.manifest_name(template), directory=directory))
+    """The set's manifest object in S3, downloaded as the set's marker in ``directory``; None without one.
+
+    Sets uploaded by hand or by versions before manifests have none: they are downloaded by
+    their fixed prefix instead, so finding no manifest object is not an error.
+    """
+    key = prefix + transfer.manifest_name(template)
+    wait(rds.download(bucket, s3_prefix=key, directory=directory, error_on_zero=False))
     return read_marker(hook, directory, template)
 
 

@@ -249,11 +249,19 @@ def test_an_upload_refuses_a_member_of_another_set_with_the_same_name(
     db.advance(3600)
     folder = db.directory_path()
     (folder / "half_02.dmp").write_bytes((folder / "other_02.dmp").read_bytes())
-    with pytest.raises(
-        TransferError, match=r"half_02\.dmp in DATA_PUMP_DIR is not a member of the set half_%U"
-    ):
+    stranger = r"half_02\.dmp in DATA_PUMP_DIR is not a member of the set half_%U"
+    with pytest.raises(TransferError, match=stranger):
         prod.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
     assert not list(tmp_path.iterdir())  # refused before the manifest is written
+    _cloud(db)
+    with pytest.raises(TransferError, match=stranger):
+        prod.cloud_upload_dump_files("DATA_PUMP_DIR", [SET], FOLDER, credential_name="OCI_CRED")
+    db.enable_package("RDSADMIN")
+    (db.object_store / "acme-dumps").mkdir(parents=True)
+    with pytest.raises(TransferError, match=stranger):
+        prod.rds_upload_dump_files("DATA_PUMP_DIR", [SET], "acme-dumps", poll_interval=0)
+    assert not (db.object_store / "dumps").exists()
+    assert not list((db.object_store / "acme-dumps").iterdir())
 
 
 def test_an_upload_from_a_failed_export_is_refused(
