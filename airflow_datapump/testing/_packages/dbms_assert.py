@@ -142,8 +142,8 @@ def _package_exists(owner: str | None, name: str) -> bool:
 
 
 def sql_object_name(ctx: CallContext, args: dict[str, Value]) -> str:
-    """A local name of an existing table, view or (SYS or public) package; a name through a
-    database link is not resolved, so it is refused."""
+    """A local name of an existing table or (SYS or public) package; a name through a
+    database link is not resolved, so it is refused (docs/emulator.md lists the differences)."""
     session = ctx.session
     assert isinstance(session, Session)
     text = text_arg(args, "STR")
