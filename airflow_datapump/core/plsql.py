@@ -343,13 +343,16 @@ END;"""
 
 # Oracle's clean-up of a job that is not running: drop its master table, the table named after
 # the job in its owner's schema, past the recycle bin (§5 "Orphans"; My Oracle Support note
-# 336014.1, "How To Cleanup Orphaned DataPump Jobs In DBA_DATAPUMP_JOBS"). The names are binds
-# quoted as identifiers here; calls.drop_master refuses one holding a double quote, which no
-# Oracle name can, so each stays the one name it is. A table already gone (ORA-00942: the
-# job's own end dropped it meanwhile) is what the drop was for.
+# 336014.1, "How To Cleanup Orphaned DataPump Jobs In DBA_DATAPUMP_JOBS"). DROP TABLE cannot
+# bind a name, so the bound names become SQL text the way Oracle offers for that:
+# DBMS_ASSERT.ENQUOTE_NAME with capitalize FALSE quotes each as stored (lower and mixed case
+# kept) and refuses (ORA-44003) any that would not be one quoted name. calls.drop_master
+# refuses a name with a double quote before the call, naming the field. A table already gone
+# (ORA-00942: the job's own end dropped it meanwhile) is what the drop was for.
 DROP_MASTER = """
 BEGIN
-  EXECUTE IMMEDIATE 'DROP TABLE "' || :owner || '"."' || :job_name || '" PURGE';
+  EXECUTE IMMEDIATE 'DROP TABLE ' || DBMS_ASSERT.ENQUOTE_NAME(:owner, FALSE) || '.'
+    || DBMS_ASSERT.ENQUOTE_NAME(:job_name, FALSE) || ' PURGE';
 EXCEPTION
   WHEN OTHERS THEN
     IF SQLCODE != -942 THEN

@@ -13,6 +13,7 @@ from airflow_datapump.testing._backend.runtime import OPTIONAL_PACKAGES, PACKAGE
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._datapump import register as register_datapump
 from airflow_datapump.testing._packages import (
+    dbms_assert,
     dbms_cloud,
     dbms_file_transfer,
     dbms_lob,
@@ -65,6 +66,9 @@ OPTIONAL_PACKAGES["RDSADMIN.RDS_FILE_UTIL"] = "RDSADMIN"
 
 # -- DBMS_STATS: the statistics Data Pump exports and imports ------------------------------
 PACKAGES["DBMS_STATS"] = lambda backend: dbms_stats.build()
+
+# -- DBMS_ASSERT: quoting and checking names that must become SQL text ---------------------
+PACKAGES["DBMS_ASSERT"] = lambda backend: dbms_assert.build()
 
 # -- DBMS_DATAPUMP, its ku$ types, its views and its session-end clean-up ------------------
 register_datapump()

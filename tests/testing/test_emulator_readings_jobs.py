@@ -286,3 +286,31 @@ def test_dropping_a_master_table_already_gone_is_quiet(oracle: EmulatedOracle, h
     hook.run_call(calls.drop_master("NO_SUCH_JOB", "SYSTEM"))  # the job's own end got there first
     with pytest.raises(SpecError, match="job_name"):
         calls.drop_master('BAD"NAME', "SYSTEM")  # refused before any database call
+
+
+@pytest.mark.parametrize(
+    ("job_name", "owner", "field"),
+    [('BAD"NAME', "SYSTEM", "job_name"), ("EXP", 'SYS"TEM', "owner"), ('"EXP"', "SYSTEM", "job_name")],
+)
+def test_a_name_with_a_double_quote_is_refused_before_any_database_call(
+    job_name: str, owner: str, field: str
+) -> None:
+    with pytest.raises(SpecError) as caught:
+        calls.drop_master(job_name, owner)  # no database here at all: refused in Python
+    assert caught.value.field == field
+    assert caught.value.value == (job_name if field == "job_name" else owner)
+    assert 'without "' in caught.value.allowed
+
+
+@pytest.mark.parametrize("job_name", ["exp_low", "Exp_Mixed", "EXP_UPPER", "exp with space"])
+def test_dropping_a_master_table_keeps_the_stored_names_case(
+    oracle: EmulatedOracle, hook: DatapumpHook, job_name: str
+) -> None:
+    db = oracle.database("FREEPDB1")
+    spellings = ["exp_low", "Exp_Mixed", "EXP_MIXED", "EXP_LOW", "EXP_UPPER", "exp with space"]
+    for name in spellings:
+        db.execute(f'CREATE TABLE SYSTEM."{name}" (n NUMBER)')
+    hook.run_call(calls.drop_master(job_name, "SYSTEM"))
+    left = {name for (name,) in db.execute("SELECT table_name FROM dba_tables WHERE owner = 'SYSTEM'")}
+    assert job_name not in left
+    assert set(spellings) - {job_name} <= left

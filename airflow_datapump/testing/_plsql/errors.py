@@ -252,6 +252,10 @@ MESSAGES: dict[int, str] = {
     39232: "invalid remap function: %s",
     39246: "cannot locate master table within provided dump files",
     39358: "Export dump file version %s not compatible with target version %s",
+    44001: "invalid schema",
+    44002: "invalid object name",
+    44003: "invalid SQL name",
+    44004: "invalid qualified SQL name",
 }
 
 # Which catalogue texts were checked, one by one, against Oracle's Database Error Messages, and
