@@ -110,7 +110,7 @@ class Airflow:
             "API__SECRET_KEY": secrets.token_urlsafe(64),  # signs the log server's requests
             "API_AUTH__JWT_SECRET": secrets.token_hex(32),
             # Every component's logs served on loopback, as a deployment serves them (see start_all).
-            "CORE__HOSTNAME_CALLABLE": "e2e_loopback.hostname",
+            "CORE__HOSTNAME_CALLABLE": "e2e_loopback.hostname",  # on their PYTHONPATH
             "LOGGING__WORKER_LOG_SERVER_PORT": str(self.log_server_port),
             "LOGGING__TRIGGER_LOG_SERVER_PORT": str(self.log_server_port),
             "DATABASE__SQL_ALCHEMY_CONN": database_url,
@@ -155,11 +155,8 @@ class Airflow:
         would listen on every interface (Airflow's binds ``[::]``), and two triggerers on one
         host would contend for its one port. This one serves the same folder they would.
         """
-        serve = (
-            "import uvicorn; uvicorn.run('airflow.utils.serve_logs.log_server:get_app', factory=True, "
-            f"host='127.0.0.1', port={self.log_server_port}, log_config=None, access_log=False)"
-        )
-        process = Process("log-server", [sys.executable, "-c", serve], self.env, self.logs)
+        argv = [sys.executable, "-m", "e2e_loopback", str(self.log_server_port)]
+        process = Process("log-server", argv, self.env, self.logs)
         self.processes.append(process)
         return process
 
