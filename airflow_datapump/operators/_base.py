@@ -207,15 +207,17 @@ class DatapumpOperator(BaseOperator):
                     found.job_name,
                 )
             if self.deferrable:
+                trigger = JobTrigger(
+                    oracle_conn_id=self.oracle_conn_id,
+                    job=found.to_dict(),
+                    poll_interval=self.poll_interval,
+                    on_kill=self.on_kill_action,
+                    run=self._owned_by[0].to_dict(),
+                    try_number=self._owned_by[1],
+                )
+                _shown.start(context, trigger)
                 self.defer(
-                    trigger=JobTrigger(
-                        oracle_conn_id=self.oracle_conn_id,
-                        job=found.to_dict(),
-                        poll_interval=self.poll_interval,
-                        on_kill=self.on_kill_action,
-                        run=self._owned_by[0].to_dict(),
-                        try_number=self._owned_by[1],
-                    ),
+                    trigger=trigger,
                     method_name="execute_complete",
                     timeout=dt.timedelta(seconds=self.timeout) if self.timeout else None,
                 )

@@ -100,14 +100,16 @@ class JobSensor(BaseSensorOperator):
         if self.poke(context):
             return
         ref = self._watched  # the job poke just looked at
+        trigger = JobTrigger(
+            oracle_conn_id=self.oracle_conn_id,
+            job=ref.to_dict(),
+            poll_interval=self.poke_interval,
+            on_kill="none",  # not our job to stop
+            gone_means_success=True,
+        )
+        _shown.start(context, trigger)
         self.defer(
-            trigger=JobTrigger(
-                oracle_conn_id=self.oracle_conn_id,
-                job=ref.to_dict(),
-                poll_interval=self.poke_interval,
-                on_kill="none",  # not our job to stop
-                gone_means_success=True,
-            ),
+            trigger=trigger,
             method_name="execute_complete",
             timeout=dt.timedelta(seconds=self.timeout) if self.timeout else None,
         )

@@ -4,11 +4,13 @@ A triggerer restart or fail-over rebuilds the trigger from the kwargs it was def
 whose log position is where the operator left off, not where the trigger got to: without a
 record it would show the log again from there. The trigger's own task instance's XCom is
 reachable from the triggerer (the task state store is not, as of Airflow 3.3), survives the
-restart, and is cleared before the task's next try. Once the task has resumed from the
-wait and finished (succeeded or failed) the record has no reader left, so the task deletes
-it rather than leave it in the run's XComs; a task that defers again keeps it. Where it is
-not available (no task instance, an Airflow without async XCom) nothing is recorded and
-nothing breaks: lines may then be shown twice after a restart, as before.
+restart, and is cleared before the task's next try. The task writes the first record itself,
+just before it defers: a trigger that found none would make Airflow's API client log an
+ERROR ("XCom not found") in the triggerer's log on every ordinary start. Once the task has
+resumed from the wait and finished (succeeded or failed) the record has no reader left, so
+the task deletes it rather than leave it in the run's XComs; a task that defers again keeps
+it. Where it is not available (no task instance, an Airflow without async XCom) nothing is
+recorded and nothing breaks: lines may then be shown twice after a restart, as before.
 """
 
 from __future__ import annotations
@@ -64,13 +66,32 @@ async def save(trigger: Any, position: int) -> None:
     xcom, where = _xcom(), _where(trigger)
     if xcom is None or where is None:
         return
-    value = {
+    with contextlib.suppress(Exception):
+        await xcom.aset(KEY, _record(trigger, position), **where)
+
+
+def start(context: Any, trigger: Any) -> None:
+    """From the worker, just before deferring to ``trigger``: record where its wait starts.
+
+    So the trigger's first read finds a record, as a rebuilt trigger's does: reading one
+    that does not exist costs an ERROR line in the triggerer's log (Airflow's API client
+    logs every missing XCom it is asked for), for every deferral of every task.
+    """
+    xcom, where = _xcom(), _of(context.get("ti") if isinstance(context, Mapping) else None)
+    if xcom is None or where is None:
+        return
+    try:
+        xcom.set(KEY, _record(trigger, trigger.log_position), **where)
+    except Exception:  # the trigger then reads nothing and starts from its kwargs, as before
+        log.debug("could not record where the wait starts", exc_info=True)
+
+
+def _record(trigger: Any, position: int) -> dict[str, Any]:
+    return {
         "job": trigger.job.get("job_name"),
         "try": getattr(trigger, "try_number", None),
         "position": position,
     }
-    with contextlib.suppress(Exception):
-        await xcom.aset(KEY, value, **where)
 
 
 def clear(ti: Any) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import e2e_logs
 import pytest
 import sqlalchemy
+from e2e_logs import Expected
 from e2e_stack import ADMIN_PASSWORD, stack
 from e2e_views import DAG_ID, E2E, POLL_INTERVAL, PROD_JOB_RATE, REQUEST_JOB_RATE, TEST_JOB_RATE
 
@@ -16,6 +18,7 @@ from tests.processes import Postgres, wait_for
 def e2e(tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Postgres) -> Iterator[E2E]:
     workdir = tmp_path_factory.mktemp("e2e")
     database_url = postgres_cluster.create_database("airflow_e2e")
+    expected: list[Expected] = []  # the log lines the tests provoke on purpose
     with stack(workdir, database_url, POLL_INTERVAL) as (airflow, emulator):
         prod, test = emulator.oracle.database("PROD"), emulator.oracle.database("TEST")
         requests = emulator.oracle.database("REQUESTS")
@@ -35,9 +38,11 @@ def e2e(tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Postgres) ->
             wait_for(
                 "the scheduled run", lambda: airflow.api("GET", f"/dags/{DAG_ID}/dagRuns")["dag_runs"], 120
             )
-            yield E2E(airflow, emulator, metadata, prod, test, requests)
+            yield E2E(airflow, emulator, metadata, prod, test, requests, expected)
         finally:
             metadata.dispose()
+    # Stopped: every line is written. What an operator would have to look into fails the session.
+    e2e_logs.check(airflow.home, expected)
 
 
 @pytest.fixture

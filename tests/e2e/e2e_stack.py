@@ -31,7 +31,8 @@ import httpx
 from airflow_datapump.testing import EmulatedOracle
 from tests.processes import Process, free_port, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 ADMIN_PASSWORD = "oracle"  # the emulator's SYS and SYSTEM password until a statement changes it
 EMULATOR_ENV_PREFIX = "AIRFLOW_DATAPUMP_EMULATOR"  # what activates the emulator in a process
 USER = "admin"  # the simple auth manager's one user, an admin, with a password in a file
@@ -61,15 +62,8 @@ class EmulatorAccess:
         argv += ["--port", str(self.port), "--state", str(self.state_dir), "--clock", "wall"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
         self.process = Process("emulator-server", argv, env, logs)
-        wait_for("the emulator's Oracle Net server", self._listening, 60)
-
-    def _listening(self) -> bool:
-        assert self.process is not None
-        if not self.process.alive():
-            raise RuntimeError(f"the emulator server exited:\n{self.process.tail()}")
-        with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=1):
-            return True
-        return False
+        process = self.process
+        wait_for("the emulator's Oracle Net server", lambda: listening(process, self.host, self.port), 60)
 
     def connection_uri(self, service: str) -> str:
         """An ordinary Airflow connection: SYSTEM with its real password, on the server's port."""
@@ -93,6 +87,7 @@ class Airflow:
         self.logs = home / "process-logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.api_port = free_port()
+        self.log_server_port = free_port()
         self.base_url = f"http://127.0.0.1:{self.api_port}"
         self.processes: list[Process] = []
         self.password = secrets.token_urlsafe(16)
@@ -112,7 +107,12 @@ class Airflow:
             "CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self._passwords_file()),
             "CORE__FERNET_KEY": "",
             "API__BASE_URL": self.base_url,
+            "API__SECRET_KEY": secrets.token_urlsafe(64),  # signs the log server's requests
             "API_AUTH__JWT_SECRET": secrets.token_hex(32),
+            # Every component's logs served on loopback, as a deployment serves them (see start_all).
+            "CORE__HOSTNAME_CALLABLE": "e2e_loopback.hostname",  # on their PYTHONPATH
+            "LOGGING__WORKER_LOG_SERVER_PORT": str(self.log_server_port),
+            "LOGGING__TRIGGER_LOG_SERVER_PORT": str(self.log_server_port),
             "DATABASE__SQL_ALCHEMY_CONN": database_url,
             "DAG_PROCESSOR__REFRESH_INTERVAL": "5",
             "SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
@@ -121,6 +121,7 @@ class Airflow:
             "DATAPUMP__POLL_INTERVAL": str(poll),
         }
         env.update({f"AIRFLOW_{k}" if k == "HOME" else f"AIRFLOW__{k}": v for k, v in settings.items()})
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
         for conn_id, service in CONNECTIONS.items():
             env[f"AIRFLOW_CONN_{conn_id.upper()}"] = emulator.connection_uri(service)
         return env
@@ -144,16 +145,30 @@ class Airflow:
         return process
 
     def start_triggerer(self, name: str) -> Process:
-        # No log server: two triggerers would fight for its port; the api-server reads the files.
-        return self.start("triggerer", "--skip-serve-logs", name=name)
+        return self.start("triggerer", "--skip-serve-logs", name=name)  # the stack's log server serves
+
+    def start_log_server(self) -> Process:
+        """Airflow's log server, on loopback, for every component of this one-host stack.
+
+        The api-server reads a running or deferred task's log from the log server of the
+        worker or triggerer that has it, as in a deployment; a component's own log server
+        would listen on every interface (Airflow's binds ``[::]``), and two triggerers on one
+        host would contend for its one port. This one serves the same folder they would.
+        """
+        argv = [sys.executable, "-m", "e2e_loopback", str(self.log_server_port)]
+        process = Process("log-server", argv, self.env, self.logs)
+        self.processes.append(process)
+        return process
 
     def start_all(self) -> None:
         self.cli("db", "migrate")
         api = self.start("api-server", "--host", "127.0.0.1", "--port", str(self.api_port), "--workers", "1")
+        logs = self.start_log_server()
         self.start("scheduler", "--skip-serve-logs")
         self.start("dag-processor")
         self.start_triggerer("triggerer")
         wait_for("the api-server", lambda: self._healthy(api), 120)
+        wait_for("the log server", lambda: listening(logs, "127.0.0.1", self.log_server_port), 60)
 
     def _healthy(self, api: Process) -> bool:
         if not api.alive():
@@ -195,6 +210,15 @@ class Airflow:
         if reply.status_code >= 400:
             raise AssertionError(f"{method} {path}: {reply.status_code} {reply.text}")
         return reply.json() if reply.content else None
+
+
+def listening(process: Process, host: str, port: int) -> bool:
+    """Whether ``process`` accepts connections on ``host``:``port`` yet; fails if it exited."""
+    if not process.alive():
+        raise RuntimeError(f"{process.name} exited:\n{process.tail()}")
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+        return True
+    return False
 
 
 def process_group(leader: int) -> list[int]:

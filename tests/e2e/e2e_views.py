@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy
+from e2e_logs import Expected
 from e2e_stack import Airflow, EmulatorAccess
 
 from airflow_datapump.testing import DatabaseHandle
@@ -36,6 +37,7 @@ class E2E:
     prod: DatabaseHandle
     test: DatabaseHandle
     requests: DatabaseHandle  # what the request DAG's connection, oracle_default, reaches
+    expected: list[Expected]  # log lines a test provokes on purpose (e2e_logs checks the rest)
 
     # -- Airflow ---------------------------------------------------------------------------
 

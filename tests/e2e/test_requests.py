@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from e2e_logs import Expected
 from e2e_stack import USER
 from e2e_views import E2E, TERMINAL
 
@@ -91,6 +92,9 @@ def test_a_submit_request_runs_its_job_and_answers_in_xcom(e2e: E2E, token: str)
 
 
 def test_a_bad_payload_fails_the_run_before_the_database_is_touched(e2e: E2E, token: str) -> None:
+    e2e.expected.append(
+        Expected("task", "Task failed with exception", "the refused payload fails its task", "COMPRESSION")
+    )
     sessions = e2e.requests.counters().get("sessions", 0)
     bad = {**EXPORT, "directives": [{"name": "COMPRESSION", "value": "bogus"}]}
     triggered = _trigger(e2e, token, {"request": "SUBMIT", "payload": bad})

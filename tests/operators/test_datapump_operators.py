@@ -283,6 +283,23 @@ def test_a_sync_wait_shows_each_log_line_once(db: DatabaseHandle) -> None:
     assert task_log.text.count("successfully completed") == 1
 
 
+def test_a_deferring_export_records_where_its_trigger_starts_before_it_defers(db: DatabaseHandle) -> None:
+    """The trigger's first read then finds a record (triggers/_shown.py): reading one that does
+    not exist puts an ERROR line ("XCom not found") in the triggerer's log."""
+    written: list[tuple[str, Any, dict[str, Any]]] = []
+    store = SimpleNamespace(
+        aset=None, aget_one=None, set=lambda key, value, **where: written.append((key, value, where))
+    )
+    ti = SimpleNamespace(
+        dag_id="d", task_id="export_hr", run_id="manual__1", map_index=-1, try_number=2, start_date=None
+    )
+    with patch.object(_shown, "_xcom", lambda: store), pytest.raises(TaskDeferred) as deferred:
+        export(deferrable=True).execute({**context(), "ti": ti})
+    where = {"dag_id": "d", "task_id": "export_hr", "run_id": "manual__1", "map_index": -1}
+    record = {"job": deferred.value.trigger.job["job_name"], "try": 2, "position": 0}
+    assert written == [(_shown.KEY, record, where)]
+
+
 def test_a_task_that_succeeds_after_the_trigger_deletes_its_record_of_the_log_shown(
     db: DatabaseHandle, trigger_event: Callable[[JobTrigger], dict[str, Any]]
 ) -> None:

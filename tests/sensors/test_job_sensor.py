@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -19,6 +21,7 @@ from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.sensors import JobSensor
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
+from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
 CONTROL = (
@@ -98,6 +101,19 @@ def test_deferrable_sensor_defers_to_the_trigger_without_stopping_on_kill(db: Da
     assert sensor().execute_complete({}, {"status": "success", "state": "UNDEFINED"}) is None
     with pytest.raises(AirflowException):
         sensor().execute_complete({}, {"status": "failed", "state": "NOT RUNNING"})
+
+
+def test_a_deferring_sensor_records_where_its_trigger_starts(db: DatabaseHandle) -> None:
+    """As the operators do (triggers/_shown.py): the trigger's first read finds a record."""
+    written: list[tuple[str, Any, dict[str, Any]]] = []
+    store = SimpleNamespace(
+        aset=None, aget_one=None, set=lambda key, value, **where: written.append((key, value, where))
+    )
+    ti = SimpleNamespace(dag_id="d", task_id="wait", run_id="r", map_index=3, try_number=1)
+    with patch.object(_shown, "_xcom", lambda: store), pytest.raises(TaskDeferred):
+        sensor(deferrable=True, poke_interval=5).execute({"ti": ti})
+    where = {"dag_id": "d", "task_id": "wait", "run_id": "r", "map_index": 3}
+    assert written == [(_shown.KEY, {"job": "EXTERNAL", "try": None, "position": 0}, where)]
 
 
 def test_a_poke_interval_of_zero_is_refused_at_parse_time() -> None:

@@ -1,8 +1,10 @@
-"""The record of how far a trigger showed its log (triggers/_shown.py) is deleted when the task
-that resumed from the wait finishes, and kept while a wait of the same try may still read it."""
+"""The record of how far a trigger showed its log (triggers/_shown.py): written by the task
+before it defers, so the trigger's first read finds it; deleted when the task that resumed
+from the wait finishes, and kept while a wait of the same try may still read it."""
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
@@ -13,31 +15,47 @@ from airflow_datapump._compat import AirflowException, TaskDeferred
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.sensors import JobSensor
 from airflow_datapump.triggers import _shown
+from airflow_datapump.triggers.datapump import JobTrigger
 
 TI = SimpleNamespace(dag_id="d", task_id="t", run_id="r", map_index=-1, try_number=1)
 
 
 class _XCom:
-    """The worker's XCom as the task SDK offers it; only what the record uses."""
+    """XCom as the task SDK offers it to the worker and the triggerer; only what the record
+    uses. A read of a record that does not exist is a miss: Airflow's API client logs each
+    one as an ERROR ("XCom not found") in the log of the process that asked."""
 
+    stored: dict[tuple[Any, ...], Any] = {}
+    misses: list[dict[str, Any]] = []
     deleted: list[dict[str, Any]] = []
 
+    @staticmethod
+    def _at(key: str, where: dict[str, Any]) -> tuple[Any, ...]:
+        return (key, *(where[name] for name in ("dag_id", "task_id", "run_id", "map_index")))
+
     @classmethod
-    async def aget_one(cls, **where: Any) -> Any:
-        return None
+    async def aget_one(cls, *, key: str, **where: Any) -> Any:
+        if cls._at(key, where) not in cls.stored:
+            cls.misses.append({"key": key, **where})
+        return cls.stored.get(cls._at(key, where))
 
     @classmethod
     async def aset(cls, key: str, value: Any, **where: Any) -> None:
-        return None
+        cls.set(key, value, **where)
 
     @classmethod
-    def delete(cls, **where: Any) -> None:
-        cls.deleted.append(where)
+    def set(cls, key: str, value: Any, **where: Any) -> None:
+        cls.stored[cls._at(key, where)] = value
+
+    @classmethod
+    def delete(cls, *, key: str, **where: Any) -> None:
+        cls.deleted.append({"key": key, **where})
+        cls.stored.pop(cls._at(key, where), None)
 
 
 @pytest.fixture
 def xcom() -> Any:
-    _XCom.deleted = []
+    _XCom.stored, _XCom.misses, _XCom.deleted = {}, [], []
     with patch.object(_shown, "_xcom", lambda: _XCom):
         yield _XCom
 
@@ -71,3 +89,37 @@ def test_without_a_task_instance_or_a_store_nothing_breaks(xcom: Any) -> None:
     assert xcom.deleted == []
     with patch.object(_XCom, "delete", side_effect=RuntimeError("no supervisor")):
         _shown.clear(TI)  # an unreachable store never fails the task
+
+
+def _trigger(log_position: int = 0, try_number: int | None = 1) -> JobTrigger:
+    job = {"job_name": "EXP_T", "owner": "SYSTEM"}
+    trigger = JobTrigger(oracle_conn_id="c", job=job, log_position=log_position, try_number=try_number)
+    trigger.task_instance = TI  # what the triggerer sets on a trigger it runs
+    return trigger
+
+
+def test_the_first_read_of_a_trigger_finds_the_record_its_task_wrote(xcom: Any) -> None:
+    """An ordinary first start reads what the task wrote before deferring: no miss, so no
+    ERROR line in the triggerer's log; a trigger whose task wrote nothing misses."""
+    assert asyncio.run(_shown.load(_trigger())) == 0
+    assert xcom.misses == [RECORD]  # what every deferral cost before the task wrote the record
+    xcom.misses.clear()
+    _shown.start({"ti": TI}, _trigger(log_position=120))
+    assert asyncio.run(_shown.load(_trigger(log_position=120))) == 120
+    assert xcom.misses == []
+
+
+def test_a_rebuilt_trigger_reads_how_far_it_got_not_where_it_started(xcom: Any) -> None:
+    _shown.start({"ti": TI}, _trigger())
+    asyncio.run(_shown.save(_trigger(), 4096))  # the first incarnation showed this much
+    assert asyncio.run(_shown.load(_trigger())) == 4096  # rebuilt from the same kwargs
+    assert asyncio.run(_shown.load(_trigger(try_number=2))) == 0  # another try's record is not ours
+    assert xcom.misses == []
+
+
+def test_a_task_with_no_task_instance_or_store_still_defers(xcom: Any) -> None:
+    _shown.start({}, _trigger())  # no task instance: nothing to record
+    _shown.start(None, _trigger())
+    assert xcom.stored == {}
+    with patch.object(_XCom, "set", side_effect=RuntimeError("no supervisor")):
+        _shown.start({"ti": TI}, _trigger())  # an unreachable store never fails the deferral
