@@ -429,5 +429,5 @@ def translate(
     # Oracle's own line starts with the code; say it once unless a job is named beside it.
     text = body if not about and body.startswith(f"{code}:") else f"{code}{about}: {body}"
     if code in ACTIONS:
-        text = f"{text}. To fix: {ACTIONS[code]}."
+        text = f"{text.rstrip('.')}. To fix: {ACTIONS[code]}."
     return cls(text, code=code, job_name=job_name, owner=owner, lines=detail)

@@ -259,3 +259,6 @@ def test_a_driver_error_names_its_code_once() -> None:
     assert about_a_job == "ORA-00942 (job E1): ORA-00942: table or view does not exist"
     beneath = str(calls.translate("ORA-20101", "ORA-20101: submission failed\nORA-39002: invalid operation"))
     assert beneath == "ORA-39002: invalid operation. To fix: " + calls.ACTIONS["ORA-39002"] + "."
+    submit = "ORA-20101: failed\nORA-39001: invalid argument value\nORA-39023: Version 9 is not supported."
+    ended = str(calls.translate("ORA-20101", submit))
+    assert ".." not in ended  # Oracle's line may end with a full stop of its own
