@@ -47,13 +47,14 @@ def hook_for(args: argparse.Namespace) -> DatapumpHook:
     try:
         hook.session()
     except Exception as error:  # any failure to log on: driver, network, unknown connection id
-        raise ConnectError(_first_line(error)) from error
+        raise ConnectError(_one_line(error)) from error
     return hook
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0] if text else ''}"
+def _one_line(error: BaseException) -> str:
+    """The driver's message on one line: DPY-6005 says why (refused, timed out) on its second."""
+    text = " ".join(line.strip() for line in str(error).strip().splitlines() if line.strip())
+    return f"{type(error).__name__}: {text}"
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from airflow_datapump import cli
-from airflow_datapump.cli._session import emit, hook_for
+from airflow_datapump.cli._session import UsageError, emit, hook_for
 from airflow_datapump.cli._wait import exit_code, wait
 
 # Imported by name from the command table (commands.py) and the files/request modules.
@@ -184,7 +184,17 @@ def restart(args: argparse.Namespace) -> int:
 
 
 def cleanup(args: argparse.Namespace) -> int:
-    """Orphans are dropped only when idle longer than --older-than (the hook's rule)."""
+    """Orphans are dropped only when idle longer than --older-than (the hook's rule).
+
+    The option is checked here, before logging on, so its error names the option rather than
+    the hook's ``older_than`` parameter.
+    """
+    if args.older_than is not None and not args.older_than >= 0:
+        raise UsageError(f"--older-than: {args.older_than:g} is not allowed; a number of seconds >= 0")
+    if args.older_than is None and not args.dry_run:
+        raise UsageError(
+            "--older-than: not given; required without --dry-run: seconds a job must be idle to be dropped"
+        )
     report = hook_for(args).cleanup_orphans(
         dry_run=args.dry_run, owner=args.owner, older_than=args.older_than
     )

@@ -425,7 +425,9 @@ def translate(
     else:
         cls = _CLASSES.get(code, DatabaseCallError)
     about = f" (job {owner + '.' if owner else ''}{job_name})" if job_name else ""
-    text = f"{code}{about}: " + "; ".join(dict.fromkeys(detail or tuple(lines[:1])))
+    body = "; ".join(dict.fromkeys(detail or tuple(lines[:1])))
+    # Oracle's own line starts with the code; say it once unless a job is named beside it.
+    text = body if not about and body.startswith(f"{code}:") else f"{code}{about}: {body}"
     if code in ACTIONS:
-        text = f"{text}. To fix: {ACTIONS[code]}."
+        text = f"{text.rstrip('.')}. To fix: {ACTIONS[code]}."
     return cls(text, code=code, job_name=job_name, owner=owner, lines=detail)

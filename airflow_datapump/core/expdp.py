@@ -236,13 +236,33 @@ def expdp_name(field: str, tool: str = "expdp") -> str:
 def from_text(tool: str, command: str | Sequence[str], **kwargs: Any) -> JobSpec:
     """From a shell command line (a string, split as a shell would) or an argv list."""
     words = expdp_syntax.command_words(command)
-    text, rest = merged_parfile(words, lambda path: Path(path).read_text(encoding="utf-8"))
+    text, rest = merged_parfile(words, read_parfile)
     return parse(tool, parfile_text=text, command=rest, **kwargs)
 
 
 def from_parfile(path: str | Path, *, tool: str = "expdp", **kwargs: Any) -> JobSpec:
     """From a parameter file on this machine (expdp reads PARFILE on the client too)."""
-    return parse(tool, parfile_text=Path(path).read_text(encoding="utf-8"), **kwargs)
+    return parse(tool, parfile_text=read_parfile(path), **kwargs)
+
+
+def read_parfile(path: str | Path) -> str:
+    """A parameter file's text, or a SpecError naming it.
+
+    Files saved on Windows often start with a UTF-8 byte order mark, which would otherwise
+    stick to the first parameter's name; a file in another encoding, or one that cannot be
+    read, is named with the reason rather than left to a bare UnicodeDecodeError or OSError.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise SpecError("PARFILE", str(path), f"a file readable here ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SpecError(
+            "PARFILE", str(path), f"a text file in UTF-8 (line {line} has the byte {data[error.start]:#04x})"
+        ) from None
 
 
 def merged_parfile(argv: Sequence[str], read: Callable[[str], str]) -> tuple[str, list[str]]:

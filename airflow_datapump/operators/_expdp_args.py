@@ -10,7 +10,6 @@ checked when the DAG is parsed if not templated.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from airflow_datapump.core import expdp, expdp_syntax
@@ -33,7 +32,7 @@ def spec(operation: str, arguments: Mapping[str, Any], *, password: Secret | Non
     """
     tool = _check(operation, arguments)
     parfile = arguments.get("parfile")
-    text = "" if parfile is None else Path(str(parfile)).read_text(encoding="utf-8")
+    text = "" if parfile is None else expdp.read_parfile(str(parfile))
     command = arguments.get(f"{tool}_args") or ()
     return expdp.parse(tool, parfile_text=text, command=command, encryption_password=password)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -209,3 +210,17 @@ def test_copy_refuses_a_path_or_a_bad_link_before_connecting(
     result = run("copy", *argv, "--conn-id", "no_such_connection")
     assert result.code == 3  # bad usage, not 4: nothing was connected to
     assert named in result.err
+
+
+def test_cannot_connect_says_why(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver puts the cause (refused, timed out, unknown host) after its first line."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("DATAPUMP_PASSWORD", "secret-pw-never-shown")
+    result = run("jobs", "--dsn", f"127.0.0.1:{closed_port}/FREEPDB1", "--user", "system")
+    assert result.code == 4
+    assert "DPY-6005" in result.err
+    assert "refused" in result.err.lower()
+    assert "secret-pw-never-shown" not in result.err
+    assert len(result.err.strip().splitlines()) == 1  # one line still

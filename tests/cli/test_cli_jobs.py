@@ -166,3 +166,18 @@ def test_the_encryption_password_prompt_is_answered_and_never_printed(
     result = run("export", "SCHEMAS=HR", "DUMPFILE=enc.dmp", *encrypted, *FAST, "--output", "json")
     assert result.code == 0
     assert "S3cret-Pw" not in result.out + result.err
+
+
+@pytest.mark.parametrize("argv", [(), ("--older-than", "-60")])
+def test_cleanup_names_the_older_than_option_before_connecting(
+    db: DatabaseHandle, run: Run, argv: tuple[str, ...]
+) -> None:
+    before = db.counters().get("sessions_opened", 0)
+    result = run("cleanup", *argv)
+    assert result.code == 3
+    assert "--older-than" in result.err
+    assert "seconds" in result.err
+    assert "older_than" not in result.err  # the hook's parameter name means nothing on a command line
+    assert db.counters().get("sessions_opened", 0) == before
+    assert run("jobs").code == 0
+    assert db.counters()["sessions_opened"] > before  # the counter does see the CLI log on

@@ -250,3 +250,15 @@ def test_a_mapped_error_says_what_oracle_advises(code: str, advice: str) -> None
 def test_advice_is_given_only_for_codes_the_provider_maps() -> None:
     assert set(calls.ACTIONS) <= set(calls._CLASSES)
     assert "To fix" not in str(calls.translate("ORA-00600", "ORA-00600: internal error code"))
+
+
+def test_a_driver_error_names_its_code_once() -> None:
+    logon = "ORA-01017: invalid username/password; logon denied\nHelp: https://docs.oracle.com/error-help/db/ora-01017/"
+    assert str(calls.translate("ORA-01017", logon)) == "ORA-01017: invalid username/password; logon denied"
+    about_a_job = str(calls.translate("ORA-00942", "ORA-00942: table or view does not exist", job_name="E1"))
+    assert about_a_job == "ORA-00942 (job E1): ORA-00942: table or view does not exist"
+    beneath = str(calls.translate("ORA-20101", "ORA-20101: submission failed\nORA-39002: invalid operation"))
+    assert beneath == "ORA-39002: invalid operation. To fix: " + calls.ACTIONS["ORA-39002"] + "."
+    submit = "ORA-20101: failed\nORA-39001: invalid argument value\nORA-39023: Version 9 is not supported."
+    ended = str(calls.translate("ORA-20101", submit))
+    assert ".." not in ended  # Oracle's line may end with a full stop of its own

@@ -15,6 +15,7 @@ import pytest
 from airflow_datapump import JobSpec, TableRef
 from airflow_datapump.core.conditions import Condition
 from airflow_datapump.core.parts import DataFilter, NameFilter, Remap, Transform
+from airflow_datapump.exceptions import SpecError
 
 HR_EMP = TableRef("EMPLOYEES", "HR")
 
@@ -181,3 +182,22 @@ def test_to_expdp_reads_back_to_the_same_job(
         line, encryption_password=password
     )
     assert again == spec
+
+
+def test_a_parameter_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    """Windows editors often save UTF-8 with a BOM; it is not part of the first parameter's name."""
+    parfile = tmp_path / "hr.par"
+    parfile.write_bytes(b"\xef\xbb\xbfSCHEMAS=HR\r\nDUMPFILE=hr_%U.dmp\r\n")
+    assert JobSpec.from_parfile(parfile) == JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=hr_%U.dmp")
+    assert JobSpec.from_expdp(f"PARFILE={parfile}") == JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=hr_%U.dmp")
+
+
+def test_a_parameter_file_not_in_utf8_or_missing_names_the_file(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.par"
+    latin1.write_bytes(b"SCHEMAS=HR\n# r\xe9sum\xe9\nDUMPFILE=hr.dmp\n")
+    with pytest.raises(SpecError, match=r"PARFILE: .*latin1\.par.* not allowed; a text file in UTF-8") as bad:
+        JobSpec.from_parfile(latin1)
+    assert "line 2" in str(bad.value)
+    missing = tmp_path / "missing.par"
+    with pytest.raises(SpecError, match=r"PARFILE: .*missing\.par.* is not allowed; a file readable here"):
+        JobSpec.from_expdp(f"PARFILE={missing}")
