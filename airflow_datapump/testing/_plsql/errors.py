@@ -302,8 +302,17 @@ VERIFIED: dict[int, str] = {
     39211: "19c+23ai",
     # checked one by one in the second pass (error help pages; OCI-nnnnn pages print the same
     # message file's text where the ORA page was not found)
+    900: "23ai",
     904: "23ai",
+    906: "23ai",
+    909: "23ai",
+    913: "23ai",
+    922: "19c+23ai",
+    924: "23ai",
+    934: "23ai",
+    936: "23ai",
     942: "19c",
+    947: "23ai",
     990: "23ai",
     1119: "19c+23ai",
     1407: "23ai",
