@@ -95,7 +95,7 @@ def invalid_filesize(text: str) -> DumpFileError:
 def bad_substitution(template: str) -> DumpFileError:
     """A ``%`` in a file name that is not a supported substitution variable.
 
-    ORA-39124 is in §5.1 (V); the exact wording "invalid substitution variable" is **[U]**.
+    ORA-39124 is in §5.1 (V); its text is the one Database Error Messages prints (V).
     """
     return DumpFileError(INVALID_ARGVAL, ora_line(39124, template))
 
