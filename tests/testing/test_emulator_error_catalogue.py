@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from airflow_datapump.testing._plsql import errors
-from airflow_datapump.testing._plsql.errors import MESSAGES, VERIFIED, message_text, ora, ora_line
+from airflow_datapump.testing._plsql.errors import MESSAGES, message_text, ora, ora_line
+from airflow_datapump.testing._plsql.verified_messages import VERIFIED
 
 ROOT = Path(errors.__file__).resolve().parents[1]
 INLINE = re.compile(r"ORA-(\d{5}):")
