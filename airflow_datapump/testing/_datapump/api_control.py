@@ -94,6 +94,8 @@ class Control:
             raise fail(bad.code if bad.code in (39001, 39002) else 39001, *bad.lines) from None
         except OracleError as bad:
             raise fail(bad.code if bad.code == 31631 else 39002, *bad.lines) from None
+        if job.operation == "EXPORT":
+            job.plan = plan_export.unload_order(job.plan, reading(w.db, "LOG_LAYOUT"))
         if data_only:
             job.plan = [i for i in job.plan if i["kind"] == "TABLE_DATA"]
         if job.operation == "SQL_FILE":
@@ -242,18 +244,26 @@ def _open_dump_files(w: WorkContext, job: Job, fail: Failer) -> None:
 def _start_lines(w: WorkContext, job: Job) -> None:
     """The estimate phase: exports and network imports estimate the data they will move; a job
     without data (INCLUDE_ROWS=0 for the whole job) skips it. An ESTIMATE_ONLY job logs one
-    ".  estimated" line per table and then does nothing else (Utilities guide, ESTIMATE_ONLY)."""
+    ".  estimated" line per table and then does nothing else (Utilities guide, ESTIMATE_ONLY).
+    Under the 19C reading of LOG_LAYOUT an export writes the estimate only when ESTIMATE or
+    ESTIMATE_ONLY asks for it, and opens with TABLE_DATA's line (its rows come last)."""
     moves_data = job.operation == "EXPORT" or job.is_network
     no_rows = any(
         f["name"] == "INCLUDE_ROWS" and f["table"] is None and not int(f["value"]) for f in job.data_filters
     )
     if not moves_data or no_rows:
         return
-    logfile.write(w.db, job, w.now, "Estimate in progress using BLOCKS method...")
     data = [i for i in job.plan if i["kind"] == "TABLE_DATA"]
-    if job.param("ESTIMATE_ONLY") == 1:
+    layout_19c = job.operation == "EXPORT" and reading(w.db, "LOG_LAYOUT") == "19C"
+    if layout_19c and job.param("ESTIMATE") is None and job.param("ESTIMATE_ONLY") != 1:
         if data:
             logfile.write(w.db, job, w.now, f"Processing object type {data[0]['path']}")
+        return
+    method = job.param("ESTIMATE") or "BLOCKS"
+    logfile.write(w.db, job, w.now, f"Estimate in progress using {method} method...")
+    if data and (layout_19c or job.param("ESTIMATE_ONLY") == 1):
+        logfile.write(w.db, job, w.now, f"Processing object type {data[0]['path']}")
+    if job.param("ESTIMATE_ONLY") == 1:
         for item in data:
             qualified = (
                 f'"{item["source_schema"] if "source_schema" in item else item["schema"]}"."{item["name"]}"'
@@ -262,7 +272,7 @@ def _start_lines(w: WorkContext, job: Job) -> None:
             logfile.write(w.db, job, w.now, f".  estimated {qualified:<48} {size:>12}")
         job.plan = []  # nothing is unloaded
     total = job.total_bytes // 1024
-    logfile.write(w.db, job, w.now, f"Total estimation using BLOCKS method: {total} KB")
+    logfile.write(w.db, job, w.now, f"Total estimation using {method} method: {total} KB")
 
 
 def _take_job_fault(w: WorkContext) -> dict[str, Any] | None:

@@ -32,6 +32,13 @@ _ORDER = (
     "TABLE", "TABLE_DATA", "OBJECT_GRANT", "INDEX", "CONSTRAINT", "INDEX_STATISTICS",
     "REF_CONSTRAINT", "TABLE_STATISTICS", "MARKER",
 )  # fmt: skip
+# The order a 19c export unloads in (docs/emulator.md "What each kind of job logs"): the
+# statistics first, the other metadata, then the rows; TABLE_DATA's line opens the job.
+_ORDER_19C = (
+    "INDEX_STATISTICS", "TABLE_STATISTICS", "MARKER", "USER", "SYSTEM_GRANT", "ROLE_GRANT",
+    "DEFAULT_ROLE", "TABLESPACE_QUOTA", "PROCACT_SCHEMA", "TABLE", "OBJECT_GRANT", "INDEX",
+    "CONSTRAINT", "REF_CONSTRAINT", "TABLE_DATA",
+)  # fmt: skip
 METADATA_COST = 8192
 _PREFIX = {
     "FULL": "DATABASE_EXPORT/SCHEMA/",
@@ -62,6 +69,19 @@ _RELATIVE = {
     "TABLE_STATISTICS": "TABLE/STATISTICS/TABLE_STATISTICS",
     "MARKER": "STATISTICS/MARKER",
 }
+
+
+def import_rank(item: dict[str, Any]) -> int:
+    """An item's place in import order, the order a dump file holds its objects in."""
+    return _ORDER.index(item["kind"])
+
+
+def unload_order(items: list[dict[str, Any]], layout: str) -> list[dict[str, Any]]:
+    """The export's items in the order it processes (and logs) them under a LOG_LAYOUT
+    reading: 12.1's is import order; 19c's puts the rows after all the metadata."""
+    if layout == "12.1":
+        return items
+    return sorted(items, key=lambda item: _ORDER_19C.index(item["kind"]))
 
 
 def privileged(db: Any, user: str, role: str) -> bool:
@@ -100,7 +120,7 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
         items.append(
             _item("MARKER", job.owner, "MARKER", _MARKER_PREFIX.get(job.mode, "SCHEMA_EXPORT/"), ddl={})
         )
-    items.sort(key=lambda item: _ORDER.index(item["kind"]))  # one object type after another
+    items.sort(key=import_rank)  # one object type after another
     found = {item["name"] for item in items if item["kind"] == "TABLE"}
     for missing in sorted(set(named_in_lists(job.metadata_filters, "NAME")) - found):
         logfile.error(

@@ -125,6 +125,11 @@ READINGS: dict[str, tuple[str, ...]] = {
     # A privileged ATTACH to another user's stopped job: it restarts the master (IDLING), or
     # it is refused with ORA-31631, the job being in another schema and not running.
     "OTHER_OWNER_STOPPED": ("ATTACHES", "REFUSED"),
+    # The layout of an export's log: 19c's (TABLE_DATA, the statistics and their marker
+    # first, then the other object types, then every ". . exported" line; estimate lines only
+    # when ESTIMATE or ESTIMATE_ONLY is asked for), or 11g/12.1's (estimate lines, then each
+    # object type in import order with ". . exported" lines at TABLE_DATA).
+    "LOG_LAYOUT": ("19C", "12.1"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")

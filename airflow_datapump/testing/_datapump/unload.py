@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from airflow_datapump.testing._datapump import locations, logfile, model, secrets, staging
+from airflow_datapump.testing._datapump import locations, logfile, model, plan_export, secrets, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._dumpfile import (
@@ -133,6 +133,7 @@ def contents(ctx: WorkContext, job: Job, moment: dt.datetime) -> DumpContents:
     else:
         encryption = Encryption()
     compression = job.param("COMPRESSION") or "METADATA_ONLY"
+    held = sorted(job.plan, key=plan_export.import_rank)  # whatever order they were unloaded in
     return DumpContents(
         job_name=job.name,
         job_owner=job.owner,
@@ -147,6 +148,6 @@ def contents(ctx: WorkContext, job: Job, moment: dt.datetime) -> DumpContents:
             algorithm=job.param("COMPRESSION_ALGORITHM"),
         ),
         encryption=encryption,
-        objects=[{k: v for k, v in i.items() if k not in ("done", "rows_id")} for i in job.plan],
-        rows=lambda index: staging.staged(ctx.db, job, job.plan[index]["rows_id"]),
+        objects=[{k: v for k, v in i.items() if k not in ("done", "rows_id")} for i in held],
+        rows=lambda index: staging.staged(ctx.db, job, held[index]["rows_id"]),
     )

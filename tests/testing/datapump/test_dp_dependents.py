@@ -40,6 +40,11 @@ SCHEMA_ORDER = [
     "TABLE/CONSTRAINT/CONSTRAINT",
     "TABLE/CONSTRAINT/REF_CONSTRAINT",
 ]
+# A 19c export (the default LOG_LAYOUT): TABLE_DATA first, then the rest, the rows last.
+EXPORT_ORDER = [
+    "TABLE/TABLE_DATA",
+    *[t for t in SCHEMA_ORDER if t != "TABLE/TABLE_DATA"],
+]
 
 
 def _shop(cur: oracledb.Cursor) -> None:
@@ -118,7 +123,15 @@ def test_a_schema_export_logs_each_object_type_in_oracles_order(
     db: DatabaseHandle, cur: oracledb.Cursor
 ) -> None:
     _shop(cur)
-    assert _types(_export(db, cur, "EXP_ORDER")) == SCHEMA_ORDER
+    log = _export(db, cur, "EXP_ORDER")
+    assert _types(log) == EXPORT_ORDER
+    # every ". . exported" line after the last object type, as 19c logs them
+    assert log.index(". . exported") > log.index("Processing object type SCHEMA_EXPORT/TABLE/CONSTRAINT/REF")
+    db.set_reading("LOG_LAYOUT", "12.1")
+    log = _export(db, cur, "EXP_ORDER12")
+    assert _types(log) == SCHEMA_ORDER
+    assert log.index("Estimate in progress using BLOCKS method...") < log.index("Processing object type")
+    assert log.index(". . exported") < log.index("Processing object type SCHEMA_EXPORT/TABLE/GRANT")
 
 
 def test_import_creates_indexes_and_constraints_after_the_rows(
@@ -171,7 +184,7 @@ def test_include_and_name_filters_pick_dependents_by_their_own_names(
     _shop(cur)
     only = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'INCLUDE_PATH_EXPR', 'IN (''TABLE'')')"
     types = _types(_export(db, cur, "EXP_INC", only))
-    assert types == [t for t in SCHEMA_ORDER if t.startswith("TABLE/")]
+    assert types == [t for t in EXPORT_ORDER if t.startswith("TABLE/")]
     named = (
         "DBMS_DATAPUMP.METADATA_FILTER(:h, 'EXCLUDE_NAME_EXPR', '= ''CHILD_QTY''', "
         "'SCHEMA_EXPORT/TABLE/CONSTRAINT')"
@@ -264,6 +277,18 @@ STATISTICS_ORDER = [
     "TABLE/STATISTICS/TABLE_STATISTICS",
     "STATISTICS/MARKER",
 ]
+# The same objects as a 19c export logs them: the rows' line and the statistics first.
+STATISTICS_EXPORT_ORDER = [
+    "TABLE/TABLE_DATA",
+    "TABLE/INDEX/STATISTICS/INDEX_STATISTICS",
+    "TABLE/STATISTICS/TABLE_STATISTICS",
+    "STATISTICS/MARKER",
+    "TABLE/TABLE",
+    "TABLE/GRANT/OWNER_GRANT/OBJECT_GRANT",
+    "TABLE/INDEX/INDEX",
+    "TABLE/CONSTRAINT/CONSTRAINT",
+    "TABLE/CONSTRAINT/REF_CONSTRAINT",
+]
 
 
 def _stats(cur: oracledb.Cursor, owner: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -286,7 +311,7 @@ def test_statistics_travel_only_once_gathered(db: DatabaseHandle, cur: oracledb.
         [("CHILD_PARENT_IX", 1, 1), ("CHILD_PK", 1, 1), ("PARENT_PK", 1, 1)],
     )
     log = _export(db, cur, "EXP_STATS")
-    assert [t for t in _types(log) if t.startswith(("TABLE/", "STATISTICS"))] == STATISTICS_ORDER
+    assert [t for t in _types(log) if t.startswith(("TABLE/", "STATISTICS"))] == STATISTICS_EXPORT_ORDER
     import_dump(db, cur, "IMP_STATS", "exp_stats.dmp", remap=("SHOP", "SHOP7"), action=None)
     assert outcome(db, "imp_stats.log")["outcome"] == "successfully completed"
     imported = _types(read_file(db, "imp_stats.log"))
@@ -311,14 +336,14 @@ def test_table_and_full_modes_use_their_own_prefixes(db: DatabaseHandle, cur: or
     log = _run(db, cur, ("EXPORT", "TABLE"), "EXP_TAB", "exp_tab.dmp", SHOP_ONLY, child)
     types = re.findall(r"^Processing object type (\S+)$", log, re.MULTILINE)
     assert types == [
-        "TABLE_EXPORT/TABLE/TABLE",
         "TABLE_EXPORT/TABLE/TABLE_DATA",
-        "TABLE_EXPORT/TABLE/INDEX/INDEX",
-        "TABLE_EXPORT/TABLE/CONSTRAINT/CONSTRAINT",
         "TABLE_EXPORT/TABLE/INDEX/STATISTICS/INDEX_STATISTICS",
-        "TABLE_EXPORT/TABLE/CONSTRAINT/REF_CONSTRAINT",
         "TABLE_EXPORT/TABLE/STATISTICS/TABLE_STATISTICS",
         "TABLE_EXPORT/TABLE/STATISTICS/MARKER",
+        "TABLE_EXPORT/TABLE/TABLE",
+        "TABLE_EXPORT/TABLE/INDEX/INDEX",
+        "TABLE_EXPORT/TABLE/CONSTRAINT/CONSTRAINT",
+        "TABLE_EXPORT/TABLE/CONSTRAINT/REF_CONSTRAINT",
     ], log
     log = _run(db, cur, ("EXPORT", "FULL"), "EXP_FULL_DEP", "exp_full_dep.dmp")
     for path in (

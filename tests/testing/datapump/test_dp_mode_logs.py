@@ -105,3 +105,32 @@ def test_a_network_import_estimates_and_loads_no_master_table(
     assert log.splitlines()[0].startswith('Starting "SYSTEM"."NET_LOG"')
     assert "Total estimation using BLOCKS method:" in log
     assert re.search(r'^\. \. imported "HR_NET"\."REGIONS" +4 rows$', log, re.MULTILINE), log
+
+
+def test_a_19c_export_estimates_only_when_asked_to(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    """The default LOG_LAYOUT (19c): no estimate lines, TABLE_DATA's line first; with ESTIMATE
+    given, the estimate in the method asked for, around that line; the 12.1 reading always
+    estimates."""
+    logs = {}
+    for name, layout, method in (
+        ("EST_NONE", "19C", None),
+        ("EST_STATS", "19C", "STATISTICS"),
+        ("EST_12", "12.1", None),
+    ):
+        db.set_reading("LOG_LAYOUT", layout)
+        h = open_job(cur, "EXPORT", "SCHEMA", name)
+        add_dump(cur, h, f"{name.lower()}.dmp")
+        add_log(cur, h, f"{name.lower()}.log")
+        schema_list(cur, h, "HR")
+        if method:
+            set_parameter(cur, h, "ESTIMATE", method)
+        logs[name] = _run(db, cur, h, f"{name.lower()}.log").splitlines()
+    assert not [line for line in logs["EST_NONE"] if "estimat" in line.lower()]
+    assert logs["EST_NONE"][1] == "Processing object type SCHEMA_EXPORT/TABLE/TABLE_DATA"
+    assert logs["EST_STATS"][1:3] == [
+        "Estimate in progress using STATISTICS method...",
+        "Processing object type SCHEMA_EXPORT/TABLE/TABLE_DATA",
+    ]
+    assert logs["EST_STATS"][3].startswith("Total estimation using STATISTICS method: ")
+    assert logs["EST_12"][1] == "Estimate in progress using BLOCKS method..."
+    assert logs["EST_12"][2].startswith("Total estimation using BLOCKS method: ")

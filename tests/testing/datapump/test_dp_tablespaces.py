@@ -16,6 +16,7 @@ from dp_helpers import (
     outcome,
     read_file,
     schema_list,
+    set_parameter,
     start,
 )
 
@@ -131,6 +132,7 @@ def test_the_blocks_estimate_is_the_segments_size(db: DatabaseHandle, cur: oracl
     add_dump(cur, h, "est.dmp")
     add_log(cur, h, "exp_est.log")
     schema_list(cur, h, "HR")
+    set_parameter(cur, h, "ESTIMATE", "BLOCKS")  # 19c estimates only when asked to
     start(cur, h)
     detach(cur, h)
     finish(db)
