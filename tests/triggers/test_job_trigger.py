@@ -189,11 +189,16 @@ class _Shown:
 
 
 def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> None:
-    """A triggerer restart rebuilds the trigger from its kwargs; it resumes where it had shown."""
+    """A triggerer restart rebuilds the trigger from its kwargs; it resumes where it had shown.
+
+    The restart comes once the first trigger has recorded what it showed, while the job
+    stands half done on the emulator's manual clock: no race with the machine's load.
+    """
     shown = _Shown()
+    _FakeXCom.values.clear()
     job = submitted()
-    db.set_clock("wall")
-    db.set_job_speed("SYSTEM", "EXP_T", size=2_000_000, rate=2_000_000)  # about one second
+    db.set_job_speed("SYSTEM", "EXP_T", size=2_000_000, rate=2_000_000)  # one second of its clock
+    db.advance(0.5)  # half done, and it stays so until the clock moves again
     ti = SimpleNamespace(dag_id="d", task_id="t", run_id="r", map_index=-1, try_number=1)
     first = shown.watch(
         JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.02, try_number=1)
@@ -203,10 +208,13 @@ def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> 
 
     async def restart_midway() -> dict[str, Any]:
         task = asyncio.create_task(anext(first.run()))
-        await asyncio.sleep(0.5)
+        while not _FakeXCom.values:  # until the first trigger has recorded what it showed
+            await asyncio.sleep(0.01)
         task.cancel()  # the triggerer goes away
         with pytest.raises(asyncio.CancelledError):
             await task
+        shown_before_restart.extend(shown.lines)
+        db.advance(3600)  # the job ends while no trigger watches it
         rebuilt = shown.watch(JobTrigger(**deferred_with))
         rebuilt.task_instance = ti
         try:
@@ -216,11 +224,14 @@ def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> 
         finally:
             await _pool.close_pools()
 
+    shown_before_restart: list[str] = []
     with patch.object(_shown, "_xcom", lambda: _FakeXCom):
         event = asyncio.run(restart_midway())
     assert event["status"] == "success"
     assert event["rows"]["HR.EMPLOYEES"] == 20  # the rebuilt trigger still counts every line
     log = (db.directory_path() / "EXP_T.log").read_text().splitlines()
+    before = [line for line in shown_before_restart if line in log]
+    assert 0 < len(before) < len(log)  # the restart did come midway through the log
     assert [line for line in shown.lines if line in log] == log  # each line once, in order
 
 
