@@ -236,24 +236,42 @@ def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> 
 
 
 def test_progress_is_written_when_it_changes_not_on_every_poll(db: DatabaseHandle) -> None:
+    """Each stage of the (manual) clock is seen by several polls, counted rather than slept for."""
     shown = _Shown()
     job = submitted()
     db.set_job_speed("SYSTEM", "EXP_T", size=1_000_000, rate=100_000)
     trigger = shown.watch(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+    polls = 0
+    status = DatapumpHook.async_status
+
+    async def counted(self: DatapumpHook, *args: Any, **kwargs: Any) -> Any:
+        nonlocal polls
+        try:
+            return await status(self, *args, **kwargs)
+        finally:
+            polls += 1  # the trigger has shown what this poll saw before it next awaits
+
+    async def polled(times: int) -> None:
+        target = polls + times
+        while polls < target:
+            await asyncio.sleep(0.01)
 
     async def watch() -> dict[str, Any]:
         task = asyncio.create_task(anext(trigger.run()))
         for _ in range(4):
-            await asyncio.sleep(0.1)  # many polls while the (manual) clock stands still
+            await polled(3)  # many polls while the clock stands still
             db.advance(2)
+        await polled(3)
         db.advance(3600)
         try:
             return dict((await task).payload)
         finally:
             await _pool.close_pools()
 
-    assert asyncio.run(watch())["status"] == "success"
+    with patch.object(DatapumpHook, "async_status", counted):
+        assert asyncio.run(watch())["status"] == "success"
     progress = [line for line in shown.lines if "% done" in line]
+    assert polls >= 15
     assert 2 <= len(progress) <= 6  # one per change, not one per poll
     assert len(set(progress)) == len(progress)
 
