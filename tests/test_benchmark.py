@@ -68,7 +68,12 @@ def test_streaming_a_file_moves_megabytes_per_round_trip_in_bounded_memory() -> 
 
 
 def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:
-    """At 2 s polls (15 times the load of the 30 s target), held as ratios to the budgets."""
+    """At 2 s polls (15 times the load of the 30 s target), held as ratios to the budgets.
+
+    Nothing here depends on how much CPU the run got: the stalls and the cost per poll are
+    CPU time, the jitter is read from when the first polls were due, and the steady-state
+    window lasts until every trigger has polled twice, however long a busy machine makes that.
+    """
     scale = load("triggerer_scale")
     results = {m.what: m.value for m in scale.measure(triggers=1000, poll_interval=2.0)}
     assert results["event loop's longest stall while all start, ms CPU"] < 100
@@ -76,9 +81,12 @@ def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:
     assert results["blocking connection lookups on the event loop"] == 0
     assert results["CPU per poll, ms"] < scale.CPU_PER_POLL_BUDGET_MS
     assert results["memory above baseline, MB"] < 20
-    assert results["middle half of the first polls spans, share of the interval"] > 0.3  # no lock-step
-    # Two intervals: two polls each, fewer only when a busy machine delays the loop.
-    assert 1.5 <= results["polls per trigger in steady state"] <= 2.2
+    # No lock-step: about 0.5 when the first polls are due evenly over the interval, 0 without jitter.
+    assert results["middle half of the first polls' due times spans, share of the interval"] > 0.3
+    # Every trigger kept polling, none more often than once per interval (a busy machine only delays).
+    assert results["triggers that polled 2 times in steady state"] == 1000
+    assert results["shortest gap between a trigger's polls, intervals"] >= 1
+    assert results["steady-state polls per trigger and interval the window lasted"] <= 1.05
     assert 1 <= results["sessions the pool opened"] <= 8  # the demand, not one per trigger
     assert results["progress lines in the first interval"] == 1000
     assert results["progress lines in steady state (nothing moved)"] == 0

@@ -4,13 +4,16 @@ progress and its end from the job's status instead, saying so once in the task l
 from __future__ import annotations
 
 import logging
+import time
 from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.exceptions import JobFailedError
+from airflow_datapump.hooks import datapump as hook_module
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 
@@ -37,13 +40,28 @@ def test_nologfile_is_read_written_back_and_adds_no_log_file() -> None:
         JobSpec.from_expdp("SCHEMAS=HR NOLOGFILE=YES LOGFILE=hr.log")
 
 
+class _Waits:
+    """``time`` as the hook sees it: a wait between polls moves the emulator's clock instead."""
+
+    def __init__(self, db: DatabaseHandle, step: float) -> None:
+        self.db, self.step, self.waits = db, step, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    def sleep(self, seconds: float) -> None:
+        self.waits += 1
+        self.db.advance(self.step)
+
+
 def test_a_job_without_a_log_reports_progress_from_its_status(
     db: DatabaseHandle, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    db.set_clock("wall")
-    db.set_job_rate(200_000)  # slow enough for several polls to see it working
-    with caplog.at_level(logging.INFO):
+    db.set_job_rate(200_000)  # on the manual clock, which each wait between polls moves on:
+    clock = _Waits(db, step=0.1)  # several polls see it working, whatever the machine's load
+    with caplog.at_level(logging.INFO), patch.object(hook_module, "time", clock):
         summary = _export("SCHEMAS=HR DUMPFILE=hr.dmp NOLOGFILE=YES").execute(_context())
+    assert clock.waits >= 3
     assert summary["outcome"] == "successfully completed"
     assert summary["log_file"] is None
     assert (db.folder / "dpdump" / "hr.dmp").exists()

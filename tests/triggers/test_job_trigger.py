@@ -189,11 +189,16 @@ class _Shown:
 
 
 def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> None:
-    """A triggerer restart rebuilds the trigger from its kwargs; it resumes where it had shown."""
+    """A triggerer restart rebuilds the trigger from its kwargs; it resumes where it had shown.
+
+    The restart comes once the first trigger has recorded what it showed, while the job
+    stands half done on the emulator's manual clock: no race with the machine's load.
+    """
     shown = _Shown()
+    _FakeXCom.values.clear()
     job = submitted()
-    db.set_clock("wall")
-    db.set_job_speed("SYSTEM", "EXP_T", size=2_000_000, rate=2_000_000)  # about one second
+    db.set_job_speed("SYSTEM", "EXP_T", size=2_000_000, rate=2_000_000)  # one second of its clock
+    db.advance(0.5)  # half done, and it stays so until the clock moves again
     ti = SimpleNamespace(dag_id="d", task_id="t", run_id="r", map_index=-1, try_number=1)
     first = shown.watch(
         JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.02, try_number=1)
@@ -203,10 +208,13 @@ def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> 
 
     async def restart_midway() -> dict[str, Any]:
         task = asyncio.create_task(anext(first.run()))
-        await asyncio.sleep(0.5)
+        while not _FakeXCom.values:  # until the first trigger has recorded what it showed
+            await asyncio.sleep(0.01)
         task.cancel()  # the triggerer goes away
         with pytest.raises(asyncio.CancelledError):
             await task
+        shown_before_restart.extend(shown.lines)
+        db.advance(3600)  # the job ends while no trigger watches it
         rebuilt = shown.watch(JobTrigger(**deferred_with))
         rebuilt.task_instance = ti
         try:
@@ -216,33 +224,54 @@ def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> 
         finally:
             await _pool.close_pools()
 
+    shown_before_restart: list[str] = []
     with patch.object(_shown, "_xcom", lambda: _FakeXCom):
         event = asyncio.run(restart_midway())
     assert event["status"] == "success"
     assert event["rows"]["HR.EMPLOYEES"] == 20  # the rebuilt trigger still counts every line
     log = (db.directory_path() / "EXP_T.log").read_text().splitlines()
+    before = [line for line in shown_before_restart if line in log]
+    assert 0 < len(before) < len(log)  # the restart did come midway through the log
     assert [line for line in shown.lines if line in log] == log  # each line once, in order
 
 
 def test_progress_is_written_when_it_changes_not_on_every_poll(db: DatabaseHandle) -> None:
+    """Each stage of the (manual) clock is seen by several polls, counted rather than slept for."""
     shown = _Shown()
     job = submitted()
     db.set_job_speed("SYSTEM", "EXP_T", size=1_000_000, rate=100_000)
     trigger = shown.watch(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+    polls = 0
+    status = DatapumpHook.async_status
+
+    async def counted(self: DatapumpHook, *args: Any, **kwargs: Any) -> Any:
+        nonlocal polls
+        try:
+            return await status(self, *args, **kwargs)
+        finally:
+            polls += 1  # the trigger has shown what this poll saw before it next awaits
+
+    async def polled(times: int) -> None:
+        target = polls + times
+        while polls < target:
+            await asyncio.sleep(0.01)
 
     async def watch() -> dict[str, Any]:
         task = asyncio.create_task(anext(trigger.run()))
         for _ in range(4):
-            await asyncio.sleep(0.1)  # many polls while the (manual) clock stands still
+            await polled(3)  # many polls while the clock stands still
             db.advance(2)
+        await polled(3)
         db.advance(3600)
         try:
             return dict((await task).payload)
         finally:
             await _pool.close_pools()
 
-    assert asyncio.run(watch())["status"] == "success"
+    with patch.object(DatapumpHook, "async_status", counted):
+        assert asyncio.run(watch())["status"] == "success"
     progress = [line for line in shown.lines if "% done" in line]
+    assert polls >= 15
     assert 2 <= len(progress) <= 6  # one per change, not one per poll
     assert len(set(progress)) == len(progress)
 

@@ -14,6 +14,10 @@ import pytest
 from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle
 from airflow_datapump.testing._net import server as wire_server
 
+# Stop waits CALL_WAIT for a call in progress, then proceeds: what it does besides is allowed
+# this much more, enough for a busy machine, far less than a call it must not wait for.
+STOP_BEYOND_THE_WAIT = 6.0
+
 
 def _wire_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("oracle-wire")]
@@ -48,7 +52,7 @@ def test_stop_ends_idle_and_busy_connections_then_closes_the_stores(
     oracle.stop()
     took = time.monotonic() - started
 
-    assert took < wire_server.CALL_WAIT + 2.0
+    assert took < wire_server.CALL_WAIT + STOP_BEYOND_THE_WAIT
     assert server.threads() == []
     assert set(_wire_threads()) <= before  # the calls' workers ended too
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
@@ -63,7 +67,7 @@ def test_stop_ends_idle_and_busy_connections_then_closes_the_stores(
 def test_a_call_that_outlives_the_wait_does_not_hold_stop() -> None:
     oracle = EmulatedOracle().start()
     busy = oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn("FREEPDB1"))
-    oracle.database("FREEPDB1").add_latency(wire_server.CALL_WAIT + 3.0)
+    oracle.database("FREEPDB1").add_latency(wire_server.CALL_WAIT + STOP_BEYOND_THE_WAIT + 2.0)
 
     def call() -> None:
         with contextlib.suppress(oracledb.Error):
@@ -76,7 +80,7 @@ def test_a_call_that_outlives_the_wait_does_not_hold_stop() -> None:
     assert server is not None
     started = time.monotonic()
     oracle.stop()
-    assert time.monotonic() - started < wire_server.CALL_WAIT + 2.0
+    assert time.monotonic() - started < wire_server.CALL_WAIT + STOP_BEYOND_THE_WAIT
     assert server.threads() == []  # the connection's thread ended; only its call's worker waits
-    caller.join(timeout=15)
+    caller.join(timeout=30)
     assert not caller.is_alive()
