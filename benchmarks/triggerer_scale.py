@@ -413,6 +413,7 @@ async def scenario(n: int, poll: float, reply: dict[str, Any], latency: float) -
         Measure(
             "shortest gap between a trigger's polls, intervals", round(shortest_gap(pool) / poll, 3), ">= 1"
         ),
+        Measure("pools the triggers' hooks made", len(pools), "1 (one per connection and loop)"),
         Measure("sessions the pool opened", pool.peak, f"<= {pool.max}, not one per trigger"),
         Measure("progress lines in the first interval", first_lines, f"{n} (one per trigger)"),
         Measure("progress lines in steady state (nothing moved)", lines.lines, "0"),

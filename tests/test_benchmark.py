@@ -87,6 +87,8 @@ def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:
     assert results["triggers that polled 2 times in steady state"] == 1000
     assert results["shortest gap between a trigger's polls, intervals"] >= 1
     assert results["steady-state polls per trigger and interval the window lasted"] <= 1.05
+    # One pool shared by every trigger (the stand-in pool caps sessions at 8, so count pools too).
+    assert results["pools the triggers' hooks made"] == 1
     assert 1 <= results["sessions the pool opened"] <= 8  # the demand, not one per trigger
     assert results["progress lines in the first interval"] == 1000
     assert results["progress lines in steady state (nothing moved)"] == 0
@@ -110,8 +112,9 @@ def test_real_driver_triggers_keep_imports_and_connects_off_the_event_loop() -> 
     assert pooled < results["status poll on a new session, median ms CPU on the loop"]
     # After warm-up a poll borrows a session: a few new ones at a busier moment, not one per
     # poll (hook_costs counts it exactly); the pool holds the demand, not one per trigger.
-    # Polls in the window: 80-94 of 100 on an idle machine, about 40 under a load of 8 on 2 cores.
-    assert results["polls in two intervals"] >= 50 / 2  # the triggers did poll
+    # Polls in the window: 80-94 of 100 on an idle machine, about 40 under a load of 8 on 2 cores;
+    # a count in a wall-clock window falls with load, so only "they polled" is held here.
+    assert results["polls in two intervals"] >= 1
     assert results["new sessions in steady state"] < results["polls in two intervals"]
     assert 1 <= results["sessions the pool holds"] <= 8
     # Cancelled mid-poll as Airflow cancels them, every trigger ended and no connection broke.
