@@ -1,7 +1,9 @@
 """Wait for a Data Pump job started outside Airflow (a DBA's nightly expdp, say).
 
 Trigger it with ``{"job_name": "...", "job_owner": "..."}`` as run configuration. The sensor
-defers: the triggerer watches the job, and the task succeeds when the job completes.
+defers: the triggerer watches the job, and the task succeeds when the job completes. A job
+that has already left the job list is judged by its log, ``<JOB_NAME>.log`` in
+``log_directory``: a name alone does not prove a job completed (README, JobSensor).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ with DAG(
     schedule=None,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
-    params={"job_name": "EXP_NIGHTLY", "job_owner": "SYSTEM"},
+    params={"job_name": "EXP_NIGHTLY", "job_owner": "SYSTEM", "log_directory": "DATA_PUMP_DIR"},
     tags=["datapump", "example"],
 ) as dag:
     JobSensor(
@@ -24,6 +26,7 @@ with DAG(
         oracle_conn_id="oracle_source",
         job_name="{{ params.job_name }}",
         job_owner="{{ params.job_owner }}",
+        log_directory="{{ params.log_directory }}",
         deferrable=True,
         poke_interval=60,
         timeout=6 * 3600,

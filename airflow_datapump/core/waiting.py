@@ -8,6 +8,10 @@ line before its end is reported as unknown.
 A job with no log file (expdp's NOLOGFILE=YES) has only its status to go on: completed jobs
 leave the dictionary while failed and stopped ones linger as NOT RUNNING (§5), so leaving
 means it completed, with the errors its status last counted.
+
+That reading needs the job to have been seen listed: a job watched by name only (JobSensor)
+and never listed may not have started yet, or the name may be misspelled. Until it is listed
+or its log is found (and read as above), the wait goes on and the caller's timeout decides.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ class Waiter:
     gone_means_success: bool = False
     bytes_processed: int | None = None
     error_count: int = 0
+    seen: bool = True
 
     def observe(self, status: JobStatus, *, now: float) -> JobResult | None:
         """Take in one status; return the result when the job has ended, else None."""
@@ -81,6 +86,11 @@ class Waiter:
         if status.bytes_processed is not None:
             self.bytes_processed = status.bytes_processed
         self.error_count = max(self.error_count, status.error_count or 0)
+        if not status.is_gone:
+            self.seen = True
+        elif not self.seen and not (self.lines or self.position):
+            self._check_timeout(now)  # never listed, no log yet: not started, or a misspelled name
+            return None
         if self.job.log_file is None and (status.is_gone or status.state is JobState.COMPLETED):
             # No log to read the end from: a job seen COMPLETED on its way out of the dictionary,
             # or already gone, ended as its status counted (§5: failed ones linger NOT RUNNING).
@@ -99,11 +109,14 @@ class Waiter:
                 read = self.job.log_file is not None and bool(self.lines or self.position)
                 verdict = gone_verdict(read, gone_means_success=self.gone_means_success)
                 return JobResult(unknown, verdict, tuple(self.lines), self.bytes_processed)
-        if self.timeout is not None and now - self.started > self.timeout:
+        self._check_timeout(now)
+        return None
+
+    def _check_timeout(self, now: float) -> None:
+        if self.timeout is not None and self.started is not None and now - self.started > self.timeout:
             raise TimeoutError(
                 f"Data Pump job {self.job.owner}.{self.job.job_name} still running after {self.timeout} s"
             )
-        return None
 
     def _completed_without_log(self, status: JobStatus) -> JobResult:
         if self.error_count:

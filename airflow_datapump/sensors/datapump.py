@@ -1,9 +1,15 @@
 """JobSensor: wait for a Data Pump job someone else started (a DBA's expdp, another DAG).
 
 It succeeds when the job completes, and fails (or, with ``soft_fail``, skips) when it stops
-or fails. Without the job's log it judges by the dictionary alone: a completed job leaves
-DBA_DATAPUMP_JOBS while a failed or stopped one lingers as NOT RUNNING (reference §5), so a
-job that is gone counts as completed. Given its log, it reads the outcome from the log.
+or fails. A name is not an identity: a job missing from DBA_DATAPUMP_JOBS has completed,
+been killed, or never started (a typo), so absence alone proves nothing. A missing job is a
+success when its log ends with a completion line, a failure when the log ends stopped or
+failed or has no final line (a kill, docs/emulator.md KILL_FINAL_LINE); with no log at all it
+is awaited as not yet started, and the sensor's timeout decides.
+Only a job this sensor saw listed and then saw leave without a log to read counts as
+completed: a completed job leaves the dictionary while a failed or stopped one lingers as NOT
+RUNNING (reference §5). The log is ``log_file`` in ``log_directory``, or ``<JOB_NAME>.log``
+there when only the directory is given, as the CLI's ``status`` reads it.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from airflow.sdk import BaseSensorOperator
 from airflow_datapump._compat import AirflowException, AirflowSkipException
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.names import file_name, identifier
+from airflow_datapump.core.naming import default_log_file
 from airflow_datapump.core.status import JobState, Verdict, classify
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import gone_verdict
@@ -32,7 +39,8 @@ class JobSensor(BaseSensorOperator):
     :param job_owner: its owner (templated); default the connection's user.
     :param oracle_conn_id: the Airflow ``oracle`` connection. Default ``oracle_default``.
     :param log_directory: directory object of the job's log, if known (templated).
-    :param log_file: the log's file name, if known (templated).
+    :param log_file: the log's file name (templated); default ``<JOB_NAME>.log`` when
+        ``log_directory`` is given.
     :param deferrable: wait in the triggerer. Default from ``[operators] default_deferrable``.
     """
 
@@ -59,11 +67,18 @@ class JobSensor(BaseSensorOperator):
         self.log_directory = log_directory
         self.log_file = log_file
         self.deferrable = deferrable_or_default(deferrable)
+        # Whether a poke has found the job listed: only then may its leaving mean it completed.
+        # Kept by this instance, so in reschedule mode each poke starts unseen (the log decides).
+        self._seen = False
+        self._told_missing = False
 
     def _ref(self, hook: DatapumpHook) -> JobRef:
         owner = self.job_owner.upper() if self.job_owner else hook._user()
+        log_file = self.log_file
+        if log_file is None and self.log_directory:
+            log_file = default_log_file(self.job_name)  # as the CLI's status reads it
         return JobRef(
-            self.job_name, owner, "UNKNOWN", "", log_directory=self.log_directory, log_file=self.log_file
+            self.job_name, owner, "UNKNOWN", "", log_directory=self.log_directory, log_file=log_file
         )
 
     def poke(self, context: Any) -> bool:
@@ -76,9 +91,17 @@ class JobSensor(BaseSensorOperator):
         for line in status.log_lines[-20:]:
             self.log.info("%s", line)
         verdict = classify(status.state, status.outcome)
-        if verdict is Verdict.RUNNING and status.is_gone:
+        if not status.is_gone:
+            self._seen = True
+        elif verdict is Verdict.RUNNING and not self._seen and not status.log_lines:
+            # Never listed and no log: not started yet, or a misspelled name.
+            if not self._told_missing:
+                self._told_missing = True
+                self.log.info("Job %s.%s not found; waiting for it to start", ref.owner, ref.job_name)
+            return False
+        elif verdict is Verdict.RUNNING:
             # Completed jobs leave the dictionary (§5), but so do killed ones: their log tells.
-            read = self.log_file is not None and bool(status.log_lines)
+            read = ref.log_file is not None and bool(status.log_lines)
             verdict = gone_verdict(read, gone_means_success=True)
         self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict.value)
         return self._judge(verdict.value, f"{ref.owner}.{ref.job_name} {status.state.value}")
@@ -106,6 +129,7 @@ class JobSensor(BaseSensorOperator):
             poll_interval=self.poke_interval,
             on_kill="none",  # not our job to stop
             gone_means_success=True,
+            seen=self._seen,
         )
         _shown.start(context, trigger)
         self.defer(

@@ -54,6 +54,9 @@ class JobTrigger(BaseTrigger):
         the job can restart) or ``none``.
     :param gone_means_success: a job that leaves without a readable log counts as completed
         (for jobs started elsewhere, whose log is unknown; failed jobs linger as NOT RUNNING).
+    :param seen: whether the job was found listed before the trigger started. A job never
+        seen listed is awaited until it appears or its log ends with a final line: its absence
+        may be a misspelled name, not a completion (core/waiting.py).
     :param run: the task run the job belongs to (``RunStamp.to_dict()``), and ``try_number``
         the try that deferred: ``on_kill`` leaves a job that a later try has taken over.
     """
@@ -67,6 +70,7 @@ class JobTrigger(BaseTrigger):
         log_position: int = 0,
         on_kill: str = "kill",
         gone_means_success: bool = False,
+        seen: bool = True,
         retry_attempts: int = 5,
         run: dict[str, Any] | None = None,
         try_number: int | None = None,
@@ -80,6 +84,7 @@ class JobTrigger(BaseTrigger):
         self.log_position = log_position
         self.on_kill_action = on_kill
         self.gone_means_success = gone_means_success
+        self.seen = seen
         self.retry_attempts = retry_attempts
         self.run_stamp = run
         self.try_number = try_number
@@ -94,6 +99,7 @@ class JobTrigger(BaseTrigger):
                 "log_position": self.log_position,
                 "on_kill": self.on_kill_action,
                 "gone_means_success": self.gone_means_success,
+                "seen": self.seen,
                 "retry_attempts": self.retry_attempts,
                 "run": self.run_stamp,
                 "try_number": self.try_number,
@@ -121,7 +127,9 @@ class JobTrigger(BaseTrigger):
 
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
-        waiter = Waiter(ref, position=self.log_position, gone_means_success=self.gone_means_success)
+        waiter = Waiter(
+            ref, position=self.log_position, gone_means_success=self.gone_means_success, seen=self.seen
+        )
         shown = await _shown.load(self)  # what an earlier incarnation of this trigger showed
         notes = ProgressNotes()
         loop = asyncio.get_running_loop()

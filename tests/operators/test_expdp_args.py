@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from airflow_datapump import SpecError
+from airflow_datapump.exceptions import InvalidArgumentError
 from airflow_datapump.operators import ExportOperator, ImportOperator
 from airflow_datapump.testing import DatabaseHandle
 from tests.operators.test_datapump_operators import context
@@ -76,3 +77,19 @@ def test_a_password_variable_answers_the_prompt(db: DatabaseHandle, monkeypatch:
     spec = op.build_spec(context())
     assert spec.encryption_password is not None
     assert spec.encryption_password.reveal() == "from-variable"
+
+
+def test_a_misspelled_object_type_is_refused_by_the_database_and_said_clearly(db: DatabaseHandle) -> None:
+    """EXCLUDE=STATISTIC (for STATISTICS) names no object path of a schema export: Oracle
+    refuses the filter with ORA-39041 (docs/emulator.md). The provider cannot know every
+    release's paths, so it passes the path on; the database's refusal reaches the user naming
+    the filter, and no job is left behind."""
+    args = "SCHEMAS=HR DUMPFILE=typo.dmp JOB_NAME=EXP_TYPO EXCLUDE=STATISTIC"
+    op = ExportOperator(task_id="e", expdp_args=args, deferrable=False, poll_interval=0.001)
+    with pytest.raises(InvalidArgumentError) as caught:
+        op.execute(context())
+    message = str(caught.value)
+    assert "ORA-39041" in message
+    assert 'Filter "EXCLUDE_PATH_LIST"' in message
+    assert "either identifies all object types or no object types" in message
+    assert db.jobs() == []

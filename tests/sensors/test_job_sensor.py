@@ -47,18 +47,55 @@ def sensor(**kwargs: object) -> JobSensor:
 
 
 def test_pokes_false_while_running_and_true_once_completed(db: DatabaseHandle) -> None:
-    assert sensor().poke({}) is False
+    watching = sensor()
+    assert watching.poke({}) is False
     db.advance(3600)
-    assert sensor().poke({}) is True  # gone from the dictionary: completed (§5)
+    assert watching.poke({}) is True  # seen, then gone from the dictionary: completed (§5)
 
 
 def test_a_killed_job_is_told_apart_from_a_completed_one_by_its_log(db: DatabaseHandle) -> None:
     """A kill drops the master table, so the job leaves the dictionary like a completed one;
     only its log says it stopped (§2.12, §5)."""
+    watching = sensor()
+    assert watching.poke({}) is False
     db.execute(CONTROL.format(keep=0))
     with pytest.raises(AirflowException, match="without success"):
         sensor(log_directory="DATA_PUMP_DIR", log_file="EXTERNAL.log").poke({})
-    assert sensor().poke({}) is True  # without the log, gone reads as completed (documented)
+    assert watching.poke({}) is True  # seen, then gone without a log: completed (documented)
+
+
+def test_a_job_never_listed_and_without_a_log_is_awaited_not_taken_as_done(
+    db: DatabaseHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name is not an identity: a misspelled one must not read as a completed job."""
+    typo = JobSensor(
+        task_id="wait", job_name="NO_SUCH_JOB_TYPO", job_owner="SYSTEM", log_directory="DATA_PUMP_DIR"
+    )
+    assert typo.poke({}) is False
+    assert typo.poke({}) is False
+    assert capsys.readouterr().out.count("NO_SUCH_JOB_TYPO not found; waiting for it to start") == 1
+
+
+def test_a_job_never_listed_times_out(db: DatabaseHandle) -> None:
+    typo = JobSensor(
+        task_id="wait", job_name="NO_SUCH_JOB_TYPO", job_owner="SYSTEM", poke_interval=0.01, timeout=0.2
+    )
+    typo.deferrable = False
+    with pytest.raises(AirflowException) as timed_out:
+        typo.execute({})
+    assert type(timed_out.value).__name__ == "AirflowSensorTimeout"
+
+
+def test_a_job_never_listed_is_judged_by_its_default_log(db: DatabaseHandle) -> None:
+    """Only the directory given: its <JOB_NAME>.log decides, as the CLI's status reads it."""
+    db.advance(3600)  # EXTERNAL completes and leaves before the sensor first looks
+    assert sensor(log_directory="DATA_PUMP_DIR").poke({}) is True
+
+
+def test_a_job_never_listed_whose_log_says_stopped_fails(db: DatabaseHandle) -> None:
+    db.execute(CONTROL.format(keep=0))  # killed: gone, its log ends stopped
+    with pytest.raises(AirflowException, match="without success"):
+        sensor(log_directory="DATA_PUMP_DIR").poke({})
 
 
 def test_a_stopped_job_fails_or_soft_fails(db: DatabaseHandle) -> None:
@@ -98,9 +135,20 @@ def test_deferrable_sensor_defers_to_the_trigger_without_stopping_on_kill(db: Da
     assert isinstance(trigger, JobTrigger)
     assert trigger.on_kill_action == "none"  # somebody else's job
     assert trigger.gone_means_success is True
+    assert trigger.seen is True  # the first poke found it listed
     assert sensor().execute_complete({}, {"status": "success", "state": "UNDEFINED"}) is None
     with pytest.raises(AirflowException):
         sensor().execute_complete({}, {"status": "failed", "state": "NOT RUNNING"})
+
+
+def test_a_deferring_sensor_on_a_job_never_listed_tells_its_trigger(db: DatabaseHandle) -> None:
+    typo = JobSensor(task_id="wait", job_name="NO_SUCH_JOB_TYPO", job_owner="SYSTEM", deferrable=True)
+    with pytest.raises(TaskDeferred) as deferred:
+        typo.execute({})
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, JobTrigger)
+    assert trigger.seen is False
+    assert trigger.job["log_file"] is None
 
 
 def test_a_deferring_sensor_records_where_its_trigger_starts(db: DatabaseHandle) -> None:

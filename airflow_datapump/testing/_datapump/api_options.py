@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from airflow_datapump.testing._backend.instance_views import EXPORT_OBJECTS
 from airflow_datapump.testing._datapump import model, remap, rules, secrets
 from airflow_datapump.testing._datapump.common import (
     Failer,
@@ -59,6 +60,8 @@ class Options:
                 w.matches("X", value, is_list=name.endswith("_LIST"))
             except OracleError as bad:
                 raise fail(39001, *bad.lines) from None
+            if name in rules.PATH_FILTERS and not _names_an_object_path(w, job, value, name):
+                raise fail(39001, ora_line(39041, name))
             job.metadata_filters.append(
                 {"name": name, "value": value, "object_path": None if path is None else str(path).upper()}
             )
@@ -286,3 +289,20 @@ def _text(value: Value) -> str | None:
     if isinstance(value, LobValue):
         return value.data if isinstance(value.data, str) else value.data.decode()
     return str(value)
+
+
+# The view whose OBJECT_PATH values a mode's path filters are checked against (Utilities guide,
+# EXCLUDE: DATABASE_ for full mode, SCHEMA_ for schema mode, TABLE_ for table and tablespace).
+_PATH_VIEWS = {"FULL": "DATABASE_EXPORT_OBJECTS", "SCHEMA": "SCHEMA_EXPORT_OBJECTS"}
+_PATH_VIEWS |= {"TABLE": "TABLE_EXPORT_OBJECTS", "TABLESPACE": "TABLE_EXPORT_OBJECTS"}
+
+
+def _names_an_object_path(w: WorkContext, job: Job, value: str, name: str) -> bool:
+    """ORA-39041: a path filter that identifies no object type of the job's mode (a misspelled
+    ``STATISTIC``) is refused. The emulator lists only part of Oracle's paths, so it refuses only
+    filters matching none of them; one matching every path is not refused here (docs/emulator.md)."""
+    view = _PATH_VIEWS.get(job.mode)
+    if view is None:
+        return True  # transportable jobs: no documented view to check against
+    paths = [str(row[0]) for row in EXPORT_OBJECTS[view]]
+    return any(w.matches(path, value, is_list=name.endswith("_LIST")) for path in paths)

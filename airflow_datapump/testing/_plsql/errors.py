@@ -256,6 +256,7 @@ MESSAGES: dict[int, str] = {
     44002: "invalid object name",
     44003: "invalid SQL name",
     44004: "invalid qualified SQL name",
+    39041: 'Filter "%s" either identifies all object types or no object types.',
 }
 
 # Predefined exceptions of package STANDARD: name -> ORA code (positive, as the driver shows it).

@@ -61,6 +61,14 @@ CASES = {
     "metadata_filter_unknown_name": Case(
         "EXPORT", "SCHEMA", (), "DBMS_DATAPUMP.METADATA_FILTER(:h, 'NO_SUCH_FILTER', 'x')", 39001, "ORA-39036"
     ),
+    "metadata_filter_no_object_type": Case(
+        "EXPORT",
+        "SCHEMA",
+        (),
+        "DBMS_DATAPUMP.METADATA_FILTER(:h, 'EXCLUDE_PATH_EXPR', 'IN (''STATISTIC'')')",
+        39001,
+        "ORA-39041",
+    ),
     "data_filter_given_twice": Case(
         "EXPORT",
         "SCHEMA",
