@@ -114,14 +114,18 @@ class RdsS3Mixin:
             expected = manifest.expected if manifest else []
             guid = manifest.guid if manifest else None
             marker = DirectoryMarker(self, directory, template, expected, guid, preexisting=preexisting)
-            names = expected or [rds.fixed_prefix(template)]  # no manifest: every key of the set's start
+            names = expected or [_set_start(template)]  # no manifest: every key of the set's start
             lines = [
                 line
                 for name in names
                 for line in wait(rds.download(bucket, s3_prefix=prefix + name, directory=directory))
             ]
             members = self.dump_file_members(directory, template)
-            _drop_strays(self, directory, template, names, {*preexisting, *members})
+            if expected:  # asked by whole member names: what else came shares a member's name
+                _drop_strays(self, directory, template, names, {*preexisting, *members})
+            else:  # asked by the set's start: another job's new file may share it; leave it be
+                kept = {*preexisting, *members, transfer.manifest_name(template)}
+                _name_strays(self, directory, names, kept)
             for member in _proved(self, directory, template, members, manifest, preexisting):
                 if not rds.names_file(lines, member.name):
                     raise TransferError(
@@ -152,9 +156,10 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
         )
     listing, marker = _listing(hook, directory), transfer.manifest_name(template)
     ours = set(existing)
-    if own is not None and unfinished and own.preexisting is not None:  # what was there is not ours
-        asked = own.expected or [rds.fixed_prefix(template)]
-        ours = (ours | set(rds.could_bring(asked, listing))) - set(own.preexisting) - {marker}
+    if own is not None and unfinished and own.preexisting is not None and own.expected:
+        # Asked by whole member names, so what shares one came from it; what was there is not ours.
+        # (Asked by the set's start, a newer file may be another job's: never deleted on a guess.)
+        ours = (ours | set(rds.could_bring(own.expected, listing))) - set(own.preexisting) - {marker}
     for name in sorted(ours):
         log.info("Deleted %s from %s: an unfinished download of %s left it", name, directory, template)
         hook.delete_file(directory, name)
@@ -225,6 +230,29 @@ def _refuse_strays(hook: _Files, directory: str, names: list[str]) -> None:
         raise TransferError(
             f"upload_to_s3 selects files by name prefix, so it would also upload {listed} from "
             f"{directory}; move or delete them first"
+        )
+
+
+def _set_start(template: str) -> str:
+    """The key prefix a set without a manifest is downloaded by; refused when empty, as a
+    download by an empty prefix would take every object under the S3 prefix."""
+    start = rds.fixed_prefix(template)
+    if not start:
+        raise TransferError(
+            f"{template} starts with a substitution variable and the bucket has no manifest for it: "
+            "downloading by its start would take every object under the S3 prefix; name the set's "
+            "files with a fixed start (hr_%U.dmp), or upload it with this provider (which writes a manifest)"
+        )
+    return start
+
+
+def _name_strays(hook: _Files, directory: str, names: list[str], kept: set[str]) -> None:
+    """Files sharing the set's start that are not its members: the download may have brought
+    them, or another job wrote them meanwhile; nothing proves which, so they are only named."""
+    strays = sorted(set(rds.could_bring(names, _listing(hook, directory))) - kept)
+    if strays:
+        log.warning(
+            "Left in %s, not of the set and not proved to be the download's: %s", directory, ", ".join(strays)
         )
 
 

@@ -141,3 +141,28 @@ def test_a_set_without_a_manifest_is_downloaded_by_its_prefix(
     with pytest.raises(TransferError, match=r"hr_02\.dmp \(dump GUID .*they were removed"):
         _download(hook)
     assert not (folder / "hr_02.dmp").exists()
+
+
+def test_without_a_manifest_a_file_sharing_the_sets_start_is_named_not_deleted(
+    hook: DatapumpHook, db: DatabaseHandle, bucket: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Downloaded by the set's start (``hr_``), a new file besides the members may be another
+    job's, written into the shared directory meanwhile: nothing proves it the download's."""
+    folder = db.directory_path()
+    (bucket / MARKER).unlink()
+    _take_away(folder, MEMBERS)
+    (bucket / "hr_other_job.dmp").write_bytes(b"another job's file, or the download's")
+    with caplog.at_level("WARNING"):
+        assert _download(hook) == MEMBERS
+    assert (folder / "hr_other_job.dmp").read_bytes() == b"another job's file, or the download's"
+    assert "hr_other_job.dmp" in caplog.text
+
+
+def test_a_set_starting_with_a_variable_and_no_manifest_is_refused(
+    hook: DatapumpHook, db: DatabaseHandle, bucket: Path
+) -> None:
+    """Its start is empty: a download by it would take every object under the S3 prefix."""
+    (bucket / "u_01.dmp").write_bytes(b"x")
+    with pytest.raises(TransferError, match=r"%U_x\.dmp starts with a substitution variable"):
+        hook.rds_download_dump_files("acme-dumps", ["%U_x.dmp"], "DATA_PUMP_DIR", **ARGS)  # type: ignore[arg-type]
+    assert not (db.directory_path() / "u_01.dmp").exists()
