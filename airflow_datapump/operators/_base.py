@@ -291,6 +291,7 @@ class DatapumpOperator(BaseOperator):
 
     def _completed(self, spec: JobSpec, lines: list[str]) -> dict[str, Any] | None:
         """The finished event of this run's job whose log says it completed, else None."""
+        lines = [cloud.redacted_uri(line) for line in lines]  # the event reaches XCom: no PAR token
         outcome = read_outcome(lines, str(spec.job_name))
         if outcome.outcome not in (Outcome.SUCCEEDED, Outcome.COMPLETED_WITH_ERRORS):
             return None

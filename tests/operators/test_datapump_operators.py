@@ -325,3 +325,18 @@ def test_a_task_that_succeeds_after_the_trigger_deletes_its_record_of_the_log_sh
             "map_index": -1,
         }
     ]
+
+
+def test_a_kept_completed_jobs_event_shows_no_par_token() -> None:
+    """The event of a retry's accepted job reaches XCom: a URI's pre-authenticated token is redacted."""
+    op = export(job_name="EXP_PAR")
+    spec = op.build_spec(context())
+    uri = "https://objectstorage.eu-1.oraclecloud.com/p/SECRETTOKEN/n/ns/b/bk/o/x_01.dmp"
+    lines = [
+        f'ORA-31640: unable to open dump file "{uri}" for read',
+        'Job "SYSTEM"."EXP_PAR" completed with 1 error(s) at Wed Dec 2 09:00:00 2026 elapsed 0 00:00:01',
+    ]
+    event = op._completed(spec, lines)
+    assert event is not None
+    assert "SECRETTOKEN" not in json.dumps(event)
+    assert event["error_lines"][0].count("/p/***/") == 1
