@@ -408,6 +408,11 @@ def translate(
     A failed submit raises ORA-20101 on top of the original stack (see :data:`.plsql.SUBMIT`);
     the code that matters is the first one beneath it.
     """
+    from airflow_datapump.core.cloud import redacted_uri  # cloud builds on this module
+
+    # Oracle's text may quote a URI dump file (ORA-31640 'unable to open dump file "<uri>"'):
+    # errors reach task logs and the UI, so a pre-authenticated request's token goes first.
+    message = redacted_uri(message)
     lines = [line for line in message.splitlines() if line.strip() and not line.startswith("Help:")]
     code = full_code
     detail: tuple[str, ...] = ()

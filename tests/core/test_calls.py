@@ -262,3 +262,19 @@ def test_a_driver_error_names_its_code_once() -> None:
     submit = "ORA-20101: failed\nORA-39001: invalid argument value\nORA-39023: Version 9 is not supported."
     ended = str(calls.translate("ORA-20101", submit))
     assert ".." not in ended  # Oracle's line may end with a full stop of its own
+
+
+def test_a_driver_error_quoting_a_pre_authenticated_uri_keeps_no_token() -> None:
+    """Oracle's text names the file it could not open; a PAR URI's token must not reach the error."""
+    token = "Xk29sLq0-secret-TOKEN"
+    uri = f"https://objectstorage.example.com/p/{token}/n/ns/b/dumps/o/hr_01.dmp"
+    message = (
+        f"ORA-{plsql.SUBMIT_ERROR}: submit failed\n"
+        "ORA-39001: invalid argument value\n"
+        f'ORA-31640: unable to open dump file "{uri}" for read\n'
+        "ORA-06512: at line 40"
+    )
+    err = calls.translate(f"ORA-{plsql.SUBMIT_ERROR}", message, job_name="IMP_HR", owner="SYSTEM")
+    shown = " ".join([str(err), *err.lines])
+    assert token not in shown
+    assert "/p/***/" in shown
