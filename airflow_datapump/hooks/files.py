@@ -159,13 +159,16 @@ class FilesMixin:
             self.delete_file(directory, name)
             log.info("Deleted %s from %s after %s", name, directory, why)
 
-    def delete_dump_files(self, directory: str, template: str) -> list[str]:
-        """Delete the members of a dump file set; each is probed once, by dump_file_members.
+    def delete_dump_files(
+        self, directory: str, template: str, *, members: list[str] | None = None
+    ) -> list[str]:
+        """Delete the members of a dump file set; each is probed once, by dump_file_members,
+        unless the caller names the ``members`` it checked (nothing else is then deleted).
 
         The set's marker, if a copy left one, goes too: kept, it would speak for the next set
         of that name.
         """
-        members = self.dump_file_members(directory, template)
+        members = self.dump_file_members(directory, template) if members is None else members
         for member in members:
             self._delete(directory, member)
         self.delete_file(directory, transfer.manifest_name(template))

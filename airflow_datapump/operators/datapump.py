@@ -96,7 +96,8 @@ class ExportOperator(DatapumpOperator):
                 f"this task run's own earlier try left: {whose}); set reuse_dump_files=True to "
                 "overwrite it",
             )
-        deleted = hook.delete_dump_files(directory, template)
+        # Exactly the files whose headers were just checked: one appearing since is not proved ours.
+        deleted = hook.delete_dump_files(directory, template, members=list(existing))
         self.log.info(
             "Deleted %s from %s: the unfinished dump files this task run's earlier try of job %s left",
             ", ".join(deleted),

@@ -149,3 +149,36 @@ def test_a_retry_after_the_cleanup_dropped_the_failed_job_succeeds(backend: Back
     summary = export(backend, name, deferrable=False).execute(context("runO", try_number=2))
     assert summary["outcome"] == "successfully completed"
     assert jobs_named(backend, name) == []
+
+
+def test_a_retry_deletes_only_the_files_it_checked(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member appearing after the headers were checked is not proved the run's: it stays."""
+    from airflow_datapump.operators import _identity
+
+    emulator_reading(backend, "KILLED_DUMP_FILES", "KEPT")
+    name = f"{backend.prefix}_CHECKED"
+    first = export(backend, name, deferrable=True)
+    with pytest.raises(TaskDeferred):
+        first.execute(context("runC"))
+    first.on_kill()
+    left = members(backend, name)
+    if not left:
+        pytest.skip("this database deleted the killed job's dump files (KILL_JOB's documented reading)")
+    late = f"{name.lower()}_02.dmp"  # the next member dump_file_members probes
+    checked = _identity.leftover_owner
+
+    def check_then_a_file_appears(*args: Any, **kwargs: Any) -> str | None:
+        whose = checked(*args, **kwargs)
+        hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+        write_text(hook, backend.directory, late, "written after the check\n")
+        hook.close()
+        return whose
+
+    monkeypatch.setattr(_identity, "leftover_owner", check_then_a_file_appears)
+    backend.remember_file(backend.directory, late)
+    backend.let_jobs_run()
+    summary = export(backend, name, deferrable=False).execute(context("runC", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
+    assert hook.read_file(backend.directory, late)[0] == "written after the check\n"
+    hook.close()
