@@ -113,8 +113,8 @@ class RdsS3Mixin:
                 raise TransferError(problem)
             expected = manifest.expected if manifest else []
             guid = manifest.guid if manifest else None
-            marker = DirectoryMarker(self, directory, template, expected, guid, preexisting=preexisting)
             names = expected or [_set_start(template)]  # no manifest: every key of the set's start
+            marker = DirectoryMarker(self, directory, template, expected, guid, preexisting=preexisting)
             lines = [
                 line
                 for name in names

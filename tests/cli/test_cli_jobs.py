@@ -181,3 +181,14 @@ def test_cleanup_names_the_older_than_option_before_connecting(
     assert db.counters().get("sessions_opened", 0) == before
     assert run("jobs").code == 0
     assert db.counters()["sessions_opened"] > before  # the counter does see the CLI log on
+
+
+def test_log_redacts_a_pre_authenticated_request_token(db: DatabaseHandle, run: Run) -> None:
+    """A URI dump file's PAR token in the log stays out of the terminal, as out of task logs."""
+    token = "Qx81secretPARtoken"
+    uri = f"https://objectstorage.example.com/p/{token}/n/ns/b/dumps/o/hr_01.dmp"
+    (db.directory_path() / "exp_par.log").write_text(f"Dump file set for SYSTEM.EXP_PAR is:\n  {uri}\n")
+    result = run("log", "EXP_PAR", "--log-file", "exp_par.log")
+    assert result.code == 0
+    assert token not in result.out
+    assert "/p/***/" in result.out
