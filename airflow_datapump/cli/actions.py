@@ -19,6 +19,7 @@ from airflow_datapump.cli._wait import exit_code, wait
 from airflow_datapump.cli.files import copy, files_delete, files_info, files_list, files_precheck
 from airflow_datapump.cli.request import request
 from airflow_datapump.core import naming
+from airflow_datapump.core.cloud import redacted_uri
 from airflow_datapump.core.events import event_from_result
 from airflow_datapump.core.expdp import from_text
 from airflow_datapump.core.names import file_name, identifier
@@ -131,14 +132,15 @@ def log(args: argparse.Namespace) -> int:
     owner = _owner(hook, args)
     log_file = args.log_file or naming.default_log_file(args.job_name)
     job = JobRef(args.job_name, owner, "", args.directory, log_directory=args.directory, log_file=log_file)
+    # A URI dump file's pre-authenticated request token is redacted, as in task logs and the UI.
     text, position = hook.read_file(args.directory, log_file)
-    print(text, end="" if text.endswith("\n") or not text else "\n")
+    print(redacted_uri(text), end="" if text.endswith("\n") or not text else "\n")
     while args.follow and hook.status(job).state.is_active:
         time.sleep(args.poll_interval)
         text, position = hook.read_file(args.directory, log_file, position=position)
-        print(text, end="")
+        print(redacted_uri(text), end="")
     if args.follow:  # the last lines, written as the job ended
-        print(hook.read_file(args.directory, log_file, position=position)[0], end="")
+        print(redacted_uri(hook.read_file(args.directory, log_file, position=position)[0]), end="")
     return cli.SUCCESS
 
 
