@@ -26,6 +26,7 @@ from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from airflow_datapump.testing._datapump.rules import READINGS
 from airflow_datapump.testing.sample import HR_TABLES
 from tests.emulator_access import admin_uri
+from tests.testing.datapump.dp_helpers import object_types
 
 
 @pytest.fixture(params=READINGS["LOG_LAYOUT"])
@@ -43,10 +44,6 @@ def layout(
 
 def _context(run_id: str) -> dict[str, Any]:
     return {"ti": SimpleNamespace(map_index=-1, try_number=1, start_date=None), "run_id": run_id}
-
-
-def _types(log: str) -> list[str]:
-    return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
 
 
 def _sizes(log: str, verb: str) -> dict[str, str]:
@@ -75,7 +72,7 @@ def test_an_export_and_its_import_read_the_same_under_either_layout(
     sizes = _sizes(log, "exported")
     assert sorted(sizes) == sorted(HR_TABLES)
     assert all(float(size.split()[0]) > 0 for size in sizes.values()), sizes
-    types = _types(log)
+    types = object_types(log)
     last_type = log.rindex("Processing object type")
     if reading == "19C":
         assert types[0] == "TABLE/TABLE_DATA"

@@ -252,3 +252,8 @@ def import_dump(
     start(cur, h)
     detach(cur, h)
     finish(db)
+
+
+def object_types(log: str) -> list[str]:
+    """The object types a schema export's log names, in the order it processed them."""
+    return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
