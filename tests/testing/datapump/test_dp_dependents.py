@@ -11,18 +11,12 @@ import re
 import oracledb
 import pytest
 from dp_helpers import (
-    add_dump,
-    add_log,
-    call,
-    detach,
     export_schemas,
-    finish,
     import_dump,
     object_types,
-    open_job,
     outcome,
     read_file,
-    start,
+    run_job,
 )
 
 from airflow_datapump.testing import DatabaseHandle
@@ -67,31 +61,15 @@ def _shop(cur: oracledb.Cursor) -> None:
     cur.connection.commit()
 
 
-def _run(
-    db: DatabaseHandle, cur: oracledb.Cursor, kind: tuple[str, str], job: str, dump: str | None, *calls: str
-) -> str:
-    """One job run to its end (``dump`` None: no dump file); the text of its log."""
-    h = open_job(cur, kind[0], kind[1], job)
-    if dump:
-        add_dump(cur, h, dump)
-    add_log(cur, h, f"{job.lower()}.log")
-    for statement in calls:
-        call(cur, statement, h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
-
-
 def _export(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *filters: str) -> str:
-    log = _run(db, cur, ("EXPORT", "SCHEMA"), job, f"{job.lower()}.dmp", SHOP_ONLY, *filters)
+    log = run_job(db, cur, ("EXPORT", "SCHEMA"), job, f"{job.lower()}.dmp", SHOP_ONLY, *filters)
     assert outcome(db, f"{job.lower()}.log")["outcome"] == "successfully completed"
     return log
 
 
 def _import(db: DatabaseHandle, cur: oracledb.Cursor, job: str, dump: str, target: str, *calls: str) -> str:
     remap = f"DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'SHOP', '{target}')"
-    return _run(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap, *calls)
+    return run_job(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap, *calls)
 
 
 SHOP_ONLY = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'SCHEMA_EXPR', 'IN (''SHOP'')')"
@@ -227,7 +205,7 @@ def test_a_sql_file_holds_each_dependents_ddl(db: DatabaseHandle, cur: oracledb.
         "DBMS_DATAPUMP.ADD_FILE(:h, 'dep.sql', 'DATA_PUMP_DIR', "
         "filetype => DBMS_DATAPUMP.KU$_FILE_TYPE_SQL_FILE)"
     )
-    _run(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_DEP", "exp_sql.dmp", sql_file)
+    run_job(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_DEP", "exp_sql.dmp", sql_file)
     sql = read_file(db, "dep.sql")
     paths = re.findall(r"^-- new object type path: SCHEMA_EXPORT/(\S+)$", sql, re.MULTILINE)
     assert paths == [p for p in SCHEMA_ORDER if p != "TABLE/TABLE_DATA"]
@@ -330,7 +308,7 @@ def test_table_and_full_modes_use_their_own_prefixes(db: DatabaseHandle, cur: or
     _shop(cur)
     cur.execute("BEGIN DBMS_STATS.GATHER_TABLE_STATS('SHOP', 'CHILD'); END;")
     child = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'NAME_EXPR', '= ''CHILD''')"
-    log = _run(db, cur, ("EXPORT", "TABLE"), "EXP_TAB", "exp_tab.dmp", SHOP_ONLY, child)
+    log = run_job(db, cur, ("EXPORT", "TABLE"), "EXP_TAB", "exp_tab.dmp", SHOP_ONLY, child)
     types = re.findall(r"^Processing object type (\S+)$", log, re.MULTILINE)
     assert types == [
         "TABLE_EXPORT/TABLE/TABLE_DATA",
@@ -342,7 +320,7 @@ def test_table_and_full_modes_use_their_own_prefixes(db: DatabaseHandle, cur: or
         "TABLE_EXPORT/TABLE/CONSTRAINT/CONSTRAINT",
         "TABLE_EXPORT/TABLE/CONSTRAINT/REF_CONSTRAINT",
     ], log
-    log = _run(db, cur, ("EXPORT", "FULL"), "EXP_FULL_DEP", "exp_full_dep.dmp")
+    log = run_job(db, cur, ("EXPORT", "FULL"), "EXP_FULL_DEP", "exp_full_dep.dmp")
     for path in (
         "DATABASE_EXPORT/SCHEMA/PROCACT_SCHEMA",
         "DATABASE_EXPORT/SCHEMA/DEFAULT_ROLE",

@@ -11,13 +11,13 @@ import oracledb
 from dp_helpers import (
     add_dump,
     add_log,
-    call,
     detach,
     finish,
     object_types,
     open_job,
     outcome,
     read_file,
+    run_job,
     schema_list,
     start,
 )
@@ -36,27 +36,15 @@ def _app(cur: oracledb.Cursor) -> None:
 
 
 def _export(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *calls: str) -> str:
-    h = open_job(cur, "EXPORT", "SCHEMA", job)
-    add_dump(cur, h, f"{job.lower()}.dmp")
-    add_log(cur, h, f"{job.lower()}.log")
-    schema_list(cur, h, "APP")
-    for statement in calls:
-        call(cur, statement, h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
+    def app_only(h: int) -> None:
+        schema_list(cur, h, "APP")
+
+    return run_job(db, cur, ("EXPORT", "SCHEMA"), job, f"{job.lower()}.dmp", app_only, *calls)
 
 
 def _import_as_app2(db: DatabaseHandle, cur: oracledb.Cursor, dump: str, job: str) -> str:
-    h = open_job(cur, "IMPORT", "SCHEMA", job)
-    add_dump(cur, h, dump)
-    add_log(cur, h, f"{job.lower()}.log")
-    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')", h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
+    remap = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
+    return run_job(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap)
 
 
 def test_grants_roles_and_quotas_are_object_types_of_their_own(
