@@ -8,21 +8,19 @@ job and no ``reuse_dump_files``; files that are not that run's own are refused a
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from behaviour_backends import Backend
+from test_behaviour_operators import context
 
 from airflow_datapump._compat import TaskDeferred
 from airflow_datapump.exceptions import JobFailedError, SpecError
 from airflow_datapump.hooks._moving import write_text
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator
-
-
-def context(run_id: str, try_number: int = 1) -> dict[str, Any]:
-    return {"ti": SimpleNamespace(map_index=-1, try_number=try_number, start_date=None), "run_id": run_id}
 
 
 def export(backend: Backend, name: str, **extra: Any) -> ExportOperator:
@@ -41,20 +39,33 @@ def export(backend: Backend, name: str, **extra: Any) -> ExportOperator:
     )
 
 
-def members(backend: Backend, name: str) -> list[str]:
+@contextmanager
+def hook_of(backend: Backend) -> Iterator[DatapumpHook]:
+    """A hook on the backend's connection, closed even when the test's check fails."""
     hook = DatapumpHook(oracle_conn_id=backend.conn_id)
     try:
-        return hook.dump_file_members(backend.directory, f"{name.lower()}_%U.dmp")
+        yield hook
     finally:
         hook.close()
+
+
+def members(backend: Backend, name: str) -> list[str]:
+    with hook_of(backend) as hook:
+        return hook.dump_file_members(backend.directory, f"{name.lower()}_%U.dmp")
 
 
 def jobs_named(backend: Backend, prefix: str) -> list[str]:
-    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
-    try:
+    with hook_of(backend) as hook:
         return [j.job_name for j in hook.list_jobs() if j.job_name.startswith(prefix)]
-    finally:
-        hook.close()
+
+
+def killed_try(backend: Backend, name: str, run_id: str) -> list[str]:
+    """A deferrable export's first try, killed while its job runs; the dump files it left."""
+    first = export(backend, name, deferrable=True)
+    with pytest.raises(TaskDeferred):
+        first.execute(context(run_id))
+    first.on_kill()  # the task was killed: its job goes (on_kill="kill")
+    return members(backend, name)
 
 
 def emulator_reading(backend: Backend, name: str, value: str) -> None:
@@ -66,12 +77,9 @@ def emulator_reading(backend: Backend, name: str, value: str) -> None:
 def test_a_retry_after_a_killed_export_succeeds_with_one_job(backend: Backend, reading: str) -> None:
     emulator_reading(backend, "KILLED_DUMP_FILES", reading)
     name = f"{backend.prefix}_KILLED"
-    first = export(backend, name, deferrable=True)
-    with pytest.raises(TaskDeferred):
-        first.execute(context("runK"))
-    first.on_kill()  # the task was killed: its job goes (on_kill="kill")
+    left = killed_try(backend, name, "runK")
     if backend.name == "emulator" and reading == "KEPT":
-        assert members(backend, name) == [f"{name.lower()}_01.dmp"]  # the killed try's file
+        assert left == [f"{name.lower()}_01.dmp"]  # the killed try's file
     backend.let_jobs_run()
     summary = export(backend, name, deferrable=False).execute(context("runK", try_number=2))
     assert summary["outcome"] == "successfully completed"
@@ -99,28 +107,23 @@ def test_a_retry_after_a_failed_export_succeeds_with_one_job(backend: Backend, i
 
 def test_a_users_file_of_the_same_name_is_refused_and_kept(backend: Backend) -> None:
     name = f"{backend.prefix}_FOREIGN"
-    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
-    write_text(hook, backend.directory, f"{name.lower()}_01.dmp", "a user's notes\n")
-    with pytest.raises(SpecError) as refused:
-        export(backend, name, deferrable=False).execute(context("runU"))
-    text = str(refused.value)
-    assert f"{name.lower()}_01.dmp" in text
-    assert "not a Data Pump dump file" in text
-    assert "reuse_dump_files" in text
-    assert hook.read_file(backend.directory, f"{name.lower()}_01.dmp")[0] == "a user's notes\n"
-    assert jobs_named(backend, name) == []
-    hook.close()
+    with hook_of(backend) as hook:
+        write_text(hook, backend.directory, f"{name.lower()}_01.dmp", "a user's notes\n")
+        with pytest.raises(SpecError) as refused:
+            export(backend, name, deferrable=False).execute(context("runU"))
+        text = str(refused.value)
+        assert f"{name.lower()}_01.dmp" in text
+        assert "not a Data Pump dump file" in text
+        assert "reuse_dump_files" in text
+        assert hook.read_file(backend.directory, f"{name.lower()}_01.dmp")[0] == "a user's notes\n"
+        assert jobs_named(backend, name) == []
 
 
 def test_another_runs_unfinished_files_are_refused_and_kept(backend: Backend) -> None:
     """A fixed job_name: run A's killed export left its files; run B may not take them."""
     emulator_reading(backend, "KILLED_DUMP_FILES", "KEPT")
     name = f"{backend.prefix}_NIGHTLY2"
-    first = export(backend, name, deferrable=True)
-    with pytest.raises(TaskDeferred):
-        first.execute(context("runA"))
-    first.on_kill()
-    left = members(backend, name)
+    left = killed_try(backend, name, "runA")
     if not left:
         pytest.skip("this database deleted the killed job's dump files (KILL_JOB's documented reading)")
     with pytest.raises(SpecError) as refused:
@@ -140,10 +143,9 @@ def test_a_retry_after_the_cleanup_dropped_the_failed_job_succeeds(backend: Back
     name = f"{backend.prefix}_ORPHAN"
     with pytest.raises(JobFailedError):
         export(backend, name, deferrable=False).execute(context("runO"))
-    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
     backend.db.advance(120)  # type: ignore[attr-defined]
-    report = hook.cleanup_orphans(dry_run=False, older_than=60)
-    hook.close()
+    with hook_of(backend) as hook:
+        report = hook.cleanup_orphans(dry_run=False, older_than=60)
     assert [job.job_name for job in report.orphans] == [name]
     assert members(backend, name) == ([f"{name.lower()}_01.dmp"] if reading == "KEPT" else [])
     summary = export(backend, name, deferrable=False).execute(context("runO", try_number=2))
@@ -158,21 +160,14 @@ def test_a_retry_deletes_only_the_files_it_checked(backend: Backend, monkeypatch
 
     emulator_reading(backend, "KILLED_DUMP_FILES", "KEPT")
     name = f"{backend.prefix}_CHECKED"
-    first = export(backend, name, deferrable=True)
-    with pytest.raises(TaskDeferred):
-        first.execute(context("runC"))
-    first.on_kill()
-    left = members(backend, name)
-    if not left:
-        pytest.skip("this database deleted the killed job's dump files (KILL_JOB's documented reading)")
+    killed_try(backend, name, "runC")
     late = f"{name.lower()}_02.dmp"  # the next member dump_file_members probes
     checked = _identity.leftover_owner
 
     def check_then_a_file_appears(*args: Any, **kwargs: Any) -> str | None:
         whose = checked(*args, **kwargs)
-        hook = DatapumpHook(oracle_conn_id=backend.conn_id)
-        write_text(hook, backend.directory, late, "written after the check\n")
-        hook.close()
+        with hook_of(backend) as hook:
+            write_text(hook, backend.directory, late, "written after the check\n")
         return whose
 
     monkeypatch.setattr(_identity, "leftover_owner", check_then_a_file_appears)
@@ -180,6 +175,5 @@ def test_a_retry_deletes_only_the_files_it_checked(backend: Backend, monkeypatch
     backend.let_jobs_run()
     summary = export(backend, name, deferrable=False).execute(context("runC", try_number=2))
     assert summary["outcome"] == "successfully completed"
-    hook = DatapumpHook(oracle_conn_id=backend.conn_id)
-    assert hook.read_file(backend.directory, late)[0] == "written after the check\n"
-    hook.close()
+    with hook_of(backend) as hook:
+        assert hook.read_file(backend.directory, late)[0] == "written after the check\n"

@@ -13,9 +13,9 @@ import pytest
 import airflow_datapump.cli.actions  # noqa: F401  (Airflow logs its configuration on first import)
 from airflow_datapump.cli.main import main
 from airflow_datapump.testing import DatabaseHandle
-from tests.hooks.conftest import PASSWORD, db, oracle
+from tests.hooks.conftest import PASSWORD, admin_oracle, db
 
-__all__ = ["PASSWORD", "Result", "db", "live_db", "oracle", "run"]
+__all__ = ["PASSWORD", "Result", "admin_oracle", "db", "live_db", "run"]
 
 
 @dataclass

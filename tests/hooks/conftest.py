@@ -7,20 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import Verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
-from tests.emulator_access import admin_uri
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+from tests.emulator_access import PASSWORD, admin_oracle, hook_without_retries
 
-PASSWORD = "system-secret"
-
-
-@pytest.fixture
-def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(active, PASSWORD))
-        yield active
+__all__ = ["PASSWORD", "admin_oracle", "db", "hook", "run_to_end"]
 
 
 @pytest.fixture
@@ -33,9 +25,8 @@ def db(oracle: EmulatedOracle) -> DatabaseHandle:
 
 @pytest.fixture
 def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
-    created = DatapumpHook(retry=RetryPolicy(initial=0))
-    yield created
-    created.close()
+    with hook_without_retries() as created:
+        yield created
 
 
 def run_to_end(db: DatabaseHandle, hook: DatapumpHook, spec: JobSpec) -> Verdict:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from types import SimpleNamespace
-from typing import Any
+from contextlib import closing
 
 import pytest
 
@@ -26,6 +25,8 @@ from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from airflow_datapump.testing._datapump.rules import READINGS
 from airflow_datapump.testing.sample import HR_TABLES
 from tests.emulator_access import admin_uri
+from tests.operators.test_job_identity import context
+from tests.testing.datapump.dp_helpers import object_types
 
 
 @pytest.fixture(params=READINGS["LOG_LAYOUT"])
@@ -39,14 +40,6 @@ def layout(
         handle.set_clock("wall")
         handle.set_reading("LOG_LAYOUT", request.param)
         yield handle, request.param
-
-
-def _context(run_id: str) -> dict[str, Any]:
-    return {"ti": SimpleNamespace(map_index=-1, try_number=1, start_date=None), "run_id": run_id}
-
-
-def _types(log: str) -> list[str]:
-    return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
 
 
 def _sizes(log: str, verb: str) -> dict[str, str]:
@@ -65,7 +58,7 @@ def test_an_export_and_its_import_read_the_same_under_either_layout(
     export = ExportOperator(
         task_id="export_hr", schemas=["HR"], job_name="EXP_LAYOUT", deferrable=False, poll_interval=0.001
     )
-    exported = export.execute(_context("manual__layout"))
+    exported = export.execute(context("manual__layout"))
     assert exported["outcome"] == "successfully completed"
     assert exported["rows"] == expected  # from the ". . exported" lines, wherever they stand
     notes = [int(p) for p in re.findall(r"Job SYSTEM\.EXP_LAYOUT: \w+, (\d+)% done", capsys.readouterr().out)]
@@ -75,7 +68,7 @@ def test_an_export_and_its_import_read_the_same_under_either_layout(
     sizes = _sizes(log, "exported")
     assert sorted(sizes) == sorted(HR_TABLES)
     assert all(float(size.split()[0]) > 0 for size in sizes.values()), sizes
-    types = _types(log)
+    types = object_types(log)
     last_type = log.rindex("Processing object type")
     if reading == "19C":
         assert types[0] == "TABLE/TABLE_DATA"
@@ -94,7 +87,7 @@ def test_an_export_and_its_import_read_the_same_under_either_layout(
         remap_schemas={"HR": "HR2"},
         deferrable=False,
         poll_interval=0.001,
-    ).execute(_context("manual__layout"))
+    ).execute(context("manual__layout"))
     assert imported["outcome"] == "successfully completed"
     log_file = db.directory_path() / imported["log_file"]
     assert _sizes(log_file.read_text(), "imported") == sizes  # the sizes the dump file holds
@@ -108,8 +101,7 @@ def test_the_hook_reports_progress_and_rows_under_either_layout(layout: tuple[Da
     db, _ = layout
     db.set_clock("manual")
     db.set_job_rate(2048)  # slow enough to be seen between metadata and rows
-    hook = DatapumpHook(retry=RetryPolicy(initial=0))
-    try:
+    with closing(DatapumpHook(retry=RetryPolicy(initial=0))) as hook:
         ref = hook.submit(
             JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["p.dmp"], job_name="EXP_PCT")
         )
@@ -122,8 +114,6 @@ def test_the_hook_reports_progress_and_rows_under_either_layout(layout: tuple[Da
                 break
             seen.append((status.percent_done, status.bytes_processed, status.total_bytes))
             db.advance(5)
-    finally:
-        hook.close()
     percents = [p for p, _, _ in seen]
     assert percents == sorted(percents), percents
     assert percents[0] < 100, percents

@@ -16,7 +16,6 @@ import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump._compat import AirflowException
-from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.status import JobState, Verdict
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import InvalidArgumentError, JobExistsError, PrivilegeError
@@ -24,18 +23,14 @@ from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator
 from airflow_datapump.sensors import JobSensor
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from airflow_datapump.testing._datapump.rules import READINGS
 from airflow_datapump.triggers.datapump import JobTrigger
-from tests.emulator_access import admin_uri
+from tests.emulator_access import (
+    admin_oracle,  # noqa: F401  (the fixture ``oracle`` these tests use)
+    hook_without_retries,
+)
 from tests.operators.test_job_identity import context, deferred
-
-
-@pytest.fixture
-def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(active, "system-secret"))
-        yield active
 
 
 @pytest.fixture(params=READINGS["FILE_CHECKS"])
@@ -49,9 +44,8 @@ def db(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> DatabaseHandle
 
 @pytest.fixture
 def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
-    created = DatapumpHook(retry=RetryPolicy(initial=0))
-    yield created
-    created.close()
+    with hook_without_retries() as created:
+        yield created
 
 
 def test_the_hook_refuses_an_existing_dump_file_under_either_reading(
@@ -140,12 +134,8 @@ def test_the_hook_refuses_an_unprivileged_remap_under_either_reading(
     spec = JobSpec(
         "IMPORT", "SCHEMA", dump_files=["own.dmp"], remap_schemas={"HR": "HR2"}, job_name="IMP_HR2"
     )
-    hook = DatapumpHook(retry=RetryPolicy(initial=0))
-    try:
-        with pytest.raises(PrivilegeError) as caught:
-            hook.submit(spec)
-    finally:
-        hook.close()
+    with hook_without_retries() as hook, pytest.raises(PrivilegeError) as caught:
+        hook.submit(spec)
     assert caught.value.code == "ORA-31631"
     assert emulator.database("FREEPDB1").jobs() == []  # the half-defined import is gone either way
 
@@ -176,13 +166,10 @@ def killed(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> tuple[Data
     handle.load_sample_hr()
     handle.set_job_rate(10)
     handle.set_reading("KILL_FINAL_LINE", request.param)
-    hook = DatapumpHook(retry=RetryPolicy(initial=0))
-    try:
+    with hook_without_retries() as hook:
         ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["k.dmp"], job_name="EXP_K"))
         handle.advance(5)  # the job is under way
         assert hook.kill(ref.job_name, ref.owner) is True
-    finally:
-        hook.close()
     return handle, ref, request.param
 
 
@@ -199,11 +186,8 @@ def test_a_killed_job_never_reads_as_succeeded_under_either_reading(
     killed: tuple[DatabaseHandle, JobRef, str],
 ) -> None:
     _, ref, _ = killed
-    hook = DatapumpHook(retry=RetryPolicy(initial=0))
-    try:
+    with hook_without_retries() as hook:
         result = hook.wait(ref, poll_interval=0)
-    finally:
-        hook.close()
     assert result.verdict is Verdict.STOPPED
 
 
@@ -257,8 +241,7 @@ def attach_reading(request: pytest.FixtureRequest, oracle: EmulatedOracle) -> Da
 
 def test_a_failed_call_leaves_no_handle_behind_under_either_reading(attach_reading: DatabaseHandle) -> None:
     db = attach_reading
-    hook = DatapumpHook(retry=RetryPolicy(initial=0))
-    try:
+    with hook_without_retries() as hook:
         ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["a.dmp"], job_name="EXP_A"))
         db.advance(5)
         with pytest.raises(Exception, match="ORA-"):
@@ -269,8 +252,6 @@ def test_a_failed_call_leaves_no_handle_behind_under_either_reading(attach_readi
         hook.stop(ref.job_name, ref.owner, immediate=True)
         hook.restart(ref.job_name, ref.owner)
         assert hook.status(ref).state is JobState.EXECUTING
-    finally:
-        hook.close()
 
 
 def test_which_second_attach_follows_the_reading(
@@ -355,14 +336,8 @@ def test_a_log_that_cannot_be_created_starts_no_job_under_every_reading(
 ) -> None:
     db, _ = log_reading
     (db.directory_path() / "EXP_NOLOG.log").mkdir()  # the OS refuses to create that file
-    hook = DatapumpHook(retry=RetryPolicy(initial=0))
-    try:
-        with pytest.raises(InvalidArgumentError) as caught:
-            hook.submit(
-                JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["n.dmp"], job_name="EXP_NOLOG")
-            )
-    finally:
-        hook.close()
+    with hook_without_retries() as hook, pytest.raises(InvalidArgumentError) as caught:
+        hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["n.dmp"], job_name="EXP_NOLOG"))
     assert caught.value.code == "ORA-39002"
     assert any("ORA-39070" in line for line in caught.value.lines)
     assert db.jobs() == []  # ADD_FILE or START_JOB refused it: the half-defined job is gone

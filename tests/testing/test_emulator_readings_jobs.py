@@ -24,17 +24,13 @@ from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import PrivilegeError, SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from airflow_datapump.testing._datapump.rules import READINGS
-from tests.emulator_access import admin_uri
+from tests.emulator_access import (
+    admin_oracle,  # noqa: F401  (the fixture ``oracle`` these tests use)
+    hook_without_retries,
+)
 from tests.operators.test_job_identity import context, deferred, nightly_export
-
-
-@pytest.fixture
-def oracle(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", admin_uri(active, "system-secret"))
-        yield active
 
 
 def _database(oracle: EmulatedOracle, reading: str, value: str) -> DatabaseHandle:
@@ -47,9 +43,8 @@ def _database(oracle: EmulatedOracle, reading: str, value: str) -> DatabaseHandl
 
 @pytest.fixture
 def hook(oracle: EmulatedOracle) -> Iterator[DatapumpHook]:
-    created = DatapumpHook(retry=RetryPolicy(initial=0))
-    yield created
-    created.close()
+    with hook_without_retries() as created:
+        yield created
 
 
 def _stopped_job(db: DatabaseHandle, hook: DatapumpHook, name: str = "EXP_S") -> JobRef:

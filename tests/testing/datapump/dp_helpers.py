@@ -7,6 +7,7 @@ docstrings refer to it), never from the emulator's source.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import oracledb
@@ -252,3 +253,34 @@ def import_dump(
     start(cur, h)
     detach(cur, h)
     finish(db)
+
+
+def object_types(log: str) -> list[str]:
+    """The object types a schema export's log names, in the order it processed them."""
+    return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
+
+
+def run_job(
+    db: DatabaseHandle,
+    cur: oracledb.Cursor,
+    kind: tuple[str, str],
+    job: str,
+    dump: str | None,
+    *calls: str | Callable[[int], None],
+) -> str:
+    """One job run to its end; the text of its log (``<job>.log``). ``dump`` None adds no dump
+    file; each of ``calls`` is a statement run with ``:h`` bound to the handle, or a function
+    given the handle, in order between ADD_FILE and START_JOB."""
+    h = open_job(cur, kind[0], kind[1], job)
+    if dump:
+        add_dump(cur, h, dump)
+    add_log(cur, h, f"{job.lower()}.log")
+    for step in calls:
+        if isinstance(step, str):
+            call(cur, step, h=h)
+        else:
+            step(h)
+    start(cur, h)
+    detach(cur, h)
+    finish(db)
+    return read_file(db, f"{job.lower()}.log")

@@ -11,17 +11,12 @@ import re
 import oracledb
 import pytest
 from dp_helpers import (
-    add_dump,
-    add_log,
-    call,
-    detach,
     export_schemas,
-    finish,
     import_dump,
-    open_job,
+    object_types,
     outcome,
     read_file,
-    start,
+    run_job,
 )
 
 from airflow_datapump.testing import DatabaseHandle
@@ -66,35 +61,15 @@ def _shop(cur: oracledb.Cursor) -> None:
     cur.connection.commit()
 
 
-def _types(log: str) -> list[str]:
-    return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
-
-
-def _run(
-    db: DatabaseHandle, cur: oracledb.Cursor, kind: tuple[str, str], job: str, dump: str | None, *calls: str
-) -> str:
-    """One job run to its end (``dump`` None: no dump file); the text of its log."""
-    h = open_job(cur, kind[0], kind[1], job)
-    if dump:
-        add_dump(cur, h, dump)
-    add_log(cur, h, f"{job.lower()}.log")
-    for statement in calls:
-        call(cur, statement, h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
-
-
 def _export(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *filters: str) -> str:
-    log = _run(db, cur, ("EXPORT", "SCHEMA"), job, f"{job.lower()}.dmp", SHOP_ONLY, *filters)
+    log = run_job(db, cur, ("EXPORT", "SCHEMA"), job, f"{job.lower()}.dmp", SHOP_ONLY, *filters)
     assert outcome(db, f"{job.lower()}.log")["outcome"] == "successfully completed"
     return log
 
 
 def _import(db: DatabaseHandle, cur: oracledb.Cursor, job: str, dump: str, target: str, *calls: str) -> str:
     remap = f"DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'SHOP', '{target}')"
-    return _run(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap, *calls)
+    return run_job(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap, *calls)
 
 
 SHOP_ONLY = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'SCHEMA_EXPR', 'IN (''SHOP'')')"
@@ -124,12 +99,12 @@ def test_a_schema_export_logs_each_object_type_in_oracles_order(
 ) -> None:
     _shop(cur)
     log = _export(db, cur, "EXP_ORDER")
-    assert _types(log) == EXPORT_ORDER
+    assert object_types(log) == EXPORT_ORDER
     # every ". . exported" line after the last object type, as 19c logs them
     assert log.index(". . exported") > log.index("Processing object type SCHEMA_EXPORT/TABLE/CONSTRAINT/REF")
     db.set_reading("LOG_LAYOUT", "12.1")
     log = _export(db, cur, "EXP_ORDER12")
-    assert _types(log) == SCHEMA_ORDER
+    assert object_types(log) == SCHEMA_ORDER
     assert log.index("Estimate in progress using BLOCKS method...") < log.index("Processing object type")
     assert log.index(". . exported") < log.index("Processing object type SCHEMA_EXPORT/TABLE/GRANT")
 
@@ -142,7 +117,7 @@ def test_import_creates_indexes_and_constraints_after_the_rows(
     import_dump(db, cur, "IMP_DEP", "exp_dep.dmp", remap=("SHOP", "SHOP2"), action=None)
     log = read_file(db, "imp_dep.log")
     assert outcome(db, "imp_dep.log")["outcome"] == "successfully completed", log
-    types = _types(log)
+    types = object_types(log)
     assert types == SCHEMA_ORDER
     assert log.index('. . imported "SHOP2"."CHILD"') < log.index("TABLE/INDEX/INDEX")
     assert _constraints(cur, "SHOP2") == [
@@ -164,17 +139,17 @@ def test_import_creates_indexes_and_constraints_after_the_rows(
 
 def test_exclude_acts_on_each_dependent_path(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
     _shop(cur)
-    types = _types(_export(db, cur, "EXP_NOIX", _exclude("INDEX")))
+    types = object_types(_export(db, cur, "EXP_NOIX", _exclude("INDEX")))
     assert "TABLE/INDEX/INDEX" not in types
     assert "TABLE/CONSTRAINT/CONSTRAINT" in types
-    types = _types(_export(db, cur, "EXP_NOREF", _exclude("REF_CONSTRAINT")))
+    types = object_types(_export(db, cur, "EXP_NOREF", _exclude("REF_CONSTRAINT")))
     assert "TABLE/CONSTRAINT/REF_CONSTRAINT" not in types
     assert "TABLE/CONSTRAINT/CONSTRAINT" in types
     # CONSTRAINT covers referential constraints too (SCHEMA_EXPORT_OBJECTS' comment).
-    types = _types(_export(db, cur, "EXP_NOCON", _exclude("CONSTRAINT")))
+    types = object_types(_export(db, cur, "EXP_NOCON", _exclude("CONSTRAINT")))
     assert not [t for t in types if "CONSTRAINT" in t]
     assert "TABLE/INDEX/INDEX" in types
-    types = _types(_export(db, cur, "EXP_NOTAB", _exclude("TABLE")))
+    types = object_types(_export(db, cur, "EXP_NOTAB", _exclude("TABLE")))
     assert not [t for t in types if t.startswith("TABLE/")]
 
 
@@ -183,7 +158,7 @@ def test_include_and_name_filters_pick_dependents_by_their_own_names(
 ) -> None:
     _shop(cur)
     only = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'INCLUDE_PATH_EXPR', 'IN (''TABLE'')')"
-    types = _types(_export(db, cur, "EXP_INC", only))
+    types = object_types(_export(db, cur, "EXP_INC", only))
     assert types == [t for t in EXPORT_ORDER if t.startswith("TABLE/")]
     named = (
         "DBMS_DATAPUMP.METADATA_FILTER(:h, 'EXCLUDE_NAME_EXPR', '= ''CHILD_QTY''', "
@@ -230,7 +205,7 @@ def test_a_sql_file_holds_each_dependents_ddl(db: DatabaseHandle, cur: oracledb.
         "DBMS_DATAPUMP.ADD_FILE(:h, 'dep.sql', 'DATA_PUMP_DIR', "
         "filetype => DBMS_DATAPUMP.KU$_FILE_TYPE_SQL_FILE)"
     )
-    _run(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_DEP", "exp_sql.dmp", sql_file)
+    run_job(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_DEP", "exp_sql.dmp", sql_file)
     sql = read_file(db, "dep.sql")
     paths = re.findall(r"^-- new object type path: SCHEMA_EXPORT/(\S+)$", sql, re.MULTILINE)
     assert paths == [p for p in SCHEMA_ORDER if p != "TABLE/TABLE_DATA"]
@@ -302,7 +277,7 @@ def _stats(cur: oracledb.Cursor, owner: str) -> tuple[list[tuple[object, ...]], 
 
 def test_statistics_travel_only_once_gathered(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
     _shop(cur)
-    assert not [t for t in _types(_export(db, cur, "EXP_NOSTATS")) if "STATISTICS" in t]
+    assert not [t for t in object_types(_export(db, cur, "EXP_NOSTATS")) if "STATISTICS" in t]
     assert _stats(cur, "SHOP")[0] == [("CHILD", None), ("PARENT", None)]
     cur.execute("BEGIN DBMS_STATS.GATHER_SCHEMA_STATS('SHOP'); END;")
     gathered = _stats(cur, "SHOP")
@@ -311,13 +286,13 @@ def test_statistics_travel_only_once_gathered(db: DatabaseHandle, cur: oracledb.
         [("CHILD_PARENT_IX", 1, 1), ("CHILD_PK", 1, 1), ("PARENT_PK", 1, 1)],
     )
     log = _export(db, cur, "EXP_STATS")
-    assert [t for t in _types(log) if t.startswith(("TABLE/", "STATISTICS"))] == STATISTICS_EXPORT_ORDER
+    assert [t for t in object_types(log) if t.startswith(("TABLE/", "STATISTICS"))] == STATISTICS_EXPORT_ORDER
     import_dump(db, cur, "IMP_STATS", "exp_stats.dmp", remap=("SHOP", "SHOP7"), action=None)
     assert outcome(db, "imp_stats.log")["outcome"] == "successfully completed"
-    imported = _types(read_file(db, "imp_stats.log"))
+    imported = object_types(read_file(db, "imp_stats.log"))
     assert [t for t in imported if t.startswith(("TABLE/", "STATISTICS"))] == STATISTICS_ORDER
     assert _stats(cur, "SHOP7") == gathered  # restored, not gathered again
-    types = _types(_export(db, cur, "EXP_NOSTAT", _exclude("STATISTICS")))
+    types = object_types(_export(db, cur, "EXP_NOSTAT", _exclude("STATISTICS")))
     assert not [t for t in types if "STATISTICS" in t]
     assert "TABLE/INDEX/INDEX" in types
 
@@ -333,7 +308,7 @@ def test_table_and_full_modes_use_their_own_prefixes(db: DatabaseHandle, cur: or
     _shop(cur)
     cur.execute("BEGIN DBMS_STATS.GATHER_TABLE_STATS('SHOP', 'CHILD'); END;")
     child = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'NAME_EXPR', '= ''CHILD''')"
-    log = _run(db, cur, ("EXPORT", "TABLE"), "EXP_TAB", "exp_tab.dmp", SHOP_ONLY, child)
+    log = run_job(db, cur, ("EXPORT", "TABLE"), "EXP_TAB", "exp_tab.dmp", SHOP_ONLY, child)
     types = re.findall(r"^Processing object type (\S+)$", log, re.MULTILINE)
     assert types == [
         "TABLE_EXPORT/TABLE/TABLE_DATA",
@@ -345,7 +320,7 @@ def test_table_and_full_modes_use_their_own_prefixes(db: DatabaseHandle, cur: or
         "TABLE_EXPORT/TABLE/CONSTRAINT/CONSTRAINT",
         "TABLE_EXPORT/TABLE/CONSTRAINT/REF_CONSTRAINT",
     ], log
-    log = _run(db, cur, ("EXPORT", "FULL"), "EXP_FULL_DEP", "exp_full_dep.dmp")
+    log = run_job(db, cur, ("EXPORT", "FULL"), "EXP_FULL_DEP", "exp_full_dep.dmp")
     for path in (
         "DATABASE_EXPORT/SCHEMA/PROCACT_SCHEMA",
         "DATABASE_EXPORT/SCHEMA/DEFAULT_ROLE",

@@ -11,33 +11,22 @@ import re
 
 import oracledb
 from dp_helpers import (
-    add_dump,
-    add_log,
-    call,
-    detach,
     export_schemas,
-    finish,
-    open_job,
-    read_file,
+    run_job,
     set_parameter,
-    start,
 )
 
 from airflow_datapump.testing import DatabaseHandle
 
 
 def _append(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *, skip_errors: bool) -> str:
-    h = open_job(cur, "IMPORT", "SCHEMA", job)
-    add_dump(cur, h, "keyed.dmp")
-    add_log(cur, h, f"{job.lower()}.log")
-    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')", h=h)
-    set_parameter(cur, h, "TABLE_EXISTS_ACTION", "APPEND")
-    if skip_errors:
-        set_parameter(cur, h, "DATA_OPTIONS", 1)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
+    def parameters(h: int) -> None:
+        set_parameter(cur, h, "TABLE_EXISTS_ACTION", "APPEND")
+        if skip_errors:
+            set_parameter(cur, h, "DATA_OPTIONS", 1)
+
+    remap = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')"
+    return run_job(db, cur, ("IMPORT", "SCHEMA"), job, "keyed.dmp", remap, parameters)
 
 
 def _keyed_export(db: DatabaseHandle, cur: oracledb.Cursor, rows: int) -> None:

@@ -15,6 +15,7 @@ from dp_helpers import (
     open_job,
     outcome,
     read_file,
+    run_job,
     schema_list,
     set_parameter,
     start,
@@ -30,16 +31,8 @@ TO_NOSUCH = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_TABLESPACE', 'USERS', 'NOSU
 
 def _import(db: DatabaseHandle, cur: oracledb.Cursor, dump: str, job: str, *calls: str) -> str:
     """A schema import of HR into HR2 with extra definition calls; returns its log text."""
-    h = open_job(cur, "IMPORT", "SCHEMA", job)
-    add_dump(cur, h, dump)
-    add_log(cur, h, f"{job.lower()}.log")
-    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')", h=h)
-    for statement in calls:
-        call(cur, statement, h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
+    remap = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'HR', 'HR2')"
+    return run_job(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap, *calls)
 
 
 def _segment_tablespaces(cur: oracledb.Cursor, owner: str) -> set[str]:

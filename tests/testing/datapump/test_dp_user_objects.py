@@ -11,12 +11,13 @@ import oracledb
 from dp_helpers import (
     add_dump,
     add_log,
-    call,
     detach,
     finish,
+    object_types,
     open_job,
     outcome,
     read_file,
+    run_job,
     schema_list,
     start,
 )
@@ -35,38 +36,22 @@ def _app(cur: oracledb.Cursor) -> None:
 
 
 def _export(db: DatabaseHandle, cur: oracledb.Cursor, job: str, *calls: str) -> str:
-    h = open_job(cur, "EXPORT", "SCHEMA", job)
-    add_dump(cur, h, f"{job.lower()}.dmp")
-    add_log(cur, h, f"{job.lower()}.log")
-    schema_list(cur, h, "APP")
-    for statement in calls:
-        call(cur, statement, h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
+    def app_only(h: int) -> None:
+        schema_list(cur, h, "APP")
+
+    return run_job(db, cur, ("EXPORT", "SCHEMA"), job, f"{job.lower()}.dmp", app_only, *calls)
 
 
 def _import_as_app2(db: DatabaseHandle, cur: oracledb.Cursor, dump: str, job: str) -> str:
-    h = open_job(cur, "IMPORT", "SCHEMA", job)
-    add_dump(cur, h, dump)
-    add_log(cur, h, f"{job.lower()}.log")
-    call(cur, "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')", h=h)
-    start(cur, h)
-    detach(cur, h)
-    finish(db)
-    return read_file(db, f"{job.lower()}.log")
-
-
-def _object_types(log: str) -> list[str]:
-    return re.findall(r"^Processing object type SCHEMA_EXPORT/(\S+)$", log, re.MULTILINE)
+    remap = "DBMS_DATAPUMP.METADATA_REMAP(:h, 'REMAP_SCHEMA', 'APP', 'APP2')"
+    return run_job(db, cur, ("IMPORT", "SCHEMA"), job, dump, remap)
 
 
 def test_grants_roles_and_quotas_are_object_types_of_their_own(
     db: DatabaseHandle, cur: oracledb.Cursor
 ) -> None:
     _app(cur)
-    types = _object_types(_export(db, cur, "EXP_UO"))
+    types = object_types(_export(db, cur, "EXP_UO"))
     assert [t for t in types if t in USER_LINES] == USER_LINES
     # A user without grants or quotas has no such objects, and so no line for them; the
     # schema's procedural actions go with every user (PRE_SCHEMA/PROCACT_SCHEMA).
@@ -78,18 +63,18 @@ def test_grants_roles_and_quotas_are_object_types_of_their_own(
     start(cur, h)
     detach(cur, h)
     finish(db)
-    assert _object_types(read_file(db, "exp_bare.log")) == ["USER", "PRE_SCHEMA/PROCACT_SCHEMA"]
+    assert object_types(read_file(db, "exp_bare.log")) == ["USER", "PRE_SCHEMA/PROCACT_SCHEMA"]
 
 
 def test_exclude_acts_on_each_user_object_path(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
     _app(cur)
     exclude = "DBMS_DATAPUMP.METADATA_FILTER(:h, 'EXCLUDE_PATH_EXPR', 'IN (''{}'')')"
-    types = _object_types(_export(db, cur, "EXP_NOG", exclude.format("GRANT")))
+    types = object_types(_export(db, cur, "EXP_NOG", exclude.format("GRANT")))
     assert "SYSTEM_GRANT" not in types
     assert "ROLE_GRANT" not in types
     assert "TABLESPACE_QUOTA" in types
     assert "USER" in types
-    types = _object_types(_export(db, cur, "EXP_NOQ", exclude.format("TABLESPACE_QUOTA")))
+    types = object_types(_export(db, cur, "EXP_NOQ", exclude.format("TABLESPACE_QUOTA")))
     assert "TABLESPACE_QUOTA" not in types
     assert "SYSTEM_GRANT" in types
 
@@ -98,7 +83,7 @@ def test_import_applies_each_user_object_and_logs_its_type(db: DatabaseHandle, c
     _app(cur)
     _export(db, cur, "EXP_UI")
     log = _import_as_app2(db, cur, "exp_ui.dmp", "IMP_UI")
-    assert [t for t in _object_types(log) if t in USER_LINES] == USER_LINES
+    assert [t for t in object_types(log) if t in USER_LINES] == USER_LINES
     assert outcome(db, "imp_ui.log")["outcome"] == "successfully completed", log
     cur.execute("select privilege from dba_sys_privs where grantee = 'APP2' order by 1")
     assert cur.fetchall() == [("CREATE SESSION",), ("CREATE TABLE",)]
