@@ -145,9 +145,10 @@ class Engine(Protocol):
     thread of its own, so a call that blocks on disk or on a lock does not stall the other
     clients. Errors are raised as :class:`EngineError` (or any :class:`OracleErrorLike`); the
     server sends them as Oracle error replies, which the driver raises as its exceptions.
-    Bind names are upper case; a positional bind list maps onto the placeholders in order of
-    first appearance. The engine writes OUT values into the :class:`Bind` objects it receives
-    and sets ``Bind.assigned``.
+    Bind names are upper case; a positional bind list maps onto the placeholders in order: in
+    SQL each occurrence of a name is its own placeholder (Oracle binds SQL by position), in
+    PL/SQL one name is one placeholder, bound once. The engine writes OUT values into the
+    :class:`Bind` objects it receives and sets ``Bind.assigned``.
     """
 
     def connect(self, request: ConnectRequest) -> SessionRef:
