@@ -22,6 +22,7 @@ from airflow_datapump.testing._values import (
     CollectionType,
     DataType,
     ObjectType,
+    RecordType,
     Value,
 )
 
@@ -199,4 +200,15 @@ class Engine(Protocol):
 
     def server_version(self, session: SessionRef) -> str:
         """Return e.g. ``"19.3.0.0.0"``; local (learnt at logon), not a round trip."""
+        ...
+
+    def type_by_oid(self, session: SessionRef, oid: bytes) -> ObjectType | CollectionType | RecordType | None:
+        """The named type with this OID, or None (how the server types an object bind)."""
+        ...
+
+    def type_identity(
+        self, session: SessionRef, data_type: DataType
+    ) -> tuple[str, str | None, str, bytes] | None:
+        """Owner, package, name and OID of a named type; None for one the dictionary does
+        not list (how the server describes an object column)."""
         ...
