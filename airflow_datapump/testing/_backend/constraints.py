@@ -13,11 +13,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, storage, tables
-from airflow_datapump.testing._plsql.ddl import TableConstraint
+from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
 from airflow_datapump.testing._plsql.errors import ora
+
+
+def keyed_not_null(columns: Iterable[ColumnDef], keys: Iterable[TableConstraint]) -> tuple[ColumnDef, ...]:
+    """The columns with those of any PRIMARY KEY among ``keys`` made NOT NULL, as Oracle does
+    also for a key declared out of line (CREATE TABLE and ALTER TABLE ADD alike)."""
+    keyed = {col for k in keys if k.kind == "PRIMARY KEY" for col in k.columns}
+    return tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in columns)
 
 
 def resolve_foreign_key(db: sqlite3.Connection, owner: str, k: TableConstraint) -> TableConstraint:
@@ -55,13 +63,9 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint) -> No
         _check_parent_keys(db, k, positions, rows, label)
     elif k.kind in ("PRIMARY KEY", "UNIQUE"):
         _check_unique(k, positions, rows, label)
-    updated = dataclasses.replace(table, constraints=(*table.constraints, k))
-    if k.kind == "PRIMARY KEY":
-        keyed = set(k.columns)
-        columns = tuple(
-            dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in table.columns
-        )
-        updated = dataclasses.replace(updated, columns=columns)
+    updated = dataclasses.replace(
+        table, columns=keyed_not_null(table.columns, (k,)), constraints=(*table.constraints, k)
+    )
     catalog.replace_constraints(db, updated)
     if k.kind in ("PRIMARY KEY", "UNIQUE"):
         _index_rows(db, owner, name, ",".join(map(str, positions)), positions)
