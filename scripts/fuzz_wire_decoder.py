@@ -223,10 +223,11 @@ def main(count: int, session_count: int) -> int:
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("airflow_datapump.testing._net").setLevel(logging.ERROR)  # refusals are expected
     with EmulatedOracle() as oracle:
-        seeds = SEEDS + recorded_requests(oracle.dsn())
+        recorded = recorded_requests(oracle.dsn())
+        seeds = SEEDS + recorded
         failures = fuzz_decoders(count, seeds)
         print(f"decoders: {count} inputs, {failures} unexpected exceptions")
-        outcomes = fuzz_session(oracle.backend, recorded_requests(oracle.dsn()), session_count)
+        outcomes = fuzz_session(oracle.backend, recorded, session_count)
     drops = session_count - outcomes["answered"]
     print(f"session: {session_count} inputs, {drops} end in a dropped connection")
     for outcome, times in outcomes.most_common():

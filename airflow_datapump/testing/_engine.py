@@ -22,6 +22,7 @@ from airflow_datapump.testing._values import (
     CollectionType,
     DataType,
     ObjectType,
+    RecordType,
     Value,
 )
 
@@ -145,9 +146,10 @@ class Engine(Protocol):
     thread of its own, so a call that blocks on disk or on a lock does not stall the other
     clients. Errors are raised as :class:`EngineError` (or any :class:`OracleErrorLike`); the
     server sends them as Oracle error replies, which the driver raises as its exceptions.
-    Bind names are upper case; a positional bind list maps onto the placeholders in order of
-    first appearance. The engine writes OUT values into the :class:`Bind` objects it receives
-    and sets ``Bind.assigned``.
+    Bind names are upper case; a positional bind list maps onto the placeholders in order: in
+    SQL each occurrence of a name is its own placeholder (Oracle binds SQL by position), in
+    PL/SQL one name is one placeholder, bound once. The engine writes OUT values into the
+    :class:`Bind` objects it receives and sets ``Bind.assigned``.
     """
 
     def connect(self, request: ConnectRequest) -> SessionRef:
@@ -198,4 +200,15 @@ class Engine(Protocol):
 
     def server_version(self, session: SessionRef) -> str:
         """Return e.g. ``"19.3.0.0.0"``; local (learnt at logon), not a round trip."""
+        ...
+
+    def type_by_oid(self, session: SessionRef, oid: bytes) -> ObjectType | CollectionType | RecordType | None:
+        """The named type with this OID, or None (how the server types an object bind)."""
+        ...
+
+    def type_identity(
+        self, session: SessionRef, data_type: DataType
+    ) -> tuple[str, str | None, str, bytes] | None:
+        """Owner, package, name and OID of a named type; None for one the dictionary does
+        not list (how the server describes an object column)."""
         ...

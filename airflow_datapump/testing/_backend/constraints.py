@@ -13,15 +13,30 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, storage, tables
-from airflow_datapump.testing._plsql.ddl import TableConstraint
+from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
 from airflow_datapump.testing._plsql.errors import ora
+
+
+def keyed_not_null(columns: Iterable[ColumnDef], keys: Iterable[TableConstraint]) -> tuple[ColumnDef, ...]:
+    """The columns with those of any PRIMARY KEY among ``keys`` made NOT NULL, as Oracle does
+    also for a key declared out of line (CREATE TABLE and ALTER TABLE ADD alike)."""
+    keyed = {col for k in keys if k.kind == "PRIMARY KEY" for col in k.columns}
+    return tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in columns)
 
 
 def resolve_foreign_key(db: sqlite3.Connection, owner: str, k: TableConstraint) -> TableConstraint:
     """The constraint with its parent's schema and columns filled in, or the error Oracle gives."""
+    return _resolve_with_parent(db, owner, k)[0]
+
+
+def _resolve_with_parent(
+    db: sqlite3.Connection, owner: str, k: TableConstraint
+) -> tuple[TableConstraint, catalog.TableDef]:
+    """resolve_foreign_key, also handing back the parent's definition it read."""
     assert k.references is not None
     schema, parent_name, columns = k.references
     schema = schema or owner
@@ -39,7 +54,7 @@ def resolve_foreign_key(db: sqlite3.Connection, owner: str, k: TableConstraint) 
         raise ora(2256)
     if list(columns) not in keys:
         raise ora(2270)
-    return dataclasses.replace(k, references=(schema, parent_name, tuple(columns)))
+    return dataclasses.replace(k, references=(schema, parent_name, tuple(columns))), parent
 
 
 def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint) -> None:
@@ -49,22 +64,20 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint) -> No
         raise ora(942)
     label = (owner, storage.constraint_index_name(name, k.name))
     positions = [_position(table, col) for col in k.columns]
-    rows = [json.loads(data) for (data,) in _rows(db, owner, name)]
+    # Read and decode the rows once: the check and the new key's index entries both use them.
+    held = _rows(db, owner, name)
+    rows = [row for _, row in held]
     if k.kind == "FOREIGN KEY":
-        k = resolve_foreign_key(db, owner, k)
-        _check_parent_keys(db, k, positions, rows, label)
+        k, parent = _resolve_with_parent(db, owner, k)
+        _check_parent_keys(db, k, parent, positions, rows, label)
     elif k.kind in ("PRIMARY KEY", "UNIQUE"):
         _check_unique(k, positions, rows, label)
-    updated = dataclasses.replace(table, constraints=(*table.constraints, k))
-    if k.kind == "PRIMARY KEY":
-        keyed = set(k.columns)
-        columns = tuple(
-            dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in table.columns
-        )
-        updated = dataclasses.replace(updated, columns=columns)
+    updated = dataclasses.replace(
+        table, columns=keyed_not_null(table.columns, (k,)), constraints=(*table.constraints, k)
+    )
     catalog.replace_constraints(db, updated)
     if k.kind in ("PRIMARY KEY", "UNIQUE"):
-        _index_rows(db, owner, name, ",".join(map(str, positions)), positions)
+        _index_rows(db, owner, name, ",".join(map(str, positions)), positions, held)
 
 
 def release_parent(db: sqlite3.Connection, owner: str, name: str, *, cascade: bool) -> None:
@@ -90,10 +103,12 @@ def _position(table: catalog.TableDef, column: str) -> int:
     return names.index(column)
 
 
-def _rows(db: sqlite3.Connection, owner: str, name: str) -> list[tuple[str]]:
-    return db.execute(
-        "SELECT data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (owner, name)
+def _rows(db: sqlite3.Connection, owner: str, name: str) -> list[tuple[int, list[Any]]]:
+    """The table's rows as (rid, decoded row), in rid order."""
+    found = db.execute(
+        "SELECT rid, data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (owner, name)
     ).fetchall()
+    return [(rid, json.loads(data)) for rid, data in found]
 
 
 def _key(row: list[Any], positions: list[int]) -> str | None:
@@ -121,16 +136,15 @@ def _check_unique(
 def _check_parent_keys(
     db: sqlite3.Connection,
     k: TableConstraint,
+    parent: catalog.TableDef,
     positions: list[int],
     rows: list[list[Any]],
     label: tuple[str, str],
 ) -> None:
     assert k.references is not None
     schema, parent_name, parent_columns = k.references
-    parent = catalog.table(db, schema or "", parent_name)
-    assert parent is not None
     parent_positions = [_position(parent, col) for col in parent_columns]
-    held = {_key(json.loads(data), parent_positions) for (data,) in _rows(db, schema or "", parent_name)}
+    held = {_key(row, parent_positions) for _, row in _rows(db, schema or "", parent_name)}
     for row in rows:
         key = _key(row, positions)
         if key is not None and any(row[p] is None for p in positions):
@@ -139,12 +153,17 @@ def _check_parent_keys(
             raise ora(2298, *label)
 
 
-def _index_rows(db: sqlite3.Connection, owner: str, name: str, key_id: str, positions: list[int]) -> None:
+def _index_rows(
+    db: sqlite3.Connection,
+    owner: str,
+    name: str,
+    key_id: str,
+    positions: list[int],
+    held: list[tuple[int, list[Any]]],
+) -> None:
     entries = []
-    for rid, data in db.execute(
-        "SELECT rid, data FROM rows WHERE owner = ? AND table_name = ?", (owner, name)
-    ).fetchall():
-        key = _key(json.loads(data), positions)
+    for rid, row in held:
+        key = _key(row, positions)
         if key is not None:
             entries.append((owner, name, key_id, key, rid))
     db.executemany(

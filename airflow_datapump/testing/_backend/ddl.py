@@ -6,7 +6,6 @@ and each statement checks the privilege Oracle's SQL Language Reference names fo
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections.abc import Callable
 
@@ -284,9 +283,7 @@ def _create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTabl
     # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
     # TABLESPACE clause, else the owner's default at creation time.
     tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    # A primary key makes its columns NOT NULL, also when declared out of line.
-    keyed = {col for k in st.constraints if k.kind == "PRIMARY KEY" for col in k.columns}
-    columns = tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in st.columns)
+    columns = constraints.keyed_not_null(st.columns, st.constraints)
     checked = tuple(
         constraints.resolve_foreign_key(db, owner, k) if k.kind == "FOREIGN KEY" else k
         for k in st.constraints

@@ -54,13 +54,16 @@ def indexes(db: sqlite3.Connection, table: catalog.TableDef) -> Iterator[tuple[s
 
 def gather_table(db: sqlite3.Connection, table: catalog.TableDef, analyzed: str) -> None:
     """Table and index statistics from the committed rows (CASCADE's AUTO default: both)."""
-    rows = [
-        json.loads(data)
+    stored = [
+        data
         for (data,) in db.execute(
             "SELECT data FROM rows WHERE owner = ? AND table_name = ?", (table.owner, table.name)
         )
     ]
-    count, size = storage.table_data(db, table.owner, table.name)
+    rows = [json.loads(data) for data in stored]
+    # The figures storage.table_data gives, from the rows already read: the stored text is
+    # JSON (no NUL), and SQLite's LENGTH on TEXT counts characters as len() does.
+    count, size = len(stored), sum(len(data) for data in stored)
     segment = storage.segment_bytes(db, table.owner, table.name, count, size)
     table_data = {
         "num_rows": count,

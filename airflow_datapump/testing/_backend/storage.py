@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -311,12 +312,9 @@ def segments(db: sqlite3.Connection, owner: str | None = None) -> list[Segment]:
         tablespace = tablespace_of(db, table)
         found.append(Segment(table.owner, table.name, "TABLE", tablespace, table_bytes))
         for index_name, width in table_keys(table):
-            index_bytes = allocated(rows * (width + 10))  # key plus a 10-byte rowid per entry
-            found.append(Segment(table.owner, index_name, "INDEX", tablespace, index_bytes))
-        widths = {c.name: (getattr(c.type, "size", None) or 22) for c in table.columns}
+            found.append(Segment(table.owner, index_name, "INDEX", tablespace, _index_bytes(rows, width)))
         for made in catalog.indexes_of(db, table.owner, table.name):  # CREATE INDEX, in its tablespace
-            width = sum(widths.get(c, 22) for c in made.columns)
-            index_bytes = allocated(rows * (width + 10))
+            index_bytes = _index_bytes(rows, _key_width(table, made.columns))
             found.append(Segment(made.owner, made.name, "INDEX", made.tablespace, index_bytes))
         table_id = object_id(db, table.owner, table.name)
         for position, column in enumerate(table.columns, start=1):
@@ -352,11 +350,21 @@ def table_key_kinds(table: catalog.TableDef) -> list[tuple[str, str]]:
 
 def table_keys(table: catalog.TableDef) -> list[tuple[str, int]]:
     """(index name, key width in bytes) of each key index of a table."""
-    widths = {c.name: (getattr(c.type, "size", None) or 22) for c in table.columns}
     columns: list[tuple[str, ...]] = [(c.name,) for c in table.columns if c.primary_key or c.unique]
     columns += [k.columns for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
     names = [name for name, _ in table_key_kinds(table)]
-    return [(name, sum(widths.get(c, 22) for c in cols)) for name, cols in zip(names, columns, strict=True)]
+    return [(name, _key_width(table, cols)) for name, cols in zip(names, columns, strict=True)]
+
+
+def _key_width(table: catalog.TableDef, columns: Iterable[str]) -> int:
+    """Bytes of one key over these columns: each column's declared size, else 22 (a NUMBER's)."""
+    widths = {c.name: (getattr(c.type, "size", None) or 22) for c in table.columns}
+    return sum(widths.get(c, 22) for c in columns)
+
+
+def _index_bytes(rows: int, width: int) -> int:
+    """An index segment's size: per row, the key plus a 10-byte rowid."""
+    return allocated(rows * (width + 10))
 
 
 def object_id(db: sqlite3.Connection, owner: str, name: str) -> int:

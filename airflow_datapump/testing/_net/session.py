@@ -274,9 +274,7 @@ class WireSession:
         return cursor.as_ref_cursor()
 
     def _type_by_oid(self, oid: bytes) -> objects.Composite | None:
-        finder = getattr(self.engine, "type_by_oid", None)
-        found = finder(self._require_session(), oid) if finder is not None else None
-        return found if isinstance(found, v.ObjectType | v.RecordType | v.CollectionType) else None
+        return self.engine.type_by_oid(self._require_session(), oid)
 
     def _out_binds(self, metas: list[BindMeta], binds: list[v.Bind]) -> bytes:
         directions = [replies.BIND_IN_OUT if b.assigned else replies.BIND_IN for b in binds]
@@ -307,8 +305,7 @@ class WireSession:
         owner, name and OID, which the driver then looks up as ``gettype()`` does."""
         if not isinstance(data_type, v.ObjectType | v.RecordType | v.CollectionType):
             return column(name, data_type, null_ok)
-        finder = getattr(self.engine, "type_identity", None)
-        found = finder(self._require_session(), data_type) if finder is not None else None
+        found = self.engine.type_identity(self._require_session(), data_type)
         if found is None or found[1] is not None:  # anonymous, or a package type SQL cannot use
             raise ora(932, "-", data_type.name)
         owner, _, type_name, oid = found

@@ -72,9 +72,9 @@ def parse(text: str) -> ParsedStatement:
     except LexError as err:
         raise ora(err.code) from err
     first = tokens[0]
-    names = tuple(dict.fromkeys(str(t.value) for t in tokens if t.kind == "BIND"))
-    parser = PlsqlParser(tokens, text)
     if first.is_kw("DECLARE", "BEGIN") or first.is_op("<<"):
+        names = tuple(dict.fromkeys(str(t.value) for t in tokens if t.kind == "BIND"))
+        parser = PlsqlParser(tokens, text)
         try:
             label = None
             if parser.accept_op("<<"):
