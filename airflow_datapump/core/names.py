@@ -25,7 +25,8 @@ MAX_IDENTIFIER_BYTES = 128
 _UNQUOTED = re.compile(r"[A-Za-z][A-Za-z0-9_$#]*\Z")
 _OBJECT_PATH = re.compile(r"[A-Z][A-Z0-9_]*(?:/[A-Z][A-Z0-9_]*)*\Z")
 _DB_LINK = re.compile(r"[A-Za-z][A-Za-z0-9_$#]*(?:\.[A-Za-z][A-Za-z0-9_$#]*)*(?:@[A-Za-z][A-Za-z0-9_$#]*)?\Z")
-_SUBSTITUTION = re.compile(r"%(.?)", re.DOTALL)
+_SUBSTITUTION = re.compile(r"%(.?)", re.DOTALL)  # any variable, to name the ones not allowed
+SUBSTITUTION = re.compile(r"%[UuLl]")  # what numbers the members of a dump file set
 
 # Oracle SQL reserved words (SQL Language Reference, appendix "Oracle SQL Reserved Words").
 # They cannot be unquoted identifiers.
@@ -216,5 +217,5 @@ def dump_entry(value: object, field: str, directory: str) -> str:
 
 
 def has_substitution(name: str) -> bool:
-    """Whether a dump file name expands to several files (``%U`` or ``%L``)."""
-    return bool(_SUBSTITUTION.search(name))
+    """Whether a dump file name stands for the several members of a set (holds ``%U`` or ``%L``)."""
+    return SUBSTITUTION.search(name) is not None

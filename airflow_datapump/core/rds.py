@@ -14,7 +14,7 @@ from typing import Any
 
 from airflow_datapump.core import plsql
 from airflow_datapump.core.calls import Call, Rows, Values
-from airflow_datapump.core.transfer import SUBSTITUTION
+from airflow_datapump.core.names import SUBSTITUTION
 from airflow_datapump.exceptions import SpecError
 
 SUCCEEDED_LINE = "The task finished successfully."

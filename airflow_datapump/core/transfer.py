@@ -16,6 +16,7 @@ from typing import Any
 
 from airflow_datapump.core import plsql
 from airflow_datapump.core.calls import Call, Out, Rows, Values
+from airflow_datapump.core.names import SUBSTITUTION
 
 PART_SUFFIX = ".part"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -23,12 +24,6 @@ DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024  # per round trip; memory held is about on
 MIN_CHUNK_BYTES = 1024 * 1024
 MAX_CHUNK_BYTES = 256 * 1024 * 1024
 VERIFY_CHOICES = ("checksum", "size")
-SUBSTITUTION = re.compile(r"%[UuLl]")  # what numbers the members of a dump file set
-
-
-def is_set_template(template: str) -> bool:
-    """Whether ``template`` stands for several members (holds ``%U`` or ``%L``)."""
-    return SUBSTITUTION.search(template) is not None
 
 
 def member_name(template: str, number: int) -> str:

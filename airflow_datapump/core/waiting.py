@@ -102,11 +102,12 @@ class Waiter:
             return JobResult(final, verdict, tuple(self.lines), self.bytes_processed)
         if status.is_gone:
             self.gone_polls += 1
-            if self.gone_polls > GONE_GRACE_POLLS or self.job.log_file is None:
+            if self.gone_polls > GONE_GRACE_POLLS:
                 # Completed jobs leave the dictionary; failed and stopped ones linger as NOT
-                # RUNNING (§5). Without a log to read, that is all there is to go on.
+                # RUNNING (§5). Gone this long and its log names no end: whether the log could
+                # be read at all is what is left to go on (a job without one returned above).
                 unknown = dataclasses.replace(status, outcome=LogOutcome(Outcome.UNKNOWN))
-                read = self.job.log_file is not None and bool(self.lines or self.position)
+                read = bool(self.lines or self.position)
                 verdict = gone_verdict(read, gone_means_success=self.gone_means_success)
                 return JobResult(unknown, verdict, tuple(self.lines), self.bytes_processed)
         self._check_timeout(now)

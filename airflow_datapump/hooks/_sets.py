@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from airflow_datapump.core import naming, transfer
 from airflow_datapump.core.calls import DumpFileInfo
+from airflow_datapump.core.names import has_substitution
 from airflow_datapump.core.status import Outcome, read_outcome
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import Files, read_marker
@@ -123,7 +124,7 @@ def _export_log(hook: Files, directory: str, job_name: str) -> list[str] | None:
 
 def _gaps(hook: Files, directory: str, template: str, found: int) -> list[str]:
     """Members after the first missing one mean the set has a hole (probe a few further)."""
-    if not transfer.is_set_template(template):
+    if not has_substitution(template):
         return []
     for number in range(found + 2, found + 5):
         name = transfer.member_name(template, number)
@@ -137,7 +138,7 @@ def _unlisted(
     hook: Files, directory: str, template: str, members: list[str], lines: list[str], log_file: str
 ) -> list[str]:
     """Members the export's log lists but the directory lacks: a missing LAST member."""
-    if not transfer.is_set_template(template):
+    if not has_substitution(template):
         return []
     return [
         f"dump file {name} is missing from the set {template} (the export log {log_file} lists it)"

@@ -21,6 +21,7 @@ from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, File
 from airflow_datapump.core.contents import DumpContents, objects_in
 from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.logtail import LogPage
+from airflow_datapump.core.names import has_substitution
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.transfer import MemberCopy
@@ -141,7 +142,7 @@ class FilesMixin:
 
     def dump_file_members(self, directory: str, template: str) -> list[str]:
         """The files a dump file name stands for: itself, or the ``%U``/``%L`` members that exist."""
-        if not transfer.is_set_template(template):
+        if not has_substitution(template):
             return [template] if self.file_exists(directory, template) else []
         members = []
         for number in range(1, 10000):

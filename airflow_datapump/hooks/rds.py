@@ -124,8 +124,7 @@ class RdsS3Mixin:
             if expected:  # asked by whole member names: what else came shares a member's name
                 _drop_strays(self, directory, template, names, {*preexisting, *members})
             else:  # asked by the set's start: another job's new file may share it; leave it be
-                kept = {*preexisting, *members, transfer.manifest_name(template)}
-                _name_strays(self, directory, names, kept)
+                _name_strays(self, directory, template, names, {*preexisting, *members})
             for member in _proved(self, directory, template, members, manifest, preexisting):
                 if not rds.names_file(lines, member.name):
                     raise TransferError(
@@ -246,10 +245,17 @@ def _set_start(template: str) -> str:
     return start
 
 
-def _name_strays(hook: _Files, directory: str, names: list[str], kept: set[str]) -> None:
+def _strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> list[str]:
+    """What a download by the key prefixes ``names`` may have brought besides ``kept`` and the
+    set's manifest: the files in ``directory`` sharing one of those prefixes."""
+    kept = kept | {transfer.manifest_name(template)}
+    return sorted(set(rds.could_bring(names, _listing(hook, directory))) - kept)
+
+
+def _name_strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> None:
     """Files sharing the set's start that are not its members: the download may have brought
     them, or another job wrote them meanwhile; nothing proves which, so they are only named."""
-    strays = sorted(set(rds.could_bring(names, _listing(hook, directory))) - kept)
+    strays = _strays(hook, directory, template, names, kept)
     if strays:
         log.warning(
             "Left in %s, not of the set and not proved to be the download's: %s", directory, ", ".join(strays)
@@ -259,8 +265,7 @@ def _name_strays(hook: _Files, directory: str, names: list[str], kept: set[str])
 def _drop_strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> None:
     """Delete what the download by key prefixes ``names`` brought besides the set: files that
     were not there before it (download_from_s3 skips a file that exists) and are not members."""
-    kept = kept | {transfer.manifest_name(template)}
-    for name in sorted(set(rds.could_bring(names, _listing(hook, directory))) - kept):
+    for name in _strays(hook, directory, template, names, kept):
         log.info(
             "Deleted %s from %s: the download's key prefix brought it, it is not of the set", name, directory
         )

@@ -183,9 +183,15 @@ class DatapumpOperator(BaseOperator):
             }
         return super().render_template(content, context, jinja_env, seen_oids)
 
-    def check_safety(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp | None = None) -> None:
+    def check_safety(
+        self,
+        spec: JobSpec,
+        hook: DatapumpHook,
+        run: RunStamp | None = None,
+        log_lines: list[str] | None = None,
+    ) -> None:
         """Refusals before anything starts (``run`` is the task run about to submit); subclasses
-        add theirs."""
+        add theirs. ``log_lines``: the job's log as just read, when it was (else read if needed)."""
 
     # -- running -----------------------------------------------------------------------------
 
@@ -247,8 +253,11 @@ class DatapumpOperator(BaseOperator):
         remembered = _remembered(context)
         owner = remembered.owner if remembered is not None and remembered.job_name == name else None
         existing = hook.find_job(name, owner)
+        log_lines: list[str] | None = None  # the log as read here, unless a kill below changes it
         if existing is None:
-            previous = self._previous_outcome(spec, hook, run)
+            read = hook.read_job_log(_fields.ref_for(spec, ""))
+            log_lines = read[0].splitlines() if read else []
+            previous = self._previous_outcome(spec, log_lines, run)
             if previous is not None:
                 return previous
         else:
@@ -272,17 +281,12 @@ class DatapumpOperator(BaseOperator):
                 return ref
             self.log.info("Replacing stopped job %s.%s", existing.owner, name)
             hook.kill(name, existing.owner)
-        self.check_safety(spec, hook, run)
+        self.check_safety(spec, hook, run, log_lines)
         return hook.submit(spec, run=run, try_number=tries)
 
-    def _previous_outcome(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp) -> dict[str, Any] | None:
-        """A job of this name that already ended: if its log proves it was this run's, the log
-        says whether a retry has work to do; another run's log is none of this run's business."""
-        ref = _fields.ref_for(spec, "")
-        read = hook.read_job_log(ref)
-        if read is None:
-            return None
-        lines = cloud.redacted_uri(read[0]).splitlines()  # its lines may reach XCom and errors
+    def _previous_outcome(self, spec: JobSpec, lines: list[str], run: RunStamp) -> dict[str, Any] | None:
+        """A job of this name that already ended (``lines``: its log): if the log proves it was
+        this run's, it says whether a retry has work to do; another run's is none of its business."""
         start = stamp.started_by(lines)
         if start is None or start.run != run:
             return None

@@ -107,7 +107,12 @@ def may_stop(hook: DatapumpHook, job: JobRef, run: RunStamp | None, try_number: 
 
 
 def leftover_owner(
-    hook: DatapumpHook, job: JobRef, directory: str, members: list[str], run: RunStamp
+    hook: DatapumpHook,
+    job: JobRef,
+    directory: str,
+    members: list[str],
+    run: RunStamp,
+    log_lines: list[str] | None = None,
 ) -> str | None:
     """None when ``members`` are what this run's own job left unfinished; else whose they are.
 
@@ -117,6 +122,7 @@ def leftover_owner(
     (its start mark), shows the job started writing (the ``Starting`` line Oracle logs as it
     creates the dump files) and did not succeed. An export refuses to create a file that
     exists, so a job that started under this run's mark made the files its header names.
+    ``log_lines``: the job's log, when the caller has just read it (else it is read here).
     """
     guids: set[str | None] = set()
     for member in members:
@@ -131,8 +137,10 @@ def leftover_owner(
         guids.add(guid)
     if len(guids) > 1:
         return f"the files {', '.join(members)} come from different exports"
-    read = hook.read_job_log(job)
-    lines = read[0].splitlines() if read else []
+    lines = log_lines
+    if lines is None:
+        read = hook.read_job_log(job)
+        lines = read[0].splitlines() if read else []
     start = stamp.started_by(lines)
     if start is None or start.run != run:
         whose = start.run.describe() if start is not None and start.run else "no task run it names"

@@ -53,7 +53,13 @@ class ExportOperator(DatapumpOperator):
             assets.emit(context, self.outlets, assets.export_extra(result, sizes, scn))
         return result
 
-    def check_safety(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp | None = None) -> None:
+    def check_safety(
+        self,
+        spec: JobSpec,
+        hook: DatapumpHook,
+        run: RunStamp | None = None,
+        log_lines: list[str] | None = None,
+    ) -> None:
         if spec.dump_uris:
             self._check_uri_export(spec)
             return
@@ -71,11 +77,11 @@ class ExportOperator(DatapumpOperator):
         for directory, template in ref.dump_locations():  # the default names too
             existing = hook.dump_file_members(directory, template)
             if existing:
-                self._clear_leftovers(hook, ref, directory, template, existing, run)
+                self._clear_leftovers(hook, ref, directory, template, existing, run, log_lines)
 
     def _clear_leftovers(
         self, hook: DatapumpHook, ref: JobRef, directory: str, template: str, existing: list[str],
-        run: RunStamp | None,
+        run: RunStamp | None, log_lines: list[str] | None,
     ) -> None:  # fmt: skip
         """Delete what this run's own failed or killed try left; refuse anyone else's files.
 
@@ -84,7 +90,7 @@ class ExportOperator(DatapumpOperator):
         name is refused, named, and left as it is.
         """
         whose = (
-            _identity.leftover_owner(hook, ref, directory, existing, run)
+            _identity.leftover_owner(hook, ref, directory, existing, run, log_lines)
             if run is not None
             else "no task run to compare with"
         )
@@ -134,7 +140,13 @@ class ImportOperator(DatapumpOperator):
         self.protected_schemas = _fields.schema_names("protected_schemas", protected_schemas)
         super().__init__(**kwargs)
 
-    def check_safety(self, spec: JobSpec, hook: DatapumpHook, run: RunStamp | None = None) -> None:
+    def check_safety(
+        self,
+        spec: JobSpec,
+        hook: DatapumpHook,
+        run: RunStamp | None = None,
+        log_lines: list[str] | None = None,
+    ) -> None:
         remapped = {r.old_value: r.value for r in spec.remaps if r.name == "REMAP_SCHEMA"}
         targets = set(remapped.values()) | {s for s in spec.schemas if s not in remapped}
         if spec.mode.value == "TABLE":

@@ -101,7 +101,7 @@ class JobSensor(BaseSensorOperator):
             return False
         elif verdict is Verdict.RUNNING:
             # Completed jobs leave the dictionary (§5), but so do killed ones: their log tells.
-            read = ref.log_file is not None and bool(status.log_lines)
+            read = bool(status.log_lines)  # only a job with a log file has lines
             verdict = gone_verdict(read, gone_means_success=True)
         self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict.value)
         return self._judge(verdict.value, f"{ref.owner}.{ref.job_name} {status.state.value}")

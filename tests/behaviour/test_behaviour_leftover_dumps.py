@@ -177,3 +177,29 @@ def test_a_retry_deletes_only_the_files_it_checked(backend: Backend, monkeypatch
     assert summary["outcome"] == "successfully completed"
     with hook_of(backend) as hook:
         assert hook.read_file(backend.directory, late)[0] == "written after the check\n"
+
+
+@pytest.mark.emulator_only(reason="the killed try must be unfinished: the emulator's clock holds it")
+def test_a_retry_reads_the_earlier_jobs_log_once(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log that says whether the earlier try completed also proves its leftovers this run's."""
+    emulator_reading(backend, "KILLED_DUMP_FILES", "KEPT")
+    name = f"{backend.prefix}_READS"
+    assert killed_try(backend, name, "runR")  # its leftovers: the retry must prove them its own
+    reads: list[str] = []
+    before_submit: list[int] = []
+    read_job_log, submit = DatapumpHook.read_job_log, DatapumpHook.submit
+
+    def counted_read(hook: DatapumpHook, job: Any) -> Any:
+        reads.append(job.job_name)
+        return read_job_log(hook, job)
+
+    def noted_submit(hook: DatapumpHook, *args: Any, **kwargs: Any) -> Any:
+        before_submit.append(len(reads))
+        return submit(hook, *args, **kwargs)
+
+    monkeypatch.setattr(DatapumpHook, "read_job_log", counted_read)
+    monkeypatch.setattr(DatapumpHook, "submit", noted_submit)
+    backend.let_jobs_run()
+    summary = export(backend, name, deferrable=False).execute(context("runR", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert before_submit == [1]  # the leftovers were cleared by the log read once

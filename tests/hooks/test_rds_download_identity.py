@@ -166,3 +166,4 @@ def test_a_set_starting_with_a_variable_and_no_manifest_is_refused(
     with pytest.raises(TransferError, match=r"%U_x\.dmp starts with a substitution variable"):
         hook.rds_download_dump_files("acme-dumps", ["%U_x.dmp"], "DATA_PUMP_DIR", **ARGS)  # type: ignore[arg-type]
     assert not (db.directory_path() / "u_01.dmp").exists()
+    assert list(db.directory_path().glob("*.manifest.json")) == []  # refused before its marker
