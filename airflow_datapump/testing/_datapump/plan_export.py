@@ -272,13 +272,9 @@ def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, A
                 "name": c.name,
                 "type": encode_type(c.type),  # type: ignore[arg-type]
                 "not_null": c.not_null,
-                # keys and checks are CONSTRAINT and REF_CONSTRAINT objects of their own
-                "primary_key": False,
-                "unique": False,
-            }
+            }  # keys and checks are CONSTRAINT and REF_CONSTRAINT objects of their own
             for c in table.columns
         ],
-        "constraints": [],
     }
 
 
