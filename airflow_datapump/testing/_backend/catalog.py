@@ -192,7 +192,8 @@ def _encode_table(columns: Iterable[ColumnDef], constraints: Iterable[TableConst
 
 
 def encode_constraint(k: TableConstraint) -> dict[str, object]:
-    """A constraint as JSON (the table's stored definition, a dump file's DDL)."""
+    """A constraint as JSON, as the table's stored definition holds it (a dump file's DDL
+    names it under "constraint" instead: see _datapump/dependents.py)."""
     data: dict[str, object] = {"name": k.name, "kind": k.kind, "columns": list(k.columns)}
     if k.condition is not None:
         data["condition"] = k.condition
@@ -203,6 +204,7 @@ def encode_constraint(k: TableConstraint) -> dict[str, object]:
 
 
 def decode_constraint(data: dict[str, Any]) -> TableConstraint:
+    """The constraint encode_constraint wrote; an import reads a dump's constraint DDL with it too."""
     references = data.get("references")
     return TableConstraint(
         data["name"],

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._backend.instance_views import EXPORT_OBJECTS
 from airflow_datapump.testing._datapump import model, remap, rules, secrets
 from airflow_datapump.testing._datapump.common import (
     Failer,
@@ -304,5 +303,4 @@ def _names_an_object_path(w: WorkContext, job: Job, value: str, name: str) -> bo
     view = _PATH_VIEWS.get(job.mode)
     if view is None:
         return True  # transportable jobs: no documented view to check against
-    paths = [str(row[0]) for row in EXPORT_OBJECTS[view]]
-    return any(w.matches(path, value, is_list=name.endswith("_LIST")) for path in paths)
+    return w.matches_any(view, "OBJECT_PATH", value, is_list=name.endswith("_LIST"))

@@ -21,7 +21,7 @@ from airflow_datapump.testing._datapump import apply_dependents, logfile, remap,
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import grants_sql, quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
-from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
+from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 
 SKIP_CONST_ERR = 1
@@ -192,17 +192,12 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
             job.kept_tables.append([schema, name])
             return
         catalog.drop_table(db, schema, name)  # REPLACE
-    columns = tuple(
-        ColumnDef(c["name"], decode_type(c["type"]), None, c["not_null"], c["primary_key"], c["unique"])
-        for c in ddl["columns"]
-    )
-    constraints = tuple(
-        TableConstraint(k["name"], k["kind"], tuple(k["columns"])) for k in ddl["constraints"]
-    )
+    # Keys and checks come later, as the dump's CONSTRAINT and REF_CONSTRAINT objects.
+    columns = tuple(ColumnDef(c["name"], decode_type(c["type"]), None, c["not_null"]) for c in ddl["columns"])
     tablespace = ddl.get("tablespace") or storage.default_tablespace(db, schema)
     catalog.create_table(
         db,
-        catalog.TableDef(schema, name, "TABLE", tablespace, columns, constraints),
+        catalog.TableDef(schema, name, "TABLE", tablespace, columns, ()),
         moment.isoformat(),
     )
 

@@ -23,7 +23,6 @@ from airflow_datapump.testing._datapump.ddltext import (
     ref_constraint_sql,
 )
 from airflow_datapump.testing._datapump.model import Job
-from airflow_datapump.testing._plsql.ddl import TableConstraint
 from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 
 
@@ -98,13 +97,9 @@ def _create(ctx: WorkContext, schema: str, table: str, kind: str, ddl: dict[str,
         index = catalog.IndexDef(owner, ddl["index"], schema, table, tuple(ddl["columns"]), tablespace)
         catalog.create_index(db, index)
         return
-    references = ddl.get("references")
-    constraint = TableConstraint(
-        ddl["constraint"],
-        ddl.get("kind", "FOREIGN KEY"),
-        tuple(ddl["columns"]),
-        condition=ddl.get("condition"),
-        references=(references[0], references[1], tuple(references[2])) if references else None,
+    # The dump's DDL names the constraint under "constraint" and leaves a REF_CONSTRAINT's kind out.
+    constraint = catalog.decode_constraint(
+        {**ddl, "name": ddl["constraint"], "kind": ddl.get("kind", "FOREIGN KEY")}
     )
     constraints.add(db, schema, table, constraint)
 

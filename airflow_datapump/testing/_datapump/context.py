@@ -40,5 +40,16 @@ class WorkContext:
 
     def matches(self, value: str, condition: str, *, is_list: bool) -> bool:
         """Whether ``value`` satisfies a filter: ``IN (<list>)`` or the expression itself."""
-        text = f"IN ({condition})" if is_list else condition
-        return bool(self.query(f"SELECT 1 FROM DUAL WHERE :V {text}", {"V": value}))
+        text = f"SELECT 1 FROM DUAL WHERE :V {_filter_text(condition, is_list)}"
+        return bool(self.query(text, {"V": value}))
+
+    def matches_any(self, view: str, column: str, condition: str, *, is_list: bool) -> bool:
+        """Whether some row of ``view`` (a fixed name, not user text) has a ``column`` value
+        satisfying a filter: one statement for the whole view rather than one per row."""
+        text = f"SELECT 1 FROM {view} WHERE {column} {_filter_text(condition, is_list)}"
+        return bool(self.query(text))
+
+
+def _filter_text(condition: str, is_list: bool) -> str:
+    """A filter's condition as a WHERE clause's tail: ``IN (<list>)`` or the expression itself."""
+    return f"IN ({condition})" if is_list else condition

@@ -63,16 +63,9 @@ def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
     lines = []
     for column in ddl["columns"]:
         text = f'\t"{column["name"]}" {type_sql(column["type"])}'
-        if column.get("not_null") or column.get("primary_key"):
+        if column.get("not_null"):
             text += " NOT NULL ENABLE"
-        lines.append(text)
-    keys = [c["name"] for c in ddl["columns"] if c.get("primary_key")]
-    if keys:
-        lines.append(f"\t PRIMARY KEY ({', '.join(chr(34) + k + chr(34) for k in keys)}) ENABLE")
-    for constraint in ddl["constraints"]:
-        columns = ", ".join(f'"{c}"' for c in constraint["columns"])
-        prefix = f'CONSTRAINT "{constraint["name"]}" ' if constraint.get("name") else ""
-        lines.append(f"\t {prefix}{constraint['kind']} ({columns}) ENABLE")
+        lines.append(text)  # keys and checks are the CONSTRAINT objects' own statements
     body = ",\n".join(lines)
     return f'CREATE TABLE "{schema}"."{name}" \n   (\t{body.lstrip()}\n   ){segment_sql(ddl)} ;'
 

@@ -111,7 +111,7 @@ def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
         require_privileges(ctx, job, schemas)
         items: list[dict[str, Any]] = []
         for schema in schemas:
-            items.extend(_schema_items(ctx, job, db, schema))
+            items.extend(_schema_items(ctx, job, db, schema, source.service))
     # The statistics' closing marker, one for the job [U]: only path filters name it.
     path_filters = [f for f in job.metadata_filters if f["name"].startswith(("INCLUDE_PATH", "EXCLUDE_PATH"))]
     if any(i["kind"].endswith("_STATISTICS") for i in items) and accepts(
@@ -168,7 +168,7 @@ def require_privileges(ctx: WorkContext, job: Job, schemas: list[str]) -> None:
         raise ora(31631)
 
 
-def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict[str, Any]]:
+def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str, service: str) -> list[dict[str, Any]]:
     prefix = _PREFIX.get(job.mode, "SCHEMA_EXPORT/")
     items: list[dict[str, Any]] = []
     exporter_privileged = privileged(ctx.db, job.owner, "EXP_FULL_DATABASE")
@@ -179,9 +179,7 @@ def _schema_items(ctx: WorkContext, job: Job, db: Any, schema: str) -> list[dict
     ):
         items.append(_item("USER", schema, schema, prefix, ddl=_user_ddl(db, schema)))
     if job.mode in ("SCHEMA", "FULL") and exporter_privileged:
-        for kind, ddl in _user_objects(db, schema):
-            if kind == "PROCACT_SCHEMA":
-                ddl = {"database": source_database(ctx, job).service, "scn": job.scn or 0}
+        for kind, ddl in _user_objects(db, schema, {"database": service, "scn": job.scn or 0}):
             if accepts(ctx, job.metadata_filters, Candidate(kind, schema, schema)):
                 items.append(_item(kind, schema, schema, prefix, ddl=ddl))
     for table in catalog.tables_of(db, schema):
@@ -233,10 +231,11 @@ def _user_ddl(db: Any, schema: str) -> dict[str, Any]:
     return {"password": password, "default_tablespace": tablespace}
 
 
-def _user_objects(db: Any, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _user_objects(db: Any, schema: str, procact: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """The objects that go with a user, each its own object type as in Oracle's schema
     export (SYSTEM_GRANT, ROLE_GRANT, DEFAULT_ROLE, TABLESPACE_QUOTA): only those the user
-    holds; and the schema's procedural actions (PROCACT_SCHEMA), written with the user."""
+    holds; and the schema's procedural actions (PROCACT_SCHEMA, the ``procact`` given: which
+    database and SCN the export read), written with the user."""
     granted = [
         p for (p,) in db.execute("SELECT privilege FROM sys_privs WHERE grantee = ? ORDER BY 1", (schema,))
     ]
@@ -255,7 +254,7 @@ def _user_objects(db: Any, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "DEFAULT_ROLE", {}  # ALTER USER ... DEFAULT ROLE ALL: every role granted is default
     if quotas:
         yield "TABLESPACE_QUOTA", {"quotas": quotas}
-    yield "PROCACT_SCHEMA", {}
+    yield "PROCACT_SCHEMA", procact
 
 
 def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, Any]:
@@ -273,13 +272,9 @@ def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, A
                 "name": c.name,
                 "type": encode_type(c.type),  # type: ignore[arg-type]
                 "not_null": c.not_null,
-                # keys and checks are CONSTRAINT and REF_CONSTRAINT objects of their own
-                "primary_key": False,
-                "unique": False,
-            }
+            }  # keys and checks are CONSTRAINT and REF_CONSTRAINT objects of their own
             for c in table.columns
         ],
-        "constraints": [],
     }
 
 

@@ -168,24 +168,19 @@ class Status:
         URI member shows its URI with KU$_DUMPFILE_TYPE_URIDISK, 4), as the type's definition
         documents; log and SQL files are not dump files and are not listed."""
         entries: dict[int | str, Value] = {}
-        written = {f["name"]: f for f in job.written}
-        names: list[tuple[str, int, int]] = [
-            (str(f.get("shown") or Path(f["path"])), int(f["size"]), int(f.get("device") or 0))
-            for f in job.written
-        ]
+        # Every written member carries its shown name and device (unload's entry sets both).
+        names = [(str(f["shown"]), int(f["size"]), int(f["device"])) for f in job.written]
         if not names and job.operation != "EXPORT" and job.dump_files:
             from airflow_datapump.testing._datapump.plan_import import dump_paths
 
             names = [(str(p), p.stat().st_size, DUMPFILE_TYPE_DISK) for p in dump_paths(w, job) if p.exists()]
-        if not names:
+        if not names:  # nothing written yet: the files as added, none of them holding bytes
             for spec in job.files:
                 if spec["type"] not in (model.FILE_DUMP, model.FILE_URI):
                     continue
                 folder, name = locations.file_place(w, spec)
                 name = expand_name(name, 1) if "%" in name else name
-                names.append(
-                    (str(folder / name), int(written.get(name, {}).get("size", 0)), DUMPFILE_TYPE_DISK)
-                )
+                names.append((str(folder / name), 0, DUMPFILE_TYPE_DISK))
         for path, size, device in names:
             entries[len(entries) + 1] = _object(
                 types.DUMP_FILE,

@@ -122,9 +122,9 @@ def _set_args(job: Job, places: list[tuple[Path, str]]) -> tuple[Path, list[str]
 
 def contents(ctx: WorkContext, job: Job, moment: dt.datetime) -> DumpContents:
     """What the job's dump file headers say of it, and (when it completes) its objects and rows."""
-    mode = job.param("ENCRYPTION_MODE") or ("PASSWORD" if secrets.reveal(job) else None)
-    scope = job.param("ENCRYPTION") or ("ALL" if mode else "NONE")
     password = secrets.reveal(job)
+    mode = job.param("ENCRYPTION_MODE") or ("PASSWORD" if password else None)
+    scope = job.param("ENCRYPTION") or ("ALL" if mode else "NONE")
     metadata, data = scope in ("ALL", "METADATA_ONLY"), scope in ("ALL", "DATA_ONLY")
     if mode in ("PASSWORD", "DUAL") and password:
         encryption = Encryption.with_password(mode, password, metadata=metadata, data=data)

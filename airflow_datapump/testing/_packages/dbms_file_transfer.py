@@ -17,6 +17,7 @@ from airflow_datapump.testing._packages.files_api import (
     DirectoryError,
     FileAccess,
     Privilege,
+    canonical,
     frame,
     has_separator,
     param,
@@ -33,15 +34,6 @@ from airflow_datapump.testing._values import VARCHAR2, Value
 
 BLOCK = 512
 _LINE = 37  # plausible package line for the ORA-06512 frame; not Oracle's exact number
-
-
-def canonical(name: str | None) -> str:
-    """A directory object or link name as the package uses it: upper case unless quoted."""
-    if name is None:
-        return ""
-    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
-        return name[1:-1]
-    return name.upper()
 
 
 def _error(code: int, *args: object, more: tuple[str, ...] = ()) -> OracleError:

@@ -10,9 +10,11 @@ those users report [P]).
 
 from __future__ import annotations
 
+import sqlite3
+
 from airflow_datapump.testing._backend import catalog, statistics, tables
 from airflow_datapump.testing._backend.session import Session
-from airflow_datapump.testing._packages.files_api import frame, param, text_arg
+from airflow_datapump.testing._packages.files_api import canonical, frame, param, text_arg
 from airflow_datapump.testing._plsql.errors import OracleError
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec, Subprogram, package_error
 from airflow_datapump.testing._values import BOOLEAN, NUMBER, VARCHAR2, Value
@@ -40,14 +42,11 @@ def _error(text: str) -> OracleError:
 
 
 def _name(args: dict[str, Value], key: str, default: str | None = None) -> str:
-    value = text_arg(args, key) or default or ""
-    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
-        return value[1:-1]
-    return value.upper()
+    return canonical(text_arg(args, key) or default)
 
 
-def _may_analyze(db: object, session: Session, owner: str) -> bool:
-    return owner == session.user or catalog.has_privilege(db, session.user, "ANALYZE ANY")  # type: ignore[arg-type]
+def _may_analyze(db: sqlite3.Connection, session: Session, owner: str) -> bool:
+    return owner == session.user or catalog.has_privilege(db, session.user, "ANALYZE ANY")
 
 
 def gather_table_stats(ctx: CallContext, args: dict[str, Value]) -> None:

@@ -127,6 +127,16 @@ def frame(package: str, line: int) -> str:
     return ora_line(6512, f'"SYS.{package}", ', line)
 
 
+def canonical(name: str | None) -> str:
+    """A name as a package argument gives it (a directory object, a database link, a schema
+    or table): upper case unless quoted, as Oracle resolves an unquoted identifier."""
+    if name is None:
+        return ""
+    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+        return name[1:-1]
+    return name.upper()
+
+
 def has_separator(filename: str) -> bool:
     """True when a file name tries to leave its directory object (``a/b``, ``..\\x``)."""
     return "/" in filename or "\\" in filename or filename in (".", "..")

@@ -21,6 +21,7 @@ and the errors for a missing bucket or directory.
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -174,22 +175,26 @@ def build_file_util(files: FileAccess, site: Callable[[object], Site]) -> Packag
     """RDS_FILE_UTIL.READ_TEXT_FILE (a text file's lines) and LISTDIR (a directory's entries),
     each for SELECT ... FROM TABLE(...)."""
 
-    def listdir(ctx: CallContext, args: dict[str, Value]) -> Value:
-        directory = (text_arg(args, "P_DIRECTORY") or "").upper()
+    def readable(ctx: CallContext, directory: str) -> Path:
+        """The directory object's folder, or the ORA-20003 both functions raise for it."""
         try:
-            base = files.directory_path(ctx.session, directory, "READ")
+            return files.directory_path(ctx.session, directory, "READ")
         except DirectoryError as exc:
             raise _error("RDSADMIN.RDS_FILE_UTIL", 20003, f"Directory {directory} is not valid") from exc
+
+    def listdir(ctx: CallContext, args: dict[str, Value]) -> Value:
+        base = readable(ctx, (text_arg(args, "P_DIRECTORY") or "").upper())
         elements: dict[int | str, Value] = {}
         for number, path in enumerate(sorted(base.iterdir()), 1):
-            stat = path.stat()
+            info = path.stat()  # one stat per entry: its kind, size and time
+            folder = stat.S_ISDIR(info.st_mode)
             elements[number] = ObjectValue(
                 DIR_ENTRY,
                 {
-                    "FILENAME": path.name + ("/" if path.is_dir() else ""),
-                    "TYPE": "directory" if path.is_dir() else "file",
-                    "FILESIZE": Decimal(stat.st_size),
-                    "MTIME": dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0),
+                    "FILENAME": path.name + ("/" if folder else ""),
+                    "TYPE": "directory" if folder else "file",
+                    "FILESIZE": Decimal(info.st_size),
+                    "MTIME": dt.datetime.fromtimestamp(info.st_mtime).replace(microsecond=0),
                 },
             )
         return CollectionValue(DIR_LISTING, elements)
@@ -197,14 +202,7 @@ def build_file_util(files: FileAccess, site: Callable[[object], Site]) -> Packag
     def read_text_file(ctx: CallContext, args: dict[str, Value]) -> Value:
         directory = (text_arg(args, "P_DIRECTORY") or "").upper()
         name = text_arg(args, "P_FILENAME") or ""
-        try:
-            base = (
-                site(ctx.session).bdump
-                if directory == "BDUMP"
-                else files.directory_path(ctx.session, directory, "READ")
-            )
-        except DirectoryError as exc:
-            raise _error("RDSADMIN.RDS_FILE_UTIL", 20003, f"Directory {directory} is not valid") from exc
+        base = site(ctx.session).bdump if directory == "BDUMP" else readable(ctx, directory)
         path = base / name
         if "/" in name or not path.is_file():
             raise _error("RDSADMIN.RDS_FILE_UTIL", 29283)
