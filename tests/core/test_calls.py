@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from airflow_datapump.core.status import (
     Outcome,
     Verdict,
     classify,
+    ended_at,
     read_outcome,
 )
 from airflow_datapump.core.submission import JobRef
@@ -145,6 +147,26 @@ def test_outcome_is_read_from_the_last_job_line_with_or_without_logtime() -> Non
 )
 def test_classify(state: JobState, outcome: Outcome, verdict: Verdict) -> None:
     assert classify(state, LogOutcome(outcome)) is verdict
+
+
+def test_final_line_times_are_read_in_each_form() -> None:
+    at = dt.datetime(2026, 11, 22, 10, 1, 0)
+    final = 'Job "HR"."E1" successfully completed at Sun Nov 22 10:01:00 2026 elapsed 0 00:01:00'
+    assert ended_at(final) == at
+    padded = 'Job "HR"."E1" completed with 2 error(s) at Mon Nov  2 10:01:00 2026 elapsed 0 00:01:00'
+    assert ended_at(padded) == at.replace(day=2)
+    stamped = '22-NOV-26 10:01:00.000: Job "HR"."E1" stopped due to fatal error at 10:01:00'
+    assert ended_at(stamped) == at  # 11g's time alone; the LOGTIME prefix dates it
+    assert ended_at('Job "HR"."E1" successfully completed at 10:01:00') is None
+
+
+def test_a_log_shorter_than_what_was_read_is_read_again_from_its_start() -> None:
+    """A new run of a job with the same log name rewrites the file: reading on from the old
+    offset would skip its beginning, or read nothing at all while it is shorter."""
+    replaced = calls.parse_status("E1", "HR", 5000, {"state": "EXECUTING", "log_length": 1200})
+    assert (replaced.log_position, replaced.log_lines) == (0, ())
+    grown = calls.parse_status("E1", "HR", 5000, {"state": "EXECUTING", "log_length": 5000})
+    assert grown.log_position == 5000
 
 
 def test_states_are_read_in_any_spelling() -> None:
