@@ -1,10 +1,13 @@
-"""How far a trigger has shown its job's log, kept where a rebuilt trigger can read it back.
+"""How far a trigger has shown its job's log, and whether it has seen the job listed, kept
+where a rebuilt trigger can read it back.
 
 A triggerer restart or fail-over rebuilds the trigger from the kwargs it was deferred with,
 whose log position is where the operator left off, not where the trigger got to: without a
 record it would show the log again from there. The trigger's own task instance's XCom is
 reachable from the triggerer (the task state store is not, as of Airflow 3.3), survives the
-restart, and is cleared before the task's next try. The task writes the first record itself,
+restart, and is cleared before the task's next try. Having seen the job listed is what lets
+its leaving without a log count as completed (core/waiting.py): a rebuilt trigger that forgot
+it would wait for a job that has ended. The task writes the first record itself,
 just before it defers: a trigger that found none would make Airflow's API client log an
 ERROR ("XCom not found") in the triggerer's log on every ordinary start. Once the task has
 resumed from the wait and finished (succeeded or failed) the record has no reader left, so
@@ -43,31 +46,32 @@ def _of(ti: Any) -> dict[str, Any] | None:
     return None if ti is None or None in where.values() else where
 
 
-async def load(trigger: Any) -> int:
-    """The byte offset of the job's log already shown by this try's trigger; 0 if unknown."""
+async def load(trigger: Any) -> tuple[int, bool]:
+    """The byte offset of the job's log already shown by this try's trigger (0 if unknown),
+    and whether it saw the job listed."""
     xcom, where = _xcom(), _where(trigger)
     if xcom is None or where is None:
-        return 0
+        return 0, False
     try:
         value = await xcom.aget_one(key=KEY, **where)
     except Exception:  # an unreachable store must never stop the wait
         log.debug("could not read how far the log was shown", exc_info=True)
-        return 0
+        return 0, False
     if (
         isinstance(value, dict)
         and value.get("job") == trigger.job.get("job_name")
         and value.get("try") == getattr(trigger, "try_number", None)
     ):
-        return int(value.get("position") or 0)
-    return 0
+        return int(value.get("position") or 0), value.get("seen") is True
+    return 0, False
 
 
-async def save(trigger: Any, position: int) -> None:
+async def save(trigger: Any, position: int, *, seen: bool = False) -> None:
     xcom, where = _xcom(), _where(trigger)
     if xcom is None or where is None:
         return
     with contextlib.suppress(Exception):
-        await xcom.aset(KEY, _record(trigger, position), **where)
+        await xcom.aset(KEY, _record(trigger, position, seen=seen), **where)
 
 
 def start(context: Any, trigger: Any) -> None:
@@ -81,16 +85,17 @@ def start(context: Any, trigger: Any) -> None:
     if xcom is None or where is None:
         return
     try:
-        xcom.set(KEY, _record(trigger, trigger.log_position), **where)
+        xcom.set(KEY, _record(trigger, trigger.log_position, seen=trigger.seen), **where)
     except Exception:  # the trigger then reads nothing and starts from its kwargs, as before
         log.debug("could not record where the wait starts", exc_info=True)
 
 
-def _record(trigger: Any, position: int) -> dict[str, Any]:
+def _record(trigger: Any, position: int, *, seen: bool) -> dict[str, Any]:
     return {
         "job": trigger.job.get("job_name"),
         "try": getattr(trigger, "try_number", None),
         "position": position,
+        "seen": bool(seen),
     }
 
 

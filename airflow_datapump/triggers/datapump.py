@@ -56,7 +56,10 @@ class JobTrigger(BaseTrigger):
         (for jobs started elsewhere, whose log is unknown; failed jobs linger as NOT RUNNING).
     :param seen: whether the job was found listed before the trigger started. A job never
         seen listed is awaited until it appears or its log ends with a final line: its absence
-        may be a misspelled name, not a completion (core/waiting.py).
+        may be a misspelled name, not a completion (core/waiting.py). A job the trigger itself
+        sees listed is remembered across triggerer restarts (``_shown``).
+    :param not_before: POSIX time; a never-listed job's final line dated earlier is an
+        earlier run's, not this one's (core/waiting.py). None: any final line counts.
     :param run: the task run the job belongs to (``RunStamp.to_dict()``), and ``try_number``
         the try that deferred: ``on_kill`` leaves a job that a later try has taken over.
     """
@@ -71,6 +74,7 @@ class JobTrigger(BaseTrigger):
         on_kill: str = "kill",
         gone_means_success: bool = False,
         seen: bool = True,
+        not_before: float | None = None,
         retry_attempts: int = 5,
         run: dict[str, Any] | None = None,
         try_number: int | None = None,
@@ -85,6 +89,7 @@ class JobTrigger(BaseTrigger):
         self.on_kill_action = on_kill
         self.gone_means_success = gone_means_success
         self.seen = seen
+        self.not_before = not_before
         self.retry_attempts = retry_attempts
         self.run_stamp = run
         self.try_number = try_number
@@ -100,6 +105,7 @@ class JobTrigger(BaseTrigger):
                 "on_kill": self.on_kill_action,
                 "gone_means_success": self.gone_means_success,
                 "seen": self.seen,
+                "not_before": self.not_before,
                 "retry_attempts": self.retry_attempts,
                 "run": self.run_stamp,
                 "try_number": self.try_number,
@@ -121,18 +127,25 @@ class JobTrigger(BaseTrigger):
         await _offloop.imported(RUNTIME_MODULES)
         from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
         from airflow_datapump.core.submission import JobRef
-        from airflow_datapump.core.waiting import Waiter
+        from airflow_datapump.core.waiting import Waiter, stale_note
         from airflow_datapump.exceptions import DatapumpError
         from airflow_datapump.triggers import _shown
 
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         waiter = Waiter(
-            ref, position=self.log_position, gone_means_success=self.gone_means_success, seen=self.seen
+            ref,
+            position=self.log_position,
+            gone_means_success=self.gone_means_success,
+            seen=self.seen,
+            not_before=self.not_before,
         )
-        shown = await _shown.load(self)  # what an earlier incarnation of this trigger showed
+        # What an earlier incarnation of this trigger showed, and whether it saw the job listed.
+        shown, seen = await _shown.load(self)
+        waiter.seen = waiter.seen or seen
         notes = ProgressNotes()
         loop = asyncio.get_running_loop()
+        told_stale = False
         try:
             while True:
                 try:
@@ -141,15 +154,22 @@ class JobTrigger(BaseTrigger):
                     message = {"status": "error", "job": self.job, "message": str(error)}
                     yield _event({**message, "log_position": max(waiter.position, shown)})
                     return
-                for line in unseen(status.log_lines, waiter.position, shown):
-                    self.log.info("%s", line)
+                start, seen = waiter.position, waiter.seen
+                result = waiter.observe(status, now=loop.time())
+                if waiter.restarted:
+                    shown = 0  # a new log: shown from its start
+                else:
+                    for line in unseen(status.log_lines, start, shown):
+                        self.log.info("%s", line)
+                if waiter.stale and not told_stale:
+                    told_stale = True
+                    self.log.info("%s", stale_note(ref, waiter.stale))
                 if (note := notes.note(status)) is not None:
                     self.log.info("%s", note)
-                if status.log_position > shown:
-                    shown = status.log_position
-                    await _shown.save(self, shown)
-                self.log_position = status.log_position
-                result = waiter.observe(status, now=loop.time())
+                if waiter.restarted or status.log_position > shown or waiter.seen != seen:
+                    shown = 0 if waiter.restarted else max(shown, status.log_position)
+                    await _shown.save(self, shown, seen=waiter.seen)
+                self.log_position = waiter.position
                 if result is not None:
                     yield _event(event_from_result(ref, result))
                     return

@@ -42,6 +42,11 @@ def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
         yield handle
 
 
+def now(db: DatabaseHandle) -> str:
+    """The database clock's time, with its zone: a ``not_before`` before what happens next."""
+    return str(db.now().astimezone().isoformat())
+
+
 def sensor(**kwargs: object) -> JobSensor:
     return JobSensor(task_id="wait", job_name="EXTERNAL", job_owner="SYSTEM", **kwargs)  # type: ignore[arg-type]
 
@@ -56,11 +61,11 @@ def test_pokes_false_while_running_and_true_once_completed(db: DatabaseHandle) -
 def test_a_killed_job_is_told_apart_from_a_completed_one_by_its_log(db: DatabaseHandle) -> None:
     """A kill drops the master table, so the job leaves the dictionary like a completed one;
     only its log says it stopped (§2.12, §5)."""
-    watching = sensor()
+    watching, before = sensor(), now(db)
     assert watching.poke({}) is False
     db.execute(CONTROL.format(keep=0))
     with pytest.raises(AirflowException, match="without success"):
-        sensor(log_directory="DATA_PUMP_DIR", log_file="EXTERNAL.log").poke({})
+        sensor(log_directory="DATA_PUMP_DIR", log_file="EXTERNAL.log", not_before=before).poke({})
     assert watching.poke({}) is True  # seen, then gone without a log: completed (documented)
 
 
@@ -92,14 +97,16 @@ def test_a_job_never_listed_times_out(db: DatabaseHandle) -> None:
 
 def test_a_job_never_listed_is_judged_by_its_default_log(db: DatabaseHandle) -> None:
     """Only the directory given: its <JOB_NAME>.log decides, as the CLI's status reads it."""
+    before = now(db)
     db.advance(3600)  # EXTERNAL completes and leaves before the sensor first looks
-    assert sensor(log_directory="DATA_PUMP_DIR").poke({}) is True
+    assert sensor(log_directory="DATA_PUMP_DIR", not_before=before).poke({}) is True
 
 
 def test_a_job_never_listed_whose_log_says_stopped_fails(db: DatabaseHandle) -> None:
+    before = now(db)
     db.execute(CONTROL.format(keep=0))  # killed: gone, its log ends stopped
     with pytest.raises(AirflowException, match="without success"):
-        sensor(log_directory="DATA_PUMP_DIR").poke({})
+        sensor(log_directory="DATA_PUMP_DIR", not_before=before).poke({})
 
 
 def test_a_stopped_job_fails_or_soft_fails(db: DatabaseHandle) -> None:
@@ -165,7 +172,8 @@ def test_a_deferring_sensor_records_where_its_trigger_starts(db: DatabaseHandle)
     with patch.object(_shown, "_xcom", lambda: store), pytest.raises(TaskDeferred):
         sensor(deferrable=True, poke_interval=5).execute({"ti": ti})
     where = {"dag_id": "d", "task_id": "wait", "run_id": "r", "map_index": 3}
-    assert written == [(_shown.KEY, {"job": "EXTERNAL", "try": None, "position": 0}, where)]
+    record = {"job": "EXTERNAL", "try": None, "position": 0, "seen": True}  # the first poke saw it
+    assert written == [(_shown.KEY, record, where)]
 
 
 def test_a_poke_interval_of_zero_is_refused_at_parse_time() -> None:

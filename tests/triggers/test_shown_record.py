@@ -101,19 +101,21 @@ def _trigger(log_position: int = 0, try_number: int | None = 1) -> JobTrigger:
 def test_the_first_read_of_a_trigger_finds_the_record_its_task_wrote(xcom: Any) -> None:
     """An ordinary first start reads what the task wrote before deferring: no miss, so no
     ERROR line in the triggerer's log; a trigger whose task wrote nothing misses."""
-    assert asyncio.run(_shown.load(_trigger())) == 0
+    assert asyncio.run(_shown.load(_trigger())) == (0, False)
     assert xcom.misses == [RECORD]  # what every deferral cost before the task wrote the record
     xcom.misses.clear()
     _shown.start({"ti": TI}, _trigger(log_position=120))
-    assert asyncio.run(_shown.load(_trigger(log_position=120))) == 120
+    assert asyncio.run(_shown.load(_trigger(log_position=120))) == (120, True)  # deferred seen
     assert xcom.misses == []
 
 
 def test_a_rebuilt_trigger_reads_how_far_it_got_not_where_it_started(xcom: Any) -> None:
     _shown.start({"ti": TI}, _trigger())
     asyncio.run(_shown.save(_trigger(), 4096))  # the first incarnation showed this much
-    assert asyncio.run(_shown.load(_trigger())) == 4096  # rebuilt from the same kwargs
-    assert asyncio.run(_shown.load(_trigger(try_number=2))) == 0  # another try's record is not ours
+    assert asyncio.run(_shown.load(_trigger())) == (4096, False)  # rebuilt from the same kwargs
+    asyncio.run(_shown.save(_trigger(), 4096, seen=True))  # ... and then saw the job listed
+    assert asyncio.run(_shown.load(_trigger())) == (4096, True)
+    assert asyncio.run(_shown.load(_trigger(try_number=2))) == (0, False)  # another try's is not ours
     assert xcom.misses == []
 
 
