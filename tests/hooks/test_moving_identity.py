@@ -103,3 +103,58 @@ def test_a_cloud_set_without_a_manifest_must_be_of_one_export(
         hook.cloud_download_dump_files(FOLDER, [SET], "DATA_PUMP_DIR", **CLOUD)  # type: ignore[arg-type]
     assert not (folder / "hr_02.dmp").exists()
     assert not list(folder.glob("*.part"))
+
+
+# -- object storage through the worker ----------------------------------------------------------
+
+
+def test_a_download_without_a_manifest_does_not_keep_yesterdays_members(
+    hook: DatapumpHook,
+    db: DatabaseHandle,
+    two_days: tuple[dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+) -> None:
+    """Nothing in the folder records which export it holds, so no file in the directory can be
+    proved to be its copy: every member comes down again."""
+    yesterday, today = two_days
+    _place(tmp_path, today)  # put there by hand: no manifest
+    _place(db.directory_path(), yesterday)
+    down = hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
+    assert [m.kept for m in down] == [False, False]
+    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+
+
+def test_a_download_keeps_only_members_with_the_manifests_guid(
+    hook: DatapumpHook,
+    db: DatabaseHandle,
+    two_days: tuple[dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+) -> None:
+    """A manifest whose members carry no GUID of their own (an older one) still names the set's."""
+    yesterday, today = two_days
+    hook.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
+    path = tmp_path / "hr_XX.dmp.manifest.json"
+    manifest = json.loads(path.read_text())
+    for entry in manifest["members"].values():
+        del entry["guid"]
+    path.write_text(json.dumps(manifest))
+    _place(db.directory_path(), {"hr_01.dmp": today["hr_01.dmp"], "hr_02.dmp": yesterday["hr_02.dmp"]})
+    down = hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
+    assert [m.kept for m in down] == [True, False]
+    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+
+
+def test_a_folder_without_a_manifest_must_hold_one_export(
+    hook: DatapumpHook,
+    db: DatabaseHandle,
+    two_days: tuple[dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+) -> None:
+    yesterday, today = two_days
+    _place(tmp_path, {"hr_01.dmp": today["hr_01.dmp"], "hr_02.dmp": yesterday["hr_02.dmp"]})
+    for name in MEMBERS:
+        (db.directory_path() / name).unlink()
+    with pytest.raises(TransferError, match=r"hr_02\.dmp .*not of the set hr_%U\.dmp: its dump GUID"):
+        hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
+    assert not (db.directory_path() / "hr_02.dmp").exists()
+    assert not list(db.directory_path().glob("*.part"))
