@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
+from functools import partial
 
 from _home import airflow_home
 
@@ -72,8 +73,32 @@ def measure() -> list[Measure]:
         results.append(
             Measure("sessions opened per async poll after warm-up", _async_sessions(db, hook, ref), "0")
         )
+        results += _rds_downloads(db, hook)
         hook.close()
     return results
+
+
+def _rds_downloads(db: DatabaseHandle, hook: DatapumpHook) -> list[Measure]:
+    """An RDS S3 download of sets the hook uploaded (with their manifests): per member, the
+    task's start, one read of its log, and the header read that proves its dump GUID."""
+    db.enable_package("RDSADMIN")
+    (db.object_store / "bench").mkdir(parents=True)
+    folder = db.directory_path()
+    trips: dict[int, int] = {}
+    for count in (1, 2, 4, 8):
+        names = [f"rds{count}_{n:02d}.dmp" for n in range(1, count + 1)]
+        for name in names:
+            (folder / name).write_bytes(os.urandom(4096))
+        hook.rds_upload_dump_files("DATA_PUMP_DIR", [f"rds{count}_%U.dmp"], "bench", poll_interval=0)
+        for name in names:
+            (folder / name).unlink()
+        download = partial(hook.rds_download_dump_files, "bench", [f"rds{count}_%U.dmp"], "DATA_PUMP_DIR")
+        trips[count] = _round_trips(db, partial(download, poll_interval=0))
+    results = [
+        Measure(f"round trips per RDS download, {n} members", t, "3 per member") for n, t in trips.items()
+    ]
+    per_member = (trips[8] - trips[2]) / 6
+    return [*results, Measure("round trips per member of an RDS download", per_member, "3")]
 
 
 def _async_sessions(db: DatabaseHandle, hook: DatapumpHook, ref: object) -> float:

@@ -29,6 +29,7 @@ def test_hook_costs_meet_their_targets() -> None:
     assert results["round trips per status poll"] == 1
     assert results["round trips per MB of log read"] <= 1
     assert results["sessions opened per async poll after warm-up"] == 0
+    assert results["round trips per member of an RDS download"] == 3  # task, its log, the header
 
 
 def test_a_deferred_job_costs_the_worker_nothing_while_it_runs() -> None:

@@ -569,4 +569,4 @@ RDS_DOWNLOAD_FROM_S3 = """SELECT rdsadmin.rdsadmin_s3_tasks.download_from_s3(p_b
   p_directory_name => :directory, p_s3_prefix => :s3_prefix,
   p_error_on_zero_downloads => :error_on_zero) FROM dual"""
 RDS_TASK_LOG = "SELECT text FROM TABLE(rdsadmin.rds_file_util.read_text_file('BDUMP', :log_file))"
-RDS_LISTDIR = "SELECT filename, type FROM TABLE(rdsadmin.rds_file_util.listdir(:directory))"
+RDS_LISTDIR = "SELECT filename, type, filesize FROM TABLE(rdsadmin.rds_file_util.listdir(:directory))"

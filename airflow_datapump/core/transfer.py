@@ -57,6 +57,18 @@ def members_of(template: str, names: list[str]) -> list[str]:
     return sorted((n for n in names if pattern.match(n)), key=lambda n: (len(n), n))
 
 
+def run_of_members(template: str, names: list[str]) -> list[str]:
+    """The members of ``template`` among ``names`` (a listing) that probing ``01``, ``02`` ...
+    finds: those before the first missing one, as a directory without a listing is read."""
+    present, found = set(names), []
+    for number in range(1, 10000):
+        name = member_name(template, number)
+        if name not in present or (number > 99 and "%U" in template.upper()) or name in found:
+            break
+        found.append(name)
+    return found
+
+
 _LOGTIME = re.compile(r"^\d{2}-[A-Z]{3}-\d{2} [\d:.]+: ")
 
 

@@ -95,6 +95,46 @@ def strangers(hook: Files, directory: str, names: list[str], guid: str | None) -
     return {name: theirs for name, theirs in found.items() if theirs != guid}
 
 
+class SetIdentity:
+    """The dump GUID every member of a set must carry, wherever it is moved: the one check of all
+    movers, for members kept because they were already there and for members just copied.
+
+    Size proves nothing (two exports of one schema often have same-size members, so yesterday's
+    member kept as today's is a silent wrong restore); the header's GUID does. ``recorded`` says
+    whether ``guid`` is known (the source set's, or the one a manifest records; None is then a
+    set of files that are not dumps). When nothing recorded it, the first file proved gives the
+    set's GUID and the others must carry the same: members of one export, if not a known one.
+    """
+
+    def __init__(self, hook: Files, template: str, guid: str | None, *, recorded: bool) -> None:
+        self.hook, self.template = hook, template
+        self.guid, self.recorded = guid, recorded
+
+    def carried_by(self, directory: str, name: str) -> bool:
+        """Whether the file ``name`` in ``directory`` carries the set's GUID (one header read)."""
+        return not self.strangers(directory, [name])
+
+    def strangers(self, directory: str, names: list[str]) -> dict[str, str | None]:
+        """The files among ``names`` not carrying the set's GUID, with the one each has."""
+        if not self.recorded and names:
+            self.guid, self.recorded = header(self.hook, directory, names[0])[0], True
+            return strangers(self.hook, directory, names[1:], self.guid)
+        return strangers(self.hook, directory, names, self.guid)
+
+    def prove(self, directory: str, name: str, *, shown_as: str | None = None, remove: bool = False) -> None:
+        """TransferError unless the file ``name`` (a member, or its copy under a temporary name
+        ``shown_as`` the member) carries the set's GUID; with ``remove`` a stranger is deleted first."""
+        for theirs in self.strangers(directory, [name]).values():
+            if remove:
+                self.hook.delete_file(directory, name)
+            raise TransferError(
+                f"{shown_as or name} in {directory} is not of the set {self.template}: its dump GUID "
+                f"{theirs} is not the set's {self.guid}; "
+                + ("the copy was removed" if remove else "nothing was changed"),
+                file_name=shown_as or name,
+            )
+
+
 def header(hook: Files, directory: str, name: str) -> tuple[str | None, str]:
     """The first member's dump GUID and exporting job's name; (None, "") for a non-dump file."""
     try:

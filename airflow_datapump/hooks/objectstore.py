@@ -10,6 +10,11 @@ Every member is written as ``<name>.part``, checked (size, and with ``verify="ch
 SHA-256 of the copy read back against the one taken while streaming), and only then renamed;
 the manifest beside an uploaded set lists each member's size, checksum and dump GUID and says
 ``complete`` after the last one. A retry keeps members already verified and copies the rest.
+
+A downloaded member gets its name only when its dump header carries the set's GUID (the
+manifest's; without a manifest, the first member's), and a file already in the directory is
+kept only when the manifest records the member and the file carries that GUID: two exports of
+one schema often have same-size members, so a size proves nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Prog
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_set, header
+from airflow_datapump.hooks._sets import SetIdentity, checked_set
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -149,12 +154,16 @@ class ObjectStoreMixin:
             if not names:
                 raise TransferError(f"no dump files {template} in {origin} to download")
             guid = _manifest_guid(manifest)
+            identity = SetIdentity(self, template, guid, recorded=guid is not None)
             marker = DirectoryMarker(self, directory, template, names, guid)
             for name in names:
                 expected = manifest.members[name] if manifest else {}
-                member = _download_member(self, origin, name, directory, expected, chunk_bytes, verify)
+                member = _download_member(
+                    self, origin, name, (directory, identity), expected, chunk_bytes, verify
+                )
                 marker.verified(member)
                 copied.append(member)
+            marker.manifest.guid = identity.guid
             marker.finish()
         if delete_source:
             for template in dump_files:
@@ -229,25 +238,35 @@ def _log_progress(progress: Progress, name: str, last: float, *, done: bool) -> 
 
 
 def _download_member(
-    hook: _Files, origin: Any, name: str, directory: str, expected: dict[str, Any], chunk: int, verify: str
+    hook: _Files,
+    origin: Any,
+    name: str,
+    into: tuple[str, SetIdentity],
+    expected: dict[str, Any],
+    chunk: int,
+    verify: str,
 ) -> MemberCopy:
+    """One member into ``<name>.part`` in the directory, renamed once its size, checksum and dump
+    GUID are verified. A file already there is kept only when the manifest records the member
+    (``expected``: without a manifest, nothing says which export the folder holds) and the
+    file has its size and the set's GUID."""
+    directory, identity = into
     source = origin / name
     size = _object_size(source)
     if size is None or ("size" in expected and expected["size"] != size):
         raise TransferError(f"{source} has {size} bytes, not the {expected.get('size')} its manifest lists")
-    if hook.file_size(directory, name) == size and (
-        "guid" not in expected or header(hook, directory, name)[0] == expected["guid"]
-    ):
-        log.info("%s is already in %s with its %d bytes: kept", name, directory, size)
-        return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=expected.get("guid"))
+    if expected and hook.file_size(directory, name) == size and identity.carried_by(directory, name):
+        log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
+        return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=identity.guid)
     part = transfer.part_name(name)
     sha = _stream_into_database(hook, source, directory, part, size, chunk)
     problem = _check_landed(hook, directory, part, size, sha, expected, chunk if verify == "checksum" else 0)
     if problem:
         hook.delete_file(directory, part)
         raise TransferError(f"{name} did not arrive intact in {directory}: {problem}", file_name=name)
+    identity.prove(directory, part, shown_as=name, remove=True)
     hook.rename_file(directory, part, name)
-    return MemberCopy(name, size, sha256=sha, guid=expected.get("guid"))
+    return MemberCopy(name, size, sha256=sha, guid=identity.guid)
 
 
 def _stream_into_database(hook: _Files, source: Any, directory: str, part: str, size: int, chunk: int) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump.core.calls import DumpFileInfo
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -156,3 +157,60 @@ def test_put_pushes_from_the_source_and_a_missing_set_is_an_error(
     assert (test / "set_01.dmp").read_bytes() == files["set_01.dmp"]
     with pytest.raises(TransferError, match=r"no dump files other_%U\.dmp"):
         source.copy_dump_files(["other_%U.dmp"], remote=target, direction="put", **put)
+
+
+def _export_hr(oracle: EmulatedOracle, source: DatapumpHook, template: str, job_name: str) -> None:
+    prod_db = oracle.database("PROD")
+    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[template], parallel=2)
+    source.submit(spec, job_name=job_name)
+    prod_db.advance(3600)
+
+
+def test_a_source_member_of_another_export_is_refused_before_anything_is_copied(
+    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
+) -> None:
+    """Only the header shows that hr_02.dmp was renamed in from another export: no gap, same size."""
+    source, target = hooks
+    oracle.database("PROD").load_sample_hr()
+    prod, test = _folders(oracle)
+    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    _export_hr(oracle, source, "other_%U.dmp", "EXP_OTHER")
+    (prod / "hr_02.dmp").write_bytes((prod / "other_02.dmp").read_bytes())
+    with pytest.raises(TransferError, match=r"hr_02\.dmp in DATA_PUMP_DIR is not a member of the set hr_%U"):
+        target.copy_dump_files(["hr_%U.dmp"], remote=source, **COPY)
+    assert not list(test.iterdir())
+
+
+@pytest.mark.parametrize("reading", ["filetype 0", "ORA-39211"])
+def test_a_same_size_file_that_is_not_a_dump_is_not_kept(
+    oracle: EmulatedOracle,
+    hooks: tuple[DatapumpHook, DatapumpHook],
+    monkeypatch: pytest.MonkeyPatch,
+    reading: str,
+) -> None:
+    """A destination file of the member's size whose header is not a dump's (zeroed, or another
+    kind of file) proves nothing: every member's GUID must be the set's. GET_DUMPFILE_INFO may
+    answer such a file with filetype 0 or refuse it with NO_DUMPFILE_INFO (§2.17 leaves it open;
+    the emulator answers filetype 0, the other reading is put in front of it here)."""
+    source, target = hooks
+    if reading == "ORA-39211":
+        real = DatapumpHook.dumpfile_info
+
+        def refusing(self: DatapumpHook, directory: str, name: str) -> DumpFileInfo:
+            info = real(self, directory, name)
+            if not info.is_datapump:
+                raise DatabaseCallError(
+                    "ORA-39211: unable to retrieve dumpfile information", code="ORA-39211"
+                )
+            return info
+
+        monkeypatch.setattr(DatapumpHook, "dumpfile_info", refusing)
+    oracle.database("PROD").load_sample_hr()
+    prod, test = _folders(oracle)
+    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    for name in ("hr_01.dmp", "hr_02.dmp"):
+        (test / name).write_bytes(bytes((prod / name).stat().st_size))
+    copied = target.copy_dump_files(["hr_%U.dmp"], remote=source, **COPY)
+    assert [m.kept for m in copied] == [False, False]
+    for name in ("hr_01.dmp", "hr_02.dmp"):
+        assert (test / name).read_bytes() == (prod / name).read_bytes()
