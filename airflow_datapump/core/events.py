@@ -16,7 +16,8 @@ from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult
 
 _STATUS = {Verdict.SUCCEEDED: "success", Verdict.FAILED: "failed", Verdict.STOPPED: "stopped"}
-_ROWS = re.compile(r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"\s+([\d.]+ [KMG]B)\s+(\d+) rows')
+_ROWS = re.compile(r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"\s+([\d.]+) ([KMGT])B\s+(\d+) rows')
+_UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 MAX_ERROR_LINES = 100
 
 
@@ -32,13 +33,32 @@ def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
         "final_line": outcome.line,
         "log_position": result.status.log_position,
         "rows": rows_moved(result.log_lines),
-        "bytes": result.bytes_processed,
+        "bytes": final_bytes(result.log_lines, result.bytes_processed),
     }
 
 
 def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
     """Rows per table from the ``. . exported/imported`` lines of a log."""
-    return {f"{m.group(1)}.{m.group(2)}": int(m.group(4)) for line in lines if (m := _ROWS.search(line))}
+    return {f"{m.group(1)}.{m.group(2)}": int(m.group(5)) for line in lines if (m := _ROWS.search(line))}
+
+
+def bytes_moved(lines: tuple[str, ...] | list[str]) -> int | None:
+    """The data bytes the ``. . exported/imported`` lines of a log report, to the precision
+    they print (three decimals of a KB, MB ...); None when the log has no such line."""
+    sizes = [float(m.group(3)) * _UNIT[m.group(4)] for line in lines if (m := _ROWS.search(line))]
+    return round(sum(sizes)) if sizes else None
+
+
+def final_bytes(lines: tuple[str, ...] | list[str], polled: int | None) -> int | None:
+    """What a finished job's summary reports as its bytes: its log's table sizes, else ``polled``.
+
+    Only a running job's status carries bytes, so the last poll's figure is from before the
+    job's end (it completes between polls), and a job that ended before the first poll has
+    none: its log, already read by the wait, is final either way. A job without a log file
+    (NOLOGFILE=YES) or with no sized table lines has only the last poll's figure.
+    """
+    moved = bytes_moved(lines)
+    return polled if moved is None else moved
 
 
 def unseen(lines: tuple[str, ...] | list[str], start: int, shown: int) -> list[str]:

@@ -229,6 +229,25 @@ def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
     assert summary(event, started=None, finished=None)["bytes"] == 4096
 
 
+def test_the_bytes_are_the_logs_table_sizes_once_it_has_them_not_the_last_polls() -> None:
+    """A poll's figure is from before the job's last table (it completes between polls)."""
+    from airflow_datapump.core.events import bytes_moved, event_from_result
+
+    ref = JobRef("E1", "HR", "EXPORT", "D", log_directory="D", log_file="e1.log")
+    waiter = Waiter(ref)
+    assert waiter.observe(JobStatus("E1", "HR", JobState.EXECUTING, bytes_processed=4096), now=0) is None
+    lines = (
+        '. . exported "HR"."EMPLOYEES"                      8.125 KB     107 rows',
+        '. . exported "HR"."BIG"                            1.500 MB   90000 rows',
+        '. . exported "HR"."EMPTY"                              0 KB       0 rows',
+        'Job "HR"."E1" successfully completed at x elapsed 0 00:00:01',
+    )
+    result = waiter.observe(JobStatus("E1", "HR", JobState.UNDEFINED, log_lines=lines), now=1)
+    assert result is not None
+    assert event_from_result(ref, result)["bytes"] == 8320 + 1572864
+    assert bytes_moved(lines[-1:]) is None  # no table lines: nothing to say
+
+
 @pytest.mark.parametrize(
     ("code", "advice"),
     [
