@@ -187,7 +187,7 @@ class DatapumpOperator(BaseOperator):
         self,
         spec: JobSpec,
         hook: DatapumpHook,
-        run: RunStamp | None = None,
+        run: RunStamp,
         log_lines: list[str] | None = None,
     ) -> None:
         """Refusals before anything starts (``run`` is the task run about to submit); subclasses
