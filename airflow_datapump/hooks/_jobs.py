@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from airflow_datapump.core import calls, cleanup
 from airflow_datapump.core.calls import Call, JobRow
@@ -20,6 +20,7 @@ from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatabaseCallError, JobNotFoundError, PrivilegeError, SpecError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class JobsMixin:
@@ -32,13 +33,18 @@ class JobsMixin:
 
     def list_jobs(self) -> list[JobRow]:
         """Every job with a master table; the user's own when DBA_DATAPUMP_JOBS is not readable."""
-        rows: list[JobRow]
+        return self._everyone_or_own(calls.list_jobs)
+
+    def _everyone_or_own(self, query: Callable[..., Call[T]]) -> T:
+        """``query`` over every owner's jobs (DBA_DATAPUMP_JOBS), or over the user's own
+        (USER_DATAPUMP_JOBS) when the user may not read the DBA view (ORA-00942)."""
+        rows: T
         try:
-            rows = self._retrying(lambda: self.run_call(calls.list_jobs(everyone=True)))
+            rows = self._retrying(lambda: self.run_call(query(everyone=True)))
         except DatabaseCallError as error:
             if error.code != "ORA-00942":
                 raise
-            rows = self._retrying(lambda: self.run_call(calls.list_jobs(everyone=False)))
+            rows = self._retrying(lambda: self.run_call(query(everyone=False)))
         return rows
 
     def attach(
@@ -88,12 +94,7 @@ class JobsMixin:
             raise SpecError("older_than", None, "a threshold in seconds or a timedelta, to drop anything")
         idle = _threshold(older_than)
         scope = owner if owner == cleanup.EVERY_OWNER else identifier(owner or self._user(), "owner")
-        try:
-            found = self._retrying(lambda: self.run_call(cleanup.candidates(everyone=True)))
-        except DatabaseCallError as error:
-            if error.code != "ORA-00942":
-                raise
-            found = self._retrying(lambda: self.run_call(cleanup.candidates(everyone=False)))
+        found = self._everyone_or_own(cleanup.candidates)
         report = cleanup.judge(found, owner=scope, older_than=idle, dry_run=dry_run)
         for skipped in report.skipped:
             log.info(
