@@ -248,6 +248,25 @@ def test_the_bytes_are_the_logs_table_sizes_once_it_has_them_not_the_last_polls(
     assert bytes_moved(lines[-1:]) is None  # no table lines: nothing to say
 
 
+def test_partitions_and_network_imports_count_in_the_rows_and_bytes() -> None:
+    """Oracle prints a partitioned table one line per partition (``"SH"."SALES":"Q1"``), and a
+    network import's lines without a size (nothing was unloaded); a line printed again (a
+    restarted job) replaces its earlier one."""
+    from airflow_datapump.core.events import bytes_moved, rows_moved
+
+    exported = [
+        '. . exported "SH"."SALES":"Q1"                     1.000 MB   43687 rows',
+        '. . exported "SH"."SALES":"Q2"                     2.000 KB      10 rows',
+        '. . exported "HR"."JOBS"                           7.000 KB      19 rows',
+        '. . exported "HR"."JOBS"                           8.000 KB      20 rows',
+    ]
+    assert rows_moved(exported) == {"SH.SALES": 43697, "HR.JOBS": 20}
+    assert bytes_moved(exported) == 1048576 + 2048 + 8192
+    network = ['. . imported "HR"."EMPLOYEES"                            107 rows']
+    assert rows_moved(network) == {"HR.EMPLOYEES": 107}
+    assert bytes_moved(network) is None
+
+
 @pytest.mark.parametrize(
     ("code", "advice"),
     [
