@@ -16,7 +16,12 @@ from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult
 
 _STATUS = {Verdict.SUCCEEDED: "success", Verdict.FAILED: "failed", Verdict.STOPPED: "stopped"}
-_ROWS = re.compile(r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"\s+([\d.]+ [KMG]B)\s+(\d+) rows')
+# A table's or partition's line: ``. . exported "HR"."EMP"  8.125 KB  107 rows``, with
+# ``:"PART"`` after a partition's table, and no size where nothing was unloaded (network import).
+_ROWS = re.compile(
+    r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?\s+(\d+) rows'
+)
+_UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 MAX_ERROR_LINES = 100
 
 
@@ -32,13 +37,46 @@ def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
         "final_line": outcome.line,
         "log_position": result.status.log_position,
         "rows": rows_moved(result.log_lines),
-        "bytes": result.bytes_processed,
+        "bytes": final_bytes(result.log_lines, result.bytes_processed),
     }
 
 
 def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
-    """Rows per table from the ``. . exported/imported`` lines of a log."""
-    return {f"{m.group(1)}.{m.group(2)}": int(m.group(4)) for line in lines if (m := _ROWS.search(line))}
+    """Rows per table from the ``. . exported/imported`` lines of a log, its partitions summed."""
+    rows: dict[str, int] = {}
+    for (schema, table, _), (_, count) in _table_lines(lines).items():
+        rows[f"{schema}.{table}"] = rows.get(f"{schema}.{table}", 0) + count
+    return rows
+
+
+def bytes_moved(lines: tuple[str, ...] | list[str]) -> int | None:
+    """The data bytes the ``. . exported/imported`` lines of a log report, to the precision
+    they print (three decimals of a KB, MB ...); None when no line has a size."""
+    sizes = [size for size, _ in _table_lines(lines).values() if size is not None]
+    return round(sum(sizes)) if sizes else None
+
+
+def _table_lines(lines: tuple[str, ...] | list[str]) -> dict[tuple[str, str, str], tuple[float | None, int]]:
+    """Size and rows per table or partition; a line printed again (a restarted job) replaces
+    the earlier one."""
+    found: dict[tuple[str, str, str], tuple[float | None, int]] = {}
+    for line in lines:
+        if (m := _ROWS.search(line)) is not None:
+            size = float(m.group(4)) * _UNIT[m.group(5)] if m.group(4) else None
+            found[(m.group(1), m.group(2), m.group(3) or "")] = (size, int(m.group(6)))
+    return found
+
+
+def final_bytes(lines: tuple[str, ...] | list[str], polled: int | None) -> int | None:
+    """What a finished job's summary reports as its bytes: its log's table sizes, else ``polled``.
+
+    Only a running job's status carries bytes, so the last poll's figure is from before the
+    job's end (it completes between polls), and a job that ended before the first poll has
+    none: its log, already read by the wait, is final either way. A job without a log file
+    (NOLOGFILE=YES) or with no sized table lines has only the last poll's figure.
+    """
+    moved = bytes_moved(lines)
+    return polled if moved is None else moved
 
 
 def unseen(lines: tuple[str, ...] | list[str], start: int, shown: int) -> list[str]:

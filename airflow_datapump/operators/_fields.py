@@ -15,7 +15,7 @@ from typing import Any
 
 from airflow_datapump._compat import conf
 from airflow_datapump.core import calls
-from airflow_datapump.core.events import rows_moved
+from airflow_datapump.core.events import bytes_moved, rows_moved
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
@@ -150,6 +150,7 @@ def finished_event(job: JobRef, outcome: LogOutcome, lines: list[str], position:
         "final_line": outcome.line,
         "log_position": position,
         "rows": rows_moved(lines),
+        "bytes": bytes_moved(lines),
     }
 
 

@@ -202,6 +202,12 @@ class Engine(Protocol):
         """Return e.g. ``"19.3.0.0.0"``; local (learnt at logon), not a round trip."""
         ...
 
+    def read_bfile(self, session: SessionRef, directory: str, filename: str) -> bytes | None:
+        """A BFILE's bytes as the session's user may read them; None when there is no such file
+        (or no directory object, or no READ on it). Local: the LOB operation asking is counted
+        by :meth:`lob_round_trip`."""
+        ...
+
     def type_by_oid(self, session: SessionRef, oid: bytes) -> ObjectType | CollectionType | RecordType | None:
         """The named type with this OID, or None (how the server types an object bind)."""
         ...

@@ -191,9 +191,9 @@ def test_the_emulator_doc_lists_every_unverified_code() -> None:
 def test_every_ora_code_the_provider_maps_is_one_the_emulator_can_raise() -> None:
     """The provider's error classes and its transient set name codes; each must be a code the
     emulator's catalogue knows, so the same situation on the emulator reaches the same class."""
-    from airflow_datapump.core import calls
+    from airflow_datapump.core import call_errors
 
-    codes = {c for c in [*calls._CLASSES, *calls.TRANSIENT_CODES] if c.startswith("ORA-")}
+    codes = {c for c in [*call_errors._CLASSES, *call_errors.TRANSIENT_CODES] if c.startswith("ORA-")}
     assert codes, "the provider maps no ORA code?"
     assert {c for c in codes if int(c[4:]) not in MESSAGES} == set()
 

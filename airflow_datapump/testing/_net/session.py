@@ -337,11 +337,8 @@ class WireSession:
         return reply + replies.call_end(in_transaction=self._in_transaction)
 
     def _read_file(self, bfile: v.BFileValue) -> bytes | None:
-        reader = getattr(self.engine, "read_bfile", None)
-        if reader is None or self.session is None:
-            return None
-        data = reader(self.session, bfile.directory, bfile.filename)
-        return data if isinstance(data, bytes) else None
+        """A BFILE's bytes for a LOB operation (always after logon); None when it is missing."""
+        return self.engine.read_bfile(self._require_session(), bfile.directory, bfile.filename)
 
 
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
