@@ -299,7 +299,7 @@ class _RowCheck:
     def __init__(self, db: sqlite3.Connection, target: catalog.TableDef) -> None:
         self._db, self._target = db, target
         self._required = [(i, c.name) for i, c in enumerate(target.columns) if c.not_null or c.primary_key]
-        self._keys = [(key_id, positions) for key_id, _, positions in tables.unique_keys(target)]
+        self._keys = [(key_id, positions) for key_id, _, positions in tables.enforced_keys(target)]
         self._rows: list[tuple[str, list[tables.KeyEntry], str | None]] = []
         self._seen: set[tables.KeyEntry] = set()
         self.loaded = self.rejected = 0
