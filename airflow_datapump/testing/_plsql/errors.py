@@ -238,6 +238,7 @@ MESSAGES: dict[int, str] = {
     39087: "directory name %s is invalid",
     39088: "file name cannot contain a path specification",
     39095: "Dump file space has been exhausted: Unable to allocate %s bytes",
+    39120: "Table %s can't be truncated, data will be skipped. Failing error is:",
     39124: 'dump file name "%s" contains an invalid substitution variable',
     39126: "Worker unexpected fatal error in %s [%s]",
     39137: "cannot specify a TABLE_EXISTS_ACTION of %s for a job with no metadata",
