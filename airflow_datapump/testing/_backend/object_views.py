@@ -217,10 +217,11 @@ def _indexes(db: sqlite3.Connection) -> list[Row]:
             generated = "Y" if index_name.startswith("SYS_") else "N"
             row = (table.owner, index_name, "NORMAL", table.owner, table.name, "TABLE", "UNIQUE", tablespace)
             result.append((*row, "VALID", generated, *_index_stats(db, table.owner, index_name)))
-    for index in catalog.indexes_of(db):  # CREATE INDEX: NONUNIQUE, named by its creator
+    for index in catalog.indexes_of(db):  # CREATE [UNIQUE] INDEX, named by its creator
         head = (index.owner, index.name, "NORMAL", index.table_owner, index.table_name, "TABLE")
         stats = _index_stats(db, index.owner, index.name)
-        result.append((*head, "NONUNIQUE", index.tablespace, "VALID", "N", *stats))
+        uniqueness = "UNIQUE" if index.unique else "NONUNIQUE"
+        result.append((*head, uniqueness, index.tablespace, "VALID", "N", *stats))
     return result
 
 

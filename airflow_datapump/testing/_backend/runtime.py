@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._backend import catalog, ddl, environment, stored_code, tables, views
+from airflow_datapump.testing._backend import catalog, ddl, environment, integrity, stored_code, tables, views
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql.ddl import DdlStatement
 from airflow_datapump.testing._plsql.errors import ora
@@ -108,7 +108,7 @@ class SessionRuntime:
             )
         if definition is None or not visible:
             raise ora(942)
-        return tables.StoredTable(session, definition)
+        return integrity.ConstrainedTable(session, definition)
 
     def execute_ddl(self, statement: DdlStatement) -> None:
         ddl.execute(self._session, statement)

@@ -128,7 +128,7 @@ class StoredTable:
 
     def _index(self, rowid: int, values: tuple[Value, ...], *, add: bool) -> None:
         """Keep the transaction's map of its pending inserts' keys in step with them."""
-        for key_id, _, positions in unique_keys(self._definition):
+        for key_id, _, positions in enforced_keys(self._definition):
             key = key_text([values[p] for p in positions])
             if key is None:
                 continue
@@ -139,13 +139,13 @@ class StoredTable:
                 del pending[key]
 
     def _check_unique(self, values: tuple[Value, ...], exclude: int | None) -> None:
-        for key_id, name, positions in unique_keys(self._definition):
+        for key_id, name, positions in enforced_keys(self._definition):
             key = key_text([values[p] for p in positions])
-            if key is not None and self._taken(key_id, key, positions, exclude):
+            if key is not None and self.holds_key(key_id, key, positions, exclude):
                 label = name or f"SYS_C00{zlib.crc32(self.name.encode()) % 10000:04d}"
                 raise ora(1, self.schema, label)
 
-    def _taken(self, key_id: str, key: str, positions: list[int], exclude: int | None) -> bool:
+    def holds_key(self, key_id: str, key: str, positions: list[int], exclude: int | None) -> bool:
         """Whether a row this session sees, other than ``exclude``, already has the key."""
         tx = self._session.transaction
         pending = tx.keys.get((self._key, key_id), {}).get(key)
@@ -203,6 +203,20 @@ def unique_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, lis
         if k.kind in ("PRIMARY KEY", "UNIQUE")
     ]
     return [(",".join(map(str, positions)), name, positions) for name, positions in keys]
+
+
+def enforced_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, list[int]]]:
+    """:func:`unique_keys` and the table's unique indexes: every key a row change must keep
+    unique, one entry per column list (Oracle refuses a second index on one list, ORA-01408)."""
+    keys = unique_keys(definition)
+    names = [c.name for c in definition.columns]
+    for index, columns in definition.unique_indexes:
+        positions = [names.index(col) for col in columns]
+        keys.append((",".join(map(str, positions)), index, positions))
+    by_id: dict[str, tuple[str, str | None, list[int]]] = {}
+    for entry in keys:
+        by_id.setdefault(entry[0], entry)
+    return list(by_id.values())
 
 
 def key_text(values: Sequence[Value]) -> str | None:
@@ -267,7 +281,7 @@ def keys_taken(db: sqlite3.Connection, owner: str, name: str, entries: Iterable[
 
 def insert_rows(db: sqlite3.Connection, owner: str, name: str, rows: Iterable[tuple[Value, ...]]) -> None:
     definition = catalog.table(db, owner, name)
-    keys = unique_keys(definition) if definition is not None else []
+    keys = enforced_keys(definition) if definition is not None else []
     batch = []
     for values in rows:
         entries = [(key_id, key_text([values[p] for p in positions])) for key_id, _, positions in keys]
@@ -304,7 +318,7 @@ def _add_keys(
     db: sqlite3.Connection, definition: catalog.TableDef, rows: list[tuple[int, tuple[Value, ...]]]
 ) -> None:
     entries = []
-    for key_id, _, positions in unique_keys(definition):
+    for key_id, _, positions in enforced_keys(definition):
         for rid, values in rows:
             key = key_text([values[p] for p in positions])
             if key is not None:

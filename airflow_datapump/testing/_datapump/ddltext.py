@@ -90,7 +90,8 @@ def _names(columns: list[str]) -> str:
 
 def index_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
     where = f'\n  TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
-    head = f'CREATE INDEX "{ddl["index_schema"]}"."{ddl["index"]}" ON "{schema}"."{table}"'
+    unique = "UNIQUE " if ddl.get("unique") else ""
+    head = f'CREATE {unique}INDEX "{ddl["index_schema"]}"."{ddl["index"]}" ON "{schema}"."{table}"'
     return f"{head} ({_names(ddl['columns'])}) {where} PARALLEL 1"
 
 
@@ -108,7 +109,9 @@ def ref_constraint_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
     head = f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{ddl["constraint"]}"'
     return (
         f"{head} FOREIGN KEY ({_names(ddl['columns'])})"
-        f' REFERENCES "{parent_schema}"."{parent}" ({_names(parent_columns)}) ENABLE'
+        f' REFERENCES "{parent_schema}"."{parent}" ({_names(parent_columns)})'
+        + (f" ON DELETE {ddl['on_delete']}" if ddl.get("on_delete") else "")
+        + " ENABLE"
     )
 
 

@@ -26,6 +26,7 @@ def of_table(db: Any, table: catalog.TableDef, tablespace: str) -> Iterator[tupl
                 "index_schema": index.owner,
                 "columns": list(index.columns),
                 "tablespace": index.tablespace,
+                **({"unique": True} if index.unique else {}),
             },
         )
     for name, kind, columns, condition in _constraints(table):
@@ -43,7 +44,12 @@ def of_table(db: Any, table: catalog.TableDef, tablespace: str) -> Iterator[tupl
             yield (
                 "REF_CONSTRAINT",
                 name,
-                {"constraint": name, "columns": list(k.columns), "references": references},
+                {
+                    "constraint": name,
+                    "columns": list(k.columns),
+                    "references": references,
+                    **({"on_delete": k.on_delete} if k.on_delete else {}),
+                },
             )
 
 

@@ -128,15 +128,17 @@ class ColumnDef:
 
 @dataclass(frozen=True)
 class TableConstraint:
-    """An out-of-line constraint: ``kind`` is "PRIMARY KEY", "UNIQUE", "CHECK" (``condition``
-    its text as written) or "FOREIGN KEY" (``references``: the parent's schema, table and
-    columns; the schema None until the engine resolves it)."""
+    """A constraint other than NOT NULL and an unnamed in-line key: ``kind`` is "PRIMARY KEY",
+    "UNIQUE", "CHECK" (``condition`` its text as written) or "FOREIGN KEY" (``references``: the
+    parent's schema, table and columns, the schema None until the engine resolves it;
+    ``on_delete`` "CASCADE" or "SET NULL" for its ON DELETE clause, None for none)."""
 
     name: str | None
     kind: str
     columns: tuple[str, ...]
     condition: str | None = None
     references: tuple[str | None, str, tuple[str, ...]] | None = None
+    on_delete: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ class CreateTable:
 
 @dataclass(frozen=True)
 class CreateIndex:
-    """CREATE INDEX (a non-unique B-tree index on columns of one table)."""
+    """CREATE [UNIQUE] INDEX (a B-tree index on columns of one table)."""
 
     pos: Pos
     schema: str | None
@@ -165,6 +167,21 @@ class CreateIndex:
     table: str
     columns: tuple[str, ...]
     tablespace: str | None = None
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class AlterTable:
+    """ALTER TABLE ... ADD a constraint (``validate`` False for NOVALIDATE) or DROP CONSTRAINT
+    ``drop`` [CASCADE]."""
+
+    pos: Pos
+    schema: str | None
+    name: str
+    add: TableConstraint | None = None
+    validate: bool = True
+    drop: str | None = None
+    cascade: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,6 +287,7 @@ DdlStatement = (
     | DropDirectory
     | CreateTable
     | DropTable
+    | AlterTable
     | CreateIndex
     | DropIndex
     | CreateDatabaseLink

@@ -186,7 +186,7 @@ def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
     return OracleError(6550, "\n".join(lines))
 
 
-def _sql_failure(err: CompileError) -> OracleError:
+def sql_failure(err: CompileError) -> OracleError:
     text = err.text
     if text.startswith("ORA-"):
         return OracleError(int(text[4:9]), text)
@@ -215,7 +215,7 @@ def _dispatch(parsed: ParsedStatement, m: Machine) -> ExecutionResult:
             return ExecutionResult("DML", rowcount=count)
         return _run_ddl(node, compiler, scope, m)
     except CompileError as err:
-        raise _sql_failure(err) from err
+        raise sql_failure(err) from err
 
 
 def _run_block(program: object, m: Machine) -> ExecutionResult:

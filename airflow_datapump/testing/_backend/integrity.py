@@ -1,0 +1,220 @@
+"""CHECK and FOREIGN KEY constraints kept by every row change a session makes.
+
+SQL and PL/SQL change rows only through a table the runtime opens, and the runtime opens a
+:class:`ConstrainedTable`, so both paths are checked here once (a Data Pump import loads rows
+its own way: see _datapump/apply.py). What Oracle's SQL Language Reference (constraint clause)
+and Database Error Messages give:
+
+- a row whose CHECK condition is FALSE is refused (ORA-02290); UNKNOWN passes;
+- a foreign key with no NULL part must match a parent key the session sees (ORA-02291), its
+  own row's key included when the table refers to itself;
+- a parent row that children refer to cannot be deleted (ORA-02292) unless the foreign key
+  says ON DELETE CASCADE (the children are deleted, and theirs in turn) or ON DELETE SET
+  NULL (their foreign key columns are set to NULL); nor can its key be changed (ORA-02292:
+  Oracle has no ON UPDATE action);
+- a table other tables' enabled foreign keys refer to cannot be truncated (ORA-02266); a
+  self-referential one can (TRUNCATE TABLE, restrictions).
+
+The checks are made row by row, as each row is changed, where Oracle checks at the end of the
+statement: a statement that only passes once all its rows are changed (an UPDATE that shifts
+every key of a self-referential table) is refused here (docs/emulator.md, known differences).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+from airflow_datapump.testing._backend import catalog, storage
+from airflow_datapump.testing._backend.codec import decode_row
+from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._backend.tables import StoredTable, key_text
+from airflow_datapump.testing._plsql import checks
+from airflow_datapump.testing._plsql.ddl import TableConstraint
+from airflow_datapump.testing._plsql.errors import ora
+from airflow_datapump.testing._values import Value
+
+Row = tuple[Value, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """One foreign key seen from both ends: child columns' and parent key's positions."""
+
+    child: catalog.TableDef
+    parent: catalog.TableDef
+    key: TableConstraint
+    child_positions: list[int]
+    parent_positions: list[int]
+
+    @property
+    def label(self) -> tuple[str, str]:
+        return self.child.owner, storage.constraint_index_name(self.child.name, self.key.name)
+
+    @property
+    def key_id(self) -> str:
+        return ",".join(map(str, self.parent_positions))
+
+    def self_referential(self) -> bool:
+        return (self.child.owner, self.child.name) == (self.parent.owner, self.parent.name)
+
+
+def check_conditions(definition: catalog.TableDef) -> list[tuple[tuple[str, str], checks.Condition]]:
+    """Each CHECK constraint's label (owner, name) and compiled condition."""
+    columns = tuple((c.name, c.type) for c in definition.columns)
+    return [
+        (
+            (definition.owner, storage.constraint_index_name(definition.name, k.name)),
+            checks.compile_check(k.condition, definition.name, columns),
+        )
+        for k in definition.constraints
+        if k.kind == "CHECK" and k.condition is not None
+    ]
+
+
+def reference(db: sqlite3.Connection, child: catalog.TableDef, k: TableConstraint) -> Reference | None:
+    """The foreign key ``k`` of ``child`` with both ends' positions; None if its parent is gone."""
+    assert k.references is not None
+    schema, name, columns = k.references
+    parent = child if (schema, name) == (child.owner, child.name) else catalog.table(db, schema or "", name)
+    if parent is None:
+        return None
+    child_names = [c.name for c in child.columns]
+    parent_names = [c.name for c in parent.columns]
+    return Reference(
+        child,
+        parent,
+        k,
+        [child_names.index(col) for col in k.columns],
+        [parent_names.index(col) for col in columns],
+    )
+
+
+def references_to(db: sqlite3.Connection, parent: catalog.TableDef) -> list[Reference]:
+    """Every foreign key, of any table, that refers to ``parent``."""
+    found = []
+    for child in catalog.tables_of(db):
+        for k in child.constraints:
+            if k.references is not None and k.references[:2] == (parent.owner, parent.name):
+                ref = reference(db, child, k)
+                if ref is not None:
+                    found.append(ref)
+    return found
+
+
+class ConstrainedTable(StoredTable):
+    """A stored table whose row changes keep its CHECK and FOREIGN KEY constraints."""
+
+    def __init__(self, session: Session, definition: catalog.TableDef) -> None:
+        super().__init__(session, definition)
+        self._checks = check_conditions(definition)
+        with session.database.store.read() as db:
+            self._parents = [
+                ref
+                for k in definition.constraints
+                if k.kind == "FOREIGN KEY" and (ref := reference(db, definition, k)) is not None
+            ]
+        self._referring: list[Reference] | None = None
+
+    @property
+    def _children(self) -> list[Reference]:
+        """The foreign keys that refer to this table, found when a change first needs them."""
+        if self._referring is None:
+            with self._session.database.store.read() as db:
+                self._referring = references_to(db, self._definition)
+        return self._referring
+
+    def insert(self, values: Row) -> None:
+        self._check(values)
+        self._check_parents(values, None)
+        super().insert(values)
+
+    def update(self, rowid: object, values: Row) -> None:
+        assert isinstance(rowid, int)
+        old = self.current(rowid) if self._parents or self._children else None
+        self._check(values)
+        self._check_parents(values, old)
+        if old is not None:
+            for ref in self._children:
+                before = key_text([old[p] for p in ref.parent_positions])
+                changed = before != key_text([values[p] for p in ref.parent_positions])
+                if before is not None and changed and self._dependents(ref, before, exclude=None):
+                    raise ora(2292, *ref.label)
+        super().update(rowid, values)
+
+    def delete(self, rowid: object) -> None:
+        assert isinstance(rowid, int)
+        if not self._children:
+            super().delete(rowid)
+            return
+        old = self.current(rowid)
+        if old is None:
+            return  # already deleted by this statement's cascade
+        actions = []
+        for ref in self._children:
+            key = key_text([old[p] for p in ref.parent_positions])
+            exclude = rowid if ref.self_referential() else None
+            found = self._dependents(ref, key, exclude) if key is not None else []
+            if found and ref.key.on_delete is None:
+                raise ora(2292, *ref.label)
+            actions += [(ref, rid, row) for rid, row in found]
+        super().delete(rowid)
+        for ref, rid, row in actions:
+            child = ConstrainedTable(self._session, ref.child)
+            if ref.key.on_delete == "CASCADE":
+                child.delete(rid)
+            else:
+                nulled = list(row)
+                for p in ref.child_positions:
+                    if ref.child.columns[p].not_null:
+                        column = ref.child.columns[p].name
+                        raise ora(1407, f'"{ref.child.owner}"."{ref.child.name}"."{column}"')
+                    nulled[p] = None
+                child.update(rid, tuple(nulled))
+
+    def truncate(self) -> None:
+        if any(not ref.self_referential() for ref in self._children):
+            raise ora(2266)
+        super().truncate()
+
+    def current(self, rowid: int) -> Row | None:
+        """The row as this session sees it now, or None if it has gone."""
+        tx = self._session.transaction
+        if rowid < 0:
+            return tx.inserts.get(self._key, {}).get(rowid)
+        if rowid in tx.deletes.get(self._key, set()):
+            return None
+        if rowid in tx.updates.get(self._key, {}):
+            return tx.updates[self._key][rowid]
+        with self._session.database.store.read() as db:
+            found = db.execute("SELECT data FROM rows WHERE rid = ?", (rowid,)).fetchone()
+        return None if found is None else decode_row(found[0])
+
+    def _check(self, values: Row) -> None:
+        for label, condition in self._checks:
+            if checks.broken(condition, values):
+                raise ora(2290, *label)
+
+    def _check_parents(self, values: Row, old: Row | None) -> None:
+        for ref in self._parents:
+            key = key_text([values[p] for p in ref.child_positions])
+            if key is None or any(values[p] is None for p in ref.child_positions):
+                continue  # a foreign key with a NULL part is not checked
+            if old is not None and key == key_text([old[p] for p in ref.child_positions]):
+                continue  # unchanged
+            if ref.self_referential() and key == key_text([values[p] for p in ref.parent_positions]):
+                continue  # the row is its own parent
+            parent = StoredTable(self._session, ref.parent)
+            if not parent.holds_key(ref.key_id, key, ref.parent_positions, None):
+                raise ora(2291, *ref.label)
+
+    def _dependents(self, ref: Reference, key: str, exclude: int | None) -> list[tuple[int, Row]]:
+        """The child rows whose foreign key is ``key``, as this session sees them."""
+        child = StoredTable(self._session, ref.child)
+        return [
+            (rid, row)
+            for rid, row in child.rows()
+            if rid != exclude
+            and all(row[p] is not None for p in ref.child_positions)
+            and key_text([row[p] for p in ref.child_positions]) == key
+        ]
