@@ -158,6 +158,13 @@ def test_the_scan_sees_the_builders_it_checks() -> None:
             ("CONNECT BY over a comma join",),
             "ORA-03001: unimplemented feature: CONNECT BY over a comma join",
         ),
+        (30009, ("CONNECT BY",), "ORA-30009: Not enough memory for CONNECT BY operation"),
+        # two adjacent slots; printed output shows the caller's number alone ("of 100 is", "of -1 is")
+        (
+            21000,
+            ("100", ""),
+            "ORA-21000: error number argument to raise_application_error of 100 is out of range",
+        ),
     ],
 )
 def test_a_line_is_the_catalogue_text_with_its_slots_filled(
@@ -165,6 +172,13 @@ def test_a_line_is_the_catalogue_text_with_its_slots_filled(
 ) -> None:
     assert ora_line(code, *args) == line
     assert ora(code, *args).code == code
+
+
+def test_ora_00600_fills_its_first_bracket_and_prints_the_other_eleven_empty() -> None:
+    """Oracle's ORA-00600 text has twelve bracketed slots; real output fills the first ones and
+    prints the rest as "[]"."""
+    line = errors.internal_error(KeyError("k")).message
+    assert line == "ORA-00600: internal error code, arguments: [KeyError: 'k']" + ", []" * 11
 
 
 def test_a_code_outside_the_catalogue_is_refused_rather_than_invented() -> None:
