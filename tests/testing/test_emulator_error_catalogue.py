@@ -222,6 +222,10 @@ def _section() -> str:
     return doc.split("### Where the texts come from", 1)[1].split("\n## ", 1)[0]
 
 
+def _row(code: int, text: str, kind: str, source: str) -> str:
+    return f"| ORA-{code:05d} | `{text}` | {kind} | {source} |"
+
+
 def test_the_doc_table_is_the_record_code_by_code() -> None:
     """docs/emulator.md's per-code table shows each text and how it was checked; it is compared
     with the catalogue and the record so that the two cannot drift apart."""
@@ -235,9 +239,9 @@ def test_the_doc_table_is_the_record_code_by_code() -> None:
         assert code not in rows, f"ORA-{code:05d} has two rows"
         rows[code] = (match["text"], match["kind"], match["source"])
     expected = {code: (MESSAGES[code], *CHECKED[code]) for code in MESSAGES if code in CHECKED}
-    missing = sorted(set(expected) - set(rows))
-    extra = sorted(set(rows) - set(expected))
-    assert (missing, extra) == ([], []), "codes missing from the doc table / rows for no record"
+    missing = [_row(code, *expected[code]) for code in sorted(expected) if code not in rows]
+    assert missing == [], "rows the doc table lacks, to add in code order:\n" + "\n".join(missing)
+    assert sorted(set(rows) - set(expected)) == [], "doc rows for codes without a record"
     wrong = {code: (rows[code], want) for code, want in expected.items() if rows[code] != want}
     assert wrong == {}, "doc rows (as written, as recorded) that differ"
 
