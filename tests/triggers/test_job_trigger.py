@@ -13,6 +13,7 @@ import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.status import error_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks import _pool
@@ -74,6 +75,36 @@ def test_reports_a_failed_job(db: DatabaseHandle) -> None:
     event = first_event(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
     assert event["status"] == "failed"
     assert event["error_lines"] == ["ORA-39126: Worker unexpected fatal error"]
+
+
+# ORA-39126 [U] (docs/emulator.md): 11.2-19c logs end the line at the bracket; newer ones print a
+# third value after it and may follow it with the failing SQL on a line of its own.
+WORKER_FATAL = {
+    "ends at the bracket": [
+        "ORA-39126: Worker unexpected fatal error in KUPW$WORKER.PUT_DDLS [TABLE_STATISTICS]",
+    ],
+    "value after the bracket": [
+        "ORA-39126: Worker unexpected fatal error in KUPW$WORKER.STATS_LOAD [MARKER] MARKER",
+    ],
+    "value and SQL after": [
+        'ORA-39126: Worker unexpected fatal error in KUPW$WORKER.LOAD_METADATA [TABLE_DATA:"HR"."EMP"]',
+        'SELECT COUNT(*) FROM "HR"."EMP"',
+    ],
+}
+
+
+@pytest.mark.parametrize("lines", WORKER_FATAL.values(), ids=WORKER_FATAL.keys())
+def test_a_worker_fatal_error_reaches_the_event_in_either_form(db: DatabaseHandle, lines: list[str]) -> None:
+    """The provider reads ORA-39126 only as an error line and its code, so both forms of the
+    line give the same failure: the line itself (never the SQL after it) and ORA-39126."""
+    db.fail_next_job(at_percent=10, lines=lines)
+    job = submitted()
+    db.set_clock("wall")
+    db.set_job_rate(100_000_000)
+    event = first_event(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+    assert event["status"] == "failed"
+    assert event["error_lines"] == lines[:1]
+    assert error_codes(event["error_lines"]) == ["ORA-39126"]
 
 
 def test_resumes_from_its_log_position(db: DatabaseHandle) -> None:

@@ -35,7 +35,7 @@ from airflow_datapump.testing._net.open_cursors import Described, OpenCursor
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
 from airflow_datapump.testing._net.values import bind_in, column, image
-from airflow_datapump.testing._plsql.errors import ora, ora_line
+from airflow_datapump.testing._plsql.errors import leading, ora, ora_line
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +96,12 @@ class WireSession:
             if isinstance(exc, OracleErrorLike):
                 return self._error(exc)
             log.exception("call %d failed inside the emulator; answered with ORA-00600", call.function)
-            return self._refuse(INTERNAL_ERROR, _where(exc))
+            return self._refuse(INTERNAL_ERROR, *_where(exc))
 
-    def _refuse(self, code: int, reason: str) -> bytes:
+    def _refuse(self, code: int, *reason: str) -> bytes:
         """A request this server cannot carry out, answered as the Oracle error it amounts to."""
         if code != INTERNAL_ERROR:
-            log.warning("request refused with ORA-%05d: %s", code, reason)
+            log.warning("request refused with ORA-%05d: %s", code, " ".join(reason))
         message = ora_line(code, *_arguments(code, reason))
         return replies.call_end(error=code, message=message, in_transaction=self._in_transaction)
 
@@ -348,20 +348,19 @@ _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: 
 _FILE_MISSING = f"{ora_line(22288, 'FILEOPEN')}\nNo such file or directory"
 
 
-def _arguments(code: int, reason: str) -> tuple[str, ...]:
-    """The slots a refusal's text has: ORA-03137's eight bracketed ones take the reason in the
-    first (Oracle leaves unused ones empty), ORA-00600's the location; the others have none."""
-    if code == MALFORMED:
-        return (reason,) + ("",) * 7
-    return (reason,) if code == INTERNAL_ERROR else ()
+def _arguments(code: int, reason: tuple[str, ...]) -> tuple[object, ...]:
+    """The slots a refusal's text has: ORA-03137's eight bracketed ones and ORA-00600's twelve
+    take the reason (the location, for ORA-00600) in the first and are printed empty after
+    it, as Oracle leaves its unused ones; ORA-03001's and ORA-03115's texts have none."""
+    return leading(code, *reason) if code in (MALFORMED, INTERNAL_ERROR) else ()
 
 
-def _where(exc: Exception) -> str:
+def _where(exc: Exception) -> tuple[str, str]:
     """ORA-00600's arguments for an emulator bug: the exception's class and the function it
     was raised in, as Oracle's name an internal location; never its message, which might
     hold a bound value (the traceback, in the server's log, has it)."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return f"{type(exc).__name__}] [{frames[-1].name if frames else '?'}"
+    return type(exc).__name__, frames[-1].name if frames else "?"
 
 
 def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:

@@ -11,7 +11,10 @@ MESSAGES: dict[int, str] = {
     0: "normal, successful completion",
     1: "unique constraint (%s.%s) violated",
     28: "your session has been killed",
-    600: "internal error code, arguments: [%s]",
+    600: (
+        "internal error code, arguments: "
+        "[%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s]"
+    ),
     900: "invalid SQL statement",
     901: "invalid CREATE command",
     902: "invalid datatype",
@@ -167,7 +170,7 @@ MESSAGES: dict[int, str] = {
     12919: "Can not drop the default permanent tablespace",
     19504: 'failed to create file "%s"',
     19505: 'failed to identify file "%s"',
-    21000: "error number argument to raise_application_error of %s is out of range",
+    21000: "error number argument to raise_application_error of %s%s is out of range",
     21560: "argument %s is null, invalid, or out of range",
     21700: "object does not exist or is marked for delete",
     22275: "invalid LOB locator specified",
@@ -200,7 +203,7 @@ MESSAGES: dict[int, str] = {
     29291: "file remove operation failed",
     29292: "file rename operation failed",
     29298: "Character set mismatch",
-    30009: "Not enough memory for CONNECT BY operation",
+    30009: "Not enough memory for %s operation",
     30013: "undo tablespace '%s' is currently in use",
     30041: "Cannot grant quota on the tablespace",
     31619: 'invalid dump file "%s"',
@@ -358,6 +361,17 @@ def message_text(code: int, *args: object) -> str:
     raise TypeError(f"ORA-{code:05d} has {slots} slot(s) in {text!r}, given {len(args)} argument(s)")
 
 
+def leading(code: int, *first: object) -> tuple[object, ...]:
+    """Arguments for a text of many bracketed slots (ORA-00600, ORA-03137): ``first`` fill the
+    leading slots and the rest stay empty, printed "[]" as Oracle prints the ones it leaves
+    unused. Kept apart from :func:`message_text`, which refuses a short argument list so that
+    every other call must fill exactly the slots its text has."""
+    unused = MESSAGES[code].count("%s") - len(first)
+    if unused < 0:
+        raise TypeError(f"ORA-{code:05d} has {len(first) + unused} slot(s), given {len(first)}")
+    return (*first, *("",) * unused)
+
+
 def ora_line(code: int, *args: object) -> str:
     """One line of an error stack, ``ORA-nnnnn: text``, its text from :data:`MESSAGES`."""
     return f"ORA-{code:05d}: {message_text(code, *args)}"
@@ -394,4 +408,4 @@ def sqlcode_of(err: OracleError) -> int:
 
 def internal_error(exc: BaseException) -> OracleError:
     """Surface an emulator bug as ORA-00600 so tests see it instead of a stray Python error."""
-    return ora(600, f"{type(exc).__name__}: {exc}")
+    return ora(600, *leading(600, f"{type(exc).__name__}: {exc}"))
