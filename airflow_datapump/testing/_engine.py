@@ -127,6 +127,7 @@ class EngineError(Exception):
         self.message = message
         self.offset = offset
         self.isrecoverable = isrecoverable
+        self.rowcount = 0
 
 
 @runtime_checkable
@@ -137,6 +138,9 @@ class OracleErrorLike(Protocol):
     prefix: str
     message: str
     offset: int
+    # Rows an array DML changed before the execution that failed: they stay in the transaction,
+    # and the end of the call reports their count.
+    rowcount: int
 
 
 class Engine(Protocol):

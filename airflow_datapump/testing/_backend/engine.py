@@ -146,7 +146,13 @@ class Backend:
         current = self._round_trip(session, "executemany")
         total = StatementResult()
         for binds in bind_rows:
-            result = self._run(current, statement, binds)
+            # Each execution is a statement of its own: a failing one stops the call, and the
+            # rows the ones before it changed stay (python-oracledb reports their count).
+            try:
+                result = self._run(current, statement, binds)
+            except OracleError as err:
+                err.rowcount = total.rowcount
+                raise
             total.rowcount += result.rowcount
             total.is_plsql = result.is_plsql
         return total

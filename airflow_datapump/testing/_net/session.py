@@ -113,7 +113,11 @@ class WireSession:
         if exc.prefix == "DPY" and code == 4011:
             raise DisconnectError("session ended by the database")
         return replies.call_end(
-            error=code, message=text, position=exc.offset, in_transaction=self._in_transaction
+            error=code,
+            message=text,
+            position=exc.offset,
+            rowcount=exc.rowcount,
+            in_transaction=self._in_transaction,
         )
 
     def _piggybacks(self, call: Call) -> None:

@@ -323,6 +323,7 @@ class OracleError(Exception):
         self.message = message
         self.offset = offset
         self.ident = ident
+        self.rowcount = 0  # see OracleErrorLike.rowcount
         self.raise_line: int | None = None
 
     def __str__(self) -> str:
