@@ -121,3 +121,30 @@ def test_keys_are_checked_when_the_statement_ends(conn: oracledb.Connection) -> 
     cursor.execute("DELETE FROM emp")
     cursor.execute("SELECT count(*) FROM emp")
     assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.parametrize("autocommit", [False, True])
+def test_executemany_with_batch_errors_runs_every_row(
+    oracle: EmulatedOracle, conn: oracledb.Connection, autocommit: bool
+) -> None:
+    """Each failed row is listed with its offset; the others go in and, as python-oracledb's
+    guide says, wait for a COMMIT even under autocommit (another session does not see them)."""
+    conn.commit()
+    conn.autocommit = autocommit
+    cursor = conn.cursor()
+    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as other:
+        cursor.executemany(
+            "INSERT INTO dst (id, s) VALUES (:1, :2)",
+            [(1, "a"), (100, "b"), (3, "toolong"), (4, "d")],
+            batcherrors=True,
+        )
+        errors = [(e.offset, e.full_code) for e in cursor.getbatcherrors()]
+        assert errors == [(1, "ORA-00001"), (2, "ORA-12899")]
+        assert cursor.rowcount == 2
+        assert [row[0] for row in _dst(other)] == [100]
+        conn.rollback()
+        cursor.executemany("INSERT INTO dst (id) VALUES (:1)", [(5,), (6,)], batcherrors=True)
+        assert cursor.getbatcherrors() == []
+        assert [row[0] for row in _dst(other)] == ([5, 6, 100] if autocommit else [100])
+        conn.rollback()
+    assert [row[0] for row in _dst(conn)] == ([5, 6, 100] if autocommit else [100])

@@ -183,6 +183,7 @@ MESSAGES: dict[int, str] = {
     22926: "specified trim length is greater than current LOB value's length",
     22993: "specified input amount is greater than actual source amount",
     22994: "source offset is beyond the end of the source LOB",
+    24381: "error(s) in array DML",
     27037: "unable to obtain file status",
     27038: "created file already exists",
     27040: "file create error, unable to create file",

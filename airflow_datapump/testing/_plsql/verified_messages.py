@@ -199,6 +199,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     22926: ("19c+23ai", "error-help/db/ora-22926"),
     22993: ("19c+23ai", "error-help/db/ora-22993"),
     22994: ("19c+23ai", "error-help/db/ora-22994"),
+    24381: ("P code", "the message file's line as comments and constants in public PL/SQL and C code"),
     27037: ("P output", "expdp and impdp logs in public code"),
     27038: ("19c+23ai", "error-help/db/oci-27038"),
     27040: ("19c+23ai", "error-help/db/oci-27040"),
