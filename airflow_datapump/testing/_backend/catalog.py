@@ -204,6 +204,10 @@ def encode_constraint(k: TableConstraint) -> dict[str, object]:
         data["references"] = [schema, parent, list(columns)]
     if k.on_delete is not None:
         data["on_delete"] = k.on_delete
+    if not k.enabled:
+        data["disabled"] = True
+    if not k.validated:
+        data["novalidate"] = True
     return data
 
 
@@ -217,6 +221,8 @@ def decode_constraint(data: dict[str, Any]) -> TableConstraint:
         condition=data.get("condition"),
         references=(references[0], references[1], tuple(references[2])) if references else None,
         on_delete=data.get("on_delete"),
+        enabled=not data.get("disabled", False),
+        validated=not data.get("novalidate", False),
     )
 
 

@@ -35,7 +35,7 @@ from airflow_datapump.testing._plsql.errors import ora
 def keyed_not_null(columns: Iterable[ColumnDef], keys: Iterable[TableConstraint]) -> tuple[ColumnDef, ...]:
     """The columns with those of any PRIMARY KEY among ``keys`` made NOT NULL, as Oracle does
     also for a key declared out of line (CREATE TABLE and ALTER TABLE ADD alike)."""
-    keyed = {col for k in keys if k.kind == "PRIMARY KEY" for col in k.columns}
+    keyed = {col for k in keys if k.kind == "PRIMARY KEY" and k.enabled for col in k.columns}
     return tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in columns)
 
 
@@ -111,7 +111,8 @@ def check_new(
 
 def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, validate: bool = True) -> None:
     """ALTER TABLE owner.name ADD CONSTRAINT k: checked against the rows the table holds,
-    unless ``validate`` is False (NOVALIDATE) for a CHECK or FOREIGN KEY constraint."""
+    unless ``validate`` is False (NOVALIDATE) for a CHECK or FOREIGN KEY constraint, or ``k``
+    is added DISABLED (then a key gets no index either)."""
     table = catalog.table(db, owner, name)
     if table is None:
         raise ora(942)
@@ -119,7 +120,7 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, va
     label = (owner, storage.constraint_index_name(name, k.name))
     positions = [_position(table, col) for col in k.columns]
     # Read and decode the rows once: the check and the new key's index entries both use them.
-    held = _rows(db, owner, name)
+    held = _rows(db, owner, name) if k.enabled else []
     rows = [row for _, row in held]
     if k.kind == "FOREIGN KEY":
         k, parent = _resolve_with_parent(db, owner, k)
@@ -127,7 +128,7 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, va
             _check_parent_keys(db, k, parent, positions, rows, label)
     elif k.kind in ("PRIMARY KEY", "UNIQUE"):
         _check_unique(k, positions, rows, label)
-    elif k.kind == "CHECK" and k.condition is not None and validate:
+    elif k.kind == "CHECK" and k.condition is not None and validate and k.enabled:
         condition = checks.compile_check(k.condition, name, tuple((c.name, c.type) for c in table.columns))
         if any(checks.broken(condition, decode_row(text)) for _, text in _texts(db, owner, name)):
             raise ora(2293, *label)
@@ -135,8 +136,17 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, va
         table, columns=keyed_not_null(table.columns, (k,)), constraints=(*table.constraints, k)
     )
     catalog.replace_constraints(db, updated)
-    if k.kind in ("PRIMARY KEY", "UNIQUE"):
+    if k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled:
         _index_rows(db, owner, name, ",".join(map(str, positions)), positions, held)
+
+
+def forget_key(db: sqlite3.Connection, table: catalog.TableDef, columns: Iterable[str]) -> None:
+    """Drop the index entries of the key on ``columns`` (its index is dropped)."""
+    key_id = ",".join(str(_position(table, col)) for col in columns)
+    db.execute(
+        "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?",
+        (table.owner, table.name, key_id),
+    )
 
 
 def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, cascade: bool) -> None:
@@ -168,10 +178,7 @@ def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, casc
             catalog.replace_constraints(db, dataclasses.replace(current, constraints=kept))
         table = catalog.table(db, owner, name)
         assert table is not None
-        key_id = ",".join(str(_position(table, col)) for col in k.columns)
-        db.execute(
-            "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?", (owner, name, key_id)
-        )
+        forget_key(db, table, k.columns)
     kept = tuple(c for c in table.constraints if c != k)
     catalog.replace_constraints(db, dataclasses.replace(table, constraints=kept))
 

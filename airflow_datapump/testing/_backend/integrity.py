@@ -72,7 +72,7 @@ def check_conditions(definition: catalog.TableDef) -> list[tuple[tuple[str, str]
             checks.compile_check(k.condition, definition.name, columns),
         )
         for k in definition.constraints
-        if k.kind == "CHECK" and k.condition is not None
+        if k.kind == "CHECK" and k.condition is not None and k.enabled
     ]
 
 
@@ -95,11 +95,12 @@ def reference(db: sqlite3.Connection, child: catalog.TableDef, k: TableConstrain
 
 
 def references_to(db: sqlite3.Connection, parent: catalog.TableDef) -> list[Reference]:
-    """Every foreign key, of any table, that refers to ``parent``."""
+    """Every enabled foreign key, of any table, that refers to ``parent`` (a disabled one
+    neither restricts a change of the parent nor its TRUNCATE)."""
     found = []
     for child in catalog.tables_of(db):
         for k in child.constraints:
-            if k.references is not None and k.references[:2] == (parent.owner, parent.name):
+            if k.enabled and k.references is not None and k.references[:2] == (parent.owner, parent.name):
                 ref = reference(db, child, k)
                 if ref is not None:
                     found.append(ref)
@@ -116,7 +117,7 @@ class ConstrainedTable(StoredTable):
             self._parents = [
                 ref
                 for k in definition.constraints
-                if k.kind == "FOREIGN KEY" and (ref := reference(db, definition, k)) is not None
+                if k.kind == "FOREIGN KEY" and k.enabled and (ref := reference(db, definition, k)) is not None
             ]
         self._referring: list[Reference] | None = None
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from airflow_datapump.testing._backend import catalog, statistics, storage
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._backend.views import Row, register_view, stats_values, text
+from airflow_datapump.testing._plsql.ddl import TableConstraint
 from airflow_datapump.testing._values import DATE, NUMBER, ScalarType, TypeKind, Value
 
 Columns = list[tuple[str, ScalarType]]
@@ -246,28 +247,19 @@ _CONSTRAINT_COLUMNS: Columns = [
 def _constraints(db: sqlite3.Connection) -> list[Row]:
     result: list[Row] = []
     for table in catalog.tables_of(db):
-        for index_name, kind in storage.table_key_kinds(table):
+        keys = [k for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
+        flagged = len(storage.table_key_kinds(table)) - len(keys)
+        states = [TableConstraint(None, "", ())] * flagged + keys  # a flagged key is enabled
+        for (index_name, kind), k in zip(storage.table_key_kinds(table), states, strict=True):
             generated = "GENERATED NAME" if index_name.startswith("SYS_") else "USER NAME"
-            result.append(
-                (
-                    table.owner,
-                    index_name,
-                    kind,
-                    table.name,
-                    None,
-                    "ENABLED",
-                    "VALIDATED",
-                    generated,
-                    table.owner,
-                    index_name,
-                )
-            )
+            index = (table.owner, index_name) if k.enabled else (None, None)
+            result.append((table.owner, index_name, kind, table.name, None, *_state(k), generated, *index))
         for k in table.constraints:
             if k.kind in ("CHECK", "FOREIGN KEY"):
                 name = storage.constraint_index_name(table.name, k.name)
                 generated = "GENERATED NAME" if name.startswith("SYS_") else "USER NAME"
                 kind = "C" if k.kind == "CHECK" else "R"
-                row = (table.owner, name, kind, table.name, k.condition, "ENABLED", "VALIDATED", generated)
+                row = (table.owner, name, kind, table.name, k.condition, *_state(k), generated)
                 result.append((*row, None, None))
         for column in table.columns:
             if column.not_null and not column.primary_key:
@@ -288,6 +280,11 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
                     )
                 )
     return result
+
+
+def _state(k: TableConstraint) -> tuple[str, str]:
+    """*_CONSTRAINTS.STATUS and VALIDATED (Database Reference, ALL_CONSTRAINTS)."""
+    return ("ENABLED" if k.enabled else "DISABLED", "VALIDATED" if k.validated else "NOT VALIDATED")
 
 
 _register_three("OBJECTS", _OBJECT_COLUMNS, _objects, table_at=1)

@@ -1,5 +1,5 @@
 """Carry out the DDL of tables and their indexes: CREATE / DROP TABLE, ALTER TABLE ... ADD /
-DROP CONSTRAINT, CREATE [UNIQUE] INDEX and DROP INDEX.
+DROP / ENABLE / DISABLE / MODIFY CONSTRAINT, CREATE [UNIQUE] INDEX and DROP INDEX.
 
 Each checks the privilege the SQL Language Reference names for it (the owner's own CREATE
 TABLE, else the ANY privilege); what a constraint or unique index must satisfy is decided in
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from airflow_datapump.testing._backend import catalog, constraints, storage, tables
+from airflow_datapump.testing._backend import catalog, constraint_state, constraints, storage, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql.errors import ora
@@ -61,6 +61,8 @@ def alter_table(session: Session, db: sqlite3.Connection, st: nodes.AlterTable) 
         constraints.add(db, owner, st.name, st.add, validate=st.validate)
     elif st.drop is not None:
         constraints.drop(db, owner, st.name, st.drop, cascade=st.cascade)
+    elif st.state is not None:
+        constraint_state.change(db, owner, st.name, st.state)
 
 
 def create_index(session: Session, db: sqlite3.Connection, st: nodes.CreateIndex) -> None:

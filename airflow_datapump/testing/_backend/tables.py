@@ -235,8 +235,11 @@ def commit(session: Session) -> None:
 KeyEntry = tuple[str, str]  # (key id, key text)
 
 
-def unique_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, list[int]]]:
-    """Each primary or unique key: its id (the column positions), constraint name, positions."""
+def unique_keys(
+    definition: catalog.TableDef, *, enabled_only: bool = False
+) -> list[tuple[str, str | None, list[int]]]:
+    """Each primary or unique key (each enabled one): its id (the column positions),
+    constraint name, positions."""
     names = [c.name for c in definition.columns]
     keys: list[tuple[str | None, list[int]]] = [
         (None, [i]) for i, c in enumerate(definition.columns) if c.primary_key or c.unique
@@ -244,15 +247,16 @@ def unique_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, lis
     keys += [
         (k.name, [names.index(col) for col in k.columns])
         for k in definition.constraints
-        if k.kind in ("PRIMARY KEY", "UNIQUE")
+        if k.kind in ("PRIMARY KEY", "UNIQUE") and (k.enabled or not enabled_only)
     ]
     return [(",".join(map(str, positions)), name, positions) for name, positions in keys]
 
 
 def enforced_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, list[int]]]:
-    """:func:`unique_keys` and the table's unique indexes: every key a row change must keep
-    unique, one entry per column list (Oracle refuses a second index on one list, ORA-01408)."""
-    keys = unique_keys(definition)
+    """:func:`unique_keys` but disabled ones, and the table's unique indexes: every key a row
+    change must keep unique, one entry per column list (Oracle refuses a second index on one
+    list, ORA-01408)."""
+    keys = unique_keys(definition, enabled_only=True)
     names = [c.name for c in definition.columns]
     for index, columns in definition.unique_indexes:
         positions = [names.index(col) for col in columns]

@@ -43,7 +43,9 @@ class RowCheck:
         self._parents = [
             ref
             for k in target.constraints
-            if k.kind == "FOREIGN KEY" and (ref := integrity.reference(db, target, k)) is not None
+            if k.kind == "FOREIGN KEY"
+            and k.enabled
+            and (ref := integrity.reference(db, target, k)) is not None
         ]
         self._rows: list[tuple[str, list[tuple[tables.KeyEntry, str]], list[_Parent], str | None]] = []
         self._seen: set[tables.KeyEntry] = set()
