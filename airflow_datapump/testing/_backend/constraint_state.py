@@ -42,6 +42,8 @@ def change(db: sqlite3.Connection, owner: str, name: str, state: ConstraintState
     if state.enable:
         if not k.enabled or (state.validate and not k.validated):
             _enable(db, table, k, validate=state.validate)
+        elif k.validated and not state.validate:  # nothing to check: it only stops vouching
+            _replace(db, owner, name, k, dataclasses.replace(k, validated=False))
         return
     if not k.enabled and k.validated == state.validate:
         return
