@@ -294,6 +294,19 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
     db.execute("DELETE FROM jobs WHERE owner = ? AND name = ?", (owner, name))
 
 
+def generated_constraint_name(db: sqlite3.Connection) -> str:
+    """A name for a constraint written without one: SYS_C and a number from the database's
+    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...)."""
+    found = db.execute("SELECT value FROM settings WHERE key = 'constraint sequence'").fetchone()
+    number = int(found[0]) + 1 if found else 10001
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES ('constraint sequence', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(number),),
+    )
+    return f"SYS_C00{number}"
+
+
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:
     """Store a table's new list of constraints (ALTER TABLE ... ADD CONSTRAINT)."""
     db.execute(

@@ -29,12 +29,12 @@ def create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTable
     # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
     # TABLESPACE clause, else the owner's default at creation time.
     tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    columns = constraints.keyed_not_null(st.columns, st.constraints)
-    constraints.check_new(db, owner, st.name, columns, (), st.constraints)
-    draft = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, st.constraints)
+    constraints.check_new(db, owner, st.name, st.columns, (), st.constraints)
+    plain, keys = constraints.named(db, st.columns, st.constraints)
+    columns = constraints.keyed_not_null(plain, keys)
+    draft = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, keys)
     checked = tuple(
-        constraints.resolve_foreign_key(db, owner, k, draft) if k.kind == "FOREIGN KEY" else k
-        for k in st.constraints
+        constraints.resolve_foreign_key(db, owner, k, draft) if k.kind == "FOREIGN KEY" else k for k in keys
     )
     definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, checked)
     catalog.create_table(db, definition, session.database.now().isoformat())

@@ -139,6 +139,7 @@ MESSAGES: dict[int, str] = {
     2433: "cannot disable primary key - primary key not defined for table",
     2436: "date or system variable wrongly specified in CHECK constraint",
     2437: "cannot validate (%s.%s) - primary key violated",
+    2438: "Column check constraint cannot reference other columns",
     2443: "Cannot drop constraint  - nonexistent constraint",
     2449: "unique/primary keys in table referenced by foreign keys",
     3001: "unimplemented feature",

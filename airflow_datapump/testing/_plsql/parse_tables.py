@@ -72,7 +72,7 @@ class TableDdlParser(SqlParser):
                 else:
                     inline.append(ddl.TableConstraint(constraint, kind, (name,)))
             elif self.accept_kw("CHECK"):
-                inline.append(ddl.TableConstraint(constraint, "CHECK", (), condition=self.condition()))
+                inline.append(ddl.TableConstraint(constraint, "CHECK", (name,), condition=self.condition()))
             elif self.accept_kw("REFERENCES"):
                 references, on_delete = self.references()
                 inline.append(

@@ -155,6 +155,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     2433: ("not found", "searched public code and pages for the text; worded as ORA-02432's"),
     2436: ("P message file", "oerr output and public logs"),
     2437: ("19c+23ai", "error-help/db/ora-02437"),
+    2438: ("P code", "the message file's line in an error-code header of public C code"),
     2443: ("P message file", "oerr output and public logs"),
     2449: ("19c+23ai", "error-help/db/ora-02449"),
     3001: ("8.0", "cd/A58617_01/server.804/a58312/newcha13.htm"),
