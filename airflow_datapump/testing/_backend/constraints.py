@@ -33,13 +33,6 @@ from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
 from airflow_datapump.testing._plsql.errors import OracleError, ora
 
 
-def keyed_not_null(columns: Iterable[ColumnDef], keys: Iterable[TableConstraint]) -> tuple[ColumnDef, ...]:
-    """The columns with those of any PRIMARY KEY among ``keys`` made NOT NULL, as Oracle does
-    also for a key declared out of line (CREATE TABLE and ALTER TABLE ADD alike)."""
-    keyed = {col for k in keys if k.kind == "PRIMARY KEY" and k.enabled for col in k.columns}
-    return tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in columns)
-
-
 def named(
     db: sqlite3.Connection, columns: tuple[ColumnDef, ...], keys: tuple[TableConstraint, ...]
 ) -> tuple[tuple[ColumnDef, ...], tuple[TableConstraint, ...]]:
@@ -162,9 +155,7 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, va
         condition = checks.compile_check(k.condition, name, tuple((c.name, c.type) for c in table.columns))
         if any(checks.broken(condition, decode_row(text)) for _, text in _texts(db, owner, name)):
             raise ora(2293, *label)
-    updated = dataclasses.replace(
-        table, columns=keyed_not_null(table.columns, (k,)), constraints=(*table.constraints, k)
-    )
+    updated = dataclasses.replace(table, constraints=(*table.constraints, k))
     catalog.replace_constraints(db, updated)
     if k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled:
         _index_rows(db, owner, name, ",".join(map(str, positions)), positions, held)

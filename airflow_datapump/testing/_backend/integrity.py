@@ -32,7 +32,7 @@ import sqlite3
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._backend.session import Session
-from airflow_datapump.testing._backend.tables import StoredTable, key_text
+from airflow_datapump.testing._backend.tables import StoredTable, effective_columns, key_text
 from airflow_datapump.testing._plsql import checks
 from airflow_datapump.testing._plsql.ddl import TableConstraint
 from airflow_datapump.testing._plsql.errors import ora
@@ -175,7 +175,7 @@ class ConstrainedTable(StoredTable):
             return
         nulled = list(row)
         for p in ref.child_positions:
-            if ref.child.columns[p].not_null:
+            if effective_columns(ref.child)[p].not_null:
                 column = ref.child.columns[p].name
                 raise ora(1407, f'"{ref.child.owner}"."{ref.child.name}"."{column}"')
             nulled[p] = None

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from airflow_datapump.testing._backend import catalog, statistics, storage
+from airflow_datapump.testing._backend import catalog, statistics, storage, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._backend.views import Row, register_view, stats_values, text
 from airflow_datapump.testing._plsql.ddl import TableConstraint
@@ -165,12 +165,12 @@ def _data_type(t: ScalarType) -> str:
 def _tab_columns(db: sqlite3.Connection) -> list[Row]:
     result: list[Row] = []
     for table in catalog.tables_of(db):
-        for position, column in enumerate(table.columns, start=1):
+        for position, column in enumerate(tables.effective_columns(table), start=1):
             t = column.type
             assert isinstance(t, ScalarType)
             text_type = t.kind in (TypeKind.VARCHAR2, TypeKind.CHAR)
             length = t.size if t.size is not None else _LENGTHS.get(t.kind, 0)
-            nullable = "N" if column.not_null or column.primary_key else "Y"
+            nullable = "N" if column.not_null else "Y"
             precision = Decimal(t.precision) if t.precision is not None else None
             scale = Decimal(t.scale) if t.scale is not None and t.kind == TypeKind.NUMBER else None
             if t.name in ("INTEGER", "INT"):

@@ -12,6 +12,7 @@ of its encoded values with numbers normalised (``1.0`` and ``1`` are one key).
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import json
 import re
@@ -50,7 +51,7 @@ class StoredTable:
 
     @property
     def columns(self) -> Sequence[ColumnDef]:
-        return self._definition.columns
+        return effective_columns(self._definition)
 
     def committed_rows(self) -> list[tuple[int, tuple[Value, ...]]]:
         with self._session.database.store.read() as db:
@@ -233,6 +234,19 @@ def commit(session: Session) -> None:
 
 
 KeyEntry = tuple[str, str]  # (key id, key text)
+
+
+def effective_columns(definition: catalog.TableDef) -> tuple[ColumnDef, ...]:
+    """The columns as rows must fill them: an enabled primary key's columns are NOT NULL too.
+    That is the key's rule, not the column's: it goes when the key is dropped or disabled, and
+    the dictionary lists no NOT NULL constraint for it (only *_TAB_COLUMNS.NULLABLE says N)."""
+    keyed = {
+        col for k in definition.constraints if k.kind == "PRIMARY KEY" and k.enabled for col in k.columns
+    }
+    return tuple(
+        dataclasses.replace(c, not_null=True) if (c.name in keyed or c.primary_key) and not c.not_null else c
+        for c in definition.columns
+    )
 
 
 def unique_keys(

@@ -34,7 +34,7 @@ class RowCheck:
 
     def __init__(self, db: sqlite3.Connection, target: catalog.TableDef) -> None:
         self._db, self._target = db, target
-        self._required = [(i, c.name) for i, c in enumerate(target.columns) if c.not_null or c.primary_key]
+        self._required = [(i, c.name) for i, c in enumerate(tables.effective_columns(target)) if c.not_null]
         self._keys = [
             (key_id, positions, ora_line(1, target.owner, storage.constraint_index_name(target.name, name)))
             for key_id, name, positions in tables.enforced_keys(target)

@@ -68,7 +68,6 @@ class TableDdlParser(SqlParser):
                     self.next()
                 if constraint is None:  # unnamed: a flag of the column, named SYS_C... as before
                     flags["primary_key" if kind == "PRIMARY KEY" else "unique"] = True
-                    flags["not_null"] = flags["not_null"] or kind == "PRIMARY KEY"
                 else:
                     inline.append(ddl.TableConstraint(constraint, kind, (name,)))
             elif self.accept_kw("CHECK"):

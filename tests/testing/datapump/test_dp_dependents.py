@@ -344,6 +344,8 @@ def test_a_constraints_state_travels_with_it(db: DatabaseHandle, cur: oracledb.C
     )
     run_job(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_STATE", "exp_state.dmp", sql_file)
     sql = read_file(db, "state.sql")
+    table = sql[sql.index('CREATE TABLE "SHOP"."PARENT"') :]
+    assert "NOT NULL" not in table[: table.index(";")]  # ID is keyed, not declared NOT NULL
     assert 'ADD CONSTRAINT "CHILD_QTY" CHECK (qty > 0) ENABLE NOVALIDATE;' in sql
     assert 'REFERENCES "SHOP"."PARENT" ("ID") DISABLE;' in sql
     log = _import(db, cur, "IMP_STATE", "exp_state.dmp", "SHOP7")
