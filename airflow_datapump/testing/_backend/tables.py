@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import functools
 import json
 import re
 import sqlite3
@@ -49,7 +50,7 @@ class StoredTable:
     def name(self) -> str:
         return self._definition.name
 
-    @property
+    @functools.cached_property
     def columns(self) -> Sequence[ColumnDef]:
         return effective_columns(self._definition)
 
