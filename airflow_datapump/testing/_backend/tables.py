@@ -18,7 +18,6 @@ import functools
 import json
 import re
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -193,8 +192,7 @@ class StoredTable:
         for key_id, name, positions in enforced_keys(self._definition):
             key = key_text([values[p] for p in positions])
             if key is not None and self.holds_key(key_id, key, exclude):
-                label = name or f"SYS_C00{zlib.crc32(self.name.encode()) % 10000:04d}"
-                raise ora(1, self.schema, label)
+                raise ora(1, self.schema, storage.constraint_index_name(self.name, name))
 
     def holds_key(self, key_id: str, key: str, exclude: int | None) -> bool:
         """Whether a row this session sees, other than ``exclude``, has the key now."""

@@ -4,7 +4,8 @@ constraint clause).
 
 Constraints are written in line, after a column's type, or out of line, as items of the table;
 both forms become :class:`~.ddl.TableConstraint` nodes except an unnamed in-line PRIMARY KEY or
-UNIQUE, which stays a flag of its column. A constraint state Oracle would act on but the
+UNIQUE, which stays a flag of its column here (CREATE TABLE makes it a constraint of its own,
+with a generated name). A constraint state Oracle would act on but the
 emulator does not model (DEFERRABLE, INITIALLY DEFERRED, DISABLE VALIDATE) is refused with
 ORA-03001 rather than accepted and ignored.
 """
