@@ -26,11 +26,12 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parent.parent / "e
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked with an Airflow feature this Airflow lacks are skipped, naming it."""
-    from tests.airflow_features import MISSING  # imports Airflow: after AIRFLOW_HOME is set above
+    """Tests marked with an Airflow feature this Airflow lacks (or has, for the tests of what
+    happens without it) are skipped, naming it."""
+    from tests.airflow_features import SKIPPED  # imports Airflow: after AIRFLOW_HOME is set above
 
     for item in items:
-        for marker, reason in MISSING.items():
+        for marker, reason in SKIPPED.items():
             if item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=reason))
 

@@ -146,6 +146,32 @@ def test_marking_a_deferred_task_failed_stops_its_job(e2e_quiet: E2E) -> None:
     wait_for("no process for the failed task", lambda: not running_task_processes(ti["id"]), 30)
 
 
+@pytest.mark.without_trigger_on_kill
+def test_with_no_trigger_on_kill_a_deferred_task_marked_failed_leaves_its_job_running(e2e_quiet: E2E) -> None:
+    """Before 3.3 Airflow only cancels the trigger (docs/deployment.md): the task fails, no try
+    watches the job any more, and the job runs to its end unless the user stops it (README,
+    ``on_kill``: ``DatapumpHook().kill`` or ``stop``). Nothing of ours acts on it."""
+    run_id = e2e_quiet.trigger()
+    e2e_quiet.deferred_with_running_job(run_id)
+    [job] = [j for j in e2e_quiet.prod.jobs() if j["state"] == "EXECUTING"]
+    e2e_quiet.airflow.api(
+        "PATCH",
+        f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/export_hr",
+        json={"new_state": "failed"},
+    )
+    assert e2e_quiet.finished(run_id) == "failed"
+    assert e2e_quiet.task(run_id)["state"] == "failed"
+    wait_for(
+        f"{job['name']} to end on its own",
+        lambda: all(j["name"] != job["name"] for j in e2e_quiet.prod.jobs()),
+        120,
+        interval=0.5,
+    )
+    log = (e2e_quiet.prod.directory_path() / f"{job['name']}.log").read_text()
+    assert f'Job "SYSTEM"."{job["name"]}" successfully completed' in log, log[-2000:]
+    assert "airflow-datapump kill" not in log
+
+
 def test_clearing_a_deferred_task_leaves_one_job_for_the_new_try(e2e_quiet: E2E) -> None:
     """What clear means (README, "Clearing a task"): the old try's on_kill and the new try's
     claim race, and their order in the job's log decides: the new try keeps the job, or the
