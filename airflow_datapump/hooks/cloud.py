@@ -9,10 +9,11 @@ in object storage are found by asking for ``01``, ``02`` ... until DBMS_CLOUD an
 
 Which export a member comes from is proved by its dump header's GUID, never by its size (two
 exports of one schema often have same-size members): a downloaded member gets its name only
-when it carries the GUID the manifest records (without a manifest, the first member's); a file
-already in the directory is kept only when the bucket has a manifest and the file carries its
-GUID; an object already in the bucket is kept only when the manifest there records it, with its
-size, for the same GUID (the manifest is rewritten after each member, so a retry resumes).
+when it carries the GUID the manifest records (without one, the first member's); a file
+already in the directory is kept only when the bucket's manifest records the set's GUID and
+the file carries it; an object already in the bucket is kept only when the manifest there
+records it, with its size, under the GUID of the set being sent (the manifest is rewritten
+after each member, so a retry resumes).
 
 Where a set is whole is said by its marker: in the bucket, the manifest object an upload
 writes (staged as a small file in the directory, sent with PUT_OBJECT) ``incomplete`` before
@@ -32,7 +33,7 @@ from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker, run_package_call, write_text
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import SetIdentity, checked_set
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
 
 log = logging.getLogger(__name__)
 _MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
@@ -72,7 +73,7 @@ class CloudMixin:
         for template, (members, guid) in sets.items():
             earlier = _earlier_manifest(self, credential, folder, directory, template)
             manifest = Manifest(template, expected=members, guid=guid)
-            if earlier is not None and earlier.guid == guid:  # what it records is of this export
+            if earlier is not None and proves(earlier.guid, guid):  # what it records is of this export
                 manifest.members = {n: m for n, m in earlier.members.items() if n in members}
             try:
                 _put_manifest(self, credential, folder, directory, manifest)  # incomplete, first
@@ -116,8 +117,7 @@ class CloudMixin:
             identity = SetIdentity(self, template, guid, recorded=guid is not None)
             marker = DirectoryMarker(self, directory, template, [n for n, _ in found], guid)
             for name, size in found:
-                keep = manifest is not None  # without one, nothing says which export the bucket holds
-                member = _download_member(self, credential, folder, (name, size), directory, identity, keep)
+                member = _download_member(self, credential, folder, (name, size), directory, identity)
                 marker.verified(member)
                 copied.append(member)
             marker.manifest.guid = identity.guid
@@ -216,12 +216,12 @@ def _download_member(
     found: tuple[str, int],
     directory: str,
     identity: SetIdentity,
-    keep: bool,
 ) -> MemberCopy:
     """GET one member to ``<name>.part``; renamed once its size and dump GUID are the set's. A
-    file already there is kept, when ``keep``, only if its size and dump GUID are."""
+    file already there is kept only when the bucket's manifest records the set's GUID and the
+    file has the member's size and that GUID."""
     name, size = found
-    if keep and hook.file_size(directory, name) == size and identity.carried_by(directory, name):
+    if identity.keeps(directory, name, size):
         log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
         return MemberCopy(name, size, kept=True, guid=identity.guid)
     part = transfer.part_name(name)
