@@ -5,7 +5,7 @@ DBMS_CLOUD.PUT_OBJECT and GET_OBJECT copy a whole member in one round trip. The 
 those of the other copies (hooks/files.py, hooks/objectstore.py): every member of a ``%U``/
 ``%L`` set, sizes checked on both ends, a download under ``<name>.part`` until verified, and
 originals deleted only when asked and only after every copy is verified. The members of a set
-in object storage are found by asking for ``01``, ``02`` ... until DBMS_CLOUD answers ORA-20404.
+in object storage, and their sizes, come from one DBMS_CLOUD.LIST_OBJECTS of its folder.
 
 Which export a member comes from is proved by its dump header's GUID, never by its size (two
 exports of one schema often have same-size members): a downloaded member gets its name only
@@ -36,7 +36,6 @@ from airflow_datapump.hooks._moving import Files as _Files
 from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
 
 log = logging.getLogger(__name__)
-_MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
 
 
 def _object_size(hook: _Files, credential: str | None, uri: str) -> int | None:
@@ -104,9 +103,10 @@ class CloudMixin:
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         copied: list[MemberCopy] = []
+        listed = _listing(self, credential, folder)  # every name and size, in one query
         for template in dump_files:
-            manifest = _get_manifest(self, credential, folder, directory, template)
-            found = _objects_of(self, credential, folder, template)
+            manifest = _get_manifest(self, credential, folder, directory, template, listed=listed)
+            found = [(name, listed[name]) for name in transfer.run_of_members(template, list(listed))]
             where = cloud.redacted_uri(folder)
             problem = manifest.upload_problem(where, [n for n, _ in found]) if manifest else None
             if problem:
@@ -170,12 +170,20 @@ def _staged(template: str) -> str:
 
 
 def _get_manifest(
-    hook: _Files, credential: str | None, folder: str, directory: str, template: str
+    hook: _Files,
+    credential: str | None,
+    folder: str,
+    directory: str,
+    template: str,
+    *,
+    listed: dict[str, int] | None = None,
 ) -> Manifest | None:
-    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read, removed."""
+    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read,
+    removed. Whether there is one is asked of the object store, unless the folder's ``listed``."""
     name = transfer.manifest_name(template)
     uri = cloud.object_uri(folder, name)
-    if _object_size(hook, credential, uri) is None:
+    there = name in listed if listed is not None else _object_size(hook, credential, uri) is not None
+    if not there:
         return None
     staged = name + ".in"
     try:
@@ -197,16 +205,18 @@ def _earlier_manifest(
         return None
 
 
-def _objects_of(hook: _Files, credential: str | None, folder: str, template: str) -> list[tuple[str, int]]:
-    """The set's members in ``folder`` with their sizes: ``01``, ``02`` ... up to the first missing."""
-    found: list[tuple[str, int]] = []
-    for number in range(1, _MAX_MEMBERS + 1):
-        name = transfer.member_name(template, number)
-        size = _object_size(hook, credential, cloud.object_uri(folder, name))
-        if size is None or (found and name == found[-1][0]):
-            break
-        found.append((name, size))
-    return found
+def _listing(hook: _Files, credential: str | None, folder: str) -> dict[str, int]:
+    """The objects in ``folder`` with their sizes, from one LIST_OBJECTS. A bucket that does not
+    exist holds none (DBMS_CLOUD may answer it with ORA-20404, or with no rows)."""
+    try:
+        listed: dict[str, int] = run_package_call(
+            hook, cloud.list_objects(credential, folder), "DBMS_CLOUD", retry=True
+        )
+    except DatabaseCallError as error:
+        if error.code != cloud.NOT_FOUND:
+            raise
+        return {}
+    return listed
 
 
 def _download_member(

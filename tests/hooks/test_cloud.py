@@ -104,3 +104,19 @@ def test_a_database_without_dbms_cloud_says_so(hook: DatapumpHook, db: DatabaseH
     ) as caught:
         hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
     assert isinstance(caught.value.__cause__, DatabaseCallError)
+    with pytest.raises(TransferError, match=r"DBMS_CLOUD is not installed on this database"):
+        hook.cloud_download_dump_files(FOLDER, ["one.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+
+
+@pytest.mark.parametrize("bucket", ["missing", "empty"])
+def test_a_bucket_without_the_set_is_an_error_naming_it(
+    hook: DatapumpHook, cloud_db: DatabaseHandle, bucket: str
+) -> None:
+    """LIST_OBJECTS may answer a bucket that does not exist with ORA-20404 (the emulator does) or
+    with no rows (as it answers an empty one): either way there is nothing to download."""
+    if bucket == "empty":
+        (cloud_db.object_store / "dumps").mkdir(parents=True)
+    with pytest.raises(
+        TransferError, match=r"no dump files hr_%U\.dmp in https://.*/o/refresh/hr to download"
+    ):
+        hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
