@@ -55,9 +55,13 @@ def set_problems(
     return problems
 
 
-def checked_members(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
-    """The members of a set about to be copied or uploaded, and its dump GUID (read once, for the
-    marker the copy writes); TransferError if the set is not whole."""
+def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
+    """The members of a set about to be copied or uploaded, and its dump GUID (for the marker
+    the copy writes); TransferError if the set is not whole or a member is of another export.
+
+    A dump file of another export renamed into the set leaves no gap to see; only its dump
+    header shows it. One GET_DUMPFILE_INFO per member (the first's serves the whole-set check).
+    """
     members = hook.dump_file_members(directory, template)
     if not members:
         raise TransferError(f"no dump files {template} in {directory}")
@@ -67,16 +71,7 @@ def checked_members(hook: Files, directory: str, template: str) -> tuple[list[st
         raise TransferError(
             f"the set {template} in {directory} is not whole, so it is not moved: " + "; ".join(problems)
         )
-    return members, first[0]
-
-
-def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
-    """:func:`checked_members`, and every member's dump GUID checked against the first's.
-
-    A dump file of another export renamed into the set leaves no gap to see; only its dump
-    header shows it. One GET_DUMPFILE_INFO per member besides the first (read already).
-    """
-    members, guid = checked_members(hook, directory, template)
+    guid = first[0]
     strange = strangers(hook, directory, members[1:], guid)
     if strange:
         name, theirs = next(iter(strange.items()))
