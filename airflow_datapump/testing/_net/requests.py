@@ -24,6 +24,10 @@ FN_SET_SCHEMA, FN_SESSION_RELEASE = 152, 163
 OPT_PARSE, OPT_BIND, OPT_DEFINE, OPT_EXECUTE, OPT_FETCH = 0x1, 0x8, 0x10, 0x20, 0x40
 OPT_COMMIT, OPT_PLSQL_BIND, OPT_NOT_PLSQL, OPT_DESCRIBE = 0x100, 0x400, 0x8000, 0x20000
 BIND_ARRAY = 0x40
+EXEC_SCROLLABLE = 0x2  # in an execute's flags (al8i4[9]): the statement runs as a scrollable cursor
+#: Fetch orientations of a scrollable cursor's execute (al8i4[10]), as cursor.pyx sends them.
+FETCH_CURRENT, FETCH_NEXT, FETCH_FIRST, FETCH_LAST = 0x01, 0x02, 0x04, 0x08
+FETCH_PRIOR, FETCH_ABSOLUTE, FETCH_RELATIVE = 0x10, 0x20, 0x40
 REEXECUTE_COMMIT = 0x1  # autocommit, in a re-execute's second options word
 MAX_STRING_SIZE = 32767  # announced in the runtime capabilities
 
@@ -64,6 +68,9 @@ class Call:
     sql: str | None = None
     iterations: int = 0
     executions: int = 0
+    exec_flags: int = 0
+    fetch_orientation: int = 0
+    fetch_position: int = 0  # the row (1-based) a scrollable cursor's fetch starts at
     binds: list[BindMeta] = field(default_factory=list)
     defines: list[BindMeta] = field(default_factory=list)
     rows: list[list[bytes | list[bytes | None] | None]] = field(default_factory=list)
@@ -73,6 +80,20 @@ class Call:
     auth_pairs: dict[str, str] = field(default_factory=dict)
     raw: Reader | None = None  # the rest of a call decoded elsewhere (LOB operations)
     one_way: bool = False  # a message the client expects no reply to
+
+    @property
+    def scrollable(self) -> bool:
+        return bool(self.exec_flags & EXEC_SCROLLABLE)
+
+    @property
+    def scroll(self) -> bool:
+        """Whether an execute on a scrollable cursor moves within its result rather than runs
+        the statement: a scroll carries no EXECUTE option, and the driver fetches on from row
+        N (N > 1) by an execute naming that row (cursor.pyx ``_fetch_rows``); a new execute
+        names row 1."""
+        if not self.scrollable or self.function != FN_EXECUTE or self.sql is not None:
+            return False
+        return not self.options & OPT_EXECUTE or self.fetch_position > 1
 
 
 #: Per open cursor id: its bind descriptions and whether it is PL/SQL (for re-executes).
@@ -176,11 +197,14 @@ def _execute(body: Reader, call: Call, known: Known) -> None:
         call.sql = (body.bytes_() or b"").decode(errors="replace")
     al8i4 = [body.ub4() for _ in range(13)]
     call.executions = al8i4[1]
+    call.exec_flags, call.fetch_orientation, call.fetch_position = al8i4[9:12]
     if num_defines:
         call.defines = [_meta(body) for _ in range(num_defines)]
     elif num_binds:
         call.binds = [_meta(body) for _ in range(num_binds)]
-        executions = max(1, call.executions) if not al8i4[7] else 1
+        executions = max(1, call.executions)
+        if al8i4[7]:  # a query runs once; the driver's scroll sends the descriptions alone
+            executions = 1 if body.remaining else 0
         call.plsql = not call.options & OPT_NOT_PLSQL
         call.rows = _rows(body, call.binds, executions, plsql=call.plsql)
 

@@ -210,6 +210,8 @@ class WireSession:
             if cursor.ref_cursor:  # the client fetches a REF CURSOR with LOBs by define calls
                 return self._rows(cursor, cursor_id, call.iterations)
             return replies.call_end(cursor_id=cursor_id)
+        if call.scroll and cursor.kept is not None:
+            return self._scroll(session, cursor, cursor_id, call)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
             if cursor.ref_cursor:  # the driver fetches a REF CURSOR by executes without EXECUTE
                 self.engine.fetch_round_trip(session)
@@ -218,6 +220,12 @@ class WireSession:
                 return self._describe_only(session, cursor, cursor_id)
             return replies.call_end(cursor_id=cursor_id)  # parse only
         return self._run(session, cursor, cursor_id, call)
+
+    def _scroll(self, session: SessionRef, cursor: OpenCursor, cursor_id: int, call: Call) -> bytes:
+        self.engine.fetch_round_trip(session)
+        first = cursor.row_named(call.fetch_orientation, call.fetch_position)
+        return cursor.scroll(cursor_id, first, call.iterations, self.lobs,
+                             in_transaction=self._in_transaction)  # fmt: skip
 
     def _describe_only(self, session: SessionRef, cursor: OpenCursor, cursor_id: int) -> bytes:
         result = self.engine.execute(session, cursor.sql, [])
@@ -239,7 +247,7 @@ class WireSession:
             self.engine.commit(session)
             self._in_transaction = False
         if result.columns is not None:
-            cursor.load(result.columns, result.rows, self._column)
+            cursor.load(result.columns, result.rows, self._column, scrollable=call.scrollable)
             fetching = call.function == requests.FN_REEXECUTE_AND_FETCH or call.options & requests.OPT_FETCH
             has_lobs = any(c.type_number in _LOB_COLUMNS for c in cursor.columns or [])
             count = call.iterations if fetching and not has_lobs else 0
