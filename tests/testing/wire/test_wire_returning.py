@@ -14,10 +14,12 @@ from airflow_datapump.testing import ADMIN_PASSWORD, EmulatedOracle
 
 @pytest.fixture
 def conn() -> Iterator[oracledb.Connection]:
-    with EmulatedOracle() as oracle:
-        with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as connection:
-            connection.cursor().execute("create table items (id number, name varchar2(20))")
-            yield connection
+    with (
+        EmulatedOracle() as oracle,
+        oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as connection,
+    ):
+        connection.cursor().execute("create table items (id number, name varchar2(20))")
+        yield connection
 
 
 def test_an_insert_returns_into_binds(conn: oracledb.Connection) -> None:
