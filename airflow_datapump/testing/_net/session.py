@@ -191,7 +191,7 @@ class WireSession:
 
     def _require_session(self) -> SessionRef:
         if self.session is None:
-            raise ProtocolError("a call before logon")
+            raise ora(NOT_LOGGED_ON)
         return self.session
 
     # -- statements -----------------------------------------------------------------------
@@ -355,7 +355,7 @@ class WireSession:
 
 
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
-INTERNAL_ERROR, OBJECT_MISSING = 600, 21700
+INTERNAL_ERROR, NOT_LOGGED_ON, OBJECT_MISSING = 600, 1012, 21700
 OBJECT_BUFFER = 2000  # an object column's buffer size in its describe information [U]
 _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
 _FILE_MISSING = f"{ora_line(22288, 'FILEOPEN')}\nNo such file or directory"
