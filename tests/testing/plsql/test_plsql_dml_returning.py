@@ -65,3 +65,7 @@ def test_plsql_returns_into_variables_one_row_only(rt: FakeRuntime) -> None:
 def test_returning_needs_as_many_targets_as_values(rt: FakeRuntime) -> None:
     err = error_of(rt, "delete from emp returning id, name into :a", A=Bind(None, NUMBER))
     assert err.code == 913
+
+
+def test_outside_plsql_only_binds_are_targets(rt: FakeRuntime) -> None:
+    assert error_of(rt, "delete from emp returning id into x").code == 933
