@@ -556,6 +556,10 @@ CLOUD_METADATA = """
 BEGIN
   :metadata := DBMS_CLOUD.GET_METADATA(credential_name => :credential_name, object_uri => :object_uri);
 END;"""
+# Every object under a folder with its size, in one query (LIST_OBJECTS is pipelined; its
+# OBJECT_NAME is relative to the location).
+CLOUD_LIST_OBJECTS = """SELECT object_name, bytes
+  FROM TABLE(DBMS_CLOUD.LIST_OBJECTS(credential_name => :credential_name, location_uri => :location_uri))"""
 CLOUD_DELETE_OBJECT = """
 BEGIN
   DBMS_CLOUD.DELETE_OBJECT(credential_name => :credential_name, object_uri => :object_uri);

@@ -5,14 +5,15 @@ DBMS_CLOUD.PUT_OBJECT and GET_OBJECT copy a whole member in one round trip. The 
 those of the other copies (hooks/files.py, hooks/objectstore.py): every member of a ``%U``/
 ``%L`` set, sizes checked on both ends, a download under ``<name>.part`` until verified, and
 originals deleted only when asked and only after every copy is verified. The members of a set
-in object storage are found by asking for ``01``, ``02`` ... until DBMS_CLOUD answers ORA-20404.
+in object storage, and their sizes, come from one DBMS_CLOUD.LIST_OBJECTS of its folder.
 
 Which export a member comes from is proved by its dump header's GUID, never by its size (two
 exports of one schema often have same-size members): a downloaded member gets its name only
-when it carries the GUID the manifest records (without a manifest, the first member's); a file
-already in the directory is kept only when the bucket has a manifest and the file carries its
-GUID; an object already in the bucket is kept only when the manifest there records it, with its
-size, for the same GUID (the manifest is rewritten after each member, so a retry resumes).
+when it carries the GUID the manifest records (without one, the first member's); a file
+already in the directory is kept only when the bucket's manifest records the set's GUID and
+the file carries it; an object already in the bucket is kept only when the manifest there
+records it, with its size, under the GUID of the set being sent (the manifest is rewritten
+after each member, so a retry resumes).
 
 Where a set is whole is said by its marker: in the bucket, the manifest object an upload
 writes (staged as a small file in the directory, sent with PUT_OBJECT) ``incomplete`` before
@@ -32,10 +33,9 @@ from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker, run_package_call, write_text
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import SetIdentity, checked_set
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
 
 log = logging.getLogger(__name__)
-_MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
 
 
 def _object_size(hook: _Files, credential: str | None, uri: str) -> int | None:
@@ -72,7 +72,7 @@ class CloudMixin:
         for template, (members, guid) in sets.items():
             earlier = _earlier_manifest(self, credential, folder, directory, template)
             manifest = Manifest(template, expected=members, guid=guid)
-            if earlier is not None and earlier.guid == guid:  # what it records is of this export
+            if earlier is not None and proves(earlier.guid, guid):  # what it records is of this export
                 manifest.members = {n: m for n, m in earlier.members.items() if n in members}
             try:
                 _put_manifest(self, credential, folder, directory, manifest)  # incomplete, first
@@ -103,9 +103,10 @@ class CloudMixin:
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         copied: list[MemberCopy] = []
+        listed = _listing(self, credential, folder)  # every name and size, in one query
         for template in dump_files:
-            manifest = _get_manifest(self, credential, folder, directory, template)
-            found = _objects_of(self, credential, folder, template)
+            manifest = _get_manifest(self, credential, folder, directory, template, listed=listed)
+            found = [(name, listed[name]) for name in transfer.run_of_members(template, list(listed))]
             where = cloud.redacted_uri(folder)
             problem = manifest.upload_problem(where, [n for n, _ in found]) if manifest else None
             if problem:
@@ -116,8 +117,7 @@ class CloudMixin:
             identity = SetIdentity(self, template, guid, recorded=guid is not None)
             marker = DirectoryMarker(self, directory, template, [n for n, _ in found], guid)
             for name, size in found:
-                keep = manifest is not None  # without one, nothing says which export the bucket holds
-                member = _download_member(self, credential, folder, (name, size), directory, identity, keep)
+                member = _download_member(self, credential, folder, (name, size), directory, identity)
                 marker.verified(member)
                 copied.append(member)
             marker.manifest.guid = identity.guid
@@ -170,12 +170,20 @@ def _staged(template: str) -> str:
 
 
 def _get_manifest(
-    hook: _Files, credential: str | None, folder: str, directory: str, template: str
+    hook: _Files,
+    credential: str | None,
+    folder: str,
+    directory: str,
+    template: str,
+    *,
+    listed: dict[str, int] | None = None,
 ) -> Manifest | None:
-    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read, removed."""
+    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read,
+    removed. Whether there is one is asked of the object store, unless the folder's ``listed``."""
     name = transfer.manifest_name(template)
     uri = cloud.object_uri(folder, name)
-    if _object_size(hook, credential, uri) is None:
+    there = name in listed if listed is not None else _object_size(hook, credential, uri) is not None
+    if not there:
         return None
     staged = name + ".in"
     try:
@@ -197,16 +205,18 @@ def _earlier_manifest(
         return None
 
 
-def _objects_of(hook: _Files, credential: str | None, folder: str, template: str) -> list[tuple[str, int]]:
-    """The set's members in ``folder`` with their sizes: ``01``, ``02`` ... up to the first missing."""
-    found: list[tuple[str, int]] = []
-    for number in range(1, _MAX_MEMBERS + 1):
-        name = transfer.member_name(template, number)
-        size = _object_size(hook, credential, cloud.object_uri(folder, name))
-        if size is None or (found and name == found[-1][0]):
-            break
-        found.append((name, size))
-    return found
+def _listing(hook: _Files, credential: str | None, folder: str) -> dict[str, int]:
+    """The objects in ``folder`` with their sizes, from one LIST_OBJECTS. A bucket that does not
+    exist holds none (DBMS_CLOUD may answer it with ORA-20404, or with no rows)."""
+    try:
+        listed: dict[str, int] = run_package_call(
+            hook, cloud.list_objects(credential, folder), "DBMS_CLOUD", retry=True
+        )
+    except DatabaseCallError as error:
+        if error.code != cloud.NOT_FOUND:
+            raise
+        return {}
+    return listed
 
 
 def _download_member(
@@ -216,12 +226,12 @@ def _download_member(
     found: tuple[str, int],
     directory: str,
     identity: SetIdentity,
-    keep: bool,
 ) -> MemberCopy:
     """GET one member to ``<name>.part``; renamed once its size and dump GUID are the set's. A
-    file already there is kept, when ``keep``, only if its size and dump GUID are."""
+    file already there is kept only when the bucket's manifest records the set's GUID and the
+    file has the member's size and that GUID."""
     name, size = found
-    if keep and hook.file_size(directory, name) == size and identity.carried_by(directory, name):
+    if identity.keeps(directory, name, size):
         log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
         return MemberCopy(name, size, kept=True, guid=identity.guid)
     part = transfer.part_name(name)

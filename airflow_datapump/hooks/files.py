@@ -307,7 +307,8 @@ class FilesMixin:
         This hook's database runs DBMS_FILE_TRANSFER: with ``get`` it is the destination and
         pulls from ``remote`` (a hook on the source, which ``link`` reaches); with ``put`` it is
         the source. Every source member must carry the first one's dump GUID. A member already
-        at the destination with the source's size and the set's dump GUID is kept; any other is
+        at the destination with the source's size and the set's dump GUID is kept (a set that
+        is not dumps has no GUID to prove it by, so it is copied whole); any other is
         copied to ``<name>.part``, its size checked on both ends and its GUID proved, then
         renamed. Source members are deleted, when asked, only after every member is verified.
         """
@@ -347,9 +348,7 @@ class FilesMixin:
         """One member over the link to ``<name>.part``, its size and dump GUID checked, then renamed."""
         source_directory, destination_directory = directories
         size = source.file_size(source_directory, name) or 0
-        if destination.file_size(destination_directory, name) == size and identity.carried_by(
-            destination_directory, name
-        ):
+        if identity.keeps(destination_directory, name, size):
             log.info(
                 "%s is already in %s with its %d bytes and the set's dump GUID: kept",
                 name,

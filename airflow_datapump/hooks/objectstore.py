@@ -12,9 +12,9 @@ the manifest beside an uploaded set lists each member's size, checksum and dump 
 ``complete`` after the last one. A retry keeps members already verified and copies the rest.
 
 A downloaded member gets its name only when its dump header carries the set's GUID (the
-manifest's; without a manifest, the first member's), and a file already in the directory is
-kept only when the manifest records the member and the file carries that GUID: two exports of
-one schema often have same-size members, so a size proves nothing.
+manifest's; without one, the first member's), and a file already in the directory is kept
+only when the manifest records the set's GUID and the file carries it: two exports of one
+schema often have same-size members, so a size proves nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Prog
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import SetIdentity, checked_set
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -189,7 +189,7 @@ def _upload_member(
     size = hook.file_size(directory, name) or 0
     entry = manifest.members.get(name) or {}
     final = target / name
-    if entry.get("size") == size and entry.get("guid") == guid and _object_size(final) == size:
+    if entry.get("size") == size and proves(entry.get("guid"), guid) and _object_size(final) == size:
         log.info("%s is already at %s with its %d bytes: kept", name, final, size)
         return MemberCopy(name, size, kept=True, sha256=entry.get("sha256"), guid=guid)
     part = target / transfer.part_name(name)
@@ -247,15 +247,15 @@ def _download_member(
     verify: str,
 ) -> MemberCopy:
     """One member into ``<name>.part`` in the directory, renamed once its size, checksum and dump
-    GUID are verified. A file already there is kept only when the manifest records the member
-    (``expected``: without a manifest, nothing says which export the folder holds) and the
-    file has its size and the set's GUID."""
+    GUID are verified. A file already there is kept only when the manifest records the set's
+    GUID (without one, nothing says which export the folder holds) and the file has the
+    member's size and that GUID."""
     directory, identity = into
     source = origin / name
     size = _object_size(source)
     if size is None or ("size" in expected and expected["size"] != size):
         raise TransferError(f"{source} has {size} bytes, not the {expected.get('size')} its manifest lists")
-    if expected and hook.file_size(directory, name) == size and identity.carried_by(directory, name):
+    if identity.keeps(directory, name, size):
         log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
         return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=identity.guid)
     part = transfer.part_name(name)

@@ -152,9 +152,9 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
     and so is everything else that download brought: what its marker did not record as there
     before its first task. The marker goes too, so the bucket's manifest can come down.
     """
-    listing = _listing(hook, directory)
+    listing = _listing(hook, directory)  # also says what is there to read or delete: no probes
     existing = transfer.run_of_members(template, list(listing))
-    own = read_marker(hook, directory, template)
+    own = read_marker(hook, directory, template, listed=listing)
     unfinished = own is not None and not own.complete
     if existing and not replace_existing and not unfinished:
         raise TransferError(
@@ -169,8 +169,9 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
         ours = (ours | set(rds.could_bring(own.expected, list(listing)))) - set(own.preexisting) - {marker}
     for name in sorted(ours):
         log.info("Deleted %s from %s: an unfinished download of %s left it", name, directory, template)
-        hook.delete_file(directory, name)
-    hook.delete_file(directory, marker)
+        hook._delete(directory, name)
+    if marker in listing:
+        hook._delete(directory, marker)
     return [
         n for n in rds.could_bring([rds.fixed_prefix(template)], list(listing)) if n not in ours | {marker}
     ]

@@ -220,6 +220,12 @@ class Engine(Protocol):
         by :meth:`lob_round_trip`."""
         ...
 
+    def returning_binds(self, session: SessionRef, statement: str) -> int:
+        """How many of a statement's placeholders, the last ones, are the targets of a DML
+        RETURNING INTO clause (clients send no values for them); 0 when it has none or does
+        not parse (its execute reports why). Parses only: not a round trip."""
+        ...
+
     def type_by_oid(self, session: SessionRef, oid: bytes) -> ObjectType | CollectionType | RecordType | None:
         """The named type with this OID, or None (how the server types an object bind)."""
         ...

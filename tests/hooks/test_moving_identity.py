@@ -158,3 +158,68 @@ def test_a_folder_without_a_manifest_must_hold_one_export(
         hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
     assert not (db.directory_path() / "hr_02.dmp").exists()
     assert not list(db.directory_path().glob("*.part"))
+
+
+# -- nothing recorded a GUID: nothing at the destination is kept ---------------------------------
+
+
+def _forget_guids(manifest_path: Path) -> None:
+    """The manifest as an older upload, or one of files that are not dumps, wrote it: no GUID."""
+    manifest = json.loads(manifest_path.read_text())
+    manifest["guid"] = None
+    for entry in manifest["members"].values():
+        entry.pop("guid", None)
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_a_download_whose_manifest_records_no_guid_keeps_no_stale_set(
+    hook: DatapumpHook,
+    db: DatabaseHandle,
+    two_days: tuple[dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+) -> None:
+    """Yesterday's whole set, same sizes, in the directory: the first member read must not give
+    the set its GUID, or every stale member carries it and is kept."""
+    yesterday, today = two_days
+    hook.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
+    _forget_guids(tmp_path / "hr_XX.dmp.manifest.json")
+    _place(db.directory_path(), yesterday)
+    down = hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
+    assert [m.kept for m in down] == [False, False]
+    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+
+
+def test_a_cloud_download_whose_manifest_records_no_guid_keeps_no_stale_set(
+    hook: DatapumpHook, cloud_db: DatabaseHandle, two_days: tuple[dict[str, bytes], dict[str, bytes]]
+) -> None:
+    yesterday, today = two_days
+    hook.cloud_upload_dump_files("DATA_PUMP_DIR", [SET], FOLDER, **CLOUD)  # type: ignore[arg-type]
+    _forget_guids(cloud_db.object_store / "dumps" / "refresh" / "hr" / "hr_XX.dmp.manifest.json")
+    folder = cloud_db.directory_path()
+    _place(folder, yesterday)
+    down = hook.cloud_download_dump_files(FOLDER, [SET], "DATA_PUMP_DIR", **CLOUD)  # type: ignore[arg-type]
+    assert [m.kept for m in down] == [False, False]
+    assert {name: (folder / name).read_bytes() for name in MEMBERS} == today
+
+
+def _not_dumps(folder: Path, seed: int) -> dict[str, bytes]:
+    """A set of files that are not dumps: no header records which export, or run, wrote them."""
+    files = {name: bytes([seed]) * 4096 for name in MEMBERS}
+    _place(folder, files)
+    return files
+
+
+def test_uploads_of_files_that_are_not_dumps_keep_no_earlier_object(
+    hook: DatapumpHook, cloud_db: DatabaseHandle, tmp_path: Path
+) -> None:
+    """The manifest records each earlier object with no GUID: its size proves nothing."""
+    folder, bucket = cloud_db.directory_path(), cloud_db.object_store / "dumps" / "refresh" / "hr"
+    _not_dumps(folder, 1)
+    hook.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
+    hook.cloud_upload_dump_files("DATA_PUMP_DIR", [SET], FOLDER, **CLOUD)  # type: ignore[arg-type]
+    files = _not_dumps(folder, 2)  # the next run's, of the same sizes
+    up = hook.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
+    cloud_up = hook.cloud_upload_dump_files("DATA_PUMP_DIR", [SET], FOLDER, **CLOUD)  # type: ignore[arg-type]
+    assert [m.kept for m in up + cloud_up] == [False] * 4
+    assert {name: (tmp_path / name).read_bytes() for name in MEMBERS} == files
+    assert {name: (bucket / name).read_bytes() for name in MEMBERS} == files

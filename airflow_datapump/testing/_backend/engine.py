@@ -274,6 +274,9 @@ class Backend:
     def server_version(self, session: SessionRef) -> str:
         return _session(session).database.version
 
+    def returning_binds(self, session: SessionRef, statement: str) -> int:
+        return language.returning_binds(statement)
+
     def read_bfile(self, session: SessionRef, directory: str, filename: str) -> bytes | None:
         """A BFILE's bytes, read as the session's user; None when the file does not exist.
 

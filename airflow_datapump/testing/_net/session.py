@@ -29,12 +29,11 @@ from airflow_datapump.testing._net.buffer import (
     UNIMPLEMENTED,
     UNSUPPORTED_TYPE,
     ProtocolError,
-    Writer,
 )
 from airflow_datapump.testing._net.open_cursors import Described, OpenCursor
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
-from airflow_datapump.testing._net.values import bind_in, column, image
+from airflow_datapump.testing._net.values import bind_in, column, out_image, returned
 from airflow_datapump.testing._plsql.errors import leading, ora, ora_line
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,8 @@ class WireSession:
         stores closing) end the connection.
         """
         try:
-            call = requests.parse(data, {k: (c.binds, c.plsql) for k, c in self.cursors.items()})
+            known = {k: (c.binds, c.plsql) for k, c in self.cursors.items()}
+            call = requests.parse(data, known, self._returning)
         except ProtocolError as exc:
             return self._refuse(exc.code, str(exc))
         try:
@@ -98,6 +98,9 @@ class WireSession:
                 return self._error(exc)
             log.exception("call %d failed inside the emulator; answered with ORA-00600", call.function)
             return self._refuse(INTERNAL_ERROR, *_where(exc))
+
+    def _returning(self, sql: str) -> int:
+        return self.engine.returning_binds(self.session, sql) if self.session is not None else 0
 
     def _refuse(self, code: int, *reason: str) -> bytes:
         """A request this server cannot carry out, answered as the Oracle error it amounts to."""
@@ -193,7 +196,7 @@ class WireSession:
 
     def _require_session(self) -> SessionRef:
         if self.session is None:
-            raise ProtocolError("a call before logon")
+            raise ora(NOT_LOGGED_ON)
         return self.session
 
     # -- statements -----------------------------------------------------------------------
@@ -215,6 +218,8 @@ class WireSession:
             if cursor.ref_cursor:  # the client fetches a REF CURSOR with LOBs by define calls
                 return self._rows(cursor, cursor_id, call.iterations)
             return replies.call_end(cursor_id=cursor_id)
+        if call.scroll and cursor.kept is not None:
+            return self._scroll(session, cursor, cursor_id, call)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
             if cursor.ref_cursor:  # the driver fetches a REF CURSOR by executes without EXECUTE
                 self.engine.fetch_round_trip(session)
@@ -223,6 +228,12 @@ class WireSession:
                 return self._describe_only(session, cursor, cursor_id)
             return replies.call_end(cursor_id=cursor_id)  # parse only
         return self._run(session, cursor, cursor_id, call)
+
+    def _scroll(self, session: SessionRef, cursor: OpenCursor, cursor_id: int, call: Call) -> bytes:
+        self.engine.fetch_round_trip(session)
+        first = cursor.row_named(call.fetch_orientation, call.fetch_position)
+        return cursor.scroll(cursor_id, first, call.iterations, self.lobs,
+                             in_transaction=self._in_transaction)  # fmt: skip
 
     def _describe_only(self, session: SessionRef, cursor: OpenCursor, cursor_id: int) -> bytes:
         result = self.engine.execute(session, cursor.sql, [])
@@ -247,7 +258,7 @@ class WireSession:
             self.engine.commit(session)
             self._in_transaction = False
         if result.columns is not None:
-            cursor.load(result.columns, result.rows, self._column)
+            cursor.load(result.columns, result.rows, self._column, scrollable=call.scrollable)
             fetching = call.function == requests.FN_REEXECUTE_AND_FETCH or call.options & requests.OPT_FETCH
             has_lobs = any(c.type_number in _LOB_COLUMNS for c in cursor.columns or [])
             count = call.iterations if fetching and not has_lobs else 0
@@ -255,6 +266,8 @@ class WireSession:
         out = b""
         if result.is_plsql and rows:
             out = self._out_binds(cursor.binds, rows[-1])
+        elif any(m.returning for m in cursor.binds):
+            out = returned(cursor.binds, rows, self.lobs)
         failed = result.batch_errors
         return out + replies.call_end(
             error=ARRAY_DML_ERRORS if failed else 0,
@@ -312,7 +325,7 @@ class WireSession:
             bind.type, v.ObjectType | v.RecordType | v.CollectionType
         ):
             return objects.out_image(bind.value, bind.type, meta.type_oid or b"")
-        return _out_image(meta, bind.value, self.lobs)
+        return out_image(meta, bind.value, self.lobs)
 
     def _column(self, name: str, data_type: v.DataType, null_ok: bool) -> Column:
         """A column's describe information; an object or collection column names its type by
@@ -356,7 +369,7 @@ class WireSession:
 
 
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
-INTERNAL_ERROR, OBJECT_MISSING = 600, 21700
+INTERNAL_ERROR, NOT_LOGGED_ON, OBJECT_MISSING = 600, 1012, 21700
 OBJECT_BUFFER = 2000  # an object column's buffer size in its describe information [U]
 _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
 _FILE_MISSING = f"{ora_line(22288, 'FILEOPEN')}\nNo such file or directory"
@@ -375,14 +388,6 @@ def _where(exc: Exception) -> tuple[str, str]:
     hold a bound value (the traceback, in the server's log, has it)."""
     frames = traceback.extract_tb(exc.__traceback__)
     return type(exc).__name__, frames[-1].name if frames else "?"
-
-
-def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:
-    if isinstance(value, v.CollectionValue):
-        elements = value.ordered()
-        head = Writer().ub4(len(elements)).getvalue()
-        return head + b"".join(image(e, meta.type_number, lob_table, out_bind=True) for e in elements)
-    return image(value, meta.type_number, lob_table, out_bind=True)
 
 
 def _canonical(user: str) -> str:

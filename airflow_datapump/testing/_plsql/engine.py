@@ -180,6 +180,17 @@ def execute(text: str, binds: dict[str, Bind], runtime: Runtime) -> ExecutionRes
     return run(parsed, binds, runtime)
 
 
+def returning_binds(text: str) -> int:
+    """How many placeholders, the last ones, a DML statement's RETURNING INTO assigns; 0 for
+    any other statement, or one that does not parse."""
+    try:
+        node = parse(text).node
+    except OracleError:
+        return 0
+    returning = node.returning if isinstance(node, s.Insert | s.Update | s.Delete) else None
+    return len(returning.targets) if returning is not None else 0
+
+
 def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
     lines: list[str] = []
     for (line, col), text in errors:

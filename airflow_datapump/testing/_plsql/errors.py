@@ -53,6 +53,7 @@ MESSAGES: dict[int, str] = {
     990: "missing or invalid privilege",
     1001: "invalid cursor",
     1008: "not all variables bound",
+    1012: "not logged on",
     1013: "user requested cancel of current operation",
     1017: "invalid username/password; logon denied",
     1031: "insufficient privileges",

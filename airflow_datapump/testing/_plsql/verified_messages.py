@@ -69,6 +69,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     990: ("23ai", "error-help/db/ora-00990"),
     1001: ("8.0", "cd/A58617_01/server.804/a58312/newch221.htm"),
     1008: ("P output", "driver and JDBC output in public code"),
+    1012: ("23ai", "error-help/db/ora-01012"),
     1013: ("P output", "SQL Developer and driver output in public code"),
     1017: ("P output", "github.com/oracle/python-oracledb/issues/26 (12.1.0.2)"),
     1031: ("P message file", "blog.csdn.net/weixin_30802273/article/details/96795778 (oerr)"),
