@@ -204,6 +204,10 @@ def encode_constraint(k: TableConstraint) -> dict[str, object]:
         data["references"] = [schema, parent, list(columns)]
     if k.on_delete is not None:
         data["on_delete"] = k.on_delete
+    if not k.enabled:
+        data["disabled"] = True
+    if not k.validated:
+        data["novalidate"] = True
     return data
 
 
@@ -217,6 +221,8 @@ def decode_constraint(data: dict[str, Any]) -> TableConstraint:
         condition=data.get("condition"),
         references=(references[0], references[1], tuple(references[2])) if references else None,
         on_delete=data.get("on_delete"),
+        enabled=not data.get("disabled", False),
+        validated=not data.get("novalidate", False),
     )
 
 
@@ -286,6 +292,19 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
     db.execute("DELETE FROM obj_privs WHERE owner = ? AND object = ?", (owner, name))
     # A job whose master table is dropped is gone (MOS 336014.1 clean-up, §5 "Orphans").
     db.execute("DELETE FROM jobs WHERE owner = ? AND name = ?", (owner, name))
+
+
+def generated_constraint_name(db: sqlite3.Connection) -> str:
+    """A name for a constraint written without one: SYS_C and a number from the database's
+    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...)."""
+    found = db.execute("SELECT value FROM settings WHERE key = 'constraint sequence'").fetchone()
+    number = int(found[0]) + 1 if found else 10001
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES ('constraint sequence', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(number),),
+    )
+    return f"SYS_C00{number}"
 
 
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:

@@ -5,8 +5,9 @@ constraint clause, ALTER TABLE and CREATE INDEX; codes from Database Error Messa
 
 - before any row is read, a constraint is refused for a name its schema already uses
   (ORA-02264), a second primary key (ORA-02260), a key on the column list another key has
-  (ORA-02261), a column the table lacks (ORA-00904) or a condition that cannot be a CHECK
-  constraint's (see _plsql/checks.py);
+  (ORA-02261), a column the table lacks (ORA-00904), a condition that cannot be a CHECK
+  constraint's (see _plsql/checks.py), or one written after a column that names another
+  (ORA-02438);
 - a foreign key must name a parent table that exists and has a primary or unique key on the
   referenced columns (ORA-00942, ORA-02270, ORA-02256, ORA-02268);
 - a constraint added to a table with rows is validated against them (ORA-02437, ORA-02299,
@@ -29,14 +30,26 @@ from airflow_datapump.testing._backend import catalog, storage, tables
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._plsql import checks
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
-from airflow_datapump.testing._plsql.errors import ora
+from airflow_datapump.testing._plsql.errors import OracleError, ora
 
 
-def keyed_not_null(columns: Iterable[ColumnDef], keys: Iterable[TableConstraint]) -> tuple[ColumnDef, ...]:
-    """The columns with those of any PRIMARY KEY among ``keys`` made NOT NULL, as Oracle does
-    also for a key declared out of line (CREATE TABLE and ALTER TABLE ADD alike)."""
-    keyed = {col for k in keys if k.kind == "PRIMARY KEY" for col in k.columns}
-    return tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in columns)
+def named(
+    db: sqlite3.Connection, columns: tuple[ColumnDef, ...], keys: tuple[TableConstraint, ...]
+) -> tuple[tuple[ColumnDef, ...], tuple[TableConstraint, ...]]:
+    """The columns without key flags, and every constraint with a name: an unnamed in-line
+    key becomes a constraint of its own, and each unnamed constraint gets its own SYS_C name
+    (so each can be dropped, disabled and listed by it)."""
+    flagged = [
+        TableConstraint(None, "PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))
+        for c in columns
+        if c.primary_key or c.unique
+    ]
+    plain = tuple(dataclasses.replace(c, primary_key=False, unique=False) for c in columns)
+    given = (*flagged, *keys)
+    return plain, tuple(
+        dataclasses.replace(k, name=catalog.generated_constraint_name(db)) if k.name is None else k
+        for k in given
+    )
 
 
 def resolve_foreign_key(
@@ -107,19 +120,30 @@ def check_new(
             keys.append((k.kind, k.columns))
         if k.kind == "CHECK" and k.condition is not None:
             checks.compile_check(k.condition, name, tuple((c.name, c.type) for c in columns))
+            if k.columns:  # written in line after its column: that column alone (ORA-02438)
+                own = tuple((c.name, c.type) for c in columns if c.name in k.columns)
+                try:
+                    checks.compile_check(k.condition, name, own)
+                except OracleError as err:
+                    if err.code != 904:
+                        raise
+                    raise ora(2438) from err
 
 
 def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, validate: bool = True) -> None:
     """ALTER TABLE owner.name ADD CONSTRAINT k: checked against the rows the table holds,
-    unless ``validate`` is False (NOVALIDATE) for a CHECK or FOREIGN KEY constraint."""
+    unless ``validate`` is False (NOVALIDATE) for a CHECK or FOREIGN KEY constraint, or ``k``
+    is added DISABLED (then a key gets no index either)."""
     table = catalog.table(db, owner, name)
     if table is None:
         raise ora(942)
     check_new(db, owner, name, table.columns, table.constraints, (k,))
+    if k.name is None:
+        k = dataclasses.replace(k, name=catalog.generated_constraint_name(db))
     label = (owner, storage.constraint_index_name(name, k.name))
     positions = [_position(table, col) for col in k.columns]
     # Read and decode the rows once: the check and the new key's index entries both use them.
-    held = _rows(db, owner, name)
+    held = _rows(db, owner, name) if k.enabled else []
     rows = [row for _, row in held]
     if k.kind == "FOREIGN KEY":
         k, parent = _resolve_with_parent(db, owner, k)
@@ -127,16 +151,23 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, va
             _check_parent_keys(db, k, parent, positions, rows, label)
     elif k.kind in ("PRIMARY KEY", "UNIQUE"):
         _check_unique(k, positions, rows, label)
-    elif k.kind == "CHECK" and k.condition is not None and validate:
+    elif k.kind == "CHECK" and k.condition is not None and validate and k.enabled:
         condition = checks.compile_check(k.condition, name, tuple((c.name, c.type) for c in table.columns))
         if any(checks.broken(condition, decode_row(text)) for _, text in _texts(db, owner, name)):
             raise ora(2293, *label)
-    updated = dataclasses.replace(
-        table, columns=keyed_not_null(table.columns, (k,)), constraints=(*table.constraints, k)
-    )
+    updated = dataclasses.replace(table, constraints=(*table.constraints, k))
     catalog.replace_constraints(db, updated)
-    if k.kind in ("PRIMARY KEY", "UNIQUE"):
+    if k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled:
         _index_rows(db, owner, name, ",".join(map(str, positions)), positions, held)
+
+
+def forget_key(db: sqlite3.Connection, table: catalog.TableDef, columns: Iterable[str]) -> None:
+    """Drop the index entries of the key on ``columns`` (its index is dropped)."""
+    key_id = ",".join(str(_position(table, col)) for col in columns)
+    db.execute(
+        "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?",
+        (table.owner, table.name, key_id),
+    )
 
 
 def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, cascade: bool) -> None:
@@ -168,10 +199,7 @@ def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, casc
             catalog.replace_constraints(db, dataclasses.replace(current, constraints=kept))
         table = catalog.table(db, owner, name)
         assert table is not None
-        key_id = ",".join(str(_position(table, col)) for col in k.columns)
-        db.execute(
-            "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?", (owner, name, key_id)
-        )
+        forget_key(db, table, k.columns)
     kept = tuple(c for c in table.constraints if c != k)
     catalog.replace_constraints(db, dataclasses.replace(table, constraints=kept))
 

@@ -15,20 +15,24 @@ and Database Error Messages give:
 - a table other tables' enabled foreign keys refer to cannot be truncated (ORA-02266); a
   self-referential one can (TRUNCATE TABLE, restrictions).
 
-The checks are made row by row, as each row is changed, where Oracle checks at the end of the
-statement: a statement that only passes once all its rows are changed (an UPDATE that shifts
-every key of a self-referential table) is refused here (docs/emulator.md, known differences).
+CHECK conditions look at one row and are checked as it changes. Keys and foreign keys are
+checked when the statement ends (Concepts, "Nondeferrable Constraints": the database checks a
+nondeferrable constraint at the end of each statement and rolls the statement back if it is
+violated), so an UPDATE that shifts every key of a self-referential table passes, and a
+DELETE of a whole self-referential table too; the statement's changes are undone when a check
+fails (session.Transaction).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sqlite3
 
 from airflow_datapump.testing._backend import catalog, storage
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._backend.session import Session
-from airflow_datapump.testing._backend.tables import StoredTable, key_text
+from airflow_datapump.testing._backend.tables import StoredTable, effective_columns, key_text
 from airflow_datapump.testing._plsql import checks
 from airflow_datapump.testing._plsql.ddl import TableConstraint
 from airflow_datapump.testing._plsql.errors import ora
@@ -68,7 +72,7 @@ def check_conditions(definition: catalog.TableDef) -> list[tuple[tuple[str, str]
             checks.compile_check(k.condition, definition.name, columns),
         )
         for k in definition.constraints
-        if k.kind == "CHECK" and k.condition is not None
+        if k.kind == "CHECK" and k.condition is not None and k.enabled
     ]
 
 
@@ -91,11 +95,12 @@ def reference(db: sqlite3.Connection, child: catalog.TableDef, k: TableConstrain
 
 
 def references_to(db: sqlite3.Connection, parent: catalog.TableDef) -> list[Reference]:
-    """Every foreign key, of any table, that refers to ``parent``."""
+    """Every enabled foreign key, of any table, that refers to ``parent`` (a disabled one
+    neither restricts a change of the parent nor its TRUNCATE)."""
     found = []
     for child in catalog.tables_of(db):
         for k in child.constraints:
-            if k.references is not None and k.references[:2] == (parent.owner, parent.name):
+            if k.enabled and k.references is not None and k.references[:2] == (parent.owner, parent.name):
                 ref = reference(db, child, k)
                 if ref is not None:
                     found.append(ref)
@@ -112,7 +117,7 @@ class ConstrainedTable(StoredTable):
             self._parents = [
                 ref
                 for k in definition.constraints
-                if k.kind == "FOREIGN KEY" and (ref := reference(db, definition, k)) is not None
+                if k.kind == "FOREIGN KEY" and k.enabled and (ref := reference(db, definition, k)) is not None
             ]
         self._referring: list[Reference] | None = None
 
@@ -126,51 +131,55 @@ class ConstrainedTable(StoredTable):
 
     def insert(self, values: Row) -> None:
         self._check(values)
-        self._check_parents(values, None)
-        super().insert(values)
+        with self._atomic():
+            rowid = self._insert(values)
+            self._defer_parents(rowid, values, None)
 
     def update(self, rowid: object, values: Row) -> None:
         assert isinstance(rowid, int)
-        old = self.current(rowid) if self._parents or self._children else None
         self._check(values)
-        self._check_parents(values, old)
-        if old is not None:
-            for ref in self._children:
-                before = key_text([old[p] for p in ref.parent_positions])
-                changed = before != key_text([values[p] for p in ref.parent_positions])
-                if before is not None and changed and self._dependents(ref, before, exclude=None):
-                    raise ora(2292, *ref.label)
-        super().update(rowid, values)
+        with self._atomic():
+            old = self.current(rowid) if self._parents or self._children else None
+            super().update(rowid, values)
+            if old is not None:
+                self._defer_parents(rowid, values, old)
+                self._defer_children(old, values)
 
     def delete(self, rowid: object) -> None:
         assert isinstance(rowid, int)
-        if not self._children:
+        with self._atomic():
+            if not self._children:
+                super().delete(rowid)
+                return
+            old = self.current(rowid)
+            if old is None:
+                return  # already deleted by this statement's cascade
+            actions = []
+            for ref in self._children:
+                key = key_text([old[p] for p in ref.parent_positions])
+                if ref.key.on_delete is None or key is None:
+                    continue
+                exclude = rowid if ref.self_referential() else None
+                actions += [(ref, rid, row) for rid, row in self._dependents(ref, key, exclude)]
+            self._defer_children(old, None)
             super().delete(rowid)
+            for ref, rid, row in actions:
+                self._act(ref, rid, row)
+
+    def _act(self, ref: Reference, rowid: int, row: Row) -> None:
+        """ON DELETE CASCADE deletes a child of a deleted parent, ON DELETE SET NULL empties
+        its foreign key, at once (as part of the statement)."""
+        child = ConstrainedTable(self._session, ref.child)
+        if ref.key.on_delete == "CASCADE":
+            child.delete(rowid)
             return
-        old = self.current(rowid)
-        if old is None:
-            return  # already deleted by this statement's cascade
-        actions = []
-        for ref in self._children:
-            key = key_text([old[p] for p in ref.parent_positions])
-            exclude = rowid if ref.self_referential() else None
-            found = self._dependents(ref, key, exclude) if key is not None else []
-            if found and ref.key.on_delete is None:
-                raise ora(2292, *ref.label)
-            actions += [(ref, rid, row) for rid, row in found]
-        super().delete(rowid)
-        for ref, rid, row in actions:
-            child = ConstrainedTable(self._session, ref.child)
-            if ref.key.on_delete == "CASCADE":
-                child.delete(rid)
-            else:
-                nulled = list(row)
-                for p in ref.child_positions:
-                    if ref.child.columns[p].not_null:
-                        column = ref.child.columns[p].name
-                        raise ora(1407, f'"{ref.child.owner}"."{ref.child.name}"."{column}"')
-                    nulled[p] = None
-                child.update(rid, tuple(nulled))
+        nulled = list(row)
+        for p in ref.child_positions:
+            if effective_columns(ref.child)[p].not_null:
+                column = ref.child.columns[p].name
+                raise ora(1407, f'"{ref.child.owner}"."{ref.child.name}"."{column}"')
+            nulled[p] = None
+        child.update(rowid, tuple(nulled))
 
     def truncate(self) -> None:
         if any(not ref.self_referential() for ref in self._children):
@@ -195,18 +204,48 @@ class ConstrainedTable(StoredTable):
             if checks.broken(condition, values):
                 raise ora(2290, *label)
 
-    def _check_parents(self, values: Row, old: Row | None) -> None:
+    def _defer_parents(self, rowid: int, values: Row, old: Row | None) -> None:
+        """A foreign key the row change set must match a parent key when the statement ends."""
         for ref in self._parents:
             key = key_text([values[p] for p in ref.child_positions])
             if key is None or any(values[p] is None for p in ref.child_positions):
                 continue  # a foreign key with a NULL part is not checked
             if old is not None and key == key_text([old[p] for p in ref.child_positions]):
-                continue  # unchanged
-            if ref.self_referential() and key == key_text([values[p] for p in ref.parent_positions]):
-                continue  # the row is its own parent
-            parent = StoredTable(self._session, ref.parent)
-            if not parent.holds_key(ref.key_id, key, ref.parent_positions, None):
-                raise ora(2291, *ref.label)
+                continue  # unchanged: the parent's side checks its own changes
+            self._session.transaction.defer(
+                ("parent", self._key, rowid, ref.key_id, ref.label),
+                functools.partial(self._check_parent, ref, rowid),
+            )
+
+    def _check_parent(self, ref: Reference, rowid: int) -> None:
+        values = self.current(rowid)
+        if values is None or any(values[p] is None for p in ref.child_positions):
+            return  # deleted or emptied later in the statement
+        key = key_text([values[p] for p in ref.child_positions])
+        assert key is not None
+        if not StoredTable(self._session, ref.parent).holds_key(ref.key_id, key, None):
+            raise ora(2291, *ref.label)
+
+    def _defer_children(self, old: Row, new: Row | None) -> None:
+        """A parent key the change removes (a delete without an ON DELETE action, or an update
+        of the key: Oracle has no ON UPDATE action) must have no children when the statement
+        ends, unless the statement gave another row that key."""
+        for ref in self._children:
+            key = key_text([old[p] for p in ref.parent_positions])
+            if key is None or (new is None and ref.key.on_delete is not None):
+                continue
+            if new is not None and key == key_text([new[p] for p in ref.parent_positions]):
+                continue
+            self._session.transaction.defer(
+                ("children", ref.label, key),
+                functools.partial(self._check_children, ref, key),
+            )
+
+    def _check_children(self, ref: Reference, key: str) -> None:
+        if StoredTable(self._session, ref.parent).holds_key(ref.key_id, key, None):
+            return
+        if self._dependents(ref, key, exclude=None):
+            raise ora(2292, *ref.label)
 
     def _dependents(self, ref: Reference, key: str, exclude: int | None) -> list[tuple[int, Row]]:
         """The child rows whose foreign key is ``key``, as this session sees them."""

@@ -1,5 +1,5 @@
 """Carry out the DDL of tables and their indexes: CREATE / DROP TABLE, ALTER TABLE ... ADD /
-DROP CONSTRAINT, CREATE [UNIQUE] INDEX and DROP INDEX.
+DROP / ENABLE / DISABLE / MODIFY CONSTRAINT, CREATE [UNIQUE] INDEX and DROP INDEX.
 
 Each checks the privilege the SQL Language Reference names for it (the owner's own CREATE
 TABLE, else the ANY privilege); what a constraint or unique index must satisfy is decided in
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from airflow_datapump.testing._backend import catalog, constraints, storage, tables
+from airflow_datapump.testing._backend import catalog, constraint_state, constraints, storage, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql.errors import ora
@@ -29,12 +29,11 @@ def create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTable
     # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
     # TABLESPACE clause, else the owner's default at creation time.
     tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    columns = constraints.keyed_not_null(st.columns, st.constraints)
-    constraints.check_new(db, owner, st.name, columns, (), st.constraints)
-    draft = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, st.constraints)
+    constraints.check_new(db, owner, st.name, st.columns, (), st.constraints)
+    columns, keys = constraints.named(db, st.columns, st.constraints)
+    draft = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, keys)
     checked = tuple(
-        constraints.resolve_foreign_key(db, owner, k, draft) if k.kind == "FOREIGN KEY" else k
-        for k in st.constraints
+        constraints.resolve_foreign_key(db, owner, k, draft) if k.kind == "FOREIGN KEY" else k for k in keys
     )
     definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, checked)
     catalog.create_table(db, definition, session.database.now().isoformat())
@@ -61,6 +60,8 @@ def alter_table(session: Session, db: sqlite3.Connection, st: nodes.AlterTable) 
         constraints.add(db, owner, st.name, st.add, validate=st.validate)
     elif st.drop is not None:
         constraints.drop(db, owner, st.name, st.drop, cascade=st.cascade)
+    elif st.state is not None:
+        constraint_state.change(db, owner, st.name, st.state)
 
 
 def create_index(session: Session, db: sqlite3.Connection, st: nodes.CreateIndex) -> None:

@@ -107,7 +107,7 @@ def _create(ctx: WorkContext, schema: str, table: str, kind: str, ddl: dict[str,
     constraint = catalog.decode_constraint(
         {**ddl, "name": ddl["constraint"], "kind": ddl.get("kind", "FOREIGN KEY")}
     )
-    constraints.add(db, schema, table, constraint)
+    constraints.add(db, schema, table, constraint, validate=constraint.validated)
 
 
 __all__ = ["default_role", "dependent", "marker", "procact_schema", "restore_statistics"]

@@ -34,7 +34,7 @@ class RowCheck:
 
     def __init__(self, db: sqlite3.Connection, target: catalog.TableDef) -> None:
         self._db, self._target = db, target
-        self._required = [(i, c.name) for i, c in enumerate(target.columns) if c.not_null or c.primary_key]
+        self._required = [(i, c.name) for i, c in enumerate(tables.effective_columns(target)) if c.not_null]
         self._keys = [
             (key_id, positions, ora_line(1, target.owner, storage.constraint_index_name(target.name, name)))
             for key_id, name, positions in tables.enforced_keys(target)
@@ -43,7 +43,9 @@ class RowCheck:
         self._parents = [
             ref
             for k in target.constraints
-            if k.kind == "FOREIGN KEY" and (ref := integrity.reference(db, target, k)) is not None
+            if k.kind == "FOREIGN KEY"
+            and k.enabled
+            and (ref := integrity.reference(db, target, k)) is not None
         ]
         self._rows: list[tuple[str, list[tuple[tables.KeyEntry, str]], list[_Parent], str | None]] = []
         self._seen: set[tables.KeyEntry] = set()

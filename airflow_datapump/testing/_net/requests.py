@@ -24,6 +24,7 @@ FN_CLOSE_CURSORS, FN_AUTH_TWO, FN_AUTH_ONE, FN_END_TO_END, FN_PING = 105, 115, 1
 FN_SET_SCHEMA, FN_SESSION_RELEASE = 152, 163
 OPT_PARSE, OPT_BIND, OPT_DEFINE, OPT_EXECUTE, OPT_FETCH = 0x1, 0x8, 0x10, 0x20, 0x40
 OPT_COMMIT, OPT_PLSQL_BIND, OPT_NOT_PLSQL, OPT_DESCRIBE = 0x100, 0x400, 0x8000, 0x20000
+OPT_BATCH_ERRORS = 0x80000  # executemany(batcherrors=True)
 BIND_ARRAY = 0x40
 EXEC_SCROLLABLE = 0x2  # in an execute's flags (al8i4[9]): the statement runs as a scrollable cursor
 #: Fetch orientations of a scrollable cursor's execute (al8i4[10]), as cursor.pyx sends them.

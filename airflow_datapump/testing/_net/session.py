@@ -37,6 +37,7 @@ from airflow_datapump.testing._net.values import bind_in, column, out_image, ret
 from airflow_datapump.testing._plsql.errors import leading, ora, ora_line
 
 log = logging.getLogger(__name__)
+ARRAY_DML_ERRORS = 24381  # the call's error when an array DML lists batch errors
 
 AUTH_SYSDBA, AUTH_SYSOPER = 0x20, 0x40
 #: Looks up a user's stored verifier in a service's database; None for unknown users.
@@ -116,7 +117,11 @@ class WireSession:
         if exc.prefix == "DPY" and code == 4011:
             raise DisconnectError("session ended by the database")
         return replies.call_end(
-            error=code, message=text, position=exc.offset, in_transaction=self._in_transaction
+            error=code,
+            message=text,
+            position=exc.offset,
+            rowcount=exc.rowcount,
+            in_transaction=self._in_transaction,
         )
 
     def _piggybacks(self, call: Call) -> None:
@@ -241,12 +246,15 @@ class WireSession:
         rows = [
             [self._bind(m, value) for m, value in zip(cursor.binds, row, strict=True)] for row in call.rows
         ]
-        if len(rows) > 1:
-            result = self.engine.executemany(session, cursor.sql, rows)
+        batch_errors = bool(call.options & requests.OPT_BATCH_ERRORS)
+        if len(rows) > 1 or batch_errors:
+            result = self.engine.executemany(session, cursor.sql, rows, batch_errors=batch_errors)
         else:
             result = self.engine.execute(session, cursor.sql, rows[0] if rows else [])
         self._in_transaction = result.transaction_in_progress
-        if call.options & requests.OPT_COMMIT and not result.is_plsql:
+        # With batch errors the rows that went in wait for the application's COMMIT or ROLLBACK,
+        # even under autocommit (python-oracledb, "Handling Data Errors").
+        if call.options & requests.OPT_COMMIT and not result.is_plsql and not result.batch_errors:
             self.engine.commit(session)
             self._in_transaction = False
         if result.columns is not None:
@@ -260,8 +268,14 @@ class WireSession:
             out = self._out_binds(cursor.binds, rows[-1])
         elif any(m.returning for m in cursor.binds):
             out = returned(cursor.binds, rows, self.lobs)
+        failed = result.batch_errors
         return out + replies.call_end(
-            cursor_id=cursor_id, rowcount=result.rowcount, in_transaction=self._in_transaction
+            error=ARRAY_DML_ERRORS if failed else 0,
+            message=ora_line(ARRAY_DML_ERRORS) if failed else "",
+            cursor_id=cursor_id,
+            rowcount=result.rowcount,
+            in_transaction=self._in_transaction,
+            batch_errors=failed,
         )
 
     def _bind(self, meta: BindMeta, value: bytes | list[bytes | None] | None) -> v.Bind:

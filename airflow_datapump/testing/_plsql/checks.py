@@ -11,9 +11,11 @@ condition is FALSE: TRUE and UNKNOWN (a NULL) both pass.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 from airflow_datapump.testing._plsql.cstmt import StmtCompiler
 from airflow_datapump.testing._plsql.ddl import DdlStatement
@@ -63,6 +65,9 @@ class _NoContext:
 
     def rollback(self) -> None:
         raise ora(2251)
+
+    def statement(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext()  # a condition changes no rows
 
 
 _RUNTIME = _NoContext()

@@ -139,6 +139,10 @@ class TableConstraint:
     condition: str | None = None
     references: tuple[str | None, str, tuple[str, ...]] | None = None
     on_delete: str | None = None
+    # Its state (SQL Language Reference, constraint_state): a DISABLED constraint is not
+    # enforced, a NOT VALIDATED one was not checked against the rows it found.
+    enabled: bool = True
+    validated: bool = True
 
 
 @dataclass(frozen=True)
@@ -172,8 +176,8 @@ class CreateIndex:
 
 @dataclass(frozen=True)
 class AlterTable:
-    """ALTER TABLE ... ADD a constraint (``validate`` False for NOVALIDATE) or DROP CONSTRAINT
-    ``drop`` [CASCADE]."""
+    """ALTER TABLE ... ADD a constraint (``validate`` False for NOVALIDATE), DROP CONSTRAINT
+    ``drop`` [CASCADE], or change a constraint's ``state``."""
 
     pos: Pos
     schema: str | None
@@ -181,6 +185,23 @@ class AlterTable:
     add: TableConstraint | None = None
     validate: bool = True
     drop: str | None = None
+    cascade: bool = False
+    state: ConstraintState | None = None
+
+
+@dataclass(frozen=True)
+class ConstraintState:
+    """ALTER TABLE ... ENABLE | DISABLE [VALIDATE | NOVALIDATE] of one constraint, or MODIFY
+    of it to that state: the constraint is named (``name``) or given by ``kind`` ("PRIMARY
+    KEY", or "UNIQUE" with its ``columns``). ``keep_index`` is KEEP INDEX; ``cascade`` also
+    disables the foreign keys that depend on a key."""
+
+    name: str | None
+    kind: str | None
+    columns: tuple[str, ...]
+    enable: bool
+    validate: bool
+    keep_index: bool = False
     cascade: bool = False
 
 

@@ -157,7 +157,8 @@ def run(parsed: ParsedStatement, binds: dict[str, Bind], runtime: Runtime) -> Ex
     """Execute a parsed statement. Only :class:`OracleError` ever escapes."""
     try:
         machine = Machine(runtime, _normalise_binds(parsed, binds))
-        return _dispatch(parsed, machine)
+        with runtime.statement():  # a client's call, or EXECUTE IMMEDIATE's, is one statement
+            return _dispatch(parsed, machine)
     except OracleError:
         raise
     except Exception as exc:

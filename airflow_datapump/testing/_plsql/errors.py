@@ -131,10 +131,16 @@ MESSAGES: dict[int, str] = {
     2291: "integrity constraint (%s.%s) violated - parent key not found",
     2292: "integrity constraint (%s.%s) violated - child record found",
     2293: "cannot validate (%s.%s) - check constraint violated",
+    2297: "cannot disable constraint (%s.%s) - dependencies exist",
     2298: "cannot validate (%s.%s) - parent keys not found",
     2299: "cannot validate (%s.%s) - duplicate keys found",
+    2430: "cannot enable constraint (%s) - no such constraint",
+    2431: "cannot disable constraint (%s) - no such constraint",
+    2432: "cannot enable primary key - primary key not defined for table",
+    2433: "cannot disable primary key - primary key not defined for table",
     2436: "date or system variable wrongly specified in CHECK constraint",
     2437: "cannot validate (%s.%s) - primary key violated",
+    2438: "Column check constraint cannot reference other columns",
     2443: "Cannot drop constraint  - nonexistent constraint",
     2449: "unique/primary keys in table referenced by foreign keys",
     3001: "unimplemented feature",
@@ -184,6 +190,7 @@ MESSAGES: dict[int, str] = {
     22926: "specified trim length is greater than current LOB value's length",
     22993: "specified input amount is greater than actual source amount",
     22994: "source offset is beyond the end of the source LOB",
+    24381: "error(s) in array DML",
     27037: "unable to obtain file status",
     27038: "created file already exists",
     27040: "file create error, unable to create file",
@@ -324,6 +331,7 @@ class OracleError(Exception):
         self.message = message
         self.offset = offset
         self.ident = ident
+        self.rowcount = 0  # see OracleErrorLike.rowcount
         self.raise_line: int | None = None
 
     def __str__(self) -> str:

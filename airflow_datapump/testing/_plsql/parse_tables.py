@@ -4,12 +4,15 @@ constraint clause).
 
 Constraints are written in line, after a column's type, or out of line, as items of the table;
 both forms become :class:`~.ddl.TableConstraint` nodes except an unnamed in-line PRIMARY KEY or
-UNIQUE, which stays a flag of its column. A constraint state Oracle would act on but the
-emulator does not model (DEFERRABLE, INITIALLY DEFERRED, DISABLE) is refused with ORA-03001
-rather than accepted and ignored.
+UNIQUE, which stays a flag of its column here (CREATE TABLE makes it a constraint of its own,
+with a generated name). A constraint state Oracle would act on but the
+emulator does not model (DEFERRABLE, INITIALLY DEFERRED, DISABLE VALIDATE) is refused with
+ORA-03001 rather than accepted and ignored.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from airflow_datapump.testing._plsql import ddl
 from airflow_datapump.testing._plsql.errors import ora
@@ -51,6 +54,7 @@ class TableDdlParser(SqlParser):
         flags = {"not_null": False, "primary_key": False, "unique": False}
         inline: list[ddl.TableConstraint] = []
         while True:
+            written = len(inline)
             constraint = self.ident() if self.accept_kw("CONSTRAINT") else None
             if self.accept_kw("NOT"):
                 self.expect_kw("NULL", sql_code=905)
@@ -65,11 +69,10 @@ class TableDdlParser(SqlParser):
                     self.next()
                 if constraint is None:  # unnamed: a flag of the column, named SYS_C... as before
                     flags["primary_key" if kind == "PRIMARY KEY" else "unique"] = True
-                    flags["not_null"] = flags["not_null"] or kind == "PRIMARY KEY"
                 else:
                     inline.append(ddl.TableConstraint(constraint, kind, (name,)))
             elif self.accept_kw("CHECK"):
-                inline.append(ddl.TableConstraint(constraint, "CHECK", (), condition=self.condition()))
+                inline.append(ddl.TableConstraint(constraint, "CHECK", (name,), condition=self.condition()))
             elif self.accept_kw("REFERENCES"):
                 references, on_delete = self.references()
                 inline.append(
@@ -81,7 +84,11 @@ class TableDdlParser(SqlParser):
                 raise self.error("not", "null", "primary", "unique", "check", "references", sql_code=2253)
             else:
                 break
-            self.constraint_state()
+            enable, validate = self.constraint_state()
+            if not enable and len(inline) == written:
+                raise ora(3001, "DISABLE of NOT NULL or of an unnamed in-line key")
+            if not enable:
+                inline[-1] = dataclasses.replace(inline[-1], enabled=False, validated=validate)
         return ddl.ColumnDef(name, col_type, default, **flags), inline
 
     def table_constraint(self) -> ddl.TableConstraint:
@@ -105,7 +112,10 @@ class TableDdlParser(SqlParser):
         else:
             self.expect_kw("UNIQUE", sql_code=902)
             found = ddl.TableConstraint(name, "UNIQUE", self.column_list())
-        return found, self.constraint_state()
+        enable, validate = self.constraint_state()
+        if not enable:
+            found = dataclasses.replace(found, enabled=False, validated=validate)
+        return found, validate
 
     def condition(self) -> str:
         """A CHECK condition: parsed for its syntax, kept as the text written."""
@@ -131,18 +141,22 @@ class TableDdlParser(SqlParser):
                 on_delete = "SET NULL"
         return (parent.schema, parent.name, parent_cols), on_delete
 
-    def constraint_state(self) -> bool:
-        """The constraint's state words; whether it is to be validated against existing rows.
+    def constraint_state(self) -> tuple[bool, bool]:
+        """The constraint's state words: whether it is enabled, and validated against the rows
+        the table holds (ENABLE's default is VALIDATE, DISABLE's NOVALIDATE).
 
-        ENABLE VALIDATE, NOT DEFERRABLE and INITIALLY IMMEDIATE are Oracle's defaults; a key's
-        USING INDEX [TABLESPACE t] (Data Pump's SQL file writes it) needs nothing more here.
+        NOT DEFERRABLE and INITIALLY IMMEDIATE are Oracle's defaults; a key's USING INDEX
+        [TABLESPACE t] (Data Pump's SQL file writes it) needs nothing more here. DISABLE
+        VALIDATE (a table no DML may change) is refused with ORA-03001.
         """
-        validate = True
+        enable, validate = True, None
         while True:
-            if self.accept_kw("ENABLE", "VALIDATE", "RELY", "NORELY"):
+            if self.accept_kw("RELY", "NORELY"):
                 continue
-            if self.accept_kw("NOVALIDATE"):
-                validate = False
+            if self.at_kw("ENABLE", "DISABLE"):
+                enable = self.next().is_kw("ENABLE")
+            elif self.at_kw("VALIDATE", "NOVALIDATE"):
+                validate = self.next().is_kw("VALIDATE")
             elif self.accept_kw("USING"):
                 self.expect_kw("INDEX", sql_code=905)
                 if self.accept_kw("TABLESPACE"):
@@ -155,10 +169,10 @@ class TableDdlParser(SqlParser):
                 self.expect_kw("IMMEDIATE", sql_code=905)
             elif self.accept_kw("DEFERRABLE"):
                 raise ora(3001, "deferrable constraints")
-            elif self.accept_kw("DISABLE"):
-                raise ora(3001, "disabled constraints")
             else:
-                return validate
+                if not enable and validate:
+                    raise ora(3001, "DISABLE VALIDATE")
+                return enable, enable if validate is None else validate
 
     def column_list(self) -> tuple[str, ...]:
         self.expect_op("(")
@@ -189,11 +203,15 @@ class TableDdlParser(SqlParser):
         if self.accept_kw("ADD"):
             wrapped = self.accept_op("(")
             if not self.at_kw(*_CONSTRAINT_WORDS):
-                raise ora(3001, "ALTER TABLE other than ADD or DROP CONSTRAINT")
+                raise ora(3001, "ALTER TABLE other than ADD, DROP, ENABLE, DISABLE or MODIFY CONSTRAINT")
             constraint = self.constraint_with_state()
             if wrapped:
                 self.expect_op(")")
             return ddl.AlterTable(pos, ref.schema, ref.name, add=constraint[0], validate=constraint[1])
+        if self.at_kw("MODIFY") and not self.peek().is_kw("CONSTRAINT", "PRIMARY", "UNIQUE"):
+            raise ora(3001, "ALTER TABLE ... MODIFY of a column")
+        if self.at_kw("ENABLE", "DISABLE", "MODIFY"):
+            return ddl.AlterTable(pos, ref.schema, ref.name, state=self.state_change())
         if self.accept_kw("DROP"):
             if self.at_kw("PRIMARY", "UNIQUE"):
                 raise ora(3001, "DROP PRIMARY KEY or UNIQUE; drop the constraint by name")
@@ -201,7 +219,38 @@ class TableDdlParser(SqlParser):
             name = self.ident()
             cascade = self.accept_kw("CASCADE")
             return ddl.AlterTable(pos, ref.schema, ref.name, drop=name, cascade=cascade)
-        raise ora(3001, "ALTER TABLE other than ADD or DROP CONSTRAINT")
+        raise ora(3001, "ALTER TABLE other than ADD, DROP, ENABLE, DISABLE or MODIFY CONSTRAINT")
+
+    def state_change(self) -> ddl.ConstraintState:
+        """``{ENABLE | DISABLE} [VALIDATE | NOVALIDATE] target`` or ``MODIFY target state``,
+        where target is ``CONSTRAINT n``, ``PRIMARY KEY`` or ``UNIQUE (columns)``, then
+        ``[KEEP | DROP] INDEX`` and ``CASCADE`` in either order (ALTER TABLE, enable_disable_clause
+        and modify_constraint_clause)."""
+        modify = self.accept_kw("MODIFY")
+        if not modify:
+            enable, validate = self.constraint_state()
+        name: str | None = None
+        kind: str | None = None
+        columns: tuple[str, ...] = ()
+        if self.accept_kw("CONSTRAINT"):
+            name = self.ident()
+        elif self.accept_kw("PRIMARY"):
+            self.expect_kw("KEY", sql_code=905)
+            kind = "PRIMARY KEY"
+        else:
+            self.expect_kw("UNIQUE", sql_code=905)
+            kind, columns = "UNIQUE", self.column_list()
+        if modify:
+            enable, validate = self.constraint_state()
+        keep_index = cascade = False
+        while True:
+            if self.at_kw("KEEP", "DROP") and self.peek().is_kw("INDEX"):
+                keep_index = self.next().is_kw("KEEP")
+                self.next()
+            elif self.accept_kw("CASCADE"):
+                cascade = True
+            else:
+                return ddl.ConstraintState(name, kind, columns, enable, validate, keep_index, cascade)
 
     def sql_type(self) -> DataType:
         tok = self.cur

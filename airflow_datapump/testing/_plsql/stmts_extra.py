@@ -153,7 +153,8 @@ class ExtraStatements(DeclCompiler):
         dml = self.dml(stmt, scope)
 
         def run_dml(env: Env) -> None:
-            env.m.rowcount = dml(env)
+            with env.m.runtime.statement():
+                env.m.rowcount = dml(env)
 
         return run_dml
 

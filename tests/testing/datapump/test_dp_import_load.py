@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import oracledb
+import pytest
 from dp_helpers import (
     export_schemas,
     run_job,
@@ -129,3 +130,26 @@ def test_truncate_into_a_parent_of_foreign_keys_skips_its_data(
     ) in log
     assert 'imported "HR2"."PARENTS"' not in log
     assert log.count("ORA-39120") == 1  # one of the job's errors (the other: user HR2 exists)
+
+
+def test_a_refresh_disables_the_foreign_keys_around_a_truncate_import(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    """What DBAs run: disable the foreign keys into the table, import it with
+    TABLE_EXISTS_ACTION=TRUNCATE, enable them again; the rows the import left are validated."""
+    db.create_table("HR", "PARENTS", ["ID NUMBER"], [(5,)])
+    export_schemas(db, cur, "EXP_PARENTS", "keyed.dmp", "HR")
+    db.create_user("HR2", "hr2")
+    db.create_table("HR2", "PARENTS", ["ID NUMBER PRIMARY KEY"], [(1,)])
+    db.create_table(
+        "HR2", "ITEMS", ["P NUMBER", "CONSTRAINT ITEMS_P FOREIGN KEY (P) REFERENCES PARENTS"], [(1,)]
+    )
+    cur.execute('ALTER TABLE "HR2"."ITEMS" DISABLE CONSTRAINT ITEMS_P')
+    log = _append(db, cur, "IMP_REFRESH", skip_errors=False, action="TRUNCATE")
+    assert "ORA-39120" not in log
+    assert db.rows("HR2", "PARENTS") == [(5,)]
+    with pytest.raises(oracledb.DatabaseError, match=r"ORA-02298: cannot validate \(HR2.ITEMS_P\)"):
+        cur.execute('ALTER TABLE "HR2"."ITEMS" ENABLE CONSTRAINT ITEMS_P')  # ITEMS still refers to 1
+    cur.execute('ALTER TABLE "HR2"."ITEMS" ENABLE NOVALIDATE CONSTRAINT ITEMS_P')
+    cur.execute("SELECT status, validated FROM dba_constraints WHERE constraint_name = 'ITEMS_P'")
+    assert cur.fetchone() == ("ENABLED", "NOT VALIDATED")
