@@ -99,6 +99,9 @@ def test_triggers_save_their_record_of_the_log_shown_once_per_save_interval_not_
     """Every poll moves the log; the supervisor gets a tenth of a request per poll at 30 s polls
     (a save per 300 s of polls), where it got one per poll (33 a second from 1,000 triggers)."""
     results = {m.what: m.value for m in load("triggerer_requests").measure(triggers=100, polls=30)}
+    if not results["record kept (this Airflow's XCom has aget_one and aset)"]:
+        assert results["supervisor requests per poll in steady state"] == 0  # nothing asked at all
+        return
     assert results["supervisor requests per trigger start (reading the record)"] == 1
     # Up to one save per trigger in a window of 30-odd polls beyond a tenth: at most 0.1 + 1/30.
     assert results["supervisor requests per poll in steady state"] <= 0.14
