@@ -4,12 +4,12 @@ It carries only names, positions and settings (never a secret: the connection is
 id), so a triggerer restart rebuilds it from ``serialize()``; it then shows only the log lines
 its earlier incarnation had not recorded as shown (see ``_shown``). It only awaits: status
 polls go through the async hook's pooled sessions, and the hook and driver are imported in a
-thread, not by Airflow's import of this module on the event loop (``_offloop``). Transient database failures
-are retried with backoff before it gives up; it yields exactly one event. Cancellation because
-the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow 3.3+, a user killing or
-clearing the task) stops it, and not when a later try of the task has taken the job over
-(core/stamp.py). A poll cancelled mid round trip finishes it first, so the driver's connection
-survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
+thread, not by Airflow's import of this module on the event loop (``_offloop``). Transient
+database failures are retried with backoff before it gives up; it yields exactly one event.
+Cancellation because the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow
+3.3+, a user killing or clearing the task) stops it, and not when a later try of the task has
+taken the job over (core/stamp.py). A poll cancelled mid round trip finishes it first, so the
+driver's connection survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
 """
 
 from __future__ import annotations
