@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from airflow_datapump.core import plsql, submission
 from airflow_datapump.core.spec import JobSpec
-from airflow_datapump.core.status import JobState, JobStatus, Worker, read_outcome
+from airflow_datapump.core.status import JobState, JobStatus, Worker, error_lines, read_outcome
 from airflow_datapump.exceptions import SpecError
 
 T = TypeVar("T")
@@ -164,7 +164,7 @@ def parse_status(job_name: str, owner: str, position: int, values: Values) -> Jo
         error_count=_int(values.get("error_count")),
         attached_sessions=_int(values.get("attached")),
         workers=workers,
-        error_lines=tuple(line for line in lines if "ORA-" in line),
+        error_lines=error_lines(lines),
         log_lines=tuple(lines),
         log_position=new_position,
         outcome=read_outcome(lines, job_name),

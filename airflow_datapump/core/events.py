@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_datapump.core.status import JobStatus, Verdict
+from airflow_datapump.core.status import JobStatus, LogOutcome, Verdict, error_lines
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult
 
@@ -26,18 +26,41 @@ MAX_ERROR_LINES = 100
 
 
 def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
-    outcome = result.outcome
+    """The event of a job a wait saw end."""
+    return finished_event(
+        job,
+        status=_STATUS.get(result.verdict, "failed"),
+        state=result.status.state.value,
+        outcome=result.outcome,
+        lines=result.log_lines,
+        log_position=result.status.log_position,
+        bytes_polled=result.bytes_processed,
+    )
+
+
+def finished_event(
+    job: JobRef,
+    *,
+    status: str,
+    state: str,
+    outcome: LogOutcome,
+    lines: tuple[str, ...] | list[str],
+    log_position: int,
+    bytes_polled: int | None = None,
+) -> dict[str, Any]:
+    """The event of a job that ended, its errors, rows and bytes read from its log ``lines``:
+    the same whether a wait saw it end or a retry found it already completed."""
     return {
-        "status": _STATUS.get(result.verdict, "failed"),
+        "status": status,
         "job": job.to_dict(),
-        "state": result.status.state.value,
+        "state": state,
         "outcome": outcome.outcome.value,
         "error_count": outcome.error_count,
-        "error_lines": list(result.error_lines)[:MAX_ERROR_LINES],
+        "error_lines": list(error_lines(lines))[:MAX_ERROR_LINES],
         "final_line": outcome.line,
-        "log_position": result.status.log_position,
-        "rows": rows_moved(result.log_lines),
-        "bytes": final_bytes(result.log_lines, result.bytes_processed),
+        "log_position": log_position,
+        "rows": rows_moved(lines),
+        "bytes": final_bytes(lines, bytes_polled),
     }
 
 

@@ -10,7 +10,8 @@ them with INSTR/SUBSTR. The values stay data: they are arguments to DBMS_DATAPUM
 never become SQL text. Numeric values are passed as text and converted with TO_NUMBER, so
 SET_PARAMETER, DATA_FILTER and METADATA_TRANSFORM pick their NUMBER overload (§2.9, §11.6).
 
-References (§) are to shared/reference/dbms_datapump.md.
+Section numbers (§) are those of docs/oracle-sources.md, which names the Oracle
+documentation each stands for.
 """
 
 from __future__ import annotations

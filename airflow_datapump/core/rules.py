@@ -1,6 +1,6 @@
 """How the parts of a job may combine, checked before anything reaches a database.
 
-Each rule cites the reference section (``shared/reference/dbms_datapump.md``) or the Oracle
+Each rule cites Oracle's documentation (a § of ``docs/oracle-sources.md``) or the Oracle
 error it prevents, so a DBA can see why a spec was refused. Rules that Oracle does not enforce
 but that always end in a failed or useless job (a parallel export with one fixed file) are
 marked as ours.

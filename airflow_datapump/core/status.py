@@ -94,6 +94,11 @@ def read_outcome(lines: list[str], job_name: str | None = None) -> LogOutcome:
     return LogOutcome(Outcome.UNKNOWN)
 
 
+def error_lines(lines: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The lines that carry an Oracle error: what a status, a result and an event report."""
+    return tuple(line for line in lines if "ORA-" in line)
+
+
 def error_codes(lines: list[str]) -> list[str]:
     """Every ORA code mentioned in the lines, in order: what an "allowed errors" list checks."""
     return [code for line in lines for code in _ORA.findall(line)]

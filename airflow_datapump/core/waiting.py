@@ -26,6 +26,7 @@ from airflow_datapump.core.status import (
     Outcome,
     Verdict,
     classify,
+    error_lines,
     read_outcome,
 )
 from airflow_datapump.core.submission import JobRef
@@ -61,7 +62,7 @@ class JobResult:
 
     @property
     def error_lines(self) -> tuple[str, ...]:
-        return tuple(line for line in self.log_lines if "ORA-" in line)
+        return error_lines(self.log_lines)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from airflow.sdk import BaseOperator
 from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import cloud, naming, stamp
 from airflow_datapump.core.coerce import as_seconds
-from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
+from airflow_datapump.core.events import ProgressNotes, event_from_result, finished_event, summary
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
@@ -303,7 +303,10 @@ class DatapumpOperator(BaseOperator):
         self.log.info("A previous try's job %s already completed: %s", spec.job_name, outcome.line)
         owner = outcome.line.split('"')[1] if outcome.line else ""
         # Nothing of it has been shown by this try: position 0 has the whole log shown.
-        return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
+        ref = _fields.ref_for(spec, owner)
+        return finished_event(
+            ref, status="success", state="UNDEFINED", outcome=outcome, lines=lines, log_position=0
+        )
 
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:

@@ -2,14 +2,14 @@
 
 It carries only names, positions and settings (never a secret: the connection is fetched by
 id), so a triggerer restart rebuilds it from ``serialize()``; it then shows only the log lines
-its earlier incarnation had not (see ``_shown``). It only awaits: status polls go through the
-async hook's pooled sessions, and the hook and driver are imported in a thread, not by
-Airflow's import of this module on the event loop (``_offloop``). Transient database failures
-are retried with backoff before it gives up; it yields exactly one event. Cancellation because
-the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow 3.3+, a user killing or
-clearing the task) stops it, and not when a later try of the task has taken the job over
-(core/stamp.py). A poll cancelled mid round trip finishes it first, so the driver's connection
-survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
+its earlier incarnation had not recorded as shown (see ``_shown``). It only awaits: status
+polls go through the async hook's pooled sessions, and the hook and driver are imported in a
+thread, not by Airflow's import of this module on the event loop (``_offloop``). Transient
+database failures are retried with backoff before it gives up; it yields exactly one event.
+Cancellation because the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow
+3.3+, a user killing or clearing the task) stops it, and not when a later try of the task has
+taken the job over (core/stamp.py). A poll cancelled mid round trip finishes it first, so the
+driver's connection survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
 """
 
 from __future__ import annotations
@@ -130,7 +130,8 @@ class JobTrigger(BaseTrigger):
         waiter = Waiter(
             ref, position=self.log_position, gone_means_success=self.gone_means_success, seen=self.seen
         )
-        shown = await _shown.load(self)  # what an earlier incarnation of this trigger showed
+        # What an earlier incarnation of this trigger showed, and what this one shows.
+        shown = _shown.Record(self, await _shown.load(self))
         notes = ProgressNotes()
         loop = asyncio.get_running_loop()
         try:
@@ -138,22 +139,25 @@ class JobTrigger(BaseTrigger):
                 try:
                     status = await hook.async_status(ref, log_position=waiter.position)
                 except DatapumpError as error:
+                    await shown.save()
                     message = {"status": "error", "job": self.job, "message": str(error)}
-                    yield _event({**message, "log_position": max(waiter.position, shown)})
+                    yield _event({**message, "log_position": max(waiter.position, shown.position)})
                     return
-                for line in unseen(status.log_lines, waiter.position, shown):
+                for line in unseen(status.log_lines, waiter.position, shown.position):
                     self.log.info("%s", line)
                 if (note := notes.note(status)) is not None:
                     self.log.info("%s", note)
-                if status.log_position > shown:
-                    shown = status.log_position
-                    await _shown.save(self, shown)
+                await shown.polled(status.log_position)
                 self.log_position = status.log_position
                 result = waiter.observe(status, now=loop.time())
                 if result is not None:
+                    await shown.save()  # a triggerer that dies before the event is stored reruns it
                     yield _event(event_from_result(ref, result))
                     return
                 await asyncio.sleep(self.poll_interval)
+        except asyncio.CancelledError:  # a triggerer shutting down or handing the trigger over
+            await shown.save_last()
+            raise
         finally:
             hook.close()  # a thick-mode hook holds a session of its own
 

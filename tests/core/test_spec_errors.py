@@ -1,8 +1,8 @@
 """Bad job specs are refused when built, naming the field, the value and what is allowed.
 
 Each row is one mistake a DAG author can make. The expected text is checked word for word
-where it says what is allowed, so a vague message fails the test. Section numbers refer to
-shared/reference/dbms_datapump.md.
+where it says what is allowed, so a vague message fails the test. Section numbers (§) are
+those of docs/oracle-sources.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every function takes an open SQLite connection inside a store transaction, so callers
 decide what is atomic. Privileges follow Oracle's model closely enough for Data Pump's
-checks (shared/reference/dbms_datapump.md §6.2): system privileges and roles granted to users
+checks (docs/oracle-sources.md §6.2): system privileges and roles granted to users
 and roles, object privileges on tables and directories, and the predefined roles below.
 """
 
