@@ -37,10 +37,16 @@ def spec(operation: str, arguments: Mapping[str, Any], *, password: Secret | Non
     return expdp.parse(tool, parfile_text=text, command=command, encryption_password=password)
 
 
-def check_at_parse(operation: str, arguments: Mapping[str, Any], *, password: Secret | None) -> None:
-    """Check what can be checked while the DAG is parsed: no parameter file is read then."""
+def check_at_parse(
+    operation: str, arguments: Mapping[str, Any], *, password: Secret | None, templated: bool
+) -> None:
+    """Check what can be checked while the DAG is parsed: no parameter file is read then.
+
+    Which arguments were given is known even when the expdp/impdp text is a template, so a
+    combination that can never run fails here, not after the tasks before this one have run.
+    """
     _check(operation, arguments)
-    if arguments.get("parfile") is None:
+    if arguments.get("parfile") is None and not templated:
         spec(operation, arguments, password=password)
 
 

@@ -103,8 +103,8 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
         return
     arguments = current_arguments(operator)
     if _expdp_args.given(arguments):
-        if not any(templated(arguments.get(name)) for name in _expdp_args.NAMES):
-            _expdp_args.check_at_parse(operator.operation, arguments, password=password)
+        text_templated = any(templated(arguments.get(name)) for name in _expdp_args.NAMES)
+        _expdp_args.check_at_parse(operator.operation, arguments, password=password, templated=text_templated)
         return
     deferred = {name for name, value in arguments.items() if templated(value)}
     cleaned = {

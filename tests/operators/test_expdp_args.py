@@ -93,3 +93,22 @@ def test_a_misspelled_object_type_is_refused_by_the_database_and_said_clearly(db
     assert 'Filter "EXCLUDE_PATH_LIST"' in message
     assert "either identifies all object types or no object types" in message
     assert db.jobs() == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"impdp_args": "DUMPFILE=app_{{ run_id }}_%U.dmp", "delete_dump_files": True},
+        {"parfile": "{{ params.parfile }}", "remap_schemas": {"APP": "APP_TEST"}},
+        {"parfile": "/opt/dp/{{ params.name }}.par", "expdp_args": "DUMPFILE=x.dmp"},
+    ],
+)
+def test_other_job_arguments_beside_templated_args_fail_when_the_dag_is_parsed(
+    kwargs: dict[str, Any],
+) -> None:
+    """Which arguments were given is known at parse time even when the expdp/impdp text is a
+    template: a combination that can never run must not wait for the export and the copy
+    before it to finish first."""
+    with pytest.raises(SpecError) as caught:
+        ImportOperator(task_id="i", **kwargs)
+    assert caught.value.field in ("delete_dump_files", "remap_schemas", "expdp_args")
