@@ -99,6 +99,11 @@ def error_codes(lines: list[str]) -> list[str]:
     return [code for line in lines for code in _ORA.findall(line)]
 
 
+def disallowed_codes(lines: list[str], allowed: tuple[str, ...]) -> list[str]:
+    """The ORA codes of the lines that ``allowed`` does not list, sorted, each once."""
+    return sorted({code for code in error_codes(lines) if code not in allowed})
+
+
 @dataclass(frozen=True)
 class Worker:
     number: int

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_datapump.core import cloud
-from airflow_datapump.core.status import error_codes
+from airflow_datapump.core.status import disallowed_codes, error_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, JobFailedError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -52,7 +52,7 @@ def check_outcome(job: JobRef, event: dict[str, Any], allowed_errors: tuple[str,
             lines=lines,
         )
     codes = error_codes(event.get("error_lines", []))
-    disallowed = sorted({c for c in codes if c not in allowed_errors})
+    disallowed = disallowed_codes(event.get("error_lines", []), allowed_errors)
     if event.get("error_count") and not codes and job.log_file is None:
         disallowed = ["their codes (the job wrote no log file to read them from)"]
     if event.get("error_count") and disallowed:
