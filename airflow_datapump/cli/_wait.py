@@ -40,7 +40,15 @@ class _Display:
     def finish(self, result: JobResult) -> None:
         if self.progress is not None and self.task is not None:
             done = 100 if result.verdict is Verdict.SUCCEEDED else None
-            self.progress.update(self.task, completed=done, description=f"{result.verdict.value:<12}")
+            self.progress.update(self.task, completed=done, description=f"{_ending(result):<12}")
+
+
+def _ending(result: JobResult) -> str:
+    """The bar's last word: a completion with errors is not called a success (exit code 2)."""
+    outcome = result.outcome
+    if result.verdict is Verdict.SUCCEEDED and outcome.outcome is Outcome.COMPLETED_WITH_ERRORS:
+        return f"completed with {outcome.error_count} error(s)"
+    return result.verdict.value
 
 
 @contextmanager

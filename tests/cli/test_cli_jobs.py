@@ -192,3 +192,16 @@ def test_log_redacts_a_pre_authenticated_request_token(db: DatabaseHandle, run: 
     assert result.code == 0
     assert token not in result.out
     assert "/p/***/" in result.out
+
+
+def test_the_progress_bar_of_a_job_that_completed_with_errors_does_not_say_succeeded(
+    live_db: DatabaseHandle, run: Run
+) -> None:
+    """The bar's last word is what a DBA reads first; exit code 2 must not sit under "succeeded"."""
+    live_db.next_job_completes_with_errors([['ORA-31693: Table data object "HR"."EMPLOYEES" failed']])
+    result = run(
+        "export", "SCHEMAS=HR", "DUMPFILE=bar.dmp", "JOB_NAME=EXP_BAR", "--wait", "--poll-interval", "0.05"
+    )
+    assert result.code == 2
+    assert "EXP_BAR completed with 1 error(s)" in result.err
+    assert "succeeded" not in result.err
