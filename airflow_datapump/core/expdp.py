@@ -10,6 +10,7 @@ Errors from the job model are renamed to the expdp parameter they came from.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,7 @@ def parse(
         words = words[1:]  # the program name
     job = Collected(tool)
     allowed = EXPDP_PARAMETERS if tool == "expdp" else IMPDP_PARAMETERS
-    seen: set[str] = set()
+    seen: dict[str, bool] = {}  # each parameter's name: whether it came from the parameter file
     for index, entry in enumerate(entries + words):
         name = entry.keyword.upper()
         if entry.values is None:
@@ -75,21 +76,34 @@ def parse(
             raise SpecError(name, _shown(name, entry.values), _unknown(tool, name, allowed))
         if name in REFUSED:
             raise SpecError(name, _shown(name, entry.values), REFUSED[name])
+        in_parfile = index < len(entries)
         if name in seen and name not in REPEATABLE:
-            raise SpecError(name, _shown(name, entry.values), "the parameter only once")
-        seen.add(name)
+            raise SpecError(
+                name, _shown(name, entry.values), "the parameter once; " + _twice(seen[name], in_parfile)
+            )
+        seen[name] = in_parfile
         assert entry.values is not None
         MAPPED[name](job, name, entry.values)
     return _spec(job, encryption_password)
 
 
+def _twice(first_in_parfile: bool, again_in_parfile: bool) -> str:
+    """Where a parameter given twice was given: a parameter file and a command line combine."""
+    if first_in_parfile and not again_in_parfile:
+        return "it is given in the parameter file and again on the command line"
+    return "it is given twice " + ("in the parameter file" if first_in_parfile else "on the command line")
+
+
 def _unknown(tool: str, name: str, allowed: frozenset[str]) -> str:
     """Name the parameters a shortened name could mean: the Utilities guide documents full
-    parameter names only, so abbreviations are not guessed at (docs: README, expdp syntax)."""
+    parameter names only, so abbreviations are not guessed at (docs: README, expdp syntax).
+    A misspelt name (PARALEL) is refused too, naming the nearest parameter as a hint."""
     meant = sorted(known for known in allowed if known.startswith(name))
     if meant:
         return f"a parameter {tool} takes, written in full ({' or '.join(meant)})"
-    return f"a parameter {tool} takes; {name} is not one"
+    near = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.8)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return f"a parameter {tool} takes; {name} is not one{hint}"
 
 
 def _bare_word(tool: str, word: str, index: int) -> None:
