@@ -303,7 +303,9 @@ class DatapumpOperator(BaseOperator):
         self.log.info("A previous try's job %s already completed: %s", spec.job_name, outcome.line)
         owner = outcome.line.split('"')[1] if outcome.line else ""
         # Nothing of it has been shown by this try: position 0 has the whole log shown.
-        return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
+        event = _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
+        event["previous_try"] = True  # judged again, not run again: a failure says how to rerun
+        return event
 
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:

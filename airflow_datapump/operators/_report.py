@@ -58,6 +58,8 @@ def check_outcome(job: JobRef, event: dict[str, Any], allowed_errors: tuple[str,
         disallowed = ["their codes (the job wrote no log file to read them from)"]
     if event.get("error_count") and disallowed:
         advice = "".join(_advice(code, lines) for code in disallowed if code in ADVICE)
+        if event.get("previous_try"):
+            advice += _not_run_again(job)
         raise JobFailedError(
             f"Data Pump job {job.owner}.{job.job_name} completed with {event['error_count']} error(s): "
             f"{', '.join(disallowed)} not in allowed_errors{advice}",
@@ -84,6 +86,16 @@ def _advice(code: str, lines: tuple[str, ...]) -> str:
     tables = list(dict.fromkeys(t for line in lines if code in line for t in _TABLE.findall(line)))
     about = f" ({', '.join(tables)})" if tables else ""
     return f". {code}{about}: {ADVICE[code]}"
+
+
+def _not_run_again(job: JobRef) -> str:
+    """A retry or a cleared task judges a job its run already finished; it never runs it twice
+    on its own (an APPEND import would load its rows twice). Say how to run it again."""
+    where = f"{job.log_directory}:{job.log_file}" if job.log_file else "its log"
+    return (
+        f". This is an earlier try's job, judged again and not run again: to run it again (after "
+        f"changing what failed), delete its log {where} and clear the task, or start a new DAG run"
+    )
 
 
 def started(context: Any) -> str | None:
