@@ -92,6 +92,11 @@ def test_a_misspelled_object_type_is_refused_by_the_database_and_said_clearly(db
     assert "ORA-39041" in message
     assert 'Filter "EXCLUDE_PATH_LIST"' in message
     assert "either identifies all object types or no object types" in message
+    # EXCLUDE_PATH_LIST is not what the DBA wrote: the advice names INCLUDE/EXCLUDE and where
+    # the paths are listed, and speaks of no "lines above" (the message is one line).
+    assert "To fix: an INCLUDE or EXCLUDE object type names no object path" in message
+    assert "SCHEMA_EXPORT_OBJECTS" in message
+    assert "above" not in message
     assert db.jobs() == []
 
 
