@@ -53,13 +53,15 @@ def parse(
     parfile_text: str = "",
     command: str | Sequence[str] = (),
     encryption_password: str | Secret | None = None,
+    delete_dump_files: bool = False,
 ) -> JobSpec:
     """Build a JobSpec from expdp (``tool="expdp"``) or impdp parameters.
 
     ``parfile_text`` is read with a parameter file's rules, ``command`` with a shell command
     line's (a string is split as a shell would, a list is taken as already split); both may be
     given, as ``expdp PARFILE=x.par JOB_NAME=...`` does. ``encryption_password`` answers
-    ``ENCRYPTION_PWD_PROMPT=YES``.
+    ``ENCRYPTION_PWD_PROMPT=YES``; ``delete_dump_files`` is the operator's step after a
+    successful import, which no impdp parameter can say.
     """
     entries = expdp_syntax.read(parfile_text, comments=True)
     words = expdp_syntax.read(expdp_syntax.command_line_text(command), comments=False)
@@ -84,7 +86,7 @@ def parse(
         seen[name] = in_parfile
         assert entry.values is not None
         MAPPED[name](job, name, entry.values)
-    return _spec(job, encryption_password)
+    return _spec(job, encryption_password, delete_dump_files)
 
 
 def _twice(first_in_parfile: bool, again_in_parfile: bool) -> str:
@@ -122,7 +124,7 @@ def _shown(name: str, values: tuple[str, ...] | None) -> object:
     return values[0] if len(values) == 1 else list(values)
 
 
-def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
+def _spec(job: Collected, given_password: str | Secret | None, delete_dump_files: bool) -> JobSpec:
     from airflow_datapump.core.spec import JobSpec
 
     if len(job.modes) > 1:
@@ -153,6 +155,7 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
             transforms=job.lists.get("transforms", ()),
             parameters=parameters,
             encryption_password=password,
+            delete_dump_files=delete_dump_files,
         )
     except SpecError as error:
         raise SpecError(expdp_name(error.field, job.tool), error.value, error.allowed) from None
