@@ -561,3 +561,19 @@ def test_no_error_message_contains_a_password() -> None:
             JobSpec(**kwargs)
         assert "hunter2" not in str(caught.value)
         assert "hunter2" not in repr(caught.value.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"dump_files": ["x.dmp"], "parallel": 4},
+        {"dump_files": ["x.dmp"], "parameters": {"FLASHBACK_SCN": 1, "FLASHBACK_TIME": "SYSTIMESTAMP"}},
+        {"dump_files": ["x.dmp"], "parameters": {"USER_METADATA": 1}, "mode": "TABLE", "tables": ["HR.EMP"]},
+    ],
+)
+def test_errors_cite_no_section_of_a_document_users_do_not_have(kwargs: dict[str, Any]) -> None:
+    """ "(§2.10)" pointed at a reference kept outside the package; what is allowed is said in full."""
+    mode = kwargs.pop("mode", "SCHEMA")
+    with pytest.raises(SpecError) as caught:
+        JobSpec("EXPORT", mode, **kwargs)
+    assert "§" not in str(caught.value)
