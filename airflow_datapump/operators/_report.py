@@ -78,13 +78,15 @@ ADVICE = {
     "foreign keys before the import and enable them after. Allowing ORA-39120 would pass a "
     "refresh that did not happen",
 }
+_NAMED = 5  # tables named in an error; the task log has every line
 _TABLE = re.compile(r'Table ("[^"]+"\."[^"]+")')
 
 
 def _advice(code: str, lines: tuple[str, ...]) -> str:
     """``. ORA-39120 ("S"."T", ...): what it means and what to change``."""
     tables = list(dict.fromkeys(t for line in lines if code in line for t in _TABLE.findall(line)))
-    about = f" ({', '.join(tables)})" if tables else ""
+    more = f" and {len(tables) - _NAMED} more" if len(tables) > _NAMED else ""
+    about = f" ({', '.join(tables[:_NAMED])}{more})" if tables else ""
     return f". {code}{about}: {ADVICE[code]}"
 
 

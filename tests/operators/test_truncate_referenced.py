@@ -52,3 +52,18 @@ def test_truncate_into_referenced_tables_fails_saying_what_to_do(db: DatabaseHan
     assert '"APP_TEST"."PARENT"' in message  # which table kept its old rows
     assert "TABLE_EXISTS_ACTION=REPLACE" in message  # what to change
     assert "disable" in message
+
+
+def test_the_advice_names_a_few_tables_not_hundreds() -> None:
+    from airflow_datapump.core.submission import JobRef
+    from airflow_datapump.operators._report import check_outcome
+
+    lines = [
+        f'ORA-39120: Table "APP_TEST"."T{n}" can\'t be truncated, data will be skipped.' for n in range(40)
+    ]
+    event = {"status": "success", "error_count": 40, "error_lines": lines}
+    with pytest.raises(JobFailedError) as failed:
+        check_outcome(JobRef("IMP", "SYSTEM", "IMPORT", "SCHEMA"), event, ())
+    message = str(failed.value)
+    assert '"APP_TEST"."T4" and 35 more)' in message
+    assert '"APP_TEST"."T5"' not in message
