@@ -8,11 +8,10 @@ has not had yet. Kept apart from the operator, whose part is finding and waiting
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from airflow_datapump.core import cloud
-from airflow_datapump.core.status import disallowed_codes, error_codes
+from airflow_datapump.core.status import advice_for, disallowed_codes, error_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, JobFailedError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -57,7 +56,7 @@ def check_outcome(job: JobRef, event: dict[str, Any], allowed_errors: tuple[str,
     if event.get("error_count") and not codes and job.log_file is None:
         disallowed = ["their codes (the job wrote no log file to read them from)"]
     if event.get("error_count") and disallowed:
-        advice = "".join(_advice(code, lines) for code in disallowed if code in ADVICE)
+        advice = advice_for(disallowed, lines)
         if event.get("previous_try"):
             advice += _not_run_again(job)
         raise JobFailedError(
@@ -67,27 +66,6 @@ def check_outcome(job: JobRef, event: dict[str, Any], allowed_errors: tuple[str,
             owner=job.owner,
             lines=lines,
         )
-
-
-# Codes whose lines alone do not say what went wrong or what to change, and that allowing would
-# pass a job that did not do its work.
-ADVICE = {
-    "ORA-39120": "TABLE_EXISTS_ACTION=TRUNCATE cannot truncate a table that enabled foreign keys "
-    "refer to, so it kept its old rows and the dump's were skipped (a child truncated beside it "
-    "may then fail to load and stay empty); use TABLE_EXISTS_ACTION=REPLACE, or disable those "
-    "foreign keys before the import and enable them after. Allowing ORA-39120 would pass a "
-    "refresh that did not happen",
-}
-_NAMED = 5  # tables named in an error; the task log has every line
-_TABLE = re.compile(r'Table ("[^"]+"\."[^"]+")')
-
-
-def _advice(code: str, lines: tuple[str, ...]) -> str:
-    """``. ORA-39120 ("S"."T", ...): what it means and what to change``."""
-    tables = list(dict.fromkeys(t for line in lines if code in line for t in _TABLE.findall(line)))
-    more = f" and {len(tables) - _NAMED} more" if len(tables) > _NAMED else ""
-    about = f" ({', '.join(tables[:_NAMED])}{more})" if tables else ""
-    return f". {code}{about}: {ADVICE[code]}"
 
 
 def _not_run_again(job: JobRef) -> str:
