@@ -186,6 +186,17 @@ def _check_remaps_and_transforms(spec: JobSpec) -> None:
             fail(name, items[0].name, f"{name} only for IMPORT and SQL_FILE")
     if spec.transforms and spec.mode.value == "TRANSPORTABLE":
         fail("transforms", spec.transforms[0].name, "no transforms in TRANSPORTABLE mode (ORA-39205)")
+    if op == "IMPORT" and spec.mode.value == "SCHEMA" and spec.schemas:
+        for remap in spec.remaps:
+            if remap.name == "REMAP_SCHEMA" and remap.old_value not in spec.schemas:
+                # Oracle accepts it and imports the schema under its own name: a typo's
+                # refresh "successfully completed" into a new schema, the target untouched.
+                fail(
+                    "remaps.REMAP_SCHEMA",
+                    remap.old_value,
+                    f"a schema this job imports ({', '.join(spec.schemas)}); a remap of another "
+                    "changes nothing, and the imported objects would keep their schema",
+                )
     pairs = Counter((r.name, r.old_value, r.object_type) for r in spec.remaps)
     for (name, old, _), count in pairs.items():
         if count > 1:

@@ -124,6 +124,7 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
 # decides which rules about dump files, data filters and parameters apply.
 _RELATED = {
     "dump_files": {"parallel", "network_link"},
+    "remaps": {"schemas"},  # a remapped schema must be one imported: a template may name it
     "parallel": {"dump_files"},
     "delete_dump_files": {"network_link", "dump_files"},
     "credential": {"dump_files"},
