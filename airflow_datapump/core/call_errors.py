@@ -45,9 +45,16 @@ ACTIONS: dict[str, str] = {
     "left with that name must be dropped)",
     "ORA-31631": "ask a database administrator for the privileges this job needs",
     "ORA-01031": "ask a database administrator for the privileges this job needs",
-    "ORA-39001": "correct the argument that the lines above name",
-    "ORA-39002": "make the request consistent with the job's definition (see the lines above)",
-    "ORA-39005": "make the arguments consistent with one another (see the lines above)",
+    "ORA-39001": "correct the argument this message names",
+    "ORA-39002": "make the request consistent with the job's definition (this message says how)",
+    "ORA-39005": "make the arguments consistent with one another (this message says which)",
+}
+# Codes Data Pump puts beneath ORA-39001 and the like, whose advice is more precise than the
+# code on top's: ORA-39041 names the filter (EXCLUDE_PATH_LIST), not what the user wrote.
+DETAIL_ACTIONS: dict[str, str] = {
+    "ORA-39041": "an INCLUDE or EXCLUDE object type names no object path of this job's mode (a "
+    "misspelling, such as STATISTIC for STATISTICS?); SCHEMA_EXPORT_OBJECTS, TABLE_EXPORT_OBJECTS "
+    "and DATABASE_EXPORT_OBJECTS list the paths",
 }
 
 
@@ -82,6 +89,8 @@ def translate(
     body = "; ".join(dict.fromkeys(detail or tuple(lines[:1])))
     # Oracle's own line starts with the code; say it once unless a job is named beside it.
     text = body if not about and body.startswith(f"{code}:") else f"{code}{about}: {body}"
-    if code in ACTIONS:
-        text = f"{text.rstrip('.')}. To fix: {ACTIONS[code]}."
+    specific = [c for c in _CODE.findall("\n".join(detail or lines)) if c in DETAIL_ACTIONS]
+    action = DETAIL_ACTIONS[specific[0]] if specific else ACTIONS.get(code)
+    if action is not None:
+        text = f"{text.rstrip('.')}. To fix: {action}."
     return cls(text, code=code, job_name=job_name, owner=owner, lines=detail)

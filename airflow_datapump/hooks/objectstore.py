@@ -196,7 +196,7 @@ def _upload_member(
     digest = hashlib.sha256()
     progress = Progress(size, time.monotonic())
     with part.open("wb", block_size=max(chunk, _MIN_PART_BYTES)) as out:
-        for data in _chunks_from_database(hook, directory, name, chunk, progress):
+        for data in _chunks_from_database(hook, directory, name, name, chunk, progress):
             digest.update(data)
             out.write(data)
     sha = digest.hexdigest()
@@ -211,8 +211,9 @@ def _upload_member(
 
 
 def _chunks_from_database(
-    hook: _Files, directory: str, name: str, chunk: int, progress: Progress
+    hook: _Files, directory: str, label: str, name: str, chunk: int, progress: Progress
 ) -> Iterator[bytes]:
+    """The file's bytes a chunk per round trip; ``label`` names it in the progress lines."""
     position, last_log = 0, progress.started
     while True:
         call = transfer.read_chunk(directory, name, position=position, max_bytes=chunk)
@@ -221,7 +222,7 @@ def _chunks_from_database(
             progress.add(len(piece.data))
             yield piece.data
         position = piece.position
-        last_log = _log_progress(progress, name, last_log, done=not piece.data or position >= piece.length)
+        last_log = _log_progress(progress, label, last_log, done=not piece.data or position >= piece.length)
         if not piece.data or position >= piece.length:
             return
 
@@ -299,7 +300,10 @@ def _check_landed(
         return "its checksum differs from the manifest's"
     if chunk:
         digest = hashlib.sha256()
-        for data in _chunks_from_database(hook, directory, part, chunk, Progress(size, time.monotonic())):
+        check = f"{part} (read back for its checksum)"  # not a second download of the member
+        for data in _chunks_from_database(
+            hook, directory, check, part, chunk, Progress(size, time.monotonic())
+        ):
             digest.update(data)
         if digest.hexdigest() != sha:
             return "the copy read back has a different checksum"

@@ -304,9 +304,11 @@ class DatapumpOperator(BaseOperator):
         owner = outcome.line.split('"')[1] if outcome.line else ""
         # Nothing of it has been shown by this try: position 0 has the whole log shown.
         ref = _fields.ref_for(spec, owner)
-        return finished_event(
+        event = finished_event(
             ref, status="success", state="UNDEFINED", outcome=outcome, lines=lines, log_position=0
         )
+        event["previous_try"] = True  # judged again, not run again: a failure says how to rerun
+        return event
 
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:

@@ -101,8 +101,8 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
         return
     arguments = current_arguments(operator)
     if _expdp_args.given(arguments):
-        if not any(templated(arguments.get(name)) for name in _expdp_args.NAMES):
-            _expdp_args.check_at_parse(operator.operation, arguments, password=password)
+        text_templated = any(templated(arguments.get(name)) for name in _expdp_args.NAMES)
+        _expdp_args.check_at_parse(operator.operation, arguments, password=password, templated=text_templated)
         return
     deferred = {name for name, value in arguments.items() if templated(value)}
     cleaned = {
@@ -122,6 +122,7 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
 # decides which rules about dump files, data filters and parameters apply.
 _RELATED = {
     "dump_files": {"parallel", "network_link"},
+    "remaps": {"schemas"},  # a remapped schema must be one imported: a template may name it
     "parallel": {"dump_files"},
     "delete_dump_files": {"network_link", "dump_files"},
     "credential": {"dump_files"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_datapump.core import cloud
-from airflow_datapump.core.status import error_codes
+from airflow_datapump.core.status import advice_for, disallowed_codes, error_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import DatapumpError, JobFailedError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -52,17 +52,30 @@ def check_outcome(job: JobRef, event: dict[str, Any], allowed_errors: tuple[str,
             lines=lines,
         )
     codes = error_codes(event.get("error_lines", []))
-    disallowed = sorted({c for c in codes if c not in allowed_errors})
+    disallowed = disallowed_codes(event.get("error_lines", []), allowed_errors)
     if event.get("error_count") and not codes and job.log_file is None:
         disallowed = ["their codes (the job wrote no log file to read them from)"]
     if event.get("error_count") and disallowed:
+        advice = advice_for(disallowed, lines)
+        if event.get("previous_try"):
+            advice += _not_run_again(job)
         raise JobFailedError(
             f"Data Pump job {job.owner}.{job.job_name} completed with {event['error_count']} error(s): "
-            f"{', '.join(disallowed)} not in allowed_errors",
+            f"{', '.join(disallowed)} not in allowed_errors{advice}",
             job_name=job.job_name,
             owner=job.owner,
             lines=lines,
         )
+
+
+def _not_run_again(job: JobRef) -> str:
+    """A retry or a cleared task judges a job its run already finished; it never runs it twice
+    on its own (an APPEND import would load its rows twice). Say how to run it again."""
+    where = f"{job.log_directory}:{job.log_file}" if job.log_file else "its log"
+    return (
+        f". This is an earlier try's job, judged again and not run again: to run it again (after "
+        f"changing what failed), delete its log {where} and clear the task, or start a new DAG run"
+    )
 
 
 def started(context: Any) -> str | None:

@@ -5,7 +5,9 @@ or fails. A name is not an identity: a job missing from DBA_DATAPUMP_JOBS has co
 been killed, or never started (a typo), so absence alone proves nothing. A missing job is a
 success when its log ends with a completion line, a failure when the log ends stopped or
 failed or has no final line (a kill, docs/emulator.md KILL_FINAL_LINE); with no log at all it
-is awaited as not yet started, and the sensor's timeout decides.
+is awaited as not yet started, and the sensor's timeout decides. A log that ends "completed
+with N error(s)" passes only when every ORA code it shows is in ``allowed_errors``, as for the
+operators: a refresh whose import skipped a table's rows must not release what waits on it.
 Only a job this sensor saw listed and then saw leave without a log to read counts as
 completed: a completed job leaves the dictionary while a failed or stopped one lingers as NOT
 RUNNING (reference §5). The log is ``log_file`` in ``log_directory``, or ``<JOB_NAME>.log``
@@ -15,7 +17,8 @@ there when only the directory is given, as the CLI's ``status`` reads it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from airflow.sdk import BaseSensorOperator
 
@@ -23,11 +26,11 @@ from airflow_datapump._compat import AirflowException, AirflowSkipException
 from airflow_datapump.core.coerce import as_seconds
 from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.naming import default_log_file
-from airflow_datapump.core.status import JobState, Verdict, classify
+from airflow_datapump.core.status import JobState, Outcome, Verdict, classify, disallowed_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import gone_verdict
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators._fields import deferrable_or_default, templated
+from airflow_datapump.operators._fields import deferrable_or_default, error_codes_allowed, templated
 from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
@@ -41,6 +44,8 @@ class JobSensor(BaseSensorOperator):
     :param log_directory: directory object of the job's log, if known (templated).
     :param log_file: the log's file name (templated); default ``<JOB_NAME>.log`` when
         ``log_directory`` is given.
+    :param allowed_errors: ORA codes a job that completed with errors may show in its log
+        (``["ORA-31684"]``); any other code fails the sensor. Default none.
     :param deferrable: wait in the triggerer. Default from ``[operators] default_deferrable``.
     """
 
@@ -54,6 +59,7 @@ class JobSensor(BaseSensorOperator):
         oracle_conn_id: str = "oracle_default",
         log_directory: str | None = None,
         log_file: str | None = None,
+        allowed_errors: Sequence[str] = (),
         deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
@@ -66,6 +72,7 @@ class JobSensor(BaseSensorOperator):
         self.oracle_conn_id = oracle_conn_id
         self.log_directory = log_directory
         self.log_file = log_file
+        self.allowed_errors = error_codes_allowed(allowed_errors)
         self.deferrable = deferrable_or_default(deferrable)
         # Whether a poke has found the job listed: only then may its leaving mean it completed.
         # Kept by this instance, so in reschedule mode each poke starts unseen (the log decides).
@@ -103,15 +110,36 @@ class JobSensor(BaseSensorOperator):
             # Completed jobs leave the dictionary (§5), but so do killed ones: their log tells.
             read = bool(status.log_lines)  # only a job with a log file has lines
             verdict = gone_verdict(read, gone_means_success=True)
-        self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict.value)
-        return self._judge(verdict.value, f"{ref.owner}.{ref.job_name} {status.state.value}")
+        if status.is_gone:
+            # Not listed is no state of the job's: say what the log (if any) says instead.
+            said = status.outcome.line or ("no final line in its log" if status.log_lines else "no log read")
+            self.log.info(
+                "Job %s.%s is no longer listed (%s): %s", ref.owner, ref.job_name, said, verdict.value
+            )
+        else:
+            self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict.value)
+        what = f"{ref.owner}.{ref.job_name}"
+        self._check_errors(what, status.outcome.outcome.value, list(status.log_lines), verdict.value)
+        return self._judge(verdict.value, f"{what} {status.state.value}")
+
+    def _check_errors(self, what: str, outcome: str | None, lines: list[str], verdict: str) -> None:
+        """Fail a completion "with N error(s)" whose log shows a code ``allowed_errors`` lacks."""
+        if verdict not in ("succeeded", "success") or outcome != Outcome.COMPLETED_WITH_ERRORS.value:
+            return
+        disallowed = disallowed_codes(lines, self.allowed_errors)
+        if disallowed:
+            self._fail(
+                f"Data Pump job {what} completed with errors: {', '.join(disallowed)} not in allowed_errors"
+            )
 
     def _judge(self, verdict: str, what: str) -> bool:
         if verdict == "running":
             return False
-        if verdict in ("succeeded", "success"):
-            return True
-        message = f"Data Pump job {what} ended without success ({verdict})"
+        if verdict not in ("succeeded", "success"):
+            self._fail(f"Data Pump job {what} ended without success ({verdict})")
+        return True
+
+    def _fail(self, message: str) -> NoReturn:
         if self.soft_fail:
             raise AirflowSkipException(message)
         raise AirflowException(message)
@@ -146,6 +174,9 @@ class JobSensor(BaseSensorOperator):
                 raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
             state = JobState.parse(event.get("state")).value
             verdict = "success" if event["status"] == "success" else str(event["status"])
+            self._check_errors(
+                self.job_name, event.get("outcome"), list(event.get("error_lines", [])), verdict
+            )
             self._judge(verdict, f"{self.job_name} {state}")
 
 

@@ -174,3 +174,61 @@ def test_a_poke_interval_of_zero_is_refused_at_parse_time() -> None:
         sensor(poke_interval=0)
     assert (caught.value.field, caught.value.value) == ("poke_interval", 0)
     assert sensor(poke_interval=dt.timedelta(seconds=30)).poke_interval == 30.0
+
+
+TRUNCATE_REFUSED = [
+    'ORA-39120: Table "HR_TEST"."DEPARTMENTS" can\'t be truncated, data will be skipped. Failing error is:',
+    "ORA-02266: unique/primary keys in table referenced by enabled foreign keys",
+]
+
+
+@pytest.fixture
+def with_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
+    """EXTERNAL has completed "with 1 error(s)" and left the dictionary; its log is in DATA_PUMP_DIR."""
+    with emulated_oracle() as oracle:
+        monkeypatch.setenv("AIRFLOW_CONN_ORACLE_DEFAULT", oracle.connection_uri())
+        handle = oracle.database("FREEPDB1")
+        handle.load_sample_hr()
+        handle.next_job_completes_with_errors([TRUNCATE_REFUSED])
+        hook = DatapumpHook()
+        hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["ext.dmp"], job_name="EXTERNAL"))
+        hook.close()
+        handle.advance(3600)
+        yield handle
+
+
+def test_a_job_that_completed_with_errors_passes_only_with_its_codes_allowed(
+    with_errors: DatabaseHandle, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A refresh whose import skipped a table's rows must not release the DAG waiting on it:
+    "completed with errors" counts as the operators count it, by ``allowed_errors``."""
+    with caplog.at_level("INFO"), pytest.raises(AirflowException) as failed:
+        sensor(log_directory="DATA_PUMP_DIR").poke({})
+    assert "ORA-02266, ORA-39120 not in allowed_errors" in str(failed.value)
+    printed = capsys.readouterr()
+    said = printed.out + printed.err + caplog.text
+    assert "is no longer listed" in said
+    assert "UNDEFINED" not in said  # the emulator's word for "not listed" is no state to show
+    with pytest.raises(AirflowSkipException):
+        sensor(log_directory="DATA_PUMP_DIR", soft_fail=True).poke({})
+    allowed = sensor(log_directory="DATA_PUMP_DIR", allowed_errors=["ORA-39120", "ORA-02266"])
+    assert allowed.poke({}) is True
+
+
+def test_a_deferred_sensor_judges_errors_from_the_triggers_event() -> None:
+    event = {
+        "status": "success",
+        "state": "UNDEFINED",
+        "outcome": "completed with errors",
+        "error_count": 1,
+        "error_lines": TRUNCATE_REFUSED,
+    }
+    with pytest.raises(AirflowException, match="ORA-02266, ORA-39120 not in allowed_errors"):
+        sensor().execute_complete({}, event)
+    assert sensor(allowed_errors=["ORA-39120", "ORA-02266"]).execute_complete({}, event) is None
+
+
+def test_allowed_errors_of_a_sensor_are_checked_when_the_dag_is_parsed() -> None:
+    with pytest.raises(SpecError) as caught:
+        sensor(allowed_errors="ORA-31684")
+    assert caught.value.field == "allowed_errors"
