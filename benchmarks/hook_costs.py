@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
+from functools import partial
 
 from _home import airflow_home
 
@@ -72,8 +73,63 @@ def measure() -> list[Measure]:
         results.append(
             Measure("sessions opened per async poll after warm-up", _async_sessions(db, hook, ref), "0")
         )
+        results += _rds_downloads(db, hook)
+        results += _cloud_downloads(db, hook)
         hook.close()
     return results
+
+
+def _rds_downloads(db: DatabaseHandle, hook: DatapumpHook) -> list[Measure]:
+    """An RDS S3 download of sets the hook uploaded (with their manifests): per member, the
+    task's start, one read of its log, and the header read that proves its dump GUID."""
+    db.enable_package("RDSADMIN")
+    (db.object_store / "bench").mkdir(parents=True)
+    folder = db.directory_path()
+    trips: dict[int, int] = {}
+    for count in (1, 2, 4, 8):
+        names = [f"rds{count}_{n:02d}.dmp" for n in range(1, count + 1)]
+        for name in names:
+            (folder / name).write_bytes(os.urandom(4096))
+        hook.rds_upload_dump_files("DATA_PUMP_DIR", [f"rds{count}_%U.dmp"], "bench", poll_interval=0)
+        for name in names:
+            (folder / name).unlink()
+        download = partial(hook.rds_download_dump_files, "bench", [f"rds{count}_%U.dmp"], "DATA_PUMP_DIR")
+        trips[count] = _round_trips(db, partial(download, poll_interval=0))
+    results = [
+        Measure(f"round trips per RDS download, {n} members", t, "3 per member") for n, t in trips.items()
+    ]
+    per_member = (trips[8] - trips[2]) / 6
+    return [*results, Measure("round trips per member of an RDS download", per_member, "3")]
+
+
+def _cloud_downloads(db: DatabaseHandle, hook: DatapumpHook) -> list[Measure]:
+    """A DBMS_CLOUD download of sets the hook uploaded (manifests recording their dump GUID)
+    into a directory holding none of their members: one listing finds the members and their
+    sizes; then per member the look for a copy to keep and for an old ``.part``, its
+    GET_OBJECT, the checks of its size and its dump GUID, and its rename."""
+    db.enable_package("DBMS_CLOUD")
+    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('BENCH_CRED', 'user', 'token'); END;")
+    hook.submit(JobSpec("EXPORT", "TABLE", tables=["HR.REGIONS"], dump_files=["cloud.dmp"], job_name="CLOUD"))
+    db.advance(3600)
+    folder, uri = db.directory_path(), "https://objectstorage.example.com/n/acme/b/bench/o/cloud"
+    dump = (folder / "cloud.dmp").read_bytes()  # every member a copy: one export's GUID
+    trips: dict[int, int] = {}
+    for count in (1, 2, 4, 8):
+        names = [f"cloud{count}_{n:02d}.dmp" for n in range(1, count + 1)]
+        for name in names:
+            (folder / name).write_bytes(dump)
+        template = [f"cloud{count}_%U.dmp"]
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", template, uri, credential_name="BENCH_CRED")
+        for name in names:
+            (folder / name).unlink()
+        download = partial(hook.cloud_download_dump_files, uri, template, "DATA_PUMP_DIR")
+        trips[count] = _round_trips(db, partial(download, credential_name="BENCH_CRED"))
+    results = [
+        Measure(f"round trips per DBMS_CLOUD download, {n} members", t, "6 per member")
+        for n, t in trips.items()
+    ]
+    per_member = (trips[8] - trips[2]) / 6
+    return [*results, Measure("round trips per member of a DBMS_CLOUD download", per_member, "6")]
 
 
 def _async_sessions(db: DatabaseHandle, hook: DatapumpHook, ref: object) -> float:

@@ -1,7 +1,8 @@
 """Wait for a Data Pump job started outside Airflow (a DBA's nightly expdp, say).
 
 Trigger it with ``{"job_name": "...", "job_owner": "..."}`` as run configuration. The sensor
-defers: the triggerer watches the job, and the task succeeds when the job completes. A job
+defers: the triggerer watches the job, and the task succeeds when the job completes (one that
+completed with errors only when ``allowed_errors`` lists every code its log shows). A job
 that has already left the job list is judged by its log, ``<JOB_NAME>.log`` in
 ``log_directory``: a name alone does not prove a job completed (README, JobSensor), and a
 log left by a run of the same job long before this one does not count.

@@ -1,4 +1,4 @@
-"""Fuzz the Oracle Net server: its decoders, and a logged-on session answering whole requests.
+"""Fuzz the Oracle Net server: its decoders, a logged-on session, and the steps before logon.
 
 Usage: ``python scripts/fuzz_wire_decoder.py [COUNT] [SESSION_COUNT]`` (defaults 100000, 5000).
 
@@ -11,12 +11,19 @@ a malformed one), so the target is 0. The seeds of both parts include requests r
 the real python-oracledb (a query with binds, object and collection columns, an object bind,
 a REF CURSOR handed out, fetched and passed back IN, a CLOB read, commit, rollback, ping, and
 the close-cursor piggybacks riding before them), so most inputs reach deep into the server.
+
+Part three (SESSION_COUNT inputs) logs on over real sockets with one packet of the driver's
+recorded logon mutated (CONNECT, protocol and data-types negotiation, logon phases one and
+two), the packets before it sent verbatim, and counts per phase whether the server answered,
+waited for bytes the packet's header promised, or closed the connection; an exception the
+server did not expect (logged with a traceback) is a bug, so the target is 0.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import socket
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -217,6 +224,109 @@ def _answer(handle: Callable[[bytes], bytes], data: bytes) -> str:
     return "answered"
 
 
+# -- before logon: the listener step, negotiation and both logon phases, over sockets -------
+
+
+@contextmanager
+def recording_packets() -> Iterator[list[bytes]]:
+    """Every packet the server reads while this is active, framed again as the client sent it."""
+    from airflow_datapump.testing._net import packets
+
+    recorded: list[bytes] = []
+    original = packets.read_packet
+
+    def read(sock: socket.socket, *, large: bool) -> packets.Packet:
+        packet = original(sock, large=large)
+        recorded.append(packets.frame(packet.type, packet.payload, large=large, flags=packet.flags))
+        return packet
+
+    packets.read_packet = read  # type: ignore[assignment]
+    try:
+        yield recorded
+    finally:
+        packets.read_packet = original
+
+
+def recorded_logon(dsn: str) -> list[bytes]:
+    """What the real driver sends to log on: CONNECT, protocol and data-types negotiation,
+    logon phases one and two."""
+    import oracledb
+
+    with recording_packets() as recorded:
+        oracledb.connect(user="system", password="oracle", dsn=dsn).close()
+    return recorded[:5]
+
+
+class _Tracebacks(logging.Handler):
+    """Counts what the server logs with a traceback: an exception it did not expect."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.count += 1
+            print(f"traceback: {record.getMessage()}")
+
+
+def fuzz_logon(
+    address: tuple[str, int], seeds: list[bytes], count: int, seed: int = 20261202, quiet: float = 1.0
+) -> Counter[str]:
+    """Send ``count`` logons cut short by a mutated packet: the recorded ones before it
+    verbatim, then the mutation. Counts the outcomes per phase mutated (see :func:`_exchange`);
+    ``traceback`` counts the exceptions the server did not expect."""
+    rng = random.Random(seed)
+    outcomes: Counter[str] = Counter()
+    watcher = _Tracebacks()
+    server_log = logging.getLogger("airflow_datapump.testing._net")
+    server_log.addHandler(watcher)
+    phases = ("connect", "protocol", "data types", "logon one", "logon two")
+    try:
+        for _ in range(count):
+            stage = rng.randrange(len(seeds))
+            data = _mutate(rng, seeds[stage])
+            if rng.random() < 0.9:  # mostly a length that fits, so a cut packet is read, not awaited
+                data = _length_fitted(data, large=stage > 0)
+            outcome = _exchange(address, [*seeds[:stage], data], quiet)
+            outcomes[f"{phases[stage]}: {outcome}"] += 1
+    finally:
+        server_log.removeHandler(watcher)
+    outcomes["traceback"] = watcher.count
+    return outcomes
+
+
+def _length_fitted(packet: bytes, *, large: bool) -> bytes:
+    """The packet with its header's length field set to the bytes it has."""
+    if len(packet) < 8:
+        return packet
+    length = len(packet).to_bytes(4 if large else 2, "big")
+    return length + packet[len(length) :]
+
+
+def _exchange(address: tuple[str, int], sent: list[bytes], quiet: float) -> str:
+    """Send the packets one by one, each after the answer to the one before, as a client does:
+    ``answered`` when every answer came (or a REFUSE), ``closed`` when the server ended the
+    connection instead, ``waiting`` when it fell silent for ``quiet`` seconds (a packet whose
+    header promises more bytes than were sent: it waits for them, as any server would). Each
+    answer fits one packet (replies are smaller than the SDU); lengths are 2 bytes wide until
+    ACCEPT, 4 after."""
+    from airflow_datapump.testing._net import packets
+
+    with socket.create_connection(address, timeout=quiet) as sock:
+        try:
+            for index, packet in enumerate(sent):
+                sock.sendall(packet)
+                answer = packets.read_packet(sock, large=index > 0)
+                if answer.type == packets.REFUSE:
+                    return "answered"
+        except packets.PeerClosedError as exc:
+            return "waiting" if isinstance(exc.__cause__, TimeoutError) else "closed"
+        except OSError:
+            return "closed"
+    return "answered"
+
+
 def main(count: int, session_count: int) -> int:
     from airflow_datapump.testing import EmulatedOracle
 
@@ -228,12 +338,19 @@ def main(count: int, session_count: int) -> int:
         failures = fuzz_decoders(count, seeds)
         print(f"decoders: {count} inputs, {failures} unexpected exceptions")
         outcomes = fuzz_session(oracle.backend, recorded, session_count)
+        assert oracle.server is not None
+        address = (oracle.server.host, oracle.server.port)
+        logon = fuzz_logon(address, recorded_logon(oracle.dsn()), session_count)
     drops = session_count - outcomes["answered"]
     print(f"session: {session_count} inputs, {drops} end in a dropped connection")
     for outcome, times in outcomes.most_common():
         if outcome != "answered":
             print(f"  {times:6d}  {outcome}")
-    return 1 if failures or drops else 0
+    print(f"before logon: {session_count} inputs, {logon['traceback']} unexpected exceptions")
+    for outcome, times in sorted(logon.items()):
+        if outcome != "traceback":
+            print(f"  {times:6d}  {outcome}")
+    return 1 if failures or drops or logon["traceback"] else 0
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ def test_hook_costs_meet_their_targets() -> None:
     assert results["round trips per status poll"] == 1
     assert results["round trips per MB of log read"] <= 1
     assert results["sessions opened per async poll after warm-up"] == 0
+    assert results["round trips per member of an RDS download"] == 3  # task, its log, the header
+    # a copy to keep? an old .part? GET_OBJECT, its size, its header, the rename: no look-up
+    assert results["round trips per member of a DBMS_CLOUD download"] == 6
 
 
 def test_a_deferred_job_costs_the_worker_nothing_while_it_runs() -> None:
@@ -94,6 +97,20 @@ def test_a_thousand_triggers_share_one_event_loop_lightly() -> None:
     assert results["progress lines in steady state (nothing moved)"] == 0
 
 
+def test_triggers_save_their_record_of_the_log_shown_once_per_save_interval_not_per_poll() -> None:
+    """Every poll moves the log; the supervisor gets a tenth of a request per poll at 30 s polls
+    (a save per 300 s of polls), where it got one per poll (33 a second from 1,000 triggers)."""
+    results = {m.what: m.value for m in load("triggerer_requests").measure(triggers=100, polls=30)}
+    if not results["record kept (this Airflow's XCom has aget_one and aset)"]:
+        assert results["supervisor requests per poll in steady state"] == 0  # nothing asked at all
+        return
+    assert results["supervisor requests per trigger start (reading the record)"] == 1
+    # Up to one save per trigger in a window of 30-odd polls beyond a tenth: at most 0.1 + 1/30.
+    assert results["supervisor requests per poll in steady state"] <= 0.14
+    assert results["supervisor requests per second, 1,000 triggers at 30 s polls"] <= 4.5
+    assert 0 < results["supervisor requests per trigger when all are cancelled (the last save)"] <= 1
+
+
 def test_real_driver_triggers_keep_imports_and_connects_off_the_event_loop() -> None:
     """The real async driver over Oracle Net: CPU ratios and counts within one run, no timings."""
     results = {
@@ -127,7 +144,14 @@ def test_benchmarks_run_on_their_own_leave_no_airflow_home_behind(tmp_path: Path
     import os
     import subprocess
 
-    names = ["hook_costs", "operator_costs", "transfer_costs", "triggerer_scale", "trigger_loop_stalls"]
+    names = [
+        "hook_costs",
+        "operator_costs",
+        "transfer_costs",
+        "triggerer_scale",
+        "triggerer_requests",
+        "trigger_loop_stalls",
+    ]
     script = (
         "import importlib, os, sys\n"
         f"sys.path.insert(0, {str(BENCHMARKS)!r})\n"

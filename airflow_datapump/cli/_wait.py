@@ -17,7 +17,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from airflow_datapump import cli
-from airflow_datapump.core.status import JobStatus, Outcome, Verdict, error_codes
+from airflow_datapump.core.status import (
+    JobStatus,
+    Outcome,
+    Verdict,
+    advice_for,
+    disallowed_codes,
+    error_codes,
+)
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -40,7 +47,15 @@ class _Display:
     def finish(self, result: JobResult) -> None:
         if self.progress is not None and self.task is not None:
             done = 100 if result.verdict is Verdict.SUCCEEDED else None
-            self.progress.update(self.task, completed=done, description=f"{result.verdict.value:<12}")
+            self.progress.update(self.task, completed=done, description=f"{_ending(result):<12}")
+
+
+def _ending(result: JobResult) -> str:
+    """The bar's last word: a completion with errors is not called a success (exit code 2)."""
+    outcome = result.outcome
+    if result.verdict is Verdict.SUCCEEDED and outcome.outcome is Outcome.COMPLETED_WITH_ERRORS:
+        return f"completed with {outcome.error_count} error(s)"
+    return result.verdict.value
 
 
 @contextmanager
@@ -68,12 +83,24 @@ def wait(hook: DatapumpHook, job: JobRef, args: argparse.Namespace) -> JobResult
 
 
 def exit_code(result: JobResult, allowed: str) -> int:
-    """0, 1 or 2 for how the job ended, as the module docstring of :mod:`airflow_datapump.cli` says."""
+    """0, 1 or 2 for how the job ended, as the module docstring of :mod:`airflow_datapump.cli` says.
+
+    Exit 2 says on standard error which codes ``--allowed-errors`` lacked, with advice for
+    those whose lines say too little (ORA-39120), so the DBA need not scan the log for them.
+    """
     if result.verdict is not Verdict.SUCCEEDED:
         return cli.FAILED
     if result.outcome.outcome is Outcome.COMPLETED_WITH_ERRORS:
-        permitted = {code.strip().upper() for code in allowed.split(",") if code.strip()}
-        codes = error_codes(list(result.log_lines))
+        permitted = tuple(code.strip().upper() for code in allowed.split(",") if code.strip())
+        lines = list(result.log_lines)
+        codes = error_codes(lines)
         if not codes or any(code not in permitted for code in codes):
+            disallowed = disallowed_codes(lines, permitted)
+            said = ", ".join(disallowed) if disallowed else "their codes (none in the log read)"
+            print(
+                f"airflow-datapump: completed with errors: {said} not in --allowed-errors"
+                f"{advice_for(disallowed, lines)}",
+                file=sys.stderr,
+            )
             return cli.COMPLETED_WITH_ERRORS
     return cli.SUCCESS

@@ -27,6 +27,12 @@ class Command:
     options: tuple[Option, ...] = ()
     description: str = ""
 
+    @property
+    def page_description(self) -> str:
+        """The command's own help page: ``help`` is %-formatted by argparse (``%%U``), a
+        description is printed as written, so ``%%`` there would show doubled."""
+        return self.description or self.help.replace("%%", "%")
+
 
 @dataclass(frozen=True)
 class Group:

@@ -37,7 +37,7 @@ def _action(command: Command) -> Any:
         help=command.help,
         func=command_function(command),
         args=args,
-        description=command.description or command.help,
+        description=command.page_description,
     )
 
 

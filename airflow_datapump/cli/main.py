@@ -56,7 +56,7 @@ def _add(commands: Any, command: Command) -> None:
     sub = commands.add_parser(
         command.name,
         help=command.help,
-        description=command.description or command.help,
+        description=command.page_description,
         epilog=cli.exit_codes_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

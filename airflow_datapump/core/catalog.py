@@ -1,7 +1,7 @@
 """What DBMS_DATAPUMP accepts: SET_PARAMETER names, METADATA_TRANSFORM names, DATA_OPTIONS bits.
 
-The tables follow ``shared/reference/dbms_datapump.md`` §2.7, §2.9 and §3 (Oracle 19c
-"DBMS_DATAPUMP" chapter). Where the reference marks a value set as unverified, the entry says
+The tables follow Oracle's 19c "DBMS_DATAPUMP" chapter (``docs/oracle-sources.md`` §2.7, §2.9
+and §3). Where no Oracle text confirms a value set, the entry says
 so in ``note`` and the emulator's documentation repeats it.
 
 ``scope`` names the operations a parameter applies to. ``NETWORK_IMPORT`` is an import over a

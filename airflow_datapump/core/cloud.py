@@ -96,6 +96,16 @@ def object_size(credential: str | None, uri: str) -> Call[int | None]:
     return Call(plsql.CLOUD_METADATA, binds, parse, {"metadata": Out("clob")})
 
 
+def list_objects(credential: str | None, folder: str) -> Call[dict[str, int]]:
+    """Every object under ``folder`` (names relative to it) with its size: one round trip."""
+
+    def parse(values: Values, rows: Rows) -> dict[str, int]:
+        return {str(name): int(size or 0) for name, size in rows}
+
+    binds = {"credential_name": credential, "location_uri": folder + "/"}
+    return Call(plsql.CLOUD_LIST_OBJECTS, binds, parse, query=True)
+
+
 def content_length(metadata: Any) -> int | None:
     """Content-Length from GET_METADATA's JSON; None when it is missing or not a number."""
     try:

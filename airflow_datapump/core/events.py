@@ -11,34 +11,94 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_datapump.core.status import JobStatus, Verdict
+from airflow_datapump.core.status import JobStatus, LogOutcome, Verdict
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.core.waiting import JobResult
+from airflow_datapump.core.waiting import JobResult, kept_error_lines
 
 _STATUS = {Verdict.SUCCEEDED: "success", Verdict.FAILED: "failed", Verdict.STOPPED: "stopped"}
-_ROWS = re.compile(r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"\s+([\d.]+ [KMG]B)\s+(\d+) rows')
-MAX_ERROR_LINES = 100
+# A table's or partition's line: ``. . exported "HR"."EMP"  8.125 KB  107 rows``, with
+# ``:"PART"`` after a partition's table, and no size where nothing was unloaded (network import).
+_ROWS = re.compile(
+    r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?\s+(\d+) rows'
+)
+_UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
 def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
-    outcome = result.outcome
+    """The event of a job a wait saw end."""
+    return finished_event(
+        job,
+        status=_STATUS.get(result.verdict, "failed"),
+        state=result.status.state.value,
+        outcome=result.outcome,
+        lines=result.log_lines,
+        log_position=result.status.log_position,
+        bytes_polled=result.bytes_processed,
+    )
+
+
+def finished_event(
+    job: JobRef,
+    *,
+    status: str,
+    state: str,
+    outcome: LogOutcome,
+    lines: tuple[str, ...] | list[str],
+    log_position: int,
+    bytes_polled: int | None = None,
+) -> dict[str, Any]:
+    """The event of a job that ended, its errors, rows and bytes read from its log ``lines``:
+    the same whether a wait saw it end or a retry found it already completed."""
     return {
-        "status": _STATUS.get(result.verdict, "failed"),
+        "status": status,
         "job": job.to_dict(),
-        "state": result.status.state.value,
+        "state": state,
         "outcome": outcome.outcome.value,
         "error_count": outcome.error_count,
-        "error_lines": list(result.error_lines)[:MAX_ERROR_LINES],
+        "error_lines": kept_error_lines(lines),  # every code, however many lines repeat one
         "final_line": outcome.line,
-        "log_position": result.status.log_position,
-        "rows": rows_moved(result.log_lines),
-        "bytes": result.bytes_processed,
+        "log_position": log_position,
+        "rows": rows_moved(lines),
+        "bytes": final_bytes(lines, bytes_polled),
     }
 
 
 def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
-    """Rows per table from the ``. . exported/imported`` lines of a log."""
-    return {f"{m.group(1)}.{m.group(2)}": int(m.group(4)) for line in lines if (m := _ROWS.search(line))}
+    """Rows per table from the ``. . exported/imported`` lines of a log, its partitions summed."""
+    rows: dict[str, int] = {}
+    for (schema, table, _), (_, count) in _table_lines(lines).items():
+        rows[f"{schema}.{table}"] = rows.get(f"{schema}.{table}", 0) + count
+    return rows
+
+
+def bytes_moved(lines: tuple[str, ...] | list[str]) -> int | None:
+    """The data bytes the ``. . exported/imported`` lines of a log report, to the precision
+    they print (three decimals of a KB, MB ...); None when no line has a size."""
+    sizes = [size for size, _ in _table_lines(lines).values() if size is not None]
+    return round(sum(sizes)) if sizes else None
+
+
+def _table_lines(lines: tuple[str, ...] | list[str]) -> dict[tuple[str, str, str], tuple[float | None, int]]:
+    """Size and rows per table or partition; a line printed again (a restarted job) replaces
+    the earlier one."""
+    found: dict[tuple[str, str, str], tuple[float | None, int]] = {}
+    for line in lines:
+        if (m := _ROWS.search(line)) is not None:
+            size = float(m.group(4)) * _UNIT[m.group(5)] if m.group(4) else None
+            found[(m.group(1), m.group(2), m.group(3) or "")] = (size, int(m.group(6)))
+    return found
+
+
+def final_bytes(lines: tuple[str, ...] | list[str], polled: int | None) -> int | None:
+    """What a finished job's summary reports as its bytes: its log's table sizes, else ``polled``.
+
+    Only a running job's status carries bytes, so the last poll's figure is from before the
+    job's end (it completes between polls), and a job that ended before the first poll has
+    none: its log, already read by the wait, is final either way. A job without a log file
+    (NOLOGFILE=YES) or with no sized table lines has only the last poll's figure.
+    """
+    moved = bytes_moved(lines)
+    return polled if moved is None else moved
 
 
 def unseen(lines: tuple[str, ...] | list[str], start: int, shown: int) -> list[str]:

@@ -10,6 +10,7 @@ Errors from the job model are renamed to the expdp parameter they came from.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,13 +53,15 @@ def parse(
     parfile_text: str = "",
     command: str | Sequence[str] = (),
     encryption_password: str | Secret | None = None,
+    delete_dump_files: bool = False,
 ) -> JobSpec:
     """Build a JobSpec from expdp (``tool="expdp"``) or impdp parameters.
 
     ``parfile_text`` is read with a parameter file's rules, ``command`` with a shell command
     line's (a string is split as a shell would, a list is taken as already split); both may be
     given, as ``expdp PARFILE=x.par JOB_NAME=...`` does. ``encryption_password`` answers
-    ``ENCRYPTION_PWD_PROMPT=YES``.
+    ``ENCRYPTION_PWD_PROMPT=YES``; ``delete_dump_files`` is the operator's step after a
+    successful import, which no impdp parameter can say.
     """
     entries = expdp_syntax.read(parfile_text, comments=True)
     words = expdp_syntax.read(expdp_syntax.command_line_text(command), comments=False)
@@ -66,7 +69,7 @@ def parse(
         words = words[1:]  # the program name
     job = Collected(tool)
     allowed = EXPDP_PARAMETERS if tool == "expdp" else IMPDP_PARAMETERS
-    seen: set[str] = set()
+    seen: dict[str, bool] = {}  # each parameter's name: whether it came from the parameter file
     for index, entry in enumerate(entries + words):
         name = entry.keyword.upper()
         if entry.values is None:
@@ -75,21 +78,34 @@ def parse(
             raise SpecError(name, _shown(name, entry.values), _unknown(tool, name, allowed))
         if name in REFUSED:
             raise SpecError(name, _shown(name, entry.values), REFUSED[name])
+        in_parfile = index < len(entries)
         if name in seen and name not in REPEATABLE:
-            raise SpecError(name, _shown(name, entry.values), "the parameter only once")
-        seen.add(name)
+            raise SpecError(
+                name, _shown(name, entry.values), "the parameter once; " + _twice(seen[name], in_parfile)
+            )
+        seen[name] = in_parfile
         assert entry.values is not None
         MAPPED[name](job, name, entry.values)
-    return _spec(job, encryption_password)
+    return _spec(job, encryption_password, delete_dump_files)
+
+
+def _twice(first_in_parfile: bool, again_in_parfile: bool) -> str:
+    """Where a parameter given twice was given: a parameter file and a command line combine."""
+    if first_in_parfile and not again_in_parfile:
+        return "it is given in the parameter file and again on the command line"
+    return "it is given twice " + ("in the parameter file" if first_in_parfile else "on the command line")
 
 
 def _unknown(tool: str, name: str, allowed: frozenset[str]) -> str:
     """Name the parameters a shortened name could mean: the Utilities guide documents full
-    parameter names only, so abbreviations are not guessed at (docs: README, expdp syntax)."""
+    parameter names only, so abbreviations are not guessed at (docs: README, expdp syntax).
+    A misspelt name (PARALEL) is refused too, naming the nearest parameter as a hint."""
     meant = sorted(known for known in allowed if known.startswith(name))
     if meant:
         return f"a parameter {tool} takes, written in full ({' or '.join(meant)})"
-    return f"a parameter {tool} takes; {name} is not one"
+    near = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.8)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return f"a parameter {tool} takes; {name} is not one{hint}"
 
 
 def _bare_word(tool: str, word: str, index: int) -> None:
@@ -108,7 +124,7 @@ def _shown(name: str, values: tuple[str, ...] | None) -> object:
     return values[0] if len(values) == 1 else list(values)
 
 
-def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
+def _spec(job: Collected, given_password: str | Secret | None, delete_dump_files: bool) -> JobSpec:
     from airflow_datapump.core.spec import JobSpec
 
     if len(job.modes) > 1:
@@ -139,6 +155,7 @@ def _spec(job: Collected, given_password: str | Secret | None) -> JobSpec:
             transforms=job.lists.get("transforms", ()),
             parameters=parameters,
             encryption_password=password,
+            delete_dump_files=delete_dump_files,
         )
     except SpecError as error:
         raise SpecError(expdp_name(error.field, job.tool), error.value, error.allowed) from None

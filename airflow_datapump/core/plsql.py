@@ -10,7 +10,8 @@ them with INSTR/SUBSTR. The values stay data: they are arguments to DBMS_DATAPUM
 never become SQL text. Numeric values are passed as text and converted with TO_NUMBER, so
 SET_PARAMETER, DATA_FILTER and METADATA_TRANSFORM pick their NUMBER overload (§2.9, §11.6).
 
-References (§) are to shared/reference/dbms_datapump.md.
+Section numbers (§) are those of docs/oracle-sources.md, which names the Oracle
+documentation each stands for.
 """
 
 from __future__ import annotations
@@ -558,6 +559,10 @@ CLOUD_METADATA = """
 BEGIN
   :metadata := DBMS_CLOUD.GET_METADATA(credential_name => :credential_name, object_uri => :object_uri);
 END;"""
+# Every object under a folder with its size, in one query (LIST_OBJECTS is pipelined; its
+# OBJECT_NAME is relative to the location).
+CLOUD_LIST_OBJECTS = """SELECT object_name, bytes
+  FROM TABLE(DBMS_CLOUD.LIST_OBJECTS(credential_name => :credential_name, location_uri => :location_uri))"""
 CLOUD_DELETE_OBJECT = """
 BEGIN
   DBMS_CLOUD.DELETE_OBJECT(credential_name => :credential_name, object_uri => :object_uri);
@@ -571,4 +576,4 @@ RDS_DOWNLOAD_FROM_S3 = """SELECT rdsadmin.rdsadmin_s3_tasks.download_from_s3(p_b
   p_directory_name => :directory, p_s3_prefix => :s3_prefix,
   p_error_on_zero_downloads => :error_on_zero) FROM dual"""
 RDS_TASK_LOG = "SELECT text FROM TABLE(rdsadmin.rds_file_util.read_text_file('BDUMP', :log_file))"
-RDS_LISTDIR = "SELECT filename, type FROM TABLE(rdsadmin.rds_file_util.listdir(:directory))"
+RDS_LISTDIR = "SELECT filename, type, filesize FROM TABLE(rdsadmin.rds_file_util.listdir(:directory))"

@@ -76,11 +76,11 @@ def task_log(task_id: str) -> Call[list[str]]:
     return Call(plsql.RDS_TASK_LOG, {"log_file": log_file(task_id)}, parse, query=True)
 
 
-def listing(directory: str) -> Call[list[str]]:
-    """The names of the files in ``directory`` (its subdirectories left out)."""
+def listing(directory: str) -> Call[dict[str, int]]:
+    """The files in ``directory`` (its subdirectories left out), each with its size in bytes."""
 
-    def parse(values: Values, rows: Rows) -> list[str]:
-        return [str(name) for name, kind in rows if str(kind).lower() != "directory"]
+    def parse(values: Values, rows: Rows) -> dict[str, int]:
+        return {str(name): int(size or 0) for name, kind, size in rows if str(kind).lower() != "directory"}
 
     return Call(plsql.RDS_LISTDIR, {"directory": directory}, parse, query=True)
 

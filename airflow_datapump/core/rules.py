@@ -1,6 +1,6 @@
 """How the parts of a job may combine, checked before anything reaches a database.
 
-Each rule cites the reference section (``shared/reference/dbms_datapump.md``) or the Oracle
+Each rule cites Oracle's documentation (a § of ``docs/oracle-sources.md``) or the Oracle
 error it prevents, so a DBA can see why a spec was refused. Rules that Oracle does not enforce
 but that always end in a failed or useless job (a parallel export with one fixed file) are
 marked as ours.
@@ -64,11 +64,11 @@ def _check_files(spec: JobSpec) -> None:
     network_read = spec.is_network and op != "EXPORT"
     if spec.dump_files and (network_read or estimate_only):
         why = "a network-mode import" if network_read else "an ESTIMATE_ONLY export"
-        fail("dump_files", list(spec.dump_files), f"no dump files for {why} (ORA-39002, §2.2)")
+        fail("dump_files", list(spec.dump_files), f"no dump files for {why} (ORA-39002)")
     # An export may leave its dump file names to the hook, which derives them from the job
     # name; an import or SQL_FILE has to be told which files to read.
     if not spec.dump_files and op != "EXPORT" and not network_read:
-        fail("dump_files", [], f"at least one dump file to read for a file-based {op} (§2.11)")
+        fail("dump_files", [], f"at least one dump file to read for a file-based {op}")
     if op != "EXPORT":
         for name in ("file_size", "reuse_dump_files"):
             if getattr(spec, name):
@@ -87,7 +87,7 @@ def _check_files(spec: JobSpec) -> None:
             "parallel",
             spec.parallel,
             f"at most {len(spec.dump_files)} with these dump files; "
-            "use %U or %L in a dump file name for more workers (§2.10)",
+            "use %U or %L in a dump file name for more workers",
         )
 
 
@@ -127,7 +127,7 @@ def _check_mode(spec: JobSpec) -> None:
             fail(
                 "tables",
                 [str(t) for t in spec.tables],
-                "tables of one schema, all qualified or all unqualified (TABLE mode, §2.4)",
+                "tables of one schema, all qualified or all unqualified (TABLE mode)",
             )
     if spec.tablespaces and mode not in ("TABLE", "TABLESPACE", "TRANSPORTABLE"):
         fail(
@@ -143,7 +143,7 @@ def _check_mode(spec: JobSpec) -> None:
         fail(
             "parameters.TABLESPACE_DATAFILE",
             None,
-            "the datafiles to plug in, for a TRANSPORTABLE import (§2.9)",
+            "the datafiles to plug in, for a TRANSPORTABLE import",
         )
 
 
@@ -152,7 +152,7 @@ def _check_filters(spec: JobSpec) -> None:
         fail(
             "data_filters",
             spec.data_filters[0].name,
-            "no data filters in TRANSPORTABLE mode (§2.5)",
+            "no data filters in TRANSPORTABLE mode",
         )
     if spec.data_filters and spec.operation.value == "SQL_FILE":
         fail(
@@ -167,11 +167,11 @@ def _check_filters(spec: JobSpec) -> None:
         where = f"data_filters.{item.name}"
         if seen[key] > 1:
             target = item.table_name or "the whole job"
-            fail(where, item.name, f"each data filter once per table (here {target}) (§2.5)")
+            fail(where, item.name, f"each data filter once per table (here {target})")
         if item.name == "SAMPLE" and spec.operation.value != "EXPORT":
-            fail(where, str(item.value), "SAMPLE only on export (§2.5)")
+            fail(where, str(item.value), "SAMPLE only on export")
         if item.name == "PARTITION_EXPR" and spec.is_network:
-            fail(where, "PARTITION_EXPR", "no PARTITION_EXPR over a network link (§2.5, §8)")
+            fail(where, "PARTITION_EXPR", "no PARTITION_EXPR over a network link")
     include, exclude = set(spec.include), set(spec.exclude)
     both = sorted(include & exclude)
     if both:
@@ -183,9 +183,20 @@ def _check_remaps_and_transforms(spec: JobSpec) -> None:
     for name in ("remaps", "transforms"):
         items = getattr(spec, name)
         if items and op not in _REMAP_OPERATIONS:
-            fail(name, items[0].name, f"{name} only for IMPORT and SQL_FILE (§2.6, §2.7)")
+            fail(name, items[0].name, f"{name} only for IMPORT and SQL_FILE")
     if spec.transforms and spec.mode.value == "TRANSPORTABLE":
         fail("transforms", spec.transforms[0].name, "no transforms in TRANSPORTABLE mode (ORA-39205)")
+    if op == "IMPORT" and spec.mode.value == "SCHEMA" and spec.schemas:
+        for remap in spec.remaps:
+            if remap.name == "REMAP_SCHEMA" and remap.old_value not in spec.schemas:
+                # Oracle accepts it and imports the schema under its own name: a typo's
+                # refresh "successfully completed" into a new schema, the target untouched.
+                fail(
+                    "remaps.REMAP_SCHEMA",
+                    remap.old_value,
+                    f"a schema this job imports ({', '.join(spec.schemas)}); a remap of another "
+                    "changes nothing, and the imported objects would keep their schema",
+                )
     pairs = Counter((r.name, r.old_value, r.object_type) for r in spec.remaps)
     for (name, old, _), count in pairs.items():
         if count > 1:
@@ -234,7 +245,7 @@ def _check_parameter_combinations(spec: JobSpec) -> None:
         fail(
             "parameters.FLASHBACK_TIME",
             value("FLASHBACK_TIME"),
-            "FLASHBACK_SCN or FLASHBACK_TIME, not both (§2.9)",
+            "FLASHBACK_SCN or FLASHBACK_TIME, not both",
         )
     action = value("TABLE_EXISTS_ACTION")
     if value("INCLUDE_METADATA") == 0 and action in ("SKIP", "REPLACE"):
@@ -245,18 +256,18 @@ def _check_parameter_combinations(spec: JobSpec) -> None:
         )
     mode = spec.mode.value
     if value("TRANSPORTABLE") is not None and mode not in ("TABLE", "FULL"):
-        fail("parameters.TRANSPORTABLE", value("TRANSPORTABLE"), "TABLE or FULL mode (§2.9)")
+        fail("parameters.TRANSPORTABLE", value("TRANSPORTABLE"), "TABLE or FULL mode")
     if value("TTS_FULL_CHECK") is not None and mode != "TRANSPORTABLE":
-        fail("parameters.TTS_FULL_CHECK", value("TTS_FULL_CHECK"), "TRANSPORTABLE mode (§2.9)")
+        fail("parameters.TTS_FULL_CHECK", value("TTS_FULL_CHECK"), "TRANSPORTABLE mode")
     if value("USER_METADATA") is not None and mode != "SCHEMA":
-        fail("parameters.USER_METADATA", value("USER_METADATA"), "SCHEMA mode (§2.9)")
+        fail("parameters.USER_METADATA", value("USER_METADATA"), "SCHEMA mode")
     if value("REUSE_DATAFILES") is not None and mode != "FULL":
-        fail("parameters.REUSE_DATAFILES", value("REUSE_DATAFILES"), "a FULL import (§2.9)")
+        fail("parameters.REUSE_DATAFILES", value("REUSE_DATAFILES"), "a FULL import")
     if value("TABLESPACE_DATAFILE") is not None and mode != "TRANSPORTABLE":
         fail(
             "parameters.TABLESPACE_DATAFILE",
             value("TABLESPACE_DATAFILE"),
-            "a TRANSPORTABLE import (§2.9)",
+            "a TRANSPORTABLE import",
         )
     if value("ESTIMATE_ONLY") == 1 and spec.is_network:
         fail("parameters.ESTIMATE_ONLY", 1, "a local export; estimate a network job with ESTIMATE")

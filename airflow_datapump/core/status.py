@@ -141,9 +141,45 @@ def utc_offset_minutes(text: str | None) -> int | None:
     return -minutes if match.group(1) == "-" else minutes
 
 
+def error_lines(lines: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The lines that carry an Oracle error: what a status, a result and an event report."""
+    return tuple(line for line in lines if "ORA-" in line)
+
+
 def error_codes(lines: list[str]) -> list[str]:
     """Every ORA code mentioned in the lines, in order: what an "allowed errors" list checks."""
     return [code for line in lines for code in _ORA.findall(line)]
+
+
+def disallowed_codes(lines: list[str], allowed: tuple[str, ...]) -> list[str]:
+    """The ORA codes of the lines that ``allowed`` does not list, sorted, each once."""
+    return sorted({code for code in error_codes(lines) if code not in allowed})
+
+
+# Codes whose lines alone do not say what went wrong or what to change, and that allowing would
+# pass a job that did not do its work.
+ADVICE = {
+    "ORA-39120": "TABLE_EXISTS_ACTION=TRUNCATE cannot truncate a table that enabled foreign keys "
+    "refer to, so it kept its old rows and the dump's were skipped (a child truncated beside it "
+    "may then fail to load and stay empty); use TABLE_EXISTS_ACTION=REPLACE, or disable those "
+    "foreign keys before the import and enable them after. Allowing ORA-39120 would pass a "
+    "refresh that did not happen",
+}
+_NAMED = 5  # tables named in an error; the task log has every line
+_TABLE = re.compile(r'Table ("[^"]+"\."[^"]+")')
+
+
+def advice_for(codes: list[str], lines: tuple[str, ...] | list[str]) -> str:
+    """``. ORA-39120 ("S"."T", ...): what it means and what to change`` for each of ``codes``
+    that has advice; empty when none has. Shared by the operators and the command line."""
+    return "".join(_advice(code, lines) for code in codes if code in ADVICE)
+
+
+def _advice(code: str, lines: tuple[str, ...] | list[str]) -> str:
+    tables = list(dict.fromkeys(t for line in lines if code in line for t in _TABLE.findall(line)))
+    more = f" and {len(tables) - _NAMED} more" if len(tables) > _NAMED else ""
+    about = f" ({', '.join(tables[:_NAMED])}{more})" if tables else ""
+    return f". {code}{about}: {ADVICE[code]}"
 
 
 @dataclass(frozen=True)

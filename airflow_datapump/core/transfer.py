@@ -57,6 +57,18 @@ def members_of(template: str, names: list[str]) -> list[str]:
     return sorted((n for n in names if pattern.match(n)), key=lambda n: (len(n), n))
 
 
+def run_of_members(template: str, names: list[str]) -> list[str]:
+    """The members of ``template`` among ``names`` (a listing) that probing ``01``, ``02`` ...
+    finds: those before the first missing one, as a directory without a listing is read."""
+    present, found = set(names), []
+    for number in range(1, 10000):
+        name = member_name(template, number)
+        if name not in present or (number > 99 and "%U" in template.upper()) or name in found:
+            break
+        found.append(name)
+    return found
+
+
 _LOGTIME = re.compile(r"^\d{2}-[A-Z]{3}-\d{2} [\d:.]+: ")
 
 
@@ -248,11 +260,17 @@ class Progress:
     def line(self, name: str, now: float) -> str:
         elapsed = max(now - self.started, 1e-9)
         share = f" ({100 * self.done // self.total}%)" if self.total else ""
-        return f"{name}: {_mb(self.done)} of {_mb(self.total)}{share}, {_mb(int(self.done / elapsed))}/s"
+        rate = _size(int(self.done / elapsed))
+        return f"{name}: {_size(self.done)} of {_size(self.total)}{share}, {rate}/s"
 
 
-def _mb(count: int) -> str:
-    return f"{count / 1048576:.1f} MB"
+def _size(count: int) -> str:
+    """MB, or KB or bytes for what would print as 0.0 MB (small members are common)."""
+    if count >= 1048576:
+        return f"{count / 1048576:.1f} MB"
+    if count >= 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count} bytes"
 
 
 def summary(members: list[MemberCopy], *, source: str, destination: str) -> dict[str, Any]:

@@ -18,7 +18,9 @@ not this run's. Its times are the database host's clock without a zone; the stat
 ``utc_offset`` (SYSTIMESTAMP's) places them (README, JobSensor; docs/emulator.md, Time).
 
 What a waiter knows between polls (:meth:`Waiter.state`) is plain JSON, so a caller that
-lives only one poll (a sensor in reschedule mode) carries it to the next.
+lives only one poll (a sensor in reschedule mode) carries it to the next. Of the lines read it
+keeps only the error lines: a completion "with N error(s)" is judged by every code its log
+showed, including those read by earlier polls.
 """
 
 from __future__ import annotations
@@ -36,11 +38,15 @@ from airflow_datapump.core.status import (
     Verdict,
     classify,
     ended_at,
+    error_codes,
+    error_lines,
     read_outcome,
 )
 from airflow_datapump.core.submission import JobRef
 
 GONE_GRACE_POLLS = 3
+# The error lines a waiter's state and an event keep beyond those showing a code not among them.
+KEPT_ERROR_LINES = 100
 
 
 def gone_verdict(log_read: bool, *, gone_means_success: bool) -> Verdict:
@@ -54,6 +60,20 @@ def gone_verdict(log_read: bool, *, gone_means_success: bool) -> Verdict:
     if log_read:
         return Verdict.STOPPED
     return Verdict.SUCCEEDED if gone_means_success else Verdict.FAILED
+
+
+def kept_error_lines(lines: list[str] | tuple[str, ...]) -> list[str]:
+    """The error lines of ``lines`` a waiter's state and an event carry: the first ``KEPT_ERROR_LINES``,
+    then each that shows a code none before it did, so that every code is kept however many
+    lines repeat one (a table per ORA-31684 line)."""
+    kept: list[str] = []
+    codes: set[str] = set()
+    for line in error_lines(lines):
+        new = set(error_codes([line])) - codes
+        if new or len(kept) < KEPT_ERROR_LINES:
+            kept.append(line)
+            codes |= new
+    return kept
 
 
 def stale_note(job: JobRef, line: str) -> str:
@@ -79,7 +99,7 @@ class JobResult:
 
     @property
     def error_lines(self) -> tuple[str, ...]:
-        return tuple(line for line in self.log_lines if "ORA-" in line)
+        return error_lines(self.log_lines)
 
 
 @dataclass
@@ -104,13 +124,18 @@ class Waiter:
     _KEPT = ("position", "gone_polls", "error_count", "seen")
 
     def state(self) -> dict[str, Any]:
-        """What the next poll needs from this one; the lines read are not kept."""
-        return {name: getattr(self, name) for name in self._KEPT}
+        """What the next poll needs from this one; of the lines read, only the error lines."""
+        return {name: getattr(self, name) for name in self._KEPT} | {
+            "error_lines": kept_error_lines(self.lines)
+        }
 
     def resume(self, state: dict[str, Any]) -> None:
         for name in self._KEPT:
             if isinstance(state.get(name), type(getattr(self, name))):
                 setattr(self, name, state[name])
+        lines = state.get("error_lines")
+        if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
+            self.lines = list(lines)
 
     def observe(self, status: JobStatus, *, now: float) -> JobResult | None:
         """Take in one status; return the result when the job has ended, else None."""

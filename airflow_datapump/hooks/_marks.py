@@ -29,27 +29,34 @@ class MarksMixin:
     arun_call: Callable[[Call[Any]], Any]
     _retrying: Callable[[Callable[[], Any]], Any]
     _aretrying: Callable[[Callable[[], Any]], Any]
+    read_file: Callable[..., tuple[str, int]]  # hooks/files.py: the one chunked read of a file
 
     def read_job_log(self, job: JobRef) -> tuple[str, int] | None:
         """The job's whole log and the offset after it; None when it has no readable log."""
-        read = LogRead(job)
-        while (call := read.next_call()) is not None:
-            try:
-                read.took(self._retrying(partial(self.run_call, call)))
-            except DatabaseCallError as error:
-                read.failed(error)
-        return read.result()
+        if not (job.log_file and job.log_directory):
+            return None
+        try:
+            return self.read_file(job.log_directory, job.log_file)
+        except TransientConnectionError:
+            raise  # retried already: the log may be there, the database is not
+        except DatabaseCallError:
+            return None  # no such file, no directory, no privilege: no readable log
 
     async def _aread_log_start(self, job: JobRef) -> str | None:
-        """The first chunk of the job's log (up to 8 MB, where the marks are); None without one."""
-        read = LogRead(job, whole=False)
-        while (call := read.next_call()) is not None:
-            try:
-                read.took(await self._aretrying(partial(self.arun_call, call)))
-            except DatabaseCallError as error:
-                read.failed(error)
-        result = read.result()
-        return result[0] if result else None
+        """The first chunk of the job's log (up to 8 MB, where the marks are); None without one.
+
+        One read: the marks are written before the job starts, so they are in its first chunk.
+        """
+        if not (job.log_file and job.log_directory):
+            return None
+        call = calls.read_file(job.log_directory, job.log_file)
+        try:
+            chunk: FileChunk = await self._aretrying(partial(self.arun_call, call))
+        except TransientConnectionError:
+            raise
+        except DatabaseCallError:
+            return None
+        return chunk.text
 
     def mark(self, job: JobRef, mark: stamp.Mark) -> bool:
         """Write ``mark`` into the job's log, read the log back, and say whether it took effect."""
@@ -62,41 +69,6 @@ class MarksMixin:
         await self._aretrying(lambda: self.arun_call(calls.mark(job.job_name, job.owner, mark.line())))
         text = await self._aread_log_start(job)
         return stamp.settle(text.splitlines() if text else [], mark)
-
-
-class LogRead:
-    """Reading a job's log chunk by chunk, without I/O: which call to send next, and what came back.
-
-    The one logic behind :meth:`MarksMixin.read_job_log` and its async twin, which differ only
-    in how they send a call: a job with no log location has none; a database error other than
-    a lost connection means no readable log; ``whole`` reads on to the end, else the first
-    chunk (the start marks) is enough.
-    """
-
-    def __init__(self, job: JobRef, *, whole: bool = True) -> None:
-        self.job, self.whole = job, whole
-        self.parts: list[str] = []
-        self.position = 0
-        self.readable = bool(job.log_file and job.log_directory)
-        self.ended = not self.readable
-
-    def next_call(self) -> Call[FileChunk] | None:
-        if self.ended:
-            return None
-        return calls.read_file(str(self.job.log_directory), str(self.job.log_file), position=self.position)
-
-    def took(self, chunk: FileChunk) -> None:
-        self.parts.append(chunk.text)
-        self.position = chunk.position
-        self.ended = not self.whole or not chunk.text or chunk.position >= chunk.length
-
-    def failed(self, error: DatabaseCallError) -> None:
-        if isinstance(error, TransientConnectionError):
-            raise error
-        self.readable, self.ended = False, True
-
-    def result(self) -> tuple[str, int] | None:
-        return ("".join(self.parts), self.position) if self.readable else None
 
 
 def submit_call(

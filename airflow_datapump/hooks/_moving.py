@@ -8,7 +8,7 @@ are called through :func:`run_package_call`, which turns "no such package" into 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
@@ -28,6 +28,7 @@ class Files(Protocol):
     def dump_file_members(self, directory: str, template: str) -> list[str]: ...
     def file_size(self, directory: str, file_name: str) -> int | None: ...
     def delete_file(self, directory: str, file_name: str) -> bool: ...
+    def _delete(self, directory: str, file_name: str) -> None: ...  # a file known to be there
     def delete_copied(self, directory: str, names: list[str], why: str) -> None: ...
     def rename_file(self, directory: str, file_name: str, new_name: str) -> None: ...
     def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo: ...
@@ -53,10 +54,13 @@ def run_package_call(hook: Files, call: Call[T], package: str, *, retry: bool = 
 # -- a set's marker in a directory object -------------------------------------------------------
 
 
-def read_marker(hook: Files, directory: str, template: str) -> Manifest | None:
-    """The marker a download or copy left beside the set ``template`` in ``directory``, if any."""
+def read_marker(
+    hook: Files, directory: str, template: str, *, listed: Collection[str] | None = None
+) -> Manifest | None:
+    """The marker a download or copy left beside the set ``template`` in ``directory``, if any.
+    Whether it is there is asked of the database, unless the directory's names are ``listed``."""
     name = transfer.manifest_name(template)
-    if hook.file_size(directory, name) is None:
+    if name not in listed if listed is not None else hook.file_size(directory, name) is None:
         return None
     try:
         return Manifest.from_json(hook.read_file(directory, name)[0])

@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 
 import oracledb
 
-from airflow_datapump.core.calls import Call, Out, translate
+from airflow_datapump.core.call_errors import translate
+from airflow_datapump.core.calls import Call, Out
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -55,9 +55,13 @@ def set_problems(
     return problems
 
 
-def checked_members(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
-    """The members of a set about to be copied or uploaded, and its dump GUID (read once, for the
-    marker the copy writes); TransferError if the set is not whole."""
+def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
+    """The members of a set about to be copied or uploaded, and its dump GUID (for the marker
+    the copy writes); TransferError if the set is not whole or a member is of another export.
+
+    A dump file of another export renamed into the set leaves no gap to see; only its dump
+    header shows it. One GET_DUMPFILE_INFO per member (the first's serves the whole-set check).
+    """
     members = hook.dump_file_members(directory, template)
     if not members:
         raise TransferError(f"no dump files {template} in {directory}")
@@ -67,16 +71,7 @@ def checked_members(hook: Files, directory: str, template: str) -> tuple[list[st
         raise TransferError(
             f"the set {template} in {directory} is not whole, so it is not moved: " + "; ".join(problems)
         )
-    return members, first[0]
-
-
-def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
-    """:func:`checked_members`, and every member's dump GUID checked against the first's.
-
-    A dump file of another export renamed into the set leaves no gap to see; only its dump
-    header shows it. One GET_DUMPFILE_INFO per member besides the first (read already).
-    """
-    members, guid = checked_members(hook, directory, template)
+    guid = first[0]
     strange = strangers(hook, directory, members[1:], guid)
     if strange:
         name, theirs = next(iter(strange.items()))
@@ -93,6 +88,62 @@ def strangers(hook: Files, directory: str, names: list[str], guid: str | None) -
     (None: not a dump file). A name says nothing about which export wrote a file; this does."""
     found = {name: header(hook, directory, name)[0] for name in names}
     return {name: theirs for name, theirs in found.items() if theirs != guid}
+
+
+def proves(recorded: str | None, guid: str | None) -> bool:
+    """Whether a GUID ``recorded`` for a copy (by a manifest) proves it is of the set whose GUID
+    is ``guid``: only a GUID proves it; two sets of files that are not dumps (None) do not."""
+    return guid is not None and recorded == guid
+
+
+class SetIdentity:
+    """The dump GUID every member of a set must carry, wherever it is moved: the one check of all
+    movers, for members kept because they were already there and for members just copied.
+
+    Size proves nothing (two exports of one schema often have same-size members, so yesterday's
+    member kept as today's is a silent wrong restore); the header's GUID does. ``recorded`` says
+    whether ``guid`` was recorded by the source of truth (the source set's headers, or a manifest
+    that records one). Only then is a file already at the destination kept, when it carries that
+    GUID: without one, the files there could be a whole stale set of one export, and the first
+    read would lend its GUID to all. Copies just made are still proved: when nothing recorded
+    the GUID, the first one gives it and the others must carry the same (one export, if not a
+    known one).
+    """
+
+    def __init__(self, hook: Files, template: str, guid: str | None, *, recorded: bool) -> None:
+        self.hook, self.template = hook, template
+        self.guid, self.recorded = guid, recorded
+        self.can_keep = recorded and guid is not None  # decided now: a GUID read later is no record
+
+    def keeps(self, directory: str, name: str, size: int) -> bool:
+        """Whether the file ``name`` already in ``directory`` may stand for the member of ``size``
+        bytes: only when the set's GUID was recorded and the file has the size and carries the
+        GUID (no round trip when nothing was recorded; the header is read only at that size)."""
+        return (
+            self.can_keep
+            and self.hook.file_size(directory, name) == size
+            and not self.strangers(directory, [name])
+        )
+
+    def strangers(self, directory: str, names: list[str]) -> dict[str, str | None]:
+        """The files among ``names`` not carrying the set's GUID, with the one each has."""
+        if not self.recorded and names:
+            self.guid, self.recorded = header(self.hook, directory, names[0])[0], True
+            return strangers(self.hook, directory, names[1:], self.guid)
+        return strangers(self.hook, directory, names, self.guid)
+
+    def prove(self, directory: str, name: str, *, shown_as: str | None = None, remove: bool = False) -> None:
+        """TransferError unless the file ``name`` (a member, or its copy under a temporary name
+        ``shown_as`` the member) carries the set's GUID; with ``remove`` a stranger is deleted first."""
+        for theirs in self.strangers(directory, [name]).values():
+            if remove:
+                self.hook.delete_file(directory, name)
+            raise TransferError(
+                f"{shown_as or name} in {directory} is not of the set {self.template}: its dump GUID "
+                f"{theirs} is not the set's {self.guid}; "
+                + ("the copy was removed" if remove else "nothing was changed"),
+                file_name=shown_as or name,
+            )
 
 
 def header(hook: Files, directory: str, name: str) -> tuple[str | None, str]:

@@ -3,10 +3,17 @@
 Where the database can reach object storage, the bytes need not pass through the worker:
 DBMS_CLOUD.PUT_OBJECT and GET_OBJECT copy a whole member in one round trip. The rules are
 those of the other copies (hooks/files.py, hooks/objectstore.py): every member of a ``%U``/
-``%L`` set, sizes checked on both ends, a member already copied with its size kept, a download
-under ``<name>.part`` until verified, and originals deleted only when asked and only after
-every copy is verified. The members of a set in object storage are found by asking for
-``01``, ``02`` ... until DBMS_CLOUD answers ORA-20404.
+``%L`` set, sizes checked on both ends, a download under ``<name>.part`` until verified, and
+originals deleted only when asked and only after every copy is verified. The members of a set
+in object storage, and their sizes, come from one DBMS_CLOUD.LIST_OBJECTS of its folder.
+
+Which export a member comes from is proved by its dump header's GUID, never by its size (two
+exports of one schema often have same-size members): a downloaded member gets its name only
+when it carries the GUID the manifest records (without one, the first member's); a file
+already in the directory is kept only when the bucket's manifest records the set's GUID and
+the file carries it; an object already in the bucket is kept only when the manifest there
+records it, with its size, under the GUID of the set being sent (the manifest is rewritten
+after each member, so a retry resumes).
 
 Where a set is whole is said by its marker: in the bucket, the manifest object an upload
 writes (staged as a small file in the directory, sent with PUT_OBJECT) ``incomplete`` before
@@ -18,6 +25,7 @@ incomplete or lists members that are gone, naming them.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from airflow_datapump.core import cloud, transfer
 from airflow_datapump.core.calls import Call
@@ -25,10 +33,9 @@ from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker, run_package_call, write_text
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_set
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
 
 log = logging.getLogger(__name__)
-_MAX_MEMBERS = 99  # what %U numbers; %L sets this large are not moved this way
 
 
 def _object_size(hook: _Files, credential: str | None, uri: str) -> int | None:
@@ -63,14 +70,22 @@ class CloudMixin:
         sets = {t: checked_set(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
         for template, (members, guid) in sets.items():
+            earlier = _earlier_manifest(self, credential, folder, directory, template)
             manifest = Manifest(template, expected=members, guid=guid)
-            _put_manifest(self, credential, folder, directory, manifest)  # incomplete, before any member
-            for name in members:
-                member = _upload_member(self, credential, directory, name, cloud.object_uri(folder, name))
-                manifest.members[name] = member.to_dict()
-                copied.append(member)
-            manifest.complete = True
-            _put_manifest(self, credential, folder, directory, manifest)
+            if earlier is not None and proves(earlier.guid, guid):  # what it records is of this export
+                manifest.members = {n: m for n, m in earlier.members.items() if n in members}
+            try:
+                _put_manifest(self, credential, folder, directory, manifest)  # incomplete, first
+                for name in members:
+                    recorded = manifest.members.get(name, {})
+                    member = _upload_member(self, credential, directory, name, folder, guid, recorded)
+                    manifest.members[name] = member.to_dict()
+                    _put_manifest(self, credential, folder, directory, manifest)
+                    copied.append(member)
+                manifest.complete = True
+                _put_manifest(self, credential, folder, directory, manifest)
+            finally:
+                self.delete_file(directory, _staged(template))
         if delete_source:
             self.delete_copied(directory, [m.name for m in copied], "its upload was verified")
         return copied
@@ -88,9 +103,10 @@ class CloudMixin:
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         copied: list[MemberCopy] = []
+        listed = _listing(self, credential, folder)  # every name and size, in one query
         for template in dump_files:
-            manifest = _get_manifest(self, credential, folder, directory, template)
-            found = _objects_of(self, credential, folder, template)
+            manifest = _get_manifest(self, credential, folder, directory, template, listed=listed)
+            found = [(name, listed[name]) for name in transfer.run_of_members(template, list(listed))]
             where = cloud.redacted_uri(folder)
             problem = manifest.upload_problem(where, [n for n, _ in found]) if manifest else None
             if problem:
@@ -98,11 +114,13 @@ class CloudMixin:
             if not found:
                 raise TransferError(f"no dump files {template} in {cloud.redacted_uri(folder)} to download")
             guid = manifest.guid if manifest else None
+            identity = SetIdentity(self, template, guid, recorded=guid is not None)
             marker = DirectoryMarker(self, directory, template, [n for n, _ in found], guid)
             for name, size in found:
-                member = _download_member(self, credential, folder, name, size, directory)
+                member = _download_member(self, credential, folder, (name, size), directory, identity)
                 marker.verified(member)
                 copied.append(member)
+            marker.manifest.guid = identity.guid
             marker.finish()
         if delete_source:
             for member in copied:
@@ -110,11 +128,21 @@ class CloudMixin:
         return copied
 
 
-def _upload_member(hook: _Files, credential: str | None, directory: str, name: str, uri: str) -> MemberCopy:
-    size = hook.file_size(directory, name) or 0
-    if _object_size(hook, credential, uri) == size:
+def _upload_member(
+    hook: _Files,
+    credential: str | None,
+    directory: str,
+    name: str,
+    folder: str,
+    guid: str | None,
+    recorded: dict[str, Any],
+) -> MemberCopy:
+    """PUT one member; an object already there is kept only when the bucket's manifest records
+    it, with this size, for this export (``recorded`` is then its entry)."""
+    size, uri = hook.file_size(directory, name) or 0, cloud.object_uri(folder, name)
+    if recorded.get("size") == size and _object_size(hook, credential, uri) == size:
         log.info("%s is already at %s with its %d bytes: kept", name, cloud.redacted_uri(uri), size)
-        return MemberCopy(name, size, kept=True)
+        return MemberCopy(name, size, kept=True, guid=guid)
     log.info("DBMS_CLOUD.PUT_OBJECT %s (%d bytes) to %s", name, size, cloud.redacted_uri(uri))
     _cloud(hook, cloud.put_object(credential, uri, directory, name))
     landed = _object_size(hook, credential, uri)
@@ -124,29 +152,38 @@ def _upload_member(hook: _Files, credential: str | None, directory: str, name: s
         raise TransferError(
             f"{name} arrived at {where} with {landed} bytes of {size}; the object was removed", file_name=name
         )
-    return MemberCopy(name, size)
+    return MemberCopy(name, size, guid=guid)
 
 
 def _put_manifest(
     hook: _Files, credential: str | None, folder: str, directory: str, manifest: Manifest
 ) -> None:
-    """The set's manifest object in the bucket, staged in ``directory`` (then removed) for PUT_OBJECT."""
-    name = transfer.manifest_name(manifest.template)
-    staged = name + ".out"
+    """The set's manifest object in the bucket, staged in ``directory`` for PUT_OBJECT (the
+    caller removes the staged file once, after the set's last write)."""
+    name, staged = transfer.manifest_name(manifest.template), _staged(manifest.template)
     write_text(hook, directory, staged, manifest.to_json())
-    try:
-        _cloud(hook, cloud.put_object(credential, cloud.object_uri(folder, name), directory, staged))
-    finally:
-        hook.delete_file(directory, staged)
+    _cloud(hook, cloud.put_object(credential, cloud.object_uri(folder, name), directory, staged))
+
+
+def _staged(template: str) -> str:
+    return transfer.manifest_name(template) + ".out"
 
 
 def _get_manifest(
-    hook: _Files, credential: str | None, folder: str, directory: str, template: str
+    hook: _Files,
+    credential: str | None,
+    folder: str,
+    directory: str,
+    template: str,
+    *,
+    listed: dict[str, int] | None = None,
 ) -> Manifest | None:
-    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read, removed."""
+    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read,
+    removed. Whether there is one is asked of the object store, unless the folder's ``listed``."""
     name = transfer.manifest_name(template)
     uri = cloud.object_uri(folder, name)
-    if _object_size(hook, credential, uri) is None:
+    there = name in listed if listed is not None else _object_size(hook, credential, uri) is not None
+    if not there:
         return None
     staged = name + ".in"
     try:
@@ -156,24 +193,47 @@ def _get_manifest(
         hook.delete_file(directory, staged)
 
 
-def _objects_of(hook: _Files, credential: str | None, folder: str, template: str) -> list[tuple[str, int]]:
-    """The set's members in ``folder`` with their sizes: ``01``, ``02`` ... up to the first missing."""
-    found: list[tuple[str, int]] = []
-    for number in range(1, _MAX_MEMBERS + 1):
-        name = transfer.member_name(template, number)
-        size = _object_size(hook, credential, cloud.object_uri(folder, name))
-        if size is None or (found and name == found[-1][0]):
-            break
-        found.append((name, size))
-    return found
+def _earlier_manifest(
+    hook: _Files, credential: str | None, folder: str, directory: str, template: str
+) -> Manifest | None:
+    """The manifest an earlier upload left, if readable: what it records may be kept, nothing else."""
+    try:
+        return _get_manifest(hook, credential, folder, directory, template)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        where = cloud.redacted_uri(folder)
+        log.warning("The manifest of %s in %s cannot be read: every member is sent", template, where)
+        return None
+
+
+def _listing(hook: _Files, credential: str | None, folder: str) -> dict[str, int]:
+    """The objects in ``folder`` with their sizes, from one LIST_OBJECTS. A bucket that does not
+    exist holds none (DBMS_CLOUD may answer it with ORA-20404, or with no rows)."""
+    try:
+        listed: dict[str, int] = run_package_call(
+            hook, cloud.list_objects(credential, folder), "DBMS_CLOUD", retry=True
+        )
+    except DatabaseCallError as error:
+        if error.code != cloud.NOT_FOUND:
+            raise
+        return {}
+    return listed
 
 
 def _download_member(
-    hook: _Files, credential: str | None, folder: str, name: str, size: int, directory: str
+    hook: _Files,
+    credential: str | None,
+    folder: str,
+    found: tuple[str, int],
+    directory: str,
+    identity: SetIdentity,
 ) -> MemberCopy:
-    if hook.file_size(directory, name) == size:
-        log.info("%s is already in %s with its %d bytes: kept", name, directory, size)
-        return MemberCopy(name, size, kept=True)
+    """GET one member to ``<name>.part``; renamed once its size and dump GUID are the set's. A
+    file already there is kept only when the bucket's manifest records the set's GUID and the
+    file has the member's size and that GUID."""
+    name, size = found
+    if identity.keeps(directory, name, size):
+        log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
+        return MemberCopy(name, size, kept=True, guid=identity.guid)
     part = transfer.part_name(name)
     hook.delete_file(directory, part)  # an interrupted try's
     uri = cloud.object_uri(folder, name)
@@ -186,5 +246,6 @@ def _download_member(
             f"{name} arrived in {directory} with {landed} bytes of {size}; the partial copy was removed",
             file_name=name,
         )
+    identity.prove(directory, part, shown_as=name, remove=True)
     hook.rename_file(directory, part, name)
-    return MemberCopy(name, size)
+    return MemberCopy(name, size, guid=identity.guid)

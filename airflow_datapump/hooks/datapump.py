@@ -10,7 +10,6 @@ name before deciding.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -19,10 +18,8 @@ from typing import Any, TypeVar
 import oracledb
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
-from airflow_datapump.core import calls, cleanup, stamp
-from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, JobRow
-from airflow_datapump.core.cleanup import CleanupReport
-from airflow_datapump.core.names import identifier
+from airflow_datapump.core import calls, stamp
+from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.stamp import RunStamp
@@ -30,15 +27,14 @@ from airflow_datapump.core.status import JobState, JobStatus
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult, Waiter
 from airflow_datapump.exceptions import (
-    DatabaseCallError,
     InvalidArgumentError,
     JobNotFoundError,
     PrivilegeError,
-    SpecError,
     TransientConnectionError,
 )
 from airflow_datapump.hooks import _pool, _runner
 from airflow_datapump.hooks._connect import thick_mode_unavailable
+from airflow_datapump.hooks._jobs import JobsMixin
 from airflow_datapump.hooks._marks import MarksMixin, started, submit_call
 from airflow_datapump.hooks.cloud import CloudMixin
 from airflow_datapump.hooks.files import FilesMixin
@@ -51,7 +47,7 @@ T = TypeVar("T")
 _OUTLIVED_STATES = frozenset({JobState.NOT_RUNNING, JobState.IDLING})
 
 
-class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mixin, OracleHook):
+class DatapumpHook(MarksMixin, JobsMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mixin, OracleHook):
     """Runs and controls Data Pump jobs through DBMS_DATAPUMP, with no Oracle client.
 
     :param oracle_conn_id: an Airflow connection of type ``oracle``; it works exactly as it does
@@ -297,87 +293,6 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
                 "Job %s.%s is %s: the restart whose reply was lost worked", owner, job_name, found.state.value
             )
 
-    def list_jobs(self) -> list[JobRow]:
-        """Every job with a master table; the user's own when DBA_DATAPUMP_JOBS is not readable."""
-        try:
-            return self._retrying(lambda: self.run_call(calls.list_jobs(everyone=True)))
-        except DatabaseCallError as error:
-            if error.code != "ORA-00942":
-                raise
-            return self._retrying(lambda: self.run_call(calls.list_jobs(everyone=False)))
-
-    def attach(
-        self,
-        job_name: str,
-        owner: str | None = None,
-        *,
-        log_directory: str | None = None,
-        log_file: str | None = None,
-    ) -> JobRef:
-        """A reference to an existing job found by name (one started elsewhere, say)."""
-        found = self.find_job(job_name, owner)
-        if found is None:
-            raise JobNotFoundError(
-                f"ORA-31626: job {owner or self._user()}.{job_name} does not exist",
-                code="ORA-31626",
-                job_name=job_name,
-            )
-        return JobRef(
-            job_name, found.owner, found.operation, "", log_directory=log_directory, log_file=log_file
-        )
-
-    def find_job(self, job_name: str, owner: str | None = None) -> JobRow | None:
-        owner = owner or self._user()
-        return next((j for j in self.list_jobs() if j.job_name == job_name and j.owner == owner), None)
-
-    def cleanup_orphans(
-        self,
-        *,
-        dry_run: bool = True,
-        owner: str | None = None,
-        older_than: float | dt.timedelta | None = None,
-    ) -> CleanupReport:
-        """Drop leftover master tables of jobs that are provably orphaned (§5 "Orphans").
-
-        Only NOT RUNNING jobs with no session attached, idle for longer than ``older_than``
-        by the database's clock, are orphans; see :mod:`airflow_datapump.core.cleanup` for
-        what counts as activity. Every other job is left alone and reported with the reason.
-
-        :param dry_run: only report (default True); otherwise each orphan is killed (see
-            :meth:`kill`), and one the user may not drop moves to ``skipped`` with the reason.
-        :param owner: whose jobs; default the connection's own user, ``"*"`` for every owner.
-        :param older_than: how long (seconds or timedelta) a job must have been idle; required
-            to drop anything, since a job stopped on purpose to be restarted looks the same.
-        """
-        if not dry_run and older_than is None:
-            raise SpecError("older_than", None, "a threshold in seconds or a timedelta, to drop anything")
-        idle = _threshold(older_than)
-        scope = owner if owner == cleanup.EVERY_OWNER else identifier(owner or self._user(), "owner")
-        try:
-            found = self._retrying(lambda: self.run_call(cleanup.candidates(everyone=True)))
-        except DatabaseCallError as error:
-            if error.code != "ORA-00942":
-                raise
-            found = self._retrying(lambda: self.run_call(cleanup.candidates(everyone=False)))
-        report = cleanup.judge(found, owner=scope, older_than=idle, dry_run=dry_run)
-        for skipped in report.skipped:
-            log.info(
-                "Leaving Data Pump job %s.%s: %s", skipped.job.owner, skipped.job.job_name, skipped.reason
-            )
-        for job in list(report.orphans):
-            log.info(
-                "%s orphaned Data Pump job %s.%s", "Found" if dry_run else "Dropping", job.owner, job.job_name
-            )
-            if dry_run:
-                continue
-            try:
-                self.kill(job.job_name, job.owner)
-            except PrivilegeError as refused:  # one job this user may not drop leaves the rest to do
-                log.warning("Could not drop Data Pump job %s.%s: %s", job.owner, job.job_name, refused)
-                report.orphans.remove(job)
-                report.skipped.append(cleanup.Skipped(job, f"could not be dropped: {refused}"))
-        return report
-
     # -- files (more in FilesMixin) -------------------------------------------------------------
 
     def dumpfile_info(self, directory: str, file_name: str) -> DumpFileInfo:
@@ -389,16 +304,6 @@ class DatapumpHook(MarksMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mi
 
     def file_attributes(self, directory: str, file_name: str) -> FileAttributes:
         return self._retrying(lambda: self.run_call(calls.file_attributes(directory, file_name)))
-
-
-def _threshold(value: float | dt.timedelta | None) -> dt.timedelta:
-    if value is None:
-        return dt.timedelta(0)
-    if isinstance(value, dt.timedelta) and value >= dt.timedelta(0):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf"):
-        return dt.timedelta(seconds=value)
-    raise SpecError("older_than", value, "a number of seconds >= 0 or a timedelta")
 
 
 def _status_call(

@@ -306,19 +306,27 @@ class FilesMixin:
 
         This hook's database runs DBMS_FILE_TRANSFER: with ``get`` it is the destination and
         pulls from ``remote`` (a hook on the source, which ``link`` reaches); with ``put`` it is
-        the source. A member already at the destination with the source's size and the same
-        export's dump header is kept; any other is copied to ``<name>.part``, its size checked
-        on both ends, then renamed. Source members are deleted, when asked, only after every
-        member is verified.
+        the source. Every source member must carry the first one's dump GUID. A member already
+        at the destination with the source's size and the set's dump GUID is kept (a set that
+        is not dumps has no GUID to prove it by, so it is copied whole); any other is
+        copied to ``<name>.part``, its size checked on both ends and its GUID proved, then
+        renamed. Source members are deleted, when asked, only after every member is verified.
         """
         source, destination = (remote, self) if direction == "get" else (self, remote)
-        sets = {t: _sets.checked_members(source, source_directory, t) for t in dump_files}
+        sets = {t: _sets.checked_set(source, source_directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
         for template, (members, guid) in sets.items():
             marker = DirectoryMarker(destination, destination_directory, template, members, guid)
+            identity = _sets.SetIdentity(destination, template, guid, recorded=True)
             for name in members:
                 member = self._copy_member(
-                    source, destination, name, link, direction, source_directory, destination_directory
+                    source,
+                    destination,
+                    name,
+                    link,
+                    direction,
+                    (source_directory, destination_directory),
+                    identity,
                 )
                 marker.verified(member)
                 copied.append(member)
@@ -334,14 +342,20 @@ class FilesMixin:
         name: str,
         link: str,
         direction: Literal["get", "put"],
-        source_directory: str,
-        destination_directory: str,
+        directories: tuple[str, str],
+        identity: _sets.SetIdentity,
     ) -> MemberCopy:
-        """One member over the link to ``<name>.part``, its size checked, then renamed."""
+        """One member over the link to ``<name>.part``, its size and dump GUID checked, then renamed."""
+        source_directory, destination_directory = directories
         size = source.file_size(source_directory, name) or 0
-        if _same_copy(source, destination, (source_directory, destination_directory), name, size):
-            log.info("%s is already in %s with its %d bytes: kept", name, destination_directory, size)
-            return MemberCopy(name, size, kept=True)
+        if identity.keeps(destination_directory, name, size):
+            log.info(
+                "%s is already in %s with its %d bytes and the set's dump GUID: kept",
+                name,
+                destination_directory,
+                size,
+            )
+            return MemberCopy(name, size, kept=True, guid=identity.guid)
         part = transfer.part_name(name)
         destination.delete_file(destination_directory, part)  # an interrupted try's
         self.copy_files(
@@ -358,25 +372,6 @@ class FilesMixin:
             raise TransferError(
                 f"{name} arrived with {landed} bytes of {size}; the partial copy was removed", file_name=name
             )
+        identity.prove(destination_directory, part, shown_as=name, remove=True)
         destination.rename_file(destination_directory, part, name)
-        return MemberCopy(name, size)
-
-
-def _same_copy(
-    source: FilesMixin, destination: FilesMixin, directories: tuple[str, str], name: str, size: int
-) -> bool:
-    """A destination file is a finished copy when its size and dump header match the source's.
-
-    Same-size members of different exports are common (FILESIZE makes them so), so the
-    header's GUID decides when both files are Data Pump dumps.
-    """
-    if destination.file_size(directories[1], name) != size:
-        return False
-    guids = []
-    for hook, directory in ((source, directories[0]), (destination, directories[1])):
-        try:
-            info = hook.dumpfile_info(directory, name)
-        except DatabaseCallError:
-            return True  # not a dump file: the size is all there is to compare
-        guids.append(info.get("guid") if info.is_datapump else None)
-    return guids[0] == guids[1]
+        return MemberCopy(name, size, guid=identity.guid)

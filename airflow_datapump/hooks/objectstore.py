@@ -10,6 +10,11 @@ Every member is written as ``<name>.part``, checked (size, and with ``verify="ch
 SHA-256 of the copy read back against the one taken while streaming), and only then renamed;
 the manifest beside an uploaded set lists each member's size, checksum and dump GUID and says
 ``complete`` after the last one. A retry keeps members already verified and copies the rest.
+
+A downloaded member gets its name only when its dump header carries the set's GUID (the
+manifest's; without one, the first member's), and a file already in the directory is kept
+only when the manifest records the set's GUID and the file carries it: two exports of one
+schema often have same-size members, so a size proves nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Prog
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_set, header
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -149,12 +154,16 @@ class ObjectStoreMixin:
             if not names:
                 raise TransferError(f"no dump files {template} in {origin} to download")
             guid = _manifest_guid(manifest)
+            identity = SetIdentity(self, template, guid, recorded=guid is not None)
             marker = DirectoryMarker(self, directory, template, names, guid)
             for name in names:
                 expected = manifest.members[name] if manifest else {}
-                member = _download_member(self, origin, name, directory, expected, chunk_bytes, verify)
+                member = _download_member(
+                    self, origin, name, (directory, identity), expected, chunk_bytes, verify
+                )
                 marker.verified(member)
                 copied.append(member)
+            marker.manifest.guid = identity.guid
             marker.finish()
         if delete_source:
             for template in dump_files:
@@ -180,14 +189,14 @@ def _upload_member(
     size = hook.file_size(directory, name) or 0
     entry = manifest.members.get(name) or {}
     final = target / name
-    if entry.get("size") == size and entry.get("guid") == guid and _object_size(final) == size:
+    if entry.get("size") == size and proves(entry.get("guid"), guid) and _object_size(final) == size:
         log.info("%s is already at %s with its %d bytes: kept", name, final, size)
         return MemberCopy(name, size, kept=True, sha256=entry.get("sha256"), guid=guid)
     part = target / transfer.part_name(name)
     digest = hashlib.sha256()
     progress = Progress(size, time.monotonic())
     with part.open("wb", block_size=max(chunk, _MIN_PART_BYTES)) as out:
-        for data in _chunks_from_database(hook, directory, name, chunk, progress):
+        for data in _chunks_from_database(hook, directory, name, name, chunk, progress):
             digest.update(data)
             out.write(data)
     sha = digest.hexdigest()
@@ -202,8 +211,9 @@ def _upload_member(
 
 
 def _chunks_from_database(
-    hook: _Files, directory: str, name: str, chunk: int, progress: Progress
+    hook: _Files, directory: str, label: str, name: str, chunk: int, progress: Progress
 ) -> Iterator[bytes]:
+    """The file's bytes a chunk per round trip; ``label`` names it in the progress lines."""
     position, last_log = 0, progress.started
     while True:
         call = transfer.read_chunk(directory, name, position=position, max_bytes=chunk)
@@ -212,7 +222,7 @@ def _chunks_from_database(
             progress.add(len(piece.data))
             yield piece.data
         position = piece.position
-        last_log = _log_progress(progress, name, last_log, done=not piece.data or position >= piece.length)
+        last_log = _log_progress(progress, label, last_log, done=not piece.data or position >= piece.length)
         if not piece.data or position >= piece.length:
             return
 
@@ -229,25 +239,35 @@ def _log_progress(progress: Progress, name: str, last: float, *, done: bool) -> 
 
 
 def _download_member(
-    hook: _Files, origin: Any, name: str, directory: str, expected: dict[str, Any], chunk: int, verify: str
+    hook: _Files,
+    origin: Any,
+    name: str,
+    into: tuple[str, SetIdentity],
+    expected: dict[str, Any],
+    chunk: int,
+    verify: str,
 ) -> MemberCopy:
+    """One member into ``<name>.part`` in the directory, renamed once its size, checksum and dump
+    GUID are verified. A file already there is kept only when the manifest records the set's
+    GUID (without one, nothing says which export the folder holds) and the file has the
+    member's size and that GUID."""
+    directory, identity = into
     source = origin / name
     size = _object_size(source)
     if size is None or ("size" in expected and expected["size"] != size):
         raise TransferError(f"{source} has {size} bytes, not the {expected.get('size')} its manifest lists")
-    if hook.file_size(directory, name) == size and (
-        "guid" not in expected or header(hook, directory, name)[0] == expected["guid"]
-    ):
-        log.info("%s is already in %s with its %d bytes: kept", name, directory, size)
-        return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=expected.get("guid"))
+    if identity.keeps(directory, name, size):
+        log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
+        return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=identity.guid)
     part = transfer.part_name(name)
     sha = _stream_into_database(hook, source, directory, part, size, chunk)
     problem = _check_landed(hook, directory, part, size, sha, expected, chunk if verify == "checksum" else 0)
     if problem:
         hook.delete_file(directory, part)
         raise TransferError(f"{name} did not arrive intact in {directory}: {problem}", file_name=name)
+    identity.prove(directory, part, shown_as=name, remove=True)
     hook.rename_file(directory, part, name)
-    return MemberCopy(name, size, sha256=sha, guid=expected.get("guid"))
+    return MemberCopy(name, size, sha256=sha, guid=identity.guid)
 
 
 def _stream_into_database(hook: _Files, source: Any, directory: str, part: str, size: int, chunk: int) -> str:
@@ -280,7 +300,10 @@ def _check_landed(
         return "its checksum differs from the manifest's"
     if chunk:
         digest = hashlib.sha256()
-        for data in _chunks_from_database(hook, directory, part, chunk, Progress(size, time.monotonic())):
+        check = f"{part} (read back for its checksum)"  # not a second download of the member
+        for data in _chunks_from_database(
+            hook, directory, check, part, chunk, Progress(size, time.monotonic())
+        ):
             digest.update(data)
         if digest.hexdigest() != sha:
             return "the copy read back has a different checksum"

@@ -34,6 +34,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from airflow_datapump.core import rds, transfer
 from airflow_datapump.core.calls import Call
@@ -47,7 +48,7 @@ from airflow_datapump.hooks._moving import (
     write_text,
 )
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import checked_set, header, strangers
+from airflow_datapump.hooks._sets import SetIdentity, checked_set
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
@@ -120,19 +121,25 @@ class RdsS3Mixin:
                 for name in names
                 for line in wait(rds.download(bucket, s3_prefix=prefix + name, directory=directory))
             ]
-            members = self.dump_file_members(directory, template)
+            listed = _listing(self, directory)  # names and sizes of what arrived, in one round trip
+            members = transfer.run_of_members(template, list(listed))
             if expected:  # asked by whole member names: what else came shares a member's name
-                _drop_strays(self, directory, template, names, {*preexisting, *members})
+                _drop_strays(self, directory, template, names, {*preexisting, *members}, listed)
             else:  # asked by the set's start: another job's new file may share it; leave it be
-                _name_strays(self, directory, template, names, {*preexisting, *members})
-            for member in _proved(self, directory, template, members, manifest, preexisting):
+                _name_strays(self, directory, template, names, {*preexisting, *members}, listed)
+            found = {name: listed[name] for name in members}
+            identity = SetIdentity(self, template, guid, recorded=guid is not None)
+            recorded = manifest.members if manifest else {}
+            for member in _proved(
+                self, directory, template, found, expected, recorded, identity, preexisting
+            ):
                 if not rds.names_file(lines, member.name):
                     raise TransferError(
                         f"the download task's log does not mention {member.name}", file_name=member.name
                     )
                 marker.verified(member)
-                marker.manifest.guid = marker.manifest.guid or member.guid  # a set with no manifest
                 copied.append(member)
+            marker.manifest.guid = identity.guid  # a set with no manifest: its first member's
             marker.finish()
         return copied
 
@@ -145,42 +152,50 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
     and so is everything else that download brought: what its marker did not record as there
     before its first task. The marker goes too, so the bucket's manifest can come down.
     """
-    existing = hook.dump_file_members(directory, template)
-    own = read_marker(hook, directory, template)
+    listing = _listing(hook, directory)  # also says what is there to read or delete: no probes
+    existing = transfer.run_of_members(template, list(listing))
+    own = read_marker(hook, directory, template, listed=listing)
     unfinished = own is not None and not own.complete
     if existing and not replace_existing and not unfinished:
         raise TransferError(
             f"{', '.join(existing)} already in {directory}: download_from_s3 would skip them and "
             "keep files it cannot verify; delete them, or set replace_existing=True"
         )
-    listing, marker = _listing(hook, directory), transfer.manifest_name(template)
+    marker = transfer.manifest_name(template)
     ours = set(existing)
     if own is not None and unfinished and own.preexisting is not None and own.expected:
         # Asked by whole member names, so what shares one came from it; what was there is not ours.
         # (Asked by the set's start, a newer file may be another job's: never deleted on a guess.)
-        ours = (ours | set(rds.could_bring(own.expected, listing))) - set(own.preexisting) - {marker}
+        ours = (ours | set(rds.could_bring(own.expected, list(listing)))) - set(own.preexisting) - {marker}
     for name in sorted(ours):
         log.info("Deleted %s from %s: an unfinished download of %s left it", name, directory, template)
-        hook.delete_file(directory, name)
-    hook.delete_file(directory, marker)
-    return [n for n in rds.could_bring([rds.fixed_prefix(template)], listing) if n not in ours | {marker}]
+        hook._delete(directory, name)
+    if marker in listing:
+        hook._delete(directory, marker)
+    return [
+        n for n in rds.could_bring([rds.fixed_prefix(template)], list(listing)) if n not in ours | {marker}
+    ]
 
 
 def _proved(
     hook: _Files,
     directory: str,
     template: str,
-    members: list[str],
-    manifest: Manifest | None,
+    found: dict[str, int],
+    expected: list[str],
+    recorded: dict[str, dict[str, Any]],
+    identity: SetIdentity,
     preexisting: list[str],
 ) -> list[MemberCopy]:
-    """The members the download brought, each proved by its dump header to be of the set.
+    """The members the download brought (``found``, with their listed sizes), each proved by
+    its dump header to be of the set.
 
-    The set's GUID is the manifest's, else the first member's; a size the manifest records
-    must match too. A member that fails is the download's (removed) unless it was there
-    before (not ours: download_from_s3 skipped it, and it is left alone); either way, refused.
+    The set's GUID is the manifest's, else the first member's (``identity``); a size the
+    manifest ``recorded`` must match too. A member that fails is the download's (removed)
+    unless it was there before (not ours: download_from_s3 skipped it, and it is left alone);
+    either way, refused.
     """
-    expected = manifest.expected if manifest else []
+    members = list(found)
     missing = [n for n in expected if n not in members]
     if not members or missing:
         what = ", ".join(missing) or template
@@ -192,14 +207,9 @@ def _proved(
             f"download_from_s3 skipped them: not ours, they were left untouched; move or delete them "
             f"and run the download again"
         )
-    guid, compared = (manifest.guid if manifest else None), members
-    if guid is None:  # no GUID recorded: the first member's is the set's
-        guid, compared = header(hook, directory, members[0])[0], members[1:]
-    recorded = manifest.members if manifest else {}
-    sizes = {name: hook.file_size(directory, name) or 0 for name in members}
-    wrong = {n: f"dump GUID {g}" for n, g in strangers(hook, directory, compared, guid).items()}
+    wrong = {n: f"dump GUID {g}" for n, g in identity.strangers(directory, members).items()}
     wrong |= {
-        n: f"{sizes[n]} bytes" for n in members if recorded.get(n, {}).get("size", sizes[n]) != sizes[n]
+        n: f"{found[n]} bytes" for n in members if recorded.get(n, {}).get("size", found[n]) != found[n]
     }
     if wrong:
         for name in wrong:
@@ -207,13 +217,14 @@ def _proved(
         listed = "; ".join(f"{name} ({why})" for name, why in sorted(wrong.items()))
         raise TransferError(
             f"the download brought files that are not members of the set {template} (dump GUID "
-            f"{guid}, sizes as its manifest records) into {directory}: {listed}; they were removed"
+            f"{identity.guid}, sizes as its manifest records) into {directory}: {listed}; they were removed"
         )
-    return [MemberCopy(name, sizes[name], guid=guid) for name in members]
+    return [MemberCopy(name, found[name], guid=identity.guid) for name in members]
 
 
-def _listing(hook: _Files, directory: str) -> list[str]:
-    listed: list[str] = run_package_call(hook, rds.listing(directory), _PACKAGE, retry=True)
+def _listing(hook: _Files, directory: str) -> dict[str, int]:
+    """The files in ``directory`` and their sizes: one round trip, however many there are."""
+    listed: dict[str, int] = run_package_call(hook, rds.listing(directory), _PACKAGE, retry=True)
     return listed
 
 
@@ -223,7 +234,7 @@ def _refuse_strays(hook: _Files, directory: str, names: list[str]) -> None:
     upload_to_s3 takes every file whose name starts with ``p_prefix``; with the whole name
     as the prefix, only files named longer (``hr_01.dmp.part``) would go with it.
     """
-    strays = rds.beside(names, _listing(hook, directory))
+    strays = rds.beside(names, list(_listing(hook, directory)))
     if strays:
         listed = "; ".join(f"{', '.join(others)} (beside {name})" for name, others in strays.items())
         raise TransferError(
@@ -245,27 +256,31 @@ def _set_start(template: str) -> str:
     return start
 
 
-def _strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> list[str]:
+def _strays(template: str, names: list[str], kept: set[str], listed: dict[str, int]) -> list[str]:
     """What a download by the key prefixes ``names`` may have brought besides ``kept`` and the
-    set's manifest: the files in ``directory`` sharing one of those prefixes."""
+    set's manifest: the files ``listed`` in the directory sharing one of those prefixes."""
     kept = kept | {transfer.manifest_name(template)}
-    return sorted(set(rds.could_bring(names, _listing(hook, directory))) - kept)
+    return sorted(set(rds.could_bring(names, list(listed))) - kept)
 
 
-def _name_strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> None:
+def _name_strays(
+    hook: _Files, directory: str, template: str, names: list[str], kept: set[str], listed: dict[str, int]
+) -> None:
     """Files sharing the set's start that are not its members: the download may have brought
     them, or another job wrote them meanwhile; nothing proves which, so they are only named."""
-    strays = _strays(hook, directory, template, names, kept)
+    strays = _strays(template, names, kept, listed)
     if strays:
         log.warning(
             "Left in %s, not of the set and not proved to be the download's: %s", directory, ", ".join(strays)
         )
 
 
-def _drop_strays(hook: _Files, directory: str, template: str, names: list[str], kept: set[str]) -> None:
+def _drop_strays(
+    hook: _Files, directory: str, template: str, names: list[str], kept: set[str], listed: dict[str, int]
+) -> None:
     """Delete what the download by key prefixes ``names`` brought besides the set: files that
     were not there before it (download_from_s3 skips a file that exists) and are not members."""
-    for name in _strays(hook, directory, template, names, kept):
+    for name in _strays(template, names, kept, listed):
         log.info(
             "Deleted %s from %s: the download's key prefix brought it, it is not of the set", name, directory
         )

@@ -1,4 +1,5 @@
-"""What ExportOperator and ImportOperator share: build the job, submit or find it, wait, report.
+"""What ExportOperator and ImportOperator share: build the job, submit or find it, wait, report
+(whether the ended job is a success for the task, and the rest of its log: operators/_report.py).
 
 Retry-safe by construction: the default job name is derived from the DAG, task, run and map
 index (not the try), so a retry finds the job its first try started. A running job is
@@ -18,17 +19,17 @@ from airflow.sdk import BaseOperator
 from airflow_datapump._compat import AirflowException, conf
 from airflow_datapump.core import cloud, naming, stamp
 from airflow_datapump.core.coerce import as_seconds
-from airflow_datapump.core.events import ProgressNotes, event_from_result, summary
+from airflow_datapump.core.events import ProgressNotes, event_from_result, finished_event, summary
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.stamp import RunStamp
-from airflow_datapump.core.status import JobState, Outcome, error_codes, read_outcome
+from airflow_datapump.core.status import JobState, Outcome, read_outcome
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import DatapumpError, JobExistsError, JobFailedError
+from airflow_datapump.exceptions import JobExistsError, JobFailedError
 from airflow_datapump.get_provider_info import DEFAULT_POLL_INTERVAL
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators import _fields, _identity, _password
+from airflow_datapump.operators import _fields, _identity, _password, _report
 from airflow_datapump.operators._identity import run_of as _run_of
 from airflow_datapump.operators._identity import try_of as _try_of
 from airflow_datapump.triggers import _shown
@@ -187,7 +188,7 @@ class DatapumpOperator(BaseOperator):
         self,
         spec: JobSpec,
         hook: DatapumpHook,
-        run: RunStamp | None = None,
+        run: RunStamp,
         log_lines: list[str] | None = None,
     ) -> None:
         """Refusals before anything starts (``run`` is the task run about to submit); subclasses
@@ -302,7 +303,12 @@ class DatapumpOperator(BaseOperator):
         self.log.info("A previous try's job %s already completed: %s", spec.job_name, outcome.line)
         owner = outcome.line.split('"')[1] if outcome.line else ""
         # Nothing of it has been shown by this try: position 0 has the whole log shown.
-        return _fields.finished_event(_fields.ref_for(spec, owner), outcome, lines, 0)
+        ref = _fields.ref_for(spec, owner)
+        event = finished_event(
+            ref, status="success", state="UNDEFINED", outcome=outcome, lines=lines, log_position=0
+        )
+        event["previous_try"] = True  # judged again, not run again: a failure says how to rerun
+        return event
 
     def _log_status(self, status: Any) -> None:
         for line in status.log_lines:
@@ -312,56 +318,14 @@ class DatapumpOperator(BaseOperator):
 
     def _finish(self, context: Any, event: dict[str, Any], hook: DatapumpHook) -> dict[str, Any]:
         job = JobRef.from_dict(event["job"])
-        self._show_log(job, hook, int(event.get("log_position") or 0))
-        status = event.get("status")
-        codes = error_codes(event.get("error_lines", []))
-        if status != "success":
-            raise JobFailedError(
-                f"Data Pump job {job.owner}.{job.job_name} {event.get('outcome')}",
-                job_name=job.job_name,
-                owner=job.owner,
-                lines=tuple(event.get("error_lines", [])),
-            )
-        disallowed = sorted({c for c in codes if c not in self.allowed_errors})
-        if event.get("error_count") and not codes and job.log_file is None:
-            disallowed = ["their codes (the job wrote no log file to read them from)"]
-        if event.get("error_count") and disallowed:
-            raise JobFailedError(
-                f"Data Pump job {job.owner}.{job.job_name} completed with {event['error_count']} error(s): "
-                f"{', '.join(disallowed)} not in allowed_errors",
-                job_name=job.job_name,
-                owner=job.owner,
-                lines=tuple(event.get("error_lines", [])),
-            )
+        shown = int(event.get("log_position") or 0)
+        _report.show_rest_of_log(self.log, job, hook, shown, self.log_tail_lines)
+        _report.check_outcome(job, event, self.allowed_errors)
         self.after_success(context, job, hook)
-        started = (
-            context.get("ti").start_date.isoformat()
-            if context.get("ti") is not None and getattr(context.get("ti"), "start_date", None)
-            else None
-        )
-        return summary(event, started=started, finished=dt.datetime.now(dt.UTC).isoformat())
+        return summary(event, started=_report.started(context), finished=dt.datetime.now(dt.UTC).isoformat())
 
     def after_success(self, context: Any, job: JobRef, hook: DatapumpHook) -> None:
         """Work after a successful job; subclasses add theirs."""
-
-    def _show_log(self, job: JobRef, hook: DatapumpHook, shown: int) -> None:
-        """What the wait has not already put in the task log: the rest of the Data Pump log.
-
-        The trigger (or the sync wait) streams the log as it goes, up to ``shown``; printing
-        the whole log again at the end would show every line twice.
-        """
-        if job.log_file is None or job.log_directory is None:
-            return
-        try:
-            text, _ = hook.read_file(job.log_directory, job.log_file, position=shown)
-        except DatapumpError as error:
-            self.log.warning("Could not read the Data Pump log: %s", error)
-            return
-        lines = cloud.redacted_uri(text).splitlines()  # a URI dump file's PAR token: not shown
-        if self.log_tail_lines is not None:
-            lines = lines[-self.log_tail_lines :] if self.log_tail_lines else []
-        if lines:
-            self.log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, "\n".join(lines))
 
     def on_kill(self) -> None:
         if self._job is None or self.on_kill_action == "none":

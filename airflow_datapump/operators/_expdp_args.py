@@ -2,7 +2,8 @@
 
 They are another way to describe the whole job, so they exclude the other job arguments;
 ``encryption_password`` (or ``encryption_password_variable``) answers
-``ENCRYPTION_PWD_PROMPT=YES``. All three are templated. A parameter file is read when the
+``ENCRYPTION_PWD_PROMPT=YES``, and ``delete_dump_files`` (a step after the job, which no impdp
+parameter says) is kept. All three are templated. A parameter file is read when the
 task runs, on the worker, as expdp reads it on the client; the other parameters are also
 checked when the DAG is parsed if not templated.
 """
@@ -34,13 +35,27 @@ def spec(operation: str, arguments: Mapping[str, Any], *, password: Secret | Non
     parfile = arguments.get("parfile")
     text = "" if parfile is None else expdp.read_parfile(str(parfile))
     command = arguments.get(f"{tool}_args") or ()
-    return expdp.parse(tool, parfile_text=text, command=command, encryption_password=password)
+    return expdp.parse(
+        tool,
+        parfile_text=text,
+        command=command,
+        encryption_password=password,
+        delete_dump_files=bool(arguments.get("delete_dump_files")),
+    )
 
 
-def check_at_parse(operation: str, arguments: Mapping[str, Any], *, password: Secret | None) -> None:
-    """Check what can be checked while the DAG is parsed: no parameter file is read then."""
+def check_at_parse(
+    operation: str, arguments: Mapping[str, Any], *, password: Secret | None, templated: bool
+) -> None:
+    """Check what can be checked while the DAG is parsed: no parameter file is read then.
+
+    Which arguments were given is known even when the expdp/impdp text is a template, so a
+    combination that can never run fails here, not after the tasks before this one have run.
+    """
     _check(operation, arguments)
-    if arguments.get("parfile") is None:
+    if operation != "IMPORT" and arguments.get("delete_dump_files"):
+        raise SpecError("delete_dump_files", True, "only for a file-based import")
+    if arguments.get("parfile") is None and not templated:
         spec(operation, arguments, password=password)
 
 
@@ -50,7 +65,7 @@ def _check(operation: str, arguments: Mapping[str, Any]) -> str:
     wrong = "impdp_args" if tool == "expdp" else "expdp_args"
     if arguments.get(wrong) is not None:
         raise SpecError(wrong, arguments[wrong], f"{tool}_args: this operator runs {tool}")
-    allowed = (*NAMES, "mode")
+    allowed = (*NAMES, "mode", "delete_dump_files")
     others = [k for k, v in arguments.items() if v is not None and k not in allowed]
     if others:
         raise SpecError(

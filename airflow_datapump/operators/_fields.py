@@ -15,11 +15,9 @@ from typing import Any
 
 from airflow_datapump._compat import conf
 from airflow_datapump.core import calls
-from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.secret import Secret
 from airflow_datapump.core.spec import JobSpec
-from airflow_datapump.core.status import LogOutcome
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.operators import _expdp_args
@@ -103,8 +101,8 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
         return
     arguments = current_arguments(operator)
     if _expdp_args.given(arguments):
-        if not any(templated(arguments.get(name)) for name in _expdp_args.NAMES):
-            _expdp_args.check_at_parse(operator.operation, arguments, password=password)
+        text_templated = any(templated(arguments.get(name)) for name in _expdp_args.NAMES)
+        _expdp_args.check_at_parse(operator.operation, arguments, password=password, templated=text_templated)
         return
     deferred = {name for name, value in arguments.items() if templated(value)}
     cleaned = {
@@ -124,6 +122,7 @@ def check_at_parse(operator: Any, *, password: Secret | None) -> None:
 # decides which rules about dump files, data filters and parameters apply.
 _RELATED = {
     "dump_files": {"parallel", "network_link"},
+    "remaps": {"schemas"},  # a remapped schema must be one imported: a template may name it
     "parallel": {"dump_files"},
     "delete_dump_files": {"network_link", "dump_files"},
     "credential": {"dump_files"},
@@ -136,21 +135,6 @@ def ref_for(spec: JobSpec, owner: str) -> JobRef:
     """The reference a job of this spec has, without asking the database: the submit call
     derives it from the spec alone, so it is taken from there."""
     return calls.submit(spec, job_name=None, consistent=False, log_entry=None).parse({"owner": owner}, [])
-
-
-def finished_event(job: JobRef, outcome: LogOutcome, lines: list[str], position: int) -> dict[str, Any]:
-    """The event a previous try's finished job would have produced."""
-    return {
-        "status": "success",
-        "job": job.to_dict(),
-        "state": "UNDEFINED",
-        "outcome": outcome.outcome.value,
-        "error_count": outcome.error_count,
-        "error_lines": [line for line in lines if "ORA-" in line][:100],
-        "final_line": outcome.line,
-        "log_position": position,
-        "rows": rows_moved(lines),
-    }
 
 
 def with_password(spec: JobSpec, password: Secret) -> JobSpec:

@@ -48,7 +48,7 @@ def check_ours(job: JobRef, state: JobState, read: tuple[str, int] | None, run: 
     start = stamp.started_by(read[0].splitlines()) if read else None
     if start is not None and start.run == run:
         return
-    where = f"{job.log_directory}/{job.log_file}"
+    where = f"{job.log_directory}:{job.log_file}"  # as LOGFILE=dir:file writes it
     if start is not None and start.run is not None:
         whose = f"it was started by {start.run.describe()}"
     elif read is not None:

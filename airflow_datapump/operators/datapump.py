@@ -57,7 +57,7 @@ class ExportOperator(DatapumpOperator):
         self,
         spec: JobSpec,
         hook: DatapumpHook,
-        run: RunStamp | None = None,
+        run: RunStamp,
         log_lines: list[str] | None = None,
     ) -> None:
         if spec.dump_uris:
@@ -81,7 +81,7 @@ class ExportOperator(DatapumpOperator):
 
     def _clear_leftovers(
         self, hook: DatapumpHook, ref: JobRef, directory: str, template: str, existing: list[str],
-        run: RunStamp | None, log_lines: list[str] | None,
+        run: RunStamp, log_lines: list[str] | None,
     ) -> None:  # fmt: skip
         """Delete what this run's own failed or killed try left; refuse anyone else's files.
 
@@ -89,11 +89,7 @@ class ExportOperator(DatapumpOperator):
         never by the file name: another run's set, a foreign job's or a user's file of the same
         name is refused, named, and left as it is.
         """
-        whose = (
-            _identity.leftover_owner(hook, ref, directory, existing, run, log_lines)
-            if run is not None
-            else "no task run to compare with"
-        )
+        whose = _identity.leftover_owner(hook, ref, directory, existing, run, log_lines)
         if whose is not None:
             raise SpecError(
                 "dump_files",
@@ -144,7 +140,7 @@ class ImportOperator(DatapumpOperator):
         self,
         spec: JobSpec,
         hook: DatapumpHook,
-        run: RunStamp | None = None,
+        run: RunStamp,
         log_lines: list[str] | None = None,
     ) -> None:
         remapped = {r.old_value: r.value for r in spec.remaps if r.name == "REMAP_SCHEMA"}

@@ -12,6 +12,10 @@ one the operators' waits make (core/waiting.py), in every mode:
   line dated no earlier than ``not_before``: a job and log name used every day leave the
   earlier run's log in place, and that log is not this run's.
 
+A job that completed "with N error(s)" passes only when every ORA code its log shows is in
+``allowed_errors``, as for the operators: a refresh whose import skipped a table's rows must
+not release what waits on it. With no code read (no log given, or none in it) it fails.
+
 "Seen listed" and how far the log was read must outlive one poke. In ``poke`` mode the task
 keeps them; in ``reschedule`` mode every poke is a new task process, and XCom is cleared at
 each one (Airflow clears a task's XCom whenever it starts other than resuming from a
@@ -29,22 +33,22 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from airflow.sdk import BaseSensorOperator
 
 from airflow_datapump._compat import AirflowException, AirflowSkipException
 from airflow_datapump.core.coerce import as_moment, as_seconds
-from airflow_datapump.core.events import unseen
+from airflow_datapump.core.events import event_from_result, unseen
 from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.naming import default_log_file
-from airflow_datapump.core.status import JobState
+from airflow_datapump.core.status import JobState, Outcome, advice_for, disallowed_codes, error_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import Waiter, stale_note
 from airflow_datapump.hooks.datapump import DatapumpHook
-from airflow_datapump.operators._fields import deferrable_or_default, templated
+from airflow_datapump.operators._fields import deferrable_or_default, error_codes_allowed, templated
 from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
@@ -73,6 +77,8 @@ class JobSensor(BaseSensorOperator):
     :param not_before: a job never seen listed counts as this run's only when its log's final
         line is dated no earlier than this (templated; a datetime with a zone or ISO 8601
         text with an offset). Default the run's data interval start, or the first poke.
+    :param allowed_errors: ORA codes a job that completed with errors may show in its log
+        (``["ORA-31684"]``); any other code fails the sensor. Default none.
     :param deferrable: wait in the triggerer. Default from ``[operators] default_deferrable``.
     """
 
@@ -87,6 +93,7 @@ class JobSensor(BaseSensorOperator):
         log_directory: str | None = None,
         log_file: str | None = None,
         not_before: str | dt.datetime | None = None,
+        allowed_errors: Sequence[str] = (),
         deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
@@ -102,6 +109,7 @@ class JobSensor(BaseSensorOperator):
         self.log_directory = log_directory
         self.log_file = log_file
         self.not_before = not_before
+        self.allowed_errors = error_codes_allowed(allowed_errors)
         self.deferrable = deferrable_or_default(deferrable)
         self._watch: _Watch | None = None  # poke mode: this instance pokes again
 
@@ -141,8 +149,15 @@ class JobSensor(BaseSensorOperator):
             return False
         self._keep(context, None)
         verdict = result.verdict.value
-        self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict)
-        return self._judge(verdict, f"{ref.owner}.{ref.job_name} {status.state.value}")
+        if status.is_gone:
+            # Not listed is no state of the job's: say what the log (if any) says instead.
+            read = bool(result.log_lines or waiter.position)
+            said = result.outcome.line or ("no final line in its log" if read else "no log read")
+            self.log.info("Job %s.%s is no longer listed (%s): %s", ref.owner, ref.job_name, said, verdict)
+        else:
+            self.log.info("Job %s.%s is %s (%s)", ref.owner, ref.job_name, status.state.value, verdict)
+        self._check_errors(_who(ref), event_from_result(ref, result))
+        return self._judge(verdict, f"{_who(ref)} {status.state.value}")
 
     def _once(self, watch: _Watch, what: str, note: str) -> None:
         if what not in watch.told:
@@ -217,12 +232,32 @@ class JobSensor(BaseSensorOperator):
         except Exception:  # the next poke then starts afresh
             self.log.debug("could not keep what this poke knew", exc_info=True)
 
+    def _check_errors(self, what: str, event: dict[str, Any]) -> None:
+        """Fail a completion "with N error(s)" unless its log shows codes, all in ``allowed_errors``.
+
+        ``event`` is the trigger's, or one built from a poke's result the same way (core/events).
+        """
+        if event.get("status") != "success" or event.get("outcome") != Outcome.COMPLETED_WITH_ERRORS.value:
+            return
+        lines = list(event.get("error_lines") or ())
+        disallowed = disallowed_codes(lines, self.allowed_errors)
+        if not error_codes(lines):
+            unread = "none in the log read" if self.log_directory else "no log read: give log_directory"
+            disallowed = [f"their codes ({unread})"]
+        if disallowed:
+            self._fail(
+                f"Data Pump job {what} completed with errors: {', '.join(disallowed)} not in allowed_errors"
+                f"{advice_for(disallowed, lines)}"
+            )
+
     def _judge(self, verdict: str, what: str) -> bool:
         if verdict == "running":
             return False
-        if verdict in ("succeeded", "success"):
-            return True
-        message = f"Data Pump job {what} ended without success ({verdict})"
+        if verdict not in ("succeeded", "success"):
+            self._fail(f"Data Pump job {what} ended without success ({verdict})")
+        return True
+
+    def _fail(self, message: str) -> NoReturn:
         if self.soft_fail:
             raise AirflowSkipException(message)
         raise AirflowException(message)
@@ -246,6 +281,7 @@ class JobSensor(BaseSensorOperator):
             gone_means_success=True,
             seen=waiter.seen,
             not_before=waiter.not_before,
+            error_lines=waiter.state()["error_lines"],  # read by the poke, past log_position
         )
         _shown.start(context, trigger)
         self.defer(
@@ -262,7 +298,12 @@ class JobSensor(BaseSensorOperator):
                 raise AirflowException(f"Waiting for the Data Pump job failed: {event.get('message')}")
             state = JobState.parse(event.get("state")).value
             verdict = "success" if event["status"] == "success" else str(event["status"])
-            self._judge(verdict, f"{self.job_name} {state}")
+            job = event.get("job")
+            what = self.job_name
+            if isinstance(job, dict) and "owner" in job:
+                what = f"{job['owner']}.{job['job_name']}"
+            self._check_errors(what, event)
+            self._judge(verdict, f"{what} {state}")
 
 
 def _who(job: JobRef) -> str:

@@ -102,6 +102,8 @@ class StatementResult:
     is_query: bool = False
     is_plsql: bool = False
     transaction_in_progress: bool = False
+    # An array DML with batch errors: each failed execution's (offset, code, message).
+    batch_errors: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class EngineError(Exception):
@@ -127,6 +129,7 @@ class EngineError(Exception):
         self.message = message
         self.offset = offset
         self.isrecoverable = isrecoverable
+        self.rowcount = 0
 
 
 @runtime_checkable
@@ -137,6 +140,9 @@ class OracleErrorLike(Protocol):
     prefix: str
     message: str
     offset: int
+    # Rows an array DML changed before the execution that failed: they stay in the transaction,
+    # and the end of the call reports their count.
+    rowcount: int
 
 
 class Engine(Protocol):
@@ -170,7 +176,13 @@ class Engine(Protocol):
         session: SessionRef,
         statement: str,
         bind_rows: list[dict[str, Bind]] | list[list[Bind]],
-    ) -> StatementResult: ...
+        *,
+        batch_errors: bool = False,
+    ) -> StatementResult:
+        """Execute once per bind row. A failing execution stops the call (its error carries
+        the count of rows changed before it) or, with ``batch_errors``, is listed in the
+        result and the next one runs; either way the executions that worked stay."""
+        ...
 
     def fetch_round_trip(self, session: SessionRef) -> None:
         """Account for one further fetch batch of the last query (rows already delivered)."""
@@ -200,6 +212,18 @@ class Engine(Protocol):
 
     def server_version(self, session: SessionRef) -> str:
         """Return e.g. ``"19.3.0.0.0"``; local (learnt at logon), not a round trip."""
+        ...
+
+    def read_bfile(self, session: SessionRef, directory: str, filename: str) -> bytes | None:
+        """A BFILE's bytes as the session's user may read them; None when there is no such file
+        (or no directory object, or no READ on it). Local: the LOB operation asking is counted
+        by :meth:`lob_round_trip`."""
+        ...
+
+    def returning_binds(self, session: SessionRef, statement: str) -> int:
+        """How many of a statement's placeholders, the last ones, are the targets of a DML
+        RETURNING INTO clause (clients send no values for them); 0 when it has none or does
+        not parse (its execute reports why). Parses only: not a round trip."""
         ...
 
     def type_by_oid(self, session: SessionRef, oid: bytes) -> ObjectType | CollectionType | RecordType | None:

@@ -2,14 +2,14 @@
 
 It carries only names, positions and settings (never a secret: the connection is fetched by
 id), so a triggerer restart rebuilds it from ``serialize()``; it then shows only the log lines
-its earlier incarnation had not (see ``_shown``). It only awaits: status polls go through the
-async hook's pooled sessions, and the hook and driver are imported in a thread, not by
-Airflow's import of this module on the event loop (``_offloop``). Transient database failures
-are retried with backoff before it gives up; it yields exactly one event. Cancellation because
-the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow 3.3+, a user killing or
-clearing the task) stops it, and not when a later try of the task has taken the job over
-(core/stamp.py). A poll cancelled mid round trip finishes it first, so the driver's connection
-survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
+its earlier incarnation had not recorded as shown (see ``_shown``). It only awaits: status
+polls go through the async hook's pooled sessions, and the hook and driver are imported in a
+thread, not by Airflow's import of this module on the event loop (``_offloop``). Transient
+database failures are retried with backoff before it gives up; it yields exactly one event.
+Cancellation because the triggerer restarts leaves the job alone; only ``on_kill`` (Airflow
+3.3+, a user killing or clearing the task) stops it, and not when a later try of the task has
+taken the job over (core/stamp.py). A poll cancelled mid round trip finishes it first, so the
+driver's connection survives and the cancellation is not lost (hooks/_runner.py, ``apooled``).
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ class JobTrigger(BaseTrigger):
         sees listed is remembered across triggerer restarts (``_shown``).
     :param not_before: POSIX time; a never-listed job's final line dated earlier is an
         earlier run's, not this one's (core/waiting.py). None: any final line counts.
+    :param error_lines: error lines of the log before ``log_position``, read before the trigger
+        started (a sensor's first poke): the event reports them with those the trigger reads,
+        so a completion with errors is judged by all its codes.
     :param run: the task run the job belongs to (``RunStamp.to_dict()``), and ``try_number``
         the try that deferred: ``on_kill`` leaves a job that a later try has taken over.
     """
@@ -75,6 +78,7 @@ class JobTrigger(BaseTrigger):
         gone_means_success: bool = False,
         seen: bool = True,
         not_before: float | None = None,
+        error_lines: list[str] | None = None,
         retry_attempts: int = 5,
         run: dict[str, Any] | None = None,
         try_number: int | None = None,
@@ -90,6 +94,7 @@ class JobTrigger(BaseTrigger):
         self.gone_means_success = gone_means_success
         self.seen = seen
         self.not_before = not_before
+        self.error_lines = list(error_lines or ())
         self.retry_attempts = retry_attempts
         self.run_stamp = run
         self.try_number = try_number
@@ -106,6 +111,7 @@ class JobTrigger(BaseTrigger):
                 "gone_means_success": self.gone_means_success,
                 "seen": self.seen,
                 "not_before": self.not_before,
+                "error_lines": self.error_lines,
                 "retry_attempts": self.retry_attempts,
                 "run": self.run_stamp,
                 "try_number": self.try_number,
@@ -139,10 +145,13 @@ class JobTrigger(BaseTrigger):
             gone_means_success=self.gone_means_success,
             seen=self.seen,
             not_before=self.not_before,
+            lines=list(self.error_lines),
         )
-        # What an earlier incarnation of this trigger showed, and whether it saw the job listed.
-        shown, seen = await _shown.load(self)
-        waiter.seen = waiter.seen or seen
+        # What an earlier incarnation of this trigger showed and whether it saw the job listed
+        # (the kwargs say whether the task had), and what this one shows and sees.
+        position, seen = await _shown.load(self)
+        shown = _shown.Record(self, position, seen=seen or self.seen)
+        waiter.seen = shown.seen
         notes = ProgressNotes()
         loop = asyncio.get_running_loop()
         told_stale = False
@@ -151,29 +160,30 @@ class JobTrigger(BaseTrigger):
                 try:
                     status = await hook.async_status(ref, log_position=waiter.position)
                 except DatapumpError as error:
+                    await shown.save()
                     message = {"status": "error", "job": self.job, "message": str(error)}
-                    yield _event({**message, "log_position": max(waiter.position, shown)})
+                    yield _event({**message, "log_position": max(waiter.position, shown.position)})
                     return
-                start, seen = waiter.position, waiter.seen
+                start = waiter.position
                 result = waiter.observe(status, now=loop.time())
-                if waiter.restarted:
-                    shown = 0  # a new log: shown from its start
-                else:
-                    for line in unseen(status.log_lines, start, shown):
+                if not waiter.restarted:  # a new log is shown from its start
+                    for line in unseen(status.log_lines, start, shown.position):
                         self.log.info("%s", line)
                 if waiter.stale and not told_stale:
                     told_stale = True
                     self.log.info("%s", stale_note(ref, waiter.stale))
                 if (note := notes.note(status)) is not None:
                     self.log.info("%s", note)
-                if waiter.restarted or status.log_position > shown or waiter.seen != seen:
-                    shown = 0 if waiter.restarted else max(shown, status.log_position)
-                    await _shown.save(self, shown, seen=waiter.seen)
+                await shown.polled(status.log_position, seen=waiter.seen, restarted=waiter.restarted)
                 self.log_position = waiter.position
                 if result is not None:
+                    await shown.save()  # a triggerer that dies before the event is stored reruns it
                     yield _event(event_from_result(ref, result))
                     return
                 await asyncio.sleep(self.poll_interval)
+        except asyncio.CancelledError:  # a triggerer shutting down or handing the trigger over
+            await shown.save_last()
+            raise
         finally:
             hook.close()  # a thick-mode hook holds a session of its own
 

@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, Response
 from airflow_datapump.core.logtail import HEAD_BYTES
 from airflow_datapump.core.names import identifier
 from airflow_datapump.core.naming import default_log_file
-from airflow_datapump.core.status import JobState
+from airflow_datapump.core.status import JobState, read_outcome
 from airflow_datapump.exceptions import DatapumpError, JobNotFoundError, SpecError
 from airflow_datapump.ui import views
 from airflow_datapump.ui.access import (
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 #: Live jobs whose progress the jobs list looks up (one short status call each).
 MAX_PROGRESS_LOOKUPS = 50
+# The final line and what LOGTIME or a trailing blank line may put after it.
+ENDING_LINES = 5
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -147,7 +149,10 @@ def job(
         row = hook.find_job(key.job_name, key.owner)
         size = hook.file_size(*location)
         head = hook.read_range(*location, 0, min(size, HEAD_BYTES)) if size else ""
-    return views.job_detail(status, views.started_by(head), row)
+        # A finished job has left the dictionary: only its log's last lines say how it ended.
+        tail = hook.read_log_page(*location, lines=ENDING_LINES) if size and status.is_gone else None
+    ended = read_outcome(list(tail.lines), key.job_name).line if tail else None
+    return views.job_detail(status, views.started_by(head), row, ended=ended)
 
 
 @router.get("/api/connections/{connection_id}/jobs/{owner}/{job_name}/log")

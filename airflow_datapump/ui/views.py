@@ -96,10 +96,16 @@ def started(row: JobRow | None) -> dict[str, Any]:
 
 
 def job_detail(
-    status: JobStatus, started_by: dict[str, Any] | None, row: JobRow | None = None
+    status: JobStatus,
+    started_by: dict[str, Any] | None,
+    row: JobRow | None = None,
+    *,
+    ended: str | None = None,
 ) -> dict[str, Any]:
-    """The job page's header: state, progress, workers, errors, when and by which run it started."""
+    """The job page's header: state, progress, workers, errors, when and by which run it started,
+    and for a job that has left the dictionary (no state of its own) its log's final line."""
     return {
+        "ended": ended,
         **started(row),
         "owner": status.owner,
         "job_name": status.job_name,

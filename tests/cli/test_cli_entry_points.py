@@ -207,3 +207,14 @@ def test_log_lines_outlive_the_stderr_a_command_ran_with(capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert "a line after the command" in err
     assert "Logging error" not in err
+
+
+def test_a_commands_own_help_page_shows_percent_u_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    """The one-line help is %-formatted by argparse (so it says %%U) but the description of the
+    command's own page is not: that page printed "whole %%U dump file sets"."""
+    from airflow_datapump.cli.main import main
+
+    assert main(["files", "delete", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "whole %U dump file sets" in out
+    assert "%%" not in out

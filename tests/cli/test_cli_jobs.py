@@ -192,3 +192,33 @@ def test_log_redacts_a_pre_authenticated_request_token(db: DatabaseHandle, run: 
     assert result.code == 0
     assert token not in result.out
     assert "/p/***/" in result.out
+
+
+def test_the_progress_bar_of_a_job_that_completed_with_errors_does_not_say_succeeded(
+    live_db: DatabaseHandle, run: Run
+) -> None:
+    """The bar's last word is what a DBA reads first; exit code 2 must not sit under "succeeded"."""
+    live_db.next_job_completes_with_errors([['ORA-31693: Table data object "HR"."EMPLOYEES" failed']])
+    result = run(
+        "export", "SCHEMAS=HR", "DUMPFILE=bar.dmp", "JOB_NAME=EXP_BAR", "--wait", "--poll-interval", "0.05"
+    )
+    assert result.code == 2
+    assert "EXP_BAR completed with 1 error(s)" in result.err
+    assert "succeeded" not in result.err
+
+
+def test_exit_2_says_which_codes_were_not_allowed_and_what_ora_39120_means(
+    live_db: DatabaseHandle, run: Run
+) -> None:
+    """Exit code 2 alone left the DBA to scan the log for what --allowed-errors lacked."""
+    refused = [
+        'ORA-39120: Table "HR2"."REGIONS" can\'t be truncated, data will be skipped. Failing error is:',
+        "ORA-02266: unique/primary keys in table referenced by enabled foreign keys",
+    ]
+    live_db.next_job_completes_with_errors([refused])
+    result = run("export", "SCHEMAS=HR", "DUMPFILE=t.dmp", *FAST, "--allowed-errors", "ORA-02266")
+    assert result.code == 2
+    said = result.err.splitlines()[-1]
+    assert said.startswith("airflow-datapump: completed with errors: ORA-39120 not in --allowed-errors")
+    assert '"HR2"."REGIONS"' in said
+    assert "TABLE_EXISTS_ACTION=REPLACE" in said

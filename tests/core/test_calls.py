@@ -8,7 +8,7 @@ import re
 import pytest
 
 from airflow_datapump import JobSpec
-from airflow_datapump.core import calls, naming, plsql, submission
+from airflow_datapump.core import call_errors, calls, naming, plsql, submission
 from airflow_datapump.core.status import (
     JobState,
     JobStatus,
@@ -218,16 +218,16 @@ def test_a_failed_submit_is_translated_to_the_code_beneath_it() -> None:
         "ORA-39088: file name cannot contain a path specification\n\nORA-39001: invalid argument value\n"
         'ORA-06512: at "SYS.DBMS_DATAPUMP", line 3507\nORA-06512: at line 40'
     )
-    error = calls.translate("ORA-20101", message, job_name="E1")
+    error = call_errors.translate("ORA-20101", message, job_name="E1")
     assert isinstance(error, InvalidArgumentError)
     assert error.code == "ORA-39001"
     assert error.lines == (
         "ORA-39001: invalid argument value",
         "ORA-39088: file name cannot contain a path specification",
     )
-    assert isinstance(calls.translate("ORA-31634", "ORA-31634: job already exists"), JobExistsError)
+    assert isinstance(call_errors.translate("ORA-31634", "ORA-31634: job already exists"), JobExistsError)
     assert isinstance(
-        calls.translate("DPY-4011", "DPY-4011: the database or network closed the connection"),
+        call_errors.translate("DPY-4011", "DPY-4011: the database or network closed the connection"),
         TransientConnectionError,
     )
 
@@ -251,6 +251,63 @@ def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
     assert summary(event, started=None, finished=None)["bytes"] == 4096
 
 
+def test_an_events_error_lines_keep_every_code_however_many_lines_come_before() -> None:
+    """allowed_errors is checked against the event's error lines: a code after the first 100
+    (ORA-31684 once per existing object) must still be there to fail the task."""
+    from airflow_datapump.core.events import event_from_result
+
+    ref = JobRef("I1", "HR", "IMPORT", "D", log_directory="D", log_file="i1.log")
+    exists = [f'ORA-31684: Object type TABLE:"HR"."T{n}" already exists' for n in range(150)]
+    lines = (
+        *exists,
+        'ORA-39120: Table "HR"."P" can\'t be truncated',
+        'Job "HR"."I1" completed with 151 error(s) at x',
+    )
+    result = Waiter(ref).observe(JobStatus("I1", "HR", JobState.UNDEFINED, log_lines=lines), now=0)
+    assert result is not None
+    kept = event_from_result(ref, result)["error_lines"]
+    assert kept[:100] == exists[:100]
+    assert kept[100:] == [lines[150]]
+
+
+def test_the_bytes_are_the_logs_table_sizes_once_it_has_them_not_the_last_polls() -> None:
+    """A poll's figure is from before the job's last table (it completes between polls)."""
+    from airflow_datapump.core.events import bytes_moved, event_from_result
+
+    ref = JobRef("E1", "HR", "EXPORT", "D", log_directory="D", log_file="e1.log")
+    waiter = Waiter(ref)
+    assert waiter.observe(JobStatus("E1", "HR", JobState.EXECUTING, bytes_processed=4096), now=0) is None
+    lines = (
+        '. . exported "HR"."EMPLOYEES"                      8.125 KB     107 rows',
+        '. . exported "HR"."BIG"                            1.500 MB   90000 rows',
+        '. . exported "HR"."EMPTY"                              0 KB       0 rows',
+        'Job "HR"."E1" successfully completed at x elapsed 0 00:00:01',
+    )
+    result = waiter.observe(JobStatus("E1", "HR", JobState.UNDEFINED, log_lines=lines), now=1)
+    assert result is not None
+    assert event_from_result(ref, result)["bytes"] == 8320 + 1572864
+    assert bytes_moved(lines[-1:]) is None  # no table lines: nothing to say
+
+
+def test_partitions_and_network_imports_count_in_the_rows_and_bytes() -> None:
+    """Oracle prints a partitioned table one line per partition (``"SH"."SALES":"Q1"``), and a
+    network import's lines without a size (nothing was unloaded); a line printed again (a
+    restarted job) replaces its earlier one."""
+    from airflow_datapump.core.events import bytes_moved, rows_moved
+
+    exported = [
+        '. . exported "SH"."SALES":"Q1"                     1.000 MB   43687 rows',
+        '. . exported "SH"."SALES":"Q2"                     2.000 KB      10 rows',
+        '. . exported "HR"."JOBS"                           7.000 KB      19 rows',
+        '. . exported "HR"."JOBS"                           8.000 KB      20 rows',
+    ]
+    assert rows_moved(exported) == {"SH.SALES": 43697, "HR.JOBS": 20}
+    assert bytes_moved(exported) == 1048576 + 2048 + 8192
+    network = ['. . imported "HR"."EMPLOYEES"                            107 rows']
+    assert rows_moved(network) == {"HR.EMPLOYEES": 107}
+    assert bytes_moved(network) is None
+
+
 @pytest.mark.parametrize(
     ("code", "advice"),
     [
@@ -263,26 +320,34 @@ def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
 )
 def test_a_mapped_error_says_what_oracle_advises(code: str, advice: str) -> None:
     # Each code's advice follows the Action of Database Error Messages, after Data Pump's lines.
-    error = calls.translate(code, f"{code}: text\nORA-39088: file name cannot contain a path specification")
+    error = call_errors.translate(
+        code, f"{code}: text\nORA-39088: file name cannot contain a path specification"
+    )
     assert str(error).startswith(f"{code}: ")
-    assert str(error).endswith(f"To fix: {calls.ACTIONS[code]}.")
+    assert str(error).endswith(f"To fix: {call_errors.ACTIONS[code]}.")
     assert advice in str(error)
 
 
 def test_advice_is_given_only_for_codes_the_provider_maps() -> None:
-    assert set(calls.ACTIONS) <= set(calls._CLASSES)
-    assert "To fix" not in str(calls.translate("ORA-00600", "ORA-00600: internal error code"))
+    assert set(call_errors.ACTIONS) <= set(call_errors._CLASSES)
+    assert "To fix" not in str(call_errors.translate("ORA-00600", "ORA-00600: internal error code"))
 
 
 def test_a_driver_error_names_its_code_once() -> None:
     logon = "ORA-01017: invalid username/password; logon denied\nHelp: https://docs.oracle.com/error-help/db/ora-01017/"
-    assert str(calls.translate("ORA-01017", logon)) == "ORA-01017: invalid username/password; logon denied"
-    about_a_job = str(calls.translate("ORA-00942", "ORA-00942: table or view does not exist", job_name="E1"))
+    assert (
+        str(call_errors.translate("ORA-01017", logon)) == "ORA-01017: invalid username/password; logon denied"
+    )
+    about_a_job = str(
+        call_errors.translate("ORA-00942", "ORA-00942: table or view does not exist", job_name="E1")
+    )
     assert about_a_job == "ORA-00942 (job E1): ORA-00942: table or view does not exist"
-    beneath = str(calls.translate("ORA-20101", "ORA-20101: submission failed\nORA-39002: invalid operation"))
-    assert beneath == "ORA-39002: invalid operation. To fix: " + calls.ACTIONS["ORA-39002"] + "."
+    beneath = str(
+        call_errors.translate("ORA-20101", "ORA-20101: submission failed\nORA-39002: invalid operation")
+    )
+    assert beneath == "ORA-39002: invalid operation. To fix: " + call_errors.ACTIONS["ORA-39002"] + "."
     submit = "ORA-20101: failed\nORA-39001: invalid argument value\nORA-39023: Version 9 is not supported."
-    ended = str(calls.translate("ORA-20101", submit))
+    ended = str(call_errors.translate("ORA-20101", submit))
     assert ".." not in ended  # Oracle's line may end with a full stop of its own
 
 
@@ -296,7 +361,7 @@ def test_a_driver_error_quoting_a_pre_authenticated_uri_keeps_no_token() -> None
         f'ORA-31640: unable to open dump file "{uri}" for read\n'
         "ORA-06512: at line 40"
     )
-    err = calls.translate(f"ORA-{plsql.SUBMIT_ERROR}", message, job_name="IMP_HR", owner="SYSTEM")
+    err = call_errors.translate(f"ORA-{plsql.SUBMIT_ERROR}", message, job_name="IMP_HR", owner="SYSTEM")
     shown = " ".join([str(err), *err.lines])
     assert token not in shown
     assert "/p/***/" in shown

@@ -220,3 +220,34 @@ def test_a_shortened_parameter_name_is_refused_naming_what_it_could_mean(text: s
     with pytest.raises(SpecError) as caught:
         JobSpec.from_expdp(text)
     assert caught.value.allowed == allowed
+
+
+def test_a_misspelt_parameter_name_is_refused_naming_the_nearest_one() -> None:
+    """A typo in a parameter file is the commonest mistake; the error names what was meant
+    (and still accepts nothing but the name written in full)."""
+    with pytest.raises(SpecError) as caught:
+        JobSpec.from_expdp("SCHEMAS=HR PARALEL=2")
+    assert caught.value.allowed == "a parameter expdp takes; PARALEL is not one (did you mean PARALLEL?)"
+
+
+@pytest.mark.parametrize(
+    ("parfile", "command", "where"),
+    [
+        (
+            "TABLE_EXISTS_ACTION=TRUNCATE\n",
+            ["TABLE_EXISTS_ACTION=REPLACE"],
+            "in the parameter file and again on the command line",
+        ),
+        ("TABLE_EXISTS_ACTION=TRUNCATE\nTABLE_EXISTS_ACTION=REPLACE\n", [], "twice in the parameter file"),
+        ("", ["TABLE_EXISTS_ACTION=TRUNCATE", "TABLE_EXISTS_ACTION=REPLACE"], "twice on the command line"),
+    ],
+)
+def test_a_parameter_given_twice_is_refused_saying_where(
+    tmp_path: Path, parfile: str, command: list[str], where: str
+) -> None:
+    path = tmp_path / "imp.par"
+    path.write_text("SCHEMAS=APP DUMPFILE=app.dmp\n" + parfile)
+    with pytest.raises(SpecError) as caught:
+        JobSpec.from_impdp([f"PARFILE={path}", *command])
+    assert caught.value.field == "TABLE_EXISTS_ACTION"
+    assert caught.value.allowed == f"the parameter once; it is given {where}"

@@ -1,4 +1,4 @@
-"""oracledb-datapump's JSON request payloads load as they are (see shared/reference/prior-art.md).
+"""oracledb-datapump's JSON request payloads load as they are (github.com/onedatascan/oracledb-datapump).
 
 The four SUBMIT payloads below are the ones in that project's README, unchanged.
 """

@@ -119,7 +119,7 @@ def test_parameter_values_are_typed_for_the_right_overload() -> None:
             "LOGTIME": "all",
         },
     )
-    # NUMBER parameters must bind as int, TEXT ones as str (shared/reference §11.6).
+    # NUMBER parameters must bind as int, TEXT ones as str (docs/oracle-sources.md §11.6).
     assert [(p.name, p.value) for p in spec.parameters] == [
         ("METRICS", 1),
         ("KEEP_MASTER", 0),

@@ -1,8 +1,8 @@
 """Bad job specs are refused when built, naming the field, the value and what is allowed.
 
 Each row is one mistake a DAG author can make. The expected text is checked word for word
-where it says what is allowed, so a vague message fails the test. Section numbers refer to
-shared/reference/dbms_datapump.md.
+where it says what is allowed, so a vague message fails the test. Section numbers (§) are
+those of docs/oracle-sources.md.
 """
 
 from __future__ import annotations
@@ -561,3 +561,35 @@ def test_no_error_message_contains_a_password() -> None:
             JobSpec(**kwargs)
         assert "hunter2" not in str(caught.value)
         assert "hunter2" not in repr(caught.value.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"dump_files": ["x.dmp"], "parallel": 4},
+        {"dump_files": ["x.dmp"], "parameters": {"FLASHBACK_SCN": 1, "FLASHBACK_TIME": "SYSTIMESTAMP"}},
+        {"dump_files": ["x.dmp"], "parameters": {"USER_METADATA": 1}, "mode": "TABLE", "tables": ["HR.EMP"]},
+    ],
+)
+def test_errors_cite_no_section_of_a_document_users_do_not_have(kwargs: dict[str, Any]) -> None:
+    """ "(§2.10)" pointed at a reference kept outside the package; what is allowed is said in full."""
+    mode = kwargs.pop("mode", "SCHEMA")
+    with pytest.raises(SpecError) as caught:
+        JobSpec("EXPORT", mode, **kwargs)
+    assert "§" not in str(caught.value)
+
+
+def test_a_schema_remap_of_a_schema_the_import_does_not_take_is_refused() -> None:
+    """REMAP_SCHEMA=APPP:APP_TEST beside SCHEMAS=APP changes nothing: Oracle imports APP as APP,
+    creating it on the target, and the job "successfully completed" while APP_TEST kept
+    yesterday's rows (tried on the emulator). A remap source outside SCHEMAS is a typo."""
+    with pytest.raises(SpecError) as caught:
+        JobSpec.from_impdp(["SCHEMAS=APP", "DUMPFILE=a_%U.dmp", "REMAP_SCHEMA=APPP:APP_TEST"])
+    assert caught.value.field == "REMAP_SCHEMA"
+    assert caught.value.value == "APPP"
+    assert "a schema this job imports (APP)" in caught.value.allowed
+    with pytest.raises(SpecError):
+        JobSpec("IMPORT", "SCHEMA", schemas=["APP"], dump_files=["a.dmp"], remap_schemas={"APPP": "APP_TEST"})
+    # A remap of an imported schema, and one in a job without a SCHEMAS list, are fine.
+    JobSpec("IMPORT", "SCHEMA", schemas=["app"], dump_files=["a.dmp"], remap_schemas={"app": "app_test"})
+    JobSpec.from_impdp(["DUMPFILE=a_%U.dmp", "REMAP_SCHEMA=APPP:APP_TEST"])

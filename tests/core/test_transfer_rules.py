@@ -26,3 +26,16 @@ def test_the_export_log_lists_the_set_with_or_without_timestamps_and_on_windows(
 
 def test_a_log_without_the_list_gives_nothing() -> None:
     assert dump_files_logged(['Job "HR"."IMP" successfully completed at ...']) == []
+
+
+def test_a_progress_line_gives_small_files_a_readable_size() -> None:
+    """A 16 KB dump member was logged as "0.0 MB of 0.0 MB (100%)"."""
+    from airflow_datapump.core.transfer import Progress
+
+    progress = Progress(16384, 0.0)
+    progress.add(16384)
+    assert progress.line("app_01.dmp", 2.0) == "app_01.dmp: 16.0 KB of 16.0 KB (100%), 8.0 KB/s"
+    big = Progress(3 * 1048576, 0.0)
+    big.add(1048576)
+    assert big.line("app_02.dmp", 1.0) == "app_02.dmp: 1.0 MB of 3.0 MB (33%), 1.0 MB/s"
+    assert Progress(0, 0.0).line("empty.dmp", 1.0) == "empty.dmp: 0 bytes of 0 bytes, 0 bytes/s"

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from airflow_datapump import JobSpec
 from airflow_datapump.exceptions import DatabaseCallError, SpecError, TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
@@ -49,17 +50,22 @@ def test_a_set_goes_up_and_comes_back_byte_for_byte(hook: DatapumpHook, cloud_db
 def test_a_retry_keeps_what_arrived_and_replaces_a_half_copy(
     hook: DatapumpHook, cloud_db: DatabaseHandle
 ) -> None:
-    files = _put(cloud_db, {"hr_01.dmp": 2048, "hr_02.dmp": 1024})
+    """What may be kept is proved by the set's dump GUID, so the set is a real export."""
+    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], parallel=2)
+    hook.submit(spec, job_name="EXP_RETRY")
+    cloud_db.advance(3600)
+    folder = cloud_db.directory_path()
+    files = {name: (folder / name).read_bytes() for name in ("hr_01.dmp", "hr_02.dmp")}
     hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
     bucket = cloud_db.object_store / "dumps" / "refresh" / "hr"
     (bucket / "hr_02.dmp").write_bytes(b"short")  # an object from an earlier, different upload
     again = hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
     assert [m.kept for m in again] == [True, False]
     assert (bucket / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
-    (cloud_db.directory_path() / "hr_02.dmp").write_bytes(b"half")
+    (folder / "hr_02.dmp").write_bytes(b"half")
     down = hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
     assert [m.kept for m in down] == [True, False]
-    assert (cloud_db.directory_path() / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
+    assert (folder / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
 
 
 def test_sources_are_deleted_only_when_asked(hook: DatapumpHook, cloud_db: DatabaseHandle) -> None:
@@ -98,3 +104,19 @@ def test_a_database_without_dbms_cloud_says_so(hook: DatapumpHook, db: DatabaseH
     ) as caught:
         hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
     assert isinstance(caught.value.__cause__, DatabaseCallError)
+    with pytest.raises(TransferError, match=r"DBMS_CLOUD is not installed on this database"):
+        hook.cloud_download_dump_files(FOLDER, ["one.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+
+
+@pytest.mark.parametrize("bucket", ["missing", "empty"])
+def test_a_bucket_without_the_set_is_an_error_naming_it(
+    hook: DatapumpHook, cloud_db: DatabaseHandle, bucket: str
+) -> None:
+    """LIST_OBJECTS may answer a bucket that does not exist with ORA-20404 (the emulator does) or
+    with no rows (as it answers an empty one): either way there is nothing to download."""
+    if bucket == "empty":
+        (cloud_db.object_store / "dumps").mkdir(parents=True)
+    with pytest.raises(
+        TransferError, match=r"no dump files hr_%U\.dmp in https://.*/o/refresh/hr to download"
+    ):
+        hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from airflow_datapump import JobSpec
+from airflow_datapump.core.calls import DumpFileInfo
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -50,6 +51,13 @@ def _members(folder: Path, sizes: list[int]) -> dict[str, bytes]:
     return files
 
 
+def _export_hr(oracle: EmulatedOracle, source: DatapumpHook, template: str, job_name: str) -> None:
+    prod_db = oracle.database("PROD")
+    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[template], parallel=2)
+    source.submit(spec, job_name=job_name)
+    prod_db.advance(3600)
+
+
 def test_every_member_is_copied_and_gets_its_name_only_when_complete(
     oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
 ) -> None:
@@ -69,16 +77,18 @@ def test_a_retry_keeps_a_complete_member_and_replaces_a_half_copied_one(
     oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
 ) -> None:
     source, target = hooks
+    oracle.database("PROD").load_sample_hr()
     prod, test = _folders(oracle)
-    files = _members(prod, [4096, 8192])
-    (test / "set_01.dmp").write_bytes(files["set_01.dmp"])  # an earlier try finished this one
-    kept_at = (test / "set_01.dmp").stat().st_mtime_ns
-    (test / "set_02.dmp").write_bytes(files["set_02.dmp"][:1536])  # half of this one
-    (test / "set_02.dmp.part").write_bytes(b"x" * 512)  # and an interrupted .part
-    copied = target.copy_dump_files(["set_%U.dmp"], remote=source, **COPY)
-    assert [(m.name, m.kept) for m in copied] == [("set_01.dmp", True), ("set_02.dmp", False)]
-    assert (test / "set_01.dmp").stat().st_mtime_ns == kept_at
-    assert (test / "set_02.dmp").read_bytes() == files["set_02.dmp"]
+    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    files = {name: (prod / name).read_bytes() for name in ("hr_01.dmp", "hr_02.dmp")}
+    (test / "hr_01.dmp").write_bytes(files["hr_01.dmp"])  # an earlier try finished this one
+    kept_at = (test / "hr_01.dmp").stat().st_mtime_ns
+    (test / "hr_02.dmp").write_bytes(files["hr_02.dmp"][:1536])  # half of this one
+    (test / "hr_02.dmp.part").write_bytes(b"x" * 512)  # and an interrupted .part
+    copied = target.copy_dump_files(["hr_%U.dmp"], remote=source, **COPY)
+    assert [(m.name, m.kept) for m in copied] == [("hr_01.dmp", True), ("hr_02.dmp", False)]
+    assert (test / "hr_01.dmp").stat().st_mtime_ns == kept_at
+    assert (test / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
     assert not list(test.glob("*.part"))
 
 
@@ -108,17 +118,18 @@ def test_sources_are_deleted_only_after_every_copy_is_verified(
     oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
 ) -> None:
     source, target = hooks
+    oracle.database("PROD").load_sample_hr()
     prod, test = _folders(oracle)
-    files = _members(prod, [2048, 2048, 2048])
-    target.copy_dump_files(["set_01.dmp"], remote=source, **COPY)
-    oracle.database("TEST").fail_subprogram("DBMS_FILE_TRANSFER.GET_FILE", "ORA-19505", times=1)
+    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    members = ["hr_01.dmp", "hr_02.dmp"]
+    oracle.database("TEST").fail_subprogram("DBMS_FILE_TRANSFER.GET_FILE", "ORA-19505", after=1)
     with pytest.raises(DatabaseCallError):
-        target.copy_dump_files(["set_%U.dmp"], remote=source, delete_source=True, **COPY)
-    assert sorted(p.name for p in prod.iterdir()) == sorted(files)  # nothing deleted
-    copied = target.copy_dump_files(["set_%U.dmp"], remote=source, delete_source=True, **COPY)
-    assert [m.kept for m in copied] == [True, False, False]
-    assert not list(prod.glob("set_*.dmp"))
-    assert sorted(p.name for p in test.glob("set_*.dmp")) == sorted(files)
+        target.copy_dump_files(["hr_%U.dmp"], remote=source, delete_source=True, **COPY)
+    assert all((prod / name).exists() for name in members)  # nothing deleted
+    copied = target.copy_dump_files(["hr_%U.dmp"], remote=source, delete_source=True, **COPY)
+    assert [m.kept for m in copied] == [True, False]
+    assert not list(prod.glob("hr_*.dmp"))
+    assert sorted(p.name for p in test.glob("hr_*.dmp")) == members
 
 
 def test_a_copy_of_the_wrong_size_is_removed_and_refused(
@@ -156,3 +167,67 @@ def test_put_pushes_from_the_source_and_a_missing_set_is_an_error(
     assert (test / "set_01.dmp").read_bytes() == files["set_01.dmp"]
     with pytest.raises(TransferError, match=r"no dump files other_%U\.dmp"):
         source.copy_dump_files(["other_%U.dmp"], remote=target, direction="put", **put)
+
+
+def test_a_source_member_of_another_export_is_refused_before_anything_is_copied(
+    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
+) -> None:
+    """Only the header shows that hr_02.dmp was renamed in from another export: no gap, same size."""
+    source, target = hooks
+    oracle.database("PROD").load_sample_hr()
+    prod, test = _folders(oracle)
+    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    _export_hr(oracle, source, "other_%U.dmp", "EXP_OTHER")
+    (prod / "hr_02.dmp").write_bytes((prod / "other_02.dmp").read_bytes())
+    with pytest.raises(TransferError, match=r"hr_02\.dmp in DATA_PUMP_DIR is not a member of the set hr_%U"):
+        target.copy_dump_files(["hr_%U.dmp"], remote=source, **COPY)
+    assert not list(test.iterdir())
+
+
+@pytest.mark.parametrize("reading", ["filetype 0", "ORA-39211"])
+def test_a_same_size_file_that_is_not_a_dump_is_not_kept(
+    oracle: EmulatedOracle,
+    hooks: tuple[DatapumpHook, DatapumpHook],
+    monkeypatch: pytest.MonkeyPatch,
+    reading: str,
+) -> None:
+    """A destination file of the member's size whose header is not a dump's (zeroed, or another
+    kind of file) proves nothing: every member's GUID must be the set's. GET_DUMPFILE_INFO may
+    answer such a file with filetype 0 or refuse it with NO_DUMPFILE_INFO (§2.17 leaves it open;
+    the emulator answers filetype 0, the other reading is put in front of it here)."""
+    source, target = hooks
+    if reading == "ORA-39211":
+        real = DatapumpHook.dumpfile_info
+
+        def refusing(self: DatapumpHook, directory: str, name: str) -> DumpFileInfo:
+            info = real(self, directory, name)
+            if not info.is_datapump:
+                raise DatabaseCallError(
+                    "ORA-39211: unable to retrieve dumpfile information", code="ORA-39211"
+                )
+            return info
+
+        monkeypatch.setattr(DatapumpHook, "dumpfile_info", refusing)
+    oracle.database("PROD").load_sample_hr()
+    prod, test = _folders(oracle)
+    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    for name in ("hr_01.dmp", "hr_02.dmp"):
+        (test / name).write_bytes(bytes((prod / name).stat().st_size))
+    copied = target.copy_dump_files(["hr_%U.dmp"], remote=source, **COPY)
+    assert [m.kept for m in copied] == [False, False]
+    for name in ("hr_01.dmp", "hr_02.dmp"):
+        assert (test / name).read_bytes() == (prod / name).read_bytes()
+
+
+def test_a_set_that_is_not_dumps_is_copied_again_whatever_is_there(
+    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
+) -> None:
+    """No header records which run wrote files that are not dumps, so nothing proves that the
+    same-size files at the destination are these: every member is copied."""
+    source, target = hooks
+    prod, test = _folders(oracle)
+    files = _members(prod, [4096, 4096])
+    _members(test, [4096, 4096])  # an earlier run's
+    copied = target.copy_dump_files(["set_%U.dmp"], remote=source, **COPY)
+    assert [m.kept for m in copied] == [False, False]
+    assert {name: (test / name).read_bytes() for name in files} == files

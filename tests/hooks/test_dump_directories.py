@@ -69,6 +69,7 @@ def test_an_export_with_asset_outlets_refuses_several_directories() -> None:
     from airflow_datapump.assets import dump_set_asset
     from airflow_datapump.exceptions import SpecError
     from airflow_datapump.operators import ExportOperator
+    from airflow_datapump.operators._identity import run_of
 
     op = ExportOperator(
         task_id="export_hr",
@@ -77,7 +78,7 @@ def test_an_export_with_asset_outlets_refuses_several_directories() -> None:
     )
     spec = JobSpec.from_expdp("SCHEMAS=HR DUMPFILE=DP1:a%U.dmp,DP2:b%U.dmp")
     with pytest.raises(SpecError, match="these are in DP1, DP2"):
-        op.check_safety(spec, hook=None)  # type: ignore[arg-type]
+        op.check_safety(spec, None, run_of(op, {}))  # type: ignore[arg-type]
 
 
 def test_the_copy_and_object_storage_tasks_refuse_a_file_of_another_directory() -> None:

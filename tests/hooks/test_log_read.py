@@ -1,63 +1,67 @@
-"""Reading a job's log: one I/O-free logic (hooks/_marks.LogRead) behind the sync and async reads."""
+"""Reading a job's log: the hook's one chunked file read (FilesMixin.read_file), by the sync
+read of the whole log and the async read of its first chunk."""
 
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import pytest
 
-from airflow_datapump.core.calls import FileChunk
+from airflow_datapump.core import calls
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.exceptions import DatabaseCallError, TransientConnectionError
-from airflow_datapump.hooks._marks import LogRead
+from airflow_datapump.exceptions import TransientConnectionError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
 
 JOB = JobRef("EXP_X", "SYSTEM", "EXPORT", "DATA_PUMP_DIR", log_directory="DATA_PUMP_DIR", log_file="x.log")
+TEXT = 'Starting "SYSTEM"."EXP_X":\nmore\nand the end\n'
 
 
-def test_the_whole_log_is_read_chunk_by_chunk_from_where_the_last_ended() -> None:
-    read = LogRead(JOB)
-    first = read.next_call()
-    assert first is not None
-    assert first.binds["position"] == 0
-    read.took(FileChunk("one\n", 4, 8))
-    second = read.next_call()
-    assert second is not None
-    assert second.binds["position"] == 4
-    read.took(FileChunk("two\n", 8, 8))
-    assert read.next_call() is None
-    assert read.result() == ("one\ntwo\n", 8)
+def test_the_whole_log_is_read_chunk_by_chunk_from_where_the_last_ended(
+    hook: DatapumpHook, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (db.directory_path() / "x.log").write_text(TEXT)
+    positions: list[int] = []
+    small = calls.read_file
+
+    def seven_bytes(directory: str, file_name: str, *, position: int = 0) -> calls.Call[calls.FileChunk]:
+        positions.append(position)
+        return small(directory, file_name, position=position, max_bytes=7)
+
+    monkeypatch.setattr(calls, "read_file", seven_bytes)
+    assert hook.read_job_log(JOB) == (TEXT, len(TEXT))
+    assert positions == list(range(0, len(TEXT), 7))
 
 
-def test_the_start_of_the_log_is_its_first_chunk() -> None:
-    read = LogRead(JOB, whole=False)
-    read.took(FileChunk("start mark\n", 11, 99))
-    assert read.next_call() is None
-    assert read.result() == ("start mark\n", 11)
+def test_the_start_of_the_log_is_its_first_chunk(
+    hook: DatapumpHook, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (db.directory_path() / "x.log").write_text(TEXT)
+    monkeypatch.setattr(calls, "read_file", partial(calls.read_file, max_bytes=7))
+    assert asyncio.run(hook._aread_log_start(JOB)) == TEXT[:7]
 
 
-def test_no_log_location_or_an_unreadable_log_is_none_but_a_lost_connection_is_raised() -> None:
-    bare = LogRead(JobRef("EXP_X", "SYSTEM", "EXPORT", "DATA_PUMP_DIR"))
-    assert bare.next_call() is None
-    assert bare.result() is None
-    gone = LogRead(JOB)
-    gone.failed(DatabaseCallError("no such file", code="ORA-29283"))
-    assert gone.next_call() is None
-    assert gone.result() is None
+def test_no_log_location_or_an_unreadable_log_is_none_but_a_lost_connection_is_raised(
+    hook: DatapumpHook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = JobRef("EXP_X", "SYSTEM", "EXPORT", "DATA_PUMP_DIR")
+    assert hook.read_job_log(bare) is None
+    assert asyncio.run(hook._aread_log_start(bare)) is None
+    gone = JobRef("EXP_Y", "SYSTEM", "EXPORT", "D", log_directory="DATA_PUMP_DIR", log_file="none.log")
+    assert hook.read_job_log(gone) is None
+    assert asyncio.run(hook._aread_log_start(gone)) is None
+
+    def lost(*args: object, **kwargs: object) -> None:
+        raise TransientConnectionError("lost", code="DPY-4011")
+
+    monkeypatch.setattr(hook, "read_file", lost)
     with pytest.raises(TransientConnectionError):
-        LogRead(JOB).failed(TransientConnectionError("lost", code="DPY-4011"))
+        hook.read_job_log(JOB)
 
 
 def test_sync_and_async_read_the_same_log(hook: DatapumpHook, db: DatabaseHandle) -> None:
-    text = 'Starting "SYSTEM"."EXP_X":\nmore\n'
-    (db.directory_path() / "x.log").write_text(text)
+    (db.directory_path() / "x.log").write_text(TEXT)
     whole = hook.read_job_log(JOB)
-    assert whole == (text, len(text.encode()))
+    assert whole == (TEXT, len(TEXT.encode()))
     assert asyncio.run(hook._aread_log_start(JOB)) == whole[0]
-    assert (
-        hook.read_job_log(
-            JobRef("EXP_Y", "SYSTEM", "EXPORT", "D", log_directory="DATA_PUMP_DIR", log_file="none.log")
-        )
-        is None
-    )

@@ -95,20 +95,23 @@ def test_memory_stays_near_one_chunk_whatever_the_file_size(
 def test_an_interrupted_upload_resumes_at_the_member_it_stopped_at(
     hook: DatapumpHook, db: DatabaseHandle, tmp_path: Path
 ) -> None:
-    _put(db, {"set_01.dmp": MB + 5})
-    hook.upload_dump_files("DATA_PUMP_DIR", ["set_%U.dmp"], tmp_path.as_uri())  # the first member
-    files = _put(db, {"set_02.dmp": 3000})
-    db.fail_subprogram("DBMS_LOB.LOADBLOBFROMFILE", "ORA-22288", times=1)
+    """A member is kept by the dump GUID the manifest records for it, so the set is a real export."""
+    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], parallel=2)
+    hook.submit(spec, job_name="EXP_RESUME")
+    db.advance(3600)
+    files = {name: (db.directory_path() / name).read_bytes() for name in ("hr_01.dmp", "hr_02.dmp")}
+    db.fail_subprogram("DBMS_LOB.LOADBLOBFROMFILE", "ORA-22288", after=1)  # the second member
     with pytest.raises(Exception, match="ORA-22288"):
-        hook.upload_dump_files("DATA_PUMP_DIR", ["set_%U.dmp"], tmp_path.as_uri())
-    assert json.loads((tmp_path / "set_XX.dmp.manifest.json").read_text())["state"] == "incomplete"
-    kept_at = (tmp_path / "set_01.dmp").stat().st_mtime_ns
+        hook.upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], tmp_path.as_uri())
+    manifest = json.loads((tmp_path / "hr_XX.dmp.manifest.json").read_text())
+    assert (manifest["state"], list(manifest["members"])) == ("incomplete", ["hr_01.dmp"])
+    kept_at = (tmp_path / "hr_01.dmp").stat().st_mtime_ns
     with pytest.raises(TransferError, match="did not finish"):
-        hook.download_dump_files(tmp_path.as_uri(), ["set_%U.dmp"], "DATA_PUMP_DIR")
-    up = hook.upload_dump_files("DATA_PUMP_DIR", ["set_%U.dmp"], tmp_path.as_uri())
-    assert [(m.name, m.kept) for m in up] == [("set_01.dmp", True), ("set_02.dmp", False)]
-    assert (tmp_path / "set_01.dmp").stat().st_mtime_ns == kept_at
-    assert (tmp_path / "set_02.dmp").read_bytes() == files["set_02.dmp"]
+        hook.download_dump_files(tmp_path.as_uri(), ["hr_%U.dmp"], "DATA_PUMP_DIR")
+    up = hook.upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], tmp_path.as_uri())
+    assert [(m.name, m.kept) for m in up] == [("hr_01.dmp", True), ("hr_02.dmp", False)]
+    assert (tmp_path / "hr_01.dmp").stat().st_mtime_ns == kept_at
+    assert (tmp_path / "hr_02.dmp").read_bytes() == files["hr_02.dmp"]
 
 
 def test_a_corrupt_object_is_refused_and_never_gets_a_final_name(

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
+from functools import partial
 
 import pytest
 
 from airflow_datapump.core import rds
+from airflow_datapump.core.transfer import Manifest
 from airflow_datapump.exceptions import SpecError, TransferError
+from airflow_datapump.hooks import rds as rds_hooks
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
 
@@ -155,7 +159,58 @@ def test_a_download_brings_only_the_sets_members(hook: DatapumpHook, rds_db: Dat
 
 def test_the_listing_keeps_files_and_finds_names_that_share_a_start() -> None:
     parse = rds.listing("DATA_PUMP_DIR").parse
-    assert parse({}, [("a.dmp", "file"), ("sub/", "directory"), ("b.dmp", "FILE")]) == ["a.dmp", "b.dmp"]
+    rows = [("a.dmp", "file", 10), ("sub/", "directory", 4096), ("b.dmp", "FILE", 0)]
+    assert parse({}, rows) == {"a.dmp": 10, "b.dmp": 0}
     assert rds.beside(["a.dmp", "b.dmp"], ["a.dmp", "a.dmp.part", "b.dmp", "ab.dmp"]) == {
         "a.dmp": ["a.dmp.part"]
     }
+
+
+def _download_round_trips(hook: DatapumpHook, db: DatabaseHandle, count: int) -> int:
+    """Round trips of downloading a fresh ``count``-member set the hook uploaded (so with its manifest)."""
+    template = f"n{count}_%U.dmp"
+    names = [f"n{count}_{n:02d}.dmp" for n in range(1, count + 1)]
+    _put(db, dict.fromkeys(names, 2048))
+    hook.rds_upload_dump_files("DATA_PUMP_DIR", [template], "acme-dumps", poll_interval=0)
+    for name in names:
+        (db.directory_path() / name).unlink()
+    db.reset_counters()
+    hook.rds_download_dump_files("acme-dumps", [template], "DATA_PUMP_DIR", poll_interval=0)
+    return db.counters()["round_trips"]
+
+
+def test_a_download_costs_each_member_its_task_and_its_header_only(
+    hook: DatapumpHook, rds_db: DatabaseHandle
+) -> None:
+    """Per member: the task's start, the read of its log (it ends at once here) and the header
+    read that proves the member's dump GUID. Names and sizes come from one listing per set,
+    not from a probe per member. (The listing's rows come in the driver's fetch batches: a few
+    other files in the directory make both counts pay the same batches.)"""
+    _put(rds_db, {"other_a.txt": 1, "other_b.txt": 1, "other_c.txt": 1})
+    two, six = _download_round_trips(hook, rds_db, 2), _download_round_trips(hook, rds_db, 6)
+    assert (six - two) / 4 == 3, (two, six)
+
+
+def _round_trips(db: DatabaseHandle, action: Callable[[], object]) -> int:
+    db.reset_counters()
+    action()
+    return db.counters()["round_trips"]
+
+
+def test_clearing_the_way_reads_the_listing_not_each_file(hook: DatapumpHook, rds_db: DatabaseHandle) -> None:
+    """Before its tasks a download lists the directory once; the listing says whether the set's
+    marker is there and which files an unfinished try left, so none is probed before it is read
+    or deleted: the listing, the marker's read, and one round trip per file deleted (the costs
+    of the listing, its fetch batches, and of the read, its LOB, are measured beside it)."""
+    folder = rds_db.directory_path()
+    make_way = partial(rds_hooks._make_way, hook, "DATA_PUMP_DIR", "hr_%U.dmp", False)
+    listing = partial(rds_hooks._listing, hook, "DATA_PUMP_DIR")
+    listing()  # the driver's first run of a statement may cost more; every count here is a later one
+    assert _round_trips(rds_db, make_way) == _round_trips(rds_db, listing)  # no marker, nothing to delete
+    _put(rds_db, {"hr_01.dmp": 2048, "hr_02.dmp": 1024})
+    unfinished = Manifest("hr_%U.dmp", expected=["hr_01.dmp", "hr_02.dmp"], preexisting=[])
+    (folder / "hr_XX.dmp.manifest.json").write_text(unfinished.to_json())
+    listed = _round_trips(rds_db, listing)
+    read = _round_trips(rds_db, partial(hook.read_file, "DATA_PUMP_DIR", "hr_XX.dmp.manifest.json"))
+    assert _round_trips(rds_db, make_way) == listed + read + 3  # then 2 members and the marker deleted
+    assert not [p.name for p in folder.iterdir() if p.name.startswith("hr_")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -87,6 +88,22 @@ def test_sync_export_waits_and_returns_a_summary(db: DatabaseHandle) -> None:
     json.dumps(summary)  # plain JSON for XCom
 
 
+def test_a_job_that_ends_before_the_first_poll_still_reports_its_bytes(db: DatabaseHandle) -> None:
+    """Its status never shows bytes (only a running job's does): its log's table sizes count."""
+    db.set_clock("wall")
+    db.set_job_rate(10_000_000_000)  # done long before the submit's reply is read
+    op = export()
+    states: list[str] = []
+    show = op._log_status
+    with patch.object(op, "_log_status", lambda status: (states.append(status.state.value), show(status))):
+        summary = op.execute(context())
+    assert states[0] == "UNDEFINED"  # the first poll found it gone
+    log_text = (db.directory_path() / summary["log_file"]).read_text()
+    sizes = re.findall(r"\. \. exported .* ([\d.]+) KB +\d+ rows", log_text)
+    assert len(sizes) == 4
+    assert summary["bytes"] == round(sum(float(size) * 1024 for size in sizes))
+
+
 def test_job_name_is_the_same_on_every_try_of_a_run_and_differs_between_runs() -> None:
     op = export()
     first, retry = op.default_job_name(context(try_number=1)), op.default_job_name(context(try_number=3))
@@ -112,6 +129,7 @@ def test_a_retry_accepts_a_job_that_already_succeeded(db: DatabaseHandle) -> Non
     db.advance(3600)  # it finished while the task was being retried
     summary = export().execute(context(try_number=2))
     assert summary["outcome"] == "successfully completed"
+    assert summary["bytes"] > 0  # from the log it accepted, as a wait would report them
     assert db.jobs() == []
 
 

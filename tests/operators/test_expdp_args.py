@@ -92,4 +92,52 @@ def test_a_misspelled_object_type_is_refused_by_the_database_and_said_clearly(db
     assert "ORA-39041" in message
     assert 'Filter "EXCLUDE_PATH_LIST"' in message
     assert "either identifies all object types or no object types" in message
+    # EXCLUDE_PATH_LIST is not what the DBA wrote: the advice names INCLUDE/EXCLUDE and where
+    # the paths are listed, and speaks of no "lines above" (the message is one line).
+    assert "To fix: an INCLUDE or EXCLUDE object type names no object path" in message
+    assert "SCHEMA_EXPORT_OBJECTS" in message
+    assert "above" not in message
     assert db.jobs() == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"impdp_args": "DUMPFILE=app_{{ run_id }}_%U.dmp", "schemas": ["APP"]},
+        {"parfile": "{{ params.parfile }}", "remap_schemas": {"APP": "APP_TEST"}},
+        {"parfile": "/opt/dp/{{ params.name }}.par", "expdp_args": "DUMPFILE=x.dmp"},
+    ],
+)
+def test_other_job_arguments_beside_templated_args_fail_when_the_dag_is_parsed(
+    kwargs: dict[str, Any],
+) -> None:
+    """Which arguments were given is known at parse time even when the expdp/impdp text is a
+    template: a combination that can never run must not wait for the export and the copy
+    before it to finish first."""
+    with pytest.raises(SpecError) as caught:
+        ImportOperator(task_id="i", **kwargs)
+    assert caught.value.field in ("schemas", "remap_schemas", "expdp_args")
+
+
+def test_an_import_described_by_a_parfile_deletes_its_dump_files_when_asked(
+    db: DatabaseHandle, tmp_path: Path
+) -> None:
+    """delete_dump_files is what the operator does after the job, which no impdp parameter can
+    say: a refresh moved to a parameter file keeps it."""
+    db.set_clock("wall")
+    ExportOperator(task_id="e", expdp_args="SCHEMAS=HR DUMPFILE=par_%U.dmp", deferrable=False,
+                   poll_interval=0.001).execute(context())  # fmt: skip
+    parfile = tmp_path / "refresh.par"
+    parfile.write_text("SCHEMAS=HR\nREMAP_SCHEMA=HR:HR_PAR\n")
+    op = ImportOperator(task_id="i", parfile=str(parfile), impdp_args="DUMPFILE={{ params.dump }}",
+                        delete_dump_files=True, deferrable=False, poll_interval=0.001)  # fmt: skip
+    op.impdp_args = "DUMPFILE=par_%U.dmp"  # as rendered
+    assert op.execute(context())["outcome"] == "successfully completed"
+    assert db.rows("HR_PAR", "EMPLOYEES") == db.rows("HR", "EMPLOYEES")
+    assert not list(db.directory_path().glob("par_*.dmp"))
+
+
+def test_delete_dump_files_beside_expdp_args_is_still_refused_for_an_export() -> None:
+    with pytest.raises(SpecError) as caught:
+        ExportOperator(task_id="e", expdp_args="SCHEMAS=HR DUMPFILE=x.dmp", delete_dump_files=True)
+    assert caught.value.field == "delete_dump_files"

@@ -105,8 +105,10 @@ def test_a_job_whose_log_names_no_task_run_is_not_adopted(db: DatabaseHandle) ->
     hook = DatapumpHook()
     hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], job_name="NIGHTLY_EXP"))
     hook.close()
-    with pytest.raises(JobExistsError, match="does not say which task run started it"):
+    with pytest.raises(JobExistsError, match="does not say which task run started it") as refused:
         nightly_export().execute(context("manual__a"))
+    # Written as LOGFILE= takes it and as every other message and the CLI print it.
+    assert "its log DATA_PUMP_DIR:NIGHTLY_EXP.log does not say" in str(refused.value)
 
 
 def test_a_retry_takes_over_its_own_running_job_and_accepts_its_own_finished_one(db: DatabaseHandle) -> None:

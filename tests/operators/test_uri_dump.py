@@ -11,6 +11,7 @@ import pytest
 
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.operators import ExportOperator
+from airflow_datapump.operators._identity import run_of
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
 from tests.operators.test_par_uri import run_and_search
 
@@ -61,4 +62,4 @@ def test_an_export_with_asset_outlets_refuses_uri_dump_files() -> None:
         outlets=[dump_set_asset("localhost:1521/FREEPDB1", "DATA_PUMP_DIR", "hr%U.dmp")],
     )
     with pytest.raises(SpecError, match="no Asset outlets with object storage dump files"):
-        task.check_safety(task.build_spec(None), None)  # type: ignore[arg-type]
+        task.check_safety(task.build_spec(None), None, run_of(task, {}))  # type: ignore[arg-type]

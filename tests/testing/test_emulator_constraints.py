@@ -86,3 +86,69 @@ def test_a_parent_table_drops_only_with_cascade_constraints(cur: oracledb.Cursor
     cur.execute("DROP TABLE parent CASCADE CONSTRAINTS")
     cur.execute("SELECT count(*) FROM user_constraints WHERE constraint_type = 'R'")
     assert cur.fetchone() == (0,)
+
+
+def test_each_unnamed_constraint_has_its_own_generated_name(cur: oracledb.Cursor) -> None:
+    """Oracle names each constraint written without a name SYS_Cn, n from one sequence, so
+    each can be dropped by its name (SQL Language Reference, constraint clause)."""
+    cur.execute(
+        "CREATE TABLE t (a NUMBER PRIMARY KEY, b NUMBER UNIQUE, c NUMBER CHECK (c > 0), "
+        "d NUMBER REFERENCES parent, CHECK (a < 100))"
+    )
+    cur.execute("ALTER TABLE t ADD UNIQUE (c)")
+    cur.execute(
+        "SELECT constraint_name, constraint_type FROM user_constraints "
+        "WHERE table_name = 'T' AND generated = 'GENERATED NAME' AND search_condition IS NULL "
+        "OR table_name = 'T' AND constraint_type = 'C' AND search_condition NOT LIKE '%NOT NULL'"
+    )
+    found = cur.fetchall()
+    names = [name for name, _ in found]
+    assert sorted(kind for _, kind in found) == ["C", "C", "P", "R", "U", "U"]
+    assert len(set(names)) == 6
+    assert all(name.startswith("SYS_C") for name in names)
+    for name in names:
+        cur.execute(f"ALTER TABLE t DROP CONSTRAINT {name}")
+    cur.execute("SELECT count(*) FROM user_constraints WHERE table_name = 'T' AND constraint_type <> 'C'")
+    assert cur.fetchone() == (0,)
+    cur.executemany("INSERT INTO t VALUES (:1, :2, :3, 9)", [(1, 1, -1), (1, 1, -1)])  # none left to refuse
+
+
+def test_a_check_written_after_a_column_names_only_that_column(cur: oracledb.Cursor) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-02438: Column check constraint cannot reference"):
+        cur.execute("CREATE TABLE t (a NUMBER, b NUMBER CHECK (b > a))")
+    cur.execute("CREATE TABLE t (a NUMBER, b NUMBER CHECK (b > 0), CHECK (b > a))")  # out of line
+
+
+def test_a_primary_keys_not_null_is_the_keys_own(cur: oracledb.Cursor) -> None:
+    """A key column is NOT NULL while the key is enabled (*_TAB_COLUMNS.NULLABLE N) without a
+    NOT NULL constraint of its own, so dropping or disabling the key lets NULLs in; an explicit
+    NOT NULL stays."""
+    cur.execute(
+        "CREATE TABLE t (id NUMBER, v NUMBER NOT NULL, w NUMBER, CONSTRAINT t_pk PRIMARY KEY (id, w))"
+    )
+
+    def nullable() -> list[tuple[str, str]]:
+        cur.execute(
+            "SELECT column_name, nullable FROM user_tab_columns WHERE table_name = 'T' ORDER BY column_id"
+        )
+        return cur.fetchall()
+
+    cur.execute(
+        "SELECT constraint_type, search_condition FROM user_constraints WHERE table_name = 'T' ORDER BY 1"
+    )
+    assert cur.fetchall() == [("C", '"V" IS NOT NULL'), ("P", None)]
+    assert nullable() == [("ID", "N"), ("V", "N"), ("W", "N")]
+    with pytest.raises(
+        oracledb.DatabaseError, match=r'ORA-01400: cannot insert NULL into \("APP"."T"."ID"\)'
+    ):
+        cur.execute("INSERT INTO t VALUES (NULL, 1, 1)")
+    cur.execute("ALTER TABLE t DISABLE CONSTRAINT t_pk")
+    assert nullable() == [("ID", "Y"), ("V", "N"), ("W", "Y")]
+    cur.execute("INSERT INTO t VALUES (NULL, 1, 1)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01449"):
+        cur.execute("ALTER TABLE t ENABLE CONSTRAINT t_pk")
+    cur.execute("DELETE FROM t")
+    cur.execute("ALTER TABLE t ENABLE CONSTRAINT t_pk")
+    cur.execute("ALTER TABLE t DROP CONSTRAINT t_pk")
+    assert nullable() == [("ID", "Y"), ("V", "N"), ("W", "Y")]
+    cur.execute("INSERT INTO t VALUES (NULL, 1, NULL)")

@@ -1,6 +1,6 @@
 """The emulated database behind python-oracledb: logons, SQL, sessions, privileges, faults.
 
-Behaviour is Oracle's as documented; section numbers refer to shared/reference/dbms_datapump.md.
+Behaviour is Oracle's as documented; section numbers (§) are those of docs/oracle-sources.md.
 """
 
 from __future__ import annotations

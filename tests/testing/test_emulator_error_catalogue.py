@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from airflow_datapump.testing._plsql import errors
 from airflow_datapump.testing._plsql.errors import MESSAGES, message_text, ora, ora_line
-from airflow_datapump.testing._plsql.verified_messages import VERIFIED
+from airflow_datapump.testing._plsql.verified_messages import (
+    CHECKED,
+    KINDS,
+    NOT_FOUND,
+    OLDER_BOOKS,
+    ORACLE_DOCS,
+    PUBLIC_COPIES,
+)
 
 ROOT = Path(errors.__file__).resolve().parents[1]
 INLINE = re.compile(r"ORA-(\d{5}):")
 LITERAL = re.compile(r"ORA-(\d{5})")
+ROW = re.compile(r"\| ORA-(?P<code>\d{5}) \| `(?P<text>[^`]*)` \| (?P<kind>[^|]+?) \| (?P<source>[^|]+?) \|")
 # Builders whose first argument is the code; the remaining positional arguments fill the slots.
 BUILDERS = {"ora", "ora_line", "package_error", "utl_error", "lob_error"}
 # Builders that take the code but add detail lines, not slot arguments.
@@ -29,7 +38,10 @@ APPLICATION = range(20000, 21000)  # RAISE_APPLICATION_ERROR's range: the packag
 
 
 def _sources() -> list[Path]:
-    return sorted(p for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts)
+    """The emulator's modules, less the record of sources: it raises nothing, and the addresses
+    of Oracle's pages it cites name other codes (the chapter page ORA-00910.htm holds ORA-00901)."""
+    record = ROOT / "_plsql" / "verified_messages.py"
+    return sorted(p for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts and p != record)
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -158,6 +170,13 @@ def test_the_scan_sees_the_builders_it_checks() -> None:
             ("CONNECT BY over a comma join",),
             "ORA-03001: unimplemented feature: CONNECT BY over a comma join",
         ),
+        (30009, ("CONNECT BY",), "ORA-30009: Not enough memory for CONNECT BY operation"),
+        # two adjacent slots; printed output shows the caller's number alone ("of 100 is", "of -1 is")
+        (
+            21000,
+            ("100", ""),
+            "ORA-21000: error number argument to raise_application_error of 100 is out of range",
+        ),
     ],
 )
 def test_a_line_is_the_catalogue_text_with_its_slots_filled(
@@ -167,6 +186,13 @@ def test_a_line_is_the_catalogue_text_with_its_slots_filled(
     assert ora(code, *args).code == code
 
 
+def test_ora_00600_fills_its_first_bracket_and_prints_the_other_eleven_empty() -> None:
+    """Oracle's ORA-00600 text has twelve bracketed slots; real output fills the first ones and
+    prints the rest as "[]"."""
+    line = errors.internal_error(KeyError("k")).message
+    assert line == "ORA-00600: internal error code, arguments: [KeyError: 'k']" + ", []" * 11
+
+
 def test_a_code_outside_the_catalogue_is_refused_rather_than_invented() -> None:
     with pytest.raises(KeyError, match="99999"):
         ora_line(99999)
@@ -174,26 +200,72 @@ def test_a_code_outside_the_catalogue_is_refused_rather_than_invented() -> None:
         message_text(959, "A", "B")
 
 
-def test_verified_entries_name_an_edition_and_are_catalogue_codes() -> None:
-    assert set(VERIFIED) <= set(MESSAGES)
-    assert set(VERIFIED.values()) <= {"19c", "23ai", "19c+23ai"}
+def test_every_catalogue_code_has_one_record_of_how_its_text_was_checked() -> None:
+    """A code added to MESSAGES needs a line in verified_messages.CHECKED (and a row in the
+    doc's table); a record for a code the catalogue dropped is stale."""
+    assert sorted(set(MESSAGES) - set(CHECKED)) == [], "catalogue codes without a record in CHECKED"
+    assert sorted(set(CHECKED) - set(MESSAGES)) == [], "records in CHECKED for codes not in MESSAGES"
+    assert set(KINDS) == {  # the closed set: a new kind of source is a decision, made here too
+        *("19c", "23ai", "19c+23ai"),
+        *("18c", "12.2", "12.1", "11.1", "9.2", "8.0"),
+        *("P message file", "P output", "P code", "P book copy"),
+        "not found",
+    }
+    odd = {
+        code: record for code, record in CHECKED.items() if record[0] not in KINDS or not record[1].strip()
+    }
+    assert odd == {}, "records with a kind outside KINDS or no source"
 
 
-def test_the_emulator_doc_lists_every_unverified_code() -> None:
+def _section() -> str:
     doc = (ROOT.parents[1] / "docs" / "emulator.md").read_text(encoding="utf-8")
-    section = doc.split("### Where the texts come from", 1)[1].split("\n## ", 1)[0]
-    listed = {int(code) for code in LITERAL.findall(section)}
-    unverified = set(MESSAGES) - set(VERIFIED)
-    assert unverified <= listed, sorted(unverified - listed)
-    assert f"{len(VERIFIED)} of the {len(MESSAGES)}" in section
+    return doc.split("### Where the texts come from", 1)[1].split("\n## ", 1)[0]
+
+
+def _row(code: int, text: str, kind: str, source: str) -> str:
+    return f"| ORA-{code:05d} | `{text}` | {kind} | {source} |"
+
+
+def test_the_doc_table_is_the_record_code_by_code() -> None:
+    """docs/emulator.md's per-code table shows each text and how it was checked; it is compared
+    with the catalogue and the record so that the two cannot drift apart."""
+    rows: dict[int, tuple[str, str, str]] = {}
+    for line in _section().splitlines():
+        if not line.startswith("| ORA-"):
+            continue
+        match = ROW.fullmatch(line)
+        assert match, f"table row not in the form | ORA-nnnnn | `text` | kind | source |: {line!r}"
+        code = int(match["code"])
+        assert code not in rows, f"ORA-{code:05d} has two rows"
+        rows[code] = (match["text"], match["kind"], match["source"])
+    expected = {code: (MESSAGES[code], *CHECKED[code]) for code in MESSAGES if code in CHECKED}
+    missing = [_row(code, *expected[code]) for code in sorted(expected) if code not in rows]
+    assert missing == [], "rows the doc table lacks, to add in code order:\n" + "\n".join(missing)
+    assert sorted(set(rows) - set(expected)) == [], "doc rows for codes without a record"
+    wrong = {code: (rows[code], want) for code, want in expected.items() if rows[code] != want}
+    assert wrong == {}, "doc rows (as written, as recorded) that differ"
+
+
+def test_the_doc_states_the_counts_per_kind() -> None:
+    counts = Counter(kind for kind, _ in CHECKED.values())
+
+    def group(kinds: tuple[str, ...]) -> str:
+        return f"{sum(counts[k] for k in kinds)} ({', '.join(f'{k}: {counts[k]}' for k in kinds)})"
+
+    figures = (
+        f"Of the {len(CHECKED)} texts, {group(ORACLE_DOCS)} were checked against Oracle's "
+        f"documentation of 19c or 23ai, {group(OLDER_BOOKS)} against older Oracle books only, "
+        f"{group(PUBLIC_COPIES)} against public copies only, and {counts[NOT_FOUND]} were not found."
+    )
+    assert figures in " ".join(_section().split()), f"docs/emulator.md should state: {figures}"
 
 
 def test_every_ora_code_the_provider_maps_is_one_the_emulator_can_raise() -> None:
     """The provider's error classes and its transient set name codes; each must be a code the
     emulator's catalogue knows, so the same situation on the emulator reaches the same class."""
-    from airflow_datapump.core import calls
+    from airflow_datapump.core import call_errors
 
-    codes = {c for c in [*calls._CLASSES, *calls.TRANSIENT_CODES] if c.startswith("ORA-")}
+    codes = {c for c in [*call_errors._CLASSES, *call_errors.TRANSIENT_CODES] if c.startswith("ORA-")}
     assert codes, "the provider maps no ORA code?"
     assert {c for c in codes if int(c[4:]) not in MESSAGES} == set()
 

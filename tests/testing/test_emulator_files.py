@@ -1,7 +1,7 @@
 """The file packages end to end: UTL_FILE, DBMS_LOB's BFILEs and DBMS_FILE_TRANSFER through
 ``oracledb.connect`` on the emulator, over directory objects backed by real folders.
 
-Section numbers refer to shared/reference/dbms_datapump.md.
+Section numbers (§) are those of docs/oracle-sources.md.
 """
 
 from __future__ import annotations

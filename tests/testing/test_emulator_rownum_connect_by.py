@@ -7,6 +7,8 @@ import oracledb
 import pytest
 from emulator_sql import code_of
 
+from airflow_datapump.testing._plsql import sqlhier
+
 # A corner of the HR sample schema's EMPLOYEES tree, used by the reference's examples.
 STAFF = [(100, "King", None), (101, "Kochhar", 100), (102, "De Haan", 100), (108, "Greenberg", 101),
          (103, "Hunold", 102), (109, "Faviet", 108), (104, "Ernst", 103)]  # fmt: skip
@@ -91,3 +93,14 @@ def test_what_is_not_implemented_or_wrong_fails_loudly(cur: oracledb.Cursor) -> 
     assert code_of(cur, path) == "ORA-00904"
     join = "select level from staff a, staff b connect by prior a.employee_id = a.manager_id"
     assert code_of(cur, join) == "ORA-03001"
+
+
+def test_a_hierarchy_past_the_row_limit_is_ora_30009_naming_the_operation(
+    cur: oracledb.Cursor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Oracle's text has a slot for the operation ("Not enough memory for string operation")."""
+    monkeypatch.setattr(sqlhier, "MAX_ROWS", 5)
+    with pytest.raises(oracledb.DatabaseError) as raised:
+        cur.execute("select level from dual connect by level <= 10").fetchall()
+    line = raised.value.args[0].message.splitlines()[0]
+    assert line == "ORA-30009: Not enough memory for CONNECT BY operation"

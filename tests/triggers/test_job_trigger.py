@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
@@ -13,12 +12,12 @@ import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.core.retry import RetryPolicy
+from airflow_datapump.core.status import error_codes
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
-from airflow_datapump.triggers import _shown
 from airflow_datapump.triggers.datapump import JobTrigger
 
 
@@ -29,20 +28,24 @@ def submitted(name: str = "EXP_T") -> dict[str, Any]:
     return ref.to_dict()
 
 
-def first_event(trigger: JobTrigger, before: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
+Before = Callable[[], Awaitable[None]]
+
+
+def first_event(trigger: JobTrigger, before: Before | None = None) -> dict[str, Any]:
     """Run the trigger to its event; ``before`` runs first on the same event loop (and pools)."""
+    return asyncio.run(event_of(trigger, before))
 
-    async def run() -> dict[str, Any]:
-        try:
-            if before is not None:
-                await before()
-            async for event in trigger.run():
-                return dict(event.payload)
-            raise AssertionError("no event")
-        finally:
-            await _pool.close_pools()
 
-    return asyncio.run(run())
+async def event_of(trigger: JobTrigger, before: Before | None = None) -> dict[str, Any]:
+    """``first_event`` on a running event loop: the pools it used are closed after."""
+    try:
+        if before is not None:
+            await before()
+        async for event in trigger.run():
+            return dict(event.payload)
+        raise AssertionError("no event")
+    finally:
+        await _pool.close_pools()
 
 
 def test_serialize_round_trip_holds_no_secret(db: DatabaseHandle) -> None:
@@ -74,6 +77,36 @@ def test_reports_a_failed_job(db: DatabaseHandle) -> None:
     event = first_event(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
     assert event["status"] == "failed"
     assert event["error_lines"] == ["ORA-39126: Worker unexpected fatal error"]
+
+
+# ORA-39126 [U] (docs/emulator.md): 11.2-19c logs end the line at the bracket; newer ones print a
+# third value after it and may follow it with the failing SQL on a line of its own.
+WORKER_FATAL = {
+    "ends at the bracket": [
+        "ORA-39126: Worker unexpected fatal error in KUPW$WORKER.PUT_DDLS [TABLE_STATISTICS]",
+    ],
+    "value after the bracket": [
+        "ORA-39126: Worker unexpected fatal error in KUPW$WORKER.STATS_LOAD [MARKER] MARKER",
+    ],
+    "value and SQL after": [
+        'ORA-39126: Worker unexpected fatal error in KUPW$WORKER.LOAD_METADATA [TABLE_DATA:"HR"."EMP"]',
+        'SELECT COUNT(*) FROM "HR"."EMP"',
+    ],
+}
+
+
+@pytest.mark.parametrize("lines", WORKER_FATAL.values(), ids=WORKER_FATAL.keys())
+def test_a_worker_fatal_error_reaches_the_event_in_either_form(db: DatabaseHandle, lines: list[str]) -> None:
+    """The provider reads ORA-39126 only as an error line and its code, so both forms of the
+    line give the same failure: the line itself (never the SQL after it) and ORA-39126."""
+    db.fail_next_job(at_percent=10, lines=lines)
+    job = submitted()
+    db.set_clock("wall")
+    db.set_job_rate(100_000_000)
+    event = first_event(JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.01))
+    assert event["status"] == "failed"
+    assert event["error_lines"] == lines[:1]
+    assert error_codes(event["error_lines"]) == ["ORA-39126"]
 
 
 def test_resumes_from_its_log_position(db: DatabaseHandle) -> None:
@@ -158,20 +191,6 @@ def test_a_dead_pooled_session_is_retried_like_any_transient_failure(db: Databas
     assert event["status"] == "success", event
 
 
-class _FakeXCom:
-    """The trigger's task instance XCom as the triggerer offers it (aget_one / aset)."""
-
-    values: dict[tuple[Any, ...], Any] = {}
-
-    @classmethod
-    async def aget_one(cls, *, key: str, **where: Any) -> Any:
-        return cls.values.get((key, *sorted(where.items())))
-
-    @classmethod
-    async def aset(cls, key: str, value: Any, **where: Any) -> None:
-        cls.values[(key, *sorted(where.items()))] = value
-
-
 class _Shown:
     """What a trigger writes to its task log (Airflow's structlog is not pytest's caplog)."""
 
@@ -186,53 +205,6 @@ class _Shown:
     def watch(self, trigger: JobTrigger) -> JobTrigger:
         trigger._log = self  # type: ignore[assignment]
         return trigger
-
-
-def test_a_rebuilt_trigger_does_not_show_log_lines_twice(db: DatabaseHandle) -> None:
-    """A triggerer restart rebuilds the trigger from its kwargs; it resumes where it had shown.
-
-    The restart comes once the first trigger has recorded what it showed, while the job
-    stands half done on the emulator's manual clock: no race with the machine's load.
-    """
-    shown = _Shown()
-    _FakeXCom.values.clear()
-    job = submitted()
-    db.set_job_speed("SYSTEM", "EXP_T", size=2_000_000, rate=2_000_000)  # one second of its clock
-    db.advance(0.5)  # half done, and it stays so until the clock moves again
-    ti = SimpleNamespace(dag_id="d", task_id="t", run_id="r", map_index=-1, try_number=1)
-    first = shown.watch(
-        JobTrigger(oracle_conn_id="oracle_default", job=job, poll_interval=0.02, try_number=1)
-    )
-    first.task_instance = ti
-    deferred_with = first.serialize()[1]  # what the triggerer keeps and rebuilds it from
-
-    async def restart_midway() -> dict[str, Any]:
-        task = asyncio.create_task(anext(first.run()))
-        while not _FakeXCom.values:  # until the first trigger has recorded what it showed
-            await asyncio.sleep(0.01)
-        task.cancel()  # the triggerer goes away
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        shown_before_restart.extend(shown.lines)
-        db.advance(3600)  # the job ends while no trigger watches it
-        rebuilt = shown.watch(JobTrigger(**deferred_with))
-        rebuilt.task_instance = ti
-        try:
-            async for event in rebuilt.run():
-                return dict(event.payload)
-            raise AssertionError("no event")
-        finally:
-            await _pool.close_pools()
-
-    shown_before_restart: list[str] = []
-    with patch.object(_shown, "_xcom", lambda: _FakeXCom):
-        event = asyncio.run(restart_midway())
-    assert event["status"] == "success"
-    assert event["rows"]["HR.EMPLOYEES"] == 20  # the rebuilt trigger still counts every line
-    log = (db.directory_path() / "EXP_T.log").read_text().splitlines()
-    before = [line for line in shown_before_restart if line in log]
-    assert 0 < len(before) < len(log)  # the restart did come midway through the log
-    assert [line for line in shown.lines if line in log] == log  # each line once, in order
 
 
 def test_progress_is_written_when_it_changes_not_on_every_poll(db: DatabaseHandle) -> None:

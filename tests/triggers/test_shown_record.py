@@ -111,9 +111,11 @@ def test_the_first_read_of_a_trigger_finds_the_record_its_task_wrote(xcom: Any) 
 
 def test_a_rebuilt_trigger_reads_how_far_it_got_not_where_it_started(xcom: Any) -> None:
     _shown.start({"ti": TI}, _trigger())
-    asyncio.run(_shown.save(_trigger(), 4096))  # the first incarnation showed this much
+    record = _shown.Record(_trigger(), 0)
+    asyncio.run(record.polled(4096))
+    asyncio.run(record.save())  # the first incarnation showed this much
     assert asyncio.run(_shown.load(_trigger())) == (4096, False)  # rebuilt from the same kwargs
-    asyncio.run(_shown.save(_trigger(), 4096, seen=True))  # ... and then saw the job listed
+    asyncio.run(record.polled(4096, seen=True))  # ... and then saw the job listed
     assert asyncio.run(_shown.load(_trigger())) == (4096, True)
     assert asyncio.run(_shown.load(_trigger(try_number=2))) == (0, False)  # another try's is not ours
     assert xcom.misses == []
@@ -125,3 +127,57 @@ def test_a_task_with_no_task_instance_or_store_still_defers(xcom: Any) -> None:
     assert xcom.stored == {}
     with patch.object(_XCom, "set", side_effect=RuntimeError("no supervisor")):
         _shown.start({"ti": TI}, _trigger())  # an unreachable store never fails the deferral
+
+
+def test_a_running_trigger_saves_once_per_save_interval_of_polls_not_at_every_poll(xcom: Any) -> None:
+    """At 30 s polls a save is due every 10 polls (300 s): a tenth of the supervisor's requests."""
+    trigger = _trigger()
+    trigger.poll_interval = 30.0
+    record = _shown.Record(trigger, 0)
+    saved: list[int] = []
+    with patch.object(_XCom, "aset", side_effect=lambda key, value, **where: saved.append(value["position"])):
+
+        async def poll(times: int) -> None:
+            for _ in range(times):
+                await record.polled(record.position + 100)  # every poll moves the log
+
+        asyncio.run(poll(25))
+        assert saved == [1000, 2000]
+        asyncio.run(record.save())  # before the event: what is not saved yet
+        assert saved == [1000, 2000, 2500]
+        asyncio.run(record.save())  # nothing new: no request
+        assert saved == [1000, 2000, 2500]
+
+
+def test_a_last_save_nobody_answers_does_not_hold_up_the_cancelled_trigger(xcom: Any) -> None:
+    """A triggerer shutting down may no longer read its supervisor's answers."""
+    record = _shown.Record(_trigger(), 0)
+
+    async def unanswered(key: str, value: Any, **where: Any) -> None:
+        await asyncio.Event().wait()
+
+    async def cancelled() -> None:
+        await record.polled(100)
+        await record.save_last()
+
+    with patch.object(_XCom, "aset", unanswered), patch.object(_shown, "LAST_SAVE_TIMEOUT", 0.01):
+        asyncio.run(asyncio.wait_for(cancelled(), 5))  # a wait for ever fails here
+    assert record.saved == 0  # not recorded as saved: a later save tries again
+
+
+def test_seeing_the_job_and_a_replaced_log_are_saved_at_once(xcom: Any) -> None:
+    """Lines shown wait for the next save (at most every SAVE_EVERY s of polls); the job seen
+    listed decides results (a rebuilt trigger that forgot it waits for a job that ended), and a
+    replaced log's start would go unshown: both are saved at the poll that finds them."""
+    unseen = _trigger()
+    unseen.seen = False  # as a sensor defers on a job it has not seen listed
+    _shown.start({"ti": TI}, unseen)
+    record = _shown.Record(unseen, 0)
+    asyncio.run(record.polled(100))
+    assert asyncio.run(_shown.load(unseen)) == (0, False)  # lines shown: not yet saved
+    asyncio.run(record.polled(200, seen=True))
+    assert asyncio.run(_shown.load(unseen)) == (200, True)
+    asyncio.run(record.polled(300, seen=True))
+    assert asyncio.run(_shown.load(unseen)) == (200, True)
+    asyncio.run(record.polled(0, seen=True, restarted=True))  # a new run's log, nothing shown
+    assert asyncio.run(_shown.load(unseen)) == (0, True)

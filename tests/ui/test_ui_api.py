@@ -94,6 +94,19 @@ def test_a_job_shows_its_status_log_and_the_run_that_started_it(api: Any, db: Da
     assert earlier["first"] < log["first"]
 
 
+def test_a_finished_job_shows_how_its_log_says_it_ended(api: Any, db: DatabaseHandle) -> None:
+    """A finished job has left the dictionary, so its status has no state of its own (the
+    page showed "UNDEFINED" and no errors for an import that completed with errors)."""
+    db.next_job_completes_with_errors([['ORA-31693: Table data object "HR"."EMPLOYEES" failed']])
+    _start(db)
+    db.advance(3600)
+    api.login("admin")
+    detail = api.get(f"{JOBS}/SYSTEM/EXP_UI").json()
+    assert detail["ended"].startswith('Job "SYSTEM"."EXP_UI" completed with 1 error(s)')
+    running = _start(db, "EXP_UI2")
+    assert api.get(f"{JOBS}/SYSTEM/{running.job_name}").json()["ended"] is None
+
+
 def test_stop_keeps_the_job_restartable_then_restart_resumes_it(api: Any, db: DatabaseHandle) -> None:
     _start(db)
     api.login("op")

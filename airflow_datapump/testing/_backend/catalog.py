@@ -2,7 +2,7 @@
 
 Every function takes an open SQLite connection inside a store transaction, so callers
 decide what is atomic. Privileges follow Oracle's model closely enough for Data Pump's
-checks (shared/reference/dbms_datapump.md §6.2): system privileges and roles granted to users
+checks (docs/oracle-sources.md §6.2): system privileges and roles granted to users
 and roles, object privileges on tables and directories, and the predefined roles below.
 """
 
@@ -171,6 +171,8 @@ class TableDef:
     tablespace: str | None
     columns: tuple[ColumnDef, ...]
     constraints: tuple[TableConstraint, ...]
+    # (name, columns) of each CREATE UNIQUE INDEX on the table: enforced as keys, not constraints.
+    unique_indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _encode_table(columns: Iterable[ColumnDef], constraints: Iterable[TableConstraint]) -> str:
@@ -200,6 +202,12 @@ def encode_constraint(k: TableConstraint) -> dict[str, object]:
     if k.references is not None:
         schema, parent, columns = k.references
         data["references"] = [schema, parent, list(columns)]
+    if k.on_delete is not None:
+        data["on_delete"] = k.on_delete
+    if not k.enabled:
+        data["disabled"] = True
+    if not k.validated:
+        data["novalidate"] = True
     return data
 
 
@@ -212,6 +220,9 @@ def decode_constraint(data: dict[str, Any]) -> TableConstraint:
         tuple(data["columns"]),
         condition=data.get("condition"),
         references=(references[0], references[1], tuple(references[2])) if references else None,
+        on_delete=data.get("on_delete"),
+        enabled=not data.get("disabled", False),
+        validated=not data.get("novalidate", False),
     )
 
 
@@ -235,7 +246,13 @@ def table(db: sqlite3.Connection, owner: str, name: str) -> TableDef | None:
         for c in data["columns"]
     )
     constraints = tuple(decode_constraint(k) for k in data["constraints"])
-    return TableDef(owner, name, row[0], row[1], columns, constraints)
+    unique = db.execute(
+        "SELECT name, columns FROM indexes WHERE table_owner = ? AND table_name = ? AND uniq = 1 "
+        "ORDER BY owner, name",
+        (owner, name),
+    ).fetchall()
+    indexes = tuple((index, tuple(json.loads(cols))) for index, cols in unique)
+    return TableDef(owner, name, row[0], row[1], columns, constraints, indexes)
 
 
 def create_table(
@@ -277,6 +294,19 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
     db.execute("DELETE FROM jobs WHERE owner = ? AND name = ?", (owner, name))
 
 
+def generated_constraint_name(db: sqlite3.Connection) -> str:
+    """A name for a constraint written without one: SYS_C and a number from the database's
+    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...)."""
+    found = db.execute("SELECT value FROM settings WHERE key = 'constraint sequence'").fetchone()
+    number = int(found[0]) + 1 if found else 10001
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES ('constraint sequence', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(number),),
+    )
+    return f"SYS_C00{number}"
+
+
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:
     """Store a table's new list of constraints (ALTER TABLE ... ADD CONSTRAINT)."""
     db.execute(
@@ -290,7 +320,7 @@ def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:
 
 @dataclass(frozen=True)
 class IndexDef:
-    """An index created by CREATE INDEX (the indexes of keys belong to their constraints)."""
+    """An index created by CREATE [UNIQUE] INDEX (the indexes of keys belong to their constraints)."""
 
     owner: str
     name: str
@@ -298,6 +328,7 @@ class IndexDef:
     table_name: str
     columns: tuple[str, ...]
     tablespace: str
+    unique: bool = False
 
 
 def create_index(db: sqlite3.Connection, index: IndexDef) -> None:
@@ -310,7 +341,7 @@ def create_index(db: sqlite3.Connection, index: IndexDef) -> None:
     if taken:
         raise ora(955)
     db.execute(
-        "INSERT INTO indexes VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO indexes VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             index.owner,
             index.name,
@@ -318,6 +349,7 @@ def create_index(db: sqlite3.Connection, index: IndexDef) -> None:
             index.table_name,
             json.dumps(index.columns),
             index.tablespace,
+            int(index.unique),
         ),
     )
 
@@ -325,13 +357,13 @@ def create_index(db: sqlite3.Connection, index: IndexDef) -> None:
 def indexes_of(
     db: sqlite3.Connection, table_owner: str | None = None, table: str | None = None
 ) -> list[IndexDef]:
-    query = "SELECT owner, name, table_owner, table_name, columns, tablespace FROM indexes"
+    query = "SELECT owner, name, table_owner, table_name, columns, tablespace, uniq FROM indexes"
     args: tuple[str, ...] = ()
     if table_owner is not None and table is not None:
         query += " WHERE table_owner = ? AND table_name = ?"
         args = (table_owner, table)
     rows = db.execute(query + " ORDER BY owner, name", args).fetchall()
-    return [IndexDef(o, n, to, tn, tuple(json.loads(c)), ts) for o, n, to, tn, c, ts in rows]
+    return [IndexDef(o, n, to, tn, tuple(json.loads(c)), ts, bool(u)) for o, n, to, tn, c, ts, u in rows]
 
 
 def drop_index(db: sqlite3.Connection, owner: str, name: str) -> None:

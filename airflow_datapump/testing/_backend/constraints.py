@@ -1,11 +1,21 @@
-"""Constraints added to a table that may hold rows, and foreign keys checked against parents.
+"""Constraints and unique indexes added to a table that may hold rows, and dropped from it.
 
-CREATE TABLE and Data Pump import both come here: a foreign key must name a parent table
-that exists and has a primary or unique key on the referenced columns (ORA-00942, ORA-02270,
-ORA-02256), and a key added to a table with rows is validated against them, as ALTER TABLE
-... ADD CONSTRAINT validates (ORA-02437, ORA-02299, ORA-02298; SQL Language Reference,
-constraint clause). Rows inserted later are not checked against CHECK and FOREIGN KEY
-constraints (docs/emulator.md, known differences).
+CREATE TABLE, ALTER TABLE and Data Pump import all come here (SQL Language Reference,
+constraint clause, ALTER TABLE and CREATE INDEX; codes from Database Error Messages):
+
+- before any row is read, a constraint is refused for a name its schema already uses
+  (ORA-02264), a second primary key (ORA-02260), a key on the column list another key has
+  (ORA-02261), a column the table lacks (ORA-00904), a condition that cannot be a CHECK
+  constraint's (see _plsql/checks.py), or one written after a column that names another
+  (ORA-02438);
+- a foreign key must name a parent table that exists and has a primary or unique key on the
+  referenced columns (ORA-00942, ORA-02270, ORA-02256, ORA-02268);
+- a constraint added to a table with rows is validated against them (ORA-02437, ORA-02299,
+  ORA-02298, ORA-02293), unless NOVALIDATE says not to (CHECK and FOREIGN KEY; a key's index
+  is built from the rows either way), and a unique index likewise (ORA-01452).
+
+Row changes made afterwards keep CHECK and FOREIGN KEY constraints in integrity.py, keys and
+unique indexes in tables.py.
 """
 
 from __future__ import annotations
@@ -17,30 +27,50 @@ from collections.abc import Iterable
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, storage, tables
+from airflow_datapump.testing._backend.codec import decode_row
+from airflow_datapump.testing._plsql import checks
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
-from airflow_datapump.testing._plsql.errors import ora
+from airflow_datapump.testing._plsql.errors import OracleError, ora
 
 
-def keyed_not_null(columns: Iterable[ColumnDef], keys: Iterable[TableConstraint]) -> tuple[ColumnDef, ...]:
-    """The columns with those of any PRIMARY KEY among ``keys`` made NOT NULL, as Oracle does
-    also for a key declared out of line (CREATE TABLE and ALTER TABLE ADD alike)."""
-    keyed = {col for k in keys if k.kind == "PRIMARY KEY" for col in k.columns}
-    return tuple(dataclasses.replace(c, not_null=True) if c.name in keyed else c for c in columns)
+def named(
+    db: sqlite3.Connection, columns: tuple[ColumnDef, ...], keys: tuple[TableConstraint, ...]
+) -> tuple[tuple[ColumnDef, ...], tuple[TableConstraint, ...]]:
+    """The columns without key flags, and every constraint with a name: an unnamed in-line
+    key becomes a constraint of its own, and each unnamed constraint gets its own SYS_C name
+    (so each can be dropped, disabled and listed by it)."""
+    flagged = [
+        TableConstraint(None, "PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))
+        for c in columns
+        if c.primary_key or c.unique
+    ]
+    plain = tuple(dataclasses.replace(c, primary_key=False, unique=False) for c in columns)
+    given = (*flagged, *keys)
+    return plain, tuple(
+        dataclasses.replace(k, name=catalog.generated_constraint_name(db)) if k.name is None else k
+        for k in given
+    )
 
 
-def resolve_foreign_key(db: sqlite3.Connection, owner: str, k: TableConstraint) -> TableConstraint:
-    """The constraint with its parent's schema and columns filled in, or the error Oracle gives."""
-    return _resolve_with_parent(db, owner, k)[0]
+def resolve_foreign_key(
+    db: sqlite3.Connection, owner: str, k: TableConstraint, creating: catalog.TableDef | None = None
+) -> TableConstraint:
+    """The constraint with its parent's schema and columns filled in, or the error Oracle
+    gives; ``creating`` is the table CREATE TABLE is making, which may refer to itself."""
+    return _resolve_with_parent(db, owner, k, creating)[0]
 
 
 def _resolve_with_parent(
-    db: sqlite3.Connection, owner: str, k: TableConstraint
+    db: sqlite3.Connection, owner: str, k: TableConstraint, creating: catalog.TableDef | None = None
 ) -> tuple[TableConstraint, catalog.TableDef]:
     """resolve_foreign_key, also handing back the parent's definition it read."""
     assert k.references is not None
     schema, parent_name, columns = k.references
     schema = schema or owner
-    parent = catalog.table(db, schema, parent_name)
+    if creating is not None and (creating.owner, creating.name) == (schema, parent_name):
+        parent: catalog.TableDef | None = creating
+    else:
+        parent = catalog.table(db, schema, parent_name)
     if parent is None or parent.kind != "TABLE":
         raise ora(942)
     keys = [[parent.columns[p].name for p in positions] for _, _, positions in tables.unique_keys(parent)]
@@ -57,27 +87,153 @@ def _resolve_with_parent(
     return dataclasses.replace(k, references=(schema, parent_name, tuple(columns))), parent
 
 
-def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint) -> None:
-    """ALTER TABLE owner.name ADD CONSTRAINT k: checked against the rows the table holds."""
+def check_new(
+    db: sqlite3.Connection,
+    owner: str,
+    name: str,
+    columns: tuple[ColumnDef, ...],
+    existing: tuple[TableConstraint, ...],
+    new: tuple[TableConstraint, ...],
+) -> None:
+    """What Oracle refuses in new constraints before it reads a row (see the module's doc)."""
+    used = {k.name for t in catalog.tables_of(db, owner) for k in t.constraints if k.name}
+    names = [c.name for c in columns]
+    keys: list[tuple[str, tuple[str, ...]]] = [
+        ("PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))
+        for c in columns
+        if c.primary_key or c.unique
+    ]
+    keys += [(k.kind, k.columns) for k in existing if k.kind in ("PRIMARY KEY", "UNIQUE")]
+    for k in new:
+        if k.name is not None:
+            if k.name in used:
+                raise ora(2264)
+            used.add(k.name)
+        for column in k.columns:
+            if column not in names:
+                raise ora(904, f'"{column}"')
+        if k.kind in ("PRIMARY KEY", "UNIQUE"):
+            if k.kind == "PRIMARY KEY" and any(kind == "PRIMARY KEY" for kind, _ in keys):
+                raise ora(2260)
+            if any(sorted(cols) == sorted(k.columns) for _, cols in keys):
+                raise ora(2261)
+            keys.append((k.kind, k.columns))
+        if k.kind == "CHECK" and k.condition is not None:
+            checks.compile_check(k.condition, name, tuple((c.name, c.type) for c in columns))
+            if k.columns:  # written in line after its column: that column alone (ORA-02438)
+                own = tuple((c.name, c.type) for c in columns if c.name in k.columns)
+                try:
+                    checks.compile_check(k.condition, name, own)
+                except OracleError as err:
+                    if err.code != 904:
+                        raise
+                    raise ora(2438) from err
+
+
+def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, validate: bool = True) -> None:
+    """ALTER TABLE owner.name ADD CONSTRAINT k: checked against the rows the table holds,
+    unless ``validate`` is False (NOVALIDATE) for a CHECK or FOREIGN KEY constraint, or ``k``
+    is added DISABLED (then a key gets no index either)."""
     table = catalog.table(db, owner, name)
     if table is None:
         raise ora(942)
+    check_new(db, owner, name, table.columns, table.constraints, (k,))
+    if k.name is None:
+        k = dataclasses.replace(k, name=catalog.generated_constraint_name(db))
     label = (owner, storage.constraint_index_name(name, k.name))
     positions = [_position(table, col) for col in k.columns]
     # Read and decode the rows once: the check and the new key's index entries both use them.
-    held = _rows(db, owner, name)
+    held = _rows(db, owner, name) if k.enabled else []
     rows = [row for _, row in held]
     if k.kind == "FOREIGN KEY":
         k, parent = _resolve_with_parent(db, owner, k)
-        _check_parent_keys(db, k, parent, positions, rows, label)
+        if validate:
+            _check_parent_keys(db, k, parent, positions, rows, label)
     elif k.kind in ("PRIMARY KEY", "UNIQUE"):
         _check_unique(k, positions, rows, label)
-    updated = dataclasses.replace(
-        table, columns=keyed_not_null(table.columns, (k,)), constraints=(*table.constraints, k)
-    )
+    elif k.kind == "CHECK" and k.condition is not None and validate and k.enabled:
+        condition = checks.compile_check(k.condition, name, tuple((c.name, c.type) for c in table.columns))
+        if any(checks.broken(condition, decode_row(text)) for _, text in _texts(db, owner, name)):
+            raise ora(2293, *label)
+    updated = dataclasses.replace(table, constraints=(*table.constraints, k))
     catalog.replace_constraints(db, updated)
-    if k.kind in ("PRIMARY KEY", "UNIQUE"):
+    if k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled:
         _index_rows(db, owner, name, ",".join(map(str, positions)), positions, held)
+
+
+def forget_key(db: sqlite3.Connection, table: catalog.TableDef, columns: Iterable[str]) -> None:
+    """Drop the index entries of the key on ``columns`` (its index is dropped)."""
+    key_id = ",".join(str(_position(table, col)) for col in columns)
+    db.execute(
+        "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?",
+        (table.owner, table.name, key_id),
+    )
+
+
+def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, cascade: bool) -> None:
+    """ALTER TABLE ... DROP CONSTRAINT: a key that foreign keys refer to goes only with CASCADE,
+    which drops those foreign keys too (ORA-02273 without it); a name the table has no
+    constraint of is ORA-02443. The key's index goes with it."""
+    table = catalog.table(db, owner, name)
+    if table is None:
+        raise ora(942)
+    found = [k for k in table.constraints if storage.constraint_index_name(name, k.name) == constraint]
+    if not found:
+        raise ora(2443)
+    k = found[0]
+    if k.kind in ("PRIMARY KEY", "UNIQUE"):
+        referring = [
+            (child, fk)
+            for child in catalog.tables_of(db)
+            for fk in child.constraints
+            if fk.references is not None
+            and fk.references[:2] == (owner, name)
+            and fk.references[2] == k.columns
+        ]
+        if referring and not cascade:
+            raise ora(2273)
+        for child, fk in referring:
+            current = catalog.table(db, child.owner, child.name)
+            assert current is not None
+            kept = tuple(c for c in current.constraints if c != fk)
+            catalog.replace_constraints(db, dataclasses.replace(current, constraints=kept))
+        table = catalog.table(db, owner, name)
+        assert table is not None
+        forget_key(db, table, k.columns)
+    kept = tuple(c for c in table.constraints if c != k)
+    catalog.replace_constraints(db, dataclasses.replace(table, constraints=kept))
+
+
+def add_unique_index(db: sqlite3.Connection, index: catalog.IndexDef) -> None:
+    """CREATE UNIQUE INDEX: refused on a column list a key or unique index already has
+    (ORA-01408) or when rows already repeat a key (ORA-01452); then the rows' keys are indexed."""
+    table = catalog.table(db, index.table_owner, index.table_name)
+    assert table is not None
+    positions = [_position(table, col) for col in index.columns]
+    key_id = ",".join(map(str, positions))
+    catalog.create_index(db, index)  # the name first (ORA-00955); an error rolls it back
+    if any(existing == key_id for existing, _, _ in tables.enforced_keys(table)):
+        raise ora(1408)
+    held = _rows(db, table.owner, table.name)
+    seen: set[str] = set()
+    for _, row in held:
+        key = _key(row, positions)
+        if key is not None and key in seen:
+            raise ora(1452)
+        if key is not None:
+            seen.add(key)
+    _index_rows(db, table.owner, table.name, key_id, positions, held)
+
+
+def drop_unique_index(db: sqlite3.Connection, index: catalog.IndexDef) -> None:
+    """DROP INDEX of a unique index: its keys stop being enforced."""
+    table = catalog.table(db, index.table_owner, index.table_name)
+    if table is not None:
+        key_id = ",".join(str(_position(table, col)) for col in index.columns)
+        db.execute(
+            "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?",
+            (table.owner, table.name, key_id),
+        )
 
 
 def release_parent(db: sqlite3.Connection, owner: str, name: str, *, cascade: bool) -> None:
@@ -103,12 +259,17 @@ def _position(table: catalog.TableDef, column: str) -> int:
     return names.index(column)
 
 
-def _rows(db: sqlite3.Connection, owner: str, name: str) -> list[tuple[int, list[Any]]]:
-    """The table's rows as (rid, decoded row), in rid order."""
+def _texts(db: sqlite3.Connection, owner: str, name: str) -> list[tuple[int, str]]:
+    """The table's rows as (rid, stored text), in rid order."""
     found = db.execute(
         "SELECT rid, data FROM rows WHERE owner = ? AND table_name = ? ORDER BY rid", (owner, name)
     ).fetchall()
-    return [(rid, json.loads(data)) for rid, data in found]
+    return [(rid, data) for rid, data in found]
+
+
+def _rows(db: sqlite3.Connection, owner: str, name: str) -> list[tuple[int, list[Any]]]:
+    """The table's rows as (rid, row in the codec's form), in rid order."""
+    return [(rid, json.loads(data)) for rid, data in _texts(db, owner, name)]
 
 
 def _key(row: list[Any], positions: list[int]) -> str | None:

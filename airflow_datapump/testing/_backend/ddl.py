@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 from airflow_datapump.testing._backend import (
     catalog,
-    constraints,
     environment,
     link_secret,
     storage,
     stored_code,
+    table_ddl,
     tables,
 )
 from airflow_datapump.testing._backend.session import Session
@@ -270,63 +270,6 @@ def _drop_directory(session: Session, db: sqlite3.Connection, st: nodes.DropDire
     db.execute("DELETE FROM obj_privs WHERE owner = 'SYS' AND object = ?", (st.name,))
 
 
-def _create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTable) -> None:
-    owner = st.schema or session.current_schema
-    if owner == session.user:
-        catalog.require(db, session.user, "CREATE TABLE")
-    else:
-        catalog.require(db, session.user, "CREATE ANY TABLE")
-    if not catalog.user_exists(db, owner):
-        raise catalog.not_found("user", owner)
-    if st.tablespace:
-        storage.require(db, st.tablespace)
-    # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
-    # TABLESPACE clause, else the owner's default at creation time.
-    tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    columns = constraints.keyed_not_null(st.columns, st.constraints)
-    checked = tuple(
-        constraints.resolve_foreign_key(db, owner, k) if k.kind == "FOREIGN KEY" else k
-        for k in st.constraints
-    )
-    definition = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, checked)
-    catalog.create_table(db, definition, session.database.now().isoformat())
-    if st.rows:
-        tables.insert_rows(db, owner, st.name, st.rows)
-
-
-def _drop_table(session: Session, db: sqlite3.Connection, st: nodes.DropTable) -> None:
-    owner = st.schema or session.current_schema
-    if owner != session.user:
-        catalog.require(db, session.user, "DROP ANY TABLE")
-    constraints.release_parent(db, owner, st.name, cascade=st.cascade_constraints)
-    catalog.drop_table(db, owner, st.name)
-
-
-def _create_index(session: Session, db: sqlite3.Connection, st: nodes.CreateIndex) -> None:
-    owner = st.schema or session.current_schema
-    table_owner = st.table_schema or session.current_schema
-    if owner != session.user or table_owner != session.user:
-        catalog.require(db, session.user, "CREATE ANY INDEX")
-    table = catalog.table(db, table_owner, st.table)
-    if table is None or table.kind != "TABLE":
-        raise ora(942)
-    names = [c.name for c in table.columns]
-    for column in st.columns:
-        if column not in names:
-            raise ora(904, f'"{column}"')
-    if st.tablespace:
-        storage.require(db, st.tablespace)
-    tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    catalog.create_index(db, catalog.IndexDef(owner, st.name, table_owner, st.table, st.columns, tablespace))
-
-
-def _drop_index(session: Session, db: sqlite3.Connection, st: nodes.DropIndex) -> None:
-    owner = st.schema or session.current_schema
-    if owner != session.user:
-        catalog.require(db, session.user, "DROP ANY INDEX")
-    catalog.drop_index(db, owner, st.name)
-
-
 def _create_link(session: Session, db: sqlite3.Connection, st: nodes.CreateDatabaseLink) -> None:
     catalog.require(db, session.user, "CREATE PUBLIC DATABASE LINK" if st.public else "CREATE DATABASE LINK")
     owner = "PUBLIC" if st.public else session.user
@@ -384,10 +327,11 @@ _HANDLERS: dict[type, Callable[[Session, sqlite3.Connection, nodes.DdlStatement]
     nodes.DropRole: _drop_role,  # type: ignore[dict-item]
     nodes.CreateDirectory: _create_directory,  # type: ignore[dict-item]
     nodes.DropDirectory: _drop_directory,  # type: ignore[dict-item]
-    nodes.CreateTable: _create_table,  # type: ignore[dict-item]
-    nodes.DropTable: _drop_table,  # type: ignore[dict-item]
-    nodes.CreateIndex: _create_index,  # type: ignore[dict-item]
-    nodes.DropIndex: _drop_index,  # type: ignore[dict-item]
+    nodes.CreateTable: table_ddl.create_table,  # type: ignore[dict-item]
+    nodes.DropTable: table_ddl.drop_table,  # type: ignore[dict-item]
+    nodes.AlterTable: table_ddl.alter_table,  # type: ignore[dict-item]
+    nodes.CreateIndex: table_ddl.create_index,  # type: ignore[dict-item]
+    nodes.DropIndex: table_ddl.drop_index,  # type: ignore[dict-item]
     nodes.CreateDatabaseLink: _create_link,  # type: ignore[dict-item]
     nodes.DropDatabaseLink: _drop_link,  # type: ignore[dict-item]
     nodes.CreateTablespace: _create_tablespace,  # type: ignore[dict-item]

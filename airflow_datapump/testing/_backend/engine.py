@@ -142,13 +142,26 @@ class Backend:
         session: SessionRef,
         statement: str,
         bind_rows: list[dict[str, Bind]] | list[list[Bind]],
+        *,
+        batch_errors: bool = False,
     ) -> StatementResult:
         current = self._round_trip(session, "executemany")
         total = StatementResult()
-        for binds in bind_rows:
-            result = self._run(current, statement, binds)
+        executions: list[dict[str, Bind] | list[Bind]] = list(bind_rows)
+        for offset, binds in enumerate(executions):
+            # Each execution is a statement of its own: a failing one stops the call, and the
+            # rows the ones before it changed stay (python-oracledb reports their count).
+            try:
+                result = self._run(current, statement, binds)
+            except OracleError as err:
+                if batch_errors:
+                    total.batch_errors.append((offset, err.code, err.message))
+                    continue
+                err.rowcount = total.rowcount
+                raise
             total.rowcount += result.rowcount
             total.is_plsql = result.is_plsql
+        total.transaction_in_progress = current.transaction.active
         return total
 
     def _run(self, session: Session, statement: str, binds: dict[str, Bind] | list[Bind]) -> StatementResult:
@@ -260,6 +273,9 @@ class Backend:
 
     def server_version(self, session: SessionRef) -> str:
         return _session(session).database.version
+
+    def returning_binds(self, session: SessionRef, statement: str) -> int:
+        return language.returning_binds(statement)
 
     def read_bfile(self, session: SessionRef, directory: str, filename: str) -> bytes | None:
         """A BFILE's bytes, read as the session's user; None when the file does not exist.

@@ -16,9 +16,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from airflow_datapump.testing._backend import catalog, statistics, storage
+from airflow_datapump.testing._backend import catalog, statistics, storage, tables
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._backend.views import Row, register_view, stats_values, text
+from airflow_datapump.testing._plsql.ddl import TableConstraint
 from airflow_datapump.testing._values import DATE, NUMBER, ScalarType, TypeKind, Value
 
 Columns = list[tuple[str, ScalarType]]
@@ -164,12 +165,12 @@ def _data_type(t: ScalarType) -> str:
 def _tab_columns(db: sqlite3.Connection) -> list[Row]:
     result: list[Row] = []
     for table in catalog.tables_of(db):
-        for position, column in enumerate(table.columns, start=1):
+        for position, column in enumerate(tables.effective_columns(table), start=1):
             t = column.type
             assert isinstance(t, ScalarType)
             text_type = t.kind in (TypeKind.VARCHAR2, TypeKind.CHAR)
             length = t.size if t.size is not None else _LENGTHS.get(t.kind, 0)
-            nullable = "N" if column.not_null or column.primary_key else "Y"
+            nullable = "N" if column.not_null else "Y"
             precision = Decimal(t.precision) if t.precision is not None else None
             scale = Decimal(t.scale) if t.scale is not None and t.kind == TypeKind.NUMBER else None
             if t.name in ("INTEGER", "INT"):
@@ -217,10 +218,11 @@ def _indexes(db: sqlite3.Connection) -> list[Row]:
             generated = "Y" if index_name.startswith("SYS_") else "N"
             row = (table.owner, index_name, "NORMAL", table.owner, table.name, "TABLE", "UNIQUE", tablespace)
             result.append((*row, "VALID", generated, *_index_stats(db, table.owner, index_name)))
-    for index in catalog.indexes_of(db):  # CREATE INDEX: NONUNIQUE, named by its creator
+    for index in catalog.indexes_of(db):  # CREATE [UNIQUE] INDEX, named by its creator
         head = (index.owner, index.name, "NORMAL", index.table_owner, index.table_name, "TABLE")
         stats = _index_stats(db, index.owner, index.name)
-        result.append((*head, "NONUNIQUE", index.tablespace, "VALID", "N", *stats))
+        uniqueness = "UNIQUE" if index.unique else "NONUNIQUE"
+        result.append((*head, uniqueness, index.tablespace, "VALID", "N", *stats))
     return result
 
 
@@ -245,28 +247,19 @@ _CONSTRAINT_COLUMNS: Columns = [
 def _constraints(db: sqlite3.Connection) -> list[Row]:
     result: list[Row] = []
     for table in catalog.tables_of(db):
-        for index_name, kind in storage.table_key_kinds(table):
+        keys = [k for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
+        flagged = len(storage.table_key_kinds(table)) - len(keys)
+        states = [TableConstraint(None, "", ())] * flagged + keys  # a flagged key is enabled
+        for (index_name, kind), k in zip(storage.table_key_kinds(table), states, strict=True):
             generated = "GENERATED NAME" if index_name.startswith("SYS_") else "USER NAME"
-            result.append(
-                (
-                    table.owner,
-                    index_name,
-                    kind,
-                    table.name,
-                    None,
-                    "ENABLED",
-                    "VALIDATED",
-                    generated,
-                    table.owner,
-                    index_name,
-                )
-            )
+            index = (table.owner, index_name) if k.enabled else (None, None)
+            result.append((table.owner, index_name, kind, table.name, None, *_state(k), generated, *index))
         for k in table.constraints:
             if k.kind in ("CHECK", "FOREIGN KEY"):
                 name = storage.constraint_index_name(table.name, k.name)
                 generated = "GENERATED NAME" if name.startswith("SYS_") else "USER NAME"
                 kind = "C" if k.kind == "CHECK" else "R"
-                row = (table.owner, name, kind, table.name, k.condition, "ENABLED", "VALIDATED", generated)
+                row = (table.owner, name, kind, table.name, k.condition, *_state(k), generated)
                 result.append((*row, None, None))
         for column in table.columns:
             if column.not_null and not column.primary_key:
@@ -287,6 +280,11 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
                     )
                 )
     return result
+
+
+def _state(k: TableConstraint) -> tuple[str, str]:
+    """*_CONSTRAINTS.STATUS and VALIDATED (Database Reference, ALL_CONSTRAINTS)."""
+    return ("ENABLED" if k.enabled else "DISABLED", "VALIDATED" if k.validated else "NOT VALIDATED")
 
 
 _register_three("OBJECTS", _OBJECT_COLUMNS, _objects, table_at=1)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-from airflow_datapump.testing._backend import catalog, ddl, environment, stored_code, tables, views
+from airflow_datapump.testing._backend import catalog, ddl, environment, integrity, stored_code, tables, views
 from airflow_datapump.testing._backend.session import Session
+from airflow_datapump.testing._backend.session import statement as session_statement
 from airflow_datapump.testing._plsql.ddl import DdlStatement
 from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._plsql.packages import PackageSpec
@@ -108,7 +110,7 @@ class SessionRuntime:
             )
         if definition is None or not visible:
             raise ora(942)
-        return tables.StoredTable(session, definition)
+        return integrity.ConstrainedTable(session, definition)
 
     def execute_ddl(self, statement: DdlStatement) -> None:
         ddl.execute(self._session, statement)
@@ -117,4 +119,7 @@ class SessionRuntime:
         tables.commit(self._session)
 
     def rollback(self) -> None:
-        self._session.transaction = type(self._session.transaction)()
+        self._session.transaction = self._session.transaction.successor()
+
+    def statement(self) -> AbstractContextManager[None]:
+        return session_statement(self._session)

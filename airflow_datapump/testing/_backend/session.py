@@ -8,6 +8,8 @@ the next time anyone looks, which is how a killed worker's DEFINING job disappea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,25 +23,47 @@ TableKey = tuple[str, str]
 
 
 @dataclass
+class Statement:
+    """One statement in progress: where its changes start in the journal, and the checks
+    Oracle makes when it ends (keyed so a row changed twice is checked once)."""
+
+    mark: int
+    checks: dict[Hashable, Callable[[], None]] = field(default_factory=dict)
+
+
+@dataclass
 class Transaction:
     """Changes a session has made but not committed, per table.
 
     Inserted rows get negative ids until commit; ``updates`` and ``deletes`` refer to the ids
     of committed rows (or pending inserts, which are then changed in place). ``keys`` maps
-    each table's unique keys to the pending insert holding them, so a check is one look-up.
+    each table's unique keys to the pending inserts holding them, so a check is one look-up
+    (more than one holder only while a statement is in progress: keys are checked at its end).
+
+    Statement-level atomicity (Concepts, "Statement-Level Atomicity"): while statements are
+    open, every change records in ``journal`` how to undo it, so a statement that fails leaves
+    none of its changes and the transaction's earlier ones stay. A statement may contain others
+    (a PL/SQL block the client sends, and the SQL it runs); each has its own mark.
     """
 
     inserts: dict[TableKey, dict[int, tuple[Value, ...]]] = field(default_factory=dict)
     updates: dict[TableKey, dict[int, tuple[Value, ...]]] = field(default_factory=dict)
     deletes: dict[TableKey, set[int]] = field(default_factory=dict)
-    keys: dict[tuple[TableKey, str], dict[str, int]] = field(default_factory=dict)
+    keys: dict[tuple[TableKey, str], dict[str, set[int]]] = field(default_factory=dict)
     next_id: int = -1
     # Each table's quota check, made once per transaction (tables.StoredTable._check_space).
     space: dict[TableKey, SpaceCheck] = field(default_factory=dict)
+    journal: list[tuple[TableKey, Callable[[], None]]] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
         return any(self.inserts.values()) or any(self.updates.values()) or any(self.deletes.values())
+
+    def successor(self) -> Transaction:
+        """The empty transaction a COMMIT or ROLLBACK leaves, inside the statements still open
+        (a PL/SQL block that commits): a later failure undoes only what follows the commit."""
+        return Transaction(statements=[Statement(0) for _ in self.statements])
 
     def forget(self, key: TableKey) -> None:
         for changes in (self.inserts, self.updates, self.deletes):
@@ -47,6 +71,49 @@ class Transaction:
         self.space.pop(key, None)
         for index in [k for k in self.keys if k[0] == key]:
             del self.keys[index]
+        kept = [entry for entry in self.journal if entry[0] != key]
+        for statement in self.statements:
+            statement.mark = min(statement.mark, len(kept))
+        self.journal = kept
+
+    def record(self, key: TableKey, undo: Callable[[], None]) -> None:
+        """Note how to undo a change just made to ``key``'s rows, if a statement is open."""
+        if self.statements:
+            self.journal.append((key, undo))
+
+    def defer(self, check_id: Hashable, check: Callable[[], None]) -> None:
+        """Run ``check`` when the innermost open statement ends, or now if none is open."""
+        if self.statements:
+            self.statements[-1].checks.setdefault(check_id, check)
+        else:
+            check()
+
+    def begin(self) -> None:
+        self.statements.append(Statement(len(self.journal)))
+
+    def end(self) -> None:
+        """The innermost statement ran to its end: make its deferred checks; if one fails
+        the statement's changes are undone before the error goes on."""
+        statement = self.statements[-1]
+        try:
+            for check in list(statement.checks.values()):
+                check()
+        except BaseException:
+            self.fail()
+            raise
+        self.statements.pop()
+        if not self.statements:
+            self.journal.clear()
+
+    def fail(self) -> None:
+        """The innermost statement failed: undo its changes, newest first."""
+        statement = self.statements.pop()
+        while len(self.journal) > statement.mark:
+            _, undo = self.journal.pop()
+            undo()
+        self.space.clear()  # recounted from the pending rows when next needed
+        if not self.statements:
+            self.journal.clear()
 
 
 @dataclass(eq=False)
@@ -67,3 +134,19 @@ class Session:
     closed: bool = False
     killed: bool = False
     backend: object = None  # the Backend that opened it, for work that needs the engine
+
+
+@contextmanager
+def statement(session: Session) -> Iterator[None]:
+    """Run one statement atomically in the session's transaction (see :class:`Transaction`).
+
+    The transaction is looked up again at the end: a PL/SQL block that commits leaves its
+    successor, which carries the block's open statement on.
+    """
+    session.transaction.begin()
+    try:
+        yield
+    except BaseException:
+        session.transaction.fail()
+        raise
+    session.transaction.end()

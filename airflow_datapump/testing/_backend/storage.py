@@ -349,11 +349,15 @@ def table_key_kinds(table: catalog.TableDef) -> list[tuple[str, str]]:
 
 
 def table_keys(table: catalog.TableDef) -> list[tuple[str, int]]:
-    """(index name, key width in bytes) of each key index of a table."""
+    """(index name, key width in bytes) of each key index of a table (a disabled key has none)."""
+    keys = [k for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
     columns: list[tuple[str, ...]] = [(c.name,) for c in table.columns if c.primary_key or c.unique]
-    columns += [k.columns for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
+    enabled = [True] * len(columns) + [k.enabled for k in keys]
+    columns += [k.columns for k in keys]
     names = [name for name, _ in table_key_kinds(table)]
-    return [(name, _key_width(table, cols)) for name, cols in zip(names, columns, strict=True)]
+    return [
+        (name, _key_width(table, cols)) for name, cols, on in zip(names, columns, enabled, strict=True) if on
+    ]
 
 
 def _key_width(table: catalog.TableDef, columns: Iterable[str]) -> int:

@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS tables (
     PRIMARY KEY (owner, name));
 CREATE TABLE IF NOT EXISTS indexes (
     owner TEXT NOT NULL, name TEXT NOT NULL, table_owner TEXT NOT NULL, table_name TEXT NOT NULL,
-    columns TEXT NOT NULL, tablespace TEXT, PRIMARY KEY (owner, name));
+    columns TEXT NOT NULL, tablespace TEXT, uniq INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (owner, name));
 CREATE TABLE IF NOT EXISTS statistics (
     owner TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (owner, name, kind));

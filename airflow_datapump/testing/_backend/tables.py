@@ -12,18 +12,20 @@ of its encoded values with numbers normalised (``1.0`` and ``1`` are one key).
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
+import functools
 import json
 import re
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, quotas, storage
 from airflow_datapump.testing._backend.codec import decode_row, encode_row, encode_value
-from airflow_datapump.testing._backend.session import Session, TableKey
+from airflow_datapump.testing._backend.session import Session, TableKey, statement
 from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._values import Value
@@ -47,9 +49,9 @@ class StoredTable:
     def name(self) -> str:
         return self._definition.name
 
-    @property
+    @functools.cached_property
     def columns(self) -> Sequence[ColumnDef]:
-        return self._definition.columns
+        return effective_columns(self._definition)
 
     def committed_rows(self) -> list[tuple[int, tuple[Value, ...]]]:
         with self._session.database.store.read() as db:
@@ -69,34 +71,80 @@ class StoredTable:
         yield from list(tx.inserts.get(self._key, {}).items())
 
     def insert(self, values: tuple[Value, ...]) -> None:
-        self._check_unique(values, exclude=None)
-        self._check_space(values)
-        tx = self._session.transaction
-        tx.inserts.setdefault(self._key, {})[tx.next_id] = values
-        self._index(tx.next_id, values, add=True)
-        tx.next_id -= 1
+        with self._atomic():
+            self._insert(values)
 
     def update(self, rowid: object, values: tuple[Value, ...]) -> None:
         assert isinstance(rowid, int)
-        self._check_unique(values, exclude=rowid)
-        tx = self._session.transaction
-        if rowid < 0:
-            self._index(rowid, tx.inserts[self._key][rowid], add=False)
-            tx.inserts[self._key][rowid] = values
-            self._index(rowid, values, add=True)
-        else:
-            tx.updates.setdefault(self._key, {})[rowid] = values
+        with self._atomic():
+            self._change(rowid, values)
+            self._defer_unique(rowid)
 
     def delete(self, rowid: object) -> None:
         assert isinstance(rowid, int)
+        with self._atomic():
+            self._change(rowid, None)
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """A change made outside any statement (not through SQL) is a statement of its own."""
+        if self._session.transaction.statements:
+            yield
+            return
+        with statement(self._session):
+            yield
+
+    def _insert(self, values: tuple[Value, ...]) -> int:
+        """Insert a row and hand back its (pending, negative) id."""
+        self._check_space(values)
         tx = self._session.transaction
-        if rowid < 0:
-            gone = tx.inserts[self._key].pop(rowid, None)
-            if gone is not None:
-                self._index(rowid, gone, add=False)
+        rowid = tx.next_id
+        tx.next_id -= 1
+        self._change(rowid, values)
+        self._defer_unique(rowid)
+        return rowid
+
+    def pending(self, rowid: int) -> tuple[Value, ...] | None:
+        """The values this transaction gives the row (a pending insert or update), else None."""
+        tx = self._session.transaction
+        return (tx.inserts if rowid < 0 else tx.updates).get(self._key, {}).get(rowid)
+
+    def _change(self, rowid: int, values: tuple[Value, ...] | None) -> None:
+        """Give the row ``values`` (None deletes it), journalled so its statement can undo it."""
+        tx = self._session.transaction
+        deleted = rowid > 0 and rowid in tx.deletes.get(self._key, set())
+        before = self.pending(rowid)
+        self._set(rowid, values)
+        tx.record(self._key, lambda: self._set(rowid, before, deleted=deleted))
+
+    def _set(self, rowid: int, values: tuple[Value, ...] | None, *, deleted: bool | None = None) -> None:
+        tx = self._session.transaction
+        old = self.pending(rowid)
+        if old is not None:
+            self._index(rowid, old, add=False)
+        changes = tx.inserts if rowid < 0 else tx.updates
+        if values is None:
+            changes.get(self._key, {}).pop(rowid, None)
         else:
-            tx.deletes.setdefault(self._key, set()).add(rowid)
-            tx.updates.get(self._key, {}).pop(rowid, None)
+            changes.setdefault(self._key, {})[rowid] = values
+            self._index(rowid, values, add=True)
+        if rowid > 0:
+            gone = tx.deletes.setdefault(self._key, set())
+            if deleted if deleted is not None else values is None:
+                gone.add(rowid)
+            else:
+                gone.discard(rowid)
+
+    def _defer_unique(self, rowid: int) -> None:
+        """Oracle checks a key at the end of the statement, so an UPDATE that moves every key
+        along by one passes (Concepts, "Nondeferrable Constraints")."""
+        if enforced_keys(self._definition):
+            self._session.transaction.defer(("unique", self._key, rowid), lambda: self._check_row_keys(rowid))
+
+    def _check_row_keys(self, rowid: int) -> None:
+        values = self.pending(rowid)
+        if values is not None:  # else deleted later in the statement
+            self._check_unique(values, exclude=rowid)
 
     def truncate(self) -> None:
         """TRUNCATE is DDL: it takes effect at once and cannot be rolled back."""
@@ -127,36 +175,32 @@ class StoredTable:
             return quotas.quota_of(db, owner, tablespace)
 
     def _index(self, rowid: int, values: tuple[Value, ...], *, add: bool) -> None:
-        """Keep the transaction's map of its pending inserts' keys in step with them."""
-        for key_id, _, positions in unique_keys(self._definition):
+        """Keep the transaction's map of its pending rows' keys in step with them."""
+        for key_id, _, positions in enforced_keys(self._definition):
             key = key_text([values[p] for p in positions])
             if key is None:
                 continue
             pending = self._session.transaction.keys.setdefault((self._key, key_id), {})
             if add:
-                pending[key] = rowid
-            elif pending.get(key) == rowid:
-                del pending[key]
+                pending.setdefault(key, set()).add(rowid)
+            elif key in pending:
+                pending[key].discard(rowid)
+                if not pending[key]:
+                    del pending[key]
 
     def _check_unique(self, values: tuple[Value, ...], exclude: int | None) -> None:
-        for key_id, name, positions in unique_keys(self._definition):
+        for key_id, name, positions in enforced_keys(self._definition):
             key = key_text([values[p] for p in positions])
-            if key is not None and self._taken(key_id, key, positions, exclude):
-                label = name or f"SYS_C00{zlib.crc32(self.name.encode()) % 10000:04d}"
-                raise ora(1, self.schema, label)
+            if key is not None and self.holds_key(key_id, key, exclude):
+                raise ora(1, self.schema, storage.constraint_index_name(self.name, name))
 
-    def _taken(self, key_id: str, key: str, positions: list[int], exclude: int | None) -> bool:
-        """Whether a row this session sees, other than ``exclude``, already has the key."""
+    def holds_key(self, key_id: str, key: str, exclude: int | None) -> bool:
+        """Whether a row this session sees, other than ``exclude``, has the key now."""
         tx = self._session.transaction
-        pending = tx.keys.get((self._key, key_id), {}).get(key)
-        if pending is not None and pending != exclude:
+        if any(rid != exclude for rid in tx.keys.get((self._key, key_id), {}).get(key, ())):
             return True
         deleted = tx.deletes.get(self._key, set())
         updated = tx.updates.get(self._key, {})
-        if any(
-            rid != exclude and key_text([row[p] for p in positions]) == key for rid, row in updated.items()
-        ):
-            return True
         with self._session.database.store.read() as db:
             holders = key_holders(db, self.schema, self.name, key_id, key)
         return any(rid != exclude and rid not in deleted and rid not in updated for rid in holders)
@@ -184,15 +228,31 @@ def commit(session: Session) -> None:
             if catalog.table(db, owner, name) is None:
                 continue  # dropped meanwhile
             insert_rows(db, owner, name, rows.values())
-    session.transaction = type(tx)()
+    session.transaction = tx.successor()
     session.database.next_scn()
 
 
 KeyEntry = tuple[str, str]  # (key id, key text)
 
 
-def unique_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, list[int]]]:
-    """Each primary or unique key: its id (the column positions), constraint name, positions."""
+def effective_columns(definition: catalog.TableDef) -> tuple[ColumnDef, ...]:
+    """The columns as rows must fill them: an enabled primary key's columns are NOT NULL too.
+    That is the key's rule, not the column's: it goes when the key is dropped or disabled, and
+    the dictionary lists no NOT NULL constraint for it (only *_TAB_COLUMNS.NULLABLE says N)."""
+    keyed = {
+        col for k in definition.constraints if k.kind == "PRIMARY KEY" and k.enabled for col in k.columns
+    }
+    return tuple(
+        dataclasses.replace(c, not_null=True) if (c.name in keyed or c.primary_key) and not c.not_null else c
+        for c in definition.columns
+    )
+
+
+def unique_keys(
+    definition: catalog.TableDef, *, enabled_only: bool = False
+) -> list[tuple[str, str | None, list[int]]]:
+    """Each primary or unique key (each enabled one): its id (the column positions),
+    constraint name, positions."""
     names = [c.name for c in definition.columns]
     keys: list[tuple[str | None, list[int]]] = [
         (None, [i]) for i, c in enumerate(definition.columns) if c.primary_key or c.unique
@@ -200,9 +260,24 @@ def unique_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, lis
     keys += [
         (k.name, [names.index(col) for col in k.columns])
         for k in definition.constraints
-        if k.kind in ("PRIMARY KEY", "UNIQUE")
+        if k.kind in ("PRIMARY KEY", "UNIQUE") and (k.enabled or not enabled_only)
     ]
     return [(",".join(map(str, positions)), name, positions) for name, positions in keys]
+
+
+def enforced_keys(definition: catalog.TableDef) -> list[tuple[str, str | None, list[int]]]:
+    """:func:`unique_keys` but disabled ones, and the table's unique indexes: every key a row
+    change must keep unique, one entry per column list (Oracle refuses a second index on one
+    list, ORA-01408)."""
+    keys = unique_keys(definition, enabled_only=True)
+    names = [c.name for c in definition.columns]
+    for index, columns in definition.unique_indexes:
+        positions = [names.index(col) for col in columns]
+        keys.append((",".join(map(str, positions)), index, positions))
+    by_id: dict[str, tuple[str, str | None, list[int]]] = {}
+    for entry in keys:
+        by_id.setdefault(entry[0], entry)
+    return list(by_id.values())
 
 
 def key_text(values: Sequence[Value]) -> str | None:
@@ -267,7 +342,7 @@ def keys_taken(db: sqlite3.Connection, owner: str, name: str, entries: Iterable[
 
 def insert_rows(db: sqlite3.Connection, owner: str, name: str, rows: Iterable[tuple[Value, ...]]) -> None:
     definition = catalog.table(db, owner, name)
-    keys = unique_keys(definition) if definition is not None else []
+    keys = enforced_keys(definition) if definition is not None else []
     batch = []
     for values in rows:
         entries = [(key_id, key_text([values[p] for p in positions])) for key_id, _, positions in keys]
@@ -304,7 +379,7 @@ def _add_keys(
     db: sqlite3.Connection, definition: catalog.TableDef, rows: list[tuple[int, tuple[Value, ...]]]
 ) -> None:
     entries = []
-    for key_id, _, positions in unique_keys(definition):
+    for key_id, _, positions in enforced_keys(definition):
         for rid, values in rows:
             key = key_text([values[p] for p in positions])
             if key is not None:

@@ -1,4 +1,4 @@
-"""DBMS_DATAPUMP, emulated as Oracle documents it (shared/reference/dbms_datapump.md).
+"""DBMS_DATAPUMP, emulated as Oracle documents it (the sources: docs/oracle-sources.md).
 
 ``package`` holds the specification, ``api_define``/``api_control``/``status`` the
 subprograms, ``model`` the job record, ``progress`` how a started job moves on the database's

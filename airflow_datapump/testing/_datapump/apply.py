@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import zlib
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, quotas, storage, tables
+from airflow_datapump.testing._backend import catalog, integrity, quotas, storage
 from airflow_datapump.testing._backend.codec import decode_type
 from airflow_datapump.testing._datapump import apply_dependents, logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import grants_sql, quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
+from airflow_datapump.testing._datapump.rowcheck import RowCheck
 from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import OracleError, ora_line
 
@@ -181,6 +181,14 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
             job.kept_tables.append([schema, name])
             return
         if action == "TRUNCATE":
+            existing = catalog.table(db, schema, name)
+            assert existing is not None
+            if any(not ref.self_referential() for ref in integrity.references_to(db, existing)):
+                # TRUNCATE TABLE refuses a parent of enabled foreign keys (ORA-02266); Data
+                # Pump reports it and skips the table's data (docs/emulator.md, Constraints).
+                logfile.error(db, job, moment, ora_line(39120, qualified), ora_line(2266))
+                _skipped(job).append([schema, name])
+                return
             storage.truncated(db, schema, name)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", (schema, name))
             logfile.error(
@@ -242,7 +250,7 @@ def _load(
     Without SKIP_CONSTRAINT_ERRORS one bad row loads nothing, so the load runs in a
     savepoint it can roll back.
     """
-    check = _RowCheck(db, target)
+    check = RowCheck(db, target)
     space = quotas.SpaceCheck(db, target)
     identity = mapping == list(range(len(target.columns)))
     db.execute("SAVEPOINT load_table")
@@ -286,67 +294,6 @@ def _placed(row: list[Any], mapping: list[int], width: int) -> list[Any]:
 
 
 _BATCH = 2000
-
-
-class _RowCheck:
-    """NOT NULL and unique-key checks for rows in stored form, a batch at a time.
-
-    Rows are checked in order, as Oracle loads them: a row whose key an earlier accepted row
-    or a committed row holds is rejected, and the first rejection is the one reported. Keys
-    held by committed rows are looked up for a whole batch in a few queries.
-    """
-
-    def __init__(self, db: sqlite3.Connection, target: catalog.TableDef) -> None:
-        self._db, self._target = db, target
-        self._required = [(i, c.name) for i, c in enumerate(target.columns) if c.not_null or c.primary_key]
-        self._keys = [(key_id, positions) for key_id, _, positions in tables.unique_keys(target)]
-        self._rows: list[tuple[str, list[tables.KeyEntry], str | None]] = []
-        self._seen: set[tables.KeyEntry] = set()
-        self.loaded = self.rejected = 0
-        self.problem: str | None = None
-        label = f"SYS_C00{zlib.crc32(target.name.encode()) % 10000:04d}"
-        self._duplicate = ora_line(1, target.owner, label)
-
-    @property
-    def pending(self) -> int:
-        return len(self._rows)
-
-    def add(self, text: str, row: list[Any]) -> bool:
-        """Queue a row; True when it is already known to be bad (a NULL where none may be)."""
-        target = self._target
-        for position, name in self._required:
-            if row[position] is None:
-                null = ora_line(1400, f'"{target.owner}"."{target.name}"."{name}"')
-                self._rows.append((text, [], null))
-                return True
-        entries = []
-        for key_id, positions in self._keys:
-            parts = [row[p] for p in positions]
-            if any(part is not None for part in parts):
-                entries.append((key_id, tables.encoded_key_text(parts)))
-        self._rows.append((text, entries, None))
-        return False
-
-    def flush(self, skip: bool) -> None:
-        """Decide the pending rows in order and store the accepted ones."""
-        target = self._target
-        taken = tables.keys_taken(
-            self._db, target.owner, target.name, (e for _, es, _ in self._rows for e in es)
-        )
-        accepted: list[tuple[str, list[tables.KeyEntry]]] = []
-        for text, entries, error in self._rows:
-            if error is None and any(e in taken or e in self._seen for e in entries):
-                error = self._duplicate
-            if error is not None:
-                self.problem, self.rejected = self.problem or error, self.rejected + 1
-                if not skip:
-                    break
-                continue
-            accepted.append((text, entries))
-            self._seen.update(entries)
-        tables.store_rows(self._db, target.owner, target.name, accepted)
-        self.loaded += len(accepted)
-        self._rows, self._seen = [], set()
 
 
 def _grant(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:

@@ -94,14 +94,20 @@ def _create(ctx: WorkContext, schema: str, table: str, kind: str, ddl: dict[str,
         owner = ddl["index_schema"]
         tablespace = ddl.get("tablespace") or storage.default_tablespace(db, owner)
         storage.require(db, tablespace)
-        index = catalog.IndexDef(owner, ddl["index"], schema, table, tuple(ddl["columns"]), tablespace)
-        catalog.create_index(db, index)
+        unique = bool(ddl.get("unique"))
+        index = catalog.IndexDef(
+            owner, ddl["index"], schema, table, tuple(ddl["columns"]), tablespace, unique
+        )
+        if unique:
+            constraints.add_unique_index(db, index)
+        else:
+            catalog.create_index(db, index)
         return
     # The dump's DDL names the constraint under "constraint" and leaves a REF_CONSTRAINT's kind out.
     constraint = catalog.decode_constraint(
         {**ddl, "name": ddl["constraint"], "kind": ddl.get("kind", "FOREIGN KEY")}
     )
-    constraints.add(db, schema, table, constraint)
+    constraints.add(db, schema, table, constraint, validate=constraint.validated)
 
 
 __all__ = ["default_role", "dependent", "marker", "procact_schema", "restore_statistics"]

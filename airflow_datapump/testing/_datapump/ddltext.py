@@ -90,7 +90,8 @@ def _names(columns: list[str]) -> str:
 
 def index_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
     where = f'\n  TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
-    head = f'CREATE INDEX "{ddl["index_schema"]}"."{ddl["index"]}" ON "{schema}"."{table}"'
+    unique = "UNIQUE " if ddl.get("unique") else ""
+    head = f'CREATE {unique}INDEX "{ddl["index_schema"]}"."{ddl["index"]}" ON "{schema}"."{table}"'
     return f"{head} ({_names(ddl['columns'])}) {where} PARALLEL 1"
 
 
@@ -98,9 +99,16 @@ def constraint_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
     """ALTER TABLE ... ADD CONSTRAINT: a key with the index created with it, or a check."""
     head = f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{ddl["constraint"]}"'
     if ddl["kind"] == "CHECK":
-        return f"{head} CHECK ({ddl['condition']}) ENABLE"
+        return f"{head} CHECK ({ddl['condition']}) {_state(ddl)}"
     using = f' TABLESPACE "{ddl["tablespace"]}"' if ddl.get("tablespace") else ""
-    return f"{head} {ddl['kind']} ({_names(ddl['columns'])})\n  USING INDEX{using}  ENABLE"
+    return f"{head} {ddl['kind']} ({_names(ddl['columns'])})\n  USING INDEX{using}  {_state(ddl)}"
+
+
+def _state(ddl: dict[str, Any]) -> str:
+    """The state DBMS_METADATA ends a constraint with: ENABLE, ENABLE NOVALIDATE or DISABLE."""
+    if ddl.get("disabled"):
+        return "DISABLE"
+    return "ENABLE NOVALIDATE" if ddl.get("novalidate") else "ENABLE"
 
 
 def ref_constraint_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
@@ -108,7 +116,9 @@ def ref_constraint_sql(schema: str, table: str, ddl: dict[str, Any]) -> str:
     head = f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{ddl["constraint"]}"'
     return (
         f"{head} FOREIGN KEY ({_names(ddl['columns'])})"
-        f' REFERENCES "{parent_schema}"."{parent}" ({_names(parent_columns)}) ENABLE'
+        f' REFERENCES "{parent_schema}"."{parent}" ({_names(parent_columns)})'
+        + (f" ON DELETE {ddl['on_delete']}" if ddl.get("on_delete") else "")
+        + f" {_state(ddl)}"
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from airflow_datapump.testing._backend import catalog, statistics, storage
+from airflow_datapump.testing._plsql.ddl import TableConstraint
 
 
 def of_table(db: Any, table: catalog.TableDef, tablespace: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -26,10 +27,11 @@ def of_table(db: Any, table: catalog.TableDef, tablespace: str) -> Iterator[tupl
                 "index_schema": index.owner,
                 "columns": list(index.columns),
                 "tablespace": index.tablespace,
+                **({"unique": True} if index.unique else {}),
             },
         )
-    for name, kind, columns, condition in _constraints(table):
-        ddl: dict[str, Any] = {"constraint": name, "kind": kind, "columns": columns}
+    for name, kind, columns, condition, state in _constraints(table):
+        ddl: dict[str, Any] = {"constraint": name, "kind": kind, "columns": columns, **state}
         if condition is not None:
             ddl["condition"] = condition
         else:
@@ -43,22 +45,41 @@ def of_table(db: Any, table: catalog.TableDef, tablespace: str) -> Iterator[tupl
             yield (
                 "REF_CONSTRAINT",
                 name,
-                {"constraint": name, "columns": list(k.columns), "references": references},
+                {
+                    "constraint": name,
+                    "columns": list(k.columns),
+                    "references": references,
+                    **({"on_delete": k.on_delete} if k.on_delete else {}),
+                    **_state(k),
+                },
             )
 
 
-def _constraints(table: catalog.TableDef) -> list[tuple[str, str, list[str], str | None]]:
-    """(name, kind, columns, check condition) of the primary, unique and check constraints."""
-    found: list[tuple[str, str, list[str], str | None]] = []
+Found = tuple[str, str, list[str], str | None, dict[str, bool]]
+
+
+def _constraints(table: catalog.TableDef) -> list[Found]:
+    """(name, kind, columns, check condition, state) of the primary, unique and check
+    constraints."""
+    found: list[Found] = []
     for column in table.columns:
         if column.primary_key or column.unique:
             kind = "PRIMARY KEY" if column.primary_key else "UNIQUE"
-            found.append((storage.constraint_index_name(table.name, None), kind, [column.name], None))
+            found.append((storage.constraint_index_name(table.name, None), kind, [column.name], None, {}))
     for k in table.constraints:
         if k.kind in ("PRIMARY KEY", "UNIQUE", "CHECK"):
             name = storage.constraint_index_name(table.name, k.name)
-            found.append((name, k.kind, list(k.columns), k.condition))
+            found.append((name, k.kind, list(k.columns), k.condition, _state(k)))
     return found
+
+
+def _state(k: TableConstraint) -> dict[str, bool]:
+    """A constraint's state as its DDL carries it: nothing for ENABLE VALIDATE, the default."""
+    return {
+        key: value
+        for key, value in catalog.encode_constraint(k).items()
+        if key in ("disabled", "novalidate") and isinstance(value, bool)
+    }
 
 
 def statistics_of(db: Any, table: catalog.TableDef) -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -1,6 +1,6 @@
 """What the emulated DBMS_DATAPUMP accepts in its definition calls.
 
-Written from shared/reference/dbms_datapump.md §2.4-§2.9, on purpose apart from the
+Written from Oracle's documentation (docs/oracle-sources.md §2.4-§2.9), on purpose apart from the
 provider's own job model (``airflow_datapump.core``): the emulator is the yardstick the
 provider is measured by, so the two must not share a table and with it a mistake.
 

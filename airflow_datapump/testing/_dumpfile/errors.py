@@ -3,7 +3,7 @@
 Every failure is a :class:`DumpFileError` carrying the stack of ``ORA-`` lines Oracle prints
 (outermost first), so the job engine and the DBMS_DATAPUMP layer can turn it into their own
 error types without parsing prose. Each factory below says whether its codes and wording are
-documented (in ``/work/shared/reference/dbms_datapump.md``, Oracle's error catalogue, or real
+documented (Oracle's documentation, docs/oracle-sources.md; its error catalogue; or real
 job logs) or inferred; inferred details carry **[U]**.
 """
 

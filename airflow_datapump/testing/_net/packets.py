@@ -20,6 +20,8 @@ DATA_FLAG_EOF = 0x0040
 DATA_FLAG_END_OF_RESPONSE = 0x2000
 MARKER_BREAK, MARKER_RESET, MARKER_INTERRUPT = 1, 2, 3
 PROTOCOL_VERSION = 319  # the newest python-oracledb asks for; 315+ means 4-byte lengths
+MIN_PROTOCOL_VERSION = 315  # the oldest this server speaks: it always frames with 4-byte lengths
+MAX_CONNECT_DATA = 230  # a longer descriptor follows the CONNECT in a DATA packet (connect.pyx)
 SDU = 65535
 MAX_PACKET = 2 * 1024 * 1024  # a sanity bound: larger lengths are a malformed header
 

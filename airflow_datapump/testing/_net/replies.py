@@ -8,6 +8,7 @@ Layouts follow python-oracledb's thin implementation at TTC field version 12 (19
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from airflow_datapump.testing._net.buffer import Writer
@@ -72,8 +73,11 @@ def call_end(
     rowcount: int = 0,
     position: int = 0,
     in_transaction: bool = False,
+    batch_errors: Sequence[tuple[int, int, str]] = (),
 ) -> bytes:
-    """The end-of-call information: status, cursor id, row count and any error."""
+    """The end-of-call information: status, cursor id, row count and any error. An array DML
+    with batch errors lists each failed execution's code, offset and message; the client takes
+    the call's error then (ORA-24381) as the sign that the list is there."""
     out = Writer().u8(MSG_ERROR)
     out.ub4(CALL_STATUS_IN_TRANSACTION if in_transaction else 0).ub2(0).ub4(rowcount)
     out.ub2(min(error, 0xFFFF)).ub2(0).ub2(0).ub2(cursor_id).universal(position)
@@ -81,11 +85,33 @@ def call_end(
     out.ub4(0).ub2(0).u8(0).ub4(0).ub2(0)  # rowid
     out.ub4(0).u8(0).u8(0).ub2(0).ub4(0)  # OS error, statement, call, padding, success iters
     out.ub4(0)  # oerrdd
-    out.ub2(0).ub4(0).ub2(0)  # batch errors, offsets, messages
+    _batch_errors(out, batch_errors)
     out.ub4(error).ub8(rowcount)
     if error:
         out.bytes_(message.encode())
     return out.getvalue()
+
+
+def _batch_errors(out: Writer, errors: Sequence[tuple[int, int, str]]) -> None:
+    """Three arrays (codes, offsets, messages), each a count, then a byte the client skips
+    (anything but the long-form marker), then its elements; a message ends with two bytes."""
+    packed = min(len(errors), 0xFD)
+    out.ub2(len(errors))
+    if errors:
+        out.u8(packed)
+        for _, code, _ in errors:
+            out.ub2(code)
+    out.ub4(len(errors))
+    if errors:
+        out.u8(packed)
+        for offset, _, _ in errors:
+            out.ub4(offset)
+    out.ub2(len(errors))
+    if errors:
+        out.u8(packed)
+        for _, _, message in errors:
+            text = message.encode()
+            out.ub2(len(text)).bytes_(text).raw(b"\x00\x00")
 
 
 @dataclass(frozen=True)

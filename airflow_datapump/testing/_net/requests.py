@@ -9,6 +9,7 @@ Layouts follow python-oracledb's thin implementation at TTC field version 12 (19
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from airflow_datapump.testing._net import cursors, objects, oratypes
@@ -23,7 +24,12 @@ FN_CLOSE_CURSORS, FN_AUTH_TWO, FN_AUTH_ONE, FN_END_TO_END, FN_PING = 105, 115, 1
 FN_SET_SCHEMA, FN_SESSION_RELEASE = 152, 163
 OPT_PARSE, OPT_BIND, OPT_DEFINE, OPT_EXECUTE, OPT_FETCH = 0x1, 0x8, 0x10, 0x20, 0x40
 OPT_COMMIT, OPT_PLSQL_BIND, OPT_NOT_PLSQL, OPT_DESCRIBE = 0x100, 0x400, 0x8000, 0x20000
+OPT_BATCH_ERRORS = 0x80000  # executemany(batcherrors=True)
 BIND_ARRAY = 0x40
+EXEC_SCROLLABLE = 0x2  # in an execute's flags (al8i4[9]): the statement runs as a scrollable cursor
+#: Fetch orientations of a scrollable cursor's execute (al8i4[10]), as cursor.pyx sends them.
+FETCH_CURRENT, FETCH_NEXT, FETCH_FIRST, FETCH_LAST = 0x01, 0x02, 0x04, 0x08
+FETCH_PRIOR, FETCH_ABSOLUTE, FETCH_RELATIVE = 0x10, 0x20, 0x40
 REEXECUTE_COMMIT = 0x1  # autocommit, in a re-execute's second options word
 MAX_STRING_SIZE = 32767  # announced in the runtime capabilities
 
@@ -38,6 +44,7 @@ class BindMeta:
     max_elements: int
     cs_form: int
     type_oid: bytes | None = None
+    returning: bool = False  # a DML RETURNING INTO target: the client sends no value for it
 
     @property
     def is_array(self) -> bool:
@@ -64,6 +71,9 @@ class Call:
     sql: str | None = None
     iterations: int = 0
     executions: int = 0
+    exec_flags: int = 0
+    fetch_orientation: int = 0
+    fetch_position: int = 0  # the row (1-based) a scrollable cursor's fetch starts at
     binds: list[BindMeta] = field(default_factory=list)
     defines: list[BindMeta] = field(default_factory=list)
     rows: list[list[bytes | list[bytes | None] | None]] = field(default_factory=list)
@@ -74,13 +84,40 @@ class Call:
     raw: Reader | None = None  # the rest of a call decoded elsewhere (LOB operations)
     one_way: bool = False  # a message the client expects no reply to
 
+    @property
+    def scrollable(self) -> bool:
+        return bool(self.exec_flags & EXEC_SCROLLABLE)
+
+    @property
+    def scroll(self) -> bool:
+        """Whether an execute on a scrollable cursor moves within its result rather than runs
+        the statement: a scroll carries no EXECUTE option, and the driver fetches on from row
+        N (N > 1) by an execute naming that row (cursor.pyx ``_fetch_rows``); a new execute
+        names row 1."""
+        if not self.scrollable or self.function != FN_EXECUTE or self.sql is not None:
+            return False
+        return not self.options & OPT_EXECUTE or self.fetch_position > 1
+
 
 #: Per open cursor id: its bind descriptions and whether it is PL/SQL (for re-executes).
 Known = dict[int, tuple[list[BindMeta], bool]]
+#: How many of a SQL statement's placeholders, the last ones, are RETURNING INTO targets.
+Returning = Callable[[str], int]
 
 
-def parse(data: bytes, known_binds: Known | None = None) -> Call:
-    """Decode one request payload; ``known_binds`` gives re-executes their cursor's binds."""
+@dataclass
+class Context:
+    """What decoding needs beyond the bytes: the open cursors' binds, and which of a new
+    statement's binds carry no value (the server learns that by parsing the statement)."""
+
+    known: Known
+    returning: Returning
+
+
+def parse(data: bytes, known_binds: Known | None = None, returning: Returning | None = None) -> Call:
+    """Decode one request payload; ``known_binds`` gives re-executes their cursor's binds,
+    ``returning`` says how many of a new SQL statement's binds are RETURNING INTO targets."""
+    context = Context(known_binds or {}, returning or (lambda sql: 0))
     body = Reader(data)
     piggybacks: list[Piggyback] = []
     while True:
@@ -92,15 +129,15 @@ def parse(data: bytes, known_binds: Known | None = None) -> Call:
         if kind not in (MSG_FUNCTION, MSG_ONEWAY):
             raise ProtocolError(f"message type {kind} where a function call was expected")
         call = Call(function, sequence, piggybacks, one_way=kind == MSG_ONEWAY)
-        _DECODERS.get(function, _rest)(body, call, known_binds or {})
+        _DECODERS.get(function, _rest)(body, call, context)
         return call
 
 
-def _rest(body: Reader, call: Call, _known: Known) -> None:
+def _rest(body: Reader, call: Call, _context: Context) -> None:
     call.raw = body
 
 
-def _nothing(body: Reader, call: Call, _known: Known) -> None:
+def _nothing(body: Reader, call: Call, _context: Context) -> None:
     """COMMIT, ROLLBACK, PING and LOGOFF carry nothing after their header."""
 
 
@@ -155,7 +192,7 @@ def _free_temp_lobs(body: Reader) -> list[bytes]:
     return [data[i : i + LOCATOR_SIZE] for i in range(0, len(data), LOCATOR_SIZE)]
 
 
-def _execute(body: Reader, call: Call, known: Known) -> None:
+def _execute(body: Reader, call: Call, context: Context) -> None:
     call.options, call.cursor_id = body.ub4(), body.ub4()
     has_sql = body.u8()
     body.ub4()  # SQL length
@@ -176,30 +213,49 @@ def _execute(body: Reader, call: Call, known: Known) -> None:
         call.sql = (body.bytes_() or b"").decode(errors="replace")
     al8i4 = [body.ub4() for _ in range(13)]
     call.executions = al8i4[1]
+    call.exec_flags, call.fetch_orientation, call.fetch_position = al8i4[9:12]
     if num_defines:
         call.defines = [_meta(body) for _ in range(num_defines)]
     elif num_binds:
         call.binds = [_meta(body) for _ in range(num_binds)]
-        executions = max(1, call.executions) if not al8i4[7] else 1
         call.plsql = not call.options & OPT_NOT_PLSQL
+        if not al8i4[7]:  # a query has no RETURNING clause
+            _mark_returning(call, context)
+        executions = max(1, call.executions)
+        if al8i4[7]:  # a query runs once; the driver's scroll sends the descriptions alone
+            executions = 1 if body.remaining else 0
         call.rows = _rows(body, call.binds, executions, plsql=call.plsql)
 
 
-def _reexecute(body: Reader, call: Call, known: Known) -> None:
+def _reexecute(body: Reader, call: Call, context: Context) -> None:
     call.cursor_id, call.iterations = body.ub4(), body.ub4()
     options, more_options = body.ub4(), body.ub4()
     call.options = options | (OPT_COMMIT if more_options & REEXECUTE_COMMIT else 0)
-    call.binds, call.plsql = known.get(call.cursor_id, ([], False))
+    call.binds, call.plsql = context.known.get(call.cursor_id, ([], False))
     call.executions = call.iterations if call.function == FN_REEXECUTE else 1
-    if call.binds and body.remaining:
+    if call.binds and (body.remaining or all(m.returning for m in call.binds)):
         call.rows = _rows(body, call.binds, max(1, call.executions), plsql=call.plsql)
 
 
-def _fetch(body: Reader, call: Call, _known: Known) -> None:
+def _mark_returning(call: Call, context: Context) -> None:
+    """Flag the binds a DML statement's RETURNING INTO assigns: the last ones, as many as the
+    statement has targets. A new statement is asked about; an execute naming an open cursor
+    without its text keeps what that cursor's binds were."""
+    if call.plsql:
+        return
+    if call.sql is not None:
+        count = context.returning(call.sql)
+    else:
+        count = sum(m.returning for m in context.known.get(call.cursor_id, ([], False))[0])
+    for meta in call.binds[len(call.binds) - count :] if count else ():
+        meta.returning = True
+
+
+def _fetch(body: Reader, call: Call, _context: Context) -> None:
     call.cursor_id, call.iterations = body.ub4(), body.ub4()
 
 
-def _auth(body: Reader, call: Call, _known: Known) -> None:
+def _auth(body: Reader, call: Call, _context: Context) -> None:
     has_user = body.u8()
     body.ub4()
     call.auth_mode = body.ub4()
@@ -241,17 +297,20 @@ def _rows(body: Reader, binds: list[BindMeta], executions: int, *, plsql: bool) 
     order = [i for i, is_late in enumerate(late) if not is_late] + [
         i for i, is_late in enumerate(late) if is_late
     ]
-    rows = []
+    order = [i for i in order if not binds[i].returning]
+    rows: list[BindRow] = []
     for _ in range(executions):
+        row: BindRow = [None] * len(binds)
+        rows.append(row)
+        if not order:  # only RETURNING INTO targets: the client sends no row (base.pyx)
+            continue
         if body.u8() != MSG_ROW_DATA:
             raise ProtocolError("bind values must follow as a ROW_DATA message")
-        row: BindRow = [None] * len(binds)
         for index in order:
             meta = binds[index]
             row[index] = (
                 [_value(body, meta) for _ in range(body.ub4())] if meta.is_array else _value(body, meta)
             )
-        rows.append(row)
     return rows
 
 

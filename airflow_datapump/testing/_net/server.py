@@ -29,7 +29,9 @@ from airflow_datapump.testing._plsql.errors import ora_line
 log = logging.getLogger(__name__)
 
 _SERVICE = re.compile(r"\((?:SERVICE_NAME|SID)\s*=\s*([^)]*)\)", re.IGNORECASE)
-TNS_INVALID_SERVICE = 12514
+#: The listener's refusals: no service named, an unknown service, protocol versions this
+#: server cannot speak (python-oracledb raises DPY-6000, DPY-6001, DPY-6000).
+TNS_NO_SERVICE_NAME, TNS_INVALID_SERVICE, TNS_INCOMPATIBLE = 12504, 12514, 12618
 BANNER = "Oracle Database 19c (emulated)"
 CANCELLED = ora_line(1013)
 #: How long :meth:`WireServer.stop` waits for the connections' threads, and a connection for
@@ -185,21 +187,40 @@ class Connection:
                 self._release()
 
     def _listen(self) -> str | None:
-        request = packets.parse_connect(packets.read_packet(self.sock, large=False))
-        descriptor = request.descriptor
-        if request.descriptor_length > len(descriptor.encode()):
-            follow = packets.read_packet(self.sock, large=False)
-            descriptor = follow.data.decode(errors="replace")
+        """The listener step: ACCEPT a CONNECT naming a service this server offers, else
+        REFUSE it with the listener's error, as python-oracledb reads one (messages/connect.pyx:
+        the number after ``(ERR=``). A first packet that is no CONNECT gets no answer: before
+        the listener knows what it talks to there is nothing to answer in."""
+        packet = packets.read_packet(self.sock, large=False)
+        if packet.type != packets.CONNECT:
+            raise ProtocolError(f"expected CONNECT, got packet type {packet.type}")
+        try:
+            request = packets.parse_connect(packet)
+            descriptor = request.descriptor
+            if not descriptor and request.descriptor_length > packets.MAX_CONNECT_DATA:
+                follow = packets.read_packet(self.sock, large=False)  # a long descriptor follows
+                if follow.type != packets.DATA:
+                    raise ProtocolError(f"packet type {follow.type} where the connect data was due")
+                descriptor = follow.data.decode(errors="replace")
+        except ProtocolError as exc:
+            return self._refuse(TNS_NO_SERVICE_NAME, f"a CONNECT that does not decode: {exc}")
         service = service_of(descriptor)
         known = self.server._known
-        if service is None or (known is not None and not known(service)):
-            self.sock.sendall(packets.refuse(TNS_INVALID_SERVICE))
-            return None
+        if service is None:
+            return self._refuse(TNS_NO_SERVICE_NAME, "no SERVICE_NAME or SID in the connect data")
+        if known is not None and not known(service):
+            return self._refuse(TNS_INVALID_SERVICE, f"service {service} is not offered")
         version = min(request.version, packets.PROTOCOL_VERSION)
-        if version < 315:
-            raise ProtocolError(f"client protocol version {request.version} is older than 315")
+        if version < packets.MIN_PROTOCOL_VERSION:
+            return self._refuse(TNS_INCOMPATIBLE, f"client protocol version {request.version} is too old")
         self.sock.sendall(packets.accept(version, packets.SDU))
         return service
+
+    def _refuse(self, error: int, reason: str) -> str | None:
+        """REFUSE the connection with the listener's ``error``; None: no service to serve."""
+        log.info("listener refused a connection with TNS-%05d: %s", error, reason)
+        self.sock.sendall(packets.refuse(error))
+        return None
 
     def _loop(self) -> None:
         assert self.session is not None

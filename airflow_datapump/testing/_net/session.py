@@ -29,15 +29,15 @@ from airflow_datapump.testing._net.buffer import (
     UNIMPLEMENTED,
     UNSUPPORTED_TYPE,
     ProtocolError,
-    Writer,
 )
 from airflow_datapump.testing._net.open_cursors import Described, OpenCursor
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
-from airflow_datapump.testing._net.values import bind_in, column, image
-from airflow_datapump.testing._plsql.errors import ora, ora_line
+from airflow_datapump.testing._net.values import bind_in, column, out_image, returned
+from airflow_datapump.testing._plsql.errors import leading, ora, ora_line
 
 log = logging.getLogger(__name__)
+ARRAY_DML_ERRORS = 24381  # the call's error when an array DML lists batch errors
 
 AUTH_SYSDBA, AUTH_SYSOPER = 0x20, 0x40
 #: Looks up a user's stored verifier in a service's database; None for unknown users.
@@ -76,7 +76,8 @@ class WireSession:
         stores closing) end the connection.
         """
         try:
-            call = requests.parse(data, {k: (c.binds, c.plsql) for k, c in self.cursors.items()})
+            known = {k: (c.binds, c.plsql) for k, c in self.cursors.items()}
+            call = requests.parse(data, known, self._returning)
         except ProtocolError as exc:
             return self._refuse(exc.code, str(exc))
         try:
@@ -96,12 +97,15 @@ class WireSession:
             if isinstance(exc, OracleErrorLike):
                 return self._error(exc)
             log.exception("call %d failed inside the emulator; answered with ORA-00600", call.function)
-            return self._refuse(INTERNAL_ERROR, _where(exc))
+            return self._refuse(INTERNAL_ERROR, *_where(exc))
 
-    def _refuse(self, code: int, reason: str) -> bytes:
+    def _returning(self, sql: str) -> int:
+        return self.engine.returning_binds(self.session, sql) if self.session is not None else 0
+
+    def _refuse(self, code: int, *reason: str) -> bytes:
         """A request this server cannot carry out, answered as the Oracle error it amounts to."""
         if code != INTERNAL_ERROR:
-            log.warning("request refused with ORA-%05d: %s", code, reason)
+            log.warning("request refused with ORA-%05d: %s", code, " ".join(reason))
         message = ora_line(code, *_arguments(code, reason))
         return replies.call_end(error=code, message=message, in_transaction=self._in_transaction)
 
@@ -113,7 +117,11 @@ class WireSession:
         if exc.prefix == "DPY" and code == 4011:
             raise DisconnectError("session ended by the database")
         return replies.call_end(
-            error=code, message=text, position=exc.offset, in_transaction=self._in_transaction
+            error=code,
+            message=text,
+            position=exc.offset,
+            rowcount=exc.rowcount,
+            in_transaction=self._in_transaction,
         )
 
     def _piggybacks(self, call: Call) -> None:
@@ -188,7 +196,7 @@ class WireSession:
 
     def _require_session(self) -> SessionRef:
         if self.session is None:
-            raise ProtocolError("a call before logon")
+            raise ora(NOT_LOGGED_ON)
         return self.session
 
     # -- statements -----------------------------------------------------------------------
@@ -210,6 +218,8 @@ class WireSession:
             if cursor.ref_cursor:  # the client fetches a REF CURSOR with LOBs by define calls
                 return self._rows(cursor, cursor_id, call.iterations)
             return replies.call_end(cursor_id=cursor_id)
+        if call.scroll and cursor.kept is not None:
+            return self._scroll(session, cursor, cursor_id, call)
         if call.function == requests.FN_EXECUTE and not call.options & requests.OPT_EXECUTE:
             if cursor.ref_cursor:  # the driver fetches a REF CURSOR by executes without EXECUTE
                 self.engine.fetch_round_trip(session)
@@ -218,6 +228,12 @@ class WireSession:
                 return self._describe_only(session, cursor, cursor_id)
             return replies.call_end(cursor_id=cursor_id)  # parse only
         return self._run(session, cursor, cursor_id, call)
+
+    def _scroll(self, session: SessionRef, cursor: OpenCursor, cursor_id: int, call: Call) -> bytes:
+        self.engine.fetch_round_trip(session)
+        first = cursor.row_named(call.fetch_orientation, call.fetch_position)
+        return cursor.scroll(cursor_id, first, call.iterations, self.lobs,
+                             in_transaction=self._in_transaction)  # fmt: skip
 
     def _describe_only(self, session: SessionRef, cursor: OpenCursor, cursor_id: int) -> bytes:
         result = self.engine.execute(session, cursor.sql, [])
@@ -230,16 +246,19 @@ class WireSession:
         rows = [
             [self._bind(m, value) for m, value in zip(cursor.binds, row, strict=True)] for row in call.rows
         ]
-        if len(rows) > 1:
-            result = self.engine.executemany(session, cursor.sql, rows)
+        batch_errors = bool(call.options & requests.OPT_BATCH_ERRORS)
+        if len(rows) > 1 or batch_errors:
+            result = self.engine.executemany(session, cursor.sql, rows, batch_errors=batch_errors)
         else:
             result = self.engine.execute(session, cursor.sql, rows[0] if rows else [])
         self._in_transaction = result.transaction_in_progress
-        if call.options & requests.OPT_COMMIT and not result.is_plsql:
+        # With batch errors the rows that went in wait for the application's COMMIT or ROLLBACK,
+        # even under autocommit (python-oracledb, "Handling Data Errors").
+        if call.options & requests.OPT_COMMIT and not result.is_plsql and not result.batch_errors:
             self.engine.commit(session)
             self._in_transaction = False
         if result.columns is not None:
-            cursor.load(result.columns, result.rows, self._column)
+            cursor.load(result.columns, result.rows, self._column, scrollable=call.scrollable)
             fetching = call.function == requests.FN_REEXECUTE_AND_FETCH or call.options & requests.OPT_FETCH
             has_lobs = any(c.type_number in _LOB_COLUMNS for c in cursor.columns or [])
             count = call.iterations if fetching and not has_lobs else 0
@@ -247,8 +266,16 @@ class WireSession:
         out = b""
         if result.is_plsql and rows:
             out = self._out_binds(cursor.binds, rows[-1])
+        elif any(m.returning for m in cursor.binds):
+            out = returned(cursor.binds, rows, self.lobs)
+        failed = result.batch_errors
         return out + replies.call_end(
-            cursor_id=cursor_id, rowcount=result.rowcount, in_transaction=self._in_transaction
+            error=ARRAY_DML_ERRORS if failed else 0,
+            message=ora_line(ARRAY_DML_ERRORS) if failed else "",
+            cursor_id=cursor_id,
+            rowcount=result.rowcount,
+            in_transaction=self._in_transaction,
+            batch_errors=failed,
         )
 
     def _bind(self, meta: BindMeta, value: bytes | list[bytes | None] | None) -> v.Bind:
@@ -298,7 +325,7 @@ class WireSession:
             bind.type, v.ObjectType | v.RecordType | v.CollectionType
         ):
             return objects.out_image(bind.value, bind.type, meta.type_oid or b"")
-        return _out_image(meta, bind.value, self.lobs)
+        return out_image(meta, bind.value, self.lobs)
 
     def _column(self, name: str, data_type: v.DataType, null_ok: bool) -> Column:
         """A column's describe information; an object or collection column names its type by
@@ -337,42 +364,30 @@ class WireSession:
         return reply + replies.call_end(in_transaction=self._in_transaction)
 
     def _read_file(self, bfile: v.BFileValue) -> bytes | None:
-        reader = getattr(self.engine, "read_bfile", None)
-        if reader is None or self.session is None:
-            return None
-        data = reader(self.session, bfile.directory, bfile.filename)
-        return data if isinstance(data, bytes) else None
+        """A BFILE's bytes for a LOB operation (always after logon); None when it is missing."""
+        return self.engine.read_bfile(self._require_session(), bfile.directory, bfile.filename)
 
 
 _LOB_COLUMNS = (t.CLOB, t.BLOB, t.BFILE)
-INTERNAL_ERROR, OBJECT_MISSING = 600, 21700
+INTERNAL_ERROR, NOT_LOGGED_ON, OBJECT_MISSING = 600, 1012, 21700
 OBJECT_BUFFER = 2000  # an object column's buffer size in its describe information [U]
 _LOB_OPERATION_NAMES = {lobs.READ: "read", lobs.GET_LENGTH: "size", lobs.WRITE: "write", lobs.TRIM: "trim"}
 _FILE_MISSING = f"{ora_line(22288, 'FILEOPEN')}\nNo such file or directory"
 
 
-def _arguments(code: int, reason: str) -> tuple[str, ...]:
-    """The slots a refusal's text has: ORA-03137's eight bracketed ones take the reason in the
-    first (Oracle leaves unused ones empty), ORA-00600's the location; the others have none."""
-    if code == MALFORMED:
-        return (reason,) + ("",) * 7
-    return (reason,) if code == INTERNAL_ERROR else ()
+def _arguments(code: int, reason: tuple[str, ...]) -> tuple[object, ...]:
+    """The slots a refusal's text has: ORA-03137's eight bracketed ones and ORA-00600's twelve
+    take the reason (the location, for ORA-00600) in the first and are printed empty after
+    it, as Oracle leaves its unused ones; ORA-03001's and ORA-03115's texts have none."""
+    return leading(code, *reason) if code in (MALFORMED, INTERNAL_ERROR) else ()
 
 
-def _where(exc: Exception) -> str:
+def _where(exc: Exception) -> tuple[str, str]:
     """ORA-00600's arguments for an emulator bug: the exception's class and the function it
     was raised in, as Oracle's name an internal location; never its message, which might
     hold a bound value (the traceback, in the server's log, has it)."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return f"{type(exc).__name__}] [{frames[-1].name if frames else '?'}"
-
-
-def _out_image(meta: BindMeta, value: v.Value, lob_table: lobs.LobTable) -> bytes:
-    if isinstance(value, v.CollectionValue):
-        elements = value.ordered()
-        head = Writer().ub4(len(elements)).getvalue()
-        return head + b"".join(image(e, meta.type_number, lob_table, out_bind=True) for e in elements)
-    return image(value, meta.type_number, lob_table, out_bind=True)
+    return type(exc).__name__, frames[-1].name if frames else "?"
 
 
 def _canonical(user: str) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from airflow_datapump.testing import _values as v
 from airflow_datapump.testing._net import oratypes as t
+from airflow_datapump.testing._net import replies
 from airflow_datapump.testing._net.buffer import UNSUPPORTED_TYPE, ProtocolError, Writer
 from airflow_datapump.testing._net.lobs import LobTable
 from airflow_datapump.testing._net.replies import Column
@@ -147,3 +148,26 @@ def column(description_name: str, dtype: v.DataType, null_ok: bool) -> Column:
     size = dtype.size or 4000
     type_number = t.CHAR if kind is v.TypeKind.CHAR else t.VARCHAR
     return Column(description_name, type_number, size, max_size=size, cs_form=1, nullable=null_ok)
+
+
+def out_image(meta: BindMeta, value: v.Value, lobs: LobTable) -> bytes:
+    """An OUT bind's value; an array (a PL/SQL index-by array bind, or the rows a DML
+    RETURNING INTO gives one bind) as its element count, then each element."""
+    if isinstance(value, v.CollectionValue):
+        elements = value.ordered()
+        head = Writer().ub4(len(elements)).getvalue()
+        return head + b"".join(image(e, meta.type_number, lobs, out_bind=True) for e in elements)
+    return image(value, meta.type_number, lobs, out_bind=True)
+
+
+def returned(metas: list[BindMeta], rows: list[list[v.Bind]], lobs: LobTable) -> bytes:
+    """What a DML statement's RETURNING INTO gives back: per execution a ROW_DATA message
+    holding, for each target bind, the number of rows returned and their values
+    (python-oracledb's messages/base.pyx ``_process_row_data``, for a returning statement)."""
+    out = b""
+    for row in rows:
+        out += bytes([replies.MSG_ROW_DATA])
+        for meta, bind in zip(metas, row, strict=True):
+            if meta.returning:
+                out += out_image(meta, bind.value, lobs) if bind.assigned else Writer().ub4(0).getvalue()
+    return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from airflow_datapump.testing._plsql import sqlnodes as s
-from airflow_datapump.testing._plsql.csql import SqlCompiler, sql_error
+from airflow_datapump.testing._plsql.creturning import ReturningCompiler
+from airflow_datapump.testing._plsql.csql import sql_error
 from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import OracleError, ora
 from airflow_datapump.testing._plsql.runtime import TableSource
@@ -34,9 +35,12 @@ def _column_value(table: TableSource, col: ColumnDef, value: Value, verb: str) -
     return converted
 
 
-class DmlCompiler(SqlCompiler):
-    def dml(self, stmt: s.DmlStatement, scope: Scope) -> Dml:
-        table = self.runtime.table(stmt.table.name, stmt.table.schema, stmt.table.dblink)
+class DmlCompiler(ReturningCompiler):
+    def dml(self, stmt: s.DmlStatement, scope: Scope, table: TableSource | None = None) -> Dml:
+        if table is None:
+            table = self.runtime.table(stmt.table.name, stmt.table.schema, stmt.table.dblink)
+            if not isinstance(stmt, s.Truncate) and stmt.returning is not None:
+                return self.returning_dml(stmt, table, scope)
         if isinstance(stmt, s.Insert):
             return self.insert(stmt, table, scope)
         if isinstance(stmt, s.Truncate):

@@ -128,15 +128,21 @@ class ColumnDef:
 
 @dataclass(frozen=True)
 class TableConstraint:
-    """An out-of-line constraint: ``kind`` is "PRIMARY KEY", "UNIQUE", "CHECK" (``condition``
-    its text as written) or "FOREIGN KEY" (``references``: the parent's schema, table and
-    columns; the schema None until the engine resolves it)."""
+    """A constraint other than NOT NULL and an unnamed in-line key: ``kind`` is "PRIMARY KEY",
+    "UNIQUE", "CHECK" (``condition`` its text as written) or "FOREIGN KEY" (``references``: the
+    parent's schema, table and columns, the schema None until the engine resolves it;
+    ``on_delete`` "CASCADE" or "SET NULL" for its ON DELETE clause, None for none)."""
 
     name: str | None
     kind: str
     columns: tuple[str, ...]
     condition: str | None = None
     references: tuple[str | None, str, tuple[str, ...]] | None = None
+    on_delete: str | None = None
+    # Its state (SQL Language Reference, constraint_state): a DISABLED constraint is not
+    # enforced, a NOT VALIDATED one was not checked against the rows it found.
+    enabled: bool = True
+    validated: bool = True
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,7 @@ class CreateTable:
 
 @dataclass(frozen=True)
 class CreateIndex:
-    """CREATE INDEX (a non-unique B-tree index on columns of one table)."""
+    """CREATE [UNIQUE] INDEX (a B-tree index on columns of one table)."""
 
     pos: Pos
     schema: str | None
@@ -165,6 +171,38 @@ class CreateIndex:
     table: str
     columns: tuple[str, ...]
     tablespace: str | None = None
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class AlterTable:
+    """ALTER TABLE ... ADD a constraint (``validate`` False for NOVALIDATE), DROP CONSTRAINT
+    ``drop`` [CASCADE], or change a constraint's ``state``."""
+
+    pos: Pos
+    schema: str | None
+    name: str
+    add: TableConstraint | None = None
+    validate: bool = True
+    drop: str | None = None
+    cascade: bool = False
+    state: ConstraintState | None = None
+
+
+@dataclass(frozen=True)
+class ConstraintState:
+    """ALTER TABLE ... ENABLE | DISABLE [VALIDATE | NOVALIDATE] of one constraint, or MODIFY
+    of it to that state: the constraint is named (``name``) or given by ``kind`` ("PRIMARY
+    KEY", or "UNIQUE" with its ``columns``). ``keep_index`` is KEEP INDEX; ``cascade`` also
+    disables the foreign keys that depend on a key."""
+
+    name: str | None
+    kind: str | None
+    columns: tuple[str, ...]
+    enable: bool
+    validate: bool
+    keep_index: bool = False
+    cascade: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,6 +308,7 @@ DdlStatement = (
     | DropDirectory
     | CreateTable
     | DropTable
+    | AlterTable
     | CreateIndex
     | DropIndex
     | CreateDatabaseLink

@@ -157,7 +157,8 @@ def run(parsed: ParsedStatement, binds: dict[str, Bind], runtime: Runtime) -> Ex
     """Execute a parsed statement. Only :class:`OracleError` ever escapes."""
     try:
         machine = Machine(runtime, _normalise_binds(parsed, binds))
-        return _dispatch(parsed, machine)
+        with runtime.statement():  # a client's call, or EXECUTE IMMEDIATE's, is one statement
+            return _dispatch(parsed, machine)
     except OracleError:
         raise
     except Exception as exc:
@@ -179,6 +180,17 @@ def execute(text: str, binds: dict[str, Bind], runtime: Runtime) -> ExecutionRes
     return run(parsed, binds, runtime)
 
 
+def returning_binds(text: str) -> int:
+    """How many placeholders, the last ones, a DML statement's RETURNING INTO assigns; 0 for
+    any other statement, or one that does not parse."""
+    try:
+        node = parse(text).node
+    except OracleError:
+        return 0
+    returning = node.returning if isinstance(node, s.Insert | s.Update | s.Delete) else None
+    return len(returning.targets) if returning is not None else 0
+
+
 def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
     lines: list[str] = []
     for (line, col), text in errors:
@@ -186,7 +198,7 @@ def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
     return OracleError(6550, "\n".join(lines))
 
 
-def _sql_failure(err: CompileError) -> OracleError:
+def sql_failure(err: CompileError) -> OracleError:
     text = err.text
     if text.startswith("ORA-"):
         return OracleError(int(text[4:9]), text)
@@ -215,7 +227,7 @@ def _dispatch(parsed: ParsedStatement, m: Machine) -> ExecutionResult:
             return ExecutionResult("DML", rowcount=count)
         return _run_ddl(node, compiler, scope, m)
     except CompileError as err:
-        raise _sql_failure(err) from err
+        raise sql_failure(err) from err
 
 
 def _run_block(program: object, m: Machine) -> ExecutionResult:

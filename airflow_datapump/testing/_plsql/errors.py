@@ -11,7 +11,10 @@ MESSAGES: dict[int, str] = {
     0: "normal, successful completion",
     1: "unique constraint (%s.%s) violated",
     28: "your session has been killed",
-    600: "internal error code, arguments: [%s]",
+    600: (
+        "internal error code, arguments: "
+        "[%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s], [%s]"
+    ),
     900: "invalid SQL statement",
     901: "invalid CREATE command",
     902: "invalid datatype",
@@ -25,6 +28,7 @@ MESSAGES: dict[int, str] = {
     911: "invalid character",
     913: "too many values",
     918: "column ambiguously defined",
+    920: "invalid relational operator",
     922: "missing or invalid option",
     923: "FROM keyword not found where expected",
     924: "missing BY keyword",
@@ -49,6 +53,7 @@ MESSAGES: dict[int, str] = {
     990: "missing or invalid privilege",
     1001: "invalid cursor",
     1008: "not all variables bound",
+    1012: "not logged on",
     1013: "user requested cancel of current operation",
     1017: "invalid username/password; logon denied",
     1031: "insufficient privileges",
@@ -59,6 +64,7 @@ MESSAGES: dict[int, str] = {
     1400: "cannot insert NULL into (%s)",
     1403: "no data found",
     1407: "cannot update (%s) to NULL",
+    1408: "such column list already indexed",
     1418: "specified index does not exist",
     1422: "exact fetch returns more than requested number of rows",
     1425: "escape character must be character string of length 1",
@@ -68,6 +74,7 @@ MESSAGES: dict[int, str] = {
     1436: "CONNECT BY loop in user data",
     1438: "value larger than specified precision allowed for this column",
     1449: "column contains NULL values; cannot alter to NOT NULL",
+    1452: "cannot CREATE UNIQUE INDEX; duplicate keys found",
     1476: "divisor is equal to zero",
     1481: "invalid number format model",
     1536: "space quota exceeded for tablespace '%s'",
@@ -110,12 +117,31 @@ MESSAGES: dict[int, str] = {
     2199: "missing DATAFILE/TEMPFILE clause",
     2236: "invalid file name",
     2248: "invalid option for ALTER SESSION",
+    2251: "subquery not allowed here",
+    2253: "constraint specification not allowed here",
     2256: "number of referencing columns must match referenced columns",
+    2260: "table can have only one primary key",
+    2261: "such unique or primary key already exists in the table",
+    2264: "name already used by an existing constraint",
+    2266: "unique/primary keys in table referenced by enabled foreign keys",
     2268: "referenced table does not have a primary key",
     2270: "no matching unique or primary key for this column-list",
+    2273: "this unique/primary key is referenced by some foreign keys",
+    2290: "check constraint (%s.%s) violated",
+    2291: "integrity constraint (%s.%s) violated - parent key not found",
+    2292: "integrity constraint (%s.%s) violated - child record found",
+    2293: "cannot validate (%s.%s) - check constraint violated",
+    2297: "cannot disable constraint (%s.%s) - dependencies exist",
     2298: "cannot validate (%s.%s) - parent keys not found",
     2299: "cannot validate (%s.%s) - duplicate keys found",
+    2430: "cannot enable constraint (%s) - no such constraint",
+    2431: "cannot disable constraint (%s) - no such constraint",
+    2432: "cannot enable primary key - primary key not defined for table",
+    2433: "cannot disable primary key - primary key not defined for table",
+    2436: "date or system variable wrongly specified in CHECK constraint",
     2437: "cannot validate (%s.%s) - primary key violated",
+    2438: "Column check constraint cannot reference other columns",
+    2443: "Cannot drop constraint  - nonexistent constraint",
     2449: "unique/primary keys in table referenced by foreign keys",
     3001: "unimplemented feature",
     3113: "end-of-file on communication channel",
@@ -151,7 +177,7 @@ MESSAGES: dict[int, str] = {
     12919: "Can not drop the default permanent tablespace",
     19504: 'failed to create file "%s"',
     19505: 'failed to identify file "%s"',
-    21000: "error number argument to raise_application_error of %s is out of range",
+    21000: "error number argument to raise_application_error of %s%s is out of range",
     21560: "argument %s is null, invalid, or out of range",
     21700: "object does not exist or is marked for delete",
     22275: "invalid LOB locator specified",
@@ -164,6 +190,7 @@ MESSAGES: dict[int, str] = {
     22926: "specified trim length is greater than current LOB value's length",
     22993: "specified input amount is greater than actual source amount",
     22994: "source offset is beyond the end of the source LOB",
+    24381: "error(s) in array DML",
     27037: "unable to obtain file status",
     27038: "created file already exists",
     27040: "file create error, unable to create file",
@@ -184,7 +211,7 @@ MESSAGES: dict[int, str] = {
     29291: "file remove operation failed",
     29292: "file rename operation failed",
     29298: "Character set mismatch",
-    30009: "Not enough memory for CONNECT BY operation",
+    30009: "Not enough memory for %s operation",
     30013: "undo tablespace '%s' is currently in use",
     30041: "Cannot grant quota on the tablespace",
     31619: 'invalid dump file "%s"',
@@ -222,6 +249,7 @@ MESSAGES: dict[int, str] = {
     39087: "directory name %s is invalid",
     39088: "file name cannot contain a path specification",
     39095: "Dump file space has been exhausted: Unable to allocate %s bytes",
+    39120: "Table %s can't be truncated, data will be skipped. Failing error is:",
     39124: 'dump file name "%s" contains an invalid substitution variable',
     39126: "Worker unexpected fatal error in %s [%s]",
     39137: "cannot specify a TABLE_EXISTS_ACTION of %s for a job with no metadata",
@@ -303,6 +331,7 @@ class OracleError(Exception):
         self.message = message
         self.offset = offset
         self.ident = ident
+        self.rowcount = 0  # see OracleErrorLike.rowcount
         self.raise_line: int | None = None
 
     def __str__(self) -> str:
@@ -341,6 +370,17 @@ def message_text(code: int, *args: object) -> str:
     raise TypeError(f"ORA-{code:05d} has {slots} slot(s) in {text!r}, given {len(args)} argument(s)")
 
 
+def leading(code: int, *first: object) -> tuple[object, ...]:
+    """Arguments for a text of many bracketed slots (ORA-00600, ORA-03137): ``first`` fill the
+    leading slots and the rest stay empty, printed "[]" as Oracle prints the ones it leaves
+    unused. Kept apart from :func:`message_text`, which refuses a short argument list so that
+    every other call must fill exactly the slots its text has."""
+    unused = MESSAGES[code].count("%s") - len(first)
+    if unused < 0:
+        raise TypeError(f"ORA-{code:05d} has {len(first) + unused} slot(s), given {len(first)}")
+    return (*first, *("",) * unused)
+
+
 def ora_line(code: int, *args: object) -> str:
     """One line of an error stack, ``ORA-nnnnn: text``, its text from :data:`MESSAGES`."""
     return f"ORA-{code:05d}: {message_text(code, *args)}"
@@ -377,4 +417,4 @@ def sqlcode_of(err: OracleError) -> int:
 
 def internal_error(exc: BaseException) -> OracleError:
     """Surface an emulator bug as ORA-00600 so tests see it instead of a stray Python error."""
-    return ora(600, f"{type(exc).__name__}: {exc}")
+    return ora(600, *leading(600, f"{type(exc).__name__}: {exc}"))

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from airflow_datapump.testing._plsql import ddl
-from airflow_datapump.testing._plsql.nodes import Expr, Pos
-from airflow_datapump.testing._plsql.parse_sql import SqlParser
+from airflow_datapump.testing._plsql.nodes import Pos
+from airflow_datapump.testing._plsql.parse_tables import TableDdlParser
 from airflow_datapump.testing._plsql.tokens import ParseError
-from airflow_datapump.testing._plsql.typesys import TypeArgError, scalar_type
-from airflow_datapump.testing._values import DataType
 
 _UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
-class DdlParser(SqlParser):
+class DdlParser(TableDdlParser):
     def ddl_statement(self) -> ddl.DdlStatement:
         pos = self.pos
         word = str(self.next().value)
@@ -62,7 +60,10 @@ class DdlParser(SqlParser):
         if self.accept_kw("TABLE"):
             return self.create_table(pos)
         if self.accept_kw("INDEX"):
-            return self.create_index(pos)
+            return self.create_index(pos, unique=False)
+        if self.accept_kw("UNIQUE"):
+            self.expect_kw("INDEX", sql_code=901)
+            return self.create_index(pos, unique=True)
         if self.accept_kw("DATABASE"):
             self.expect_kw("LINK", sql_code=901)
             return self.create_link(pos, public)
@@ -184,112 +185,13 @@ class DdlParser(SqlParser):
         self.expect_kw("USING", sql_code=905)
         return ddl.CreateDatabaseLink(pos, ".".join(parts), user, password, self.string_literal(), public)
 
-    def create_table(self, pos: Pos) -> ddl.CreateTable:
-        ref = self.table_name()
-        if self.accept_kw("AS"):
-            return ddl.CreateTable(pos, ref.schema, ref.name, (), as_query=self.query())
-        self.expect_op("(")
-        columns: list[ddl.ColumnDef] = []
-        constraints: list[ddl.TableConstraint] = []
-        while True:
-            if self.at_kw("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"):
-                constraints.append(self.table_constraint())
-            else:
-                columns.append(self.column_def())
-            if not self.accept_op(","):
-                break
-        self.expect_op(")")
-        tablespace = self.ident() if self.accept_kw("TABLESPACE") else None
-        return ddl.CreateTable(pos, ref.schema, ref.name, tuple(columns), tuple(constraints), tablespace)
-
-    def table_constraint(self) -> ddl.TableConstraint:
-        name = self.ident() if self.accept_kw("CONSTRAINT") else None
-        if self.accept_kw("CHECK"):
-            self.expect_op("(")
-            start = self.i
-            self.expr()  # the condition is checked for syntax; its text is what is kept
-            condition = self.span_text(start, self.i)
-            self.expect_op(")")
-            return ddl.TableConstraint(name, "CHECK", (), condition=condition)
-        if self.accept_kw("FOREIGN"):
-            self.expect_kw("KEY", sql_code=905)
-            cols = self.column_list()
-            self.expect_kw("REFERENCES", sql_code=905)
-            parent = self.table_name()
-            parent_cols = self.column_list() if self.at_op("(") else ()
-            references = (parent.schema, parent.name, parent_cols)
-            return ddl.TableConstraint(name, "FOREIGN KEY", cols, references=references)
-        if self.accept_kw("PRIMARY"):
-            self.expect_kw("KEY", sql_code=905)
-            kind = "PRIMARY KEY"
-        else:
-            self.expect_kw("UNIQUE", sql_code=902)
-            kind = "UNIQUE"
-        return ddl.TableConstraint(name, kind, self.column_list())
-
-    def column_list(self) -> tuple[str, ...]:
-        self.expect_op("(")
-        cols = [self.ident()]
-        while self.accept_op(","):
-            cols.append(self.ident())
-        self.expect_op(")")
-        return tuple(cols)
-
-    def create_index(self, pos: Pos) -> ddl.CreateIndex:
-        index = self.table_name()
-        self.expect_kw("ON", sql_code=969)
-        table = self.table_name()
-        columns = self.column_list()
-        tablespace = self.ident() if self.accept_kw("TABLESPACE") else None
-        return ddl.CreateIndex(pos, index.schema, index.name, table.schema, table.name, columns, tablespace)
-
-    def column_def(self) -> ddl.ColumnDef:
-        name = self.ident()
-        col_type = self.sql_type()
-        default: Expr | None = self.expr() if self.accept_kw("DEFAULT") else None
-        flags = {"not_null": False, "primary_key": False, "unique": False}
-        while True:
-            if self.accept_kw("CONSTRAINT"):
-                self.ident()
-            if self.accept_kw("NOT"):
-                self.expect_kw("NULL", sql_code=905)
-                flags["not_null"] = True
-            elif self.accept_kw("NULL"):
-                flags["not_null"] = False
-            elif self.accept_kw("PRIMARY"):
-                self.expect_kw("KEY", sql_code=905)
-                flags["primary_key"] = flags["not_null"] = True
-            elif self.accept_kw("UNIQUE"):
-                flags["unique"] = True
-            else:
-                break
-        return ddl.ColumnDef(name, col_type, default, **flags)
-
-    def sql_type(self) -> DataType:
-        tok = self.cur
-        name = self.any_word()
-        args: list[int] = []
-        char_semantics = False
-        if self.accept_op("("):
-            args.append(self.int_literal())
-            if self.accept_op(","):
-                args.append(self.int_literal())
-            char_semantics = self.accept_kw("CHAR")
-            self.accept_kw("BYTE")
-            self.expect_op(")")
-        try:
-            resolved = scalar_type(name, tuple(args), char_semantics)
-        except TypeArgError as exc:
-            raise ParseError(self.cur, ("(",), sql_code=906) from exc
-        if resolved is None or name in ("BOOLEAN", "PLS_INTEGER", "BINARY_INTEGER"):
-            raise ParseError(tok, ("a datatype",), sql_code=902)
-        return resolved
-
     def alter(self, pos: Pos) -> ddl.DdlStatement:
         if self.accept_kw("USER"):
             name = self.ident()
             opts = self.user_options()
             return ddl.AlterUser(pos, name, **opts)  # type: ignore[arg-type]
+        if self.accept_kw("TABLE"):
+            return self.alter_table(pos)
         if self.accept_kw("SESSION"):
             self.expect_kw("SET", sql_code=922)
             param = self.any_word()

@@ -14,6 +14,7 @@ from airflow_datapump.testing._plsql.sqlnodes import (
     Join,
     OrderItem,
     Query,
+    Returning,
     SelectItem,
     SubqueryRef,
     TableRef,
@@ -24,7 +25,7 @@ from airflow_datapump.testing._plsql.sqlnodes import (
 from airflow_datapump.testing._plsql.tokens import ParseError
 
 # Keywords that may follow a table or column where an alias could stand; not reserved in Oracle.
-_NOT_ALIAS = ("LEFT", "INNER", "JOIN", "OUTER", "CROSS", "OFFSET", "FETCH", "INTO")
+_NOT_ALIAS = ("LEFT", "INNER", "JOIN", "OUTER", "CROSS", "OFFSET", "FETCH", "INTO", "RETURNING")
 
 
 class SqlParser(ExprParser):
@@ -229,17 +230,32 @@ class SqlParser(ExprParser):
             while self.accept_op(","):
                 sets.append(self.set_clause())
             where = self.expr() if self.accept_kw("WHERE") else None
-            return Update(pos, table, tuple(sets), where)
+            return Update(pos, table, tuple(sets), where, self.returning())
         if self.accept_kw("DELETE"):
             self.accept_kw("FROM")
             table = self.aliased_table()
-            return Delete(pos, table, self.expr() if self.accept_kw("WHERE") else None)
+            where = self.expr() if self.accept_kw("WHERE") else None
+            return Delete(pos, table, where, self.returning())
         if self.accept_kw("TRUNCATE"):
             self.expect_kw("TABLE", sql_code=3290)
             return Truncate(pos, self.table_name())
         action = str(self.next().value)
         self.accept_kw("WORK")
         return TransactionSql(pos, action)
+
+    def returning(self) -> Returning | None:
+        """``RETURNING`` (or ``RETURN``) ``expr, ... INTO target, ...`` after a DML statement."""
+        pos = self.pos
+        if not self.accept_kw("RETURNING", "RETURN"):
+            return None
+        exprs = [self.expr()]
+        while self.accept_op(","):
+            exprs.append(self.expr())
+        self.expect_kw("INTO", sql_code=905)
+        targets = [self.target()]
+        while self.accept_op(","):
+            targets.append(self.target())
+        return Returning(pos, tuple(exprs), tuple(targets))
 
     def aliased_table(self) -> TableRef:
         table = self.table_name()
@@ -268,7 +284,7 @@ class SqlParser(ExprParser):
             while self.accept_op(","):
                 values.append(self.expr())
             self.expect_op(")")
-            return Insert(pos, table, tuple(columns), tuple(values), None)
+            return Insert(pos, table, tuple(columns), tuple(values), None, self.returning())
         if self.at_kw("SELECT", "WITH"):
             return Insert(pos, table, tuple(columns), None, self.query())
         raise self.error("values", "select", sql_code=926)

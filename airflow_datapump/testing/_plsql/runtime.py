@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from airflow_datapump.testing._plsql.ddl import ColumnDef, DdlStatement
@@ -85,3 +86,8 @@ class Runtime(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+    def statement(self) -> AbstractContextManager[None]:
+        """Run what the ``with`` body does as one statement: if it raises, none of its row
+        changes stay, and the transaction's earlier ones do (statement-level atomicity)."""
+        ...

@@ -62,7 +62,7 @@ def hierarchy(connect: Cond, start: Cond | None, condition: n.Expr) -> Callable[
             index, level, ancestors = stack.pop()
             out.append((*rows[index], Decimal(level)))
             if len(out) > MAX_ROWS:
-                raise ora(30009)
+                raise ora(30009, "CONNECT BY")
             parent = Env(outer.m, outer, (*out[-1], Decimal(len(out))))
             path = (*ancestors, index)
             children = []

@@ -84,12 +84,22 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Returning:
+    """``RETURNING expr, ... INTO target, ...``: what each row the DML touched gives back."""
+
+    pos: Pos
+    exprs: tuple[Expr, ...]
+    targets: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
 class Insert:
     pos: Pos
     table: TableRef
     columns: tuple[str, ...]
     values: tuple[Expr, ...] | None
     query: Query | None
+    returning: Returning | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class Update:
     table: TableRef
     sets: tuple[tuple[str, Expr], ...]
     where: Expr | None
+    returning: Returning | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class Delete:
     pos: Pos
     table: TableRef
     where: Expr | None
+    returning: Returning | None = None
 
 
 @dataclass(frozen=True)

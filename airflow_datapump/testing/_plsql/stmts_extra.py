@@ -153,7 +153,8 @@ class ExtraStatements(DeclCompiler):
         dml = self.dml(stmt, scope)
 
         def run_dml(env: Env) -> None:
-            env.m.rowcount = dml(env)
+            with env.m.runtime.statement():
+                env.m.rowcount = dml(env)
 
         return run_dml
 
@@ -214,7 +215,7 @@ class ExtraStatements(DeclCompiler):
             number = to_number(fns[0](env))
             code = int(number) if number is not None else 0
             if not -20999 <= code <= -20000:
-                raise ora(21000, str(code))
+                raise ora(21000, str(code), "")  # Oracle prints the number alone in its two slots [U]
             text = (to_text(fns[1](env)) or "").encode()[:2048].decode(errors="ignore")
             keep = len(fns) > 2 and fns[2](env) is True
             message = ora_line(-code, text)

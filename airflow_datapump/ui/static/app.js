@@ -94,7 +94,9 @@ async function showJob() {
   $("job-title").textContent = `${job.owner}.${job.job_name} on ${job.connection}`;
   const facts = $("job-facts");
   facts.replaceChildren();
-  fact(facts, "State", detail.state);
+  // A finished job is no longer listed: its log's final line says how it ended.
+  fact(facts, "State", detail.state === "UNDEFINED" ? "no longer listed" : detail.state);
+  if (detail.ended) fact(facts, "Ended", detail.ended);
   fact(facts, "Done", detail.percent_done === null ? "" : `${detail.percent_done}%`);
   fact(facts, "Bytes", detail.bytes_processed);
   fact(facts, "Degree", detail.degree);

@@ -1,8 +1,8 @@
 """Fixtures for the black-box DBMS_DATAPUMP conformance tests (helpers live in dp_helpers.py;
 the ``oracle`` fixture, a database with HR, is tests/testing/conftest.py's).
 
-The tests are derived from shared/reference/dbms_datapump.md only; section numbers in their
-docstrings refer to it.
+The tests are derived from Oracle's documentation only; section numbers in their docstrings
+are those of docs/oracle-sources.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Shared PL/SQL text and helpers for the black-box DBMS_DATAPUMP conformance tests.
 
-These tests are derived from shared/reference/dbms_datapump.md only (section numbers in the
-docstrings refer to it), never from the emulator's source.
+These tests are derived from Oracle's documentation only (section numbers in the docstrings
+are those of docs/oracle-sources.md), never from the emulator's source.
 """
 
 from __future__ import annotations

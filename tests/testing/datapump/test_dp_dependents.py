@@ -328,3 +328,33 @@ def test_table_and_full_modes_use_their_own_prefixes(db: DatabaseHandle, cur: or
         "DATABASE_EXPORT/STATISTICS/MARKER",
     ):
         assert f"Processing object type {path}\n" in log, log
+
+
+def test_a_constraints_state_travels_with_it(db: DatabaseHandle, cur: oracledb.Cursor) -> None:
+    """DBMS_METADATA ends a constraint's DDL with its state; an import creates it so."""
+    _shop(cur)
+    cur.execute("ALTER TABLE shop.child DISABLE CONSTRAINT child_parent_fk")
+    cur.execute("ALTER TABLE shop.child MODIFY CONSTRAINT child_qty ENABLE NOVALIDATE")
+    cur.execute("INSERT INTO shop.child VALUES (11, 9, 1)")  # an orphan the disabled key lets in
+    cur.connection.commit()
+    _export(db, cur, "EXP_STATE")
+    sql_file = (
+        "DBMS_DATAPUMP.ADD_FILE(:h, 'state.sql', 'DATA_PUMP_DIR', "
+        "filetype => DBMS_DATAPUMP.KU$_FILE_TYPE_SQL_FILE)"
+    )
+    run_job(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_STATE", "exp_state.dmp", sql_file)
+    sql = read_file(db, "state.sql")
+    table = sql[sql.index('CREATE TABLE "SHOP"."PARENT"') :]
+    assert "NOT NULL" not in table[: table.index(";")]  # ID is keyed, not declared NOT NULL
+    assert 'ADD CONSTRAINT "CHILD_QTY" CHECK (qty > 0) ENABLE NOVALIDATE;' in sql
+    assert 'REFERENCES "SHOP"."PARENT" ("ID") DISABLE;' in sql
+    log = _import(db, cur, "IMP_STATE", "exp_state.dmp", "SHOP7")
+    assert "ORA-39083" not in log
+    cur.execute(
+        "SELECT constraint_name, status, validated FROM dba_constraints WHERE owner = 'SHOP7' "
+        "AND constraint_name IN ('CHILD_QTY', 'CHILD_PARENT_FK') ORDER BY 1"
+    )
+    assert cur.fetchall() == [
+        ("CHILD_PARENT_FK", "DISABLED", "NOT VALIDATED"),
+        ("CHILD_QTY", "ENABLED", "NOT VALIDATED"),
+    ]

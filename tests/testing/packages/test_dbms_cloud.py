@@ -67,3 +67,40 @@ def test_missing_objects_and_credentials_are_errors(cloud: oracledb.Cursor) -> N
 def test_enabling_an_unknown_package_names_the_choices(oracle: EmulatedOracle) -> None:
     with pytest.raises(ValueError, match="DBMS_CLOUD"):
         oracle.database("FREEPDB1").enable_package("DBMS_NOTHING")
+
+
+LIST = "SELECT object_name, bytes, last_modified FROM TABLE(DBMS_CLOUD.LIST_OBJECTS(:cred, :location))"
+FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/"
+
+
+def test_list_objects_names_every_object_under_a_location_with_its_size(
+    oracle: EmulatedOracle, cloud: oracledb.Cursor
+) -> None:
+    """Names are relative to the location, objects in deeper folders included; one query."""
+    bucket = oracle.database("FREEPDB1").object_store / "dumps"
+    for key, size in {"hr/one.dmp": 10, "hr/two.dmp": 0, "hr/old/three.dmp": 7, "hrx.dmp": 3}.items():
+        (bucket / key).parent.mkdir(parents=True, exist_ok=True)
+        (bucket / key).write_bytes(b"x" * size)
+    rows = cloud.execute(LIST, cred="OCI_CRED", location=FOLDER + "hr/").fetchall()
+    assert [(name, size) for name, size, _ in rows] == [("old/three.dmp", 7), ("one.dmp", 10), ("two.dmp", 0)]
+    assert all(modified is not None for _, _, modified in rows)
+    named = cloud.execute(
+        "SELECT object_name FROM TABLE(DBMS_CLOUD.LIST_OBJECTS(credential_name => :cred, "
+        "location_uri => :location))",
+        cred="OCI_CRED",
+        location=FOLDER,
+    ).fetchall()
+    assert [name for (name,) in named] == ["hr/old/three.dmp", "hr/one.dmp", "hr/two.dmp", "hrx.dmp"]
+    assert cloud.execute(LIST, cred="OCI_CRED", location=FOLDER + "none/").fetchall() == []
+
+
+def test_list_objects_refuses_a_missing_bucket_an_unknown_credential_and_a_bad_uri(
+    cloud: oracledb.Cursor,
+) -> None:
+    missing = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/nobucket/o/"
+    with pytest.raises(oracledb.DatabaseError, match="ORA-20404"):
+        cloud.execute(LIST, cred="OCI_CRED", location=missing).fetchall()
+    with pytest.raises(oracledb.DatabaseError, match="Credential NOPE does not exist"):
+        cloud.execute(LIST, cred="NOPE", location=FOLDER).fetchall()
+    with pytest.raises(oracledb.DatabaseError, match="Invalid object URI"):
+        cloud.execute(LIST, cred="OCI_CRED", location="ftp://somewhere/x").fetchall()

@@ -3,7 +3,9 @@ with these packages behind a minimal Runtime: what clients send must work once a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
 
@@ -90,6 +92,9 @@ class _Runtime:
 
     def session(self) -> object:
         return self
+
+    def statement(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext()  # these blocks change no rows
 
 
 @pytest.fixture

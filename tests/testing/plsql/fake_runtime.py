@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from decimal import Decimal
 
 from airflow_datapump.testing._plsql.ddl import ColumnDef, DdlStatement
@@ -139,6 +141,9 @@ class FakeRuntime:
 
     def rollback(self) -> None:
         self.commits -= 1
+
+    def statement(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext()  # the fake's tables keep no transaction
 
 
 def _record(runtime: FakeRuntime, name: str, returns: Value = None) -> object:

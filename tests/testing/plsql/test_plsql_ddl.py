@@ -78,7 +78,7 @@ def test_create_table_columns_and_constraints() -> None:
     assert (node.schema, node.name, node.tablespace) == ("HR", "T", "USERS")
     id_col, name_col, created = node.columns
     assert id_col.primary_key
-    assert id_col.not_null
+    assert not id_col.not_null  # NOT NULL is the key's own rule, not the column's
     assert name_col.not_null
     assert name_col.default is not None
     assert name_col.type.kind == TypeKind.VARCHAR2

@@ -189,6 +189,10 @@ def test_raise_application_error_range_and_truncation(rt: FakeRuntime) -> None:
     assert err.message.splitlines()[0] == (
         "ORA-21000: error number argument to raise_application_error of -1 is out of range"
     )
+    err = error_of(rt, "BEGIN RAISE_APPLICATION_ERROR(100, 'x'); END;")
+    assert err.message.splitlines()[0] == (
+        "ORA-21000: error number argument to raise_application_error of 100 is out of range"
+    )
     err = error_of(rt, "BEGIN RAISE_APPLICATION_ERROR(-20000, RPAD('x', 3000, 'x')); END;")
     assert len(err.message.splitlines()[0]) == len("ORA-20000: ") + 2048
 

@@ -91,7 +91,7 @@ def test_an_emulator_bug_is_answered_with_ora_00600(
     with pytest.raises(oracledb.DatabaseError) as raised:
         cursor.fetchmany(5)
     message = raised.value.args[0].message
-    assert "ORA-00600: internal error code, arguments: [KeyError] [broken]" in message
+    assert f"ORA-00600: internal error code, arguments: [KeyError], [broken]{', []' * 10}" in message
     assert "a bug" not in message  # an exception's text stays in the server's log
     monkeypatch.undo()
     with oracledb.connect(user="system", password="oracle", dsn=oracle.dsn()) as again:
