@@ -4,7 +4,8 @@ Trigger it with ``{"job_name": "...", "job_owner": "..."}`` as run configuration
 defers: the triggerer watches the job, and the task succeeds when the job completes (one that
 completed with errors only when ``allowed_errors`` lists every code its log shows). A job
 that has already left the job list is judged by its log, ``<JOB_NAME>.log`` in
-``log_directory``: a name alone does not prove a job completed (README, JobSensor).
+``log_directory``: a name alone does not prove a job completed (README, JobSensor), and a
+log left by a run of the same job long before this one does not count.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ with DAG(
         job_name="{{ params.job_name }}",
         job_owner="{{ params.job_owner }}",
         log_directory="{{ params.log_directory }}",
+        # Triggered by hand, often just after the job it names ended: a log whose final line is
+        # at most twelve hours older than the run still counts (README, JobSensor, not_before).
+        not_before="{{ (dag_run.run_after - macros.timedelta(hours=12)).isoformat() }}",
         deferrable=True,
         poke_interval=60,
         timeout=6 * 3600,

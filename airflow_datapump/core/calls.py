@@ -14,7 +14,14 @@ from typing import Any, Generic, Literal, TypeVar
 
 from airflow_datapump.core import plsql, submission
 from airflow_datapump.core.spec import JobSpec
-from airflow_datapump.core.status import JobState, JobStatus, Worker, error_lines, read_outcome
+from airflow_datapump.core.status import (
+    JobState,
+    JobStatus,
+    Worker,
+    error_lines,
+    read_outcome,
+    utc_offset_minutes,
+)
 from airflow_datapump.exceptions import SpecError
 
 T = TypeVar("T")
@@ -82,7 +89,15 @@ _STATUS_NUMBERS = (
     "error_count",
     "log_length",
 )
-_STATUS_TEXTS = ("state", "worker_state", "worker_schema", "worker_name", "worker_object_type", "log_error")
+_STATUS_TEXTS = (
+    "state",
+    "worker_state",
+    "worker_schema",
+    "worker_name",
+    "worker_object_type",
+    "log_error",
+    "utc_offset",
+)
 
 
 def status(
@@ -137,6 +152,11 @@ def parse_status(job_name: str, owner: str, position: int, values: Values) -> Jo
     from airflow_datapump.core.cloud import redacted_uri  # cloud builds on this module
 
     state = JobState.parse(values.get("state"))
+    length = values.get("log_length")
+    if length is not None and int(length) < position:
+        # The file is shorter than what was read of it: a new run replaced it. Nothing was
+        # read this time; the next read starts at its beginning.
+        position = 0
     read, new_position = take_lines(values.get("log_text"), position, final=state is JobState.UNDEFINED)
     # A URI dump file's log line may show a pre-authenticated request's token, and these lines
     # reach the task log, trigger events and errors (the triggerer has no secrets masker for it).
@@ -168,6 +188,7 @@ def parse_status(job_name: str, owner: str, position: int, values: Values) -> Jo
         log_lines=tuple(lines),
         log_position=new_position,
         outcome=read_outcome(lines, job_name),
+        utc_offset=utc_offset_minutes(values.get("utc_offset")),
     )
 
 

@@ -121,6 +121,27 @@ def as_sample(value: object, field: str) -> Decimal:
     return percent
 
 
+def as_moment(value: object, field: str) -> float:
+    """A point in time that says its zone, as POSIX seconds: a datetime or ISO 8601 text.
+
+    A time without a zone is refused rather than guessed: the worker's, Airflow's default and
+    the database host's zones may all differ.
+    """
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+    if isinstance(moment, dt.datetime) and moment.utcoffset() is not None:
+        return moment.timestamp()
+    raise SpecError(
+        field,
+        value,
+        "a datetime with a time zone, or ISO 8601 text with an offset (2026-12-02T00:00:00+00:00)",
+    )
+
+
 def as_flashback_time(value: object, field: str) -> str:
     """A point in time for FLASHBACK_TIME, kept as ISO 8601 text or SYSTIMESTAMP/SYSDATE.
 

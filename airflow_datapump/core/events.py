@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_datapump.core.status import JobStatus, LogOutcome, Verdict, error_lines
+from airflow_datapump.core.status import JobStatus, LogOutcome, Verdict
 from airflow_datapump.core.submission import JobRef
-from airflow_datapump.core.waiting import JobResult
+from airflow_datapump.core.waiting import JobResult, kept_error_lines
 
 _STATUS = {Verdict.SUCCEEDED: "success", Verdict.FAILED: "failed", Verdict.STOPPED: "stopped"}
 # A table's or partition's line: ``. . exported "HR"."EMP"  8.125 KB  107 rows``, with
@@ -22,7 +22,6 @@ _ROWS = re.compile(
     r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?\s+(\d+) rows'
 )
 _UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
-MAX_ERROR_LINES = 100
 
 
 def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
@@ -56,7 +55,7 @@ def finished_event(
         "state": state,
         "outcome": outcome.outcome.value,
         "error_count": outcome.error_count,
-        "error_lines": list(error_lines(lines))[:MAX_ERROR_LINES],
+        "error_lines": kept_error_lines(lines),  # every code, however many lines repeat one
         "final_line": outcome.line,
         "log_position": log_position,
         "rows": rows_moved(lines),

@@ -260,6 +260,8 @@ BEGIN
     END;
   END IF;
   :state := l_state;
+  -- The zone of the database host's clock, in which the log's times are written.
+  :utc_offset := TO_CHAR(SYSTIMESTAMP, 'TZH:TZM');
   IF :log_directory IS NOT NULL THEN
     BEGIN
       l_file := BFILENAME(:log_directory, :log_file);

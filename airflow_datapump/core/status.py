@@ -9,6 +9,7 @@ the trigger and the sensor all need.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -71,6 +72,15 @@ _FINAL = re.compile(
     r"|(?P<fatal>stopped due to fatal error)|(?P<stopped>stopped))"
 )
 _ORA = re.compile(r"\b(ORA-\d{5})\b")
+# "... completed at Sun Nov 22 10:00:00 2026 elapsed ...": the day may be padded with a space.
+_ENDED_AT = re.compile(
+    r" at [A-Za-z]{3} (?P<month>[A-Za-z]{3}) +(?P<day>\d{1,2}) (?P<clock>\d{2}:\d{2}:\d{2}) (?P<year>\d{4})\b"
+)
+# LOGTIME=LOGFILE's prefix: "22-NOV-26 10:01:00.000: ".
+_STAMPED = re.compile(
+    r"^(?P<day>\d{2})-(?P<month>[A-Za-z]{3})-(?P<year>\d{2}) (?P<clock>\d{2}:\d{2}:\d{2})(?:\.\d+)?: "
+)
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,43 @@ def read_outcome(lines: list[str], job_name: str | None = None) -> LogOutcome:
             return LogOutcome(Outcome.COMPLETED_WITH_ERRORS, int(match.group("errors")), line)
         return LogOutcome(Outcome.FAILED if match.group("fatal") else Outcome.STOPPED, 0, line)
     return LogOutcome(Outcome.UNKNOWN)
+
+
+def ended_at(line: str | None) -> dt.datetime | None:
+    """When a final line says its job ended, as the database host's clock read (no zone).
+
+    Data Pump writes ``... completed at Sun Nov 22 10:00:00 2026 elapsed 0 00:01:00`` (12.1
+    and later; 11g wrote the time alone); a LOGTIME prefix is read when the date is not there.
+    English month names are assumed. None when the line carries no date.
+    """
+    if not line:
+        return None
+    for pattern, century in ((_ENDED_AT, 0), (_STAMPED, 2000)):
+        match = pattern.search(line)
+        if match is None or match.group("month").upper() not in _MONTHS:
+            continue
+        hours, minutes, seconds = (int(part) for part in match.group("clock").split(":"))
+        try:
+            return dt.datetime(
+                century + int(match.group("year")),
+                _MONTHS.index(match.group("month").upper()) + 1,
+                int(match.group("day")),
+                hours,
+                minutes,
+                seconds,
+            )
+        except ValueError:
+            continue
+    return None
+
+
+def utc_offset_minutes(text: str | None) -> int | None:
+    """``TO_CHAR(SYSTIMESTAMP, 'TZH:TZM')`` (``+05:30``, ``-03:00``) in minutes; None if unread."""
+    match = re.fullmatch(r"\s*([+-])?(\d{1,2}):(\d{2})\s*", text or "")
+    if match is None:
+        return None
+    minutes = int(match.group(2)) * 60 + int(match.group(3))
+    return -minutes if match.group(1) == "-" else minutes
 
 
 def error_lines(lines: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -164,6 +211,8 @@ class JobStatus:
     log_lines: tuple[str, ...] = ()
     log_position: int = 0
     outcome: LogOutcome = field(default_factory=lambda: LogOutcome(Outcome.UNKNOWN))
+    # The offset of the database host's clock from UTC, in which its log times are written.
+    utc_offset: int | None = None
 
     @property
     def is_gone(self) -> bool:

@@ -56,7 +56,13 @@ class JobTrigger(BaseTrigger):
         (for jobs started elsewhere, whose log is unknown; failed jobs linger as NOT RUNNING).
     :param seen: whether the job was found listed before the trigger started. A job never
         seen listed is awaited until it appears or its log ends with a final line: its absence
-        may be a misspelled name, not a completion (core/waiting.py).
+        may be a misspelled name, not a completion (core/waiting.py). A job the trigger itself
+        sees listed is remembered across triggerer restarts (``_shown``).
+    :param not_before: POSIX time; a never-listed job's final line dated earlier is an
+        earlier run's, not this one's (core/waiting.py). None: any final line counts.
+    :param error_lines: error lines of the log before ``log_position``, read before the trigger
+        started (a sensor's first poke): the event reports them with those the trigger reads,
+        so a completion with errors is judged by all its codes.
     :param run: the task run the job belongs to (``RunStamp.to_dict()``), and ``try_number``
         the try that deferred: ``on_kill`` leaves a job that a later try has taken over.
     """
@@ -71,6 +77,8 @@ class JobTrigger(BaseTrigger):
         on_kill: str = "kill",
         gone_means_success: bool = False,
         seen: bool = True,
+        not_before: float | None = None,
+        error_lines: list[str] | None = None,
         retry_attempts: int = 5,
         run: dict[str, Any] | None = None,
         try_number: int | None = None,
@@ -85,6 +93,8 @@ class JobTrigger(BaseTrigger):
         self.on_kill_action = on_kill
         self.gone_means_success = gone_means_success
         self.seen = seen
+        self.not_before = not_before
+        self.error_lines = list(error_lines or ())
         self.retry_attempts = retry_attempts
         self.run_stamp = run
         self.try_number = try_number
@@ -100,6 +110,8 @@ class JobTrigger(BaseTrigger):
                 "on_kill": self.on_kill_action,
                 "gone_means_success": self.gone_means_success,
                 "seen": self.seen,
+                "not_before": self.not_before,
+                "error_lines": self.error_lines,
                 "retry_attempts": self.retry_attempts,
                 "run": self.run_stamp,
                 "try_number": self.try_number,
@@ -121,19 +133,28 @@ class JobTrigger(BaseTrigger):
         await _offloop.imported(RUNTIME_MODULES)
         from airflow_datapump.core.events import ProgressNotes, event_from_result, unseen
         from airflow_datapump.core.submission import JobRef
-        from airflow_datapump.core.waiting import Waiter
+        from airflow_datapump.core.waiting import Waiter, stale_note
         from airflow_datapump.exceptions import DatapumpError
         from airflow_datapump.triggers import _shown
 
         ref = JobRef.from_dict(self.job)
         hook = self._hook()
         waiter = Waiter(
-            ref, position=self.log_position, gone_means_success=self.gone_means_success, seen=self.seen
+            ref,
+            position=self.log_position,
+            gone_means_success=self.gone_means_success,
+            seen=self.seen,
+            not_before=self.not_before,
+            lines=list(self.error_lines),
         )
-        # What an earlier incarnation of this trigger showed, and what this one shows.
-        shown = _shown.Record(self, await _shown.load(self))
+        # What an earlier incarnation of this trigger showed and whether it saw the job listed
+        # (the kwargs say whether the task had), and what this one shows and sees.
+        position, seen = await _shown.load(self)
+        shown = _shown.Record(self, position, seen=seen or self.seen)
+        waiter.seen = shown.seen
         notes = ProgressNotes()
         loop = asyncio.get_running_loop()
+        told_stale = False
         try:
             while True:
                 try:
@@ -143,13 +164,18 @@ class JobTrigger(BaseTrigger):
                     message = {"status": "error", "job": self.job, "message": str(error)}
                     yield _event({**message, "log_position": max(waiter.position, shown.position)})
                     return
-                for line in unseen(status.log_lines, waiter.position, shown.position):
-                    self.log.info("%s", line)
+                start = waiter.position
+                result = waiter.observe(status, now=loop.time())
+                if not waiter.restarted:  # a new log is shown from its start
+                    for line in unseen(status.log_lines, start, shown.position):
+                        self.log.info("%s", line)
+                if waiter.stale and not told_stale:
+                    told_stale = True
+                    self.log.info("%s", stale_note(ref, waiter.stale))
                 if (note := notes.note(status)) is not None:
                     self.log.info("%s", note)
-                await shown.polled(status.log_position)
-                self.log_position = status.log_position
-                result = waiter.observe(status, now=loop.time())
+                await shown.polled(status.log_position, seen=waiter.seen, restarted=waiter.restarted)
+                self.log_position = waiter.position
                 if result is not None:
                     await shown.save()  # a triggerer that dies before the event is stored reruns it
                     yield _event(event_from_result(ref, result))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from airflow_datapump.core.status import (
     Outcome,
     Verdict,
     classify,
+    ended_at,
     read_outcome,
 )
 from airflow_datapump.core.submission import JobRef
@@ -147,6 +149,26 @@ def test_classify(state: JobState, outcome: Outcome, verdict: Verdict) -> None:
     assert classify(state, LogOutcome(outcome)) is verdict
 
 
+def test_final_line_times_are_read_in_each_form() -> None:
+    at = dt.datetime(2026, 11, 22, 10, 1, 0)
+    final = 'Job "HR"."E1" successfully completed at Sun Nov 22 10:01:00 2026 elapsed 0 00:01:00'
+    assert ended_at(final) == at
+    padded = 'Job "HR"."E1" completed with 2 error(s) at Mon Nov  2 10:01:00 2026 elapsed 0 00:01:00'
+    assert ended_at(padded) == at.replace(day=2)
+    stamped = '22-NOV-26 10:01:00.000: Job "HR"."E1" stopped due to fatal error at 10:01:00'
+    assert ended_at(stamped) == at  # 11g's time alone; the LOGTIME prefix dates it
+    assert ended_at('Job "HR"."E1" successfully completed at 10:01:00') is None
+
+
+def test_a_log_shorter_than_what_was_read_is_read_again_from_its_start() -> None:
+    """A new run of a job with the same log name rewrites the file: reading on from the old
+    offset would skip its beginning, or read nothing at all while it is shorter."""
+    replaced = calls.parse_status("E1", "HR", 5000, {"state": "EXECUTING", "log_length": 1200})
+    assert (replaced.log_position, replaced.log_lines) == (0, ())
+    grown = calls.parse_status("E1", "HR", 5000, {"state": "EXECUTING", "log_length": 5000})
+    assert grown.log_position == 5000
+
+
 def test_states_are_read_in_any_spelling() -> None:
     assert JobState.parse("NOT_RUNNING") is JobState.NOT_RUNNING
     assert JobState.parse("stop pending") is JobState.STOP_PENDING
@@ -227,6 +249,25 @@ def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
     event = event_from_result(ref, result)
     assert event["bytes"] == 4096
     assert summary(event, started=None, finished=None)["bytes"] == 4096
+
+
+def test_an_events_error_lines_keep_every_code_however_many_lines_come_before() -> None:
+    """allowed_errors is checked against the event's error lines: a code after the first 100
+    (ORA-31684 once per existing object) must still be there to fail the task."""
+    from airflow_datapump.core.events import event_from_result
+
+    ref = JobRef("I1", "HR", "IMPORT", "D", log_directory="D", log_file="i1.log")
+    exists = [f'ORA-31684: Object type TABLE:"HR"."T{n}" already exists' for n in range(150)]
+    lines = (
+        *exists,
+        'ORA-39120: Table "HR"."P" can\'t be truncated',
+        'Job "HR"."I1" completed with 151 error(s) at x',
+    )
+    result = Waiter(ref).observe(JobStatus("I1", "HR", JobState.UNDEFINED, log_lines=lines), now=0)
+    assert result is not None
+    kept = event_from_result(ref, result)["error_lines"]
+    assert kept[:100] == exists[:100]
+    assert kept[100:] == [lines[150]]
 
 
 def test_the_bytes_are_the_logs_table_sizes_once_it_has_them_not_the_last_polls() -> None:

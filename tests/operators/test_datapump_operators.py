@@ -314,7 +314,7 @@ def test_a_deferring_export_records_where_its_trigger_starts_before_it_defers(db
     with patch.object(_shown, "_xcom", lambda: store), pytest.raises(TaskDeferred) as deferred:
         export(deferrable=True).execute({**context(), "ti": ti})
     where = {"dag_id": "d", "task_id": "export_hr", "run_id": "manual__1", "map_index": -1}
-    record = {"job": deferred.value.trigger.job["job_name"], "try": 2, "position": 0}
+    record = {"job": deferred.value.trigger.job["job_name"], "try": 2, "position": 0, "seen": True}
     assert written == [(_shown.KEY, record, where)]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
@@ -18,6 +20,7 @@ from airflow_datapump._compat import (
     TaskDeferred,
 )
 from airflow_datapump.exceptions import SpecError
+from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.sensors import JobSensor
 from airflow_datapump.testing import DatabaseHandle, emulated_oracle
@@ -42,6 +45,11 @@ def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
         yield handle
 
 
+def now(db: DatabaseHandle) -> str:
+    """The database clock's time, with its zone: a ``not_before`` before what happens next."""
+    return str(db.now().astimezone().isoformat())
+
+
 def sensor(**kwargs: object) -> JobSensor:
     return JobSensor(task_id="wait", job_name="EXTERNAL", job_owner="SYSTEM", **kwargs)  # type: ignore[arg-type]
 
@@ -56,11 +64,11 @@ def test_pokes_false_while_running_and_true_once_completed(db: DatabaseHandle) -
 def test_a_killed_job_is_told_apart_from_a_completed_one_by_its_log(db: DatabaseHandle) -> None:
     """A kill drops the master table, so the job leaves the dictionary like a completed one;
     only its log says it stopped (§2.12, §5)."""
-    watching = sensor()
+    watching, before = sensor(), now(db)
     assert watching.poke({}) is False
     db.execute(CONTROL.format(keep=0))
     with pytest.raises(AirflowException, match="without success"):
-        sensor(log_directory="DATA_PUMP_DIR", log_file="EXTERNAL.log").poke({})
+        sensor(log_directory="DATA_PUMP_DIR", log_file="EXTERNAL.log", not_before=before).poke({})
     assert watching.poke({}) is True  # seen, then gone without a log: completed (documented)
 
 
@@ -92,14 +100,16 @@ def test_a_job_never_listed_times_out(db: DatabaseHandle) -> None:
 
 def test_a_job_never_listed_is_judged_by_its_default_log(db: DatabaseHandle) -> None:
     """Only the directory given: its <JOB_NAME>.log decides, as the CLI's status reads it."""
+    before = now(db)
     db.advance(3600)  # EXTERNAL completes and leaves before the sensor first looks
-    assert sensor(log_directory="DATA_PUMP_DIR").poke({}) is True
+    assert sensor(log_directory="DATA_PUMP_DIR", not_before=before).poke({}) is True
 
 
 def test_a_job_never_listed_whose_log_says_stopped_fails(db: DatabaseHandle) -> None:
+    before = now(db)
     db.execute(CONTROL.format(keep=0))  # killed: gone, its log ends stopped
     with pytest.raises(AirflowException, match="without success"):
-        sensor(log_directory="DATA_PUMP_DIR").poke({})
+        sensor(log_directory="DATA_PUMP_DIR", not_before=before).poke({})
 
 
 def test_a_stopped_job_fails_or_soft_fails(db: DatabaseHandle) -> None:
@@ -165,7 +175,8 @@ def test_a_deferring_sensor_records_where_its_trigger_starts(db: DatabaseHandle)
     with patch.object(_shown, "_xcom", lambda: store), pytest.raises(TaskDeferred):
         sensor(deferrable=True, poke_interval=5).execute({"ti": ti})
     where = {"dag_id": "d", "task_id": "wait", "run_id": "r", "map_index": 3}
-    assert written == [(_shown.KEY, {"job": "EXTERNAL", "try": None, "position": 0}, where)]
+    record = {"job": "EXTERNAL", "try": None, "position": 0, "seen": True}  # the first poke saw it
+    assert written == [(_shown.KEY, record, where)]
 
 
 def test_a_poke_interval_of_zero_is_refused_at_parse_time() -> None:
@@ -197,22 +208,99 @@ def with_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatabaseHandle]:
         yield handle
 
 
+# The job in ``with_errors`` is this run's: it ended after this (a never-listed job's log counts
+# only from not_before on, and the default, the first poke, may be a second after its end).
+EARLIER = "2000-01-01T00:00:00+00:00"
+
+
 def test_a_job_that_completed_with_errors_passes_only_with_its_codes_allowed(
     with_errors: DatabaseHandle, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """A refresh whose import skipped a table's rows must not release the DAG waiting on it:
     "completed with errors" counts as the operators count it, by ``allowed_errors``."""
     with caplog.at_level("INFO"), pytest.raises(AirflowException) as failed:
-        sensor(log_directory="DATA_PUMP_DIR").poke({})
+        sensor(log_directory="DATA_PUMP_DIR", not_before=EARLIER).poke({})
     assert "ORA-02266, ORA-39120 not in allowed_errors" in str(failed.value)
     printed = capsys.readouterr()
     said = printed.out + printed.err + caplog.text
     assert "is no longer listed" in said
     assert "UNDEFINED" not in said  # the emulator's word for "not listed" is no state to show
     with pytest.raises(AirflowSkipException):
-        sensor(log_directory="DATA_PUMP_DIR", soft_fail=True).poke({})
-    allowed = sensor(log_directory="DATA_PUMP_DIR", allowed_errors=["ORA-39120", "ORA-02266"])
+        sensor(log_directory="DATA_PUMP_DIR", soft_fail=True, not_before=EARLIER).poke({})
+    allowed = sensor(log_directory="DATA_PUMP_DIR", allowed_errors=ALLOWED, not_before=EARLIER)
     assert allowed.poke({}) is True
+
+
+ALLOWED = ["ORA-39120", "ORA-02266"]
+
+
+def _final_line_later(db: DatabaseHandle) -> Callable[[], None]:
+    """The log without its final line until the returned function writes it: the error lines
+    and the line that says "completed with 1 error(s)" are read by different polls."""
+    log = db.directory_path() / "EXTERNAL.log"
+    whole = log.read_text()
+    log.write_text(whole.rstrip("\n").rsplit("\n", 1)[0] + "\n")
+
+    def write_final_line() -> None:
+        log.write_text(whole)
+
+    return write_final_line
+
+
+class _StateStore(dict[str, Any]):
+    """The task state store of a rescheduled sensor, as JSON keeps it between task runs."""
+
+    def set(self, key: str, value: Any) -> None:
+        self[key] = json.loads(json.dumps(value))
+
+    def delete(self, key: str) -> None:
+        self.pop(key, None)
+
+
+def _poke_as_a_new_task_run(store: _StateStore, allowed: list[str]) -> bool:
+    context = {"ti": SimpleNamespace(try_number=1), "task_state_store": store}
+    watching = sensor(
+        mode="reschedule", log_directory="DATA_PUMP_DIR", not_before=EARLIER, allowed_errors=allowed
+    )
+    return watching.poke(context)
+
+
+@pytest.mark.parametrize("allowed", [[], ALLOWED])
+def test_a_rescheduled_sensor_judges_the_error_lines_an_earlier_poke_read(
+    with_errors: DatabaseHandle, allowed: list[str]
+) -> None:
+    """Each poke is a new task run: the codes read by an earlier one still count."""
+    store = _StateStore()
+    write_final_line = _final_line_later(with_errors)
+    assert _poke_as_a_new_task_run(store, allowed) is False  # the error lines, no final line yet
+    write_final_line()
+    if allowed:
+        assert _poke_as_a_new_task_run(store, allowed) is True
+    else:
+        with pytest.raises(AirflowException, match="ORA-02266, ORA-39120 not in allowed_errors"):
+            _poke_as_a_new_task_run(store, allowed)
+
+
+def test_a_deferred_sensor_judges_the_error_lines_its_first_poke_read(with_errors: DatabaseHandle) -> None:
+    """The trigger reads on from where the poke stopped: the event carries the poke's codes."""
+    write_final_line = _final_line_later(with_errors)
+    deferring = sensor(log_directory="DATA_PUMP_DIR", not_before=EARLIER, deferrable=True, poke_interval=0.01)
+    with pytest.raises(TaskDeferred) as deferred:
+        deferring.execute({})
+    assert isinstance(deferred.value.trigger, JobTrigger)
+    trigger = JobTrigger(**deferred.value.trigger.serialize()[1])  # as the triggerer builds it
+    write_final_line()
+
+    async def wait() -> dict[str, Any]:
+        try:
+            return dict((await anext(trigger.run())).payload)
+        finally:
+            await _pool.close_pools()
+
+    event = asyncio.run(wait())
+    with pytest.raises(AirflowException, match="ORA-02266, ORA-39120 not in allowed_errors"):
+        sensor().execute_complete({}, event)
+    assert sensor(allowed_errors=ALLOWED).execute_complete({}, event) is None
 
 
 def test_a_deferred_sensor_judges_errors_from_the_triggers_event() -> None:
@@ -226,6 +314,15 @@ def test_a_deferred_sensor_judges_errors_from_the_triggers_event() -> None:
     with pytest.raises(AirflowException, match="ORA-02266, ORA-39120 not in allowed_errors"):
         sensor().execute_complete({}, event)
     assert sensor(allowed_errors=["ORA-39120", "ORA-02266"]).execute_complete({}, event) is None
+
+
+def test_a_job_that_completed_with_errors_whose_codes_were_not_read_fails() -> None:
+    """No log given, or none of its lines read: no code can be shown allowed (the CLI exits 2)."""
+    event = {"status": "success", "state": "UNDEFINED", "outcome": "completed with errors", "error_count": 1}
+    with pytest.raises(AirflowException, match=r"their codes \(no log read: give log_directory\)"):
+        sensor(allowed_errors=ALLOWED).execute_complete({}, event)
+    with pytest.raises(AirflowException, match=r"their codes \(none in the log read\)"):
+        sensor(allowed_errors=ALLOWED, log_directory="DATA_PUMP_DIR").execute_complete({}, event)
 
 
 def test_allowed_errors_of_a_sensor_are_checked_when_the_dag_is_parsed() -> None:

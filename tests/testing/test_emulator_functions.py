@@ -1,6 +1,6 @@
 """SQL functions and set operators clients use, as Oracle's SQL Language Reference documents them:
 DBTIMEZONE, SESSIONTIMEZONE, SYS_CONTEXT('USERENV', ...), TIMESTAMP_TO_SCN, SCN_TO_TIMESTAMP,
-ALTER SESSION SET TIME_ZONE, UNION [ALL], INTERSECT, MINUS."""
+ALTER SESSION SET TIME_ZONE, TO_CHAR's TZH and TZM, UNION [ALL], INTERSECT, MINUS."""
 
 from __future__ import annotations
 
@@ -32,6 +32,22 @@ def test_time_zones_are_offsets_and_follow_alter_session(cur: oracledb.Cursor) -
     assert cur.execute("select sessiontimezone from dual").fetchone() == (db_tz,)
     assert code_of(cur, "ALTER SESSION SET TIME_ZONE = 'Mars/Olympus'") == "ORA-01882"
     assert code_of(cur, "ALTER SESSION SET TIME_ZONE = '+16:00'") == "ORA-01874"
+
+
+def test_to_char_gives_systimestamps_offset(cur: oracledb.Cursor) -> None:
+    """SYSTIMESTAMP is the database clock with that clock's offset (the database host's zone,
+    in which Data Pump writes its log times); TZH:TZM formats it, also in PL/SQL."""
+    cur.execute(
+        "select to_char(systimestamp, 'TZH:TZM'), dbtimezone, to_char(systimestamp, 'HH24') from dual"
+    )
+    offset, db_tz, hour = cur.fetchone()
+    assert offset == db_tz  # the emulator's database clock runs at DBTIMEZONE
+    assert re.fullmatch(r"\d\d", hour)
+    out = cur.var(str)
+    cur.execute("BEGIN :o := TO_CHAR(SYSTIMESTAMP, 'TZH:TZM'); END;", o=out)
+    assert out.getvalue() == offset
+    given = "to_timestamp_tz('2026-12-02 10:00:00 -03:30', 'YYYY-MM-DD HH24:MI:SS TZH:TZM')"
+    assert cur.execute(f"select to_char({given}, 'TZH:TZM') from dual").fetchone() == ("-03:30",)
 
 
 def test_sys_context_userenv(cur: oracledb.Cursor) -> None:

@@ -8,6 +8,7 @@ refused by ADD_FILE or by START_JOB; the codes and lines are the same either way
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from airflow_datapump import JobSpec
 from airflow_datapump._compat import AirflowException
 from airflow_datapump.core.status import JobState, Verdict
 from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import GONE_GRACE_POLLS
 from airflow_datapump.exceptions import InvalidArgumentError, JobExistsError, PrivilegeError
 from airflow_datapump.hooks import _pool
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -191,17 +193,46 @@ def test_a_killed_job_never_reads_as_succeeded_under_either_reading(
     assert result.verdict is Verdict.STOPPED
 
 
-def test_a_sensor_on_a_killed_job_fails_under_either_reading(
+def test_a_sensor_on_a_killed_job_never_succeeds_under_either_reading(
     killed: tuple[DatabaseHandle, JobRef, str],
 ) -> None:
-    _, ref, _ = killed
+    """Never seen listed: only a dated final line makes the log this run's. Without one (NONE)
+    the log may as well be an earlier run's kill, so the sensor waits and its timeout fails it."""
+    db, ref, kill_reading = killed
+    before = (db.now().astimezone() - dt.timedelta(hours=1)).isoformat()  # before the job ran
     watching = JobSensor(
         task_id="wait",
         job_name=ref.job_name,
         job_owner=ref.owner,
         log_directory="DATA_PUMP_DIR",
         log_file=ref.log_file,
+        not_before=before,
     )
+    if kill_reading == "WRITTEN":
+        with pytest.raises(AirflowException, match="without success"):
+            watching.poke({})
+    else:
+        assert [watching.poke({}) for _ in range(GONE_GRACE_POLLS + 2)] == [False] * (GONE_GRACE_POLLS + 2)
+
+
+@pytest.mark.parametrize("kill_reading", READINGS["KILL_FINAL_LINE"])
+def test_a_sensor_that_saw_a_job_killed_fails_under_either_reading(
+    oracle: EmulatedOracle, kill_reading: str
+) -> None:
+    db = oracle.database("FREEPDB1")
+    db.load_sample_hr()
+    db.set_job_rate(10)
+    db.set_reading("KILL_FINAL_LINE", kill_reading)
+    with hook_without_retries() as hook:
+        ref = hook.submit(JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["k.dmp"], job_name="EXP_K"))
+        watching = JobSensor(
+            task_id="wait", job_name=ref.job_name, job_owner=ref.owner, log_directory="DATA_PUMP_DIR"
+        )
+        assert watching.poke({}) is False  # seen listed
+        db.advance(5)
+        assert hook.kill(ref.job_name, ref.owner) is True
+    grace = 0 if kill_reading == "WRITTEN" else GONE_GRACE_POLLS  # polls for a final line to come
+    assert [watching.poke({}) for _ in range(grace)] == [False] * grace
     with pytest.raises(AirflowException, match="without success"):
         watching.poke({})
 

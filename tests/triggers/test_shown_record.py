@@ -101,11 +101,11 @@ def _trigger(log_position: int = 0, try_number: int | None = 1) -> JobTrigger:
 def test_the_first_read_of_a_trigger_finds_the_record_its_task_wrote(xcom: Any) -> None:
     """An ordinary first start reads what the task wrote before deferring: no miss, so no
     ERROR line in the triggerer's log; a trigger whose task wrote nothing misses."""
-    assert asyncio.run(_shown.load(_trigger())) == 0
+    assert asyncio.run(_shown.load(_trigger())) == (0, False)
     assert xcom.misses == [RECORD]  # what every deferral cost before the task wrote the record
     xcom.misses.clear()
     _shown.start({"ti": TI}, _trigger(log_position=120))
-    assert asyncio.run(_shown.load(_trigger(log_position=120))) == 120
+    assert asyncio.run(_shown.load(_trigger(log_position=120))) == (120, True)  # deferred seen
     assert xcom.misses == []
 
 
@@ -114,8 +114,10 @@ def test_a_rebuilt_trigger_reads_how_far_it_got_not_where_it_started(xcom: Any) 
     record = _shown.Record(_trigger(), 0)
     asyncio.run(record.polled(4096))
     asyncio.run(record.save())  # the first incarnation showed this much
-    assert asyncio.run(_shown.load(_trigger())) == 4096  # rebuilt from the same kwargs
-    assert asyncio.run(_shown.load(_trigger(try_number=2))) == 0  # another try's record is not ours
+    assert asyncio.run(_shown.load(_trigger())) == (4096, False)  # rebuilt from the same kwargs
+    asyncio.run(record.polled(4096, seen=True))  # ... and then saw the job listed
+    assert asyncio.run(_shown.load(_trigger())) == (4096, True)
+    assert asyncio.run(_shown.load(_trigger(try_number=2))) == (0, False)  # another try's is not ours
     assert xcom.misses == []
 
 
@@ -161,3 +163,21 @@ def test_a_last_save_nobody_answers_does_not_hold_up_the_cancelled_trigger(xcom:
     with patch.object(_XCom, "aset", unanswered), patch.object(_shown, "LAST_SAVE_TIMEOUT", 0.01):
         asyncio.run(asyncio.wait_for(cancelled(), 5))  # a wait for ever fails here
     assert record.saved == 0  # not recorded as saved: a later save tries again
+
+
+def test_seeing_the_job_and_a_replaced_log_are_saved_at_once(xcom: Any) -> None:
+    """Lines shown wait for the next save (at most every SAVE_EVERY s of polls); the job seen
+    listed decides results (a rebuilt trigger that forgot it waits for a job that ended), and a
+    replaced log's start would go unshown: both are saved at the poll that finds them."""
+    unseen = _trigger()
+    unseen.seen = False  # as a sensor defers on a job it has not seen listed
+    _shown.start({"ti": TI}, unseen)
+    record = _shown.Record(unseen, 0)
+    asyncio.run(record.polled(100))
+    assert asyncio.run(_shown.load(unseen)) == (0, False)  # lines shown: not yet saved
+    asyncio.run(record.polled(200, seen=True))
+    assert asyncio.run(_shown.load(unseen)) == (200, True)
+    asyncio.run(record.polled(300, seen=True))
+    assert asyncio.run(_shown.load(unseen)) == (200, True)
+    asyncio.run(record.polled(0, seen=True, restarted=True))  # a new run's log, nothing shown
+    assert asyncio.run(_shown.load(unseen)) == (0, True)

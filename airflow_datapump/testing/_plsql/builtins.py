@@ -145,10 +145,22 @@ def _to_char(m: Machine, sql: bool, args: list[Value]) -> Value:
     if value is None or (len(args) > 1 and fmt is None):
         return None
     if isinstance(value, dt.datetime):
-        return formats.format_datetime(value, fmt or formats.DEFAULT_DATE_FORMAT) or None
+        text = fmt or formats.DEFAULT_DATE_FORMAT
+        zone = _clock_offset(m) if value.tzinfo is None and "TZ" in text.upper() else None
+        return formats.format_datetime(value, text, zone) or None
     if isinstance(value, Decimal) and fmt:
         return formats.format_number(value, fmt)
     return to_text(value, sql=sql)
+
+
+def _clock_offset(m: Machine) -> dt.timedelta | None:
+    """The offset of the database clock (DBTIMEZONE's value when it is one): SYSTIMESTAMP's."""
+    text = to_text(m.runtime.context_function("DBTIMEZONE", [])) or ""
+    hours, _, minutes = text.lstrip("+-").partition(":")
+    if not (hours.isdigit() and minutes.isdigit()):
+        return None  # a region name
+    total = dt.timedelta(hours=int(hours), minutes=int(minutes))
+    return -total if text.startswith("-") else total
 
 
 def _to_number(args: list[Value], sql: bool) -> Value:

@@ -87,15 +87,28 @@ def _cased(word: str, written: str) -> str:
     return word.lower()
 
 
-def format_datetime(value: dt.datetime, fmt: str) -> str:
+def format_datetime(value: dt.datetime, fmt: str, zone: dt.timedelta | None = None) -> str:
+    """TO_CHAR of a datetime; TZH and TZM give its offset, or ``zone`` for a value without one
+    (SYSTIMESTAMP's values are the database clock's reading at that clock's offset)."""
     out: list[str] = []
     fill = True
+    offset = value.utcoffset() if value.tzinfo is not None else zone
     for element, written in _split(fmt):
         if element == "FM":
             fill = not fill
             continue
+        if element in ("TZH", "TZM"):
+            out.append(_format_offset(offset or dt.timedelta(0), element))
+            continue
         out.append(_format_element(value, element, written, fill))
     return "".join(out)
+
+
+def _format_offset(offset: dt.timedelta, element: str) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    if element == "TZH":
+        return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}"
+    return f"{abs(minutes) % 60:02d}"
 
 
 def _format_element(value: dt.datetime, element: str, written: str, fill: bool) -> str:
