@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from airflow_datapump.core import plsql
 from airflow_datapump.core.calls import Call, Out, Rows, Values
-from airflow_datapump.core.names import SUBSTITUTION, has_substitution
+from airflow_datapump.core.names import SUBSTITUTION, file_name, has_substitution
 
 PART_SUFFIX = ".part"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -100,6 +100,25 @@ def dump_files_logged(lines: list[str]) -> list[str]:
                 continue
             names.append(re.split(r"[/\\]", line.strip())[-1])
     return names
+
+
+def check_dump_files(field: str, value: Sequence[str] | str) -> list[str]:
+    """The names of the sets to move, each checked as Data Pump checks a DUMPFILE (no path,
+    %U/%L only): refused by ``field``, value and what is allowed before any database call."""
+    from airflow_datapump.exceptions import SpecError
+
+    files = [value] if isinstance(value, str) else list(value) if isinstance(value, Sequence) else [None]
+    if not files or not all(isinstance(f, str) and f for f in files):
+        raise SpecError(field, value, "one or more dump file names or templates (hr_%U.dmp)")
+    for i, f in enumerate(files):
+        if ":" in f:  # an export's DIR:file entry
+            raise SpecError(
+                f"{field}[{i}]",
+                f,
+                "a file name in this task's directory; dump files in several directory objects "
+                "are moved by one task per directory",
+            )
+    return [file_name(f, f"{field}[{i}]", substitution=True) for i, f in enumerate(files)]
 
 
 def check_chunk_bytes(value: int) -> int:

@@ -66,6 +66,7 @@ class CloudMixin:
         delete_source: bool = False,
     ) -> list[MemberCopy]:
         """PUT_OBJECT every member of the sets in ``directory`` into the folder ``object_uri``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         sets = {t: checked_set(self, directory, t) for t in dump_files}
@@ -104,6 +105,7 @@ class CloudMixin:
         delete_source: bool = False,
     ) -> list[MemberCopy]:
         """GET_OBJECT every member of the sets in the folder ``object_uri`` into ``directory``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         copied: list[MemberCopy] = []

@@ -302,6 +302,7 @@ class FilesMixin:
         copied to ``<name>.part``, its size checked on both ends and its GUID proved, then
         renamed. Source members are deleted, when asked, only after every member is verified.
         """
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         source, destination = (remote, self) if direction == "get" else (self, remote)
         sets = {t: _sets.checked_set(source, source_directory, t) for t in dump_files}
         copied: list[MemberCopy] = []

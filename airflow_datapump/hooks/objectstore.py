@@ -102,6 +102,7 @@ class ObjectStoreMixin:
         A set that is not whole in ``directory`` (hooks/_sets.py) is refused before anything is
         written; the manifest says ``incomplete``, listing every member, before the first lands.
         """
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
         target = storage_location(destination)
@@ -144,6 +145,7 @@ class ObjectStoreMixin:
         ``directory`` gets the set's marker, incomplete until the last member is verified, so an
         import precheck refuses a set whose download failed halfway.
         """
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
         origin = storage_location(source)

@@ -69,6 +69,7 @@ class RdsS3Mixin:
         timeout: float = 3600.0,
     ) -> list[MemberCopy]:
         """Upload every member of the sets in ``directory`` to ``s3://bucket_name/s3_prefix``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
         sets = {t: checked_set(self, directory, t) for t in dump_files}
         sent = [n for t, (members, _, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
@@ -104,6 +105,7 @@ class RdsS3Mixin:
         timeout: float = 3600.0,
     ) -> list[MemberCopy]:
         """Download every member of the sets under ``s3://bucket_name/s3_prefix`` into ``directory``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,45 @@ def test_a_bucket_without_the_set_is_an_error_naming_it(
         TransferError, match=r"no dump files hr_%U\.dmp in https://.*/o/refresh/hr to download"
     ):
         hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        "cloud_upload_dump_files",
+        "cloud_download_dump_files",
+        "rds_upload_dump_files",
+        "rds_download_dump_files",
+        "upload_dump_files",
+        "download_dump_files",
+        "copy_dump_files",
+    ],
+)
+@pytest.mark.parametrize(
+    ("dump_files", "field"), [([], "dump_files"), (["ok.dmp", "../hr.dmp"], "dump_files[1]")]
+)
+def test_every_move_checks_its_file_names_before_any_call(
+    hook: DatapumpHook, db: DatabaseHandle, move: str, dump_files: list[str], field: str, tmp_path: Path
+) -> None:
+    """Bad names are refused by field, value and what is allowed, before the first round trip
+    (the operators checked them; a hook called directly did not)."""
+    args: dict[str, object] = {
+        "cloud_upload_dump_files": {"directory": "D", "object_uri": FOLDER, "credential_name": None},
+        "cloud_download_dump_files": {"directory": "D", "object_uri": FOLDER, "credential_name": None},
+        "rds_upload_dump_files": {"directory": "D", "bucket_name": "acme-dumps"},
+        "rds_download_dump_files": {"directory": "D", "bucket_name": "acme-dumps"},
+        "upload_dump_files": {"directory": "D", "destination": tmp_path.as_uri()},
+        "download_dump_files": {"directory": "D", "source": tmp_path.as_uri()},
+        "copy_dump_files": {
+            "remote": hook,
+            "link": "L",
+            "source_directory": "D",
+            "destination_directory": "E",
+        },
+    }[move]
+    db.reset_counters()
+    with pytest.raises(SpecError) as caught:
+        getattr(hook, move)(dump_files=dump_files, **args)
+    assert (caught.value.field, caught.value.value) == (field, dump_files if not dump_files else "../hr.dmp")
+    assert "dump file names" in caught.value.allowed or "without a path" in caught.value.allowed
+    assert db.counters().get("round_trips", 0) == 0
