@@ -89,8 +89,10 @@ class CloudMixin:
                     copied.append(member)
                 manifest.complete = True
                 _put_manifest(self, credential, folder, directory, manifest)
-            finally:
-                self.delete_file(directory, _staged(template))
+            except BaseException:
+                _remove_staged(self, directory, template, failing=True)
+                raise
+            _remove_staged(self, directory, template, failing=False)
         if delete_source:
             self.delete_copied(directory, [m.name for m in copied], "its upload was verified")
         return copied
@@ -175,6 +177,17 @@ def _put_manifest(
 
 def _staged(template: str) -> str:
     return transfer.manifest_name(template) + ".out"
+
+
+def _remove_staged(hook: _Files, directory: str, template: str, *, failing: bool) -> None:
+    """Remove the staged manifest; while the upload is ``failing``, a failure here is only logged,
+    so the error that stopped the upload is the one raised."""
+    try:
+        hook.delete_file(directory, _staged(template))
+    except Exception as error:
+        if not failing:
+            raise
+        log.warning("The staged manifest %s in %s was not removed: %s", _staged(template), directory, error)
 
 
 def _get_manifest(

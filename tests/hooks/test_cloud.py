@@ -124,6 +124,21 @@ def test_a_bucket_without_the_set_is_an_error_naming_it(
         hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
 
 
+def test_a_failed_cleanup_does_not_hide_why_the_upload_failed(
+    hook: DatapumpHook, cloud_db: DatabaseHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The second PUT_OBJECT (member 01) fails, then removing the staged manifest fails too: the
+    upload's own error is raised, and the cleanup's is logged."""
+    _put(cloud_db, {"hr_01.dmp": 4096, "hr_02.dmp": 4096})
+    cloud_db.fail_subprogram("DBMS_CLOUD.PUT_OBJECT", "ORA-20500", after=1)
+    cloud_db.fail_subprogram("UTL_FILE.FREMOVE", "ORA-29291")
+    with pytest.raises(DatabaseCallError) as caught:
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
+    assert caught.value.code == "ORA-20500"
+    assert "hr_XX.dmp.manifest.json.out in DATA_PUMP_DIR was not removed" in caplog.text
+    assert "ORA-29291" in caplog.text
+
+
 @pytest.mark.parametrize(
     "move",
     [
