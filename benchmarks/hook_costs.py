@@ -103,33 +103,49 @@ def _rds_downloads(db: DatabaseHandle, hook: DatapumpHook) -> list[Measure]:
 
 
 def _cloud_downloads(db: DatabaseHandle, hook: DatapumpHook) -> list[Measure]:
-    """A DBMS_CLOUD download of sets the hook uploaded (manifests recording their dump GUID)
-    into a directory holding none of their members: one listing finds the members and their
-    sizes; then per member the look for a copy to keep and for an old ``.part``, its
-    GET_OBJECT, the checks of its size and its dump GUID, and its rename."""
+    """DBMS_CLOUD moves of real exports of 1, 2, 4 and 8 members (PARALLEL makes one file per
+    worker, each with the export's GUID and its own file number).
+
+    A download of a set the hook uploaded (its manifest records the GUID and file numbers) into
+    a directory holding none of its members: one listing finds the members and their sizes;
+    then per member the look for a copy to keep and for an old ``.part``, its GET_OBJECT, the
+    checks of its size and its dump header, and its rename. An upload again of a set the bucket
+    already holds whole: per member the probe that finds it, the header read that proves it
+    (source checks), and its size; the bucket's listing says the rest, and a kept member's
+    manifest entry is not rewritten.
+    """
     db.enable_package("DBMS_CLOUD")
     db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('BENCH_CRED', 'user', 'token'); END;")
-    hook.submit(JobSpec("EXPORT", "TABLE", tables=["HR.REGIONS"], dump_files=["cloud.dmp"], job_name="CLOUD"))
-    db.advance(3600)
     folder, uri = db.directory_path(), "https://objectstorage.example.com/n/acme/b/bench/o/cloud"
-    dump = (folder / "cloud.dmp").read_bytes()  # every member a copy: one export's GUID
-    trips: dict[int, int] = {}
+    downloads: dict[int, int] = {}
+    uploads: dict[int, int] = {}
     for count in (1, 2, 4, 8):
-        names = [f"cloud{count}_{n:02d}.dmp" for n in range(1, count + 1)]
-        for name in names:
-            (folder / name).write_bytes(dump)
         template = [f"cloud{count}_%U.dmp"]
-        hook.cloud_upload_dump_files("DATA_PUMP_DIR", template, uri, credential_name="BENCH_CRED")
+        spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=template, parallel=count)
+        hook.submit(spec, job_name=f"CLOUD{count}")
+        db.advance(3600)
+        names = hook.dump_file_members("DATA_PUMP_DIR", template[0])
+        assert len(names) == count, names  # a real set of ``count`` members
+        upload = partial(hook.cloud_upload_dump_files, "DATA_PUMP_DIR", template, uri)
+        upload(credential_name="BENCH_CRED")
+        uploads[count] = _round_trips(db, partial(upload, credential_name="BENCH_CRED"))
         for name in names:
             (folder / name).unlink()
         download = partial(hook.cloud_download_dump_files, uri, template, "DATA_PUMP_DIR")
-        trips[count] = _round_trips(db, partial(download, credential_name="BENCH_CRED"))
+        downloads[count] = _round_trips(db, partial(download, credential_name="BENCH_CRED"))
     results = [
         Measure(f"round trips per DBMS_CLOUD download, {n} members", t, "6 per member")
-        for n, t in trips.items()
+        for n, t in downloads.items()
     ]
-    per_member = (trips[8] - trips[2]) / 6
-    return [*results, Measure("round trips per member of a DBMS_CLOUD download", per_member, "6")]
+    results += [
+        Measure(f"round trips per DBMS_CLOUD upload again, all {n} members kept", t, "3 per member")
+        for n, t in uploads.items()
+    ]
+    return [
+        *results,
+        Measure("round trips per member of a DBMS_CLOUD download", (downloads[8] - downloads[2]) / 6, "6"),
+        Measure("round trips per kept member of a DBMS_CLOUD upload", (uploads[8] - uploads[2]) / 6, "3"),
+    ]
 
 
 def _async_sessions(db: DatabaseHandle, hook: DatapumpHook, ref: object) -> float:

@@ -32,6 +32,8 @@ def test_hook_costs_meet_their_targets() -> None:
     assert results["round trips per member of an RDS download"] == 3  # task, its log, the header
     # a copy to keep? an old .part? GET_OBJECT, its size, its header, the rename: no look-up
     assert results["round trips per member of a DBMS_CLOUD download"] == 6
+    # found by probing, its header proved (source checks), its size; no GET_METADATA, no manifest
+    assert results["round trips per kept member of a DBMS_CLOUD upload"] == 3
 
 
 def test_a_deferred_job_costs_the_worker_nothing_while_it_runs() -> None:

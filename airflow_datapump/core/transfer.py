@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from airflow_datapump.core import plsql
 from airflow_datapump.core.calls import Call, Out, Rows, Values
-from airflow_datapump.core.names import SUBSTITUTION
+from airflow_datapump.core.names import SUBSTITUTION, file_name, has_substitution
 
 PART_SUFFIX = ".part"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -52,18 +53,25 @@ def template_pattern(template: str) -> re.Pattern[str]:
 
 
 def members_of(template: str, names: list[str]) -> list[str]:
-    """The names (from a listing) that are members of ``template``, in member order."""
+    """Every name (from a listing) that is a member of ``template``, in member order: "all"."""
     pattern = template_pattern(template)
     return sorted((n for n in names if pattern.match(n)), key=lambda n: (len(n), n))
 
 
-def run_of_members(template: str, names: list[str]) -> list[str]:
-    """The members of ``template`` among ``names`` (a listing) that probing ``01``, ``02`` ...
-    finds: those before the first missing one, as a directory without a listing is read."""
-    present, found = set(names), []
-    for number in range(1, 10000):
+def members_run(template: str, present: Callable[[str], bool]) -> list[str]:
+    """The members of ``template`` from ``01`` up to the first that is not ``present``: the "run".
+
+    ``present`` answers for one name: a probe of a directory (which cannot be listed), or a
+    listing's ``__contains__``. ``%U`` stops at 99; a template without a substitution variable
+    stands for itself alone.
+    """
+    if not has_substitution(template):
+        return [template] if present(template) else []
+    limit = 100 if "%U" in template.upper() else 10000
+    found: list[str] = []
+    for number in range(1, limit):
         name = member_name(template, number)
-        if name not in present or (number > 99 and "%U" in template.upper()) or name in found:
+        if not present(name):
             break
         found.append(name)
     return found
@@ -92,6 +100,25 @@ def dump_files_logged(lines: list[str]) -> list[str]:
                 continue
             names.append(re.split(r"[/\\]", line.strip())[-1])
     return names
+
+
+def check_dump_files(field: str, value: Sequence[str] | str) -> list[str]:
+    """The names of the sets to move, each checked as Data Pump checks a DUMPFILE (no path,
+    %U/%L only): refused by ``field``, value and what is allowed before any database call."""
+    from airflow_datapump.exceptions import SpecError
+
+    files = [value] if isinstance(value, str) else list(value) if isinstance(value, Sequence) else [None]
+    if not files or not all(isinstance(f, str) and f for f in files):
+        raise SpecError(field, value, "one or more dump file names or templates (hr_%U.dmp)")
+    for i, f in enumerate(files):
+        if ":" in f:  # an export's DIR:file entry
+            raise SpecError(
+                f"{field}[{i}]",
+                f,
+                "a file name in this task's directory; dump files in several directory objects "
+                "are moved by one task per directory",
+            )
+    return [file_name(f, f"{field}[{i}]", substitution=True) for i, f in enumerate(files)]
 
 
 def check_chunk_bytes(value: int) -> int:
@@ -161,6 +188,7 @@ class MemberCopy:
     kept: bool = False
     sha256: str | None = None
     guid: str | None = None
+    file_number: int | None = None  # its number in its export's set, by its dump header
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -187,6 +215,11 @@ class Manifest:
     # A download's record of the files it found beside the set before its first task: not its
     # own, so a retry leaves them alone and removes only what the download itself brought.
     preexisting: list[str] | None = None
+
+    def file_numbers(self) -> dict[str, int]:
+        """The members' file numbers as recorded (a manifest written before they were has none)."""
+        found = {n: m.get("file_number") for n, m in self.members.items()}
+        return {n: number for n, number in found.items() if isinstance(number, int)}
 
     @property
     def state(self) -> str:

@@ -10,10 +10,14 @@ not seen here; Oracle's import refuses such a set.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any, NamedTuple
+
 from airflow_datapump.core import naming, transfer
 from airflow_datapump.core.calls import DumpFileInfo
 from airflow_datapump.core.names import has_substitution
 from airflow_datapump.core.status import Outcome, read_outcome
+from airflow_datapump.core.transfer import MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import Files, read_marker
 
@@ -24,13 +28,24 @@ _UNFINISHED = {
 }
 
 
+class Header(NamedTuple):
+    """What a member's dump header says of it: one GET_DUMPFILE_INFO call reads all three."""
+
+    guid: str | None  # the export's: every member of one export carries it (None: not a dump)
+    job_name: str
+    number: int | None  # KU$_DFHDR_FILE_NUMBER: the file's place in its export's set
+
+
+NOT_A_DUMP = Header(None, "", None)
+
+
 def set_problems(
     hook: Files,
     directory: str,
     template: str,
     members: list[str],
     *,
-    first: tuple[str | None, str] | None = None,
+    first: Header | None = None,
 ) -> list[str]:
     """Why the set ``template`` in ``directory`` (its ``members`` found) is not whole; empty if it is.
 
@@ -38,7 +53,7 @@ def set_problems(
     """
     guid, job_name, problems = None, "", [f"dump file {template} was not found in directory {directory}"]
     if members:
-        guid, job_name = first or header(hook, directory, members[0])
+        guid, job_name, _ = first or header(hook, directory, members[0])
         problems = _gaps(hook, directory, template, len(members))
     log_lines = _export_log(hook, directory, job_name)
     if log_lines is not None:
@@ -55,12 +70,20 @@ def set_problems(
     return problems
 
 
-def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], str | None]:
-    """The members of a set about to be copied or uploaded, and its dump GUID (for the marker
-    the copy writes); TransferError if the set is not whole or a member is of another export.
+class CheckedSet(NamedTuple):
+    members: list[str]
+    guid: str | None
+    numbers: dict[str, int]  # each member's file number in its export's set, when a dump
+
+
+def checked_set(hook: Files, directory: str, template: str) -> CheckedSet:
+    """The members of a set about to be copied or uploaded, their dump GUID and file numbers
+    (for the marker the copy writes); TransferError if the set is not whole or a member is not
+    the one its name says.
 
     A dump file of another export renamed into the set leaves no gap to see; only its dump
-    header shows it. One GET_DUMPFILE_INFO per member (the first's serves the whole-set check).
+    header shows it, and a member of this export under another member's name shows by its file
+    number. One GET_DUMPFILE_INFO per member (the first's serves the whole-set check).
     """
     members = hook.dump_file_members(directory, template)
     if not members:
@@ -71,96 +94,175 @@ def checked_set(hook: Files, directory: str, template: str) -> tuple[list[str], 
         raise TransferError(
             f"the set {template} in {directory} is not whole, so it is not moved: " + "; ".join(problems)
         )
-    guid = first[0]
-    strange = strangers(hook, directory, members[1:], guid)
-    if strange:
-        name, theirs = next(iter(strange.items()))
+    identity = SetIdentity(hook, template, first.guid)
+    faults = identity.adopt_or_compare(directory, members, known={members[0]: first})
+    if faults:
+        name, why = next(iter(faults.items()))
         raise TransferError(
-            f"{name} in {directory} is not a member of the set {template}: its dump GUID "
-            f"{theirs} is not {guid}, that of {members[0]}; nothing is moved",
+            f"{name} in {directory} is not a member of the set {template}: its {why}; nothing is moved",
             file_name=name,
         )
-    return members, guid
+    return CheckedSet(members, first.guid, identity.numbers)
 
 
-def strangers(hook: Files, directory: str, names: list[str], guid: str | None) -> dict[str, str | None]:
-    """The files among ``names`` whose dump GUID is not the set's ``guid``, with the one each has
-    (None: not a dump file). A name says nothing about which export wrote a file; this does."""
-    found = {name: header(hook, directory, name)[0] for name in names}
-    return {name: theirs for name, theirs in found.items() if theirs != guid}
+def listed_members(template: str, names: Collection[str], where: str) -> list[str]:
+    """The members of ``template`` in a listing of ``where``; TransferError naming the first
+    missing member when the listing shows a gap (``hr_01``, ``hr_03``, no ``hr_02``).
+
+    A listing shows every name at no cost, so a hole is seen before anything is moved, where
+    probing ``01``, ``02`` ... (a directory, which cannot be listed) stops at the first one.
+    """
+    run = transfer.members_run(template, names.__contains__)
+    beyond = [n for n in transfer.members_of(template, list(names)) if n not in run]
+    if beyond:
+        missing = transfer.member_name(template, len(run) + 1)
+        raise TransferError(
+            f"dump file {missing} is missing from the set {template} in {where} (it has {beyond[0]}); "
+            "nothing is moved",
+            file_name=missing,
+        )
+    return run
 
 
 def proves(recorded: str | None, guid: str | None) -> bool:
-    """Whether a GUID ``recorded`` for a copy (by a manifest) proves it is of the set whose GUID
-    is ``guid``: only a GUID proves it; two sets of files that are not dumps (None) do not."""
+    """Whether a GUID ``recorded`` for a copy (by a manifest, or the source's headers) proves it
+    is of the set whose GUID is ``guid``: only a GUID proves it; two sets of files that are not
+    dumps (None) do not. The one statement of the rule: every keep decision asks it."""
     return guid is not None and recorded == guid
 
 
 class SetIdentity:
-    """The dump GUID every member of a set must carry, wherever it is moved: the one check of all
-    movers, for members kept because they were already there and for members just copied.
+    """What every member of a set must carry, wherever it is moved: the set's dump GUID, and the
+    file number of the member it is named as. The one check of all movers, for members kept
+    because they were already there and for members just copied.
 
     Size proves nothing (two exports of one schema often have same-size members, so yesterday's
-    member kept as today's is a silent wrong restore); the header's GUID does. ``recorded`` says
-    whether ``guid`` was recorded by the source of truth (the source set's headers, or a manifest
-    that records one). Only then is a file already at the destination kept, when it carries that
-    GUID: without one, the files there could be a whole stale set of one export, and the first
-    read would lend its GUID to all. Copies just made are still proved: when nothing recorded
-    the GUID, the first one gives it and the others must carry the same (one export, if not a
-    known one).
+    member kept as today's is a silent wrong restore); the header's GUID proves the export, and
+    its file number the member (every member of one export carries the same GUID). A file
+    already at the destination is kept only when ``recorded_guid`` was recorded by the source
+    of truth (the source set's headers, or a manifest that records one), see :func:`proves`:
+    without one, the files there could be a whole stale set of one export, and the first read
+    would lend its GUID to all. Copies just made are still checked: with nothing recorded, the
+    first one's GUID is adopted and the others must carry the same (one export, if not a known
+    one).
+
+    ``numbers`` are the members' file numbers where recorded. Where not, the numbers must rise
+    with the members' own (checked in member order): Oracle numbers the files across all of an
+    export's templates, so ``a_%U`` and ``b_%U`` of one export interleave and a member's number
+    need not equal its place in its template.
     """
 
-    def __init__(self, hook: Files, template: str, guid: str | None, *, recorded: bool) -> None:
+    def __init__(
+        self, hook: Files, template: str, recorded_guid: str | None, numbers: dict[str, int] | None = None
+    ) -> None:
         self.hook, self.template = hook, template
-        self.guid, self.recorded = guid, recorded
-        self.can_keep = recorded and guid is not None  # decided now: a GUID read later is no record
+        self.recorded_guid = recorded_guid
+        self.guid = recorded_guid  # the recorded one, else the first member's once read
+        self.numbers = dict(numbers or {})
+        self._adopted = recorded_guid is not None
+        self._last = 0  # the file number of the member checked last
 
     def keeps(self, directory: str, name: str, size: int) -> bool:
         """Whether the file ``name`` already in ``directory`` may stand for the member of ``size``
-        bytes: only when the set's GUID was recorded and the file has the size and carries the
-        GUID (no round trip when nothing was recorded; the header is read only at that size)."""
-        return (
-            self.can_keep
-            and self.hook.file_size(directory, name) == size
-            and not self.strangers(directory, [name])
-        )
+        bytes: only when :func:`proves` says the recorded GUID is the file's, and the file has the
+        size and the member's file number (no round trip when no GUID was recorded, which proves
+        nothing; the header is read only at that size)."""
+        if self.recorded_guid is None or self.hook.file_size(directory, name) != size:
+            return False
+        found = header(self.hook, directory, name)
+        if not proves(self.recorded_guid, found.guid) or self._misplaced(name, found.number):
+            return False
+        self._accept(name, found.number)
+        return True
 
-    def strangers(self, directory: str, names: list[str]) -> dict[str, str | None]:
-        """The files among ``names`` not carrying the set's GUID, with the one each has."""
-        if not self.recorded and names:
-            self.guid, self.recorded = header(self.hook, directory, names[0])[0], True
-            return strangers(self.hook, directory, names[1:], self.guid)
-        return strangers(self.hook, directory, names, self.guid)
+    def adopt_or_compare(
+        self, directory: str, names: list[str], *, known: dict[str, Header] | None = None
+    ) -> dict[str, str]:
+        """The files among ``names`` (in member order) that are not the members they are named as,
+        each with what its header holds instead (``dump GUID ...``, ``file number ...``).
+
+        With no GUID recorded, the first file's is adopted as the set's: this mutates the
+        identity, whose later checks and :attr:`guid` then use it. ``known``: headers the caller
+        has read already.
+        """
+        faults: dict[str, str] = {}
+        for name in names:
+            found = (known or {}).get(name) or header(self.hook, directory, name)
+            if not self._adopted:
+                self.guid, self._adopted = found.guid, True
+            why = self._fault(name, found)
+            if why:
+                faults[name] = why
+            else:
+                self._accept(name, found.number)
+        return faults
 
     def prove(self, directory: str, name: str, *, shown_as: str | None = None, remove: bool = False) -> None:
         """TransferError unless the file ``name`` (a member, or its copy under a temporary name
-        ``shown_as`` the member) carries the set's GUID; with ``remove`` a stranger is deleted first."""
-        for theirs in self.strangers(directory, [name]).values():
+        ``shown_as`` the member) is that member of the set; with ``remove`` a wrong one is
+        deleted first."""
+        member = shown_as or name
+        found = {member: header(self.hook, directory, name)}
+        for why in self.adopt_or_compare(directory, [member], known=found).values():
             if remove:
                 self.hook.delete_file(directory, name)
             raise TransferError(
-                f"{shown_as or name} in {directory} is not of the set {self.template}: its dump GUID "
-                f"{theirs} is not the set's {self.guid}; "
+                f"{member} in {directory} is not of the set {self.template}: its {why}; "
                 + ("the copy was removed" if remove else "nothing was changed"),
-                file_name=shown_as or name,
+                file_name=member,
             )
 
+    def records(self, entry: dict[str, Any], name: str, size: int) -> bool:
+        """Whether a manifest's ``entry`` for an object already at the destination records the
+        member ``name`` of ``size`` bytes of this set: its size, a GUID that :func:`proves` it,
+        and its file number where the entry has one (a manifest of older versions has none)."""
+        number = self.numbers.get(name)
+        same = entry.get("size") == size and entry.get("file_number", number) == number
+        return same and proves(entry.get("guid"), self.guid)
 
-def header(hook: Files, directory: str, name: str) -> tuple[str | None, str]:
-    """The first member's dump GUID and exporting job's name; (None, "") for a non-dump file."""
+    def copy(self, name: str, size: int, *, kept: bool = False, sha256: str | None = None) -> MemberCopy:
+        """The record of the member ``name`` once kept or proved: the set's GUID, its file number."""
+        return MemberCopy(name, size, kept, sha256, self.guid, self.numbers.get(name))
+
+    def _fault(self, name: str, found: Header) -> str | None:
+        if found.guid != self.guid:
+            return f"dump GUID {found.guid}, not the set's {self.guid}"
+        return self._misplaced(name, found.number)
+
+    def _misplaced(self, name: str, number: int | None) -> str | None:
+        """Why a file of the set's export is not the member ``name``, by its file ``number``."""
+        if number is None or self.guid is None:
+            return None  # not a dump: it has no file number to compare
+        wanted = self.numbers.get(name)
+        if wanted is not None and number != wanted:
+            return f"file number {number} in the export, not {name}'s {wanted}"
+        if wanted is None and number <= self._last:
+            return f"file number {number} in the export, not one after {self._last}, the member's before"
+        return None
+
+    def _accept(self, name: str, number: int | None) -> None:
+        if number is not None:
+            self.numbers.setdefault(name, number)
+            self._last = max(self._last, number)
+
+
+def header(hook: Files, directory: str, name: str) -> Header:
+    """A file's dump GUID, exporting job's name and file number; :data:`NOT_A_DUMP` if not a dump."""
     try:
         info = hook.dumpfile_info(directory, name)
     except DatabaseCallError as error:
         if error.code != "ORA-39211":
             raise
-        return None, ""
+        return NOT_A_DUMP
     return header_of(info)
 
 
-def header_of(info: DumpFileInfo) -> tuple[str | None, str]:
+def header_of(info: DumpFileInfo) -> Header:
     if not info.is_datapump:
-        return None, ""
-    return info.get("guid"), (info.get("job_name") or "").split(".")[-1].strip('"')
+        return NOT_A_DUMP
+    number = info.get("file_number") or ""
+    job_name = (info.get("job_name") or "").split(".")[-1].strip('"')
+    return Header(info.get("guid"), job_name, int(number) if number.strip().isdigit() else None)
 
 
 def _export_log(hook: Files, directory: str, job_name: str) -> list[str] | None:

@@ -12,8 +12,10 @@ exports of one schema often have same-size members): a downloaded member gets it
 when it carries the GUID the manifest records (without one, the first member's); a file
 already in the directory is kept only when the bucket's manifest records the set's GUID and
 the file carries it; an object already in the bucket is kept only when the manifest there
-records it, with its size, under the GUID of the set being sent (the manifest is rewritten
-after each member, so a retry resumes).
+records it, with its size and file number, under the GUID of the set being sent (the
+manifest is rewritten after each member sent, so a retry resumes; a kept member's entry stands).
+An upload, like a download, reads the folder once (LIST_OBJECTS): whether a manifest is there,
+and each object's size.
 
 Where a set is whole is said by its marker: in the bucket, the manifest object an upload
 writes (staged as a small file in the directory, sent with PUT_OBJECT) ``incomplete`` before
@@ -25,7 +27,6 @@ incomplete or lists members that are gone, naming them.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from airflow_datapump.core import cloud, transfer
 from airflow_datapump.core.calls import Call
@@ -33,7 +34,7 @@ from airflow_datapump.core.transfer import Manifest, MemberCopy
 from airflow_datapump.exceptions import DatabaseCallError, TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker, run_package_call, write_text
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, listed_members, proves
 
 log = logging.getLogger(__name__)
 
@@ -65,27 +66,33 @@ class CloudMixin:
         delete_source: bool = False,
     ) -> list[MemberCopy]:
         """PUT_OBJECT every member of the sets in ``directory`` into the folder ``object_uri``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         sets = {t: checked_set(self, directory, t) for t in dump_files}
+        listed = _listing(self, credential, folder)  # the manifests there and every object's size
         copied: list[MemberCopy] = []
-        for template, (members, guid) in sets.items():
-            earlier = _earlier_manifest(self, credential, folder, directory, template)
+        for template, (members, guid, numbers) in sets.items():
+            identity = SetIdentity(self, template, guid, numbers)
+            earlier = _earlier_manifest(self, credential, folder, directory, template, listed)
             manifest = Manifest(template, expected=members, guid=guid)
             if earlier is not None and proves(earlier.guid, guid):  # what it records is of this export
                 manifest.members = {n: m for n, m in earlier.members.items() if n in members}
             try:
                 _put_manifest(self, credential, folder, directory, manifest)  # incomplete, first
                 for name in members:
-                    recorded = manifest.members.get(name, {})
-                    member = _upload_member(self, credential, directory, name, folder, guid, recorded)
-                    manifest.members[name] = member.to_dict()
-                    _put_manifest(self, credential, folder, directory, manifest)
+                    there = (manifest, listed)  # what the bucket records and holds
+                    member = _upload_member(self, credential, directory, name, folder, identity, there)
+                    if not member.kept:  # a kept member's entry is already the manifest's
+                        manifest.members[name] = member.to_dict()
+                        _put_manifest(self, credential, folder, directory, manifest)
                     copied.append(member)
                 manifest.complete = True
                 _put_manifest(self, credential, folder, directory, manifest)
-            finally:
-                self.delete_file(directory, _staged(template))
+            except BaseException:
+                _remove_staged(self, directory, template, failing=True)
+                raise
+            _remove_staged(self, directory, template, failing=False)
         if delete_source:
             self.delete_copied(directory, [m.name for m in copied], "its upload was verified")
         return copied
@@ -100,21 +107,22 @@ class CloudMixin:
         delete_source: bool = False,
     ) -> list[MemberCopy]:
         """GET_OBJECT every member of the sets in the folder ``object_uri`` into ``directory``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         folder = cloud.check_folder_uri(object_uri)
         credential = cloud.check_credential_name(credential_name)
         copied: list[MemberCopy] = []
         listed = _listing(self, credential, folder)  # every name and size, in one query
         for template in dump_files:
             manifest = _get_manifest(self, credential, folder, directory, template, listed=listed)
-            found = [(name, listed[name]) for name in transfer.run_of_members(template, list(listed))]
             where = cloud.redacted_uri(folder)
-            problem = manifest.upload_problem(where, [n for n, _ in found]) if manifest else None
+            problem = manifest.upload_problem(where, list(listed)) if manifest else None
             if problem:
                 raise TransferError(problem)
+            found = [(name, listed[name]) for name in listed_members(template, listed, where)]
             if not found:
-                raise TransferError(f"no dump files {template} in {cloud.redacted_uri(folder)} to download")
+                raise TransferError(f"no dump files {template} in {where} to download")
             guid = manifest.guid if manifest else None
-            identity = SetIdentity(self, template, guid, recorded=guid is not None)
+            identity = SetIdentity(self, template, guid, manifest.file_numbers() if manifest else None)
             marker = DirectoryMarker(self, directory, template, [n for n, _ in found], guid)
             for name, size in found:
                 member = _download_member(self, credential, folder, (name, size), directory, identity)
@@ -134,15 +142,17 @@ def _upload_member(
     directory: str,
     name: str,
     folder: str,
-    guid: str | None,
-    recorded: dict[str, Any],
+    identity: SetIdentity,
+    there: tuple[Manifest, dict[str, int]],
 ) -> MemberCopy:
-    """PUT one member; an object already there is kept only when the bucket's manifest records
-    it, with this size, for this export (``recorded`` is then its entry)."""
-    size, uri = hook.file_size(directory, name) or 0, cloud.object_uri(folder, name)
-    if recorded.get("size") == size and _object_size(hook, credential, uri) == size:
+    """PUT one member; an object already there (``listed``, with its size) is kept only when the
+    bucket's earlier manifest, carried into ``manifest``, records it with this size for this
+    export and as this member."""
+    (manifest, listed), size = there, hook.file_size(directory, name) or 0
+    uri = cloud.object_uri(folder, name)
+    if identity.records(manifest.members.get(name, {}), name, size) and listed.get(name) == size:
         log.info("%s is already at %s with its %d bytes: kept", name, cloud.redacted_uri(uri), size)
-        return MemberCopy(name, size, kept=True, guid=guid)
+        return identity.copy(name, size, kept=True)
     log.info("DBMS_CLOUD.PUT_OBJECT %s (%d bytes) to %s", name, size, cloud.redacted_uri(uri))
     _cloud(hook, cloud.put_object(credential, uri, directory, name))
     landed = _object_size(hook, credential, uri)
@@ -152,7 +162,7 @@ def _upload_member(
         raise TransferError(
             f"{name} arrived at {where} with {landed} bytes of {size}; the object was removed", file_name=name
         )
-    return MemberCopy(name, size, guid=guid)
+    return identity.copy(name, size)
 
 
 def _put_manifest(
@@ -167,6 +177,17 @@ def _put_manifest(
 
 def _staged(template: str) -> str:
     return transfer.manifest_name(template) + ".out"
+
+
+def _remove_staged(hook: _Files, directory: str, template: str, *, failing: bool) -> None:
+    """Remove the staged manifest; while the upload is ``failing``, a failure here is only logged,
+    so the error that stopped the upload is the one raised."""
+    try:
+        hook.delete_file(directory, _staged(template))
+    except Exception as error:
+        if not failing:
+            raise
+        log.warning("The staged manifest %s in %s was not removed: %s", _staged(template), directory, error)
 
 
 def _get_manifest(
@@ -194,15 +215,17 @@ def _get_manifest(
 
 
 def _earlier_manifest(
-    hook: _Files, credential: str | None, folder: str, directory: str, template: str
+    hook: _Files, credential: str | None, folder: str, directory: str, template: str, listed: dict[str, int]
 ) -> Manifest | None:
-    """The manifest an earlier upload left, if readable: what it records may be kept, nothing else."""
+    """The manifest an earlier upload left (``listed`` says whether there is one), if readable
+    and of this export: what it records may be kept, nothing else."""
     try:
-        return _get_manifest(hook, credential, folder, directory, template)
+        earlier = _get_manifest(hook, credential, folder, directory, template, listed=listed)
     except (ValueError, KeyError, TypeError, AttributeError):
         where = cloud.redacted_uri(folder)
         log.warning("The manifest of %s in %s cannot be read: every member is sent", template, where)
         return None
+    return earlier
 
 
 def _listing(hook: _Files, credential: str | None, folder: str) -> dict[str, int]:
@@ -233,7 +256,7 @@ def _download_member(
     name, size = found
     if identity.keeps(directory, name, size):
         log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
-        return MemberCopy(name, size, kept=True, guid=identity.guid)
+        return identity.copy(name, size, kept=True)
     part = transfer.part_name(name)
     hook.delete_file(directory, part)  # an interrupted try's
     uri = cloud.object_uri(folder, name)
@@ -248,4 +271,4 @@ def _download_member(
         )
     identity.prove(directory, part, shown_as=name, remove=True)
     hook.rename_file(directory, part, name)
-    return MemberCopy(name, size, guid=identity.guid)
+    return identity.copy(name, size)

@@ -21,7 +21,6 @@ from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes, File
 from airflow_datapump.core.contents import DumpContents, objects_in
 from airflow_datapump.core.events import rows_moved
 from airflow_datapump.core.logtail import LogPage
-from airflow_datapump.core.names import has_substitution
 from airflow_datapump.core.spec import JobSpec
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.transfer import MemberCopy
@@ -137,22 +136,12 @@ class FilesMixin:
         """FREMOVE the file; False when there was nothing to delete."""
         if not self.file_exists(directory, file_name):
             return False
-        self._delete(directory, file_name)
+        self.delete_listed(directory, file_name)
         return True
 
     def dump_file_members(self, directory: str, template: str) -> list[str]:
         """The files a dump file name stands for: itself, or the ``%U``/``%L`` members that exist."""
-        if not has_substitution(template):
-            return [template] if self.file_exists(directory, template) else []
-        members = []
-        for number in range(1, 10000):
-            name = transfer.member_name(template, number)
-            if number > 99 and "%U" in template.upper():
-                break
-            if not self.file_exists(directory, name):
-                break
-            members.append(name)
-        return members
+        return transfer.members_run(template, partial(self.file_exists, directory))
 
     def delete_copied(self, directory: str, names: list[str], why: str) -> None:
         """Delete the sources of a transfer, called only once every copy is verified."""
@@ -171,11 +160,12 @@ class FilesMixin:
         """
         members = self.dump_file_members(directory, template) if members is None else members
         for member in members:
-            self._delete(directory, member)
+            self.delete_listed(directory, member)
         self.delete_file(directory, transfer.manifest_name(template))
         return members
 
-    def _delete(self, directory: str, file_name: str) -> None:
+    def delete_listed(self, directory: str, file_name: str) -> None:
+        """FREMOVE a file the caller has just found there (a listing, a probe): no probe first."""
         self._retrying(lambda: self.run_call(calls.delete_file(directory, file_name)))
 
     def precheck_import(self, spec: JobSpec) -> list[str]:
@@ -191,7 +181,7 @@ class FilesMixin:
         readable = format_read_by(self.server_version())
         for directory, template in spec.dump_locations():
             members = self.dump_file_members(directory, template)
-            first: tuple[str | None, str] = (None, "")
+            first = _sets.NOT_A_DUMP
             member_problems: list[str] = []
             for member in members:
                 try:
@@ -312,12 +302,13 @@ class FilesMixin:
         copied to ``<name>.part``, its size checked on both ends and its GUID proved, then
         renamed. Source members are deleted, when asked, only after every member is verified.
         """
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         source, destination = (remote, self) if direction == "get" else (self, remote)
         sets = {t: _sets.checked_set(source, source_directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
-        for template, (members, guid) in sets.items():
+        for template, (members, guid, numbers) in sets.items():
             marker = DirectoryMarker(destination, destination_directory, template, members, guid)
-            identity = _sets.SetIdentity(destination, template, guid, recorded=True)
+            identity = _sets.SetIdentity(destination, template, guid, numbers)
             for name in members:
                 member = self._copy_member(
                     source,
@@ -355,7 +346,7 @@ class FilesMixin:
                 destination_directory,
                 size,
             )
-            return MemberCopy(name, size, kept=True, guid=identity.guid)
+            return identity.copy(name, size, kept=True)
         part = transfer.part_name(name)
         destination.delete_file(destination_directory, part)  # an interrupted try's
         self.copy_files(
@@ -374,4 +365,4 @@ class FilesMixin:
             )
         identity.prove(destination_directory, part, shown_as=name, remove=True)
         destination.rename_file(destination_directory, part, name)
-        return MemberCopy(name, size, guid=identity.guid)
+        return identity.copy(name, size)

@@ -33,7 +33,7 @@ from airflow_datapump.core.transfer import DataChunk, Manifest, MemberCopy, Prog
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks._moving import DirectoryMarker
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import SetIdentity, checked_set, proves
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, listed_members
 
 log = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 5.0
@@ -102,19 +102,23 @@ class ObjectStoreMixin:
         A set that is not whole in ``directory`` (hooks/_sets.py) is refused before anything is
         written; the manifest says ``incomplete``, listing every member, before the first lands.
         """
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
         target = storage_location(destination)
         target.fs.makedirs(target.path, exist_ok=True)
         sets = {t: checked_set(self, directory, t) for t in dump_files}
         copied: list[MemberCopy] = []
-        for template, (members, guid) in sets.items():
+        for template, (members, guid, numbers) in sets.items():
+            identity = SetIdentity(self, template, guid, numbers)
             manifest = _read_manifest(target, template) or Manifest(template)
             manifest.complete, manifest.expected, manifest.guid = False, members, guid
             manifest.members = {n: m for n, m in manifest.members.items() if n in members}
             _write_manifest(target, manifest)  # incomplete, before the first member lands
             for name in members:
-                member = _upload_member(self, directory, name, guid, target, manifest, chunk_bytes, verify)
+                member = _upload_member(
+                    self, directory, name, identity, target, manifest, chunk_bytes, verify
+                )
                 manifest.members[name] = member.to_dict()
                 _write_manifest(target, manifest)
                 copied.append(member)
@@ -141,6 +145,7 @@ class ObjectStoreMixin:
         ``directory`` gets the set's marker, incomplete until the last member is verified, so an
         import precheck refuses a set whose download failed halfway.
         """
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         transfer.check_chunk_bytes(chunk_bytes)
         transfer.check_verify(verify)
         origin = storage_location(source)
@@ -150,11 +155,11 @@ class ObjectStoreMixin:
             problem = manifest.upload_problem(str(origin)) if manifest else None
             if problem:
                 raise TransferError(problem)
-            names = list(manifest.members) if manifest else _listed(origin, template)
+            names = list(manifest.members) if manifest else _listed(origin, template, str(origin))
             if not names:
                 raise TransferError(f"no dump files {template} in {origin} to download")
             guid = _manifest_guid(manifest)
-            identity = SetIdentity(self, template, guid, recorded=guid is not None)
+            identity = SetIdentity(self, template, guid, manifest.file_numbers() if manifest else None)
             marker = DirectoryMarker(self, directory, template, names, guid)
             for name in names:
                 expected = manifest.members[name] if manifest else {}
@@ -180,7 +185,7 @@ def _upload_member(
     hook: _Files,
     directory: str,
     name: str,
-    guid: str | None,
+    identity: SetIdentity,
     target: Any,
     manifest: Manifest,
     chunk: int,
@@ -189,9 +194,9 @@ def _upload_member(
     size = hook.file_size(directory, name) or 0
     entry = manifest.members.get(name) or {}
     final = target / name
-    if entry.get("size") == size and proves(entry.get("guid"), guid) and _object_size(final) == size:
+    if identity.records(entry, name, size) and _object_size(final) == size:
         log.info("%s is already at %s with its %d bytes: kept", name, final, size)
-        return MemberCopy(name, size, kept=True, sha256=entry.get("sha256"), guid=guid)
+        return identity.copy(name, size, kept=True, sha256=entry.get("sha256"))
     part = target / transfer.part_name(name)
     digest = hashlib.sha256()
     progress = Progress(size, time.monotonic())
@@ -207,7 +212,7 @@ def _upload_member(
             f"{name} did not arrive intact at {target} ({landed} of {size} bytes)", file_name=name
         )
     part.fs.mv(part.path, final.path)
-    return MemberCopy(name, size, sha256=sha, guid=guid)
+    return identity.copy(name, size, sha256=sha)
 
 
 def _chunks_from_database(
@@ -258,7 +263,7 @@ def _download_member(
         raise TransferError(f"{source} has {size} bytes, not the {expected.get('size')} its manifest lists")
     if identity.keeps(directory, name, size):
         log.info("%s is already in %s with its %d bytes and the set's dump GUID: kept", name, directory, size)
-        return MemberCopy(name, size, kept=True, sha256=expected.get("sha256"), guid=identity.guid)
+        return identity.copy(name, size, kept=True, sha256=expected.get("sha256"))
     part = transfer.part_name(name)
     sha = _stream_into_database(hook, source, directory, part, size, chunk)
     problem = _check_landed(hook, directory, part, size, sha, expected, chunk if verify == "checksum" else 0)
@@ -267,7 +272,7 @@ def _download_member(
         raise TransferError(f"{name} did not arrive intact in {directory}: {problem}", file_name=name)
     identity.prove(directory, part, shown_as=name, remove=True)
     hook.rename_file(directory, part, name)
-    return MemberCopy(name, size, sha256=sha, guid=identity.guid)
+    return identity.copy(name, size, sha256=sha)
 
 
 def _stream_into_database(hook: _Files, source: Any, directory: str, part: str, size: int, chunk: int) -> str:
@@ -335,9 +340,9 @@ def _object_sha(path: Any, chunk: int) -> str:
     return digest.hexdigest()
 
 
-def _listed(origin: Any, template: str) -> list[str]:
+def _listed(origin: Any, template: str, where: str) -> list[str]:
     names = [str(p).rstrip("/").rsplit("/", 1)[-1] for p in origin.fs.ls(origin.path, detail=False)]
-    return transfer.members_of(template, names)
+    return listed_members(template, names, where)
 
 
 def _read_manifest(folder: Any, template: str) -> Manifest | None:

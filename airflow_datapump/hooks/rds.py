@@ -48,7 +48,7 @@ from airflow_datapump.hooks._moving import (
     write_text,
 )
 from airflow_datapump.hooks._moving import Files as _Files
-from airflow_datapump.hooks._sets import SetIdentity, checked_set
+from airflow_datapump.hooks._sets import SetIdentity, checked_set, listed_members
 
 log = logging.getLogger(__name__)
 _PACKAGE = "RDSADMIN (Amazon RDS for Oracle's S3 integration)"
@@ -69,20 +69,22 @@ class RdsS3Mixin:
         timeout: float = 3600.0,
     ) -> list[MemberCopy]:
         """Upload every member of the sets in ``directory`` to ``s3://bucket_name/s3_prefix``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
         sets = {t: checked_set(self, directory, t) for t in dump_files}
-        sent = [n for t, (members, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
+        sent = [n for t, (members, _, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
         _refuse_strays(self, directory, sent)
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
-        for template, (members, guid) in sets.items():
+        for template, (members, guid, numbers) in sets.items():
+            identity = SetIdentity(self, template, guid, numbers)
             manifest = Manifest(template, expected=members, guid=guid)
             _send_manifest(self, manifest, directory, wait, bucket=bucket, prefix=prefix)  # incomplete
             for name in members:  # one task each, p_prefix the whole name: no other file starts so
                 lines = wait(rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory))
                 if not rds.names_file(lines, name):
                     raise TransferError(f"the upload task's log does not mention {name}", file_name=name)
-                member = MemberCopy(name, self.file_size(directory, name) or 0)
+                member = identity.copy(name, self.file_size(directory, name) or 0)
                 manifest.members[name] = member.to_dict()
                 copied.append(member)
             manifest.complete = True
@@ -103,6 +105,7 @@ class RdsS3Mixin:
         timeout: float = 3600.0,
     ) -> list[MemberCopy]:
         """Download every member of the sets under ``s3://bucket_name/s3_prefix`` into ``directory``."""
+        dump_files = transfer.check_dump_files("dump_files", dump_files)
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
@@ -122,13 +125,13 @@ class RdsS3Mixin:
                 for line in wait(rds.download(bucket, s3_prefix=prefix + name, directory=directory))
             ]
             listed = _listing(self, directory)  # names and sizes of what arrived, in one round trip
-            members = transfer.run_of_members(template, list(listed))
+            members = listed_members(template, listed, directory)
             if expected:  # asked by whole member names: what else came shares a member's name
                 _drop_strays(self, directory, template, names, {*preexisting, *members}, listed)
             else:  # asked by the set's start: another job's new file may share it; leave it be
                 _name_strays(self, directory, template, names, {*preexisting, *members}, listed)
             found = {name: listed[name] for name in members}
-            identity = SetIdentity(self, template, guid, recorded=guid is not None)
+            identity = SetIdentity(self, template, guid, manifest.file_numbers() if manifest else None)
             recorded = manifest.members if manifest else {}
             for member in _proved(
                 self, directory, template, found, expected, recorded, identity, preexisting
@@ -153,7 +156,7 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
     before its first task. The marker goes too, so the bucket's manifest can come down.
     """
     listing = _listing(hook, directory)  # also says what is there to read or delete: no probes
-    existing = transfer.run_of_members(template, list(listing))
+    existing = transfer.members_run(template, listing.__contains__)
     own = read_marker(hook, directory, template, listed=listing)
     unfinished = own is not None and not own.complete
     if existing and not replace_existing and not unfinished:
@@ -169,9 +172,9 @@ def _make_way(hook: _Files, directory: str, template: str, replace_existing: boo
         ours = (ours | set(rds.could_bring(own.expected, list(listing)))) - set(own.preexisting) - {marker}
     for name in sorted(ours):
         log.info("Deleted %s from %s: an unfinished download of %s left it", name, directory, template)
-        hook._delete(directory, name)
+        hook.delete_listed(directory, name)
     if marker in listing:
-        hook._delete(directory, marker)
+        hook.delete_listed(directory, marker)
     return [
         n for n in rds.could_bring([rds.fixed_prefix(template)], list(listing)) if n not in ours | {marker}
     ]
@@ -207,7 +210,7 @@ def _proved(
             f"download_from_s3 skipped them: not ours, they were left untouched; move or delete them "
             f"and run the download again"
         )
-    wrong = {n: f"dump GUID {g}" for n, g in identity.strangers(directory, members).items()}
+    wrong = identity.adopt_or_compare(directory, members)
     wrong |= {
         n: f"{found[n]} bytes" for n in members if recorded.get(n, {}).get("size", found[n]) != found[n]
     }
@@ -219,7 +222,7 @@ def _proved(
             f"the download brought files that are not members of the set {template} (dump GUID "
             f"{identity.guid}, sizes as its manifest records) into {directory}: {listed}; they were removed"
         )
-    return [MemberCopy(name, found[name], guid=identity.guid) for name in members]
+    return [identity.copy(name, found[name]) for name in members]
 
 
 def _listing(hook: _Files, directory: str) -> dict[str, int]:

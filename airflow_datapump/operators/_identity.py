@@ -127,7 +127,7 @@ def leftover_owner(
     guids: set[str | None] = set()
     for member in members:
         try:
-            guid, name = _sets.header(hook, directory, member)
+            guid, name, _ = _sets.header(hook, directory, member)
         except DatabaseCallError as error:
             return f"{member} cannot be read as a dump file ({error.code})"
         if guid is None:

@@ -19,7 +19,7 @@ from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators._fields import check_choice
 from airflow_datapump.operators._password import mask_par
-from airflow_datapump.operators.transfer import _file_list, _TransferOperator
+from airflow_datapump.operators.transfer import _TransferOperator
 
 DIRECTIONS = ("upload", "download")
 
@@ -89,7 +89,7 @@ class DbmsCloudTransferOperator(_InDatabaseOperator):
         )
 
     def execute(self, context: Any) -> dict[str, Any]:
-        files = _file_list("dump_files", self.dump_files)
+        files = transfer.check_dump_files("dump_files", self.dump_files)
         hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy())
         try:
             uri = getattr(self, "_clear_uri", self.object_uri)
@@ -145,7 +145,7 @@ class RdsS3TransferOperator(_InDatabaseOperator):
         self.timeout = as_seconds(timeout, "timeout")
 
     def execute(self, context: Any) -> dict[str, Any]:
-        files = _file_list("dump_files", self.dump_files)
+        files = transfer.check_dump_files("dump_files", self.dump_files)
         hook = DatapumpHook(oracle_conn_id=self.oracle_conn_id, retry=RetryPolicy())
         waiting = {"poll_interval": self.poll_interval, "timeout": self.timeout}
         try:

@@ -19,27 +19,10 @@ from airflow.sdk import BaseOperator
 from airflow_datapump import assets
 from airflow_datapump.core import names, transfer
 from airflow_datapump.core.retry import RetryPolicy
-from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators._fields import check_choice
 
 DIRECTIONS = ("get", "put")
-
-
-def _file_list(field: str, value: Sequence[str] | str) -> list[str]:
-    """The rendered names, each checked as Data Pump checks a DUMPFILE (no path, %U/%L only)."""
-    files = [value] if isinstance(value, str) else list(value)
-    if not files or not all(isinstance(f, str) and f for f in files):
-        raise SpecError(field, value, "one or more dump file names or templates (hr_%U.dmp)")
-    for i, f in enumerate(files):
-        if isinstance(f, str) and ":" in f:  # an export's DIR:file entry
-            raise SpecError(
-                f"{field}[{i}]",
-                f,
-                "a file name in this task's directory; dump files in several directory objects "
-                "are moved by one task per directory",
-            )
-    return [names.file_name(f, f"{field}[{i}]", substitution=True) for i, f in enumerate(files)]
 
 
 class _TransferOperator(BaseOperator):
@@ -61,7 +44,7 @@ class _TransferOperator(BaseOperator):
         for key in ("job_name", "flashback_scn", "rows"):
             if about.get(key) is not None:
                 result[key] = about[key]
-        result["templates"] = _file_list("dump_files", self.dump_files)  # as rendered for this run
+        result["templates"] = transfer.check_dump_files("dump_files", self.dump_files)  # as rendered
         assets.emit(context, self.outlets, result)
         return result
 
@@ -110,7 +93,7 @@ class CopyDumpFilesOperator(_TransferOperator):
         self.delete_source = delete_source
 
     def execute(self, context: Any) -> dict[str, Any]:
-        files = _file_list("dump_files", self.dump_files)
+        files = transfer.check_dump_files("dump_files", self.dump_files)
         link = names.db_link(self.link, "link")  # rendered values, checked before any call
         self.source_directory = names.identifier(self.source_directory, "source_directory")
         self.destination_directory = names.identifier(self.destination_directory, "destination_directory")
@@ -204,7 +187,7 @@ class DumpToObjectStorageOperator(_ObjectStorageOperator):
         try:
             members = hook.upload_dump_files(
                 self.directory,
-                _file_list("dump_files", self.dump_files),
+                transfer.check_dump_files("dump_files", self.dump_files),
                 self.destination,
                 chunk_bytes=self.chunk_bytes,
                 verify=self.verify,
@@ -236,7 +219,7 @@ class DumpFromObjectStorageOperator(_ObjectStorageOperator):
         try:
             members = hook.download_dump_files(
                 self.source,
-                _file_list("dump_files", self.dump_files),
+                transfer.check_dump_files("dump_files", self.dump_files),
                 self.directory,
                 chunk_bytes=self.chunk_bytes,
                 verify=self.verify,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from airflow_datapump.core.transfer import dump_files_logged, members_of
+import pytest
+
+from airflow_datapump.core.transfer import dump_files_logged, members_of, members_run
+from airflow_datapump.exceptions import TransferError
+from airflow_datapump.hooks._sets import listed_members
 
 
 def test_the_export_log_lists_the_set_with_or_without_timestamps_and_on_windows() -> None:
@@ -39,3 +43,25 @@ def test_a_progress_line_gives_small_files_a_readable_size() -> None:
     big.add(1048576)
     assert big.line("app_02.dmp", 1.0) == "app_02.dmp: 1.0 MB of 3.0 MB (33%), 1.0 MB/s"
     assert Progress(0, 0.0).line("empty.dmp", 1.0) == "empty.dmp: 0 bytes of 0 bytes, 0 bytes/s"
+
+
+def test_a_run_of_members_ends_at_the_first_absent_at_99_for_u_and_is_itself_without_a_variable() -> None:
+    every = {f"hr_{n:02d}.dmp" for n in range(1, 120)} | {f"l_{n:02d}.dmp" for n in range(1, 120)}
+    assert len(members_run("hr_%U.dmp", every.__contains__)) == 99  # %U is 01-99
+    assert len(members_run("l_%L.dmp", every.__contains__)) == 119
+    assert members_run("hr_%U.dmp", {"hr_01.dmp", "hr_03.dmp"}.__contains__) == ["hr_01.dmp"]
+    assert members_run("one.dmp", {"one.dmp"}.__contains__) == ["one.dmp"]
+    assert members_run("one.dmp", set().__contains__) == []
+
+
+def test_a_listing_with_a_hole_names_the_first_missing_member() -> None:
+    assert listed_members("hr_%U.dmp", ["hr_02.dmp", "hr_01.dmp", "x.dmp"], "here") == [
+        "hr_01.dmp",
+        "hr_02.dmp",
+    ]
+    with pytest.raises(
+        TransferError, match=r"hr_03\.dmp is missing from the set hr_%U\.dmp in here \(it has hr_05"
+    ):
+        listed_members("hr_%U.dmp", ["hr_01.dmp", "hr_02.dmp", "hr_05.dmp"], "here")
+    with pytest.raises(TransferError, match=r"hr_01\.dmp is missing"):
+        listed_members("hr_%U.dmp", ["hr_02.dmp"], "here")

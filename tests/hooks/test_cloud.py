@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -99,8 +100,9 @@ def test_bad_arguments_are_refused_before_any_call(hook: DatapumpHook, db: Datab
 
 def test_a_database_without_dbms_cloud_says_so(hook: DatapumpHook, db: DatabaseHandle) -> None:
     _put(db, {"one.dmp": 1024})
+    # The upload's first call is the bucket's listing (a query of DBMS_CLOUD.LIST_OBJECTS).
     with pytest.raises(
-        TransferError, match=r"DBMS_CLOUD is not installed on this database.*ORA-06550"
+        TransferError, match=r"DBMS_CLOUD is not installed on this database.*PLS-00201"
     ) as caught:
         hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
     assert isinstance(caught.value.__cause__, DatabaseCallError)
@@ -120,3 +122,60 @@ def test_a_bucket_without_the_set_is_an_error_naming_it(
         TransferError, match=r"no dump files hr_%U\.dmp in https://.*/o/refresh/hr to download"
     ):
         hook.cloud_download_dump_files(FOLDER, ["hr_%U.dmp"], "DATA_PUMP_DIR", credential_name="OCI_CRED")
+
+
+def test_a_failed_cleanup_does_not_hide_why_the_upload_failed(
+    hook: DatapumpHook, cloud_db: DatabaseHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The second PUT_OBJECT (member 01) fails, then removing the staged manifest fails too: the
+    upload's own error is raised, and the cleanup's is logged."""
+    _put(cloud_db, {"hr_01.dmp": 4096, "hr_02.dmp": 4096})
+    cloud_db.fail_subprogram("DBMS_CLOUD.PUT_OBJECT", "ORA-20500", after=1)
+    cloud_db.fail_subprogram("UTL_FILE.FREMOVE", "ORA-29291")
+    with pytest.raises(DatabaseCallError) as caught:
+        hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
+    assert caught.value.code == "ORA-20500"
+    assert "hr_XX.dmp.manifest.json.out in DATA_PUMP_DIR was not removed" in caplog.text
+    assert "ORA-29291" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        "cloud_upload_dump_files",
+        "cloud_download_dump_files",
+        "rds_upload_dump_files",
+        "rds_download_dump_files",
+        "upload_dump_files",
+        "download_dump_files",
+        "copy_dump_files",
+    ],
+)
+@pytest.mark.parametrize(
+    ("dump_files", "field"), [([], "dump_files"), (["ok.dmp", "../hr.dmp"], "dump_files[1]")]
+)
+def test_every_move_checks_its_file_names_before_any_call(
+    hook: DatapumpHook, db: DatabaseHandle, move: str, dump_files: list[str], field: str, tmp_path: Path
+) -> None:
+    """Bad names are refused by field, value and what is allowed, before the first round trip
+    (the operators checked them; a hook called directly did not)."""
+    args: dict[str, object] = {
+        "cloud_upload_dump_files": {"directory": "D", "object_uri": FOLDER, "credential_name": None},
+        "cloud_download_dump_files": {"directory": "D", "object_uri": FOLDER, "credential_name": None},
+        "rds_upload_dump_files": {"directory": "D", "bucket_name": "acme-dumps"},
+        "rds_download_dump_files": {"directory": "D", "bucket_name": "acme-dumps"},
+        "upload_dump_files": {"directory": "D", "destination": tmp_path.as_uri()},
+        "download_dump_files": {"directory": "D", "source": tmp_path.as_uri()},
+        "copy_dump_files": {
+            "remote": hook,
+            "link": "L",
+            "source_directory": "D",
+            "destination_directory": "E",
+        },
+    }[move]
+    db.reset_counters()
+    with pytest.raises(SpecError) as caught:
+        getattr(hook, move)(dump_files=dump_files, **args)
+    assert (caught.value.field, caught.value.value) == (field, dump_files if not dump_files else "../hr.dmp")
+    assert "dump file names" in caught.value.allowed or "without a path" in caught.value.allowed
+    assert db.counters().get("round_trips", 0) == 0

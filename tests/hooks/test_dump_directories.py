@@ -82,10 +82,10 @@ def test_an_export_with_asset_outlets_refuses_several_directories() -> None:
 
 
 def test_the_copy_and_object_storage_tasks_refuse_a_file_of_another_directory() -> None:
+    from airflow_datapump.core.transfer import check_dump_files
     from airflow_datapump.exceptions import SpecError
-    from airflow_datapump.operators.transfer import _file_list
 
     with pytest.raises(SpecError) as caught:
-        _file_list("dump_files", ["a.dmp", "DP2:b.dmp"])
+        check_dump_files("dump_files", ["a.dmp", "DP2:b.dmp"])
     assert caught.value.field == "dump_files[1]"
     assert "one task per directory" in caught.value.allowed
