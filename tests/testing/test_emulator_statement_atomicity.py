@@ -148,3 +148,27 @@ def test_executemany_with_batch_errors_runs_every_row(
         assert [row[0] for row in _dst(other)] == ([5, 6, 100] if autocommit else [100])
         conn.rollback()
     assert [row[0] for row in _dst(conn)] == ([5, 6, 100] if autocommit else [100])
+
+
+def test_truncate_commits_the_transaction_as_other_ddl_does(conn: oracledb.Connection) -> None:
+    """TRUNCATE is DDL (SQL Language Reference, TRUNCATE TABLE): the pending row 100 is
+    committed before it runs, also from inside a block that fails afterwards, and also when
+    the TRUNCATE itself is refused."""
+    cursor = conn.cursor()
+    cursor.execute("TRUNCATE TABLE src")
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [100]
+    cursor.execute("INSERT INTO dst (id) VALUES (7)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-20001"):
+        cursor.execute(
+            "BEGIN INSERT INTO dst (id) VALUES (8); EXECUTE IMMEDIATE 'TRUNCATE TABLE src'; "
+            "INSERT INTO dst (id) VALUES (9); RAISE_APPLICATION_ERROR(-20001, 'x'); END;"
+        )
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [7, 8, 100]
+    cursor.execute("CREATE TABLE ref (p NUMBER CONSTRAINT ref_fk REFERENCES dst)")
+    cursor.execute("INSERT INTO dst (id) VALUES (10)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-02266"):
+        cursor.execute("TRUNCATE TABLE dst")
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [7, 8, 10, 100]

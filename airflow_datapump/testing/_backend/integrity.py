@@ -181,10 +181,9 @@ class ConstrainedTable(StoredTable):
             nulled[p] = None
         child.update(rowid, tuple(nulled))
 
-    def truncate(self) -> None:
+    def _refuse_truncate(self) -> None:
         if any(not ref.self_referential() for ref in self._children):
             raise ora(2266)
-        super().truncate()
 
     def current(self, rowid: int) -> Row | None:
         """The row as this session sees it now, or None if it has gone."""

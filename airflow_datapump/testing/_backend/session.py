@@ -65,17 +65,6 @@ class Transaction:
         (a PL/SQL block that commits): a later failure undoes only what follows the commit."""
         return Transaction(statements=[Statement(0) for _ in self.statements])
 
-    def forget(self, key: TableKey) -> None:
-        for changes in (self.inserts, self.updates, self.deletes):
-            changes.pop(key, None)
-        self.space.pop(key, None)
-        for index in [k for k in self.keys if k[0] == key]:
-            del self.keys[index]
-        kept = [entry for entry in self.journal if entry[0] != key]
-        for statement in self.statements:
-            statement.mark = min(statement.mark, len(kept))
-        self.journal = kept
-
     def record(self, key: TableKey, undo: Callable[[], None]) -> None:
         """Note how to undo a change just made to ``key``'s rows, if a statement is open."""
         if self.statements:

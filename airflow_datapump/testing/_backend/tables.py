@@ -147,11 +147,17 @@ class StoredTable:
             self._check_unique(values, exclude=rowid)
 
     def truncate(self) -> None:
-        """TRUNCATE is DDL: it takes effect at once and cannot be rolled back."""
+        """TRUNCATE is DDL (SQL Language Reference, TRUNCATE TABLE): it commits the
+        transaction before it runs, even when it is then refused, and cannot be rolled back.
+        It leaves nothing pending, so the commit after it is already made."""
+        commit(self._session)
+        self._refuse_truncate()
         with self._session.database.store.write() as db:
             storage.truncated(db, *self._key)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", self._key)
-        self._session.transaction.forget(self._key)
+
+    def _refuse_truncate(self) -> None:
+        """Raise if the table may not be truncated; a plain table always may."""
 
     def _check_space(self, values: tuple[Value, ...]) -> None:
         """Refuse a row whose new extent the table's owner has no quota for (ORA-01950 or
