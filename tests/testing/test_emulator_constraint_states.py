@@ -98,6 +98,30 @@ def test_a_disabled_key_drops_its_index_unless_kept(cur: oracledb.Cursor) -> Non
     assert _states(cur)["PARENT_PK"] == ("ENABLED", "VALIDATED")
 
 
+def test_a_key_and_a_unique_index_on_its_columns_keep_each_other_enforced(cur: oracledb.Cursor) -> None:
+    """A key enabled over a unique index on its columns uses that index, which then cannot be
+    dropped (ORA-02429); dropping or disabling the key leaves the index enforcing."""
+    cur.execute("ALTER TABLE parent DISABLE PRIMARY KEY CASCADE")
+    cur.execute("CREATE UNIQUE INDEX parent_u ON parent (id)")
+    cur.execute("ALTER TABLE parent ENABLE PRIMARY KEY")
+    refused = "ORA-02429: cannot drop index used for enforcement of unique/primary key"
+    with pytest.raises(oracledb.DatabaseError, match=refused):
+        cur.execute("DROP INDEX parent_u")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-02429"):
+        cur.execute("DROP INDEX parent_pk")
+    with pytest.raises(oracledb.DatabaseError, match=r"ORA-00001: unique constraint \(APP.PARENT_PK\)"):
+        cur.execute("INSERT INTO parent VALUES (1, 'dup')")
+    cur.execute("ALTER TABLE parent DISABLE PRIMARY KEY")
+    with pytest.raises(oracledb.DatabaseError, match=r"ORA-00001: unique constraint \(APP.PARENT_U\)"):
+        cur.execute("INSERT INTO parent VALUES (1, 'dup')")
+    cur.execute("ALTER TABLE parent ENABLE PRIMARY KEY")
+    cur.execute("ALTER TABLE parent DROP CONSTRAINT parent_pk CASCADE")
+    with pytest.raises(oracledb.DatabaseError, match=r"ORA-00001: unique constraint \(APP.PARENT_U\)"):
+        cur.execute("INSERT INTO parent VALUES (2, 'dup')")
+    cur.execute("DROP INDEX parent_u")
+    cur.execute("INSERT INTO parent VALUES (2, 'dup')")  # nothing keys the column now
+
+
 @pytest.mark.parametrize(
     ("statement", "message"),
     [

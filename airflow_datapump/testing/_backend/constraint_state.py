@@ -53,7 +53,7 @@ def change(db: sqlite3.Connection, owner: str, name: str, state: ConstraintState
             columns, tablespace = k.columns, table.tablespace or storage.default_tablespace(db, owner)
             catalog.create_index(db, catalog.IndexDef(owner, label, owner, name, columns, tablespace, True))
         else:
-            constraints.forget_key(db, table, k.columns)
+            constraints.forget_key(db, table, k)
     _replace(db, owner, name, k, dataclasses.replace(k, enabled=False, validated=state.validate))
 
 
@@ -98,8 +98,8 @@ def _enable(db: sqlite3.Connection, table: catalog.TableDef, k: TableConstraint,
     if k.kind in ("PRIMARY KEY", "UNIQUE"):
         label = storage.constraint_index_name(table.name, k.name)
         if any((i.owner, i.name) == (table.owner, label) for i in catalog.indexes_of(db)):
-            catalog.drop_index(db, table.owner, label)  # the kept index becomes the key's again
-            constraints.forget_key(db, table, k.columns)
+            # The kept index becomes the key's again; its entries stay, add() re-reads the rows.
+            catalog.drop_index(db, table.owner, label)
     enabled = dataclasses.replace(k, enabled=True, validated=validate)
     constraints.add(db, table.owner, table.name, enabled, validate=validate)
 

@@ -91,6 +91,8 @@ def drop_index(session: Session, db: sqlite3.Connection, st: nodes.DropIndex) ->
     if owner != session.user:
         catalog.require(db, session.user, "DROP ANY INDEX")
     found = [i for i in catalog.indexes_of(db) if (i.owner, i.name) == (owner, st.name)]
-    if found and found[0].unique:
+    if not found:
+        constraints.refuse_key_index_drop(db, owner, st.name)
+    elif found[0].unique:
         constraints.drop_unique_index(db, found[0])
     catalog.drop_index(db, owner, st.name)
