@@ -75,8 +75,7 @@ def _resolve_with_parent(
         raise ora(942)
     keys = [[parent.columns[p].name for p in positions] for _, _, positions in tables.unique_keys(parent)]
     if not columns:
-        primary = [c.name for c in parent.columns if c.primary_key]
-        primary += [col for c in parent.constraints if c.kind == "PRIMARY KEY" for col in c.columns]
+        primary = [col for c in parent.constraints if c.kind == "PRIMARY KEY" for col in c.columns]
         if not primary:
             raise ora(2268)
         columns = tuple(primary)
@@ -98,12 +97,7 @@ def check_new(
     """What Oracle refuses in new constraints before it reads a row (see the module's doc)."""
     used = {k.name for t in catalog.tables_of(db, owner) for k in t.constraints if k.name}
     names = [c.name for c in columns]
-    keys: list[tuple[str, tuple[str, ...]]] = [
-        ("PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))
-        for c in columns
-        if c.primary_key or c.unique
-    ]
-    keys += [(k.kind, k.columns) for k in existing if k.kind in ("PRIMARY KEY", "UNIQUE")]
+    keys = [(k.kind, k.columns) for k in existing if k.kind in ("PRIMARY KEY", "UNIQUE")]
     for k in new:
         if k.name is not None:
             if k.name in used:

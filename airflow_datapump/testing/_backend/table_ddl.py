@@ -29,8 +29,8 @@ def create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTable
     # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
     # TABLESPACE clause, else the owner's default at creation time.
     tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    constraints.check_new(db, owner, st.name, st.columns, (), st.constraints)
     columns, keys = constraints.named(db, st.columns, st.constraints)
+    constraints.check_new(db, owner, st.name, columns, (), keys)
     draft = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, keys)
     checked = tuple(
         constraints.resolve_foreign_key(db, owner, k, draft) if k.kind == "FOREIGN KEY" else k for k in keys

@@ -249,7 +249,7 @@ def effective_columns(definition: catalog.TableDef) -> tuple[ColumnDef, ...]:
         col for k in definition.constraints if k.kind == "PRIMARY KEY" and k.enabled for col in k.columns
     }
     return tuple(
-        dataclasses.replace(c, not_null=True) if (c.name in keyed or c.primary_key) and not c.not_null else c
+        dataclasses.replace(c, not_null=True) if c.name in keyed and not c.not_null else c
         for c in definition.columns
     )
 
@@ -261,9 +261,6 @@ def unique_keys(
     constraint name, positions."""
     names = [c.name for c in definition.columns]
     keys: list[tuple[str | None, list[int]]] = [
-        (None, [i]) for i, c in enumerate(definition.columns) if c.primary_key or c.unique
-    ]
-    keys += [
         (k.name, [names.index(col) for col in k.columns])
         for k in definition.constraints
         if k.kind in ("PRIMARY KEY", "UNIQUE") and (k.enabled or not enabled_only)
