@@ -29,6 +29,9 @@ class Statement:
 
     mark: int
     checks: dict[Hashable, Callable[[], None]] = field(default_factory=dict)
+    # What row changes of the statement share while it runs (an index of a child table's
+    # foreign keys, built once for all the parent rows one DELETE removes).
+    memo: dict[Hashable, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +79,10 @@ class Transaction:
             self.statements[-1].checks.setdefault(check_id, check)
         else:
             check()
+
+    def memo(self) -> dict[Hashable, object]:
+        """The innermost open statement's memo (see :class:`Statement`)."""
+        return self.statements[-1].memo
 
     def begin(self) -> None:
         self.statements.append(Statement(len(self.journal)))
