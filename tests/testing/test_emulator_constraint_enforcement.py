@@ -161,6 +161,15 @@ def test_a_table_that_refers_to_itself(cur: oracledb.Cursor) -> None:
         ("", "ALTER TABLE parent ADD CONSTRAINT parent_ck CHECK (id > 0) DEFERRABLE", 3001),
         ("", "ALTER TABLE parent ADD CHECK (code < USER)", 2436),
         ("", "ALTER TABLE parent ADD CHECK (id IN (SELECT id FROM child))", 2251),
+        # in a new table, behind branches no row has reached: found in the condition as written
+        (
+            "",
+            "CREATE TABLE s1 (a NUMBER CHECK (CASE WHEN a > 0 THEN SYSDATE END IS NOT NULL OR a IS NULL))",
+            2436,
+        ),
+        ("", "CREATE TABLE s2 (a VARCHAR2(9) CHECK (NVL2(a, USER, 'X') IS NOT NULL))", 2436),
+        ("", "CREATE TABLE s3 (a NUMBER CHECK (a IS NULL OR a IN (SELECT id FROM parent)))", 2251),
+        ("", "CREATE TABLE s4 (d DATE, CONSTRAINT s4_d CHECK (d IS NULL OR d < SYSTIMESTAMP))", 2436),
         ("", "ALTER TABLE parent ADD CHECK (nosuch > 0)", 904),
         ("INSERT INTO parent VALUES (3, 'b')", "CREATE UNIQUE INDEX parent_code_ux ON parent (code)", 1452),
         ("", "CREATE UNIQUE INDEX parent_id_ux ON parent (id)", 1408),
