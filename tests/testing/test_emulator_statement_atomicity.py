@@ -5,37 +5,25 @@ driver, with the failing row placed after rows the statement had already changed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import EmulatedOracle
 
 
 @pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        yield active
-
-
-@pytest.fixture
-def conn(oracle: EmulatedOracle) -> Iterator[oracledb.Connection]:
+def conn(app: oracledb.Cursor) -> oracledb.Connection:
     """APP with SRC (ids 1..6; text 'x' at id 3, a 12-character text at id 4) and an empty
     DST keyed on ID; one uncommitted row (100) is in DST before each test's statement."""
-    handle: DatabaseHandle = oracle.database("FREEPDB1")
-    handle.create_user("APP", "app")
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as connection:
-        cursor = connection.cursor()
-        cursor.execute("CREATE TABLE src (id NUMBER, txt VARCHAR2(20))")
-        cursor.executemany(
-            "INSERT INTO src VALUES (:1, :2)",
-            [(1, "1"), (2, "2"), (3, "x"), (4, "twelve chars"), (5, "5"), (6, "6")],
-        )
-        cursor.execute("CREATE TABLE dst (id NUMBER CONSTRAINT dst_pk PRIMARY KEY, n NUMBER, s VARCHAR2(5))")
-        connection.commit()
-        cursor.execute("INSERT INTO dst VALUES (100, 0, 'z')")
-        yield connection
+    app.execute("CREATE TABLE src (id NUMBER, txt VARCHAR2(20))")
+    app.executemany(
+        "INSERT INTO src VALUES (:1, :2)",
+        [(1, "1"), (2, "2"), (3, "x"), (4, "twelve chars"), (5, "5"), (6, "6")],
+    )
+    app.execute("CREATE TABLE dst (id NUMBER CONSTRAINT dst_pk PRIMARY KEY, n NUMBER, s VARCHAR2(5))")
+    app.connection.commit()
+    app.execute("INSERT INTO dst VALUES (100, 0, 'z')")
+    return app.connection
 
 
 def _dst(conn: oracledb.Connection) -> list[tuple[object, ...]]:
@@ -125,14 +113,14 @@ def test_keys_are_checked_when_the_statement_ends(conn: oracledb.Connection) -> 
 
 @pytest.mark.parametrize("autocommit", [False, True])
 def test_executemany_with_batch_errors_runs_every_row(
-    oracle: EmulatedOracle, conn: oracledb.Connection, autocommit: bool
+    bare_oracle: EmulatedOracle, conn: oracledb.Connection, autocommit: bool
 ) -> None:
     """Each failed row is listed with its offset; the others go in and, as python-oracledb's
     guide says, wait for a COMMIT even under autocommit (another session does not see them)."""
     conn.commit()
     conn.autocommit = autocommit
     cursor = conn.cursor()
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as other:
+    with oracledb.connect(user="app", password="app", dsn=bare_oracle.dsn()) as other:
         cursor.executemany(
             "INSERT INTO dst (id, s) VALUES (:1, :2)",
             [(1, "a"), (100, "b"), (3, "toolong"), (4, "d")],
