@@ -91,6 +91,22 @@ def test_executemany_keeps_the_rows_before_the_one_that_fails(conn: oracledb.Con
     assert [row[0] for row in _dst(conn)] == [1, 2, 3, 100]
 
 
+@pytest.mark.parametrize("autocommit", [False, True])
+def test_a_failed_executemany_leaves_the_transaction_its_rows_opened(
+    conn: oracledb.Connection, autocommit: bool
+) -> None:
+    """The call's end tells the driver a transaction is open: the rows before the failing one
+    are pending, under autocommit too (nothing is committed when the call fails)."""
+    conn.commit()
+    conn.autocommit = autocommit
+    assert not conn.transaction_in_progress
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00001"):
+        conn.cursor().executemany("INSERT INTO dst (id) VALUES (:1)", [(1,), (2,), (100,)])
+    assert conn.transaction_in_progress
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [100]
+
+
 def test_keys_are_checked_when_the_statement_ends(conn: oracledb.Connection) -> None:
     cursor = conn.cursor()
     cursor.execute("INSERT INTO dst (id) SELECT id FROM src")

@@ -333,6 +333,7 @@ class OracleError(Exception):
         self.offset = offset
         self.ident = ident
         self.rowcount = 0  # see OracleErrorLike.rowcount
+        self.transaction_in_progress: bool | None = None  # and its transaction_in_progress
         self.raise_line: int | None = None
 
     def __str__(self) -> str:
