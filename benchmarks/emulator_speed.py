@@ -1,6 +1,6 @@
 """How fast the emulator is: per-row cost of export and import, per-row cost of keyed inserts,
-CPU per GET_STATUS poll against the number of running jobs, and whether readers wait for a
-writer.
+per-parent cost of deleting parent rows against their number, CPU per GET_STATUS poll
+against the number of running jobs, and whether readers wait for a writer.
 
     python benchmarks/emulator_speed.py            # small sizes, a minute or so
     python benchmarks/emulator_speed.py --full     # the sizes of issue #16 (10 x 100,000 rows ...)
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import resource
@@ -151,6 +152,27 @@ def keyed_insert_cost(total: int, batch: int = 1000) -> tuple[float, float]:
     return costs[0], costs[-1]
 
 
+def parent_delete_cost(parents: int, on_delete: str = "") -> float:
+    """CPU microseconds per parent row of one DELETE of ``parents`` parents (all but one),
+    their child table as long, every child on the parent that stays (or, with ``on_delete``,
+    one child on each parent, which the clause then deletes or empties)."""
+    with emulated_oracle() as oracle:
+        oracle.database("BENCH").create_user("SRC", "src")
+        with _connect(oracle) as conn, conn.cursor() as cur:
+            cur.execute("CREATE TABLE src.p (id NUMBER PRIMARY KEY)")
+            cur.execute(f"CREATE TABLE src.c (id NUMBER, pid NUMBER REFERENCES src.p {on_delete})")
+            cur.executemany("INSERT INTO src.p VALUES (:1)", [(i,) for i in range(parents + 1)])
+            parent_of = (lambda i: i + 1) if on_delete else (lambda i: 0)
+            cur.executemany("INSERT INTO src.c VALUES (:1, :2)", [(i, parent_of(i)) for i in range(parents)])
+            conn.commit()
+            gc.collect()  # not the garbage of what ran before
+            began = time.process_time()
+            cur.execute("DELETE FROM src.p WHERE id > 0")
+            spent = time.process_time() - began
+            assert cur.rowcount == parents
+    return spent / parents * 1e6
+
+
 _START = """
 DECLARE
   h NUMBER;
@@ -263,6 +285,13 @@ def measure(full: bool = False) -> list[Measure]:
             f"keyed insert per-row ratio, into {total:,} vs into 0 rows", last / first, "<= 2 (constant)"
         ),
     ]
+    for on_delete in ("", "ON DELETE CASCADE"):
+        few, more = parent_delete_cost(500, on_delete), parent_delete_cost(2000, on_delete)
+        what = f"DELETE of parent rows{', ' + on_delete if on_delete else ''}"
+        results += [
+            Measure(f"{what}: CPU us per parent, 2,000 parents and children", more, ""),
+            Measure(f"{what}: per-parent ratio, 2,000 vs 500", more / few, "<= 2 (linear)"),
+        ]
     many = 1000 if full else 100
     one, lots = poll_cpu(1), poll_cpu(many)
     results += [

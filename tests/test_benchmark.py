@@ -56,6 +56,8 @@ def test_the_emulator_costs_the_same_per_row_per_job_and_per_reader() -> None:
     assert big["max_rss_mb"] / small["max_rss_mb"] <= 1.5  # rows stream, never held whole
     first, last = bench.keyed_insert_cost(10_000, batch=300)
     assert last / first <= 2.5  # a key check is a look-up: 10,000 rows cost what 0 do
+    for on_delete in ("", "ON DELETE CASCADE"):  # a child index per statement, not a scan per parent
+        assert bench.parent_delete_cost(2000, on_delete) / bench.parent_delete_cost(500, on_delete) <= 2
     one, many = bench.poll_cpu(1, polls=10), bench.poll_cpu(30, polls=10)
     assert many / one <= 2.5  # a poll does not touch the other 29 jobs
     hold = 0.5

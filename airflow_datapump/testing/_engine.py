@@ -130,6 +130,7 @@ class EngineError(Exception):
         self.offset = offset
         self.isrecoverable = isrecoverable
         self.rowcount = 0
+        self.transaction_in_progress: bool | None = None
 
 
 @runtime_checkable
@@ -143,6 +144,9 @@ class OracleErrorLike(Protocol):
     # Rows an array DML changed before the execution that failed: they stay in the transaction,
     # and the end of the call reports their count.
     rowcount: int
+    # Whether a transaction is open when the call fails (those rows opened one); None: as
+    # before the call.
+    transaction_in_progress: bool | None
 
 
 class Engine(Protocol):

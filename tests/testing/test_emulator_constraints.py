@@ -4,28 +4,13 @@ the codes of Database Error Messages), and how the dictionary lists them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 
-
-@pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        yield active
-
-
-@pytest.fixture
-def cur(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
-    handle: DatabaseHandle = oracle.database("FREEPDB1")
-    handle.create_user("APP", "app")
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as conn:
-        cursor = conn.cursor()
-        cursor.execute("CREATE TABLE parent (id NUMBER PRIMARY KEY, code VARCHAR2(5))")
-        yield cursor
+@pytest.fixture(autouse=True)
+def parent(app: oracledb.Cursor) -> None:
+    app.execute("CREATE TABLE parent (id NUMBER PRIMARY KEY, code VARCHAR2(5))")
 
 
 @pytest.mark.parametrize(
@@ -40,115 +25,115 @@ def cur(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
         ("DROP INDEX nosuch_ix", 1418),
     ],
 )
-def test_what_oracle_refuses(cur: oracledb.Cursor, statement: str, code: int) -> None:
+def test_what_oracle_refuses(app: oracledb.Cursor, statement: str, code: int) -> None:
     with pytest.raises(oracledb.DatabaseError) as exc:
-        cur.execute(statement)
+        app.execute(statement)
     assert exc.value.args[0].code == code
 
 
-def test_the_dictionary_lists_checks_foreign_keys_and_indexes(cur: oracledb.Cursor) -> None:
-    cur.execute(
+def test_the_dictionary_lists_checks_foreign_keys_and_indexes(app: oracledb.Cursor) -> None:
+    app.execute(
         "CREATE TABLE child (id NUMBER, p NUMBER, qty NUMBER, CONSTRAINT child_qty CHECK (qty > 0), "
         "CONSTRAINT child_fk FOREIGN KEY (p) REFERENCES parent)"
     )
-    cur.execute("CREATE INDEX child_p_ix ON child (p)")
-    cur.execute(
+    app.execute("CREATE INDEX child_p_ix ON child (p)")
+    app.execute(
         "SELECT constraint_name, constraint_type, search_condition FROM user_constraints "
         "WHERE table_name = 'CHILD' ORDER BY 1"
     )
-    assert cur.fetchall() == [("CHILD_FK", "R", None), ("CHILD_QTY", "C", "qty > 0")]
-    cur.execute("SELECT index_name, uniqueness FROM user_indexes WHERE table_name = 'CHILD'")
-    assert cur.fetchall() == [("CHILD_P_IX", "NONUNIQUE")]
-    cur.execute("SELECT object_type FROM user_objects WHERE object_name = 'CHILD_P_IX'")
-    assert cur.fetchall() == [("INDEX",)]
-    cur.execute("DROP INDEX child_p_ix")
-    cur.execute("DROP TABLE child")
-    cur.execute("SELECT count(*) FROM user_indexes WHERE table_name = 'CHILD'")
-    assert cur.fetchone() == (0,)
+    assert app.fetchall() == [("CHILD_FK", "R", None), ("CHILD_QTY", "C", "qty > 0")]
+    app.execute("SELECT index_name, uniqueness FROM user_indexes WHERE table_name = 'CHILD'")
+    assert app.fetchall() == [("CHILD_P_IX", "NONUNIQUE")]
+    app.execute("SELECT object_type FROM user_objects WHERE object_name = 'CHILD_P_IX'")
+    assert app.fetchall() == [("INDEX",)]
+    app.execute("DROP INDEX child_p_ix")
+    app.execute("DROP TABLE child")
+    app.execute("SELECT count(*) FROM user_indexes WHERE table_name = 'CHILD'")
+    assert app.fetchone() == (0,)
 
 
-def test_an_index_has_its_segment_in_its_tablespace(cur: oracledb.Cursor) -> None:
-    cur.execute("CREATE INDEX parent_code_ix ON parent (code) TABLESPACE sysaux")
-    cur.execute("SELECT count(*) FROM user_segments WHERE segment_name = 'PARENT_CODE_IX'")
-    assert cur.fetchone() == (0,)  # no segment before the table's first row (deferred)
-    cur.execute("INSERT INTO parent VALUES (1, 'a')")
-    cur.connection.commit()
-    cur.execute(
+def test_an_index_has_its_segment_in_its_tablespace(app: oracledb.Cursor) -> None:
+    app.execute("CREATE INDEX parent_code_ix ON parent (code) TABLESPACE sysaux")
+    app.execute("SELECT count(*) FROM user_segments WHERE segment_name = 'PARENT_CODE_IX'")
+    assert app.fetchone() == (0,)  # no segment before the table's first row (deferred)
+    app.execute("INSERT INTO parent VALUES (1, 'a')")
+    app.connection.commit()
+    app.execute(
         "SELECT segment_type, tablespace_name FROM user_segments WHERE segment_name = 'PARENT_CODE_IX'"
     )
-    assert cur.fetchall() == [("INDEX", "SYSAUX")]
+    assert app.fetchall() == [("INDEX", "SYSAUX")]
 
 
-def test_a_parent_table_drops_only_with_cascade_constraints(cur: oracledb.Cursor) -> None:
-    cur.execute("CREATE TABLE child (p NUMBER, CONSTRAINT child_fk FOREIGN KEY (p) REFERENCES parent)")
+def test_a_parent_table_drops_only_with_cascade_constraints(app: oracledb.Cursor) -> None:
+    app.execute("CREATE TABLE child (p NUMBER, CONSTRAINT child_fk FOREIGN KEY (p) REFERENCES parent)")
     with pytest.raises(oracledb.DatabaseError, match="ORA-02449"):
-        cur.execute("DROP TABLE parent")
-    cur.execute("DROP TABLE parent CASCADE CONSTRAINTS")
-    cur.execute("SELECT count(*) FROM user_constraints WHERE constraint_type = 'R'")
-    assert cur.fetchone() == (0,)
+        app.execute("DROP TABLE parent")
+    app.execute("DROP TABLE parent CASCADE CONSTRAINTS")
+    app.execute("SELECT count(*) FROM user_constraints WHERE constraint_type = 'R'")
+    assert app.fetchone() == (0,)
 
 
-def test_each_unnamed_constraint_has_its_own_generated_name(cur: oracledb.Cursor) -> None:
+def test_each_unnamed_constraint_has_its_own_generated_name(app: oracledb.Cursor) -> None:
     """Oracle names each constraint written without a name SYS_Cn, n from one sequence, so
     each can be dropped by its name (SQL Language Reference, constraint clause)."""
-    cur.execute(
+    app.execute(
         "CREATE TABLE t (a NUMBER PRIMARY KEY, b NUMBER UNIQUE, c NUMBER CHECK (c > 0), "
         "d NUMBER REFERENCES parent, CHECK (a < 100))"
     )
-    cur.execute("ALTER TABLE t ADD UNIQUE (c)")
-    cur.execute(
+    app.execute("ALTER TABLE t ADD UNIQUE (c)")
+    app.execute(
         "SELECT constraint_name, constraint_type FROM user_constraints "
         "WHERE table_name = 'T' AND generated = 'GENERATED NAME' AND search_condition IS NULL "
         "OR table_name = 'T' AND constraint_type = 'C' AND search_condition NOT LIKE '%NOT NULL'"
     )
-    found = cur.fetchall()
+    found = app.fetchall()
     names = [name for name, _ in found]
     assert sorted(kind for _, kind in found) == ["C", "C", "P", "R", "U", "U"]
     assert len(set(names)) == 6
     assert all(name.startswith("SYS_C") for name in names)
     for name in names:
-        cur.execute(f"ALTER TABLE t DROP CONSTRAINT {name}")
-    cur.execute("SELECT count(*) FROM user_constraints WHERE table_name = 'T' AND constraint_type <> 'C'")
-    assert cur.fetchone() == (0,)
-    cur.executemany("INSERT INTO t VALUES (:1, :2, :3, 9)", [(1, 1, -1), (1, 1, -1)])  # none left to refuse
+        app.execute(f"ALTER TABLE t DROP CONSTRAINT {name}")
+    app.execute("SELECT count(*) FROM user_constraints WHERE table_name = 'T' AND constraint_type <> 'C'")
+    assert app.fetchone() == (0,)
+    app.executemany("INSERT INTO t VALUES (:1, :2, :3, 9)", [(1, 1, -1), (1, 1, -1)])  # none left to refuse
 
 
-def test_a_check_written_after_a_column_names_only_that_column(cur: oracledb.Cursor) -> None:
+def test_a_check_written_after_a_column_names_only_that_column(app: oracledb.Cursor) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-02438: Column check constraint cannot reference"):
-        cur.execute("CREATE TABLE t (a NUMBER, b NUMBER CHECK (b > a))")
-    cur.execute("CREATE TABLE t (a NUMBER, b NUMBER CHECK (b > 0), CHECK (b > a))")  # out of line
+        app.execute("CREATE TABLE t (a NUMBER, b NUMBER CHECK (b > a))")
+    app.execute("CREATE TABLE t (a NUMBER, b NUMBER CHECK (b > 0), CHECK (b > a))")  # out of line
 
 
-def test_a_primary_keys_not_null_is_the_keys_own(cur: oracledb.Cursor) -> None:
+def test_a_primary_keys_not_null_is_the_keys_own(app: oracledb.Cursor) -> None:
     """A key column is NOT NULL while the key is enabled (*_TAB_COLUMNS.NULLABLE N) without a
     NOT NULL constraint of its own, so dropping or disabling the key lets NULLs in; an explicit
     NOT NULL stays."""
-    cur.execute(
+    app.execute(
         "CREATE TABLE t (id NUMBER, v NUMBER NOT NULL, w NUMBER, CONSTRAINT t_pk PRIMARY KEY (id, w))"
     )
 
     def nullable() -> list[tuple[str, str]]:
-        cur.execute(
+        app.execute(
             "SELECT column_name, nullable FROM user_tab_columns WHERE table_name = 'T' ORDER BY column_id"
         )
-        return cur.fetchall()
+        return app.fetchall()
 
-    cur.execute(
+    app.execute(
         "SELECT constraint_type, search_condition FROM user_constraints WHERE table_name = 'T' ORDER BY 1"
     )
-    assert cur.fetchall() == [("C", '"V" IS NOT NULL'), ("P", None)]
+    assert app.fetchall() == [("C", '"V" IS NOT NULL'), ("P", None)]
     assert nullable() == [("ID", "N"), ("V", "N"), ("W", "N")]
     with pytest.raises(
         oracledb.DatabaseError, match=r'ORA-01400: cannot insert NULL into \("APP"."T"."ID"\)'
     ):
-        cur.execute("INSERT INTO t VALUES (NULL, 1, 1)")
-    cur.execute("ALTER TABLE t DISABLE CONSTRAINT t_pk")
+        app.execute("INSERT INTO t VALUES (NULL, 1, 1)")
+    app.execute("ALTER TABLE t DISABLE CONSTRAINT t_pk")
     assert nullable() == [("ID", "Y"), ("V", "N"), ("W", "Y")]
-    cur.execute("INSERT INTO t VALUES (NULL, 1, 1)")
+    app.execute("INSERT INTO t VALUES (NULL, 1, 1)")
     with pytest.raises(oracledb.DatabaseError, match="ORA-01449"):
-        cur.execute("ALTER TABLE t ENABLE CONSTRAINT t_pk")
-    cur.execute("DELETE FROM t")
-    cur.execute("ALTER TABLE t ENABLE CONSTRAINT t_pk")
-    cur.execute("ALTER TABLE t DROP CONSTRAINT t_pk")
+        app.execute("ALTER TABLE t ENABLE CONSTRAINT t_pk")
+    app.execute("DELETE FROM t")
+    app.execute("ALTER TABLE t ENABLE CONSTRAINT t_pk")
+    app.execute("ALTER TABLE t DROP CONSTRAINT t_pk")
     assert nullable() == [("ID", "Y"), ("V", "N"), ("W", "Y")]
-    cur.execute("INSERT INTO t VALUES (NULL, 1, NULL)")
+    app.execute("INSERT INTO t VALUES (NULL, 1, NULL)")

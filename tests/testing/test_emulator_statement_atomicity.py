@@ -5,37 +5,25 @@ driver, with the failing row placed after rows the statement had already changed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
+from airflow_datapump.testing import EmulatedOracle
 
 
 @pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        yield active
-
-
-@pytest.fixture
-def conn(oracle: EmulatedOracle) -> Iterator[oracledb.Connection]:
+def conn(app: oracledb.Cursor) -> oracledb.Connection:
     """APP with SRC (ids 1..6; text 'x' at id 3, a 12-character text at id 4) and an empty
     DST keyed on ID; one uncommitted row (100) is in DST before each test's statement."""
-    handle: DatabaseHandle = oracle.database("FREEPDB1")
-    handle.create_user("APP", "app")
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as connection:
-        cursor = connection.cursor()
-        cursor.execute("CREATE TABLE src (id NUMBER, txt VARCHAR2(20))")
-        cursor.executemany(
-            "INSERT INTO src VALUES (:1, :2)",
-            [(1, "1"), (2, "2"), (3, "x"), (4, "twelve chars"), (5, "5"), (6, "6")],
-        )
-        cursor.execute("CREATE TABLE dst (id NUMBER CONSTRAINT dst_pk PRIMARY KEY, n NUMBER, s VARCHAR2(5))")
-        connection.commit()
-        cursor.execute("INSERT INTO dst VALUES (100, 0, 'z')")
-        yield connection
+    app.execute("CREATE TABLE src (id NUMBER, txt VARCHAR2(20))")
+    app.executemany(
+        "INSERT INTO src VALUES (:1, :2)",
+        [(1, "1"), (2, "2"), (3, "x"), (4, "twelve chars"), (5, "5"), (6, "6")],
+    )
+    app.execute("CREATE TABLE dst (id NUMBER CONSTRAINT dst_pk PRIMARY KEY, n NUMBER, s VARCHAR2(5))")
+    app.connection.commit()
+    app.execute("INSERT INTO dst VALUES (100, 0, 'z')")
+    return app.connection
 
 
 def _dst(conn: oracledb.Connection) -> list[tuple[object, ...]]:
@@ -103,6 +91,22 @@ def test_executemany_keeps_the_rows_before_the_one_that_fails(conn: oracledb.Con
     assert [row[0] for row in _dst(conn)] == [1, 2, 3, 100]
 
 
+@pytest.mark.parametrize("autocommit", [False, True])
+def test_a_failed_executemany_leaves_the_transaction_its_rows_opened(
+    conn: oracledb.Connection, autocommit: bool
+) -> None:
+    """The call's end tells the driver a transaction is open: the rows before the failing one
+    are pending, under autocommit too (nothing is committed when the call fails)."""
+    conn.commit()
+    conn.autocommit = autocommit
+    assert not conn.transaction_in_progress
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00001"):
+        conn.cursor().executemany("INSERT INTO dst (id) VALUES (:1)", [(1,), (2,), (100,)])
+    assert conn.transaction_in_progress
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [100]
+
+
 def test_keys_are_checked_when_the_statement_ends(conn: oracledb.Connection) -> None:
     cursor = conn.cursor()
     cursor.execute("INSERT INTO dst (id) SELECT id FROM src")
@@ -125,14 +129,14 @@ def test_keys_are_checked_when_the_statement_ends(conn: oracledb.Connection) -> 
 
 @pytest.mark.parametrize("autocommit", [False, True])
 def test_executemany_with_batch_errors_runs_every_row(
-    oracle: EmulatedOracle, conn: oracledb.Connection, autocommit: bool
+    bare_oracle: EmulatedOracle, conn: oracledb.Connection, autocommit: bool
 ) -> None:
     """Each failed row is listed with its offset; the others go in and, as python-oracledb's
     guide says, wait for a COMMIT even under autocommit (another session does not see them)."""
     conn.commit()
     conn.autocommit = autocommit
     cursor = conn.cursor()
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as other:
+    with oracledb.connect(user="app", password="app", dsn=bare_oracle.dsn()) as other:
         cursor.executemany(
             "INSERT INTO dst (id, s) VALUES (:1, :2)",
             [(1, "a"), (100, "b"), (3, "toolong"), (4, "d")],
@@ -148,3 +152,27 @@ def test_executemany_with_batch_errors_runs_every_row(
         assert [row[0] for row in _dst(other)] == ([5, 6, 100] if autocommit else [100])
         conn.rollback()
     assert [row[0] for row in _dst(conn)] == ([5, 6, 100] if autocommit else [100])
+
+
+def test_truncate_commits_the_transaction_as_other_ddl_does(conn: oracledb.Connection) -> None:
+    """TRUNCATE is DDL (SQL Language Reference, TRUNCATE TABLE): the pending row 100 is
+    committed before it runs, also from inside a block that fails afterwards, and also when
+    the TRUNCATE itself is refused."""
+    cursor = conn.cursor()
+    cursor.execute("TRUNCATE TABLE src")
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [100]
+    cursor.execute("INSERT INTO dst (id) VALUES (7)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-20001"):
+        cursor.execute(
+            "BEGIN INSERT INTO dst (id) VALUES (8); EXECUTE IMMEDIATE 'TRUNCATE TABLE src'; "
+            "INSERT INTO dst (id) VALUES (9); RAISE_APPLICATION_ERROR(-20001, 'x'); END;"
+        )
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [7, 8, 100]
+    cursor.execute("CREATE TABLE ref (p NUMBER CONSTRAINT ref_fk REFERENCES dst)")
+    cursor.execute("INSERT INTO dst (id) VALUES (10)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-02266"):
+        cursor.execute("TRUNCATE TABLE dst")
+    conn.rollback()
+    assert [row[0] for row in _dst(conn)] == [7, 8, 10, 100]

@@ -183,8 +183,6 @@ def _encode_table(columns: Iterable[ColumnDef], constraints: Iterable[TableConst
                     "name": c.name,
                     "type": encode_type(c.type),  # type: ignore[arg-type]
                     "not_null": c.not_null,
-                    "primary_key": c.primary_key,
-                    "unique": c.unique,
                 }
                 for c in columns
             ],
@@ -240,8 +238,6 @@ def table(db: sqlite3.Connection, owner: str, name: str) -> TableDef | None:
             decode_type(c["type"]),
             None,
             c["not_null"],
-            c["primary_key"],
-            c["unique"],
         )
         for c in data["columns"]
     )

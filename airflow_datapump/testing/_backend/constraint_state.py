@@ -37,7 +37,7 @@ def change(db: sqlite3.Connection, owner: str, name: str, state: ConstraintState
     table = catalog.table(db, owner, name)
     if table is None:
         raise ora(942)
-    table, k = _target(db, table, state)
+    k = _target(table, state)
     label = storage.constraint_index_name(name, k.name)
     if state.enable:
         if not k.enabled or (state.validate and not k.validated):
@@ -53,39 +53,23 @@ def change(db: sqlite3.Connection, owner: str, name: str, state: ConstraintState
             columns, tablespace = k.columns, table.tablespace or storage.default_tablespace(db, owner)
             catalog.create_index(db, catalog.IndexDef(owner, label, owner, name, columns, tablespace, True))
         else:
-            constraints.forget_key(db, table, k.columns)
+            constraints.forget_key(db, table, k)
     _replace(db, owner, name, k, dataclasses.replace(k, enabled=False, validated=state.validate))
 
 
-def _target(
-    db: sqlite3.Connection, table: catalog.TableDef, state: ConstraintState
-) -> tuple[catalog.TableDef, TableConstraint]:
-    """The constraint the statement names, an unnamed in-line key made a constraint of its own
-    under the SYS_C name it already had."""
+def _target(table: catalog.TableDef, state: ConstraintState) -> TableConstraint:
+    """The constraint the statement names: by name, or as PRIMARY KEY or UNIQUE (columns)."""
     if state.name is not None:
         found = [
             k for k in table.constraints if storage.constraint_index_name(table.name, k.name) == state.name
         ]
         if not found:
             raise ora(2430 if state.enable else 2431, state.name)
-        return table, found[0]
+        return found[0]
     wanted = state.columns if state.kind == "UNIQUE" else None
     for k in table.constraints:
         if k.kind == state.kind and (wanted is None or sorted(k.columns) == sorted(wanted)):
-            return table, k
-    for column in table.columns:
-        flagged = column.primary_key if state.kind == "PRIMARY KEY" else column.unique
-        if flagged and (wanted is None or wanted == (column.name,)):
-            k = TableConstraint(
-                storage.constraint_index_name(table.name, None), state.kind or "", (column.name,)
-            )
-            unflagged = tuple(
-                dataclasses.replace(c, primary_key=False, unique=False) if c.name == column.name else c
-                for c in table.columns
-            )
-            moved = dataclasses.replace(table, columns=unflagged, constraints=(*table.constraints, k))
-            catalog.replace_constraints(db, moved)
-            return moved, k
+            return k
     if state.kind == "PRIMARY KEY":
         raise ora(2432 if state.enable else 2433)
     raise ora(2430 if state.enable else 2431, f"UNIQUE ({', '.join(wanted or ())})")
@@ -98,8 +82,8 @@ def _enable(db: sqlite3.Connection, table: catalog.TableDef, k: TableConstraint,
     if k.kind in ("PRIMARY KEY", "UNIQUE"):
         label = storage.constraint_index_name(table.name, k.name)
         if any((i.owner, i.name) == (table.owner, label) for i in catalog.indexes_of(db)):
-            catalog.drop_index(db, table.owner, label)  # the kept index becomes the key's again
-            constraints.forget_key(db, table, k.columns)
+            # The kept index becomes the key's again; its entries stay, add() re-reads the rows.
+            catalog.drop_index(db, table.owner, label)
     enabled = dataclasses.replace(k, enabled=True, validated=validate)
     constraints.add(db, table.owner, table.name, enabled, validate=validate)
 

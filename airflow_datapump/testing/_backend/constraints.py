@@ -75,8 +75,7 @@ def _resolve_with_parent(
         raise ora(942)
     keys = [[parent.columns[p].name for p in positions] for _, _, positions in tables.unique_keys(parent)]
     if not columns:
-        primary = [c.name for c in parent.columns if c.primary_key]
-        primary += [col for c in parent.constraints if c.kind == "PRIMARY KEY" for col in c.columns]
+        primary = [col for c in parent.constraints if c.kind == "PRIMARY KEY" for col in c.columns]
         if not primary:
             raise ora(2268)
         columns = tuple(primary)
@@ -98,12 +97,7 @@ def check_new(
     """What Oracle refuses in new constraints before it reads a row (see the module's doc)."""
     used = {k.name for t in catalog.tables_of(db, owner) for k in t.constraints if k.name}
     names = [c.name for c in columns]
-    keys: list[tuple[str, tuple[str, ...]]] = [
-        ("PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))
-        for c in columns
-        if c.primary_key or c.unique
-    ]
-    keys += [(k.kind, k.columns) for k in existing if k.kind in ("PRIMARY KEY", "UNIQUE")]
+    keys = [(k.kind, k.columns) for k in existing if k.kind in ("PRIMARY KEY", "UNIQUE")]
     for k in new:
         if k.name is not None:
             if k.name in used:
@@ -161,13 +155,39 @@ def add(db: sqlite3.Connection, owner: str, name: str, k: TableConstraint, *, va
         _index_rows(db, owner, name, ",".join(map(str, positions)), positions, held)
 
 
-def forget_key(db: sqlite3.Connection, table: catalog.TableDef, columns: Iterable[str]) -> None:
-    """Drop the index entries of the key on ``columns`` (its index is dropped)."""
+def forget_key(db: sqlite3.Connection, table: catalog.TableDef, k: TableConstraint) -> None:
+    """Key ``k`` stops being enforced (dropped or disabled): its index entries go, unless a
+    unique index on its columns still enforces them (the index the key was using)."""
+    _release(db, table, k.columns, going=("key", k.name))
+
+
+def _release(
+    db: sqlite3.Connection, table: catalog.TableDef, columns: Iterable[str], going: _Enforcer
+) -> None:
+    """Entries in ``row_keys`` are per column list, shared by whatever enforces that list;
+    they go with the last of them."""
     key_id = ",".join(str(_position(table, col)) for col in columns)
+    if any(other != going and other_id == key_id for other, other_id in _enforcers(table)):
+        return
     db.execute(
         "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?",
         (table.owner, table.name, key_id),
     )
+
+
+_Enforcer = tuple[str, str | None]  # ("key", constraint name) or ("index", index name)
+
+
+def _enforcers(table: catalog.TableDef) -> list[tuple[_Enforcer, str]]:
+    """Each enabled key and unique index of the table, with the id of its column list."""
+    names = [c.name for c in table.columns]
+    found: list[tuple[_Enforcer, tuple[str, ...]]] = [
+        (("key", k.name), k.columns)
+        for k in table.constraints
+        if k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled
+    ]
+    found += [(("index", index), columns) for index, columns in table.unique_indexes]
+    return [(who, ",".join(str(names.index(col)) for col in columns)) for who, columns in found]
 
 
 def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, cascade: bool) -> None:
@@ -199,7 +219,7 @@ def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, casc
             catalog.replace_constraints(db, dataclasses.replace(current, constraints=kept))
         table = catalog.table(db, owner, name)
         assert table is not None
-        forget_key(db, table, k.columns)
+        forget_key(db, table, k)
     kept = tuple(c for c in table.constraints if c != k)
     catalog.replace_constraints(db, dataclasses.replace(table, constraints=kept))
 
@@ -226,14 +246,27 @@ def add_unique_index(db: sqlite3.Connection, index: catalog.IndexDef) -> None:
 
 
 def drop_unique_index(db: sqlite3.Connection, index: catalog.IndexDef) -> None:
-    """DROP INDEX of a unique index: its keys stop being enforced."""
+    """DROP INDEX of a unique index: refused while an enabled key on its columns uses it
+    (ORA-02429: a key enabled over an existing index on its columns uses that one), else its
+    keys stop being enforced."""
     table = catalog.table(db, index.table_owner, index.table_name)
     if table is not None:
-        key_id = ",".join(str(_position(table, col)) for col in index.columns)
-        db.execute(
-            "DELETE FROM row_keys WHERE owner = ? AND table_name = ? AND key_id = ?",
-            (table.owner, table.name, key_id),
-        )
+        if any(
+            who[0] == "key" and sorted(_columns(table, key_id)) == sorted(index.columns)
+            for who, key_id in _enforcers(table)
+        ):
+            raise ora(2429)
+        _release(db, table, index.columns, going=("index", index.name))
+
+
+def refuse_key_index_drop(db: sqlite3.Connection, owner: str, name: str) -> None:
+    """DROP INDEX naming an enabled key's own index is refused (ORA-02429): the key goes by
+    ALTER TABLE ... DROP CONSTRAINT, its index with it."""
+    for table in catalog.tables_of(db, owner):
+        for k in table.constraints:
+            keyed = k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled
+            if keyed and storage.constraint_index_name(table.name, k.name) == name:
+                raise ora(2429)
 
 
 def release_parent(db: sqlite3.Connection, owner: str, name: str, *, cascade: bool) -> None:
@@ -250,6 +283,10 @@ def release_parent(db: sqlite3.Connection, owner: str, name: str, *, cascade: bo
         if keys:
             kept = tuple(k for k in child.constraints if k not in keys)
             catalog.replace_constraints(db, dataclasses.replace(child, constraints=kept))
+
+
+def _columns(table: catalog.TableDef, key_id: str) -> list[str]:
+    return [table.columns[int(p)].name for p in key_id.split(",")]
 
 
 def _position(table: catalog.TableDef, column: str) -> int:

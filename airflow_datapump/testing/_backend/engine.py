@@ -158,6 +158,7 @@ class Backend:
                     total.batch_errors.append((offset, err.code, err.message))
                     continue
                 err.rowcount = total.rowcount
+                err.transaction_in_progress = current.transaction.active
                 raise
             total.rowcount += result.rowcount
             total.is_plsql = result.is_plsql

@@ -169,7 +169,7 @@ class ConstrainedTable(StoredTable):
     def _act(self, ref: Reference, rowid: int, row: Row) -> None:
         """ON DELETE CASCADE deletes a child of a deleted parent, ON DELETE SET NULL empties
         its foreign key, at once (as part of the statement)."""
-        child = ConstrainedTable(self._session, ref.child)
+        child = self._child_table(ref)
         if ref.key.on_delete == "CASCADE":
             child.delete(rowid)
             return
@@ -181,10 +181,9 @@ class ConstrainedTable(StoredTable):
             nulled[p] = None
         child.update(rowid, tuple(nulled))
 
-    def truncate(self) -> None:
+    def _refuse_truncate(self) -> None:
         if any(not ref.self_referential() for ref in self._children):
             raise ora(2266)
-        super().truncate()
 
     def current(self, rowid: int) -> Row | None:
         """The row as this session sees it now, or None if it has gone."""
@@ -236,24 +235,57 @@ class ConstrainedTable(StoredTable):
                 continue
             if new is not None and key == key_text([new[p] for p in ref.parent_positions]):
                 continue
+            # One check per foreign key and statement, of every key the statement removed:
+            # the child table is read once at the end, not once per parent row.
+            memo = self._session.transaction.memo()
+            removed = memo.get(("removed keys", ref.label))
+            if not isinstance(removed, set):
+                removed = memo[("removed keys", ref.label)] = set()
+            removed.add(key)
             self._session.transaction.defer(
-                ("children", ref.label, key),
-                functools.partial(self._check_children, ref, key),
+                ("children", ref.label), functools.partial(self._check_children, ref, removed)
             )
 
-    def _check_children(self, ref: Reference, key: str) -> None:
-        if StoredTable(self._session, ref.parent).holds_key(ref.key_id, key, None):
+    def _check_children(self, ref: Reference, removed: set[str]) -> None:
+        parent = StoredTable(self._session, ref.parent)
+        gone = {key for key in removed if not parent.holds_key(ref.key_id, key, None)}
+        if not gone:
             return
-        if self._dependents(ref, key, exclude=None):
-            raise ora(2292, *ref.label)
+        for _, row in StoredTable(self._session, ref.child).rows():
+            if _foreign_key(ref, row) in gone:
+                raise ora(2292, *ref.label)
 
     def _dependents(self, ref: Reference, key: str, exclude: int | None) -> list[tuple[int, Row]]:
-        """The child rows whose foreign key is ``key``, as this session sees them."""
-        child = StoredTable(self._session, ref.child)
-        return [
-            (rid, row)
-            for rid, row in child.rows()
-            if rid != exclude
-            and all(row[p] is not None for p in ref.child_positions)
-            and key_text([row[p] for p in ref.child_positions]) == key
-        ]
+        """The child rows whose foreign key is ``key``, as this session sees them: looked up
+        in an index of the child's foreign keys built once per statement (within one, child
+        rows only go or lose their key: each candidate is read again)."""
+        memo = self._session.transaction.memo()
+        index = memo.get(("child keys", ref.label))
+        if not isinstance(index, dict):
+            built: dict[str, list[int]] = {}
+            for rid, row in StoredTable(self._session, ref.child).rows():
+                if (child_key := _foreign_key(ref, row)) is not None:
+                    built.setdefault(child_key, []).append(rid)
+            index = memo[("child keys", ref.label)] = built
+        child = self._child_table(ref)
+        found: list[tuple[int, Row]] = []
+        for rid in index.get(key, ()):
+            now = child.current(rid) if rid != exclude else None
+            if now is not None and _foreign_key(ref, now) == key:
+                found.append((rid, now))
+        return found
+
+    def _child_table(self, ref: Reference) -> ConstrainedTable:
+        """The child table, opened once per statement (its constraints read once)."""
+        memo = self._session.transaction.memo()
+        table = memo.get(("child table", ref.label))
+        if not isinstance(table, ConstrainedTable):
+            table = memo[("child table", ref.label)] = ConstrainedTable(self._session, ref.child)
+        return table
+
+
+def _foreign_key(ref: Reference, row: Row) -> str | None:
+    """The row's foreign key of ``ref``; None when a part is NULL (such a key is not checked)."""
+    if any(row[p] is None for p in ref.child_positions):
+        return None
+    return key_text([row[p] for p in ref.child_positions])

@@ -248,9 +248,7 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
     result: list[Row] = []
     for table in catalog.tables_of(db):
         keys = [k for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
-        flagged = len(storage.table_key_kinds(table)) - len(keys)
-        states = [TableConstraint(None, "", ())] * flagged + keys  # a flagged key is enabled
-        for (index_name, kind), k in zip(storage.table_key_kinds(table), states, strict=True):
+        for (index_name, kind), k in zip(storage.table_key_kinds(table), keys, strict=True):
             generated = "GENERATED NAME" if index_name.startswith("SYS_") else "USER NAME"
             index = (table.owner, index_name) if k.enabled else (None, None)
             result.append((table.owner, index_name, kind, table.name, None, *_state(k), generated, *index))
@@ -262,7 +260,7 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
                 row = (table.owner, name, kind, table.name, k.condition, *_state(k), generated)
                 result.append((*row, None, None))
         for column in table.columns:
-            if column.not_null and not column.primary_key:
+            if column.not_null:
                 name = storage.constraint_index_name(f"{table.name}.{column.name}", None)
                 condition = f'"{column.name}" IS NOT NULL'
                 result.append(

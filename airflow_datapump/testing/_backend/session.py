@@ -29,6 +29,9 @@ class Statement:
 
     mark: int
     checks: dict[Hashable, Callable[[], None]] = field(default_factory=dict)
+    # What row changes of the statement share while it runs (an index of a child table's
+    # foreign keys, built once for all the parent rows one DELETE removes).
+    memo: dict[Hashable, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,17 +68,6 @@ class Transaction:
         (a PL/SQL block that commits): a later failure undoes only what follows the commit."""
         return Transaction(statements=[Statement(0) for _ in self.statements])
 
-    def forget(self, key: TableKey) -> None:
-        for changes in (self.inserts, self.updates, self.deletes):
-            changes.pop(key, None)
-        self.space.pop(key, None)
-        for index in [k for k in self.keys if k[0] == key]:
-            del self.keys[index]
-        kept = [entry for entry in self.journal if entry[0] != key]
-        for statement in self.statements:
-            statement.mark = min(statement.mark, len(kept))
-        self.journal = kept
-
     def record(self, key: TableKey, undo: Callable[[], None]) -> None:
         """Note how to undo a change just made to ``key``'s rows, if a statement is open."""
         if self.statements:
@@ -87,6 +79,10 @@ class Transaction:
             self.statements[-1].checks.setdefault(check_id, check)
         else:
             check()
+
+    def memo(self) -> dict[Hashable, object]:
+        """The innermost open statement's memo (see :class:`Statement`)."""
+        return self.statements[-1].memo
 
     def begin(self) -> None:
         self.statements.append(Statement(len(self.journal)))

@@ -335,28 +335,19 @@ def lob_segment_name(table_id: int, position: int) -> str:
 def table_key_kinds(table: catalog.TableDef) -> list[tuple[str, str]]:
     """(constraint name, DBA_CONSTRAINTS type P or U) of each primary and unique key; each
     key's index has the constraint's name."""
-    keys = [
-        (constraint_index_name(table.name, None), "P" if c.primary_key else "U")
-        for c in table.columns
-        if c.primary_key or c.unique
-    ]
-    keys += [
+    return [
         (constraint_index_name(table.name, k.name), "P" if k.kind == "PRIMARY KEY" else "U")
         for k in table.constraints
         if k.kind in ("PRIMARY KEY", "UNIQUE")
     ]
-    return keys
 
 
 def table_keys(table: catalog.TableDef) -> list[tuple[str, int]]:
     """(index name, key width in bytes) of each key index of a table (a disabled key has none)."""
-    keys = [k for k in table.constraints if k.kind in ("PRIMARY KEY", "UNIQUE")]
-    columns: list[tuple[str, ...]] = [(c.name,) for c in table.columns if c.primary_key or c.unique]
-    enabled = [True] * len(columns) + [k.enabled for k in keys]
-    columns += [k.columns for k in keys]
-    names = [name for name, _ in table_key_kinds(table)]
     return [
-        (name, _key_width(table, cols)) for name, cols, on in zip(names, columns, enabled, strict=True) if on
+        (constraint_index_name(table.name, k.name), _key_width(table, k.columns))
+        for k in table.constraints
+        if k.kind in ("PRIMARY KEY", "UNIQUE") and k.enabled
     ]
 
 

@@ -15,9 +15,11 @@ start or an import read from its dump file) with the job.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,16 +96,58 @@ _COUNTERS = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value I
 
 
 def _upgrade(conn: sqlite3.Connection) -> str:
-    """SQL that brings a state file an earlier emulator wrote up to this schema (jobs' columns)."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
-    if not columns or "state" in columns:
-        return ""
-    return (
-        "ALTER TABLE jobs ADD COLUMN state TEXT NOT NULL DEFAULT '';"
-        "ALTER TABLE jobs ADD COLUMN due TEXT; ALTER TABLE jobs ADD COLUMN rate REAL;"
-        "ALTER TABLE jobs ADD COLUMN removable INTEGER NOT NULL DEFAULT 0;"
-        "UPDATE jobs SET state = json_extract(data, '$.state'), due = '';"
-    )
+    """SQL that brings a state file an earlier emulator wrote up to this schema: the columns
+    later added to ``jobs`` and ``indexes`` (run before SCHEMA, whose indexes name them)."""
+    sql = ""
+    jobs = _columns(conn, "jobs")
+    if jobs and "state" not in jobs:
+        sql += (
+            "ALTER TABLE jobs ADD COLUMN state TEXT NOT NULL DEFAULT '';"
+            "ALTER TABLE jobs ADD COLUMN due TEXT; ALTER TABLE jobs ADD COLUMN rate REAL;"
+            "ALTER TABLE jobs ADD COLUMN removable INTEGER NOT NULL DEFAULT 0;"
+            "UPDATE jobs SET state = json_extract(data, '$.state'), due = '';"
+        )
+    indexes = _columns(conn, "indexes")
+    if indexes and "uniq" not in indexes:  # CREATE UNIQUE INDEX came later: every index is plain
+        sql += "ALTER TABLE indexes ADD COLUMN uniq INTEGER NOT NULL DEFAULT 0;"
+    return sql
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _name_flagged_keys(conn: sqlite3.Connection) -> None:
+    """An earlier emulator kept a key written in line as a flag on its column, named by a
+    checksum of the table's name (so a table's PRIMARY KEY and UNIQUE flags shared one name).
+    Each becomes a constraint of its own, as CREATE TABLE now makes it: the first keeps the
+    name the dictionary listed, unless its schema already uses it; the others get a SYS_C name
+    from the database's sequence. Its index entries stay: they are per column list."""
+    from airflow_datapump.testing._backend.catalog import generated_constraint_name
+
+    flagged = conn.execute(
+        "SELECT owner, name, definition FROM tables "
+        "WHERE definition LIKE '%\"primary_key\": true%' OR definition LIKE '%\"unique\": true%'"
+    ).fetchall()
+    for owner, name, text in flagged:
+        data = json.loads(text)
+        used = {
+            k["name"]
+            for (other,) in conn.execute("SELECT definition FROM tables WHERE owner = ?", (owner,))
+            for k in json.loads(other)["constraints"]
+        }
+        old_name = f"SYS_C00{zlib.crc32(name.encode()) % 10000:04d}"
+        for column in data["columns"]:
+            if not (column.get("primary_key") or column.get("unique")):
+                continue
+            kind = "PRIMARY KEY" if column["primary_key"] else "UNIQUE"
+            key_name = old_name if old_name not in used else generated_constraint_name(conn)
+            used.add(key_name)
+            data["constraints"].append({"name": key_name, "kind": kind, "columns": [column["name"]]})
+            column["primary_key"] = column["unique"] = False
+        conn.execute(
+            "UPDATE tables SET definition = ? WHERE owner = ? AND name = ?", (json.dumps(data), owner, name)
+        )
 
 
 class StoreClosedError(RuntimeError):
@@ -123,6 +167,8 @@ class Store:
         self._closed = False
         self._connections: dict[tuple[int, int, Path], sqlite3.Connection] = {}
         self._connection().executescript(f"BEGIN IMMEDIATE;{_upgrade(self._connection())}{SCHEMA}COMMIT;")
+        with self.write() as db:
+            _name_flagged_keys(db)
         self._connection(self.counter_path).executescript(f"BEGIN IMMEDIATE;{_COUNTERS}COMMIT;")
 
     def _connection(self, path: Path | None = None) -> sqlite3.Connection:

@@ -29,8 +29,8 @@ def create_table(session: Session, db: sqlite3.Connection, st: nodes.CreateTable
     # The table records where its segment goes, as DBA_TABLES.TABLESPACE_NAME shows it: the
     # TABLESPACE clause, else the owner's default at creation time.
     tablespace = st.tablespace or storage.default_tablespace(db, owner)
-    constraints.check_new(db, owner, st.name, st.columns, (), st.constraints)
     columns, keys = constraints.named(db, st.columns, st.constraints)
+    constraints.check_new(db, owner, st.name, columns, (), keys)
     draft = catalog.TableDef(owner, st.name, "TABLE", tablespace, columns, keys)
     checked = tuple(
         constraints.resolve_foreign_key(db, owner, k, draft) if k.kind == "FOREIGN KEY" else k for k in keys
@@ -91,6 +91,8 @@ def drop_index(session: Session, db: sqlite3.Connection, st: nodes.DropIndex) ->
     if owner != session.user:
         catalog.require(db, session.user, "DROP ANY INDEX")
     found = [i for i in catalog.indexes_of(db) if (i.owner, i.name) == (owner, st.name)]
-    if found and found[0].unique:
+    if not found:
+        constraints.refuse_key_index_drop(db, owner, st.name)
+    elif found[0].unique:
         constraints.drop_unique_index(db, found[0])
     catalog.drop_index(db, owner, st.name)

@@ -147,11 +147,17 @@ class StoredTable:
             self._check_unique(values, exclude=rowid)
 
     def truncate(self) -> None:
-        """TRUNCATE is DDL: it takes effect at once and cannot be rolled back."""
+        """TRUNCATE is DDL (SQL Language Reference, TRUNCATE TABLE): it commits the
+        transaction before it runs, even when it is then refused, and cannot be rolled back.
+        It leaves nothing pending, so the commit after it is already made."""
+        commit(self._session)
+        self._refuse_truncate()
         with self._session.database.store.write() as db:
             storage.truncated(db, *self._key)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", self._key)
-        self._session.transaction.forget(self._key)
+
+    def _refuse_truncate(self) -> None:
+        """Raise if the table may not be truncated; a plain table always may."""
 
     def _check_space(self, values: tuple[Value, ...]) -> None:
         """Refuse a row whose new extent the table's owner has no quota for (ORA-01950 or
@@ -243,7 +249,7 @@ def effective_columns(definition: catalog.TableDef) -> tuple[ColumnDef, ...]:
         col for k in definition.constraints if k.kind == "PRIMARY KEY" and k.enabled for col in k.columns
     }
     return tuple(
-        dataclasses.replace(c, not_null=True) if (c.name in keyed or c.primary_key) and not c.not_null else c
+        dataclasses.replace(c, not_null=True) if c.name in keyed and not c.not_null else c
         for c in definition.columns
     )
 
@@ -255,9 +261,6 @@ def unique_keys(
     constraint name, positions."""
     names = [c.name for c in definition.columns]
     keys: list[tuple[str | None, list[int]]] = [
-        (None, [i]) for i, c in enumerate(definition.columns) if c.primary_key or c.unique
-    ]
-    keys += [
         (k.name, [names.index(col) for col in k.columns])
         for k in definition.constraints
         if k.kind in ("PRIMARY KEY", "UNIQUE") and (k.enabled or not enabled_only)

@@ -62,10 +62,6 @@ def _constraints(table: catalog.TableDef) -> list[Found]:
     """(name, kind, columns, check condition, state) of the primary, unique and check
     constraints."""
     found: list[Found] = []
-    for column in table.columns:
-        if column.primary_key or column.unique:
-            kind = "PRIMARY KEY" if column.primary_key else "UNIQUE"
-            found.append((storage.constraint_index_name(table.name, None), kind, [column.name], None, {}))
     for k in table.constraints:
         if k.kind in ("PRIMARY KEY", "UNIQUE", "CHECK"):
             name = storage.constraint_index_name(table.name, k.name)

@@ -116,6 +116,8 @@ class WireSession:
             log.debug("engine raised %s-%05d; reported as ORA-%05d", exc.prefix, code, code)
         if exc.prefix == "DPY" and code == 4011:
             raise DisconnectError("session ended by the database")
+        if exc.transaction_in_progress is not None:
+            self._in_transaction = exc.transaction_in_progress
         return replies.call_end(
             error=code,
             message=text,

@@ -178,7 +178,7 @@ def build(files: FileAccess, root: Path, settings: Settings) -> PackageSpec:
         elements: dict[int | str, Value] = {}
         for number, (name, path) in enumerate(listed_objects(root, text_arg(args, "LOCATION_URI")), 1):
             info = path.stat()
-            modified = dt.datetime.fromtimestamp(info.st_mtime)
+            modified = dt.datetime.fromtimestamp(info.st_mtime, dt.UTC)
             attributes: dict[str, Value] = {"OBJECT_NAME": name, "BYTES": Decimal(info.st_size)}
             elements[number] = ObjectValue(OBJECT_ENTRY, {**attributes, "LAST_MODIFIED": modified})
         return CollectionValue(OBJECT_LISTING, elements)

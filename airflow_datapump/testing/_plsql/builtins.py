@@ -41,6 +41,9 @@ class Builtin:
     result: ResultType
     where: str = "ANY"  # "SQL" (PLS-00204 in PL/SQL), "PLSQL", or "ANY"
     parens: str = "REQUIRED"  # "REQUIRED", "NONE" (SYSDATE), "OPTIONAL" (SQLERRM)
+    # Reads the clock, the session or the database, not only its arguments: a CHECK
+    # condition may not call it (ORA-02436, see checks.py).
+    reads_session: bool = False
 
 
 def _fixed(t: DataType) -> ResultType:
@@ -290,23 +293,43 @@ BUILTINS: dict[str, Builtin] = {
     "GREATEST": Builtin(1, None, _extreme(True), _first),
     "LEAST": Builtin(1, None, _extreme(False), _first),
     "SYSDATE": Builtin(
-        0, 0, lambda m, s, a: m.runtime.now().replace(microsecond=0), _fixed(DATE), parens="NONE"
+        0,
+        0,
+        lambda m, s, a: m.runtime.now().replace(microsecond=0),
+        _fixed(DATE),
+        parens="NONE",
+        reads_session=True,
     ),
     # Both are TIMESTAMP WITH TIME ZONE (SQL Language Reference).
-    "SYSTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE"),
-    "CURRENT_TIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE"),
+    "SYSTIMESTAMP": Builtin(
+        0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE", reads_session=True
+    ),
+    "CURRENT_TIMESTAMP": Builtin(
+        0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE", reads_session=True
+    ),
     # TIMESTAMP and DATE (SQL Language Reference); Oracle gives them in the session time zone,
     # the emulator reads the database clock for them as for CURRENT_TIMESTAMP (docs/emulator.md).
-    "LOCALTIMESTAMP": Builtin(0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE"),
-    "CURRENT_DATE": Builtin(
-        0, 0, lambda m, s, a: m.runtime.now().replace(microsecond=0), _fixed(DATE), parens="NONE"
+    "LOCALTIMESTAMP": Builtin(
+        0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE", reads_session=True
     ),
-    "USER": Builtin(0, 0, lambda m, s, a: m.runtime.current_user(), _fixed(VARCHAR2), parens="NONE"),
-    "DBTIMEZONE": Builtin(0, 0, _database("DBTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),
-    "SESSIONTIMEZONE": Builtin(0, 0, _database("SESSIONTIMEZONE"), _fixed(VARCHAR2), parens="NONE"),
-    "SYS_CONTEXT": Builtin(2, 3, _database("SYS_CONTEXT"), _fixed(VARCHAR2)),
-    "TIMESTAMP_TO_SCN": Builtin(1, 1, _database("TIMESTAMP_TO_SCN"), _fixed(NUMBER)),
-    "SCN_TO_TIMESTAMP": Builtin(1, 1, _database("SCN_TO_TIMESTAMP"), _fixed(TIMESTAMP)),
+    "CURRENT_DATE": Builtin(
+        0,
+        0,
+        lambda m, s, a: m.runtime.now().replace(microsecond=0),
+        _fixed(DATE),
+        parens="NONE",
+        reads_session=True,
+    ),
+    "USER": Builtin(
+        0, 0, lambda m, s, a: m.runtime.current_user(), _fixed(VARCHAR2), parens="NONE", reads_session=True
+    ),
+    "DBTIMEZONE": Builtin(0, 0, _database("DBTIMEZONE"), _fixed(VARCHAR2), parens="NONE", reads_session=True),
+    "SESSIONTIMEZONE": Builtin(
+        0, 0, _database("SESSIONTIMEZONE"), _fixed(VARCHAR2), parens="NONE", reads_session=True
+    ),
+    "SYS_CONTEXT": Builtin(2, 3, _database("SYS_CONTEXT"), _fixed(VARCHAR2), reads_session=True),
+    "TIMESTAMP_TO_SCN": Builtin(1, 1, _database("TIMESTAMP_TO_SCN"), _fixed(NUMBER), reads_session=True),
+    "SCN_TO_TIMESTAMP": Builtin(1, 1, _database("SCN_TO_TIMESTAMP"), _fixed(TIMESTAMP), reads_session=True),
     "SYS_GUID": Builtin(0, 0, lambda m, s, a: uuid.uuid4().bytes, _fixed(RAW)),
     "SQLCODE": Builtin(0, 0, _sqlcode, _fixed(NUMBER), where="PLSQL", parens="NONE"),
     "SQLERRM": Builtin(0, 1, _sqlerrm, _fixed(VARCHAR2), where="PLSQL", parens="OPTIONAL"),

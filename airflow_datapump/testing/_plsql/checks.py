@@ -2,25 +2,29 @@
 
 A CHECK condition is SQL over the columns of its own row. The SQL Language Reference (constraint
 clause, "Restrictions on Check Constraints") rules out subqueries (ORA-02251), SYSDATE,
-USER and the other functions that read the session or the clock, and user functions; the
-condition is therefore compiled against a runtime that answers none of those: reaching the
-clock or the session is ORA-02436, a table is ORA-02251, and no package resolves, so a user
-function is an unknown identifier (ORA-00904). A row breaks the constraint only when its
-condition is FALSE: TRUE and UNKNOWN (a NULL) both pass.
+USER and the other functions that read the session or the clock, and user functions. They are
+found in the condition as written, wherever they stand (a branch no row has taken yet counts):
+a subquery is ORA-02251, a built-in that reads the session or the clock ORA-02436. The
+condition is also compiled against a runtime that answers none of those, so no package
+resolves (a user function is an unknown identifier, ORA-00904). A row breaks the constraint
+only when its condition is FALSE: TRUE and UNKNOWN (a NULL) both pass.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
+from airflow_datapump.testing._plsql import nodes
+from airflow_datapump.testing._plsql.builtins import BUILTINS
 from airflow_datapump.testing._plsql.cstmt import StmtCompiler
 from airflow_datapump.testing._plsql.ddl import DdlStatement
 from airflow_datapump.testing._plsql.engine import sql_failure
-from airflow_datapump.testing._plsql.errors import OracleError, ora
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._plsql.lexer import LexError, tokenize
 from airflow_datapump.testing._plsql.packages import PackageSpec
 from airflow_datapump.testing._plsql.parse_plsql import PlsqlParser
@@ -76,8 +80,7 @@ _RUNTIME = _NoContext()
 @functools.lru_cache(maxsize=512)
 def compile_check(condition: str, table: str, columns: tuple[tuple[str, DataType], ...]) -> Condition:
     """The condition as a function of a row of ``columns``; the error Oracle gives when the
-    condition cannot be a CHECK constraint's (evaluated once on a row of NULLs to find the
-    functions compiling cannot see)."""
+    condition cannot be a CHECK constraint's."""
     try:
         parser = PlsqlParser(tokenize(condition), condition)
         parser.in_plsql = False
@@ -86,6 +89,7 @@ def compile_check(condition: str, table: str, columns: tuple[tuple[str, DataType
             raise ora(920)
     except (LexError, ParseError) as err:
         raise ora(920) from err
+    _screen(expr, {name for name, _ in columns})
     compiler = StmtCompiler(_RUNTIME, {})
     source = [SourceColumn(table, name, kind) for name, kind in columns]
     try:
@@ -97,12 +101,25 @@ def compile_check(condition: str, table: str, columns: tuple[tuple[str, DataType
         machine = Machine(_RUNTIME, {})
         return fn(Env(machine, Env(machine, None), row))
 
-    try:
-        run((None,) * len(columns))
-    except OracleError as err:
-        if err.code in (2436, 2251):
-            raise
     return run
+
+
+def _screen(node: object, columns: set[str]) -> None:
+    """Refuse what a CHECK condition may not hold, anywhere in its parsed tree: a subquery
+    (ORA-02251) or a built-in that reads the clock or the session (ORA-02436; a column of
+    that name is the column)."""
+    if isinstance(node, (nodes.InQuery, nodes.Exists, nodes.ScalarQuery)):
+        raise ora(2251)
+    if isinstance(node, nodes.Name) and node.name not in columns:
+        builtin = BUILTINS.get(node.name)
+        if builtin is not None and builtin.reads_session:
+            raise ora(2436)
+    if isinstance(node, (tuple, list)):
+        for item in node:
+            _screen(item, columns)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for field in dataclasses.fields(node):
+            _screen(getattr(node, field.name), columns)
 
 
 def broken(condition: Condition, row: tuple[Value, ...]) -> bool:

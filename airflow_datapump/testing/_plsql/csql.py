@@ -136,7 +136,7 @@ class SqlCompiler(ChainCompiler):
         if item.name == "DUAL" and item.schema in (None, "SYS") and item.dblink is None:
             return [SourceColumn(qualifier, "DUMMY", VARCHAR2)], lambda env: [("X",)]
         table = self.runtime.table(item.name, item.schema, item.dblink)
-        cols = [SourceColumn(qualifier, c.name, c.type, c.not_null or c.primary_key) for c in table.columns]
+        cols = [SourceColumn(qualifier, c.name, c.type, c.not_null) for c in table.columns]
         return cols, lambda env: [values for _rowid, values in table.rows()]
 
     def collection(self, item: s.CollectionRef, scope: Scope) -> Source:

@@ -134,6 +134,7 @@ MESSAGES: dict[int, str] = {
     2297: "cannot disable constraint (%s.%s) - dependencies exist",
     2298: "cannot validate (%s.%s) - parent keys not found",
     2299: "cannot validate (%s.%s) - duplicate keys found",
+    2429: "cannot drop index used for enforcement of unique/primary key",
     2430: "cannot enable constraint (%s) - no such constraint",
     2431: "cannot disable constraint (%s) - no such constraint",
     2432: "cannot enable primary key - primary key not defined for table",
@@ -332,6 +333,7 @@ class OracleError(Exception):
         self.offset = offset
         self.ident = ident
         self.rowcount = 0  # see OracleErrorLike.rowcount
+        self.transaction_in_progress: bool | None = None  # and its transaction_in_progress
         self.raise_line: int | None = None
 
     def __str__(self) -> str:

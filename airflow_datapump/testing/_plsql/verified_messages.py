@@ -150,6 +150,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     2297: ("P output", "SQL*Plus output in public scripts (DISABLE PRIMARY KEY, DISABLE CONSTRAINT)"),
     2298: ("P message file", "SQL Developer message-file line in public scripts"),
     2299: ("P message file", "SQL Developer message-file line in public scripts"),
+    2429: ("19c+23ai", "error-help/db/oci-02429"),
     2430: ("P code", "the message file's line in an error-code header of public C code"),
     2431: ("P code", "the message file's line in an error-code header of public C code"),
     2432: ("P code", "an Oracle emulator's error text in public Rust code"),

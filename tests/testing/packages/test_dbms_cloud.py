@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import time
 
 import oracledb
 import pytest
@@ -104,3 +107,22 @@ def test_list_objects_refuses_a_missing_bucket_an_unknown_credential_and_a_bad_u
         cloud.execute(LIST, cred="NOPE", location=FOLDER).fetchall()
     with pytest.raises(oracledb.DatabaseError, match="Invalid object URI"):
         cloud.execute(LIST, cred="OCI_CRED", location="ftp://somewhere/x").fetchall()
+
+
+def test_list_objects_gives_last_modified_in_utc_whatever_the_hosts_zone(
+    oracle: EmulatedOracle, cloud: oracledb.Cursor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LAST_MODIFIED is a TIMESTAMP WITH TIME ZONE: the file's time with its zone, not the
+    host's local time without one."""
+    bucket = oracle.database("FREEPDB1").object_store / "dumps"
+    bucket.mkdir(parents=True, exist_ok=True)
+    (bucket / "one.dmp").write_bytes(b"x")
+    os.utime(bucket / "one.dmp", (1_700_000_000, 1_700_000_000))
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")  # +05:45: no whole-hour coincidence
+    time.tzset()
+    try:
+        rows = cloud.execute(LIST, cred="OCI_CRED", location=FOLDER).fetchall()
+        assert [modified for _, _, modified in rows] == [dt.datetime(2023, 11, 14, 22, 13, 20)]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
