@@ -4,6 +4,7 @@ then every dependent object, ending "completed with N error(s)" with nothing loa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from airflow_datapump import JobSpec
 from airflow_datapump.core.status import Verdict
 from airflow_datapump.exceptions import SpecError
-from airflow_datapump.hooks import datapump
+from airflow_datapump.hooks import _pool, datapump
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from tests.hooks.conftest import PASSWORD, run_to_end
@@ -85,3 +86,17 @@ def test_without_dba_tablespaces_the_check_is_skipped_and_said_once(
     said = [r.getMessage() for r in caplog.records if "DBA_TABLESPACES" in r.getMessage()]
     assert len(said) == 1
     assert "REMAP_TABLESPACE" in said[0]
+
+
+def test_the_async_submit_refuses_it_too(db: DatabaseHandle, hook: DatapumpHook) -> None:
+    assert run_to_end(db, hook, EXPORT_HR) is Verdict.SUCCEEDED
+
+    async def submit() -> None:
+        try:
+            await hook.async_submit(_import("APP_DATA"))
+        finally:
+            await _pool.close_pools()
+
+    with pytest.raises(SpecError, match=r"remaps.REMAP_TABLESPACE: 'APP_DATA' is not allowed"):
+        asyncio.run(submit())
+    assert db.jobs() == []
