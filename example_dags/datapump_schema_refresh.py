@@ -3,7 +3,10 @@
 Connections (type ``oracle``): ``oracle_source`` (production) and ``oracle_target`` (test).
 The target database has a database link ``PROD_LINK`` to production, used to pull the dump
 files with DBMS_FILE_TRANSFER. Both waits are deferred: no worker slot is held while Data
-Pump works. The copied dump files are deleted from the target after a successful import.
+Pump works. After a successful import the copied dump files are deleted from the target
+(``delete_dump_files``) and the export's from production (``remove_source_dump``), so no
+night's dump set is left behind; a failed import keeps both for a rerun. The export's log
+stays beside them, to read what it did.
 
 The schemas, directory objects and link are DAG params, so one DAG serves several refreshes
 (trigger it with ``{"source_schema": "SALES", "target_schema": "SALES_TEST"}``, say).
@@ -20,8 +23,9 @@ import hashlib
 import re
 
 import pendulum
-from airflow.sdk import DAG
+from airflow.sdk import DAG, task
 
+from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import CopyDumpFilesOperator, ExportOperator, ImportOperator
 
 
@@ -84,4 +88,16 @@ with DAG(
         deferrable=True,
     )
 
-    export_hr >> copy_dump >> import_hr_test
+    @task
+    def remove_source_dump(directory: str, template: str) -> list[str]:
+        """This run's dump set on production, once imported: the members of the ``%U`` set
+        and its copy marker, nothing of another night's (the names carry the run)."""
+        hook = DatapumpHook(oracle_conn_id="oracle_source")
+        try:
+            return hook.delete_dump_files(directory, template)
+        finally:
+            hook.close()
+
+    removed = remove_source_dump("{{ params.source_directory }}", DUMP)
+
+    export_hr >> copy_dump >> import_hr_test >> removed

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -51,30 +52,48 @@ def test_schema_refresh_copies_hr_into_hr_test(
     for table in ("REGIONS", "COUNTRIES", "DEPARTMENTS", "EMPLOYEES"):
         assert test.rows("HR_TEST", table) == prod.rows("HR", table)
     assert not list(test.directory_path().glob("hr_*.dmp"))  # the copied dump was deleted
-    assert list(prod.directory_path().glob("hr_*_01.dmp"))  # the export itself stays
+    assert not list(prod.directory_path().glob("hr_*.dmp"))  # and, once imported, the export
+    assert list(prod.directory_path().glob("*.log"))  # its log stays, to read what it did
     assert test.jobs() == []  # nothing left behind
     assert prod.jobs() == []
+
+
+def _removed(run: Any) -> list[str]:
+    """What the run's remove_source_dump task returned: the members it deleted."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        query = XComModel.get_many(
+            run_id=run.run_id, dag_ids=run.dag_id, task_ids="remove_source_dump", key="return_value"
+        )
+        rows = session.scalars(query).all()
+        return [str(name) for row in rows for name in XComModel.deserialize_value(row)]
 
 
 def test_schema_refresh_runs_without_a_logical_date_and_keeps_each_runs_dump(
     databases: EmulatedOracle, load_example: Callable[[str], ModuleType]
 ) -> None:
     """As triggered from the CLI or REST API in Airflow 3: no logical date, so no ds_nodash.
-    Two such runs on one day each keep their own dump files (named by run, not by day)."""
+    Two such runs on one day each have their own dump files (named by run, not by day), and
+    each removes only its own from the source once imported."""
     from airflow.utils.state import DagRunState
 
     dag = load_example("datapump_schema_refresh").dag
     prod = databases.database("PROD").directory_path()
+    earlier = prod / "hr_earlier_01.dmp"  # another night's set, kept while its run is away
+    earlier.write_bytes(b"not this run's")
     first = dag.test(logical_date=None)
     assert first.state == DagRunState.SUCCESS
     assert first.logical_date is None
-    after_first = {p.name: p.read_bytes() for p in prod.glob("hr_*.dmp")}
-    assert after_first
+    removed_first = _removed(first)  # read before the next dag.test() clears the DAG's runs
     second = dag.test(logical_date=None)
     assert second.state == DagRunState.SUCCESS
-    after_second = {p.name: p.read_bytes() for p in prod.glob("hr_*.dmp")}
-    assert len(after_second) == 2 * len(after_first)  # a second set, beside the first
-    assert {name: after_second[name] for name in after_first} == after_first  # the first untouched
+    removed_second = _removed(second)
+    assert removed_first
+    assert len(removed_second) == len(removed_first)
+    assert not set(removed_first) & set(removed_second)  # a set of its own each night
+    assert [p.name for p in prod.glob("hr_*.dmp")] == [earlier.name]  # only this run's went
     test = databases.database("TEST")
     assert test.rows("HR_TEST", "EMPLOYEES") == databases.database("PROD").rows("HR", "EMPLOYEES")
 

@@ -24,8 +24,9 @@ from airflow_datapump.core.events import event_from_result
 from airflow_datapump.core.expdp import from_text
 from airflow_datapump.core.names import file_name, identifier
 from airflow_datapump.core.spec import JobSpec
-from airflow_datapump.core.status import JobStatus, Outcome, read_outcome
+from airflow_datapump.core.status import JobStatus, Outcome, Verdict, classify, read_outcome
 from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import gone_verdict
 from airflow_datapump.exceptions import SpecError
 from airflow_datapump.hooks.datapump import DatapumpHook
 
@@ -88,9 +89,11 @@ def _start(args: argparse.Namespace, spec: JobSpec) -> int:
 def status(args: argparse.Namespace) -> int:
     """A job with a master table: its state (exit 0). A job without one: its log decides.
 
-    A finished job drops its master table, so "not found" alone cannot tell a job that
-    completed from one that failed or never started; the last line of its log can (exit 0,
-    2 with errors, 1 failed or stopped, 1 with no log: vanished or never started).
+    Completed and killed jobs both drop their master table, so "not found" alone cannot tell
+    them apart, nor from a job that never started; the log can, judged by the rule the wait
+    and the sensor use (:func:`~airflow_datapump.core.waiting.gone_verdict`): its final line
+    says how it ended, and a log read without one belongs to a kill. Exit 0 succeeded, 2
+    completed with errors, 1 failed or stopped (killed), 1 with no log at all.
     """
     directory = identifier(args.directory, "--directory")  # checked before any call
     given = args.log_file and file_name(args.log_file, "--log-file", substitution=False)
@@ -103,17 +106,21 @@ def status(args: argparse.Namespace) -> int:
     present = hook.file_exists(directory, log_file)
     lines = hook.read_file(directory, log_file)[0].splitlines() if present else []
     ended = read_outcome(lines, found.job_name)
+    verdict = classify(found.state, ended)
+    if verdict is Verdict.RUNNING:  # gone, and its log names no end
+        verdict = gone_verdict(bool(lines), gone_means_success=False)
     name, where = f"{found.owner}.{found.job_name}", f"{directory}:{log_file}"
-    text = (
-        f"{name}: finished, its log {where} says: {ended.line.strip()}"
-        if ended.line
-        else f"{name}: not found, and no final line in {where} (vanished or never started)"
-    )
-    emit(args, {**found.to_dict(), "log_outcome": ended.outcome.value, "final_line": ended.line}, text)
-    return _ENDED_EXIT.get(ended.outcome, cli.FAILED)
-
-
-_ENDED_EXIT = {Outcome.SUCCEEDED: cli.SUCCESS, Outcome.COMPLETED_WITH_ERRORS: cli.COMPLETED_WITH_ERRORS}
+    if ended.line:
+        text = f"{name}: {verdict.value}, its log {where} says: {ended.line.strip()}"
+    elif lines:
+        text = f"{name}: {verdict.value}, no master table and no final line in {where} (killed)"
+    else:
+        text = f"{name}: not found, and no log {where} (never started, or not this job's log)"
+    ending = {"log_outcome": ended.outcome.value, "final_line": ended.line, "verdict": verdict.value}
+    emit(args, {**found.to_dict(), **ending}, text)
+    if verdict is Verdict.SUCCEEDED:
+        return cli.COMPLETED_WITH_ERRORS if ended.outcome is Outcome.COMPLETED_WITH_ERRORS else cli.SUCCESS
+    return cli.FAILED
 
 
 def _status_text(found: JobStatus) -> str:

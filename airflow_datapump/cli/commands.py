@@ -77,16 +77,17 @@ asks for the encryption password. USERID, ATTACH, HELP and interactive commands 
 with the connection options, and use status, log, stop, kill and restart."""
 
 LOG_FILE = _opt("--log-file", help="log file name (default JOB_NAME.log)")
-_STATUS = """Show a job's state and progress (exit 0) while it has a master table. A finished job has none, so
-its log (--directory, --log-file) decides: exit 0 when it says successfully completed, 2 completed
-with errors, 1 stopped or failed, and 1 when there is no final line (vanished or never started)."""
+_STATUS = """Show a job's state and progress (exit 0) while it has a master table. A completed or killed
+job has none, so its log (--directory, --log-file) decides: exit 0 when it says successfully completed, 2
+completed with errors, 1 stopped or failed, 1 when the log has no final line (a kill leaves none),
+and 1 when there is no log (never started, or another log name)."""
 
 JOB_COMMANDS = (
     Command("export", "Start a Data Pump export (expdp parameters)", "export",
             (PARAMS, *WAIT, OUTPUT), _EXPDP),
     Command("import", "Start a Data Pump import (impdp parameters)", "import_",
             (PARAMS, *WAIT, OUTPUT), _EXPDP.replace("export", "import").replace("expdp", "impdp")),
-    Command("status", "Show a job's state and progress; for a finished job, how its log says it ended",
+    Command("status", "Show a job's state and progress; for a job gone, how its log says it ended",
             "status", (JOB, OWNER, DIRECTORY, LOG_FILE, OUTPUT), _STATUS),
     Command("log", "Print a job's log file (with --follow, until the job ends)", "log",
             (JOB, OWNER, DIRECTORY, _opt("--log-file", help="log file name (default JOB_NAME.log)"),

@@ -243,6 +243,16 @@ def mark(job_name: str, owner: str, message: str) -> Call[None]:
     return Call(plsql.MARK, binds, lambda values, rows: None, job_name=job_name, owner=owner)
 
 
+def permanent_tablespaces() -> Call[list[str]]:
+    """The names of the database's permanent tablespaces, where tables may be created."""
+    return Call(
+        plsql.PERMANENT_TABLESPACES,
+        {"contents": "PERMANENT"},
+        lambda values, rows: [str(row[0]) for row in rows],
+        query=True,
+    )
+
+
 def current_user() -> Call[str]:
     """The session's user, who owns the jobs it starts (what the submit block reports)."""
     return Call(plsql.CURRENT_USER, {}, lambda values, rows: str(rows[0][0]), query=True)

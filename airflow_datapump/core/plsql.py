@@ -395,6 +395,14 @@ END;"""
 
 CURRENT_USER = "SELECT USER FROM dual"
 
+# The tablespaces an import's REMAP_TABLESPACE may name, read before it is submitted. DBA_
+# TABLESPACES needs SELECT_CATALOG_ROLE, which DATAPUMP_IMP_FULL_DATABASE holds; USER_
+# TABLESPACES is no substitute: it lists only those the session's user has a quota on, and the
+# quota that matters is the tables' owner's.
+PERMANENT_TABLESPACES = (
+    "SELECT tablespace_name FROM dba_tablespaces WHERE contents = :contents ORDER BY tablespace_name"
+)
+
 # Every job with when its master table was created: the master table is an ordinary table
 # named after the job in its owner's schema (§1), so DBA_OBJECTS.CREATED is when the job was
 # defined; DBA_DATAPUMP_JOBS itself has no start time.

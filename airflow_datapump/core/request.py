@@ -19,8 +19,9 @@ from typing import Any
 
 from airflow_datapump.core import naming
 from airflow_datapump.core.spec import JobSpec
-from airflow_datapump.core.status import JobStatus, Outcome, read_outcome
+from airflow_datapump.core.status import JobStatus, Outcome, Verdict, read_outcome
 from airflow_datapump.core.submission import JobRef
+from airflow_datapump.core.waiting import gone_verdict
 from airflow_datapump.exceptions import SpecError
 
 REQUESTS = ("SUBMIT", "STATUS")
@@ -113,11 +114,18 @@ def _status_request(payload: Mapping[str, Any], connection: Mapping[str, Any] | 
 
 
 def state_of(status: JobStatus, lines: list[str]) -> str | None:
-    """The state as oracledb-datapump spells it; a finished job's from its log's last line."""
+    """The state as oracledb-datapump spells it; a job gone from the dictionary's from its log.
+
+    Its last line says how it ended; a log read without one belongs to a kill, as the wait
+    and the sensor judge it (:func:`~airflow_datapump.core.waiting.gone_verdict`).
+    """
     if status.is_gone:
         outcome = status.outcome.outcome
         if outcome is Outcome.UNKNOWN:
             outcome = read_outcome(lines, status.job_name).outcome
+        killed = gone_verdict(bool(lines), gone_means_success=False) is Verdict.STOPPED
+        if outcome is Outcome.UNKNOWN and killed:
+            outcome = Outcome.STOPPED
         return _ENDED.get(outcome)
     return status.state.value.replace(" ", "_")
 

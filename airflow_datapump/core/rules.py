@@ -19,7 +19,7 @@ from airflow_datapump.exceptions import SpecError
 if TYPE_CHECKING:
     from airflow_datapump.core.spec import JobSpec
 
-__all__ = ["check", "check_derived_files", "fail"]
+__all__ = ["check", "check_derived_files", "check_remapped_tablespaces", "fail", "remapped_tablespaces"]
 
 _REMAP_OPERATIONS = ("IMPORT", "SQL_FILE")
 
@@ -215,6 +215,28 @@ def _check_remaps_and_transforms(spec: JobSpec) -> None:
     for (name, _), count in seen.items():
         if count > 1:
             fail(f"transforms.{name}", name, "each transform once per object type")
+
+
+def remapped_tablespaces(spec: JobSpec) -> list[str]:
+    """The tablespaces an import's REMAP_TABLESPACE creates objects in, each once; none for
+    SQL_FILE, which only writes the DDL."""
+    if spec.operation.value != "IMPORT":
+        return []
+    return list(dict.fromkeys(r.value for r in spec.remaps if r.name == "REMAP_TABLESPACE"))
+
+
+def check_remapped_tablespaces(spec: JobSpec, existing: list[str]) -> None:
+    """Refuse a REMAP_TABLESPACE into a tablespace ``existing`` (the target's permanent ones)
+    lacks. Oracle starts such an import and fails each table's CREATE (ORA-39083 over
+    ORA-00959), then everything that depends on the tables: many errors, nothing loaded."""
+    for target in remapped_tablespaces(spec):
+        if target not in existing:
+            fail(
+                "remaps.REMAP_TABLESPACE",
+                target,
+                f"a permanent tablespace of the target database ({', '.join(existing) or 'none readable'}); "
+                "create it first, or remap to one of these",
+            )
 
 
 def _scope(spec: JobSpec) -> set[str]:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import oracledb
 from airflow.providers.oracle.hooks.oracle import OracleHook
 
-from airflow_datapump.core import calls, stamp
+from airflow_datapump.core import calls, rules, stamp
 from airflow_datapump.core.calls import Call, DumpFileInfo, FileAttributes
 from airflow_datapump.core.retry import RetryPolicy
 from airflow_datapump.core.spec import JobSpec
@@ -27,6 +27,7 @@ from airflow_datapump.core.status import JobState, JobStatus
 from airflow_datapump.core.submission import JobRef
 from airflow_datapump.core.waiting import JobResult, Waiter
 from airflow_datapump.exceptions import (
+    DatabaseCallError,
     InvalidArgumentError,
     JobNotFoundError,
     PrivilegeError,
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # What a job that was not running can be after a kill it outlived (see DatapumpHook.kill).
 _OUTLIVED_STATES = frozenset({JobState.NOT_RUNNING, JobState.IDLING})
+# Connections whose user may not read DBA_TABLESPACES: said once per process, not per import.
+_TABLESPACES_UNREADABLE_TOLD: set[str] = set()
 
 
 class DatapumpHook(MarksMixin, JobsMixin, FilesMixin, ObjectStoreMixin, CloudMixin, RdsS3Mixin, OracleHook):
@@ -142,6 +145,12 @@ class DatapumpHook(MarksMixin, JobsMixin, FilesMixin, ObjectStoreMixin, CloudMix
         already finished: such a job is returned, and only a submit that never started is
         sent again.
         """
+        if rules.remapped_tablespaces(spec):
+            try:
+                existing = self._retrying(lambda: self.run_call(calls.permanent_tablespaces()))
+                rules.check_remapped_tablespaces(spec, existing)
+            except DatabaseCallError as error:
+                self._tablespaces_unreadable(error)
         call, token = submit_call(spec, job_name, consistent, run, try_number)
         try:
             ref = self.run_call(call)
@@ -149,6 +158,21 @@ class DatapumpHook(MarksMixin, JobsMixin, FilesMixin, ObjectStoreMixin, CloudMix
             ref = self._recover_submit(call, token)
         log.info("Submitted Data Pump job %s.%s", ref.owner, ref.job_name)
         return ref
+
+    def _tablespaces_unreadable(self, error: DatabaseCallError) -> None:
+        """Go on without the REMAP_TABLESPACE check when DBA_TABLESPACES is not readable
+        (ORA-00942), saying so once per connection; any other error is raised."""
+        if error.code != "ORA-00942":
+            raise error
+        conn_id = self.get_conn_id()
+        if conn_id not in _TABLESPACES_UNREADABLE_TOLD:
+            _TABLESPACES_UNREADABLE_TOLD.add(conn_id)
+            log.warning(
+                "Connection %s may not read DBA_TABLESPACES (ORA-00942; SELECT_CATALOG_ROLE, which "
+                "DATAPUMP_IMP_FULL_DATABASE holds, grants it): REMAP_TABLESPACE targets are not "
+                "checked before imports, and a missing one fails inside the job (ORA-00959)",
+                conn_id,
+            )
 
     def _recover_submit(self, call: Call[JobRef], token: str) -> JobRef:
         user = self._retrying(lambda: self.run_call(calls.current_user()))
@@ -167,7 +191,13 @@ class DatapumpHook(MarksMixin, JobsMixin, FilesMixin, ObjectStoreMixin, CloudMix
         run: RunStamp | None = None,
         try_number: int | None = None,
     ) -> JobRef:
-        """The async :meth:`submit`, with the same protection against a lost reply."""
+        """The async :meth:`submit`, with the same checks and protection against a lost reply."""
+        if rules.remapped_tablespaces(spec):
+            try:
+                existing = await self._aretrying(lambda: self.arun_call(calls.permanent_tablespaces()))
+                rules.check_remapped_tablespaces(spec, existing)
+            except DatabaseCallError as error:
+                self._tablespaces_unreadable(error)
         call, token = submit_call(spec, job_name, consistent, run, try_number)
         try:
             return await self.arun_call(call)

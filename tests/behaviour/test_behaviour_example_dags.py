@@ -71,8 +71,9 @@ def test_schema_refresh_copies_the_schema_over_the_link(
         assert backend.rows(target, table) == backend.rows(backend.schema, table)
     hook = DatapumpHook(oracle_conn_id=backend.conn_id)
     try:
-        assert hook.file_exists(backend.directory, members[0])  # the export stays
-        assert not any(hook.file_exists(backend.second_directory, m) for m in members)  # the copy went
+        assert not any(hook.file_exists(backend.directory, m) for m in members)  # the export went
+        assert not any(hook.file_exists(backend.second_directory, m) for m in members)  # the copy too
+        assert hook.file_exists(backend.directory, naming.default_log_file(jobs["export_hr"]))
         assert not {j.job_name for j in hook.list_jobs()} & set(jobs.values())  # nothing left behind
     finally:
         hook.close()

@@ -180,6 +180,21 @@ def test_the_console_script_in_a_subprocess(
     assert (live_db.directory_path() / "sub.dmp").exists()
 
 
+def test_python_dash_m_runs_the_standalone_program(tmp_path: Path) -> None:
+    """``python -m airflow_datapump.cli`` is ``airflow-datapump`` where no console script was
+    installed (a zip, a checkout on PYTHONPATH): the same parser, name and exit codes."""
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    module = [sys.executable, "-m", "airflow_datapump.cli"]
+    helped = subprocess.run([*module, "--help"], env=env, capture_output=True, text=True, timeout=120,
+                            check=False)  # fmt: skip
+    assert helped.returncode == cli.SUCCESS, helped.stderr
+    assert helped.stdout.startswith("usage: airflow-datapump ")
+    assert "status" in helped.stdout
+    bad = subprocess.run([*module, "no-such-command"], env=env, capture_output=True, text=True, timeout=120,
+                         check=False)  # fmt: skip
+    assert bad.returncode == cli.BAD_USAGE
+
+
 @pytest.mark.slow
 @needs_provider_cli
 def test_airflow_datapump_in_a_subprocess(oracle: EmulatedOracle, db: DatabaseHandle, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from airflow_datapump import cli
 from airflow_datapump.testing import DatabaseHandle
 from tests.cli.conftest import Result
 
@@ -108,6 +109,27 @@ def test_status_of_a_gone_job_exits_as_its_log_ends(db: DatabaseHandle, run: Run
     db.advance(3600)
     assert run("status", "EXP_ERR").code == 1  # the default log name is not this job's log
     assert run("status", "EXP_ERR", "--log-file", "err.log").code == 2
+
+
+@pytest.mark.parametrize("kill_reading", ["WRITTEN", "NONE"])
+def test_status_of_a_killed_job_says_stopped_under_either_reading(
+    db: DatabaseHandle, run: Run, kill_reading: str
+) -> None:
+    """A kill drops the master table as completion does; whether the log gets a final line is
+    a [U] reading (docs/emulator.md KILL_FINAL_LINE). A log read without one is a kill, as the
+    sensor and the wait judge it (core/waiting.py gone_verdict), never "finished"."""
+    db.set_reading("KILL_FINAL_LINE", kill_reading)
+    db.set_job_rate(10)
+    run("export", "SCHEMAS=HR", "DUMPFILE=k.dmp", "JOB_NAME=EXP_KILLED")
+    db.advance(5)
+    run("kill", "EXP_KILLED")
+    shown = run("status", "EXP_KILLED")
+    assert shown.code == cli.FAILED
+    assert shown.out.startswith("SYSTEM.EXP_KILLED: stopped")
+    assert "finished" not in shown.out
+    assert "never started" not in shown.out
+    as_json = json.loads(run("status", "EXP_KILLED", "--output", "json").out)
+    assert as_json["verdict"] == "stopped"
 
 
 def test_log_prints_the_log_and_follows_it_to_the_end(live_db: DatabaseHandle, run: Run) -> None:

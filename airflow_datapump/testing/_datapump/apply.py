@@ -2,9 +2,10 @@
 
 Import follows the documented TABLE_EXISTS_ACTION rules (reference §2.9): SKIP leaves the
 table (ORA-39151), APPEND adds rows (ORA-39152), TRUNCATE empties it first (ORA-39153), and
-REPLACE drops and re-creates it. Each of those messages, ORA-31684 for an existing user,
-ORA-39083 for an object that failed to create and ORA-31693 for table data that failed to
-load count as errors in "completed with N error(s)" (§5.1).
+REPLACE drops and re-creates it. Each of those messages (under the COUNTED reading of
+TABLE_EXISTS_LINE; under PLAIN they are text without the prefix, not counted), ORA-31684 for
+an existing user, ORA-39083 for an object that failed to create and ORA-31693 for table data
+that failed to load count as errors in "completed with N error(s)" (§5.1).
 """
 
 from __future__ import annotations
@@ -16,15 +17,24 @@ from typing import Any
 
 from airflow_datapump.testing._backend import catalog, integrity, quotas, storage
 from airflow_datapump.testing._backend.codec import decode_type
-from airflow_datapump.testing._datapump import apply_dependents, logfile, remap, staging
+from airflow_datapump.testing._datapump import apply_dependents, common, logfile, remap, staging
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.ddltext import grants_sql, quota_sql, table_sql, user_sql
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.rowcheck import RowCheck
 from airflow_datapump.testing._plsql.ddl import ColumnDef
-from airflow_datapump.testing._plsql.errors import OracleError, ora_line
+from airflow_datapump.testing._plsql.errors import OracleError, message_text, ora_line
 
 SKIP_CONST_ERR = 1
+
+
+def _table_exists(db: sqlite3.Connection, job: Job, moment: dt.datetime, code: int, *args: str) -> None:
+    """ORA-39151/2/3: prefixed and counted as 11.2 logs show, or plain text and not counted
+    as a 12c+ log shows (docs/emulator.md, reading TABLE_EXISTS_LINE)."""
+    if common.reading(db, "TABLE_EXISTS_LINE") == "PLAIN":
+        logfile.write(db, job, moment, message_text(code, *args))
+    else:
+        logfile.error(db, job, moment, ora_line(code, *args))
 
 
 def apply(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime) -> None:
@@ -163,21 +173,11 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
         return
     if exists:
         if action == "SKIP":
-            logfile.error(
-                db,
-                job,
-                moment,
-                ora_line(39151, qualified, "skip"),
-            )
+            _table_exists(db, job, moment, 39151, qualified, "skip")
             _skipped(job).append([schema, name])
             return
         if action == "APPEND":
-            logfile.error(
-                db,
-                job,
-                moment,
-                ora_line(39152, qualified, "append"),
-            )
+            _table_exists(db, job, moment, 39152, qualified, "append")
             job.kept_tables.append([schema, name])
             return
         if action == "TRUNCATE":
@@ -191,12 +191,7 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
                 return
             storage.truncated(db, schema, name)
             db.execute("DELETE FROM rows WHERE owner = ? AND table_name = ?", (schema, name))
-            logfile.error(
-                db,
-                job,
-                moment,
-                ora_line(39153, qualified, "truncate"),
-            )
+            _table_exists(db, job, moment, 39153, qualified, "truncate")
             job.kept_tables.append([schema, name])
             return
         catalog.drop_table(db, schema, name)  # REPLACE
