@@ -59,6 +59,7 @@ MESSAGES: dict[int, str] = {
     1031: "insufficient privileges",
     1036: "illegal variable name/number",
     1045: "user %s lacks CREATE SESSION privilege; logon denied",
+    1086: "savepoint '%s' never established in this session or is invalid",
     1119: "error in creating database file '%s'",
     1144: "File size (%s blocks) exceeds maximum of %s blocks",
     1400: "cannot insert NULL into (%s)",

@@ -75,6 +75,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     1031: ("P message file", "blog.csdn.net/weixin_30802273/article/details/96795778 (oerr)"),
     1036: ("P output", "PHP OCI8 test expectations and driver notes in public code"),
     1045: ("P output", "pastebin.com/i51mbTXd (SQL*Plus)"),
+    1086: ("P message file", "oerr line in a public post; 11.2 SQL*Plus output (name in capitals)"),
     1119: ("19c+23ai", "error-help/db/oci-01119"),
     1144: ("P message file", "blog.csdn.net/congchenjin2969/article/details/100510613 (oerr)"),
     1400: ("8.0", "cd/A58617_01/server.804/a58312/newch223.htm (slot filled)"),
