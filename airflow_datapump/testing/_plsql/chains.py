@@ -228,7 +228,7 @@ class ChainCompiler(ExprCompiler):
         if isinstance(ref, PkgRef):
             if isinstance(step, n.Apply):
                 raise pls(step.pos, 222, f"no function with name '{ref.label}' exists in this scope")
-            return self.member(ref, step)
+            return self.member(ref, step, scope)
         if isinstance(step, n.Attr):
             if isinstance(ref, SubRef | BuiltinRef | MethodRef):
                 ref = self.value_place(ref, step, scope)
@@ -244,7 +244,7 @@ class ChainCompiler(ExprCompiler):
             return places.value_place(ref.name, CExpr(callee_type, fn), callee_type)
         return self.apply(ref, step, scope, mode)
 
-    def member(self, ref: PkgRef, step: n.Attr) -> Ref:
+    def member(self, ref: PkgRef, step: n.Attr, scope: Scope) -> Ref:
         spec, name = ref.spec, step.name
         label = f"{ref.label}.{name}"
         if name in spec.constants:
@@ -256,6 +256,9 @@ class ChainCompiler(ExprCompiler):
             return SubRef([calls.package_callee(s) for s in spec.subprograms[name]], name)
         if name in spec.types:
             return TypeRef(spec.types[name], label)
+        if scope.in_sql:  # SQL names what it cannot resolve in full (ORA-00904), PL/SQL the component
+            quoted = ".".join(f'"{part}"' for part in label.split("."))
+            raise CompileError(step.pos, ora_line(904, quoted), sql=True)
         raise pls(step.pos, 302, f"component '{name}' must be declared")
 
     def attribute(self, ref: Place, step: n.Attr) -> Ref:
