@@ -170,6 +170,7 @@ MESSAGES: dict[int, str] = {
     8181: "specified number is not a valid system change number",
     12154: "TNS:could not resolve the connect identifier specified",
     12514: "TNS:listener does not currently know of service requested in connect descriptor",
+    12525: "TNS:listener has not received client's request in time allowed",
     12541: "TNS:no listener",
     12899: "value too large for column %s (actual: %s, maximum: %s)",
     12906: "cannot drop default temporary tablespace",

@@ -186,6 +186,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     8181: ("P output", "a bug note's quoted output in public code"),
     12154: ("P message file", "oracledistilled.com ORA-12154 article (oerr, 11.2)"),
     12514: ("P output", "pastebin.com/QFS7dSCv (JDBC)"),
+    12525: ("P book copy", "LSNRCTL reference, SET INBOUND_CONNECT_TIMEOUT, quoted in a public post"),
     12541: ("P output", "franklinfaces.com/Topic168-55-1.aspx (Oracle Net trace)"),
     12899: ("P message file", "pastebin.com/6RWXRc6G (SQL Developer line)"),
     12906: ("P output", "cnblogs.com/knows/archive/2013/05/02/3054080.html (SQL*Plus)"),
