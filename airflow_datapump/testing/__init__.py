@@ -38,7 +38,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from airflow_datapump.testing._backend.engine import DEFAULT_ADMIN_PASSWORD, Backend
+from airflow_datapump.testing._backend.engine import Backend
+from airflow_datapump.testing._backend.logon import DEFAULT_ADMIN_PASSWORD
 from airflow_datapump.testing._net.server import INBOUND_CONNECT_TIMEOUT, WireServer
 from airflow_datapump.testing.handle import DatabaseHandle
 

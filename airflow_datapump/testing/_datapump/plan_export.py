@@ -98,9 +98,9 @@ def source_database(ctx: WorkContext, job: Job) -> Database:
     ).fetchone()
     if row is None:
         raise ora(2019)
-    from airflow_datapump.testing._backend.engine import _service_of
+    from airflow_datapump.testing._backend.logon import service_of
 
-    return ctx.backend.database(_service_of(row[0]))
+    return ctx.backend.database(service_of(row[0]))
 
 
 def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:

@@ -21,8 +21,9 @@ from airflow_datapump.testing._backend.store import StoreClosedError
 from airflow_datapump.testing._engine import Engine
 from airflow_datapump.testing._net import packets, replies
 from airflow_datapump.testing._net.buffer import ProtocolError
+from airflow_datapump.testing._net.logon import DisconnectError, VerifierLookup
 from airflow_datapump.testing._net.packets import Packet, PeerClosedError
-from airflow_datapump.testing._net.session import DisconnectError, VerifierLookup, WireSession
+from airflow_datapump.testing._net.session import WireSession
 from airflow_datapump.testing._net.worker import CallWorker
 from airflow_datapump.testing._plsql.errors import ora_line
 
