@@ -9,7 +9,8 @@ constraint clause, ALTER TABLE and CREATE INDEX; codes from Database Error Messa
   constraint's (see _plsql/checks.py), or one written after a column that names another
   (ORA-02438);
 - a foreign key must name a parent table that exists and has a primary or unique key on the
-  referenced columns (ORA-00942, ORA-02270, ORA-02256, ORA-02268);
+  referenced columns (ORA-00942, ORA-02270, ORA-02256, ORA-02268), and an enabled one a key
+  that is enabled (ORA-02270 **[U]**, as public reports show; see docs/emulator.md);
 - a constraint added to a table with rows is validated against them (ORA-02437, ORA-02299,
   ORA-02298, ORA-02293), unless NOVALIDATE says not to (CHECK and FOREIGN KEY; a key's index
   is built from the rows either way), and a unique index likewise (ORA-01452).
@@ -84,6 +85,11 @@ def _resolve_with_parent(
         raise ora(2256)
     if list(columns) not in keys:
         raise ora(2270)
+    if k.enabled and not any(
+        [parent.columns[p].name for p in positions] == list(columns)
+        for _, _, positions in tables.unique_keys(parent, enabled_only=True)
+    ):
+        raise ora(2270)  # an enabled foreign key needs an enabled key to refer to [U]
     return dataclasses.replace(k, references=(schema, parent_name, tuple(columns))), parent
 
 
