@@ -8,6 +8,7 @@ and roles, object privileges on tables and directories, and the predefined roles
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -185,6 +186,7 @@ def _encode_table(columns: Iterable[ColumnDef], constraints: Iterable[TableConst
                     "not_null": c.not_null,
                     "primary_key": c.primary_key,
                     "unique": c.unique,
+                    **({"not_null_name": c.not_null_name} if c.not_null_name else {}),
                 }
                 for c in columns
             ],
@@ -242,6 +244,7 @@ def table(db: sqlite3.Connection, owner: str, name: str) -> TableDef | None:
             c["not_null"],
             c["primary_key"],
             c["unique"],
+            c.get("not_null_name"),
         )
         for c in data["columns"]
     )
@@ -264,6 +267,14 @@ def create_table(
         "SELECT 1 FROM tables WHERE owner = ? AND name = ?", (definition.owner, definition.name)
     ).fetchone():
         raise ora(955)
+    if definition.kind == "TABLE":  # each unnamed NOT NULL gets a SYS_C name, as other constraints do
+        named = tuple(
+            dataclasses.replace(c, not_null_name=generated_constraint_name(db))
+            if c.not_null and c.not_null_name is None
+            else c
+            for c in definition.columns
+        )
+        definition = dataclasses.replace(definition, columns=named)
     db.execute(
         "INSERT INTO tables (owner, name, kind, tablespace, definition, created) VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -305,6 +316,16 @@ def generated_constraint_name(db: sqlite3.Connection) -> str:
         (str(number),),
     )
     return f"SYS_C00{number}"
+
+
+def constraint_names(db: sqlite3.Connection, owner: str) -> set[str]:
+    """Every constraint name ``owner``'s tables use, their NOT NULL constraints' too (one
+    namespace: ORA-02264 for a second use)."""
+    found: set[str] = set()
+    for t in tables_of(db, owner):
+        found.update(k.name for k in t.constraints if k.name)
+        found.update(c.not_null_name for c in t.columns if c.not_null_name)
+    return found
 
 
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, storage, tables
+from airflow_datapump.testing._backend import catalog, not_null, storage, tables
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._plsql import checks
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
@@ -102,7 +102,7 @@ def check_new(
     new: tuple[TableConstraint, ...],
 ) -> None:
     """What Oracle refuses in new constraints before it reads a row (see the module's doc)."""
-    used = {k.name for t in catalog.tables_of(db, owner) for k in t.constraints if k.name}
+    used = catalog.constraint_names(db, owner)
     names = [c.name for c in columns]
     keys: list[tuple[str, tuple[str, ...]]] = [
         ("PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))
@@ -184,6 +184,10 @@ def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, casc
     if table is None:
         raise ora(942)
     found = [k for k in table.constraints if storage.constraint_index_name(name, k.name) == constraint]
+    column = not_null.column_named(table, constraint)
+    if not found and column is not None:
+        not_null.drop(db, table, column)
+        return
     if not found:
         raise ora(2443)
     k = found[0]
