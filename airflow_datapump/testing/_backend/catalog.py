@@ -318,16 +318,6 @@ def generated_constraint_name(db: sqlite3.Connection) -> str:
     return f"SYS_C00{number}"
 
 
-def constraint_names(db: sqlite3.Connection, owner: str) -> set[str]:
-    """Every constraint name ``owner``'s tables use, their NOT NULL constraints' too (one
-    namespace: ORA-02264 for a second use)."""
-    found: set[str] = set()
-    for t in tables_of(db, owner):
-        found.update(k.name for k in t.constraints if k.name)
-        found.update(c.not_null_name for c in t.columns if c.not_null_name)
-    return found
-
-
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:
     """Store a table's new list of constraints (ALTER TABLE ... ADD CONSTRAINT)."""
     db.execute(

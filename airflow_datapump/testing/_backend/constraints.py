@@ -102,7 +102,7 @@ def check_new(
     new: tuple[TableConstraint, ...],
 ) -> None:
     """What Oracle refuses in new constraints before it reads a row (see the module's doc)."""
-    used = catalog.constraint_names(db, owner)
+    used = not_null.constraint_names(db, owner)
     names = [c.name for c in columns]
     keys: list[tuple[str, tuple[str, ...]]] = [
         ("PRIMARY KEY" if c.primary_key else "UNIQUE", (c.name,))

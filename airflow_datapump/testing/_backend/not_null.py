@@ -60,12 +60,22 @@ def modify(
         return
     if column.not_null_name is not None:
         raise ora(1442)
-    if constraint is not None and constraint in catalog.constraint_names(db, table.owner):
+    if constraint is not None and constraint in constraint_names(db, table.owner):
         raise ora(2264)
     if _holds_null(db, table, column):
         raise ora(2296, table.owner, constraint or "")
     named = constraint or catalog.generated_constraint_name(db)
     _store(db, table, dataclasses.replace(column, not_null=True, not_null_name=named))
+
+
+def constraint_names(db: sqlite3.Connection, owner: str) -> set[str]:
+    """Every constraint name ``owner``'s tables use, their NOT NULL constraints' too (one
+    namespace: ORA-02264 for a second use)."""
+    found: set[str] = set()
+    for t in catalog.tables_of(db, owner):
+        found.update(k.name for k in t.constraints if k.name)
+        found.update(c.not_null_name for c in t.columns if c.not_null_name)
+    return found
 
 
 def _holds_null(db: sqlite3.Connection, table: catalog.TableDef, column: ColumnDef) -> bool:
