@@ -155,3 +155,12 @@ def test_plsql_still_names_the_missing_component(cur: oracledb.Cursor) -> None:
     with pytest.raises(oracledb.DatabaseError) as caught:
         cur.execute("BEGIN dbms_output.put_line(dbms_lob.nosuch(1)); END;")
     assert "PLS-00302: component 'NOSUCH' must be declared" in str(caught.value)
+
+
+def test_a_plsql_call_sql_cannot_compile_is_ora_06553(cur: oracledb.Cursor) -> None:
+    """SQL reports a PL/SQL function's compile error inside ORA-06553, the PLS number unpadded."""
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute("select dbms_lob.getlength() from dual")
+    assert str(caught.value).splitlines()[0] == (
+        "ORA-06553: PLS-306: wrong number or types of arguments in call to 'GETLENGTH'"
+    )

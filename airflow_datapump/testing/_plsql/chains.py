@@ -220,8 +220,9 @@ class ChainCompiler(ExprCompiler):
             return TypeRef(found, name), 0
         if name in PREDEFINED:
             return ExcRef(PREDEFINED[name], None, name), 0
-        if scope.in_sql:
-            raise CompileError(head.pos, ora_line(904, f'"{name}"'), sql=True)
+        if scope.in_sql:  # the whole dotted name, as Oracle prints "DBMS_JAVA"."LONGNAME"
+            quoted = ".".join(f'"{part}"' for part in _dotted(head, steps).split("."))
+            raise CompileError(head.pos, ora_line(904, quoted), sql=True)
         raise pls(head.pos, 201, f"identifier '{_dotted(head, steps)}' must be declared")
 
     def step(self, ref: Ref, step: Step, scope: Scope, mode: str) -> Ref:

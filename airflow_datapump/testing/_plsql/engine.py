@@ -198,9 +198,14 @@ def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
 
 
 def sql_failure(err: CompileError) -> OracleError:
+    """A compile error of a SQL statement, as SQL reports it: an ORA line as it is, and a PL/SQL
+    one (a call SQL makes to a PL/SQL function) inside ORA-06553, its number unpadded."""
     text = err.text
     if text.startswith("ORA-"):
         return OracleError(int(text[4:9]), text)
+    if text.startswith("PLS-"):
+        number, _, rest = text[4:].partition(": ")
+        return OracleError(6553, ora_line(6553, int(number), rest))
     return ora(904, '"?"') if not text else OracleError(6550, text)
 
 

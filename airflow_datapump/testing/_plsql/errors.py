@@ -168,6 +168,7 @@ MESSAGES: dict[int, str] = {
     6532: "Subscript outside of limit",
     6533: "Subscript beyond count",
     6550: "line %s, column %s:",
+    6553: "PLS-%s: %s",
     6592: "CASE not found while executing CASE statement",
     8180: "no snapshot found based on specified time",
     8181: "specified number is not a valid system change number",

@@ -184,6 +184,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     6532: ("19c", "error-help/db/oci-06532"),
     6533: ("P message file", "SQL Developer message-file line in public scripts"),
     6550: ("P message file", "SQL Developer message-file line in public scripts"),
+    6553: ("P code", "a message-file comment quoted in public code; driver output in public logs"),
     6592: ("19c+23ai", "error-help/db/ora-06592"),
     8180: ("P output", "AWS DMS log in public code"),
     8181: ("P output", "a bug note's quoted output in public code"),
