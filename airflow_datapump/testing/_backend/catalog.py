@@ -307,7 +307,8 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
 
 def generated_constraint_name(db: sqlite3.Connection) -> str:
     """A name for a constraint written without one: SYS_C and a number from the database's
-    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...)."""
+    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...).
+    Each database starts the sequence at a number of its own (database._first_constraint_number)."""
     found = db.execute("SELECT value FROM settings WHERE key = 'constraint sequence'").fetchone()
     number = int(found[0]) + 1 if found else 10001
     db.execute(
@@ -315,7 +316,7 @@ def generated_constraint_name(db: sqlite3.Connection) -> str:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (str(number),),
     )
-    return f"SYS_C00{number}"
+    return f"SYS_C{number:07d}"
 
 
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:

@@ -83,7 +83,8 @@ class Transaction:
         self.savepoints = [(name, min(mark, len(kept))) for name, mark in self.savepoints]
 
     def record(self, key: TableKey, undo: Callable[[], None]) -> None:
-        """Note how to undo a change just made to ``key``'s rows, if a statement is open."""
+        """Note how to undo a change just made to ``key``'s rows, if a statement or savepoint
+        may need it."""
         if self.statements or self.savepoints:
             self.journal.append((key, undo))
 
