@@ -38,8 +38,9 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from airflow_datapump.testing._backend.engine import DEFAULT_ADMIN_PASSWORD, Backend
-from airflow_datapump.testing._net.server import WireServer
+from airflow_datapump.testing._backend.engine import Backend
+from airflow_datapump.testing._backend.logon import DEFAULT_ADMIN_PASSWORD
+from airflow_datapump.testing._net.server import INBOUND_CONNECT_TIMEOUT, WireServer
 from airflow_datapump.testing.handle import DatabaseHandle
 
 #: The password of SYS and SYSTEM in a new emulated database.
@@ -64,6 +65,8 @@ class EmulatedOracle:
         ``wall``: time follows the real clock, for several processes sharing a database.
     :param host: the address the server listens on (default ``127.0.0.1``, loopback only).
     :param port: the port (default 0: a free one, see :attr:`port` once started).
+    :param inbound_connect_timeout: seconds a client has to complete its connect request
+        before the listener cuts it off (default 60, Oracle's listener's default).
     """
 
     def __init__(
@@ -73,7 +76,9 @@ class EmulatedOracle:
         clock: str = "manual",
         host: str = "127.0.0.1",
         port: int = 0,
+        inbound_connect_timeout: float = INBOUND_CONNECT_TIMEOUT,
     ) -> None:
+        self._inbound_connect_timeout = inbound_connect_timeout
         self._owned = state_dir is None
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="oracle-emulator-"))
         self.backend = Backend(self.state_dir, clock=clock)
@@ -89,6 +94,7 @@ class EmulatedOracle:
                 host=self._address[0],
                 port=self._address[1],
                 known_service=self.backend.offers,
+                inbound_connect_timeout=self._inbound_connect_timeout,
             )
             self.server.start()
             # Connections still open when the interpreter exits close themselves during

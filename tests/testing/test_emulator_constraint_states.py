@@ -134,3 +134,25 @@ def test_a_constraint_created_disabled(app: oracledb.Cursor) -> None:
         "T_B": ("DISABLED", "NOT VALIDATED"),
         "T_FK": ("DISABLED", "NOT VALIDATED"),
     }
+
+
+def test_a_foreign_key_is_enabled_only_while_its_parent_key_is(app: oracledb.Cursor) -> None:
+    """An enabled foreign key needs an enabled key to refer to: with PARENT_PK disabled
+    (CASCADE disables CHILD_FK too), enabling CHILD_FK, or adding an enabled foreign key to
+    PARENT, is ORA-02270 [U]; a disabled one may be added, and both enable once PARENT_PK is."""
+    no_key = "ORA-02270: no matching unique or primary key for this column-list"
+    app.execute("ALTER TABLE parent DISABLE CONSTRAINT parent_pk CASCADE")
+    for statement in (
+        "ALTER TABLE child ENABLE CONSTRAINT child_fk",
+        "ALTER TABLE child ENABLE NOVALIDATE CONSTRAINT child_fk",
+        "ALTER TABLE child ADD CONSTRAINT child_fk2 FOREIGN KEY (p) REFERENCES parent",
+        "CREATE TABLE other (p NUMBER CONSTRAINT other_fk REFERENCES parent (id))",
+    ):
+        with pytest.raises(oracledb.DatabaseError) as caught:
+            app.execute(statement)
+        assert str(caught.value).splitlines()[0] == no_key, statement
+    app.execute("ALTER TABLE child ADD CONSTRAINT child_fk2 FOREIGN KEY (p) REFERENCES parent DISABLE")
+    app.execute("ALTER TABLE parent ENABLE CONSTRAINT parent_pk")
+    app.execute("ALTER TABLE child ENABLE CONSTRAINT child_fk")
+    app.execute("ALTER TABLE child ENABLE CONSTRAINT child_fk2")
+    assert _states(app)["CHILD_FK2"] == ("ENABLED", "VALIDATED")

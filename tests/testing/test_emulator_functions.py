@@ -149,3 +149,34 @@ def test_localtimestamp_and_current_date_are_timestamp_and_date(cur: oracledb.Cu
     ]
     local, current, sysdate = cur.fetchone()
     assert local.replace(microsecond=0) == current == sysdate  # all read off the database clock
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("select dbms_lob.nosuch(1) from dual", '"DBMS_LOB"."NOSUCH"'),
+        ("select sys.dbms_lob.nosuch(1) from dual", '"SYS"."DBMS_LOB"."NOSUCH"'),
+    ],
+)
+def test_a_package_function_sql_cannot_resolve_is_an_invalid_identifier(
+    cur: oracledb.Cursor, query: str, name: str
+) -> None:
+    """SQL names the whole reference it cannot resolve (ORA-00904); PLS-00302 is PL/SQL's."""
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute(query)
+    assert str(caught.value).splitlines()[0] == f"ORA-00904: {name}: invalid identifier"
+
+
+def test_plsql_still_names_the_missing_component(cur: oracledb.Cursor) -> None:
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute("BEGIN dbms_output.put_line(dbms_lob.nosuch(1)); END;")
+    assert "PLS-00302: component 'NOSUCH' must be declared" in str(caught.value)
+
+
+def test_a_plsql_call_sql_cannot_compile_is_ora_06553(cur: oracledb.Cursor) -> None:
+    """SQL reports a PL/SQL function's compile error inside ORA-06553, the PLS number unpadded."""
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cur.execute("select dbms_lob.getlength() from dual")
+    assert str(caught.value).splitlines()[0] == (
+        "ORA-06553: PLS-306: wrong number or types of arguments in call to 'GETLENGTH'"
+    )

@@ -8,6 +8,7 @@ and roles, object privileges on tables and directories, and the predefined roles
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -183,6 +184,7 @@ def _encode_table(columns: Iterable[ColumnDef], constraints: Iterable[TableConst
                     "name": c.name,
                     "type": encode_type(c.type),  # type: ignore[arg-type]
                     "not_null": c.not_null,
+                    **({"not_null_name": c.not_null_name} if c.not_null_name else {}),
                 }
                 for c in columns
             ],
@@ -238,6 +240,7 @@ def table(db: sqlite3.Connection, owner: str, name: str) -> TableDef | None:
             decode_type(c["type"]),
             None,
             c["not_null"],
+            not_null_name=c.get("not_null_name"),
         )
         for c in data["columns"]
     )
@@ -260,6 +263,14 @@ def create_table(
         "SELECT 1 FROM tables WHERE owner = ? AND name = ?", (definition.owner, definition.name)
     ).fetchone():
         raise ora(955)
+    if definition.kind == "TABLE":  # each unnamed NOT NULL gets a SYS_C name, as other constraints do
+        named = tuple(
+            dataclasses.replace(c, not_null_name=generated_constraint_name(db))
+            if c.not_null and c.not_null_name is None
+            else c
+            for c in definition.columns
+        )
+        definition = dataclasses.replace(definition, columns=named)
     db.execute(
         "INSERT INTO tables (owner, name, kind, tablespace, definition, created) VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -292,7 +303,8 @@ def drop_table(db: sqlite3.Connection, owner: str, name: str) -> None:
 
 def generated_constraint_name(db: sqlite3.Connection) -> str:
     """A name for a constraint written without one: SYS_C and a number from the database's
-    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...)."""
+    own sequence, one per constraint, as Oracle names them (SYS_C0010001, SYS_C0010002 ...).
+    Each database starts the sequence at a number of its own (database._first_constraint_number)."""
     found = db.execute("SELECT value FROM settings WHERE key = 'constraint sequence'").fetchone()
     number = int(found[0]) + 1 if found else 10001
     db.execute(
@@ -300,7 +312,7 @@ def generated_constraint_name(db: sqlite3.Connection) -> str:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (str(number),),
     )
-    return f"SYS_C00{number}"
+    return f"SYS_C{number:07d}"
 
 
 def replace_constraints(db: sqlite3.Connection, definition: TableDef) -> None:

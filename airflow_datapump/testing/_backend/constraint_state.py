@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
-from airflow_datapump.testing._backend import catalog, constraints, storage
+from airflow_datapump.testing._backend import catalog, constraints, not_null, storage
 from airflow_datapump.testing._plsql.ddl import ConstraintState, TableConstraint
 from airflow_datapump.testing._plsql.errors import ora
 
@@ -37,6 +37,10 @@ def change(db: sqlite3.Connection, owner: str, name: str, state: ConstraintState
     table = catalog.table(db, owner, name)
     if table is None:
         raise ora(942)
+    column = not_null.column_named(table, state.name) if state.name is not None else None
+    if column is not None:
+        not_null.change(db, table, column, state)
+        return
     k = _target(table, state)
     label = storage.constraint_index_name(name, k.name)
     if state.enable:

@@ -9,7 +9,8 @@ constraint clause, ALTER TABLE and CREATE INDEX; codes from Database Error Messa
   constraint's (see _plsql/checks.py), or one written after a column that names another
   (ORA-02438);
 - a foreign key must name a parent table that exists and has a primary or unique key on the
-  referenced columns (ORA-00942, ORA-02270, ORA-02256, ORA-02268);
+  referenced columns (ORA-00942, ORA-02270, ORA-02256, ORA-02268), and an enabled one a key
+  that is enabled (ORA-02270 **[U]**, as public reports show; see docs/emulator.md);
 - a constraint added to a table with rows is validated against them (ORA-02437, ORA-02299,
   ORA-02298, ORA-02293), unless NOVALIDATE says not to (CHECK and FOREIGN KEY; a key's index
   is built from the rows either way), and a unique index likewise (ORA-01452).
@@ -26,7 +27,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from airflow_datapump.testing._backend import catalog, storage, tables
+from airflow_datapump.testing._backend import catalog, not_null, storage, tables
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._plsql import checks
 from airflow_datapump.testing._plsql.ddl import ColumnDef, TableConstraint
@@ -83,6 +84,11 @@ def _resolve_with_parent(
         raise ora(2256)
     if list(columns) not in keys:
         raise ora(2270)
+    if k.enabled and not any(
+        [parent.columns[p].name for p in positions] == list(columns)
+        for _, _, positions in tables.unique_keys(parent, enabled_only=True)
+    ):
+        raise ora(2270)  # an enabled foreign key needs an enabled key to refer to [U]
     return dataclasses.replace(k, references=(schema, parent_name, tuple(columns))), parent
 
 
@@ -95,7 +101,7 @@ def check_new(
     new: tuple[TableConstraint, ...],
 ) -> None:
     """What Oracle refuses in new constraints before it reads a row (see the module's doc)."""
-    used = {k.name for t in catalog.tables_of(db, owner) for k in t.constraints if k.name}
+    used = not_null.constraint_names(db, owner)
     names = [c.name for c in columns]
     keys = [(k.kind, k.columns) for k in existing if k.kind in ("PRIMARY KEY", "UNIQUE")]
     for k in new:
@@ -198,6 +204,10 @@ def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, casc
     if table is None:
         raise ora(942)
     found = [k for k in table.constraints if storage.constraint_index_name(name, k.name) == constraint]
+    column = not_null.column_named(table, constraint)
+    if not found and column is not None:
+        not_null.drop(db, table, column)
+        return
     if not found:
         raise ora(2443)
     k = found[0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zlib
 from pathlib import Path
 
 from airflow_datapump.testing._backend import catalog, environment, storage
@@ -53,6 +54,7 @@ class Database:
                 ("clock_offset", "0"),
                 ("db_version", DB_VERSION),
                 ("scn", "1000000"),
+                ("constraint sequence", str(_first_constraint_number(self.service))),
                 ("created", start.isoformat()),
             ):
                 db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
@@ -121,3 +123,12 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _first_constraint_number(service: str) -> int:
+    """Where a new database's constraint names start counting. Oracle's numbers come from the
+    database's own object numbers, so two databases rarely hand out the same SYS_C name; a
+    schema Data Pump copies from one into another keeps its keys' SYS_C names (the dump
+    records them), which must not meet the ones the target gives the copied tables' NOT NULL
+    constraints (ORA-02264)."""
+    return 10_000 + zlib.crc32(service.encode()) % 900 * 1000

@@ -3,13 +3,13 @@
 One :class:`Backend` serves every emulated database under one state folder. Each driver
 call that is a round trip in python-oracledb thin mode arrives here once and is counted, so
 the counters are what a benchmark reads. Statements go to the PL/SQL and SQL engine with a
-:class:`~.runtime.SessionRuntime`; nothing here looks at statement text.
+:class:`~.runtime.SessionRuntime`; nothing here looks at statement text, and who may log on
+is :mod:`.logon`'s to say.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import random
 import sqlite3
@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from airflow_datapump.testing._backend import catalog, faults, link_secret, tables
+from airflow_datapump.testing._backend import faults, link_secret, logon, tables
 from airflow_datapump.testing._backend.database import Database, process_alive
 from airflow_datapump.testing._backend.runtime import PACKAGES, SessionRuntime
 from airflow_datapump.testing._backend.session import Session
@@ -30,15 +30,11 @@ from airflow_datapump.testing._engine import (
     StatementKind,
     StatementResult,
 )
-from airflow_datapump.testing._net import o5logon
 from airflow_datapump.testing._plsql import engine as language
 from airflow_datapump.testing._plsql.errors import OracleError, ora
 from airflow_datapump.testing._plsql.packages import CallContext, PackageSpec
 from airflow_datapump.testing._values import Bind, CollectionType, DataType, ObjectType, RecordType, Value
 
-SYSDBA = 2
-#: The password of SYS and SYSTEM over Oracle Net until changed (documented in docs/emulator.md).
-DEFAULT_ADMIN_PASSWORD = "oracle"
 # Called with (store connection, sid) when a session ends, in this process or (found dead)
 # in another; Data Pump detaches the session's jobs here.
 SESSION_END_HOOKS: list[Callable[[Database, sqlite3.Connection, int], None]] = []
@@ -80,10 +76,10 @@ class Backend:
     def connect(self, request: ConnectRequest) -> SessionRef:
         database = self.database(request.service_name)
         faults.before_connect(database)
-        user = _canonical_user(request.user)
-        sysdba = request.mode == SYSDBA
+        user = logon.canonical_user(request.user)
+        sysdba = request.mode == logon.SYSDBA
         with database.store.write() as db:
-            _check_logon(db, user, request.password, sysdba)
+            logon.check_logon(db, user, request.password, sysdba)
             session_user = "SYS" if sysdba else user
             cursor = db.execute(
                 "INSERT INTO sessions (serial, username, pid, logon_time, program) VALUES (?, ?, ?, ?, ?)",
@@ -116,7 +112,7 @@ class Backend:
             password = link_secret.unseal(db, row[1]) if row is not None else None
         if row is None:
             raise ora(2019)
-        request = ConnectRequest(service_name=_service_of(row[2]), user=row[0], password=password)
+        request = ConnectRequest(service_name=logon.service_of(row[2]), user=row[0], password=password)
         remote = self.connect(request)
         assert isinstance(remote, Session)
         opened[link] = remote
@@ -308,14 +304,8 @@ class Backend:
 
         Local (no round trip): the Oracle Net server asks before the logon it serves.
         """
-        database = self.database(service)
-        with database.store.read() as db:
-            exists, stored = catalog.password_of(db, user)
-        if not exists:
-            return None
-        if stored is None and user in ("SYS", "SYSTEM"):
-            return _default_admin_verifier()
-        return stored if stored is not None and o5logon.is_verifier(stored) else None
+        with self.database(service).store.read() as db:
+            return logon.stored_verifier(db, user)
 
     # -- sessions elsewhere -------------------------------------------------------------
 
@@ -358,55 +348,6 @@ def _session(ref: SessionRef) -> Session:
     if ref.closed:
         raise EngineError(1001, "DPY", "DPY-1001: not connected to database")
     return ref
-
-
-def _canonical_user(user: str | None) -> str:
-    if not user:
-        raise ora(1017)
-    if len(user) > 1 and user[0] == user[-1] == '"':
-        return user[1:-1]
-    return user.upper()
-
-
-def _check_logon(db: sqlite3.Connection, user: str, password: str | None, sysdba: bool) -> None:
-    """Oracle's logon rules.
-
-    Passwords are kept only as 12c verifiers (see :mod:`..._net.o5logon`); SYS and SYSTEM use
-    :data:`DEFAULT_ADMIN_PASSWORD` until a statement changes it. The server has proven the
-    password by O5LOGON already; this check is what a database link's logon meets.
-    """
-    denied = ora(1017)
-    exists, stored = catalog.password_of(db, user)
-    if not exists:
-        raise denied
-    if user == "SYS" and not sysdba:
-        raise ora(28009)
-    if stored is None and user in ("SYS", "SYSTEM"):
-        stored = _default_admin_verifier()
-    if stored is None or not o5logon.check_password(stored, password or ""):
-        raise denied
-    if sysdba and not catalog.has_privilege(db, user, "SYSDBA") and user != "SYS":
-        raise denied
-    status = db.execute("SELECT account_status FROM users WHERE name = ?", (user,)).fetchone()[0]
-    if status == "LOCKED":
-        raise ora(28000)
-    if not sysdba and not catalog.has_privilege(db, user, "CREATE SESSION"):
-        raise ora(1045, user)
-
-
-@functools.cache
-def _default_admin_verifier() -> str:
-    return o5logon.make_verifier(DEFAULT_ADMIN_PASSWORD)
-
-
-def _service_of(connect_string: str) -> str:
-    """The service a link's USING string names: 'host:port/SERVICE', '//host/svc' or 'SVC'."""
-    text = connect_string.strip()
-    if "SERVICE_NAME=" in text.upper():
-        upper = text.upper()
-        start = upper.index("SERVICE_NAME=") + len("SERVICE_NAME=")
-        return upper[start:].split(")")[0].strip()
-    return text.rsplit("/", 1)[-1].split(":")[0].strip().upper()
 
 
 __all__ = ["SESSION_END_HOOKS", "Backend", "OracleError", "end_session"]

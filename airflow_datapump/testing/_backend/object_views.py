@@ -260,9 +260,11 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
                 row = (table.owner, name, kind, table.name, k.condition, *_state(k), generated)
                 result.append((*row, None, None))
         for column in table.columns:
-            if column.not_null:
-                name = storage.constraint_index_name(f"{table.name}.{column.name}", None)
+            if column.not_null_name is not None:
+                name = column.not_null_name
                 condition = f'"{column.name}" IS NOT NULL'
+                state = ("ENABLED", "VALIDATED") if column.not_null else ("DISABLED", "NOT VALIDATED")
+                generated = "GENERATED NAME" if name.startswith("SYS_") else "USER NAME"
                 result.append(
                     (
                         table.owner,
@@ -270,9 +272,8 @@ def _constraints(db: sqlite3.Connection) -> list[Row]:
                         "C",
                         table.name,
                         condition,
-                        "ENABLED",
-                        "VALIDATED",
-                        "GENERATED NAME",
+                        *state,
+                        generated,
                         None,
                         None,
                     )

@@ -118,8 +118,14 @@ class SessionRuntime:
     def commit(self) -> None:
         tables.commit(self._session)
 
-    def rollback(self) -> None:
-        self._session.transaction = self._session.transaction.successor()
+    def rollback(self, savepoint: str | None = None) -> None:
+        if savepoint is not None:
+            self._session.transaction.rollback_to(savepoint)
+        else:
+            self._session.transaction = self._session.transaction.successor()
+
+    def savepoint(self, name: str) -> None:
+        self._session.transaction.savepoint(name)
 
     def statement(self) -> AbstractContextManager[None]:
         return session_statement(self._session)

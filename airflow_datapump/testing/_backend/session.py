@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from airflow_datapump.testing._backend.database import Database
+from airflow_datapump.testing._plsql.errors import ora
 from airflow_datapump.testing._values import Value
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ class Transaction:
     open, every change records in ``journal`` how to undo it, so a statement that fails leaves
     none of its changes and the transaction's earlier ones stay. A statement may contain others
     (a PL/SQL block the client sends, and the SQL it runs); each has its own mark.
+
+    Savepoints (SQL Language Reference, SAVEPOINT) are marks in the same journal, so while one
+    is set the journal outlives the statements and ROLLBACK TO undoes back to its mark.
     """
 
     inserts: dict[TableKey, dict[int, tuple[Value, ...]]] = field(default_factory=dict)
@@ -58,6 +62,7 @@ class Transaction:
     space: dict[TableKey, SpaceCheck] = field(default_factory=dict)
     journal: list[tuple[TableKey, Callable[[], None]]] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    savepoints: list[tuple[str, int]] = field(default_factory=list)  # (name, journal mark), oldest first
 
     @property
     def active(self) -> bool:
@@ -69,8 +74,9 @@ class Transaction:
         return Transaction(statements=[Statement(0) for _ in self.statements])
 
     def record(self, key: TableKey, undo: Callable[[], None]) -> None:
-        """Note how to undo a change just made to ``key``'s rows, if a statement is open."""
-        if self.statements:
+        """Note how to undo a change just made to ``key``'s rows, if a statement or savepoint
+        may need it."""
+        if self.statements or self.savepoints:
             self.journal.append((key, undo))
 
     def defer(self, check_id: Hashable, check: Callable[[], None]) -> None:
@@ -98,8 +104,7 @@ class Transaction:
             self.fail()
             raise
         self.statements.pop()
-        if not self.statements:
-            self.journal.clear()
+        self._trim()
 
     def fail(self) -> None:
         """The innermost statement failed: undo its changes, newest first."""
@@ -108,7 +113,31 @@ class Transaction:
             _, undo = self.journal.pop()
             undo()
         self.space.clear()  # recounted from the pending rows when next needed
-        if not self.statements:
+        self._trim()
+
+    def savepoint(self, name: str) -> None:
+        """Mark a savepoint here; a name used before moves from its old place."""
+        self.savepoints = [entry for entry in self.savepoints if entry[0] != name]
+        self.savepoints.append((name, len(self.journal)))
+
+    def rollback_to(self, name: str) -> None:
+        """Undo every change since savepoint ``name``, newest first, and erase the savepoints
+        marked after it; it stays. ORA-01086 if the transaction has no such savepoint."""
+        found = [i for i, entry in enumerate(self.savepoints) if entry[0] == name]
+        if not found:
+            raise ora(1086, name)
+        del self.savepoints[found[0] + 1 :]
+        mark = self.savepoints[-1][1]
+        while len(self.journal) > mark:
+            _, undo = self.journal.pop()
+            undo()
+        for statement in self.statements:  # the statement rolling back began after the mark
+            statement.mark = min(statement.mark, mark)
+        self.space.clear()
+
+    def _trim(self) -> None:
+        """Drop the journal once no statement or savepoint can need it."""
+        if not self.statements and not self.savepoints:
             self.journal.clear()
 
 

@@ -1,5 +1,6 @@
 """Carry out the DDL of tables and their indexes: CREATE / DROP TABLE, ALTER TABLE ... ADD /
-DROP / ENABLE / DISABLE / MODIFY CONSTRAINT, CREATE [UNIQUE] INDEX and DROP INDEX.
+DROP / ENABLE / DISABLE / MODIFY CONSTRAINT and MODIFY column [NOT] NULL, CREATE [UNIQUE]
+INDEX and DROP INDEX.
 
 Each checks the privilege the SQL Language Reference names for it (the owner's own CREATE
 TABLE, else the ANY privilege); what a constraint or unique index must satisfy is decided in
@@ -10,7 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from airflow_datapump.testing._backend import catalog, constraint_state, constraints, storage, tables
+from airflow_datapump.testing._backend import (
+    catalog,
+    constraint_state,
+    constraints,
+    not_null,
+    storage,
+    tables,
+)
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._plsql import ddl as nodes
 from airflow_datapump.testing._plsql.errors import ora
@@ -62,6 +70,8 @@ def alter_table(session: Session, db: sqlite3.Connection, st: nodes.AlterTable) 
         constraints.drop(db, owner, st.name, st.drop, cascade=st.cascade)
     elif st.state is not None:
         constraint_state.change(db, owner, st.name, st.state)
+    elif st.modify is not None:
+        not_null.modify(db, table, st.modify.column, st.modify.not_null, st.modify.constraint)
 
 
 def create_index(session: Session, db: sqlite3.Connection, st: nodes.CreateIndex) -> None:

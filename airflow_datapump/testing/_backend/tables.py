@@ -216,6 +216,7 @@ def commit(session: Session) -> None:
     """Apply a session's pending changes in one store transaction."""
     tx = session.transaction
     if not tx.active:
+        session.transaction = tx.successor()  # a COMMIT erases savepoints even with no changes
         return
     with session.database.store.write() as db:
         for owner, name in set(tx.deletes) | set(tx.updates):

@@ -196,12 +196,23 @@ def _table(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime
             return
         catalog.drop_table(db, schema, name)  # REPLACE
     # Keys and checks come later, as the dump's CONSTRAINT and REF_CONSTRAINT objects.
-    columns = tuple(ColumnDef(c["name"], decode_type(c["type"]), None, c["not_null"]) for c in ddl["columns"])
+    columns = tuple(_column(db, c) for c in ddl["columns"])
     tablespace = ddl.get("tablespace") or storage.default_tablespace(db, schema)
     catalog.create_table(
         db,
         catalog.TableDef(schema, name, "TABLE", tablespace, columns, ()),
         moment.isoformat(),
+    )
+
+
+def _column(db: Any, column: dict[str, Any]) -> ColumnDef:
+    """A column as the dump's table DDL gives it; a disabled NOT NULL constraint keeps its name
+    (or gets a SYS_C one here: catalog.create_table names only the enabled ones it is given)."""
+    name = column.get("not_null_name")
+    if column.get("not_null_disabled") and name is None:
+        name = catalog.generated_constraint_name(db)
+    return ColumnDef(
+        column["name"], decode_type(column["type"]), None, column["not_null"], not_null_name=name
     )
 
 

@@ -63,8 +63,10 @@ def table_sql(schema: str, name: str, ddl: dict[str, Any]) -> str:
     lines = []
     for column in ddl["columns"]:
         text = f'\t"{column["name"]}" {type_sql(column["type"])}'
-        if column.get("not_null"):
-            text += " NOT NULL ENABLE"
+        if column.get("not_null_name"):
+            text += f' CONSTRAINT "{column["not_null_name"]}"'
+        if column.get("not_null") or column.get("not_null_disabled"):
+            text += " NOT NULL DISABLE" if column.get("not_null_disabled") else " NOT NULL ENABLE"
         lines.append(text)  # keys and checks are the CONSTRAINT objects' own statements
     body = ",\n".join(lines)
     return f'CREATE TABLE "{schema}"."{name}" \n   (\t{body.lstrip()}\n   ){segment_sql(ddl)} ;'

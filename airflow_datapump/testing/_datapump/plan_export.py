@@ -24,6 +24,7 @@ from airflow_datapump.testing._datapump import dependents, logfile, remap, stagi
 from airflow_datapump.testing._datapump.context import WorkContext
 from airflow_datapump.testing._datapump.model import Job
 from airflow_datapump.testing._datapump.selection import Candidate, accepts, named_in_lists
+from airflow_datapump.testing._plsql.ddl import ColumnDef
 from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 
 # Oracle's order of object types (docs/emulator.md "Object paths and their order").
@@ -98,9 +99,9 @@ def source_database(ctx: WorkContext, job: Job) -> Database:
     ).fetchone()
     if row is None:
         raise ora(2019)
-    from airflow_datapump.testing._backend.engine import _service_of
+    from airflow_datapump.testing._backend.logon import service_of
 
-    return ctx.backend.database(_service_of(row[0]))
+    return ctx.backend.database(service_of(row[0]))
 
 
 def build(ctx: WorkContext, job: Job) -> list[dict[str, Any]]:
@@ -272,10 +273,24 @@ def _table_ddl(db: Any, table: catalog.TableDef, tablespace: str) -> dict[str, A
                 "name": c.name,
                 "type": encode_type(c.type),  # type: ignore[arg-type]
                 "not_null": c.not_null,
+                **_not_null_constraint(c),
             }  # keys and checks are CONSTRAINT and REF_CONSTRAINT objects of their own
             for c in table.columns
         ],
     }
+
+
+def _not_null_constraint(column: ColumnDef) -> dict[str, Any]:
+    """What the table's DDL says of a column's NOT NULL constraint beyond ``not_null``: the
+    name written for it (a SYS_C name is the database's own, and an import makes its own), and
+    that it is disabled."""
+    found: dict[str, Any] = {}
+    name = column.not_null_name
+    if name is not None and not name.startswith("SYS_C"):
+        found["not_null_name"] = name
+    if name is not None and not column.not_null:
+        found["not_null_disabled"] = True
+    return found
 
 
 def _table_data(ctx: WorkContext, job: Job, db: Any, table: catalog.TableDef) -> dict[str, Any] | None:

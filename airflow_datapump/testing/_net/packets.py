@@ -54,6 +54,8 @@ def _read_exact(sock: socket.socket, count: int) -> bytes:
     while len(chunks) < count:
         try:
             part = sock.recv(count - len(chunks))
+        except TimeoutError:
+            raise  # the reader's own deadline ran out (the listener's inbound connect timeout)
         except (ConnectionError, OSError) as exc:
             raise PeerClosedError(str(exc)) from exc
         if not part:

@@ -21,8 +21,9 @@ from airflow_datapump.testing._backend.store import StoreClosedError
 from airflow_datapump.testing._engine import Engine
 from airflow_datapump.testing._net import packets, replies
 from airflow_datapump.testing._net.buffer import ProtocolError
+from airflow_datapump.testing._net.logon import DisconnectError, VerifierLookup
 from airflow_datapump.testing._net.packets import Packet, PeerClosedError
-from airflow_datapump.testing._net.session import DisconnectError, VerifierLookup, WireSession
+from airflow_datapump.testing._net.session import WireSession
 from airflow_datapump.testing._net.worker import CallWorker
 from airflow_datapump.testing._plsql.errors import ora_line
 
@@ -38,6 +39,10 @@ CANCELLED = ora_line(1013)
 #: its running engine call, before leaving them behind (seconds).
 STOP_WAIT = 10.0
 CALL_WAIT = 3.0
+#: How long the listener waits for a client to complete its connect request once the network
+#: connection is up (Net Services Reference, INBOUND_CONNECT_TIMEOUT_listener_name; seconds).
+INBOUND_CONNECT_TIMEOUT = 60.0
+LISTENER_TIMED_OUT = 12525  # what the listener logs when that time runs out
 
 
 def service_of(descriptor: str) -> str | None:
@@ -51,6 +56,9 @@ class WireServer:
 
     :param known_service: says whether a service name exists; the listener refuses others
         with TNS-12514 (python-oracledb raises DPY-6001). Every name is known when None.
+    :param inbound_connect_timeout: seconds a client has to complete its connect request;
+        then the listener ends the connection and logs ORA-12525 with the client's address,
+        so a client that claims more connect data than it sends holds no thread for ever.
     """
 
     def __init__(
@@ -61,8 +69,10 @@ class WireServer:
         host: str = "127.0.0.1",
         port: int = 0,
         known_service: Callable[[str], bool] | None = None,
+        inbound_connect_timeout: float = INBOUND_CONNECT_TIMEOUT,
     ) -> None:
         self.engine = engine
+        self.inbound_connect_timeout = inbound_connect_timeout
         self._verifier = verifier
         self._known = known_service
         self._listener = socket.create_server((host, port))
@@ -143,7 +153,7 @@ class WireServer:
 
     def _serve(self, conn: socket.socket, peer: object) -> None:
         try:
-            Connection(self, conn).run()
+            Connection(self, conn, peer).run()
         except (ProtocolError, ValueError) as exc:
             log.warning("dropping connection from %s: %s", peer, exc)
         except PeerClosedError as exc:
@@ -166,9 +176,11 @@ class WireServer:
 class Connection:
     """One client conversation: listener step, negotiation, then request/reply until logoff."""
 
-    def __init__(self, server: WireServer, sock: socket.socket) -> None:
+    def __init__(self, server: WireServer, sock: socket.socket, peer: object = None) -> None:
         self.server = server
         self.sock = sock
+        self.peer = peer
+        self.deadline = 0.0  # when the connect request must be complete (monotonic clock)
         self.session: WireSession | None = None
 
     def run(self) -> None:
@@ -187,18 +199,36 @@ class Connection:
                 self._release()
 
     def _listen(self) -> str | None:
-        """The listener step: ACCEPT a CONNECT naming a service this server offers, else
-        REFUSE it with the listener's error, as python-oracledb reads one (messages/connect.pyx:
-        the number after ``(ERR=``). A first packet that is no CONNECT gets no answer: before
-        the listener knows what it talks to there is nothing to answer in."""
-        packet = packets.read_packet(self.sock, large=False)
+        """The listener step, within the server's inbound connect timeout: a client that does
+        not complete its connect request in time is cut off with ORA-12525 in the log, as
+        Oracle's listener logs it (there is no answer to send: the request is incomplete)."""
+        self.deadline = time.monotonic() + self.server.inbound_connect_timeout
+        try:
+            return self._connect_request()
+        except TimeoutError:
+            log.warning(
+                "listener cut off %s after %ss: %s",
+                self.peer,
+                self.server.inbound_connect_timeout,
+                ora_line(LISTENER_TIMED_OUT),
+            )
+            return None
+        finally:
+            self.sock.settimeout(None)
+
+    def _connect_request(self) -> str | None:
+        """ACCEPT a CONNECT naming a service this server offers, else REFUSE it with the
+        listener's error, as python-oracledb reads one (messages/connect.pyx: the number after
+        ``(ERR=``). A first packet that is no CONNECT gets no answer: before the listener
+        knows what it talks to there is nothing to answer in."""
+        packet = self._connect_packet()
         if packet.type != packets.CONNECT:
             raise ProtocolError(f"expected CONNECT, got packet type {packet.type}")
         try:
             request = packets.parse_connect(packet)
             descriptor = request.descriptor
             if not descriptor and request.descriptor_length > packets.MAX_CONNECT_DATA:
-                follow = packets.read_packet(self.sock, large=False)  # a long descriptor follows
+                follow = self._connect_packet()  # a long descriptor follows
                 if follow.type != packets.DATA:
                     raise ProtocolError(f"packet type {follow.type} where the connect data was due")
                 descriptor = follow.data.decode(errors="replace")
@@ -215,6 +245,15 @@ class Connection:
             return self._refuse(TNS_INCOMPATIBLE, f"client protocol version {request.version} is too old")
         self.sock.sendall(packets.accept(version, packets.SDU))
         return service
+
+    def _connect_packet(self) -> Packet:
+        """The next packet of the connect request, in the time the request has left (each
+        read waits at most that long)."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        self.sock.settimeout(left)
+        return packets.read_packet(self.sock, large=False)
 
     def _refuse(self, error: int, reason: str) -> str | None:
         """REFUSE the connection with the listener's ``error``; None: no service to serve."""

@@ -1,8 +1,9 @@
 """The bridge from decoded TTC calls to the emulator's :class:`Engine`, one per connection.
 
-It keeps what a server keeps per session: the logon in progress, the open cursors (their SQL,
-bind descriptions and undelivered rows, under the cursor ids handed to the client), and
-turns each call into engine calls and the engine's answers (or errors) into a TTC reply.
+It keeps what a server keeps per session: the logon in progress (its O5LOGON handshake is
+:mod:`.logon`'s), the open cursors (their SQL, bind descriptions and undelivered rows, under
+the cursor ids handed to the client), and turns each call into engine calls and the engine's
+answers (or errors) into a TTC reply.
 It knows the Engine protocol and nothing of SQL, PL/SQL or Data Pump.
 """
 
@@ -16,13 +17,12 @@ from collections.abc import Callable
 from airflow_datapump.testing import _values as v
 from airflow_datapump.testing._backend.store import StoreClosedError
 from airflow_datapump.testing._engine import (
-    ConnectRequest,
     Engine,
     OracleErrorLike,
     SessionRef,
     SessionUpdate,
 )
-from airflow_datapump.testing._net import cursors, lobs, o5logon, objects, replies, requests
+from airflow_datapump.testing._net import cursors, lobs, objects, replies, requests
 from airflow_datapump.testing._net import oratypes as t
 from airflow_datapump.testing._net.buffer import (
     MALFORMED,
@@ -30,6 +30,7 @@ from airflow_datapump.testing._net.buffer import (
     UNSUPPORTED_TYPE,
     ProtocolError,
 )
+from airflow_datapump.testing._net.logon import DisconnectError, Logon, VerifierLookup
 from airflow_datapump.testing._net.open_cursors import Described, OpenCursor
 from airflow_datapump.testing._net.replies import Column
 from airflow_datapump.testing._net.requests import BindMeta, Call
@@ -39,14 +40,6 @@ from airflow_datapump.testing._plsql.errors import leading, ora, ora_line
 log = logging.getLogger(__name__)
 ARRAY_DML_ERRORS = 24381  # the call's error when an array DML lists batch errors
 
-AUTH_SYSDBA, AUTH_SYSOPER = 0x20, 0x40
-#: Looks up a user's stored verifier in a service's database; None for unknown users.
-VerifierLookup = Callable[[str, str], str | None]
-
-
-class DisconnectError(Exception):
-    """The client logged off or must be dropped; the connection ends after any reply."""
-
 
 class WireSession:
     """One client connection's server side, after the listener has accepted it."""
@@ -54,9 +47,7 @@ class WireSession:
     def __init__(self, engine: Engine, service: str, verifier: VerifierLookup, program: str = "") -> None:
         self.engine = engine
         self.service = service
-        self._verifier = verifier
-        self._challenge: o5logon.Challenge | None = None
-        self._program: str | None = None
+        self.logon = Logon(engine, service, verifier)
         self.session: SessionRef | None = None
         self.cursors: dict[int, OpenCursor] = {}
         self._ids = itertools.count(1)
@@ -140,43 +131,13 @@ class WireSession:
     # -- logon ----------------------------------------------------------------------------
 
     def _auth_one(self, call: Call) -> bytes:
-        self._program = call.auth_pairs.get("AUTH_PROGRAM_NM")
-        stored = self._verifier(self.service, _canonical(call.auth_user or ""))
-        self._challenge = o5logon.Challenge(stored) if stored else o5logon.Challenge.for_unknown_user()
-        return replies.parameters(self._challenge.parameters()) + replies.call_end()
+        return self.logon.phase_one(call)
 
     def _auth_two(self, call: Call) -> bytes:
-        if self._challenge is None:
-            raise ProtocolError("logon phase two before phase one")
-        pairs = call.auth_pairs
-        try:
-            password, response = self._challenge.verify(
-                pairs.get("AUTH_SESSKEY", ""),
-                pairs.get("AUTH_PBKDF2_SPEEDY_KEY", ""),
-                pairs.get("AUTH_PASSWORD", ""),
-            )
-        except o5logon.LogonRefusedError as exc:
-            log.info("logon of %s refused: %s", call.auth_user, exc)
-            return replies.call_end(error=1017, message=ora_line(1017))
-        mode = 2 if call.auth_mode & AUTH_SYSDBA else 4 if call.auth_mode & AUTH_SYSOPER else 0
-        request = ConnectRequest(
-            service_name=self.service,
-            user=call.auth_user,
-            password=password,
-            mode=mode,
-            program=self._program,
-        )
-        try:
-            self.session = self.engine.connect(request)
-        except Exception as exc:
-            if isinstance(exc, OracleErrorLike) and exc.prefix == "DPY":
-                raise DisconnectError(f"logon refused by the database: {exc.message}") from exc
-            raise
-        version = self.engine.server_version(self.session)
-        sid, serial = getattr(self.session, "sid", 1), getattr(self.session, "serial", 1)
-        return (
-            replies.parameters(replies.logon_parameters(sid, serial, version, response)) + replies.call_end()
-        )
+        reply, session = self.logon.phase_two(call)
+        if session is not None:
+            self.session = session
+        return reply
 
     # -- simple calls -------------------------------------------------------------------
 
@@ -390,12 +351,6 @@ def _where(exc: Exception) -> tuple[str, str]:
     hold a bound value (the traceback, in the server's log, has it)."""
     frames = traceback.extract_tb(exc.__traceback__)
     return type(exc).__name__, frames[-1].name if frames else "?"
-
-
-def _canonical(user: str) -> str:
-    if len(user) > 1 and user[0] == user[-1] == '"':
-        return user[1:-1]
-    return user.upper()
 
 
 _HANDLERS: dict[int, Callable[[WireSession, Call], bytes]] = {

@@ -39,7 +39,7 @@ Supported
 
 Deliberately not supported (fail loudly): GOTO, MERGE (ORA-03001 / PLS-00999), explicit
 cursors (CURSOR, OPEN, FETCH, CLOSE; OPEN ... FOR of a SYS_REFCURSOR is supported), FORALL,
-SAVEPOINT, SUBTYPE, set operators (UNION ...),
+SUBTYPE, set operators (UNION ...),
 WITH, CONNECT BY NOCYCLE and over a comma join (ORA-03001), SYS_CONNECT_BY_PATH,
 CONNECT_BY_ROOT/ISLEAF and ORDER SIBLINGS BY, ROWNUM outside SELECT, analytic functions,
 forward declarations, subscripting a bind

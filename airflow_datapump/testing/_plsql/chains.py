@@ -220,15 +220,16 @@ class ChainCompiler(ExprCompiler):
             return TypeRef(found, name), 0
         if name in PREDEFINED:
             return ExcRef(PREDEFINED[name], None, name), 0
-        if scope.in_sql:
-            raise CompileError(head.pos, ora_line(904, f'"{name}"'), sql=True)
+        if scope.in_sql:  # the whole dotted name, as Oracle prints "DBMS_JAVA"."LONGNAME"
+            quoted = ".".join(f'"{part}"' for part in _dotted(head, steps).split("."))
+            raise CompileError(head.pos, ora_line(904, quoted), sql=True)
         raise pls(head.pos, 201, f"identifier '{_dotted(head, steps)}' must be declared")
 
     def step(self, ref: Ref, step: Step, scope: Scope, mode: str) -> Ref:
         if isinstance(ref, PkgRef):
             if isinstance(step, n.Apply):
                 raise pls(step.pos, 222, f"no function with name '{ref.label}' exists in this scope")
-            return self.member(ref, step)
+            return self.member(ref, step, scope)
         if isinstance(step, n.Attr):
             if isinstance(ref, SubRef | BuiltinRef | MethodRef):
                 ref = self.value_place(ref, step, scope)
@@ -244,7 +245,7 @@ class ChainCompiler(ExprCompiler):
             return places.value_place(ref.name, CExpr(callee_type, fn), callee_type)
         return self.apply(ref, step, scope, mode)
 
-    def member(self, ref: PkgRef, step: n.Attr) -> Ref:
+    def member(self, ref: PkgRef, step: n.Attr, scope: Scope) -> Ref:
         spec, name = ref.spec, step.name
         label = f"{ref.label}.{name}"
         if name in spec.constants:
@@ -256,6 +257,9 @@ class ChainCompiler(ExprCompiler):
             return SubRef([calls.package_callee(s) for s in spec.subprograms[name]], name)
         if name in spec.types:
             return TypeRef(spec.types[name], label)
+        if scope.in_sql:  # SQL names what it cannot resolve in full (ORA-00904), PL/SQL the component
+            quoted = ".".join(f'"{part}"' for part in label.split("."))
+            raise CompileError(step.pos, ora_line(904, quoted), sql=True)
         raise pls(step.pos, 302, f"component '{name}' must be declared")
 
     def attribute(self, ref: Place, step: n.Attr) -> Ref:

@@ -67,7 +67,10 @@ class _NoContext:
     def commit(self) -> None:
         raise ora(2251)
 
-    def rollback(self) -> None:
+    def rollback(self, savepoint: str | None = None) -> None:
+        raise ora(2251)
+
+    def savepoint(self, name: str) -> None:
         raise ora(2251)
 
     def statement(self) -> AbstractContextManager[None]:

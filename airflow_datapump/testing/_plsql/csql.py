@@ -141,8 +141,9 @@ class SqlCompiler(ChainCompiler):
 
     def collection(self, item: s.CollectionRef, scope: Scope) -> Source:
         """TABLE(expr): one row per element; an object element's attributes are the columns,
-        any other element is the column COLUMN_VALUE (SQL Language Reference, table_collection_expression)."""
-        compiled = self.expr(item.expr, scope)
+        any other element is the column COLUMN_VALUE (SQL Language Reference, table_collection_expression).
+        The expression is SQL's, with no columns of its own: a name it cannot resolve is ORA-00904."""
+        compiled = self.expr(item.expr, Scope(scope, scope.level, scope.layout, columns=[]))
         kind = compiled.type
         if not isinstance(kind, CollectionType):
             raise sql_error(item.pos, 22905)

@@ -116,6 +116,9 @@ class ColumnDef:
     """One column of CREATE TABLE; also the column description a TableSource reports.
 
     ``default`` is the DEFAULT expression as parsed: the engine evaluates it on INSERT.
+    ``not_null`` says the column's NOT NULL constraint is enforced; ``not_null_name`` names
+    that constraint (written after CONSTRAINT, else a SYS_C name given when the table is
+    created), and stays while the constraint is disabled.
     """
 
     name: str
@@ -124,6 +127,7 @@ class ColumnDef:
     not_null: bool = False
     primary_key: bool = False
     unique: bool = False
+    not_null_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,8 @@ class CreateIndex:
 @dataclass(frozen=True)
 class AlterTable:
     """ALTER TABLE ... ADD a constraint (``validate`` False for NOVALIDATE), DROP CONSTRAINT
-    ``drop`` [CASCADE], or change a constraint's ``state``."""
+    ``drop`` [CASCADE], change a constraint's ``state``, or ``modify`` whether a column may
+    hold nulls."""
 
     pos: Pos
     schema: str | None
@@ -187,6 +192,16 @@ class AlterTable:
     drop: str | None = None
     cascade: bool = False
     state: ConstraintState | None = None
+    modify: ModifyNull | None = None
+
+
+@dataclass(frozen=True)
+class ModifyNull:
+    """ALTER TABLE ... MODIFY ``column`` [CONSTRAINT ``constraint``] NOT NULL, or ... NULL."""
+
+    column: str
+    not_null: bool
+    constraint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from airflow_datapump.testing._plsql.errors import MESSAGES, OracleError, intern
 from airflow_datapump.testing._plsql.lexer import LexError, Token, tokenize
 from airflow_datapump.testing._plsql.parse_plsql import PlsqlParser
 from airflow_datapump.testing._plsql.places import bind_type
-from airflow_datapump.testing._plsql.runtime import Runtime
+from airflow_datapump.testing._plsql.runtime import Runtime, transaction_control
 from airflow_datapump.testing._plsql.scope import CompileError, Env, FrameLayout, Machine, Scope
 from airflow_datapump.testing._plsql.tokens import ParseError
 from airflow_datapump.testing._values import Bind, DataType, Value
@@ -128,9 +128,8 @@ def _sql_statement(parser: PlsqlParser, first: Token) -> tuple[str, s.SqlStateme
         return "SELECT", parser.query()
     if first.is_kw(*_DML_WORDS):
         return "DML", parser.dml()
-    if first.is_kw("COMMIT", "ROLLBACK"):
-        node = parser.dml()
-        assert isinstance(node, s.TransactionSql)
+    if first.is_kw("COMMIT", "ROLLBACK", "SAVEPOINT"):
+        node = parser.transaction_control()
         return node.action, node
     if first.is_kw(*_DDL_WORDS):
         return "DDL", parser.ddl_statement()
@@ -199,9 +198,14 @@ def _compile_failure(errors: list[tuple[n.Pos, str]]) -> OracleError:
 
 
 def sql_failure(err: CompileError) -> OracleError:
+    """A compile error of a SQL statement, as SQL reports it: an ORA line as it is, and a PL/SQL
+    one (a call SQL makes to a PL/SQL function) inside ORA-06553, its number unpadded."""
     text = err.text
     if text.startswith("ORA-"):
         return OracleError(int(text[4:9]), text)
+    if text.startswith("PLS-"):
+        number, _, rest = text[4:].partition(": ")
+        return OracleError(6553, ora_line(6553, int(number), rest))
     return ora(904, '"?"') if not text else OracleError(6550, text)
 
 
@@ -215,7 +219,7 @@ def _dispatch(parsed: ParsedStatement, m: Machine) -> ExecutionResult:
             raise _compile_failure(compiler.errors)
         return _run_block(program, m)
     if isinstance(node, s.TransactionSql):
-        m.runtime.commit() if node.action == "COMMIT" else m.runtime.rollback()
+        transaction_control(m.runtime, node.action, node.savepoint)
         return ExecutionResult(node.action)
     try:
         if isinstance(node, s.Query):

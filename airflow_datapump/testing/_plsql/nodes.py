@@ -322,7 +322,8 @@ class SqlStmt:
 @dataclass(frozen=True)
 class Transaction:
     pos: Pos
-    action: str  # "COMMIT" or "ROLLBACK"
+    action: str  # "COMMIT", "ROLLBACK" or "SAVEPOINT"
+    savepoint: str | None = None  # SAVEPOINT's name, or the one ROLLBACK TO names
 
 
 @dataclass(frozen=True)

@@ -41,14 +41,14 @@ def loop_body(p: PlsqlParser) -> tuple[n.Stmt, ...]:
 
 
 def simple_statement(p: PlsqlParser, pos: n.Pos, word: str) -> n.Stmt | None:
-    if word in ("NULL", "COMMIT", "ROLLBACK") and not p.peek().is_op(":=", ".", "("):
-        p.next()
-        if word != "NULL":
-            p.accept_kw("WORK")
-            if p.at_kw("TO"):
-                return n.Unsupported(pos, p.skip_statement())
+    if word in ("NULL", "COMMIT", "ROLLBACK", "SAVEPOINT") and not p.peek().is_op(":=", ".", "("):
+        if word == "NULL":
+            p.next()
+            p.end_statement()
+            return n.NullStmt(pos)
+        control = p.transaction_control()
         p.end_statement()
-        return n.NullStmt(pos) if word == "NULL" else n.Transaction(pos, word)
+        return n.Transaction(pos, control.action, control.savepoint)
     handler = _HANDLERS.get(word)
     if handler is None:
         return None

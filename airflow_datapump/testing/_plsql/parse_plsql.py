@@ -7,7 +7,7 @@ from airflow_datapump.testing._plsql import nodes as n
 from airflow_datapump.testing._plsql.parse_ddl import DdlParser
 from airflow_datapump.testing._plsql.tokens import ParseError
 
-_UNSUPPORTED_STMTS = ("GOTO", "MERGE", "FETCH", "CLOSE", "FORALL", "SAVEPOINT", "LOCK")
+_UNSUPPORTED_STMTS = ("GOTO", "MERGE", "FETCH", "CLOSE", "FORALL", "LOCK")
 _BLOCK_END = ("END", "EXCEPTION", "ELSE", "ELSIF", "WHEN")
 
 

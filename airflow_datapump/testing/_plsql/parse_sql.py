@@ -239,8 +239,18 @@ class SqlParser(ExprParser):
         if self.accept_kw("TRUNCATE"):
             self.expect_kw("TABLE", sql_code=3290)
             return Truncate(pos, self.table_name())
+        return self.transaction_control()
+
+    def transaction_control(self) -> TransactionSql:
+        """COMMIT [WORK], ROLLBACK [WORK] [TO [SAVEPOINT] name], or SAVEPOINT name."""
+        pos = self.pos
         action = str(self.next().value)
+        if action == "SAVEPOINT":
+            return TransactionSql(pos, action, self.ident())
         self.accept_kw("WORK")
+        if action == "ROLLBACK" and self.accept_kw("TO"):
+            self.accept_kw("SAVEPOINT")
+            return TransactionSql(pos, action, self.ident())
         return TransactionSql(pos, action)
 
     def returning(self) -> Returning | None:

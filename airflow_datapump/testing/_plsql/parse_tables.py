@@ -52,15 +52,18 @@ class TableDdlParser(SqlParser):
         col_type = self.sql_type()
         default: Expr | None = self.expr() if self.accept_kw("DEFAULT") else None
         flags = {"not_null": False, "primary_key": False, "unique": False}
+        not_null_name: str | None = None
         inline: list[ddl.TableConstraint] = []
         while True:
             written = len(inline)
             constraint = self.ident() if self.accept_kw("CONSTRAINT") else None
+            named_not_null = False
             if self.accept_kw("NOT"):
                 self.expect_kw("NULL", sql_code=905)
-                flags["not_null"] = True
+                flags["not_null"], not_null_name = True, constraint
+                named_not_null = constraint is not None
             elif self.accept_kw("NULL"):
-                flags["not_null"] = False
+                flags["not_null"], not_null_name = False, None
             elif self.at_kw("PRIMARY", "UNIQUE"):
                 kind = "PRIMARY KEY" if self.accept_kw("PRIMARY") else "UNIQUE"
                 if kind == "PRIMARY KEY":
@@ -85,11 +88,14 @@ class TableDdlParser(SqlParser):
             else:
                 break
             enable, validate = self.constraint_state()
+            if not enable and named_not_null:  # the constraint stays, by its name, disabled
+                flags["not_null"] = False
+                continue
             if not enable and len(inline) == written:
-                raise ora(3001, "DISABLE of NOT NULL or of an unnamed in-line key")
+                raise ora(3001, "DISABLE of an unnamed NOT NULL or in-line key")
             if not enable:
                 inline[-1] = dataclasses.replace(inline[-1], enabled=False, validated=validate)
-        return ddl.ColumnDef(name, col_type, default, **flags), inline
+        return ddl.ColumnDef(name, col_type, default, **flags, not_null_name=not_null_name), inline
 
     def table_constraint(self) -> ddl.TableConstraint:
         """An out-of-line constraint, as CREATE TABLE and ALTER TABLE ... ADD write it."""
@@ -209,7 +215,7 @@ class TableDdlParser(SqlParser):
                 self.expect_op(")")
             return ddl.AlterTable(pos, ref.schema, ref.name, add=constraint[0], validate=constraint[1])
         if self.at_kw("MODIFY") and not self.peek().is_kw("CONSTRAINT", "PRIMARY", "UNIQUE"):
-            raise ora(3001, "ALTER TABLE ... MODIFY of a column")
+            return ddl.AlterTable(pos, ref.schema, ref.name, modify=self.modify_null())
         if self.at_kw("ENABLE", "DISABLE", "MODIFY"):
             return ddl.AlterTable(pos, ref.schema, ref.name, state=self.state_change())
         if self.accept_kw("DROP"):
@@ -220,6 +226,22 @@ class TableDdlParser(SqlParser):
             cascade = self.accept_kw("CASCADE")
             return ddl.AlterTable(pos, ref.schema, ref.name, drop=name, cascade=cascade)
         raise ora(3001, "ALTER TABLE other than ADD, DROP, ENABLE, DISABLE or MODIFY CONSTRAINT")
+
+    def modify_null(self) -> ddl.ModifyNull:
+        """``MODIFY [(] column [CONSTRAINT name] [NOT] NULL [)]``; any other change of a column
+        (its type, its default) is not supported (ORA-03001)."""
+        self.expect_kw("MODIFY")
+        wrapped = self.accept_op("(")
+        column = self.ident()
+        constraint = self.ident() if self.accept_kw("CONSTRAINT") else None
+        not_null = self.accept_kw("NOT")
+        if not self.accept_kw("NULL"):
+            raise ora(3001, "ALTER TABLE ... MODIFY of a column other than [NOT] NULL")
+        if constraint is not None and not not_null:
+            raise self.error("not", sql_code=905)
+        if wrapped:
+            self.expect_op(")")
+        return ddl.ModifyNull(column, not_null, constraint)
 
     def state_change(self) -> ddl.ConstraintState:
         """``{ENABLE | DISABLE} [VALIDATE | NOVALIDATE] target`` or ``MODIFY target state``,

@@ -85,9 +85,24 @@ class Runtime(Protocol):
 
     def commit(self) -> None: ...
 
-    def rollback(self) -> None: ...
+    def rollback(self, savepoint: str | None = None) -> None:
+        """ROLLBACK, or ROLLBACK TO ``savepoint`` (ORA-01086 when none is set by that name)."""
+        ...
+
+    def savepoint(self, name: str) -> None: ...
 
     def statement(self) -> AbstractContextManager[None]:
         """Run what the ``with`` body does as one statement: if it raises, none of its row
         changes stay, and the transaction's earlier ones do (statement-level atomicity)."""
         ...
+
+
+def transaction_control(runtime: Runtime, action: str, savepoint: str | None) -> None:
+    """COMMIT, ROLLBACK [TO savepoint] or SAVEPOINT, from SQL or PL/SQL."""
+    if action == "COMMIT":
+        runtime.commit()
+    elif action == "SAVEPOINT":
+        assert savepoint is not None
+        runtime.savepoint(savepoint)
+    else:
+        runtime.rollback(savepoint)

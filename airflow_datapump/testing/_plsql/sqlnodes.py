@@ -128,7 +128,8 @@ class Truncate:
 @dataclass(frozen=True)
 class TransactionSql:
     pos: Pos
-    action: str  # "COMMIT" or "ROLLBACK"
+    action: str  # "COMMIT", "ROLLBACK" or "SAVEPOINT"
+    savepoint: str | None = None  # SAVEPOINT's name, or the one ROLLBACK TO names
 
 
 DmlStatement = Insert | Update | Delete | Truncate

@@ -8,6 +8,7 @@ from airflow_datapump.testing._plsql.cdecl import DeclCompiler
 from airflow_datapump.testing._plsql.control import ExitLoop
 from airflow_datapump.testing._plsql.errors import OracleError, ora, ora_line
 from airflow_datapump.testing._plsql.places import bind_type
+from airflow_datapump.testing._plsql.runtime import transaction_control
 from airflow_datapump.testing._plsql.scope import Env, Exec, Place, Scope, pls
 from airflow_datapump.testing._plsql.typesys import convert, match_rank, to_number, to_text
 from airflow_datapump.testing._values import (
@@ -88,13 +89,10 @@ class ExtraStatements(DeclCompiler):
         if isinstance(st, n.ExecuteImmediate):
             return self.execute_immediate(st, scope)
         if isinstance(st, n.Transaction):
-            action = st.action
+            action, savepoint = st.action, st.savepoint
 
             def transaction(env: Env) -> None:
-                if action == "COMMIT":
-                    env.m.runtime.commit()
-                else:
-                    env.m.runtime.rollback()
+                transaction_control(env.m.runtime, action, savepoint)
 
             return transaction
         if isinstance(st, n.OpenFor):

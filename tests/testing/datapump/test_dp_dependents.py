@@ -358,3 +358,33 @@ def test_a_constraints_state_travels_with_it(db: DatabaseHandle, cur: oracledb.C
         ("CHILD_PARENT_FK", "DISABLED", "NOT VALIDATED"),
         ("CHILD_QTY", "ENABLED", "NOT VALIDATED"),
     ]
+
+
+def test_a_not_null_constraints_name_and_state_travel_with_its_table(
+    db: DatabaseHandle, cur: oracledb.Cursor
+) -> None:
+    """DBMS_METADATA writes a named NOT NULL as CONSTRAINT "name" NOT NULL, with its state; a
+    SYS_C name is the source database's own, so the import names that one afresh."""
+    _shop(cur)
+    cur.execute("ALTER TABLE shop.parent MODIFY (name CONSTRAINT parent_name_nn NOT NULL)")
+    cur.execute("ALTER TABLE shop.child MODIFY qty NOT NULL")
+    cur.execute("ALTER TABLE shop.parent DISABLE CONSTRAINT parent_name_nn")
+    _export(db, cur, "EXP_NN")
+    sql_file = (
+        "DBMS_DATAPUMP.ADD_FILE(:h, 'nn.sql', 'DATA_PUMP_DIR', "
+        "filetype => DBMS_DATAPUMP.KU$_FILE_TYPE_SQL_FILE)"
+    )
+    run_job(db, cur, ("SQL_FILE", "SCHEMA"), "SQL_NN", "exp_nn.dmp", sql_file)
+    sql = read_file(db, "nn.sql")
+    assert '"NAME" VARCHAR2(20 BYTE) CONSTRAINT "PARENT_NAME_NN" NOT NULL DISABLE' in sql
+    assert '"QTY" NUMBER NOT NULL ENABLE' in sql
+    assert "ORA-39083" not in _import(db, cur, "IMP_NN", "exp_nn.dmp", "SHOP7")
+    cur.execute(
+        "SELECT table_name, constraint_name, status FROM dba_constraints WHERE owner = :o "
+        "AND search_condition LIKE '%IS NOT NULL' ORDER BY 1",
+        o="SHOP7",
+    )
+    (child, child_name, child_status), parent = cur.fetchall()
+    assert (child, child_status) == ("CHILD", "ENABLED")
+    assert child_name.startswith("SYS_C")
+    assert parent == ("PARENT", "PARENT_NAME_NN", "DISABLED")

@@ -139,8 +139,11 @@ class FakeRuntime:
     def commit(self) -> None:
         self.commits += 1
 
-    def rollback(self) -> None:
+    def rollback(self, savepoint: str | None = None) -> None:
         self.commits -= 1
+
+    def savepoint(self, name: str) -> None:
+        pass  # the fake's tables keep no transaction
 
     def statement(self) -> AbstractContextManager[None]:
         return contextlib.nullcontext()  # the fake's tables keep no transaction

@@ -107,3 +107,12 @@ def test_no_fuzzed_request_ends_a_connection_unanswered(
 ) -> None:
     outcomes = fuzz.fuzz_session(oracle.backend, seeds, 150)
     assert outcomes == {"answered": 150}
+
+
+def test_the_hand_kept_execute_seeds_decode_to_what_they_claim(fuzz: ModuleType) -> None:
+    """A seed that no longer decodes only reaches the decoder's first refusal; the kept ones
+    are recordings of the real driver, so they decode to the statement their comment names."""
+    select, plsql = (requests.parse(seed) for seed in fuzz.SEEDS[1:3])
+    assert (select.sql, select.rows) == ("select :a from dual", [[b"text"]])
+    assert plsql.sql is not None
+    assert plsql.sql.startswith("declare l ku$_logline1010 := :l;")

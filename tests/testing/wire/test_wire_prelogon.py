@@ -124,3 +124,28 @@ def test_no_mutated_logon_raises_inside_the_server_and_it_serves_on(
     assert sum(t for o, t in outcomes.items() if o.endswith("answered")) > 80
     with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=oracle.dsn()) as conn:
         assert conn.cursor().execute("select 1 from dual").fetchone() == (1,)
+
+
+def _connect_promising(length: int) -> bytes:
+    """A CONNECT whose fixed fields promise ``length`` bytes of connect data it does not carry."""
+    fields = struct.pack(">HHHHHHHHHH", 319, 300, 1, 8192, 65535, 0x4F98, 0, 1, length, 74)
+    return packets.frame(packets.CONNECT, fields + bytes(74 - 8 - len(fields)), large=False)
+
+
+@pytest.mark.parametrize("sent", [_connect_promising(300), b""], ids=["data-never-follows", "nothing-sent"])
+def test_a_connect_request_not_completed_in_time_is_cut_off_and_logged(
+    sent: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The listener's INBOUND_CONNECT_TIMEOUT (Net Services Reference): the connection ends
+    and ORA-12525 is logged with the client's address; later clients are served."""
+    with EmulatedOracle(inbound_connect_timeout=0.3) as emulator, caplog.at_level("WARNING"):
+        with socket.create_connection(_address(emulator), timeout=10) as sock:
+            sock.sendall(sent)
+            assert sock.recv(65536) == b""  # closed unanswered, well before the client's 10 s
+            port = sock.getsockname()[1]
+        with oracledb.connect(user="system", password=ADMIN_PASSWORD, dsn=emulator.dsn()) as conn:
+            assert conn.cursor().execute("select 1 from dual").fetchone() == (1,)
+    cut_off = [r.getMessage() for r in caplog.records if "ORA-12525" in r.getMessage()]
+    assert len(cut_off) == 1
+    assert str(port) in cut_off[0]
+    assert "TNS:listener has not received client's request in time allowed" in cut_off[0]
