@@ -17,9 +17,12 @@ from airflow_datapump.core.waiting import JobResult
 
 _STATUS = {Verdict.SUCCEEDED: "success", Verdict.FAILED: "failed", Verdict.STOPPED: "stopped"}
 # A table's or partition's line: ``. . exported "HR"."EMP"  8.125 KB  107 rows``, with
-# ``:"PART"`` after a partition's table, and no size where nothing was unloaded (network import).
+# ``:"PART"`` after a partition's table, no size where nothing was unloaded (network import), and
+# ``107 out of 110 rows`` where an import skipped rows (DATA_OPTIONS=SKIP_CONSTRAINT_ERRORS; the
+# form is unconfirmed, docs/emulator.md): the first figure is what was loaded.
 _ROWS = re.compile(
-    r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?\s+(\d+) rows'
+    r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?'
+    r"\s+(\d+)(?: out of \d+)? rows"
 )
 _UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 MAX_ERROR_LINES = 100
@@ -65,7 +68,8 @@ def finished_event(
 
 
 def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
-    """Rows per table from the ``. . exported/imported`` lines of a log, its partitions summed."""
+    """Rows per table from the ``. . exported/imported`` lines of a log, its partitions summed:
+    the rows written or loaded, not counting rows an import rejected."""
     rows: dict[str, int] = {}
     for (schema, table, _), (_, count) in _table_lines(lines).items():
         rows[f"{schema}.{table}"] = rows.get(f"{schema}.{table}", 0) + count

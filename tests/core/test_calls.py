@@ -267,6 +267,25 @@ def test_partitions_and_network_imports_count_in_the_rows_and_bytes() -> None:
     assert bytes_moved(network) is None
 
 
+def test_a_table_with_rejected_rows_counts_the_rows_it_loaded() -> None:
+    """With DATA_OPTIONS=SKIP_CONSTRAINT_ERRORS an import prints ``N out of M rows`` and the
+    rejected count on the next line; the table stays in the rows and bytes, with what it loaded.
+    Whether Oracle prints that form or ``N rows`` is unconfirmed: both are read alike."""
+    from airflow_datapump.core.events import bytes_moved, rows_moved
+
+    lines = [
+        '. . imported "HR"."EMP"                            8.125 KB     107 out of 110 rows',
+        "3 row(s) were rejected with the following error:",
+        "ORA-00001: unique constraint (HR.EMP_PK) violated",
+        '. . imported "HR"."DEPT"                           2.000 KB      27 rows',
+        '. . imported "SH"."SALES":"Q1"                     1.000 MB      40 out of 43 rows',
+    ]
+    assert rows_moved(lines) == {"HR.EMP": 107, "HR.DEPT": 27, "SH.SALES": 40}
+    assert bytes_moved(lines) == 8320 + 2048 + 1048576
+    network = ['. . imported "HR"."EMP"                                      107 out of 110 rows']
+    assert rows_moved(network) == {"HR.EMP": 107}
+
+
 @pytest.mark.parametrize(
     ("code", "advice"),
     [
