@@ -210,23 +210,30 @@ def test_a_failed_submit_is_translated_to_the_code_beneath_it() -> None:
     )
 
 
-def test_the_bytes_seen_while_running_are_reported_after_the_job_left() -> None:
+def test_without_sized_table_lines_the_bytes_are_none_not_the_last_polls_figure() -> None:
+    """A status figure counts something else than the log's table sizes, and only up to the
+    last poll (a network import that ends before it has none): runs would not compare."""
     from airflow_datapump.core.events import event_from_result, summary
 
-    ref = JobRef("E1", "HR", "EXPORT", "D", log_directory="D", log_file="e1.log")
+    ref = JobRef("E1", "HR", "IMPORT", "D", log_directory="D", log_file="e1.log")
     waiter = Waiter(ref)
     assert waiter.observe(JobStatus("E1", "HR", JobState.EXECUTING, bytes_processed=4096), now=0) is None
     done = JobStatus(
         "E1",
         "HR",
         JobState.UNDEFINED,
-        log_lines=('Job "HR"."E1" successfully completed at x elapsed 0 00:00:01',),
+        log_lines=(
+            '. . imported "HR"."EMPLOYEES"                            107 rows',
+            'Job "HR"."E1" successfully completed at x elapsed 0 00:00:01',
+        ),
     )
     result = waiter.observe(done, now=1)
     assert result is not None
+    assert result.bytes_processed == 4096  # the wait's result still carries it, for hook users
     event = event_from_result(ref, result)
-    assert event["bytes"] == 4096
-    assert summary(event, started=None, finished=None)["bytes"] == 4096
+    assert event["rows"] == {"HR.EMPLOYEES": 107}
+    assert event["bytes"] is None
+    assert summary(event, started=None, finished=None)["bytes"] is None
 
 
 def test_the_bytes_are_the_logs_table_sizes_once_it_has_them_not_the_last_polls() -> None:
