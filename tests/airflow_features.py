@@ -20,6 +20,11 @@ DAG_TEST_RESUMES_DEFERRED = airflow_version >= Version("3.1")
 #: cancelled and the Data Pump job keeps running.
 CALLS_TRIGGER_ON_KILL = hasattr(BaseTrigger, "on_kill")
 
+#: The scheduler's kernel copy of its environment (/proc/PID/environ) can be read: on 3.0 it
+#: reads empty, as the triggerer's does (seen on 3.0.6), and it is intact on 3.3. There is
+#: nothing to look at but the version; 3.1 and 3.2 are not run, and are taken to be as 3.3.
+SCHEDULER_ENVIRON_READABLE = airflow_version >= Version("3.1")
+
 #: Marker -> why its tests are skipped on this Airflow: a test marked with a feature needs it;
 #: ``without_trigger_on_kill`` holds what an Airflow lacking that one does instead.
 SKIPPED: dict[str, str] = {

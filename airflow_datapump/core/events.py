@@ -17,9 +17,12 @@ from airflow_datapump.core.waiting import JobResult, kept_error_lines
 
 _STATUS = {Verdict.SUCCEEDED: "success", Verdict.FAILED: "failed", Verdict.STOPPED: "stopped"}
 # A table's or partition's line: ``. . exported "HR"."EMP"  8.125 KB  107 rows``, with
-# ``:"PART"`` after a partition's table, and no size where nothing was unloaded (network import).
+# ``:"PART"`` after a partition's table, no size where nothing was unloaded (network import), and
+# ``107 out of 110 rows`` where an import skipped rows (DATA_OPTIONS=SKIP_CONSTRAINT_ERRORS; the
+# form is unconfirmed, docs/emulator.md): the first figure is what was loaded.
 _ROWS = re.compile(
-    r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?\s+(\d+) rows'
+    r'\. \. (?:exported|imported) "([^"]+)"\."([^"]+)"(?::"([^"]+)")?(?:\s+([\d.]+) ([KMGT])B)?'
+    r"\s+(\d+)(?: out of \d+)? rows"
 )
 _UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
@@ -33,7 +36,6 @@ def event_from_result(job: JobRef, result: JobResult) -> dict[str, Any]:
         outcome=result.outcome,
         lines=result.log_lines,
         log_position=result.status.log_position,
-        bytes_polled=result.bytes_processed,
     )
 
 
@@ -45,7 +47,6 @@ def finished_event(
     outcome: LogOutcome,
     lines: tuple[str, ...] | list[str],
     log_position: int,
-    bytes_polled: int | None = None,
 ) -> dict[str, Any]:
     """The event of a job that ended, its errors, rows and bytes read from its log ``lines``:
     the same whether a wait saw it end or a retry found it already completed."""
@@ -59,12 +60,13 @@ def finished_event(
         "final_line": outcome.line,
         "log_position": log_position,
         "rows": rows_moved(lines),
-        "bytes": final_bytes(lines, bytes_polled),
+        "bytes": bytes_moved(lines),
     }
 
 
 def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
-    """Rows per table from the ``. . exported/imported`` lines of a log, its partitions summed."""
+    """Rows per table from the ``. . exported/imported`` lines of a log, its partitions summed:
+    the rows written or loaded, not counting rows an import rejected."""
     rows: dict[str, int] = {}
     for (schema, table, _), (_, count) in _table_lines(lines).items():
         rows[f"{schema}.{table}"] = rows.get(f"{schema}.{table}", 0) + count
@@ -73,7 +75,14 @@ def rows_moved(lines: tuple[str, ...] | list[str]) -> dict[str, int]:
 
 def bytes_moved(lines: tuple[str, ...] | list[str]) -> int | None:
     """The data bytes the ``. . exported/imported`` lines of a log report, to the precision
-    they print (three decimals of a KB, MB ...); None when no line has a size."""
+    they print (three decimals of a KB, MB ...); None when no line has a size.
+
+    This alone is a summary's ``bytes``, so that runs compare: a status's bytes_processed
+    counts something else, only a running job's status carries it (its last poll is from
+    before the end, and a job that ends before the first poll has none), so a fallback to it
+    would give one task's runs different measures by timing. A job without a log file, a
+    network import and a metadata-only job report None.
+    """
     sizes = [size for size, _ in _table_lines(lines).values() if size is not None]
     return round(sum(sizes)) if sizes else None
 
@@ -87,18 +96,6 @@ def _table_lines(lines: tuple[str, ...] | list[str]) -> dict[tuple[str, str, str
             size = float(m.group(4)) * _UNIT[m.group(5)] if m.group(4) else None
             found[(m.group(1), m.group(2), m.group(3) or "")] = (size, int(m.group(6)))
     return found
-
-
-def final_bytes(lines: tuple[str, ...] | list[str], polled: int | None) -> int | None:
-    """What a finished job's summary reports as its bytes: its log's table sizes, else ``polled``.
-
-    Only a running job's status carries bytes, so the last poll's figure is from before the
-    job's end (it completes between polls), and a job that ended before the first poll has
-    none: its log, already read by the wait, is final either way. A job without a log file
-    (NOLOGFILE=YES) or with no sized table lines has only the last poll's figure.
-    """
-    moved = bytes_moved(lines)
-    return polled if moved is None else moved
 
 
 def unseen(lines: tuple[str, ...] | list[str], start: int, shown: int) -> list[str]:

@@ -118,8 +118,9 @@ def classify(lines: list[str]) -> TaskVerdict:
     return TaskVerdict.RUNNING
 
 
-def error_lines(lines: list[str]) -> list[str]:
-    """The log's ``[ERROR]`` lines: what a failed task reports."""
+def task_log_errors(lines: list[str]) -> list[str]:
+    """An RDS S3 task log's ``[ERROR]`` lines: what a failed task reports. Not Oracle's ORA-
+    lines (core/status.py error_lines): the task log tags its own errors."""
     return [line for line in lines if "[ERROR]" in line]
 
 

@@ -30,6 +30,7 @@ class MarksMixin:
     _retrying: Callable[[Callable[[], Any]], Any]
     _aretrying: Callable[[Callable[[], Any]], Any]
     read_file: Callable[..., tuple[str, int]]  # hooks/files.py: the one chunked read of a file
+    aread_file: Callable[..., Any]  # and its async twin
 
     def read_job_log(self, job: JobRef) -> tuple[str, int] | None:
         """The job's whole log and the offset after it; None when it has no readable log."""
@@ -42,10 +43,24 @@ class MarksMixin:
         except DatabaseCallError:
             return None  # no such file, no directory, no privilege: no readable log
 
-    async def _aread_log_start(self, job: JobRef) -> str | None:
-        """The first chunk of the job's log (up to 8 MB, where the marks are); None without one.
+    async def aread_job_log(self, job: JobRef) -> tuple[str, int] | None:
+        """The async :meth:`read_job_log`: the whole log, as a mark is settled against every
+        mark before it, and a claim or a restart's start is written wherever the log has got to."""
+        if not (job.log_file and job.log_directory):
+            return None
+        try:
+            read: tuple[str, int] = await self.aread_file(job.log_directory, job.log_file)
+        except TransientConnectionError:
+            raise
+        except DatabaseCallError:
+            return None
+        return read
 
-        One read: the marks are written before the job starts, so they are in its first chunk.
+    async def _aread_log_start(self, job: JobRef) -> str | None:
+        """The first chunk of the job's log (up to 8 MB); None without one.
+
+        Only for a submit's start token: a submit's start mark is written before its job
+        starts, so it is in the first chunk. Any other mark may be anywhere in the log.
         """
         if not (job.log_file and job.log_directory):
             return None
@@ -67,8 +82,8 @@ class MarksMixin:
     async def async_mark(self, job: JobRef, mark: stamp.Mark) -> bool:
         """The async :meth:`mark`."""
         await self._aretrying(lambda: self.arun_call(calls.mark(job.job_name, job.owner, mark.line())))
-        text = await self._aread_log_start(job)
-        return stamp.settle(text.splitlines() if text else [], mark)
+        read = await self.aread_job_log(job)
+        return stamp.settle(read[0].splitlines() if read else [], mark)
 
 
 def submit_call(

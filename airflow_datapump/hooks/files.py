@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any, Literal, TypeVar
 
@@ -58,12 +58,31 @@ FILE_TYPES = {
 }
 
 
+def chunked_read(
+    directory: str, file_name: str, position: int
+) -> Generator[Call[FileChunk], FileChunk, tuple[str, int]]:
+    """The chunks of a file from byte ``position`` to its end: yields each read call, is sent
+    its chunk back, and returns the text and the offset after it.
+
+    The one chunk loop, apart from how a call is run, so the sync and the async read of a
+    log cannot disagree on where it ends.
+    """
+    parts: list[str] = []
+    while True:
+        chunk = yield calls.read_file(directory, file_name, position=position)
+        parts.append(chunk.text)
+        position = chunk.position
+        if not chunk.text or position >= chunk.length:
+            return "".join(parts), position
+
+
 class FilesMixin:
     """File operations of :class:`~airflow_datapump.hooks.datapump.DatapumpHook`."""
 
     run_call: Callable[[Call[Any]], Any]
     arun_call: Callable[[Call[Any]], Any]
     _retrying: Callable[[Callable[[], Any]], Any]
+    _aretrying: Callable[[Callable[[], Any]], Any]
     submit: Callable[..., JobRef]
     wait: Callable[..., Any]
 
@@ -75,15 +94,25 @@ class FilesMixin:
 
     def read_file(self, directory: str, file_name: str, *, position: int = 0) -> tuple[str, int]:
         """The file from byte ``position`` to its end, and the offset after it."""
-        parts: list[str] = []
-        while True:
-            chunk: FileChunk = self._retrying(
-                partial(self.run_call, calls.read_file(directory, file_name, position=position))
-            )
-            parts.append(chunk.text)
-            position = chunk.position
-            if not chunk.text or position >= chunk.length:
-                return "".join(parts), position
+        reading = chunked_read(directory, file_name, position)
+        try:
+            call = next(reading)
+            while True:
+                call = reading.send(self._retrying(partial(self.run_call, call)))
+        except StopIteration as done:
+            result: tuple[str, int] = done.value
+            return result
+
+    async def aread_file(self, directory: str, file_name: str, *, position: int = 0) -> tuple[str, int]:
+        """The async :meth:`read_file`: the same chunks, each call awaited."""
+        reading = chunked_read(directory, file_name, position)
+        try:
+            call = next(reading)
+            while True:
+                call = reading.send(await self._aretrying(partial(self.arun_call, call)))
+        except StopIteration as done:
+            result: tuple[str, int] = done.value
+            return result
 
     def read_range(self, directory: str, file_name: str, position: int, size: int) -> str:
         """``size`` bytes of the file from byte ``position``: one round trip, however large the file."""

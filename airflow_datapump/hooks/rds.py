@@ -352,7 +352,7 @@ def wait_for_task(hook: _Files, task_id: str, poll_interval: float, timeout: flo
         if verdict is rds.TaskVerdict.SUCCEEDED:
             return list(lines)
         if verdict is rds.TaskVerdict.FAILED:
-            reasons = rds.error_lines(lines) or lines[-5:]
+            reasons = rds.task_log_errors(lines) or lines[-5:]
             raise TransferError(f"RDS S3 task {task_id} failed: " + " | ".join(reasons))
         if time.monotonic() >= deadline:
             raise TransferError(f"RDS S3 task {task_id} did not finish within {timeout:.0f} s")

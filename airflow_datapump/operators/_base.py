@@ -122,6 +122,8 @@ class DatapumpOperator(BaseOperator):
         for name, value in job_args.items():
             setattr(self, name, value)
         self._job: JobRef | None = None
+        # A previous try's finished job: its whole log, read to find how it ended, shown at the finish.
+        self._log_read: str | None = None
         self._owned_by: tuple[RunStamp, int | None] | None = None
         self._progress = ProgressNotes()
         _fields.check_at_parse(self, password=self.password_to_check())
@@ -304,6 +306,7 @@ class DatapumpOperator(BaseOperator):
         owner = outcome.line.split('"')[1] if outcome.line else ""
         # Nothing of it has been shown by this try: position 0 has the whole log shown.
         ref = _fields.ref_for(spec, owner)
+        self._log_read = "\n".join(lines)
         event = finished_event(
             ref, status="success", state="UNDEFINED", outcome=outcome, lines=lines, log_position=0
         )
@@ -319,7 +322,8 @@ class DatapumpOperator(BaseOperator):
     def _finish(self, context: Any, event: dict[str, Any], hook: DatapumpHook) -> dict[str, Any]:
         job = JobRef.from_dict(event["job"])
         shown = int(event.get("log_position") or 0)
-        _report.show_rest_of_log(self.log, job, hook, shown, self.log_tail_lines)
+        text, self._log_read = self._log_read, None
+        _report.show_rest_of_log(self.log, job, hook, shown, self.log_tail_lines, text)
         _report.check_outcome(job, event, self.allowed_errors)
         self.after_success(context, job, hook)
         return summary(event, started=_report.started(context), finished=dt.datetime.now(dt.UTC).isoformat())

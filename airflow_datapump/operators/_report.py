@@ -17,23 +17,28 @@ from airflow_datapump.exceptions import DatapumpError, JobFailedError
 from airflow_datapump.hooks.datapump import DatapumpHook
 
 
-def show_rest_of_log(log: Any, job: JobRef, hook: DatapumpHook, shown: int, tail_lines: int | None) -> None:
+def show_rest_of_log(
+    log: Any, job: JobRef, hook: DatapumpHook, shown: int, tail_lines: int | None, text: str | None = None
+) -> None:
     """What the wait has not already put in the task log: the rest of the Data Pump log.
 
     The trigger (or the sync wait) streams the log as it goes, up to ``shown``; printing
     the whole log again at the end would show every line twice. ``tail_lines`` keeps only
-    the last lines of what is left (none for 0).
+    the last lines of what is left (none for 0, so nothing is read). ``text`` is that rest
+    when the caller has just read it (a previous try's finished job, whose whole log told
+    how it ended): a log can be large, and reading it twice costs as much again.
     """
-    if job.log_file is None or job.log_directory is None:
+    if job.log_file is None or job.log_directory is None or tail_lines == 0:
         return
-    try:
-        text, _ = hook.read_file(job.log_directory, job.log_file, position=shown)
-    except DatapumpError as error:
-        log.warning("Could not read the Data Pump log: %s", error)
-        return
+    if text is None:
+        try:
+            text, _ = hook.read_file(job.log_directory, job.log_file, position=shown)
+        except DatapumpError as error:
+            log.warning("Could not read the Data Pump log: %s", error)
+            return
     lines = cloud.redacted_uri(text).splitlines()  # a URI dump file's PAR token: not shown
     if tail_lines is not None:
-        lines = lines[-tail_lines:] if tail_lines else []
+        lines = lines[-tail_lines:]
     if lines:
         log.info("Data Pump log of %s.%s:\n%s", job.owner, job.job_name, "\n".join(lines))
 

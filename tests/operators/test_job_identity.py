@@ -20,6 +20,7 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.operators import ExportOperator, ImportOperator
 from airflow_datapump.testing import DatabaseHandle
 from airflow_datapump.triggers.datapump import JobTrigger
+from tests.operators.test_datapump_operators import _TaskLog
 
 
 def context(run_id: str, try_number: int = 1) -> dict[str, Any]:
@@ -171,3 +172,27 @@ def test_the_sync_on_kill_of_an_old_try_leaves_a_job_a_later_try_took_over(db: D
     deferred(nightly_export(), context("manual__a", try_number=2))
     old.on_kill()
     assert [j["state"] for j in db.jobs()] == ["EXECUTING"]
+
+
+@pytest.mark.parametrize(("tail_lines", "shown"), [(None, True), (0, False)])
+def test_a_previous_tries_finished_job_has_its_log_read_once(
+    db: DatabaseHandle, tail_lines: int | None, shown: bool
+) -> None:
+    """The log read to find the previous outcome is the one shown at the finish (or not at all)."""
+    deferred(nightly_export(), context("manual__a"))
+    db.advance(3600)
+    reads: list[tuple[str, int]] = []
+    original = DatapumpHook.read_file
+
+    def counted(hook: DatapumpHook, directory: str, file_name: str, *, position: int = 0) -> tuple[str, int]:
+        reads.append((file_name, position))
+        return original(hook, directory, file_name, position=position)
+
+    op = nightly_export(log_tail_lines=tail_lines)
+    task_log = _TaskLog()
+    op._cached_logger = task_log  # type: ignore[assignment]
+    with patch.object(DatapumpHook, "read_file", counted):
+        summary = op.execute(context("manual__a", try_number=2))
+    assert summary["outcome"] == "successfully completed"
+    assert reads == [("NIGHTLY_EXP.log", 0)]
+    assert ('Starting "SYSTEM"."NIGHTLY_EXP"' in task_log.text) is shown

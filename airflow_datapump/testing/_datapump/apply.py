@@ -75,14 +75,17 @@ def _opened_at_start(ctx: WorkContext, job: Job, item: dict[str, Any]) -> bool:
 
 
 def _data_line(
-    ctx: WorkContext, job: Job, moment: dt.datetime, verb: str, item: dict[str, Any], rows: int
-) -> None:
+    ctx: WorkContext, job: Job, moment: dt.datetime, verb: str, item: dict[str, Any], rows: int,
+    rejected: int = 0,
+) -> None:  # fmt: skip
+    """``N rows``, or ``N out of M rows`` when an import rejected some (docs/emulator.md, [U])."""
     qualified = f'"{item["schema"]}"."{item["name"]}"'
+    count = f"{rows:>7} out of {rows + rejected} rows" if rejected else f"{rows:>7} rows"
     if job.is_network and verb == "imported":  # rows come over the link: no unloaded size to show
-        logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {rows:>7} rows")
+        logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {count}")
         return
     size = logfile.size_text(int(item.get("size", 0)))
-    logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {size:>12} {rows:>7} rows")
+    logfile.write(ctx.db, job, moment, f". . {verb} {qualified:<48} {size:>12} {count}")
 
 
 def _failed(ctx: WorkContext, job: Job, moment: dt.datetime, what: str, error: str, sql: str) -> None:
@@ -242,7 +245,7 @@ def _data(ctx: WorkContext, job: Job, item: dict[str, Any], moment: dt.datetime)
     if problem and not skip:
         logfile.error(db, job, moment, head, problem)  # all or nothing: nothing was loaded
         return
-    _data_line(ctx, job, moment, "imported", item, loaded)
+    _data_line(ctx, job, moment, "imported", item, loaded, rejected if problem else 0)
     if problem:
         logfile.error(db, job, moment, f"{rejected} row(s) were rejected with the following error:", problem)
 

@@ -17,6 +17,7 @@ from dp_helpers import (
     set_parameter,
 )
 
+from airflow_datapump.core.events import rows_moved
 from airflow_datapump.testing import DatabaseHandle
 
 
@@ -51,8 +52,9 @@ def test_skip_constraint_errors_loads_the_rows_no_key_rejects(
     loaded = db.rows("HR2", "KEYED")
     assert len(loaded) == 3 + 2197  # 5 and 7 (the same key as 7.0) by ID, 2199 by CODE
     assert {row[0] for row in loaded} == set(range(2199)) | {3000}
-    assert re.search(r'imported "HR2"\."KEYED" .* 2197 rows', log)
+    assert re.search(r'imported "HR2"\."KEYED" .* 2197 out of 2200 rows\n3 row\(s\) were rejected', log)
     assert "3 row(s) were rejected with the following error:" in log
+    assert rows_moved(log.splitlines())["HR2.KEYED"] == 2197  # the provider reads what loaded
     assert "ORA-00001: unique constraint" in log
     assert db.rows("HR2", "KEYED", "1")[1][2].data == "note 1\nsecond line"  # a CLOB, whole
 
