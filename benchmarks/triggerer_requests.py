@@ -96,6 +96,9 @@ async def scenario(n: int, polls: int, poll: float, reply: dict[str, Any]) -> li
     quiet.propagate = False
     job = reply.pop("job")
     reply["log_text"] = LINE
+    # The recorded reply's log length is that of the log it came from; a log that grows by a
+    # line per poll is always longer than what was read of it (a shorter one was replaced).
+    reply["log_length"] = 10**12
     as_at_scale = _shown.SAVE_EVERY * poll / AT_SCALE[1]  # as many polls between saves as at 30 s
     with (
         supervised() as supervisor,
