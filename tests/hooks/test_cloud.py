@@ -100,9 +100,10 @@ def test_bad_arguments_are_refused_before_any_call(hook: DatapumpHook, db: Datab
 
 def test_a_database_without_dbms_cloud_says_so(hook: DatapumpHook, db: DatabaseHandle) -> None:
     _put(db, {"one.dmp": 1024})
-    # The upload's first call is the bucket's listing (a query of DBMS_CLOUD.LIST_OBJECTS).
+    # The upload's first call is the bucket's listing, a query of DBMS_CLOUD.LIST_OBJECTS: in
+    # SQL a package that does not exist is an invalid identifier (ORA-00904), not PLS-00201.
     with pytest.raises(
-        TransferError, match=r"DBMS_CLOUD is not installed on this database.*PLS-00201"
+        TransferError, match=r"DBMS_CLOUD is not installed on this database.*ORA-00904"
     ) as caught:
         hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["one.dmp"], FOLDER, credential_name="OCI_CRED")
     assert isinstance(caught.value.__cause__, DatabaseCallError)
