@@ -139,7 +139,7 @@ class JobTrigger(BaseTrigger):
                     status = await hook.async_status(ref, log_position=waiter.position)
                 except DatapumpError as error:
                     message = {"status": "error", "job": self.job, "message": str(error)}
-                    yield _event({**message, "log_position": max(waiter.position, shown)})
+                    yield _event({**message, "log_position": max(waiter.position, shown)}, self.try_number)
                     return
                 for line in unseen(status.log_lines, waiter.position, shown):
                     self.log.info("%s", line)
@@ -151,7 +151,7 @@ class JobTrigger(BaseTrigger):
                 self.log_position = status.log_position
                 result = waiter.observe(status, now=loop.time())
                 if result is not None:
-                    yield _event(event_from_result(ref, result))
+                    yield _event(event_from_result(ref, result), self.try_number)
                     return
                 await asyncio.sleep(self.poll_interval)
         finally:
@@ -189,5 +189,9 @@ class JobTrigger(BaseTrigger):
         )
 
 
-def _event(payload: dict[str, Any]) -> TriggerEvent:
+def _event(payload: dict[str, Any], try_number: int | None) -> TriggerEvent:
+    """The event, naming the try that deferred: an Airflow without apache/airflow#56731 (3.0.6)
+    resumes a retry with the event that ended the try before it (``_identity.from_an_earlier_try``)."""
+    if try_number is not None:
+        payload = {**payload, "try_number": try_number}
     return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # untyped in Airflow
