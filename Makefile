@@ -57,7 +57,9 @@ wheel:
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 ## Re-pin after a change to pyproject.toml's dependencies (from an environment that works).
+## A pin with a comment above it was chosen by hand (3.0.6's PyJWT 2.10.1 and FastAPI before
+## 0.132, without which 3.0.6 cannot log in or start a task): it and its comment are kept, not
+## replaced by the freeze (scripts/pin_constraints.py).
 constraints:
-	{ echo "# Every package the development environment installs, pinned (Airflow $(AIRFLOW_VERSION), Python $(PY_VERSION))."; \
-	  echo "# Regenerate with: make constraints   (after changing pyproject.toml's dependencies)"; \
-	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^airflow-datapump' ; } > "$(CONSTRAINTS)"
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^airflow-datapump' \
+	  | $(PYTHON) scripts/pin_constraints.py "$(CONSTRAINTS)" "$(AIRFLOW_VERSION)" "$(PY_VERSION)"

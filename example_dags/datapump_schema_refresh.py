@@ -59,7 +59,9 @@ with DAG(
         schemas=["{{ params.source_schema }}"],
         directory="{{ params.source_directory }}",
         dump_files=[DUMP],
-        reuse_dump_files=True,  # the names are this run's own: only a retry's leftovers are reused
+        # A retry waits on the job its first try started, or, when that job failed and is gone,
+        # deletes the dump files it left once they prove to be this run's, then exports again.
+        retries=2,
         parallel=2,
         exclude=["STATISTICS"],
         deferrable=True,

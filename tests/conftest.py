@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.processes import Postgres
+from tests.processes import Postgres, interrupt_on_sigterm
 
 if TYPE_CHECKING:
     from airflow_datapump.testing import EmulatedOracle
@@ -23,6 +23,10 @@ os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parent.parent / "example_dags")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    interrupt_on_sigterm()  # a cancelled run still stops the processes its fixtures started
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,7 +1,8 @@
 """Processes the slow test suites start, and the private PostgreSQL cluster they share.
 
 Each child runs in a process group of its own and is stopped by its own id (SIGTERM, then
-SIGKILL to whatever of the group is left), also when a test fails. The PostgreSQL cluster is
+SIGKILL to whatever of the group is left), also when a test fails and when the test run
+itself is cancelled (SIGTERM: :func:`interrupt_on_sigterm`). The PostgreSQL cluster is
 Airflow's metadata database for the end-to-end stack and for the browser tests' api-server:
 one cluster per test session (``postgres_cluster`` in tests/conftest.py), one database each.
 """
@@ -22,6 +23,29 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+def interrupt_on_sigterm() -> None:
+    """Make SIGTERM to this test run unwind it as Ctrl-C does, so fixtures stop what they started.
+
+    A cancelled CI job sends SIGTERM, whose default action ends the process at once: no
+    fixture's clean-up runs, and the children it started in sessions of their own (PostgreSQL,
+    Airflow's components, the emulator's server) would live on. As KeyboardInterrupt, pytest
+    tears every fixture down before it exits; a second SIGTERM (make passes one on to its
+    child, say) is ignored, so it cannot cut that clean-up short. A process forked from this
+    one inherits the handler and ends on SIGTERM as it would have without it.
+    """
+    runner = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != runner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        signal.signal(signum, signal.SIG_IGN)
+        raise KeyboardInterrupt(f"the test run received {signal.Signals(signum).name}")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def free_port() -> int:

@@ -238,6 +238,15 @@ class DatapumpOperator(BaseOperator):
             hook.close()
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
+        if _identity.from_an_earlier_try(event, context):
+            # Airflow 3.0.6 keeps a deferred task's resume point across retries
+            # (apache/airflow#56704): this try never deferred, so it starts as a try does.
+            self.log.info(
+                "The trigger event is try %s's; this is try %s: starting afresh",
+                (event or {}).get("try_number"),
+                _try_of(context),
+            )
+            return self.execute(context)
         with _shown.cleared_after(context):
             if not event:
                 raise AirflowException("The Data Pump trigger ended without an event")

@@ -43,6 +43,18 @@ def try_of(context: Any) -> int | None:
     return int(number) if isinstance(number, int) else None
 
 
+def from_an_earlier_try(event: dict[str, Any] | None, context: Any) -> bool:
+    """Whether a trigger event was sent to an earlier try of the task than the one resuming.
+
+    The trigger names the try that deferred; an Airflow without apache/airflow#56731 (3.0.6
+    is one) resumes a retry with the event that ended the failed try (apache/airflow#56704).
+    An event naming no try (a trigger serialized by an older release) is taken as this try's.
+    """
+    sent = (event or {}).get("try_number")
+    current = try_of(context)
+    return isinstance(sent, int) and current is not None and sent < current
+
+
 def check_ours(job: JobRef, state: JobState, read: tuple[str, int] | None, run: RunStamp) -> None:
     """Raise JobExistsError unless the job's log says this task run started it."""
     start = stamp.started_by(read[0].splitlines()) if read else None

@@ -162,7 +162,9 @@ class JobTrigger(BaseTrigger):
                 except DatapumpError as error:
                     await shown.save()
                     message = {"status": "error", "job": self.job, "message": str(error)}
-                    yield _event({**message, "log_position": max(waiter.position, shown.position)})
+                    yield _event(
+                        {**message, "log_position": max(waiter.position, shown.position)}, self.try_number
+                    )
                     return
                 start = waiter.position
                 result = waiter.observe(status, now=loop.time())
@@ -178,7 +180,7 @@ class JobTrigger(BaseTrigger):
                 self.log_position = waiter.position
                 if result is not None:
                     await shown.save()  # a triggerer that dies before the event is stored reruns it
-                    yield _event(event_from_result(ref, result))
+                    yield _event(event_from_result(ref, result), self.try_number)
                     return
                 await asyncio.sleep(self.poll_interval)
         except asyncio.CancelledError:  # a triggerer shutting down or handing the trigger over
@@ -219,5 +221,9 @@ class JobTrigger(BaseTrigger):
         )
 
 
-def _event(payload: dict[str, Any]) -> TriggerEvent:
+def _event(payload: dict[str, Any], try_number: int | None) -> TriggerEvent:
+    """The event, naming the try that deferred: an Airflow without apache/airflow#56731 (3.0.6)
+    resumes a retry with the event that ended the try before it (``_identity.from_an_earlier_try``)."""
+    if try_number is not None:
+        payload = {**payload, "try_number": try_number}
     return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # untyped in Airflow

@@ -119,6 +119,8 @@ class Airflow:
             "TRIGGERER__JOB_HEARTBEAT_SEC": "1",
             "TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD": "5",
             "DATAPUMP__POLL_INTERVAL": str(poll),
+            # A retry (the example export has two) starts seconds after its try failed, not 5 min.
+            "CORE__DEFAULT_TASK_RETRY_DELAY": "5",
         }
         env.update({f"AIRFLOW_{k}" if k == "HOME" else f"AIRFLOW__{k}": v for k, v in settings.items()})
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))

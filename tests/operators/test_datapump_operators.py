@@ -191,6 +191,22 @@ def test_failed_and_error_events_fail_the_task(db: DatabaseHandle) -> None:
         op.execute_complete(context(), {"status": "error", "job": job, "message": "DPY-6005: cannot connect"})
 
 
+def test_a_retry_resumed_with_the_failed_trys_event_starts_afresh(db: DatabaseHandle) -> None:
+    """Airflow 3.0.6 resumes a retry with the event that failed the try before it (no
+    apache/airflow#56731): the retry must find its job and wait on it, not fail the same way."""
+    with pytest.raises(TaskDeferred) as first:
+        export(deferrable=True).execute(context(try_number=1))
+    job = first.value.trigger.job
+    stale = {"status": "error", "job": job, "message": "DPY-6005: cannot connect", "try_number": 1}
+    with pytest.raises(TaskDeferred) as again:
+        export(deferrable=True).execute_complete(context(try_number=2), stale)
+    assert again.value.trigger.job["job_name"] == job["job_name"]
+    assert again.value.trigger.try_number == 2
+    assert [j["name"] for j in db.jobs()] == [job["job_name"]]
+    with pytest.raises(Exception, match="DPY-6005"):  # the try it was sent to fails with it
+        export(deferrable=True).execute_complete(context(try_number=1), stale)
+
+
 @pytest.mark.parametrize("target", ["SYS", "SYSTEM", "PRECIOUS"])
 def test_imports_refuse_oracle_maintained_and_protected_targets(db: DatabaseHandle, target: str) -> None:
     op = ImportOperator(

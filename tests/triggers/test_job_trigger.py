@@ -128,7 +128,20 @@ def test_gives_up_with_an_error_event_after_retrying(db: DatabaseHandle) -> None
     )
     assert event["status"] == "error"
     assert "DPY-6005" in event["message"]
+    assert "try_number" not in event  # a trigger that was given no try names none
     db.come_back()
+
+
+def test_the_event_names_the_try_that_deferred(db: DatabaseHandle) -> None:
+    """So that a retry resumed with an earlier try's event can tell (Airflow 3.0.6)."""
+    job = submitted()
+    db.go_down()
+    trigger = JobTrigger(
+        oracle_conn_id="oracle_default", job=job, poll_interval=0.01, retry_attempts=0, try_number=3
+    )
+    event = first_event(trigger)
+    db.come_back()
+    assert (event["status"], event["try_number"]) == ("error", 3)
 
 
 def test_cancellation_leaves_the_job_running_and_on_kill_stops_it(db: DatabaseHandle) -> None:
