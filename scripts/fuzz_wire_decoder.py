@@ -253,6 +253,10 @@ def recorded_logon(dsn: str) -> list[bytes]:
 
     with recording_packets() as recorded:
         oracledb.connect(user="system", password="oracle", dsn=dsn).close()
+    if b"(DESCRIPTION=" not in recorded[0] and b"(DESCRIPTION=" in recorded[1]:
+        # Older drivers (2.x) send a connect descriptor too long for the CONNECT packet in the
+        # packet after it; the two are the connect request, sent as one.
+        recorded[:2] = [recorded[0] + recorded[1]]
     return recorded[:5]
 
 
