@@ -79,6 +79,13 @@ def export_spec(backend: Backend, name: str = "EXP") -> JobSpec:
     )
 
 
+def emulator_reading(backend: Backend, name: str, value: str) -> None:
+    """On the emulator, one reading of what Oracle leaves open (docs/emulator.md); a real
+    Oracle has the one its release has."""
+    if backend.name == "emulator":
+        backend.db.set_reading(name, value)  # type: ignore[attr-defined]
+
+
 def parse_dsn(dsn: str) -> tuple[str, str, str]:
     credentials, _, address = dsn.partition("@")
     user, _, password = credentials.partition("/")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from behaviour_backends import Backend
+from behaviour_backends import Backend, emulator_reading
 from test_behaviour_operators import context
 
 from airflow_datapump._compat import TaskDeferred
@@ -66,11 +66,6 @@ def killed_try(backend: Backend, name: str, run_id: str) -> list[str]:
         first.execute(context(run_id))
     first.on_kill()  # the task was killed: its job goes (on_kill="kill")
     return members(backend, name)
-
-
-def emulator_reading(backend: Backend, name: str, value: str) -> None:
-    if backend.name == "emulator":
-        backend.db.set_reading(name, value)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("reading", ["DELETED", "KEPT"])

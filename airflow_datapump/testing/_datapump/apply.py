@@ -3,9 +3,9 @@
 Import follows the documented TABLE_EXISTS_ACTION rules (reference §2.9): SKIP leaves the
 table (ORA-39151), APPEND adds rows (ORA-39152), TRUNCATE empties it first (ORA-39153), and
 REPLACE drops and re-creates it. Each of those messages (under the COUNTED reading of
-TABLE_EXISTS_LINE; under PLAIN they are text without the prefix, not counted), ORA-31684 for
-an existing user, ORA-39083 for an object that failed to create and ORA-31693 for table data
-that failed to load count as errors in "completed with N error(s)" (§5.1).
+TABLE_EXISTS_LINE; under PLAIN, the default, they are text without the prefix, not counted),
+ORA-31684 for an existing user, ORA-39083 for an object that failed to create and ORA-31693
+for table data that failed to load count as errors in "completed with N error(s)" (§5.1).
 """
 
 from __future__ import annotations

@@ -130,10 +130,11 @@ READINGS: dict[str, tuple[str, ...]] = {
     # when ESTIMATE or ESTIMATE_ONLY is asked for), or 11g/12.1's (estimate lines, then each
     # object type in import order with ". . exported" lines at TABLE_DATA).
     "LOG_LAYOUT": ("19C", "12.1"),
-    # An import's line for a table that exists under SKIP, APPEND or TRUNCATE: ORA-39151/2/3
-    # with its prefix and counted in "completed with N error(s)", as 11.2 logs print it; or
-    # the message's text alone and not counted, as a 12c+ log prints ORA-39152's.
-    "TABLE_EXISTS_LINE": ("COUNTED", "PLAIN"),
+    # An import's line for a table that exists under SKIP, APPEND or TRUNCATE: the message's
+    # text alone and not counted, as a 12c+ log prints ORA-39152's (the default, as LOG_LAYOUT's
+    # is 19c: the release the provider's users run); or ORA-39151/2/3 with its prefix and
+    # counted in "completed with N error(s)", as 11.2 logs print it.
+    "TABLE_EXISTS_LINE": ("PLAIN", "COUNTED"),
 }
 
 OPERATIONS = ("EXPORT", "IMPORT", "SQL_FILE")

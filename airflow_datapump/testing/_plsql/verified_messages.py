@@ -283,7 +283,7 @@ CHECKED: dict[int, tuple[str, str]] = {
     39145: ("19c+23ai", "error-help/db/oci-39145"),
     39151: ("P output", "an 11.2.0.1 impdp log in public code"),
     39152: ("P output", "impdp logs (11.2.0.1, 12.2+) in public code"),
-    39153: ("P output", "notes quoting impdp output in public code"),
+    39153: ("P output", "an 11.2.0.2 Data Pump write-up in public code, quoting the text without its code"),
     39161: ("19c+23ai", "error-help/db/oci-39161"),
     39165: ("19c+23ai", "error-help/db/oci-39165"),
     39166: ("19c+23ai", "error-help/db/ora-39166"),
