@@ -34,8 +34,8 @@ def prod_hook(e2e: E2E, monkeypatch: pytest.MonkeyPatch) -> Iterator[DatapumpHoo
         yield hook
 
 
-def dump_set(e2e: E2E, hook: DatapumpHook, run_id: str) -> dict[str, tuple[str | None, str]]:
-    """The export's dump files in PROD, each with the GUID and job name its header records."""
+def dump_set(e2e: E2E, hook: DatapumpHook, run_id: str) -> dict[str, _sets.Header]:
+    """The export's dump files in PROD, each with the GUID, job name and file number its header records."""
     [template] = e2e.task(run_id)["rendered_fields"]["dump_files"]
     return {name: _sets.header(hook, DIRECTORY, name) for name in hook.dump_file_members(DIRECTORY, template)}
 
@@ -99,10 +99,9 @@ def test_a_retry_after_the_trigger_lost_the_database_waits_on_the_running_job(
     assert e2e.finished(run_id) == "success"
     assert e2e.task(run_id)["try_number"] == 2
     assert e2e.jobs_opened() == opened + 1
-    headers = dump_set(e2e, prod_hook, run_id)
-    assert headers, "no dump file in PROD"
-    assert {job_name for _, job_name in headers.values()} == {job["name"]}
-    assert len({guid for guid, _ in headers.values()}) == 1
+    # The refresh ends by removing the night's dump from PROD (remove_source_dump): what the one
+    # job wrote is gone with it, nothing of a second set stays behind.
+    assert dump_set(e2e, prod_hook, run_id) == {}
     assert f"Job SYSTEM.{job['name']} is already running for this task run" in e2e.task_log(run_id, 2)
     shown = our_lines(e2e, run_id, 2)
     assert sum(line.startswith(f'Starting "SYSTEM"."{job["name"]}"') for line in shown) == 1, shown
@@ -132,17 +131,16 @@ def test_a_retry_after_the_job_failed_exports_anew_over_its_proven_leftovers(
         [job] = failed
         left = dump_set(e2e, prod_hook, run_id)
         assert left, "the failed job left no dump file"
-        [(old_guid, _)] = set(left.values())
+        [old_guid] = {guid for guid, _, _ in left.values()}
+        assert old_guid is not None
         assert prod_hook.kill(job["name"], job["owner"])  # the orphan clean-up's kill
         failed_try(e2e, run_id, "the job failed with a worker's fatal error", "stopped due to fatal error")
         assert e2e.finished(run_id) == "success"
         assert e2e.task(run_id)["try_number"] == 2
         assert e2e.jobs_opened() == opened + 2
-        headers = dump_set(e2e, prod_hook, run_id)
-        assert headers, "no dump file in PROD"
-        guids = {guid for guid, _ in headers.values()}
-        assert len(guids) == 1
-        assert old_guid not in guids
+        # The old files were deleted (proved this run's, below) and the new job's removed by
+        # remove_source_dump after the import: none of the failed job's is left.
+        assert dump_set(e2e, prod_hook, run_id) == {}
         log = e2e.task_log(run_id, 2)
         assert "the unfinished dump files this task run's earlier try" in log, log[-3000:]
     finally:
