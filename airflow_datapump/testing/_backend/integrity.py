@@ -29,7 +29,7 @@ import dataclasses
 import functools
 import sqlite3
 
-from airflow_datapump.testing._backend import catalog, storage
+from airflow_datapump.testing._backend import catalog, constraints, storage
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._backend.tables import StoredTable, effective_columns, key_text
@@ -107,14 +107,11 @@ def reference(db: sqlite3.Connection, child: catalog.TableDef, k: TableConstrain
 def references_to(db: sqlite3.Connection, parent: catalog.TableDef) -> list[Reference]:
     """Every enabled foreign key, of any table, that refers to ``parent`` (a disabled one
     neither restricts a change of the parent nor its TRUNCATE)."""
-    found = []
-    for child in catalog.tables_of(db):
-        for k in child.constraints:
-            if k.enabled and k.references is not None and k.references[:2] == (parent.owner, parent.name):
-                ref = reference(db, child, k)
-                if ref is not None:
-                    found.append(ref)
-    return found
+    return [
+        ref
+        for child, k in constraints.foreign_keys_to(db, parent.owner, parent.name)
+        if k.enabled and (ref := reference(db, child, k)) is not None
+    ]
 
 
 class ConstrainedTable(StoredTable):
