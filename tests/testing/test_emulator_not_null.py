@@ -7,33 +7,20 @@ adds one. Over the real driver."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import oracledb
 import pytest
 
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
-
 
 @pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        yield active
-
-
-@pytest.fixture
-def cur(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
+def cur(app: oracledb.Cursor) -> oracledb.Cursor:
     """APP with T: A NOT NULL (unnamed), B NOT NULL named T_B_NN, C a CHECK (unnamed); row (1, 1, 1)."""
-    handle: DatabaseHandle = oracle.database("FREEPDB1")
-    handle.create_user("APP", "app")
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as conn:
-        cursor = conn.cursor()
-        cursor.execute(
-            "CREATE TABLE t (a NUMBER NOT NULL, b NUMBER CONSTRAINT t_b_nn NOT NULL, c NUMBER CHECK (c > 0))"
-        )
-        cursor.execute("INSERT INTO t VALUES (1, 1, 1)")
-        conn.commit()
-        yield cursor
+    app.execute(
+        "CREATE TABLE t (a NUMBER NOT NULL, b NUMBER CONSTRAINT t_b_nn NOT NULL, c NUMBER CHECK (c > 0))"
+    )
+    app.execute("INSERT INTO t VALUES (1, 1, 1)")
+    app.connection.commit()
+    return app
 
 
 def _checks(cur: oracledb.Cursor) -> dict[str, tuple[str, str, str, str]]:

@@ -5,31 +5,17 @@ name used again moves the savepoint; an unknown one is ORA-01086."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
-
-from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
 
 NEVER_ESTABLISHED = "ORA-01086: savepoint '{}' never established in this session or is invalid"
 
 
 @pytest.fixture
-def oracle() -> Iterator[EmulatedOracle]:
-    with emulated_oracle() as active:
-        yield active
-
-
-@pytest.fixture
-def cursor(oracle: EmulatedOracle) -> Iterator[oracledb.Cursor]:
+def cursor(app: oracledb.Cursor) -> oracledb.Cursor:
     """A cursor of APP, which owns an empty table T (ID NUMBER)."""
-    handle: DatabaseHandle = oracle.database("FREEPDB1")
-    handle.create_user("APP", "app")
-    with oracledb.connect(user="app", password="app", dsn=oracle.dsn()) as connection:
-        cur = connection.cursor()
-        cur.execute("CREATE TABLE t (id NUMBER CONSTRAINT t_pk PRIMARY KEY)")
-        yield cur
+    app.execute("CREATE TABLE t (id NUMBER CONSTRAINT t_pk PRIMARY KEY)")
+    return app
 
 
 def _ids(cursor: oracledb.Cursor) -> list[int]:

@@ -4,6 +4,7 @@ The old layout is made here from a folder this emulator wrote, then opened again
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -18,7 +19,7 @@ def _make_old(folder: Path) -> None:
     """Turn the folder into the earlier layout: no ``indexes.uniq``, and T's keys (which an
     earlier emulator kept as column flags when written in line) back on their columns."""
     for path in folder.rglob("db.sqlite"):
-        with sqlite3.connect(path) as db:
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
             db.execute("ALTER TABLE indexes DROP COLUMN uniq")
             for owner, name, text in db.execute(
                 "SELECT owner, name, definition FROM tables WHERE name = 'T'"
@@ -33,7 +34,6 @@ def _make_old(folder: Path) -> None:
                     "UPDATE tables SET definition = ? WHERE owner = ? AND name = ?",
                     (json.dumps(data), owner, name),
                 )
-        sqlite3.connect(path).close()
 
 
 def test_a_folder_in_the_earlier_layout_opens_with_its_keys(tmp_path: Path) -> None:

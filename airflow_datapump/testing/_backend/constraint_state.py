@@ -95,14 +95,12 @@ def _enable(db: sqlite3.Connection, table: catalog.TableDef, k: TableConstraint,
 def _disable_dependents(
     db: sqlite3.Connection, table: catalog.TableDef, k: TableConstraint, *, cascade: bool
 ) -> None:
-    for child in catalog.tables_of(db):
-        for fk in child.constraints:
-            refers = fk.references is not None and fk.references[:2] == (table.owner, table.name)
-            if not (refers and fk.enabled and fk.references is not None and fk.references[2] == k.columns):
-                continue
-            if not cascade:
-                raise ora(2297, table.owner, storage.constraint_index_name(table.name, k.name))
-            _replace(db, child.owner, child.name, fk, dataclasses.replace(fk, enabled=False, validated=False))
+    for child, fk in constraints.foreign_keys_to(db, table.owner, table.name, k.columns):
+        if not fk.enabled:
+            continue
+        if not cascade:
+            raise ora(2297, table.owner, storage.constraint_index_name(table.name, k.name))
+        _replace(db, child.owner, child.name, fk, dataclasses.replace(fk, enabled=False, validated=False))
 
 
 def _replace(

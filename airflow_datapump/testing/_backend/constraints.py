@@ -212,21 +212,10 @@ def drop(db: sqlite3.Connection, owner: str, name: str, constraint: str, *, casc
         raise ora(2443)
     k = found[0]
     if k.kind in ("PRIMARY KEY", "UNIQUE"):
-        referring = [
-            (child, fk)
-            for child in catalog.tables_of(db)
-            for fk in child.constraints
-            if fk.references is not None
-            and fk.references[:2] == (owner, name)
-            and fk.references[2] == k.columns
-        ]
+        referring = foreign_keys_to(db, owner, name, k.columns)
         if referring and not cascade:
             raise ora(2273)
-        for child, fk in referring:
-            current = catalog.table(db, child.owner, child.name)
-            assert current is not None
-            kept = tuple(c for c in current.constraints if c != fk)
-            catalog.replace_constraints(db, dataclasses.replace(current, constraints=kept))
+        _drop_foreign_keys(db, referring)
         table = catalog.table(db, owner, name)
         assert table is not None
         forget_key(db, table, k)
@@ -282,17 +271,38 @@ def refuse_key_index_drop(db: sqlite3.Connection, owner: str, name: str) -> None
 def release_parent(db: sqlite3.Connection, owner: str, name: str, *, cascade: bool) -> None:
     """Before DROP TABLE: other tables' foreign keys to it refuse the drop (ORA-02449), or
     with CASCADE CONSTRAINTS are dropped (SQL Language Reference, DROP TABLE)."""
-    for child in catalog.tables_of(db):
-        if (child.owner, child.name) == (owner, name):
-            continue
-        keys = [
-            k for k in child.constraints if k.references is not None and k.references[:2] == (owner, name)
-        ]
-        if keys and not cascade:
-            raise ora(2449)
-        if keys:
-            kept = tuple(k for k in child.constraints if k not in keys)
-            catalog.replace_constraints(db, dataclasses.replace(child, constraints=kept))
+    referring = [
+        (child, fk)
+        for child, fk in foreign_keys_to(db, owner, name)
+        if (child.owner, child.name) != (owner, name)
+    ]
+    if referring and not cascade:
+        raise ora(2449)
+    _drop_foreign_keys(db, referring)
+
+
+def foreign_keys_to(
+    db: sqlite3.Connection, owner: str, name: str, columns: tuple[str, ...] | None = None
+) -> list[tuple[catalog.TableDef, TableConstraint]]:
+    """Every foreign key, of any table (``owner.name`` itself too), that refers to that table
+    (to its key on ``columns``, when given), with the table that has it."""
+    return [
+        (child, fk)
+        for child in catalog.tables_of(db)
+        for fk in child.constraints
+        if fk.references is not None
+        and fk.references[:2] == (owner, name)
+        and (columns is None or fk.references[2] == columns)
+    ]
+
+
+def _drop_foreign_keys(db: sqlite3.Connection, found: list[tuple[catalog.TableDef, TableConstraint]]) -> None:
+    """Drop each foreign key of ``found`` (a table may have several: each is read anew)."""
+    for child, fk in found:
+        current = catalog.table(db, child.owner, child.name)
+        assert current is not None
+        kept = tuple(c for c in current.constraints if c != fk)
+        catalog.replace_constraints(db, dataclasses.replace(current, constraints=kept))
 
 
 def _columns(table: catalog.TableDef, key_id: str) -> list[str]:

@@ -29,7 +29,7 @@ import dataclasses
 import functools
 import sqlite3
 
-from airflow_datapump.testing._backend import catalog, storage
+from airflow_datapump.testing._backend import catalog, constraints, storage
 from airflow_datapump.testing._backend.codec import decode_row
 from airflow_datapump.testing._backend.session import Session
 from airflow_datapump.testing._backend.tables import StoredTable, effective_columns, key_text
@@ -61,6 +61,16 @@ class Reference:
 
     def self_referential(self) -> bool:
         return (self.child.owner, self.child.name) == (self.parent.owner, self.parent.name)
+
+    def child_key(self, row: Row) -> str | None:
+        """A child row's foreign key; None when a part is NULL (such a key is not checked)."""
+        if any(row[p] is None for p in self.child_positions):
+            return None
+        return key_text([row[p] for p in self.child_positions])
+
+    def parent_key(self, row: Row) -> str | None:
+        """A parent row's key that this foreign key refers to; None when every part is NULL."""
+        return key_text([row[p] for p in self.parent_positions])
 
 
 def check_conditions(definition: catalog.TableDef) -> list[tuple[tuple[str, str], checks.Condition]]:
@@ -97,14 +107,11 @@ def reference(db: sqlite3.Connection, child: catalog.TableDef, k: TableConstrain
 def references_to(db: sqlite3.Connection, parent: catalog.TableDef) -> list[Reference]:
     """Every enabled foreign key, of any table, that refers to ``parent`` (a disabled one
     neither restricts a change of the parent nor its TRUNCATE)."""
-    found = []
-    for child in catalog.tables_of(db):
-        for k in child.constraints:
-            if k.enabled and k.references is not None and k.references[:2] == (parent.owner, parent.name):
-                ref = reference(db, child, k)
-                if ref is not None:
-                    found.append(ref)
-    return found
+    return [
+        ref
+        for child, k in constraints.foreign_keys_to(db, parent.owner, parent.name)
+        if k.enabled and (ref := reference(db, child, k)) is not None
+    ]
 
 
 class ConstrainedTable(StoredTable):
@@ -156,7 +163,7 @@ class ConstrainedTable(StoredTable):
                 return  # already deleted by this statement's cascade
             actions = []
             for ref in self._children:
-                key = key_text([old[p] for p in ref.parent_positions])
+                key = ref.parent_key(old)
                 if ref.key.on_delete is None or key is None:
                     continue
                 exclude = rowid if ref.self_referential() else None
@@ -206,10 +213,10 @@ class ConstrainedTable(StoredTable):
     def _defer_parents(self, rowid: int, values: Row, old: Row | None) -> None:
         """A foreign key the row change set must match a parent key when the statement ends."""
         for ref in self._parents:
-            key = key_text([values[p] for p in ref.child_positions])
-            if key is None or any(values[p] is None for p in ref.child_positions):
+            key = ref.child_key(values)
+            if key is None:
                 continue  # a foreign key with a NULL part is not checked
-            if old is not None and key == key_text([old[p] for p in ref.child_positions]):
+            if old is not None and key == ref.child_key(old):
                 continue  # unchanged: the parent's side checks its own changes
             self._session.transaction.defer(
                 ("parent", self._key, rowid, ref.key_id, ref.label),
@@ -218,10 +225,9 @@ class ConstrainedTable(StoredTable):
 
     def _check_parent(self, ref: Reference, rowid: int) -> None:
         values = self.current(rowid)
-        if values is None or any(values[p] is None for p in ref.child_positions):
+        key = ref.child_key(values) if values is not None else None
+        if key is None:
             return  # deleted or emptied later in the statement
-        key = key_text([values[p] for p in ref.child_positions])
-        assert key is not None
         if not StoredTable(self._session, ref.parent).holds_key(ref.key_id, key, None):
             raise ora(2291, *ref.label)
 
@@ -230,10 +236,10 @@ class ConstrainedTable(StoredTable):
         of the key: Oracle has no ON UPDATE action) must have no children when the statement
         ends, unless the statement gave another row that key."""
         for ref in self._children:
-            key = key_text([old[p] for p in ref.parent_positions])
+            key = ref.parent_key(old)
             if key is None or (new is None and ref.key.on_delete is not None):
                 continue
-            if new is not None and key == key_text([new[p] for p in ref.parent_positions]):
+            if new is not None and key == ref.parent_key(new):
                 continue
             # One check per foreign key and statement, of every key the statement removed:
             # the child table is read once at the end, not once per parent row.
@@ -252,7 +258,7 @@ class ConstrainedTable(StoredTable):
         if not gone:
             return
         for _, row in StoredTable(self._session, ref.child).rows():
-            if _foreign_key(ref, row) in gone:
+            if ref.child_key(row) in gone:
                 raise ora(2292, *ref.label)
 
     def _dependents(self, ref: Reference, key: str, exclude: int | None) -> list[tuple[int, Row]]:
@@ -264,14 +270,14 @@ class ConstrainedTable(StoredTable):
         if not isinstance(index, dict):
             built: dict[str, list[int]] = {}
             for rid, row in StoredTable(self._session, ref.child).rows():
-                if (child_key := _foreign_key(ref, row)) is not None:
+                if (child_key := ref.child_key(row)) is not None:
                     built.setdefault(child_key, []).append(rid)
             index = memo[("child keys", ref.label)] = built
         child = self._child_table(ref)
         found: list[tuple[int, Row]] = []
         for rid in index.get(key, ()):
             now = child.current(rid) if rid != exclude else None
-            if now is not None and _foreign_key(ref, now) == key:
+            if now is not None and ref.child_key(now) == key:
                 found.append((rid, now))
         return found
 
@@ -282,10 +288,3 @@ class ConstrainedTable(StoredTable):
         if not isinstance(table, ConstrainedTable):
             table = memo[("child table", ref.label)] = ConstrainedTable(self._session, ref.child)
         return table
-
-
-def _foreign_key(ref: Reference, row: Row) -> str | None:
-    """The row's foreign key of ``ref``; None when a part is NULL (such a key is not checked)."""
-    if any(row[p] is None for p in ref.child_positions):
-        return None
-    return key_text([row[p] for p in ref.child_positions])

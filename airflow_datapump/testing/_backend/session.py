@@ -60,7 +60,7 @@ class Transaction:
     next_id: int = -1
     # Each table's quota check, made once per transaction (tables.StoredTable._check_space).
     space: dict[TableKey, SpaceCheck] = field(default_factory=dict)
-    journal: list[tuple[TableKey, Callable[[], None]]] = field(default_factory=list)
+    journal: list[Callable[[], None]] = field(default_factory=list)  # how to undo each change, oldest first
     statements: list[Statement] = field(default_factory=list)
     savepoints: list[tuple[str, int]] = field(default_factory=list)  # (name, journal mark), oldest first
 
@@ -73,11 +73,10 @@ class Transaction:
         (a PL/SQL block that commits): a later failure undoes only what follows the commit."""
         return Transaction(statements=[Statement(0) for _ in self.statements])
 
-    def record(self, key: TableKey, undo: Callable[[], None]) -> None:
-        """Note how to undo a change just made to ``key``'s rows, if a statement or savepoint
-        may need it."""
+    def record(self, undo: Callable[[], None]) -> None:
+        """Note how to undo a change just made, if a statement or savepoint may need it."""
         if self.statements or self.savepoints:
-            self.journal.append((key, undo))
+            self.journal.append(undo)
 
     def defer(self, check_id: Hashable, check: Callable[[], None]) -> None:
         """Run ``check`` when the innermost open statement ends, or now if none is open."""
@@ -108,11 +107,7 @@ class Transaction:
 
     def fail(self) -> None:
         """The innermost statement failed: undo its changes, newest first."""
-        statement = self.statements.pop()
-        while len(self.journal) > statement.mark:
-            _, undo = self.journal.pop()
-            undo()
-        self.space.clear()  # recounted from the pending rows when next needed
+        self._undo_to(self.statements.pop().mark)
         self._trim()
 
     def savepoint(self, name: str) -> None:
@@ -128,12 +123,15 @@ class Transaction:
             raise ora(1086, name)
         del self.savepoints[found[0] + 1 :]
         mark = self.savepoints[-1][1]
-        while len(self.journal) > mark:
-            _, undo = self.journal.pop()
-            undo()
+        self._undo_to(mark)
         for statement in self.statements:  # the statement rolling back began after the mark
             statement.mark = min(statement.mark, mark)
-        self.space.clear()
+
+    def _undo_to(self, mark: int) -> None:
+        """Undo the journal's changes after ``mark``, newest first."""
+        while len(self.journal) > mark:
+            self.journal.pop()()
+        self.space.clear()  # recounted from the pending rows when next needed
 
     def _trim(self) -> None:
         """Drop the journal once no statement or savepoint can need it."""

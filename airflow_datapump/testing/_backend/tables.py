@@ -115,7 +115,7 @@ class StoredTable:
         deleted = rowid > 0 and rowid in tx.deletes.get(self._key, set())
         before = self.pending(rowid)
         self._set(rowid, values)
-        tx.record(self._key, lambda: self._set(rowid, before, deleted=deleted))
+        tx.record(lambda: self._set(rowid, before, deleted=deleted))
 
     def _set(self, rowid: int, values: tuple[Value, ...] | None, *, deleted: bool | None = None) -> None:
         tx = self._session.transaction

@@ -156,6 +156,11 @@ def _to_char(m: Machine, sql: bool, args: list[Value]) -> Value:
     return to_text(value, sql=sql)
 
 
+def _clock_date(m: Machine, sql: bool, args: list[Value]) -> Value:
+    """The database clock as a DATE, which holds whole seconds (SYSDATE, CURRENT_DATE)."""
+    return m.runtime.now().replace(microsecond=0)
+
+
 def _clock_offset(m: Machine) -> dt.timedelta | None:
     """The offset of the database clock (DBTIMEZONE's value when it is one): SYSTIMESTAMP's."""
     text = to_text(m.runtime.context_function("DBTIMEZONE", [])) or ""
@@ -292,14 +297,7 @@ BUILTINS: dict[str, Builtin] = {
     "POWER": Builtin(2, 2, _nulls(lambda a, s: ops.arithmetic("**", a[0], a[1], sql=s)), _fixed(NUMBER)),
     "GREATEST": Builtin(1, None, _extreme(True), _first),
     "LEAST": Builtin(1, None, _extreme(False), _first),
-    "SYSDATE": Builtin(
-        0,
-        0,
-        lambda m, s, a: m.runtime.now().replace(microsecond=0),
-        _fixed(DATE),
-        parens="NONE",
-        reads_session=True,
-    ),
+    "SYSDATE": Builtin(0, 0, _clock_date, _fixed(DATE), parens="NONE", reads_session=True),
     # Both are TIMESTAMP WITH TIME ZONE (SQL Language Reference).
     "SYSTIMESTAMP": Builtin(
         0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP_TZ), parens="NONE", reads_session=True
@@ -312,14 +310,7 @@ BUILTINS: dict[str, Builtin] = {
     "LOCALTIMESTAMP": Builtin(
         0, 0, lambda m, s, a: m.runtime.now(), _fixed(TIMESTAMP), parens="NONE", reads_session=True
     ),
-    "CURRENT_DATE": Builtin(
-        0,
-        0,
-        lambda m, s, a: m.runtime.now().replace(microsecond=0),
-        _fixed(DATE),
-        parens="NONE",
-        reads_session=True,
-    ),
+    "CURRENT_DATE": Builtin(0, 0, _clock_date, _fixed(DATE), parens="NONE", reads_session=True),
     "USER": Builtin(
         0, 0, lambda m, s, a: m.runtime.current_user(), _fixed(VARCHAR2), parens="NONE", reads_session=True
     ),
