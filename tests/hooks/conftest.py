@@ -12,7 +12,7 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from tests.emulator_access import PASSWORD, admin_oracle, hook_without_retries
 
-__all__ = ["PASSWORD", "admin_oracle", "db", "hook", "run_to_end"]
+__all__ = ["PASSWORD", "admin_oracle", "cloud_db", "db", "hook", "run_to_end"]
 
 
 @pytest.fixture
@@ -21,6 +21,14 @@ def db(oracle: EmulatedOracle) -> DatabaseHandle:
     handle.load_sample_hr()
     handle.set_job_rate(10_000)
     return handle
+
+
+@pytest.fixture
+def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
+    """The database with DBMS_CLOUD and the credential OCI_CRED, for moves to and from a bucket."""
+    db.enable_package("DBMS_CLOUD")
+    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
+    return db
 
 
 @pytest.fixture

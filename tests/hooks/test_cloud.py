@@ -16,13 +16,6 @@ from airflow_datapump.testing import DatabaseHandle
 FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/refresh/hr"
 
 
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
-
-
 def _put(db: DatabaseHandle, sizes: dict[str, int]) -> dict[str, bytes]:
     files = {name: os.urandom(size) for name, size in sizes.items()}
     for name, data in files.items():

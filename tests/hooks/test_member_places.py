@@ -35,13 +35,6 @@ def _export(hook: DatapumpHook, db: DatabaseHandle, members: int, template: str 
     return {name: (db.directory_path() / name).read_bytes() for name in names}
 
 
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
-
-
 def _bucket(db: DatabaseHandle) -> Path:
     bucket = db.object_store / "dumps" / "refresh" / "hr"
     bucket.mkdir(parents=True, exist_ok=True)

@@ -66,13 +66,6 @@ def two_days(hook: DatapumpHook, db: DatabaseHandle) -> tuple[dict[str, bytes], 
     return yesterday, today
 
 
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
-
-
 # -- DBMS_CLOUD ---------------------------------------------------------------------------------
 
 
