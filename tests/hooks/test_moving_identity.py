@@ -12,25 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from airflow_datapump import JobSpec
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import export_set
 
 SET = "hr_%U.dmp"
 MEMBERS = ["hr_01.dmp", "hr_02.dmp"]
 FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/refresh/hr"
 CLOUD = {"credential_name": "OCI_CRED"}
-
-
-def _export(hook: DatapumpHook, db: DatabaseHandle, job_name: str, template: str = SET) -> dict[str, bytes]:
-    spec = JobSpec(
-        "EXPORT", "SCHEMA", schemas=["HR"], dump_files=[template], parallel=2, reuse_dump_files=True
-    )
-    hook.submit(spec, job_name=job_name)
-    db.advance(3600)
-    folder = db.directory_path()
-    return {p.name: p.read_bytes() for p in sorted(folder.glob(template.replace("%U", "??")))}
 
 
 def _place(folder: Path, files: dict[str, bytes]) -> None:
@@ -58,8 +48,8 @@ def _forget_guids(manifest_path: Path, *, the_sets: bool = True) -> None:
 def two_days(hook: DatapumpHook, db: DatabaseHandle) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Yesterday's and today's export of HR into the same names: same sizes, other GUIDs.
     The directory holds today's."""
-    yesterday = _export(hook, db, "EXP_MON")
-    today = _export(hook, db, "EXP_TUE")
+    yesterday = export_set(hook, db, SET, job_name="EXP_MON", parallel=2, reuse=True)
+    today = export_set(hook, db, SET, job_name="EXP_TUE", parallel=2, reuse=True)
     assert list(yesterday) == list(today) == MEMBERS
     assert [len(d) for d in yesterday.values()] == [len(d) for d in today.values()]
     assert yesterday != today
