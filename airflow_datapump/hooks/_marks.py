@@ -8,7 +8,7 @@ a lost reply, whether that very submit started its job.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
@@ -30,7 +30,7 @@ class MarksMixin:
     _retrying: Callable[[Callable[[], Any]], Any]
     _aretrying: Callable[[Callable[[], Any]], Any]
     read_file: Callable[..., tuple[str, int]]  # hooks/files.py: the one chunked read of a file
-    aread_file: Callable[..., Any]  # and its async twin
+    aread_file: Callable[..., Coroutine[Any, Any, tuple[str, int]]]  # and its async twin
 
     def read_job_log(self, job: JobRef) -> tuple[str, int] | None:
         """The job's whole log and the offset after it; None when it has no readable log."""
@@ -49,12 +49,11 @@ class MarksMixin:
         if not (job.log_file and job.log_directory):
             return None
         try:
-            read: tuple[str, int] = await self.aread_file(job.log_directory, job.log_file)
+            return await self.aread_file(job.log_directory, job.log_file)
         except TransientConnectionError:
             raise
         except DatabaseCallError:
             return None
-        return read
 
     async def _aread_log_start(self, job: JobRef) -> str | None:
         """The first chunk of the job's log (up to 8 MB); None without one.

@@ -113,7 +113,7 @@ class CloudMixin:
         copied: list[MemberCopy] = []
         listed = _listing(self, credential, folder)  # every name and size, in one query
         for template in dump_files:
-            manifest = _get_manifest(self, credential, folder, directory, template, listed=listed)
+            manifest = _get_manifest(self, credential, folder, directory, template, listed)
             where = cloud.redacted_uri(folder)
             problem = manifest.upload_problem(where, list(listed)) if manifest else None
             if problem:
@@ -196,16 +196,14 @@ def _get_manifest(
     folder: str,
     directory: str,
     template: str,
-    *,
-    listed: dict[str, int] | None = None,
+    listed: dict[str, int],
 ) -> Manifest | None:
-    """The set's manifest object, if the upload wrote one: fetched into ``directory``, read,
-    removed. Whether there is one is asked of the object store, unless the folder's ``listed``."""
+    """The set's manifest object, if the upload wrote one (``listed``, the folder's listing,
+    says whether): fetched into ``directory``, read, removed."""
     name = transfer.manifest_name(template)
-    uri = cloud.object_uri(folder, name)
-    there = name in listed if listed is not None else _object_size(hook, credential, uri) is not None
-    if not there:
+    if name not in listed:
         return None
+    uri = cloud.object_uri(folder, name)
     staged = name + ".in"
     try:
         _cloud(hook, cloud.get_object(credential, uri, directory, staged))
@@ -220,7 +218,7 @@ def _earlier_manifest(
     """The manifest an earlier upload left (``listed`` says whether there is one), if readable
     and of this export: what it records may be kept, nothing else."""
     try:
-        earlier = _get_manifest(hook, credential, folder, directory, template, listed=listed)
+        earlier = _get_manifest(hook, credential, folder, directory, template, listed)
     except (ValueError, KeyError, TypeError, AttributeError):
         where = cloud.redacted_uri(folder)
         log.warning("The manifest of %s in %s cannot be read: every member is sent", template, where)

@@ -73,7 +73,7 @@ class RdsS3Mixin:
         bucket, prefix = rds.check_bucket(bucket_name), rds.check_s3_prefix(s3_prefix)
         sets = {t: checked_set(self, directory, t) for t in dump_files}
         sent = [n for t, (members, _, _) in sets.items() for n in [*members, transfer.manifest_name(t)]]
-        _refuse_strays(self, directory, sent)
+        listed = _refuse_strays(self, directory, sent)  # and the members' sizes, for the manifest
         wait = partial(_run_task, self, poll_interval=poll_interval, timeout=timeout)
         copied: list[MemberCopy] = []
         for template, (members, guid, numbers) in sets.items():
@@ -84,7 +84,7 @@ class RdsS3Mixin:
                 lines = wait(rds.upload(bucket, prefix=name, s3_prefix=prefix, directory=directory))
                 if not rds.names_file(lines, name):
                     raise TransferError(f"the upload task's log does not mention {name}", file_name=name)
-                member = identity.copy(name, self.file_size(directory, name) or 0)
+                member = identity.copy(name, listed[name])
                 manifest.members[name] = member.to_dict()
                 copied.append(member)
             manifest.complete = True
@@ -231,19 +231,22 @@ def _listing(hook: _Files, directory: str) -> dict[str, int]:
     return listed
 
 
-def _refuse_strays(hook: _Files, directory: str, names: list[str]) -> None:
-    """Refuse, before any task starts, to upload beside files that share a name's start.
+def _refuse_strays(hook: _Files, directory: str, names: list[str]) -> dict[str, int]:
+    """Refuse, before any task starts, to upload beside files that share a name's start; the
+    directory's files and sizes, as listed for the check, when there are none.
 
     upload_to_s3 takes every file whose name starts with ``p_prefix``; with the whole name
     as the prefix, only files named longer (``hr_01.dmp.part``) would go with it.
     """
-    strays = rds.beside(names, list(_listing(hook, directory)))
+    listed = _listing(hook, directory)
+    strays = rds.beside(names, list(listed))
     if strays:
-        listed = "; ".join(f"{', '.join(others)} (beside {name})" for name, others in strays.items())
+        named = "; ".join(f"{', '.join(others)} (beside {name})" for name, others in strays.items())
         raise TransferError(
-            f"upload_to_s3 selects files by name prefix, so it would also upload {listed} from "
+            f"upload_to_s3 selects files by name prefix, so it would also upload {named} from "
             f"{directory}; move or delete them first"
         )
+    return listed
 
 
 def _set_start(template: str) -> str:

@@ -12,7 +12,7 @@ from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
 from tests.emulator_access import PASSWORD, admin_oracle, hook_without_retries
 
-__all__ = ["PASSWORD", "admin_oracle", "db", "hook", "run_to_end"]
+__all__ = ["PASSWORD", "admin_oracle", "cloud_db", "db", "export_set", "hook", "run_to_end"]
 
 
 @pytest.fixture
@@ -24,9 +24,38 @@ def db(oracle: EmulatedOracle) -> DatabaseHandle:
 
 
 @pytest.fixture
+def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
+    """The database with DBMS_CLOUD and the credential OCI_CRED, for moves to and from a bucket."""
+    db.enable_package("DBMS_CLOUD")
+    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
+    return db
+
+
+@pytest.fixture
 def hook(db: DatabaseHandle) -> Iterator[DatapumpHook]:
     with hook_without_retries() as created:
         yield created
+
+
+def export_set(
+    hook: DatapumpHook,
+    db: DatabaseHandle,
+    template: str,
+    *,
+    job_name: str,
+    parallel: int,
+    reuse: bool = False,
+) -> dict[str, bytes]:
+    """A real export of HR into the set ``template``, one member per worker (``parallel``), each
+    with the export's dump GUID and its file number: the members' bytes by name, in member order."""
+    spec = JobSpec(
+        "EXPORT", "SCHEMA", schemas=["HR"], dump_files=[template], parallel=parallel, reuse_dump_files=reuse
+    )
+    hook.submit(spec, job_name=job_name)
+    db.advance(3600)
+    names = hook.dump_file_members("DATA_PUMP_DIR", template)
+    assert len(names) == parallel, names
+    return {name: (db.directory_path() / name).read_bytes() for name in names}
 
 
 def run_to_end(db: DatabaseHandle, hook: DatapumpHook, spec: JobSpec) -> Verdict:

@@ -8,19 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from airflow_datapump import JobSpec
 from airflow_datapump.exceptions import DatabaseCallError, SpecError, TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import export_set
 
 FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/refresh/hr"
-
-
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
 
 
 def _put(db: DatabaseHandle, sizes: dict[str, int]) -> dict[str, bytes]:
@@ -52,11 +45,8 @@ def test_a_retry_keeps_what_arrived_and_replaces_a_half_copy(
     hook: DatapumpHook, cloud_db: DatabaseHandle
 ) -> None:
     """What may be kept is proved by the set's dump GUID, so the set is a real export."""
-    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], parallel=2)
-    hook.submit(spec, job_name="EXP_RETRY")
-    cloud_db.advance(3600)
+    files = export_set(hook, cloud_db, "hr_%U.dmp", job_name="EXP_RETRY", parallel=2)
     folder = cloud_db.directory_path()
-    files = {name: (folder / name).read_bytes() for name in ("hr_01.dmp", "hr_02.dmp")}
     hook.cloud_upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], FOLDER, credential_name="OCI_CRED")
     bucket = cloud_db.object_store / "dumps" / "refresh" / "hr"
     (bucket / "hr_02.dmp").write_bytes(b"short")  # an object from an earlier, different upload

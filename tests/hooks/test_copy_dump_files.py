@@ -58,6 +58,15 @@ def _export_hr(oracle: EmulatedOracle, source: DatapumpHook, template: str, job_
     prod_db.advance(3600)
 
 
+@pytest.fixture
+def hr_set(oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]) -> tuple[Path, Path]:
+    """PROD's HR exported to the two-member set hr_%U.dmp (job EXP_HR): the source and the
+    destination folders, the destination empty."""
+    oracle.database("PROD").load_sample_hr()
+    _export_hr(oracle, hooks[0], "hr_%U.dmp", "EXP_HR")
+    return _folders(oracle)
+
+
 def test_every_member_is_copied_and_gets_its_name_only_when_complete(
     oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
 ) -> None:
@@ -74,12 +83,10 @@ def test_every_member_is_copied_and_gets_its_name_only_when_complete(
 
 
 def test_a_retry_keeps_a_complete_member_and_replaces_a_half_copied_one(
-    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
+    hooks: tuple[DatapumpHook, DatapumpHook], hr_set: tuple[Path, Path]
 ) -> None:
     source, target = hooks
-    oracle.database("PROD").load_sample_hr()
-    prod, test = _folders(oracle)
-    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    prod, test = hr_set
     files = {name: (prod / name).read_bytes() for name in ("hr_01.dmp", "hr_02.dmp")}
     (test / "hr_01.dmp").write_bytes(files["hr_01.dmp"])  # an earlier try finished this one
     kept_at = (test / "hr_01.dmp").stat().st_mtime_ns
@@ -115,12 +122,10 @@ def test_a_same_size_member_of_another_export_is_replaced(
 
 
 def test_sources_are_deleted_only_after_every_copy_is_verified(
-    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
+    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook], hr_set: tuple[Path, Path]
 ) -> None:
     source, target = hooks
-    oracle.database("PROD").load_sample_hr()
-    prod, test = _folders(oracle)
-    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    prod, test = hr_set
     members = ["hr_01.dmp", "hr_02.dmp"]
     oracle.database("TEST").fail_subprogram("DBMS_FILE_TRANSFER.GET_FILE", "ORA-19505", after=1)
     with pytest.raises(DatabaseCallError):
@@ -170,13 +175,11 @@ def test_put_pushes_from_the_source_and_a_missing_set_is_an_error(
 
 
 def test_a_source_member_of_another_export_is_refused_before_anything_is_copied(
-    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook]
+    oracle: EmulatedOracle, hooks: tuple[DatapumpHook, DatapumpHook], hr_set: tuple[Path, Path]
 ) -> None:
     """Only the header shows that hr_02.dmp was renamed in from another export: no gap, same size."""
     source, target = hooks
-    oracle.database("PROD").load_sample_hr()
-    prod, test = _folders(oracle)
-    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    prod, test = hr_set
     _export_hr(oracle, source, "other_%U.dmp", "EXP_OTHER")
     (prod / "hr_02.dmp").write_bytes((prod / "other_02.dmp").read_bytes())
     with pytest.raises(TransferError, match=r"hr_02\.dmp in DATA_PUMP_DIR is not a member of the set hr_%U"):
@@ -186,10 +189,10 @@ def test_a_source_member_of_another_export_is_refused_before_anything_is_copied(
 
 @pytest.mark.parametrize("reading", ["filetype 0", "ORA-39211"])
 def test_a_same_size_file_that_is_not_a_dump_is_not_kept(
-    oracle: EmulatedOracle,
     hooks: tuple[DatapumpHook, DatapumpHook],
     monkeypatch: pytest.MonkeyPatch,
     reading: str,
+    hr_set: tuple[Path, Path],
 ) -> None:
     """A destination file of the member's size whose header is not a dump's (zeroed, or another
     kind of file) proves nothing: every member's GUID must be the set's. GET_DUMPFILE_INFO may
@@ -208,9 +211,7 @@ def test_a_same_size_file_that_is_not_a_dump_is_not_kept(
             return info
 
         monkeypatch.setattr(DatapumpHook, "dumpfile_info", refusing)
-    oracle.database("PROD").load_sample_hr()
-    prod, test = _folders(oracle)
-    _export_hr(oracle, source, "hr_%U.dmp", "EXP_HR")
+    prod, test = hr_set
     for name in ("hr_01.dmp", "hr_02.dmp"):
         (test / name).write_bytes(bytes((prod / name).stat().st_size))
     copied = target.copy_dump_files(["hr_%U.dmp"], remote=source, **COPY)

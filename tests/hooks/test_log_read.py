@@ -20,9 +20,11 @@ JOB = JobRef("EXP_X", "SYSTEM", "EXPORT", "DATA_PUMP_DIR", log_directory="DATA_P
 TEXT = 'Starting "SYSTEM"."EXP_X":\nmore\nand the end\n'
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
 def test_the_whole_log_is_read_chunk_by_chunk_from_where_the_last_ended(
-    hook: DatapumpHook, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
+    hook: DatapumpHook, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
+    """The sync and the async read take the same chunks, each from where the last ended."""
     (db.directory_path() / "x.log").write_text(TEXT)
     positions: list[int] = []
     small = calls.read_file
@@ -32,23 +34,8 @@ def test_the_whole_log_is_read_chunk_by_chunk_from_where_the_last_ended(
         return small(directory, file_name, position=position, max_bytes=7)
 
     monkeypatch.setattr(calls, "read_file", seven_bytes)
-    assert hook.read_job_log(JOB) == (TEXT, len(TEXT))
-    assert positions == list(range(0, len(TEXT), 7))
-
-
-def test_the_async_read_is_the_whole_log_chunk_by_chunk_as_the_sync_one(
-    hook: DatapumpHook, db: DatabaseHandle, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (db.directory_path() / "x.log").write_text(TEXT)
-    positions: list[int] = []
-    small = calls.read_file
-
-    def seven_bytes(directory: str, file_name: str, *, position: int = 0) -> calls.Call[calls.FileChunk]:
-        positions.append(position)
-        return small(directory, file_name, position=position, max_bytes=7)
-
-    monkeypatch.setattr(calls, "read_file", seven_bytes)
-    assert asyncio.run(hook.aread_job_log(JOB)) == (TEXT, len(TEXT))
+    read = hook.read_job_log(JOB) if mode == "sync" else asyncio.run(hook.aread_job_log(JOB))
+    assert read == (TEXT, len(TEXT))
     assert positions == list(range(0, len(TEXT), 7))
 
 

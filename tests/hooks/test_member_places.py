@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from airflow_datapump import JobSpec
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import export_set
 
 SET = "hr_%U.dmp"
 FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/refresh/hr"
@@ -27,19 +27,7 @@ RDS: dict[str, object] = {"s3_prefix": "refresh/", "poll_interval": 0}
 
 def _export(hook: DatapumpHook, db: DatabaseHandle, members: int, template: str = SET) -> dict[str, bytes]:
     """A real export of ``members`` files (one per worker), read into memory by name."""
-    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=[template], parallel=members)
-    hook.submit(spec, job_name=f"EXP_{members}")
-    db.advance(3600)
-    names = hook.dump_file_members("DATA_PUMP_DIR", template)
-    assert len(names) == members
-    return {name: (db.directory_path() / name).read_bytes() for name in names}
-
-
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
+    return export_set(hook, db, template, job_name=f"EXP_{members}", parallel=members)
 
 
 def _bucket(db: DatabaseHandle) -> Path:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from airflow_datapump import JobSpec
 from airflow_datapump.exceptions import TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import export_set
 
 SET = "hr_%U.dmp"
 MEMBERS = ["hr_01.dmp", "hr_02.dmp"]
@@ -23,38 +23,37 @@ FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/
 CLOUD = {"credential_name": "OCI_CRED"}
 
 
-def _export(hook: DatapumpHook, db: DatabaseHandle, job_name: str, template: str = SET) -> dict[str, bytes]:
-    spec = JobSpec(
-        "EXPORT", "SCHEMA", schemas=["HR"], dump_files=[template], parallel=2, reuse_dump_files=True
-    )
-    hook.submit(spec, job_name=job_name)
-    db.advance(3600)
-    folder = db.directory_path()
-    return {p.name: p.read_bytes() for p in sorted(folder.glob(template.replace("%U", "??")))}
-
-
 def _place(folder: Path, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         (folder / name).write_bytes(data)
+
+
+def _mixed(today: dict[str, bytes], yesterday: dict[str, bytes]) -> dict[str, bytes]:
+    """Today's member 01 beside yesterday's 02: same names and sizes, two exports."""
+    return {"hr_01.dmp": today["hr_01.dmp"], "hr_02.dmp": yesterday["hr_02.dmp"]}
+
+
+def _forget_guids(manifest_path: Path, *, the_sets: bool = True) -> None:
+    """The manifest with no GUID in its members' entries, as an older upload wrote them, and
+    (``the_sets``) none for the set, as for files that are not dumps."""
+    manifest = json.loads(manifest_path.read_text())
+    if the_sets:
+        manifest["guid"] = None
+    for entry in manifest["members"].values():
+        del entry["guid"]
+    manifest_path.write_text(json.dumps(manifest))
 
 
 @pytest.fixture
 def two_days(hook: DatapumpHook, db: DatabaseHandle) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Yesterday's and today's export of HR into the same names: same sizes, other GUIDs.
     The directory holds today's."""
-    yesterday = _export(hook, db, "EXP_MON")
-    today = _export(hook, db, "EXP_TUE")
+    yesterday = export_set(hook, db, SET, job_name="EXP_MON", parallel=2, reuse=True)
+    today = export_set(hook, db, SET, job_name="EXP_TUE", parallel=2, reuse=True)
     assert list(yesterday) == list(today) == MEMBERS
     assert [len(d) for d in yesterday.values()] == [len(d) for d in today.values()]
     assert yesterday != today
     return yesterday, today
-
-
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
 
 
 # -- DBMS_CLOUD ---------------------------------------------------------------------------------
@@ -95,7 +94,7 @@ def test_a_cloud_set_without_a_manifest_must_be_of_one_export(
     yesterday, today = two_days
     bucket = cloud_db.object_store / "dumps" / "refresh" / "hr"
     bucket.mkdir(parents=True)
-    _place(bucket, {"hr_01.dmp": today["hr_01.dmp"], "hr_02.dmp": yesterday["hr_02.dmp"]})  # by hand
+    _place(bucket, _mixed(today, yesterday))  # by hand
     folder = cloud_db.directory_path()
     for name in MEMBERS:
         (folder / name).unlink()
@@ -108,6 +107,17 @@ def test_a_cloud_set_without_a_manifest_must_be_of_one_export(
 # -- object storage through the worker ----------------------------------------------------------
 
 
+def _download_over(
+    hook: DatapumpHook, db: DatabaseHandle, origin: Path, placed: dict[str, bytes], today: dict[str, bytes]
+) -> list[bool]:
+    """Download the set from the folder ``origin`` into a directory holding ``placed``: which
+    members were kept, once the directory is checked to hold today's set."""
+    _place(db.directory_path(), placed)
+    down = hook.download_dump_files(origin.as_uri(), [SET], "DATA_PUMP_DIR")
+    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+    return [m.kept for m in down]
+
+
 def test_a_download_without_a_manifest_does_not_keep_yesterdays_members(
     hook: DatapumpHook,
     db: DatabaseHandle,
@@ -118,10 +128,7 @@ def test_a_download_without_a_manifest_does_not_keep_yesterdays_members(
     proved to be its copy: every member comes down again."""
     yesterday, today = two_days
     _place(tmp_path, today)  # put there by hand: no manifest
-    _place(db.directory_path(), yesterday)
-    down = hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
-    assert [m.kept for m in down] == [False, False]
-    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+    assert _download_over(hook, db, tmp_path, yesterday, today) == [False, False]
 
 
 def test_a_download_keeps_only_members_with_the_manifests_guid(
@@ -133,15 +140,8 @@ def test_a_download_keeps_only_members_with_the_manifests_guid(
     """A manifest whose members carry no GUID of their own (an older one) still names the set's."""
     yesterday, today = two_days
     hook.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
-    path = tmp_path / "hr_XX.dmp.manifest.json"
-    manifest = json.loads(path.read_text())
-    for entry in manifest["members"].values():
-        del entry["guid"]
-    path.write_text(json.dumps(manifest))
-    _place(db.directory_path(), {"hr_01.dmp": today["hr_01.dmp"], "hr_02.dmp": yesterday["hr_02.dmp"]})
-    down = hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
-    assert [m.kept for m in down] == [True, False]
-    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+    _forget_guids(tmp_path / "hr_XX.dmp.manifest.json", the_sets=False)
+    assert _download_over(hook, db, tmp_path, _mixed(today, yesterday), today) == [True, False]
 
 
 def test_a_folder_without_a_manifest_must_hold_one_export(
@@ -151,7 +151,7 @@ def test_a_folder_without_a_manifest_must_hold_one_export(
     tmp_path: Path,
 ) -> None:
     yesterday, today = two_days
-    _place(tmp_path, {"hr_01.dmp": today["hr_01.dmp"], "hr_02.dmp": yesterday["hr_02.dmp"]})
+    _place(tmp_path, _mixed(today, yesterday))
     for name in MEMBERS:
         (db.directory_path() / name).unlink()
     with pytest.raises(TransferError, match=r"hr_02\.dmp .*not of the set hr_%U\.dmp: its dump GUID"):
@@ -161,15 +161,6 @@ def test_a_folder_without_a_manifest_must_hold_one_export(
 
 
 # -- nothing recorded a GUID: nothing at the destination is kept ---------------------------------
-
-
-def _forget_guids(manifest_path: Path) -> None:
-    """The manifest as an older upload, or one of files that are not dumps, wrote it: no GUID."""
-    manifest = json.loads(manifest_path.read_text())
-    manifest["guid"] = None
-    for entry in manifest["members"].values():
-        entry.pop("guid", None)
-    manifest_path.write_text(json.dumps(manifest))
 
 
 def test_a_download_whose_manifest_records_no_guid_keeps_no_stale_set(
@@ -183,10 +174,7 @@ def test_a_download_whose_manifest_records_no_guid_keeps_no_stale_set(
     yesterday, today = two_days
     hook.upload_dump_files("DATA_PUMP_DIR", [SET], tmp_path.as_uri())
     _forget_guids(tmp_path / "hr_XX.dmp.manifest.json")
-    _place(db.directory_path(), yesterday)
-    down = hook.download_dump_files(tmp_path.as_uri(), [SET], "DATA_PUMP_DIR")
-    assert [m.kept for m in down] == [False, False]
-    assert {name: (db.directory_path() / name).read_bytes() for name in MEMBERS} == today
+    assert _download_over(hook, db, tmp_path, yesterday, today) == [False, False]
 
 
 def test_a_cloud_download_whose_manifest_records_no_guid_keeps_no_stale_set(

@@ -17,6 +17,7 @@ from airflow_datapump.core.transfer import MIN_CHUNK_BYTES
 from airflow_datapump.exceptions import SpecError, TransferError
 from airflow_datapump.hooks.datapump import DatapumpHook
 from airflow_datapump.testing import DatabaseHandle
+from tests.hooks.conftest import export_set
 
 MB = 1024 * 1024
 
@@ -96,10 +97,7 @@ def test_an_interrupted_upload_resumes_at_the_member_it_stopped_at(
     hook: DatapumpHook, db: DatabaseHandle, tmp_path: Path
 ) -> None:
     """A member is kept by the dump GUID the manifest records for it, so the set is a real export."""
-    spec = JobSpec("EXPORT", "SCHEMA", schemas=["HR"], dump_files=["hr_%U.dmp"], parallel=2)
-    hook.submit(spec, job_name="EXP_RESUME")
-    db.advance(3600)
-    files = {name: (db.directory_path() / name).read_bytes() for name in ("hr_01.dmp", "hr_02.dmp")}
+    files = export_set(hook, db, "hr_%U.dmp", job_name="EXP_RESUME", parallel=2)
     db.fail_subprogram("DBMS_LOB.LOADBLOBFROMFILE", "ORA-22288", after=1)  # the second member
     with pytest.raises(Exception, match="ORA-22288"):
         hook.upload_dump_files("DATA_PUMP_DIR", ["hr_%U.dmp"], tmp_path.as_uri())

@@ -10,7 +10,6 @@ the logs it reads show ``/p/***/``.
 from __future__ import annotations
 
 import oracledb
-import pytest
 
 from airflow_datapump import JobSpec
 from airflow_datapump.hooks.datapump import DatapumpHook
@@ -32,13 +31,6 @@ BEGIN
   :device := st.job_status.files(1).file_type;
   DBMS_DATAPUMP.DETACH(h);
 END;"""
-
-
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
 
 
 def _export(name: str) -> JobSpec:

@@ -166,6 +166,12 @@ def test_the_listing_keeps_files_and_finds_names_that_share_a_start() -> None:
     }
 
 
+def _round_trips(db: DatabaseHandle, action: Callable[[], object]) -> int:
+    db.reset_counters()
+    action()
+    return db.counters()["round_trips"]
+
+
 def _download_round_trips(hook: DatapumpHook, db: DatabaseHandle, count: int) -> int:
     """Round trips of downloading a fresh ``count``-member set the hook uploaded (so with its manifest)."""
     template = f"n{count}_%U.dmp"
@@ -174,9 +180,8 @@ def _download_round_trips(hook: DatapumpHook, db: DatabaseHandle, count: int) ->
     hook.rds_upload_dump_files("DATA_PUMP_DIR", [template], "acme-dumps", poll_interval=0)
     for name in names:
         (db.directory_path() / name).unlink()
-    db.reset_counters()
-    hook.rds_download_dump_files("acme-dumps", [template], "DATA_PUMP_DIR", poll_interval=0)
-    return db.counters()["round_trips"]
+    download = partial(hook.rds_download_dump_files, "acme-dumps", [template], "DATA_PUMP_DIR")
+    return _round_trips(db, partial(download, poll_interval=0))
 
 
 def test_a_download_costs_each_member_its_task_and_its_header_only(
@@ -189,12 +194,6 @@ def test_a_download_costs_each_member_its_task_and_its_header_only(
     _put(rds_db, {"other_a.txt": 1, "other_b.txt": 1, "other_c.txt": 1})
     two, six = _download_round_trips(hook, rds_db, 2), _download_round_trips(hook, rds_db, 6)
     assert (six - two) / 4 == 3, (two, six)
-
-
-def _round_trips(db: DatabaseHandle, action: Callable[[], object]) -> int:
-    db.reset_counters()
-    action()
-    return db.counters()["round_trips"]
 
 
 def test_clearing_the_way_reads_the_listing_not_each_file(hook: DatapumpHook, rds_db: DatabaseHandle) -> None:

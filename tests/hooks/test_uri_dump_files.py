@@ -18,13 +18,6 @@ from tests.hooks.conftest import run_to_end
 FOLDER = "https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/acme/b/dumps/o/uri"
 
 
-@pytest.fixture
-def cloud_db(db: DatabaseHandle) -> DatabaseHandle:
-    db.enable_package("DBMS_CLOUD")
-    db.execute("BEGIN DBMS_CLOUD.CREATE_CREDENTIAL('OCI_CRED', 'user', 'token'); END;")
-    return db
-
-
 def test_an_export_writes_objects_and_the_import_reads_them(
     cloud_db: DatabaseHandle, hook: DatapumpHook
 ) -> None:
