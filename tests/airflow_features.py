@@ -15,6 +15,11 @@ airflow_version = Version(version("apache-airflow"))
 #: dag.test() resumes a deferred task from 3.1 on; 3.0's in-process runner refuses the resume
 #: call with a validation error and fails any task that defers (the core TimeDeltaSensor too).
 DAG_TEST_RESUMES_DEFERRED = airflow_version >= Version("3.1")
+#: Airflow's UI shows plugin views in its navigation from 3.1 on: the Data Pump page needs it.
+UI_PLUGIN_VIEWS = airflow_version >= Version("3.1")
+#: Airflow loads provider CLI commands (``airflow datapump``) from 3.2 on; before, the
+#: standalone ``airflow-datapump`` program is the way.
+LOADS_PROVIDER_CLI = airflow_version >= Version("3.2")
 #: The triggerer calls a cancelled trigger's on_kill when a user kills, fails or clears its
 #: deferred task, from 3.3 on (BaseTrigger.on_kill came with it); before, the trigger is only
 #: cancelled and the Data Pump job keeps running.

@@ -60,15 +60,8 @@ def test_schema_refresh_copies_hr_into_hr_test(
 
 def _removed(run: Any) -> list[str]:
     """What the run's remove_source_dump task returned: the members it deleted."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        query = XComModel.get_many(
-            run_id=run.run_id, dag_ids=run.dag_id, task_ids="remove_source_dump", key="return_value"
-        )
-        rows = session.scalars(query).all()
-        return [str(name) for row in rows for name in XComModel.deserialize_value(row)]
+    (ti,) = [t for t in run.get_task_instances() if t.task_id == "remove_source_dump"]
+    return [str(name) for name in ti.xcom_pull(task_ids="remove_source_dump")]
 
 
 def test_schema_refresh_runs_without_a_logical_date_and_keeps_each_runs_dump(

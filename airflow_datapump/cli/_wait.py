@@ -93,10 +93,9 @@ def exit_code(result: JobResult, allowed: str) -> int:
     if result.outcome.outcome is Outcome.COMPLETED_WITH_ERRORS:
         permitted = tuple(code.strip().upper() for code in allowed.split(",") if code.strip())
         lines = list(result.log_lines)
-        codes = error_codes(lines)
-        if not codes or any(code not in permitted for code in codes):
-            disallowed = disallowed_codes(lines, permitted)
-            said = ", ".join(disallowed) if disallowed else "their codes (none in the log read)"
+        disallowed = disallowed_codes(lines, permitted)
+        if disallowed or not error_codes(lines):
+            said = ", ".join(disallowed) or "their codes (none in the log read)"
             print(
                 f"airflow-datapump: completed with errors: {said} not in --allowed-errors"
                 f"{advice_for(disallowed, lines)}",

@@ -15,7 +15,7 @@ from airflow_datapump.cli.main import main
 from airflow_datapump.testing import DatabaseHandle
 from tests.hooks.conftest import PASSWORD, admin_oracle, db
 
-__all__ = ["PASSWORD", "Result", "admin_oracle", "db", "live_db", "run"]
+__all__ = ["PASSWORD", "Result", "admin_oracle", "db", "killed_job", "live_db", "run"]
 
 
 @dataclass
@@ -44,3 +44,15 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Result(code, out, err)
 
     return invoke
+
+
+@pytest.fixture(params=["WRITTEN", "NONE"])
+def killed_job(request: pytest.FixtureRequest, db: DatabaseHandle, run: Callable[..., Result]) -> str:
+    """An export killed mid-run with ``airflow-datapump kill``, under each reading of whether a
+    kill writes a final line (a [U] reading: docs/emulator.md KILL_FINAL_LINE); its name."""
+    db.set_reading("KILL_FINAL_LINE", request.param)
+    db.set_job_rate(10)
+    run("export", "SCHEMAS=HR", "DUMPFILE=k.dmp", "JOB_NAME=EXP_KILLED")
+    db.advance(5)
+    run("kill", "EXP_KILLED")
+    return "EXP_KILLED"

@@ -21,23 +21,16 @@ from airflow_datapump.cli._session import logs_to_stderr
 from airflow_datapump.cli.commands import ALL, Group
 from airflow_datapump.get_provider_info import get_provider_info
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle
+from tests.airflow_features import LOADS_PROVIDER_CLI
 from tests.cli.conftest import PASSWORD, Result
 
 Run = Callable[..., Result]
 
 
-def _airflow_loads_provider_cli() -> bool:
-    from importlib.metadata import version
-
-    from packaging.version import Version
-
-    return Version(version("apache-airflow")) >= Version("3.2")
-
-
 # `airflow datapump` exists where Airflow loads provider CLI commands (3.2 and later); before
 # that the standalone `airflow-datapump` program is the way, and its tests run everywhere.
 needs_provider_cli = pytest.mark.skipif(
-    not _airflow_loads_provider_cli(), reason="Airflow loads provider CLI commands from 3.2 on"
+    not LOADS_PROVIDER_CLI, reason="Airflow loads provider CLI commands from 3.2 on"
 )
 
 COMMANDS = [

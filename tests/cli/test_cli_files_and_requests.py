@@ -118,18 +118,12 @@ def test_request_status_from_stdin_with_its_types(
     assert json.loads(run("request", "-").out)["detail"] is None
 
 
-@pytest.mark.parametrize("kill_reading", ["WRITTEN", "NONE"])
 def test_request_status_of_a_killed_job_is_stopped_under_either_reading(
-    db: DatabaseHandle, run: Run, tmp_path: Path, kill_reading: str
+    killed_job: str, run: Run, tmp_path: Path
 ) -> None:
     """Whether a kill writes a final line is a [U] reading (docs/emulator.md KILL_FINAL_LINE);
     a log read without one is a kill (core/waiting.py gone_verdict), not a state unknown."""
-    db.set_reading("KILL_FINAL_LINE", kill_reading)
-    db.set_job_rate(10)
-    run("export", "SCHEMAS=HR", "DUMPFILE=k.dmp", "JOB_NAME=EXP_KILLED")
-    db.advance(5)
-    run("kill", "EXP_KILLED")
-    body = {"request": "STATUS", "payload": {"job_name": "EXP_KILLED", "job_owner": "SYSTEM"}}
+    body = {"request": "STATUS", "payload": {"job_name": killed_job, "job_owner": "SYSTEM"}}
     answer = json.loads(run("request", _request_file(tmp_path, body)).out)
     assert (answer["state"], answer["detail"]["job_state"]) == ("STOPPED", "STOPPED")
 

@@ -111,24 +111,16 @@ def test_status_of_a_gone_job_exits_as_its_log_ends(db: DatabaseHandle, run: Run
     assert run("status", "EXP_ERR", "--log-file", "err.log").code == 2
 
 
-@pytest.mark.parametrize("kill_reading", ["WRITTEN", "NONE"])
-def test_status_of_a_killed_job_says_stopped_under_either_reading(
-    db: DatabaseHandle, run: Run, kill_reading: str
-) -> None:
+def test_status_of_a_killed_job_says_stopped_under_either_reading(killed_job: str, run: Run) -> None:
     """A kill drops the master table as completion does; whether the log gets a final line is
     a [U] reading (docs/emulator.md KILL_FINAL_LINE). A log read without one is a kill, as the
     sensor and the wait judge it (core/waiting.py gone_verdict), never "finished"."""
-    db.set_reading("KILL_FINAL_LINE", kill_reading)
-    db.set_job_rate(10)
-    run("export", "SCHEMAS=HR", "DUMPFILE=k.dmp", "JOB_NAME=EXP_KILLED")
-    db.advance(5)
-    run("kill", "EXP_KILLED")
-    shown = run("status", "EXP_KILLED")
+    shown = run("status", killed_job)
     assert shown.code == cli.FAILED
     assert shown.out.startswith("SYSTEM.EXP_KILLED: stopped")
     assert "finished" not in shown.out
     assert "never started" not in shown.out
-    as_json = json.loads(run("status", "EXP_KILLED", "--output", "json").out)
+    as_json = json.loads(run("status", killed_job, "--output", "json").out)
     assert as_json["verdict"] == "stopped"
 
 

@@ -10,20 +10,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from packaging.version import Version
 
 from airflow_datapump.testing import DatabaseHandle, EmulatedOracle, emulated_oracle
-
-
-def _ui_supported() -> bool:
-    from importlib.metadata import version
-
-    return Version(version("apache-airflow")) >= Version("3.1")
+from tests.airflow_features import UI_PLUGIN_VIEWS
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The page is for Airflow 3.1 and later (plugin views in the UI's navigation arrived then)."""
-    if _ui_supported():
+    if UI_PLUGIN_VIEWS:
         return
     skip = pytest.mark.skip(reason="the Data Pump page needs Airflow 3.1 or later")
     for item in items:
